@@ -1,0 +1,446 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace SparkTfrecord.Tfrecord.Example;
+
+/// <summary>The features of a decoded Example (or a SequenceExample's context), in the order Google.Protobuf gives them.</summary>
+public readonly ref struct FeaturesView
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly ExampleDecoder _decoder;
+    private readonly int _first;
+
+    internal FeaturesView(ReadOnlySpan<byte> payload, ExampleDecoder decoder, int first, int count)
+    {
+        _payload = payload;
+        _decoder = decoder;
+        _first = first;
+        Count = count;
+    }
+
+    /// <summary>Number of features.</summary>
+    public int Count { get; }
+
+    /// <summary>The feature at <paramref name="index"/>.</summary>
+    /// <param name="index">0 to <see cref="Count"/> - 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
+    public FeatureView this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            return new FeatureView(_payload, _decoder.Segments, _decoder.Slots[_first + index]);
+        }
+    }
+
+    /// <summary>Finds a feature by its UTF-8 name.</summary>
+    /// <param name="utf8Name">The name's bytes.</param>
+    /// <param name="feature">The feature, when found.</param>
+    /// <returns>True if the Example has the feature.</returns>
+    public bool TryGetFeature(ReadOnlySpan<byte> utf8Name, out FeatureView feature)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            ref FeatureSlot slot = ref _decoder.Slots[_first + i];
+            if (_payload.Slice(slot.NameStart, slot.NameLength).SequenceEqual(utf8Name))
+            {
+                feature = new FeatureView(_payload, _decoder.Segments, slot);
+                return true;
+            }
+        }
+
+        feature = default;
+        return false;
+    }
+
+    /// <summary>Finds a feature by name.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="feature">The feature, when found.</param>
+    /// <returns>True if the Example has the feature.</returns>
+    public bool TryGetFeature(string name, out FeatureView feature) => TryGetFeature(Encoding.UTF8.GetBytes(name), out feature);
+
+    /// <summary>Enumerates the features.</summary>
+    /// <returns>An enumerator.</returns>
+    public Enumerator GetEnumerator() => new(this);
+
+    /// <summary>Enumerates the features of a <see cref="FeaturesView"/>.</summary>
+    public ref struct Enumerator
+    {
+        private readonly FeaturesView _view;
+        private int _index;
+
+        internal Enumerator(FeaturesView view)
+        {
+            _view = view;
+            _index = -1;
+        }
+
+        /// <summary>The current feature.</summary>
+        public readonly FeatureView Current => _view[_index];
+
+        /// <summary>Moves to the next feature.</summary>
+        /// <returns>False after the last feature.</returns>
+        public bool MoveNext() => ++_index < _view.Count;
+    }
+}
+
+/// <summary>One decoded feature (or one frame of a feature list): its name, kind and values.</summary>
+public readonly ref struct FeatureView
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly Segment[] _segments;
+    private readonly FeatureSlot _slot;
+
+    internal FeatureView(ReadOnlySpan<byte> payload, Segment[] segments, in FeatureSlot slot)
+    {
+        _payload = payload;
+        _segments = segments;
+        _slot = slot;
+    }
+
+    /// <summary>The name's bytes as stored (normally UTF-8); empty for a frame.</summary>
+    public ReadOnlySpan<byte> Utf8Name => _payload.Slice(_slot.NameStart, _slot.NameLength);
+
+    /// <summary>The name decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
+    public string Name => Encoding.UTF8.GetString(Utf8Name);
+
+    /// <summary>Which list is set.</summary>
+    public FeatureKind Kind => _slot.Kind;
+
+    /// <summary>Number of values in the list.</summary>
+    public int Count => _slot.ValueCount;
+
+    /// <summary>The int64 values.</summary>
+    /// <returns>An enumerable of the values.</returns>
+    /// <exception cref="InvalidOperationException">The feature is not an int64 list.</exception>
+    public Int64Values GetInt64s() => new(_payload, Segments(FeatureKind.Int64));
+
+    /// <summary>The float values.</summary>
+    /// <returns>An enumerable of the values.</returns>
+    /// <exception cref="InvalidOperationException">The feature is not a float list.</exception>
+    public FloatValues GetFloats() => new(_payload, Segments(FeatureKind.Float));
+
+    /// <summary>The bytes values.</summary>
+    /// <returns>An enumerable of the values, each a span into the payload.</returns>
+    /// <exception cref="InvalidOperationException">The feature is not a bytes list.</exception>
+    public BytesValues GetBytes() => new(_payload, Segments(FeatureKind.Bytes));
+
+    private ReadOnlySpan<Segment> Segments(FeatureKind kind)
+    {
+        if (_slot.Kind != kind)
+        {
+            throw new InvalidOperationException($"Feature '{Name}' holds {_slot.Kind} values, not {kind}.");
+        }
+
+        return _segments.AsSpan(_slot.SegmentFirst, _slot.SegmentCount);
+    }
+}
+
+/// <summary>The int64 values of a feature, read from the payload as they are enumerated.</summary>
+public readonly ref struct Int64Values
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly ReadOnlySpan<Segment> _segments;
+
+    internal Int64Values(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+    {
+        _payload = payload;
+        _segments = segments;
+    }
+
+    /// <summary>Enumerates the values.</summary>
+    /// <returns>An enumerator.</returns>
+    public Enumerator GetEnumerator() => new(_payload, _segments);
+
+    /// <summary>Enumerates int64 values across packed and unpacked fields.</summary>
+    public ref struct Enumerator
+    {
+        private readonly ReadOnlySpan<byte> _payload;
+        private readonly ReadOnlySpan<Segment> _segments;
+        private ReadOnlySpan<byte> _list;
+        private int _segment;
+        private int _pos;
+        private int _packedEnd;
+
+        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+        {
+            _payload = payload;
+            _segments = segments;
+            _segment = -1;
+            _list = default;
+        }
+
+        /// <summary>The current value.</summary>
+        public long Current { get; private set; }
+
+        /// <summary>Moves to the next value.</summary>
+        /// <returns>False after the last value.</returns>
+        public bool MoveNext()
+        {
+            while (true)
+            {
+                if (_pos < _packedEnd)
+                {
+                    Current = (long)Wire.ReadVarintUnchecked(_list, ref _pos);
+                    return true;
+                }
+
+                if (_pos >= _list.Length)
+                {
+                    if (++_segment >= _segments.Length)
+                    {
+                        return false;
+                    }
+
+                    Segment s = _segments[_segment];
+                    _list = _payload.Slice(s.Start, s.Length);
+                    _pos = 0;
+                    _packedEnd = 0;
+                    continue;
+                }
+
+                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
+                if (tag == ((1 << 3) | Wire.LengthDelimited))
+                {
+                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
+                    _packedEnd = _pos + length;
+                }
+                else if (tag == ((1 << 3) | Wire.Varint))
+                {
+                    Current = (long)Wire.ReadVarintUnchecked(_list, ref _pos);
+                    return true;
+                }
+                else
+                {
+                    ExampleDecoder.SkipValidated(_list, ref _pos, tag);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>The float values of a feature, read from the payload as they are enumerated.</summary>
+public readonly ref struct FloatValues
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly ReadOnlySpan<Segment> _segments;
+
+    internal FloatValues(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+    {
+        _payload = payload;
+        _segments = segments;
+    }
+
+    /// <summary>Enumerates the values.</summary>
+    /// <returns>An enumerator.</returns>
+    public Enumerator GetEnumerator() => new(_payload, _segments);
+
+    /// <summary>Enumerates float values across packed and unpacked fields.</summary>
+    public ref struct Enumerator
+    {
+        private readonly ReadOnlySpan<byte> _payload;
+        private readonly ReadOnlySpan<Segment> _segments;
+        private ReadOnlySpan<byte> _list;
+        private int _segment;
+        private int _pos;
+        private int _packedEnd;
+
+        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+        {
+            _payload = payload;
+            _segments = segments;
+            _segment = -1;
+            _list = default;
+        }
+
+        /// <summary>The current value.</summary>
+        public float Current { get; private set; }
+
+        /// <summary>Moves to the next value.</summary>
+        /// <returns>False after the last value.</returns>
+        public bool MoveNext()
+        {
+            while (true)
+            {
+                if (_pos < _packedEnd)
+                {
+                    Current = BinaryPrimitives.ReadSingleLittleEndian(_list[_pos..]);
+                    _pos += 4;
+                    return true;
+                }
+
+                if (_pos >= _list.Length)
+                {
+                    if (++_segment >= _segments.Length)
+                    {
+                        return false;
+                    }
+
+                    Segment s = _segments[_segment];
+                    _list = _payload.Slice(s.Start, s.Length);
+                    _pos = 0;
+                    _packedEnd = 0;
+                    continue;
+                }
+
+                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
+                if (tag == ((1 << 3) | Wire.LengthDelimited))
+                {
+                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
+                    _packedEnd = _pos + length;
+                }
+                else if (tag == ((1 << 3) | Wire.Fixed32))
+                {
+                    Current = BinaryPrimitives.ReadSingleLittleEndian(_list[_pos..]);
+                    _pos += 4;
+                    return true;
+                }
+                else
+                {
+                    ExampleDecoder.SkipValidated(_list, ref _pos, tag);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>The bytes values of a feature, each a span into the payload.</summary>
+public readonly ref struct BytesValues
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly ReadOnlySpan<Segment> _segments;
+
+    internal BytesValues(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+    {
+        _payload = payload;
+        _segments = segments;
+    }
+
+    /// <summary>Enumerates the values.</summary>
+    /// <returns>An enumerator.</returns>
+    public Enumerator GetEnumerator() => new(_payload, _segments);
+
+    /// <summary>Enumerates bytes values.</summary>
+    public ref struct Enumerator
+    {
+        private readonly ReadOnlySpan<byte> _payload;
+        private readonly ReadOnlySpan<Segment> _segments;
+        private ReadOnlySpan<byte> _list;
+        private int _segment;
+        private int _pos;
+
+        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+        {
+            _payload = payload;
+            _segments = segments;
+            _segment = -1;
+            _list = default;
+            Current = default;
+        }
+
+        /// <summary>The current value: a span into the payload.</summary>
+        public ReadOnlySpan<byte> Current { get; private set; }
+
+        /// <summary>Moves to the next value.</summary>
+        /// <returns>False after the last value.</returns>
+        public bool MoveNext()
+        {
+            while (true)
+            {
+                if (_pos >= _list.Length)
+                {
+                    if (++_segment >= _segments.Length)
+                    {
+                        return false;
+                    }
+
+                    Segment s = _segments[_segment];
+                    _list = _payload.Slice(s.Start, s.Length);
+                    _pos = 0;
+                    continue;
+                }
+
+                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
+                if (tag == ((1 << 3) | Wire.LengthDelimited))
+                {
+                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
+                    Current = _list.Slice(_pos, length);
+                    _pos += length;
+                    return true;
+                }
+
+                ExampleDecoder.SkipValidated(_list, ref _pos, tag);
+            }
+        }
+    }
+}
+
+/// <summary>A decoded SequenceExample: the context features and the feature lists.</summary>
+public readonly ref struct SequenceExampleView
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly ExampleDecoder _decoder;
+
+    internal SequenceExampleView(ReadOnlySpan<byte> payload, ExampleDecoder decoder, int contextCount, int listCount)
+    {
+        _payload = payload;
+        _decoder = decoder;
+        Context = new FeaturesView(payload, decoder, 0, contextCount);
+        FeatureListCount = listCount;
+    }
+
+    /// <summary>The context features.</summary>
+    public FeaturesView Context { get; }
+
+    /// <summary>Number of feature lists.</summary>
+    public int FeatureListCount { get; }
+
+    /// <summary>The feature list at <paramref name="index"/>.</summary>
+    /// <param name="index">0 to <see cref="FeatureListCount"/> - 1.</param>
+    /// <returns>The feature list.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
+    public FeatureListView GetFeatureList(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FeatureListCount);
+        return new FeatureListView(_payload, _decoder, _decoder.Lists[index]);
+    }
+}
+
+/// <summary>One feature list of a SequenceExample: its name and frames.</summary>
+public readonly ref struct FeatureListView
+{
+    private readonly ReadOnlySpan<byte> _payload;
+    private readonly ExampleDecoder _decoder;
+    private readonly ListSlot _slot;
+
+    internal FeatureListView(ReadOnlySpan<byte> payload, ExampleDecoder decoder, in ListSlot slot)
+    {
+        _payload = payload;
+        _decoder = decoder;
+        _slot = slot;
+    }
+
+    /// <summary>The name's bytes as stored.</summary>
+    public ReadOnlySpan<byte> Utf8Name => _payload.Slice(_slot.NameStart, _slot.NameLength);
+
+    /// <summary>The name decoded as UTF-8.</summary>
+    public string Name => Encoding.UTF8.GetString(Utf8Name);
+
+    /// <summary>Number of frames.</summary>
+    public int Count => _slot.FrameCount;
+
+    /// <summary>The frame at <paramref name="index"/>.</summary>
+    /// <param name="index">0 to <see cref="Count"/> - 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
+    public FeatureView this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            return new FeatureView(_payload, _decoder.Segments, _decoder.Frames[_slot.FrameFirst + index]);
+        }
+    }
+}

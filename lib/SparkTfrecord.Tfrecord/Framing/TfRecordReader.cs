@@ -1,0 +1,381 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace SparkTfrecord.Tfrecord.Framing;
+
+/// <summary>Options of a <see cref="TfRecordReader"/>.</summary>
+public sealed class TfRecordReaderOptions
+{
+    /// <summary>The file's compression, or null (the default) to detect it from the first bytes.</summary>
+    public TfRecordCompression? Compression { get; init; }
+
+    /// <summary>
+    /// The largest record length accepted, in bytes. A length field above it is an error before anything is
+    /// allocated, so a damaged length cannot make the reader allocate gigabytes. Default: 256 MiB.
+    /// </summary>
+    public long MaxRecordLength { get; init; } = 256L << 20;
+
+    /// <summary>The initial read buffer, in bytes; it grows to hold the largest record. Default: 1 MiB.</summary>
+    public int BufferSize { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// On damage, end the file quietly (as TensorFlow's <c>ignore_errors</c> does: the rest of the file is dropped) and
+    /// describe what was dropped in <see cref="TfRecordReader.Skipped"/>, instead of throwing. Default: false.
+    /// </summary>
+    public bool SkipCorrupt { get; init; }
+
+    /// <summary>Leave the stream open when the reader is disposed. Default: false.</summary>
+    public bool LeaveOpen { get; init; }
+}
+
+/// <summary>What a reader in skip mode dropped: the damage it found and how much of the file it left unread.</summary>
+/// <param name="Error">The error that would have been thrown.</param>
+/// <param name="BytesSkipped">Uncompressed bytes from the damage to the end of the file, when they could be counted; otherwise -1.</param>
+public sealed record TfRecordSkip(TfRecordFormatException Error, long BytesSkipped);
+
+/// <summary>
+/// Reads TFRecord files record by record, checking both CRCs, with compression detected from the file's first
+/// bytes. Payloads are handed out as spans into the reader's buffer (no allocation per record) and stay valid until
+/// the next read. Not thread-safe.
+/// </summary>
+public sealed class TfRecordReader : IDisposable
+{
+    private readonly Stream _raw;
+    private readonly string? _path;
+    private readonly TfRecordReaderOptions _options;
+    private Stream _source;
+    private byte[] _buffer;
+    private int _pos;
+    private int _end;
+    private long _bufferOffset;
+    private bool _eof;
+    private bool _done;
+    private bool _disposed;
+
+    /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
+    /// <param name="stream">The file's bytes; read sequentially, never seeked.</param>
+    /// <param name="path">A name for the stream in error messages (usually its file path), or null.</param>
+    /// <param name="options">Options, or null for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="TfRecordFormatException">Detecting the compression hit a damaged stream.</exception>
+    public TfRecordReader(Stream stream, string? path = null, TfRecordReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= new TfRecordReaderOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BufferSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxRecordLength);
+        _raw = stream;
+        _path = path;
+        _options = options;
+        _buffer = new byte[options.BufferSize];
+        _source = stream;
+        Compression = options.Compression ?? DetectCompression();
+        if (Compression != TfRecordCompression.None)
+        {
+            // The bytes peeked for detection are compressed: hand them to the decompressor ahead of the rest.
+            var rest = new PrefixedStream(_buffer.AsSpan(0, _end).ToArray(), stream);
+            _pos = _end = 0;
+            _eof = false;
+            _source = Compression == TfRecordCompression.Gzip
+                ? new GZipStream(rest, CompressionMode.Decompress)
+                : new ZLibStream(rest, CompressionMode.Decompress);
+        }
+    }
+
+    /// <summary>Opens the file at <paramref name="path"/> for reading.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="options">Options, or null for the defaults.</param>
+    /// <returns>The reader; dispose it to close the file.</returns>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    /// <exception cref="TfRecordFormatException">Detecting the compression hit a damaged stream.</exception>
+    public static TfRecordReader Open(string path, TfRecordReaderOptions? options = null)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        try
+        {
+            return new TfRecordReader(file, path, options is null ? null : new TfRecordReaderOptions
+            {
+                Compression = options.Compression,
+                MaxRecordLength = options.MaxRecordLength,
+                BufferSize = options.BufferSize,
+                SkipCorrupt = options.SkipCorrupt,
+                LeaveOpen = false,
+            });
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file's compression, as given or detected.</summary>
+    public TfRecordCompression Compression { get; }
+
+    /// <summary>Byte offset (in the uncompressed stream) of the record last returned.</summary>
+    public long RecordOffset { get; private set; }
+
+    /// <summary>Number of records returned so far.</summary>
+    public long RecordCount { get; private set; }
+
+    /// <summary>In skip mode, what was dropped when the reader met damage; null when nothing was.</summary>
+    public TfRecordSkip? Skipped { get; private set; }
+
+    /// <summary>Reads the next record.</summary>
+    /// <param name="payload">The record's payload; valid until the next call.</param>
+    /// <returns>True if a record was read; false at a clean end of file (or, in skip mode, at damage).</returns>
+    /// <exception cref="TfRecordFormatException">The file is damaged (and skip mode is off).</exception>
+    /// <exception cref="ObjectDisposedException">The reader was disposed.</exception>
+    public bool TryRead(out ReadOnlySpan<byte> payload)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        payload = default;
+        if (_done)
+        {
+            return false;
+        }
+
+        try
+        {
+            return ReadNext(out payload);
+        }
+        catch (TfRecordFormatException e) when (_options.SkipCorrupt)
+        {
+            _done = true;
+            Skipped = new TfRecordSkip(e, e.Kind == TfRecordErrorKind.CorruptCompression ? -1 : CountRest());
+            return false;
+        }
+    }
+
+    private bool ReadNext(out ReadOnlySpan<byte> payload)
+    {
+        payload = default;
+        long recordStart = _bufferOffset + _pos;
+        int available = Ensure(TfRecordWriter.HeaderSize);
+        if (available < TfRecordWriter.HeaderSize)
+        {
+            if (available == 0)
+            {
+                _done = true;
+                return false;
+            }
+
+            return Fail(TfRecordFormatException.Truncated(_path, recordStart));
+        }
+
+        ReadOnlySpan<byte> header = _buffer.AsSpan(_pos, TfRecordWriter.HeaderSize);
+        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header);
+        if (MaskedCrc32C.Compute(header[..8]) != BinaryPrimitives.ReadUInt32LittleEndian(header[8..]))
+        {
+            return Fail(TfRecordFormatException.CorruptLength(_path, recordStart));
+        }
+
+        if (length > (ulong)_options.MaxRecordLength || length > int.MaxValue - TfRecordWriter.FramingOverhead)
+        {
+            return Fail(TfRecordFormatException.TooLarge(_path, recordStart, length, _options.MaxRecordLength));
+        }
+
+        int total = (int)length + TfRecordWriter.FramingOverhead;
+        if (Ensure(total) < total)
+        {
+            return Fail(TfRecordFormatException.Truncated(_path, recordStart));
+        }
+
+        ReadOnlySpan<byte> data = _buffer.AsSpan(_pos + TfRecordWriter.HeaderSize, (int)length);
+        uint expected = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_pos + TfRecordWriter.HeaderSize + (int)length, 4));
+        if (MaskedCrc32C.Compute(data) != expected)
+        {
+            return Fail(TfRecordFormatException.CorruptData(_path, recordStart + TfRecordWriter.HeaderSize));
+        }
+
+        _pos += total;
+        RecordOffset = recordStart;
+        RecordCount++;
+        payload = data;
+        return true;
+    }
+
+    /// <summary>Closes the stream unless asked to leave it open.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!ReferenceEquals(_source, _raw))
+        {
+            _source.Dispose();
+        }
+
+        if (!_options.LeaveOpen)
+        {
+            _raw.Dispose();
+        }
+    }
+
+    private bool Fail(TfRecordFormatException error)
+    {
+        _done = true;
+        throw error;
+    }
+
+    private long CountRest()
+    {
+        // Everything from the damaged record's start (where _pos still points) to the end of the stream is dropped.
+        long damagedRecord = _bufferOffset + _pos;
+        long total = _bufferOffset + _end;
+        try
+        {
+            while (!_eof)
+            {
+                int n = _source.Read(_buffer, 0, _buffer.Length);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return -1;
+        }
+
+        return total - damagedRecord;
+    }
+
+    /// <summary>Makes at least <paramref name="count"/> bytes available from <c>_pos</c>, unless the stream ends first.</summary>
+    /// <returns>The bytes available (less than asked only at the end of the stream).</returns>
+    private int Ensure(int count)
+    {
+        int available = _end - _pos;
+        if (available >= count || _eof)
+        {
+            return available;
+        }
+
+        if (_pos + count > _buffer.Length)
+        {
+            if (count > _buffer.Length)
+            {
+                // Grow geometrically, but never past what this record needs when it is large.
+                long grown = Math.Max(count, Math.Min((long)_buffer.Length * 2, _options.MaxRecordLength + TfRecordWriter.FramingOverhead));
+                var bigger = new byte[(int)Math.Min(grown, Array.MaxLength)];
+                _buffer.AsSpan(_pos, available).CopyTo(bigger);
+                _buffer = bigger;
+            }
+            else
+            {
+                _buffer.AsSpan(_pos, available).CopyTo(_buffer);
+            }
+
+            _bufferOffset += _pos;
+            _pos = 0;
+            _end = available;
+        }
+
+        while (_end - _pos < count)
+        {
+            int n;
+            try
+            {
+                n = _source.Read(_buffer, _end, _buffer.Length - _end);
+            }
+            catch (InvalidDataException e)
+            {
+                throw CompressionError(e);
+            }
+
+            if (n == 0)
+            {
+                _eof = true;
+                break;
+            }
+
+            _end += n;
+        }
+
+        return _end - _pos;
+    }
+
+    private Exception CompressionError(Exception e)
+    {
+        var error = TfRecordFormatException.CorruptCompression(_path, _bufferOffset + _pos, e);
+        _eof = true;
+        return error;
+    }
+
+    private TfRecordCompression DetectCompression()
+    {
+        // Peek the first record header. A valid length CRC proves an uncompressed file, even one whose first bytes
+        // happen to look like a zlib header (78 9c); only otherwise do the magic numbers decide.
+        int n = Ensure(TfRecordWriter.HeaderSize);
+        ReadOnlySpan<byte> head = _buffer.AsSpan(0, n);
+        if (n == TfRecordWriter.HeaderSize
+            && MaskedCrc32C.Compute(head[..8]) == BinaryPrimitives.ReadUInt32LittleEndian(head[8..]))
+        {
+            return TfRecordCompression.None;
+        }
+
+        if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        {
+            return TfRecordCompression.Gzip;
+        }
+
+        if (n >= 2 && (head[0] & 0x0f) == 8 && (head[0] >> 4) <= 7 && ((head[0] << 8) | head[1]) % 31 == 0)
+        {
+            return TfRecordCompression.Zlib;
+        }
+
+        return TfRecordCompression.None;
+    }
+
+    /// <summary>A read-only stream that yields some already-read bytes, then the rest of another stream.</summary>
+    private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
+    {
+        private int _prefixPos;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefixPos < prefix.Length)
+            {
+                int n = Math.Min(buffer.Length, prefix.Length - _prefixPos);
+                prefix.AsSpan(_prefixPos, n).CopyTo(buffer);
+                _prefixPos += n;
+                return n;
+            }
+
+            return rest.Read(buffer);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
