@@ -52,7 +52,9 @@ public sealed class TfRecordFormatException : IOException
 
     internal static TfRecordFormatException CorruptLength(string? path, long recordStart) =>
         Framing(TfRecordErrorKind.CorruptLength, path, recordStart,
-            "corrupted record: the CRC of the record length does not match");
+            recordStart == 0
+                ? "corrupted record: the CRC of the record length does not match (at the very first record: is this a TFRecord file at all?)"
+                : "corrupted record: the CRC of the record length does not match");
 
     internal static TfRecordFormatException CorruptData(string? path, long payloadStart) =>
         Framing(TfRecordErrorKind.CorruptData, path, payloadStart,
@@ -75,7 +77,10 @@ public sealed class TfRecordFormatException : IOException
             TfRecordErrorKind.InvalidPayload, null, offset, null);
 
     /// <summary>Returns a copy of a payload error that also names the file and the record holding the payload.</summary>
-    internal TfRecordFormatException InRecord(string? path, long recordStart) =>
+    /// <param name="path">The file.</param>
+    /// <param name="recordStart">The byte offset of the record in the (uncompressed) file.</param>
+    /// <returns>The new exception, with this one as its inner exception.</returns>
+    public TfRecordFormatException InRecord(string? path, long recordStart) =>
         new(Invariant($"{Where(path)}: record at byte offset {recordStart}: {Message}"), Kind, path, recordStart, this);
 
     private static TfRecordFormatException Framing(TfRecordErrorKind kind, string? path, long offset, string what) =>

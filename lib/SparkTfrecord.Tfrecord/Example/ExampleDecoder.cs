@@ -92,6 +92,59 @@ public sealed class ExampleDecoder
         return new SequenceExampleView(payload, this, _slotCount, _listCount);
     }
 
+    /// <summary>
+    /// Whether a payload looks like a SequenceExample: it has a <c>feature_lists</c> field (2), which an Example never
+    /// has. Both messages parse either payload (unknown fields are skipped), so this is the only evidence; a
+    /// SequenceExample without feature lists is indistinguishable from an Example.
+    /// </summary>
+    /// <param name="payload">A record's payload.</param>
+    /// <returns>True if the payload has a top-level field 2 of wire type length-delimited.</returns>
+    public static bool LooksLikeSequenceExample(ReadOnlySpan<byte> payload)
+    {
+        int pos = 0;
+        while (pos < payload.Length)
+        {
+            if (!Wire.TryReadVarint(payload, ref pos, out ulong tag))
+            {
+                return false;
+            }
+
+            switch ((int)(tag & 7))
+            {
+                case Wire.LengthDelimited:
+                    if (tag == FeatureListsTag)
+                    {
+                        return true;
+                    }
+
+                    if (!Wire.TryReadVarint(payload, ref pos, out ulong length) || length > (ulong)(payload.Length - pos))
+                    {
+                        return false;
+                    }
+
+                    pos += (int)length;
+                    break;
+                case Wire.Varint:
+                    if (!Wire.TryReadVarint(payload, ref pos, out _))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case Wire.Fixed64:
+                    pos += 8;
+                    break;
+                case Wire.Fixed32:
+                    pos += 4;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
     private void Reset()
     {
         _slotCount = 0;

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using SparkTfrecord.Jobs.Commands;
+using SparkTfrecord.Tfrecord;
+
+namespace SparkTfrecord.Jobs;
+
+/// <summary>Builds the root command and runs it: data to stdout, diagnostics to stderr, documented exit codes.</summary>
+internal static class Cli
+{
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var root = new RootCommand("SparkTfrecord: turn click logs into TFRecord files of tf.train.Example, and inspect, count and write TFRecord files.")
+        {
+            InspectCommand.Create(),
+            CountCommand.Create(),
+            WriteCommand.Create(),
+        };
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                stderr.WriteLine($"sparktf: {error.Message}");
+            }
+
+            stderr.WriteLine("Run 'sparktf --help' (or 'sparktf COMMAND --help') for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is TfRecordFormatException or IOException or FormatException or UnauthorizedAccessException or UsageException)
+        {
+            stderr.WriteLine($"sparktf: {e.Message}");
+            return e is UsageException ? ExitCodes.Usage : ExitCodes.Failure;
+        }
+    }
+}
+
+/// <summary>A command line that parses but makes no sense (for example conflicting options); exits with 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

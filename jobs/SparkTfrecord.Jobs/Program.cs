@@ -1,0 +1,3 @@
+using SparkTfrecord.Jobs;
+
+return Cli.Run(args);
