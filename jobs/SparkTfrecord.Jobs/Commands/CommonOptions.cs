@@ -13,6 +13,13 @@ internal static class CommonOptions
         Arity = ArgumentArity.OneOrMore,
     };
 
+    /// <summary>The feature spec file; <c>--conf</c> is the same option (the file also holds the job's configuration).</summary>
+    public static Option<string> Spec(bool required = true) => new("--spec", "--conf")
+    {
+        Description = "The YAML feature spec (for example conf/din.yaml); --conf is the same option.",
+        Required = required,
+    };
+
     public static Option<bool> SkipCorrupt() => new("--skip-corrupt")
     {
         Description = "On a damaged record, drop the rest of that file (as TensorFlow's ignore_errors does), report it on stderr and go on.",
