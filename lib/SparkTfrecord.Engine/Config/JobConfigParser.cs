@@ -1,0 +1,567 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SparkTfrecord.Tfrecord.Framing;
+using YamlDotNet.RepresentationModel;
+
+namespace SparkTfrecord.Engine.Config;
+
+/// <summary>
+/// Reads the <c>job:</c> section of a feature spec file from its YAML node, checking it against the spec's features;
+/// every error names the file, line and column of the node at fault.
+/// </summary>
+public static partial class JobConfigParser
+{
+    private static readonly string[] s_sourceKeys = ["path", "format", "csv", "time", "key", "dedup", "rename"];
+
+    /// <summary>Parses a <c>job:</c> node.</summary>
+    /// <param name="file">The file the node was read from (for messages).</param>
+    /// <param name="job">The node.</param>
+    /// <param name="features">The spec's features, in spec order.</param>
+    /// <returns>The configuration.</returns>
+    /// <exception cref="JobConfigException">The section is invalid; the message names the place.</exception>
+    public static JobConfig Parse(string file, YamlMappingNode job, IReadOnlyList<FeatureColumn> features)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(features);
+        var r = new Reader(file);
+        r.OnlyKeys(job, "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine");
+
+        var sourcesNode = r.Mapping(r.Required(job, "sources"), "sources");
+        var sources = new Dictionary<string, SourceConfig>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in sourcesNode.Children)
+        {
+            string name = r.Name(keyNode, "a source name");
+            sources[name] = ParseSource(r, name, r.Mapping(valueNode, $"source '{name}'"));
+        }
+
+        string samples = r.OptionalString(job, "samples") ?? "impressions";
+        SourceConfig samplesSource = r.Source(sources, samples, r.Child(job, "samples") ?? sourcesNode, "the samples source");
+        if (samplesSource.Time is null)
+        {
+            throw r.Error(r.Child(job, "samples") ?? sourcesNode, $"the samples source '{samples}' needs a time column (time: {{column: ts, unit: ms}}).");
+        }
+
+        string timeZone = r.OptionalString(job, "timezone") ?? "UTC";
+        if (!TryFindZone(timeZone, out _))
+        {
+            throw r.Error(r.Child(job, "timezone")!, $"unknown time zone '{timeZone}': use an IANA name such as Asia/Shanghai or UTC.");
+        }
+
+        var byName = features.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal);
+
+        // The label.
+        LabelRule? label = null;
+        string? labelFeature = null;
+        if (r.Child(job, "label") is { } labelNode)
+        {
+            var map = r.Mapping(labelNode, "label");
+            r.OnlyKeys(map, "events", "match", "within", "feature");
+            labelFeature = r.OptionalString(map, "feature") ?? features.FirstOrDefault(f => f.Role == "label")?.Name
+                ?? throw r.Error(map, "no feature has role: label; name the label feature with feature: NAME.");
+            r.Feature(byName, labelFeature, r.Child(map, "feature") ?? map, used);
+            string events = r.RequiredString(map, "events");
+            SourceConfig clicks = r.Source(sources, events, r.Child(map, "events")!, "the label's events");
+            if (clicks.Time is null)
+            {
+                throw r.Error(r.Child(map, "events")!, $"the label's events '{events}' need a time column.");
+            }
+
+            var match = r.StringList(r.Required(map, "match"), "match");
+            if (match.Count == 0)
+            {
+                throw r.Error(r.Child(map, "match")!, "match needs at least one column, for example [request_id, item_id].");
+            }
+
+            label = new LabelRule(events, match, r.Duration(r.Required(map, "within"), "within"));
+        }
+
+        // Histories.
+        var histories = new List<HistoryRule>();
+        if (r.Child(job, "history") is { } historyNode)
+        {
+            foreach (var (keyNode, valueNode) in r.Mapping(historyNode, "history").Children)
+            {
+                string feature = r.Name(keyNode, "a history feature");
+                var f = r.Feature(byName, feature, keyNode, used);
+                if (!f.IsList)
+                {
+                    throw r.Error(keyNode, $"history feature '{feature}' must be a list in the spec (shape: var).");
+                }
+
+                var map = r.Mapping(valueNode, $"history '{feature}'");
+                r.OnlyKeys(map, "events", "value", "window", "max_length", "order", "user");
+                string events = r.RequiredString(map, "events");
+                SourceConfig source = r.Source(sources, events, r.Child(map, "events")!, "the history's events");
+                if (source.Time is null)
+                {
+                    throw r.Error(r.Child(map, "events")!, $"the history's events '{events}' need a time column.");
+                }
+
+                var valueNodeRef = r.Required(map, "value");
+                string valueText = r.Scalar(valueNodeRef, "value");
+                ColumnRef value = valueText.Contains('.', StringComparison.Ordinal)
+                    ? r.ColumnRef(valueNodeRef, valueText, sources)
+                    : new ColumnRef(events, valueText);
+                if (value.Source != events && sources[value.Source].Key is null)
+                {
+                    throw r.Error(valueNodeRef, $"'{valueText}': a history value comes from the events or from a table with a key (key: COLUMN) joined on it.");
+                }
+
+                string order = r.OptionalString(map, "order") ?? "newest_first";
+                if (order != "newest_first")
+                {
+                    throw r.Error(r.Child(map, "order")!, $"order '{order}' is not supported: histories are newest_first (ties broken by value ascending).");
+                }
+
+                int maxLength = r.OptionalInt(map, "max_length") ?? 50;
+                if (maxLength < 1)
+                {
+                    throw r.Error(r.Child(map, "max_length")!, "max_length must be at least 1.");
+                }
+
+                histories.Add(new HistoryRule(feature, events, value, r.Duration(r.Required(map, "window"), "window"), maxLength,
+                    r.OptionalString(map, "user") ?? "user_id"));
+            }
+        }
+
+        // Plain and derived columns.
+        var columns = new List<ColumnRule>();
+        var columnsNode = r.Child(job, "columns");
+        if (columnsNode is not null)
+        {
+            foreach (var (keyNode, valueNode) in r.Mapping(columnsNode, "columns").Children)
+            {
+                string feature = r.Name(keyNode, "a feature");
+                r.Feature(byName, feature, keyNode, used);
+                string text = r.Scalar(valueNode, $"column '{feature}'");
+                var call = CallPattern().Match(text);
+                DerivedFunction function = DerivedFunction.None;
+                string refText = text;
+                if (call.Success)
+                {
+                    function = call.Groups[1].Value switch
+                    {
+                        "hour_of_day" => DerivedFunction.HourOfDay,
+                        "day_of_week" => DerivedFunction.DayOfWeek,
+                        _ => throw r.Error(valueNode, $"unknown function '{call.Groups[1].Value}': the derived features are hour_of_day(SOURCE.TIME) and day_of_week(SOURCE.TIME)."),
+                    };
+                    refText = call.Groups[2].Value.Trim();
+                }
+
+                ColumnRef reference = r.ColumnRef(valueNode, refText, sources);
+                if (reference.Source != samples && sources[reference.Source].Key is null)
+                {
+                    throw r.Error(valueNode, $"'{text}': a column comes from the samples source '{samples}' or from a table with a key (key: COLUMN) joined on it.");
+                }
+
+                if (function != DerivedFunction.None && (reference.Source != samples || samplesSource.Time!.Column != reference.Column))
+                {
+                    throw r.Error(valueNode, $"'{text}': {call.Groups[1].Value} applies to the samples' time column {samples}.{samplesSource.Time!.Column}.");
+                }
+
+                columns.Add(new ColumnRule(feature, reference, function));
+            }
+        }
+
+        foreach (var f in features)
+        {
+            if (!used.Contains(f.Name))
+            {
+                throw r.Error(columnsNode ?? (YamlNode)job, $"feature '{f.Name}' has no rule: add it to columns (for example {f.Name}: {samples}.{f.Name}), history or label.");
+            }
+        }
+
+        // Sampling, output, quarantine.
+        var sampling = new SamplingConfig(1.0, 0.0, "", []);
+        if (r.Child(job, "sampling") is { } samplingNode)
+        {
+            var map = r.Mapping(samplingNode, "sampling");
+            r.OnlyKeys(map, "negative_rate", "eval_fraction", "salt", "key");
+            double rate = r.OptionalFraction(map, "negative_rate") ?? 1.0;
+            double eval = r.OptionalFraction(map, "eval_fraction") ?? 0.0;
+            var key = r.Child(map, "key") is { } k ? r.StringList(k, "key") : (IReadOnlyList<string>)[];
+            if ((rate < 1.0 || eval > 0.0) && key.Count == 0)
+            {
+                throw r.Error(map, "sampling needs key: [COLUMNS] (the impression columns whose hash decides, for example [request_id, item_id]).");
+            }
+
+            sampling = new SamplingConfig(rate, eval, r.OptionalString(map, "salt") ?? "", key);
+        }
+
+        var output = new OutputConfig(1, TfRecordCompression.None, []);
+        if (r.Child(job, "output") is { } outputNode)
+        {
+            var map = r.Mapping(outputNode, "output");
+            r.OnlyKeys(map, "shards", "compression", "shard_key");
+            int shards = r.OptionalInt(map, "shards") ?? 1;
+            if (shards is < 1 or > 100_000)
+            {
+                throw r.Error(r.Child(map, "shards")!, "shards must be between 1 and 100000.");
+            }
+
+            var compression = TfRecordCompression.None;
+            if (r.OptionalString(map, "compression") is { } c && !TryParseCompression(c, out compression))
+            {
+                throw r.Error(r.Child(map, "compression")!, $"compression must be none, gzip or zlib, not '{c}'.");
+            }
+
+            var shardKey = r.Child(map, "shard_key") is { } sk ? r.StringList(sk, "shard_key") : (IReadOnlyList<string>)[];
+            output = new OutputConfig(shards, compression, shardKey);
+        }
+
+        if (output.ShardKey.Count == 0)
+        {
+            output = output with { ShardKey = samplesSource.Dedup.Count > 0 ? samplesSource.Dedup : [samplesSource.Time!.Column] };
+        }
+
+        double maxBad = 0.0;
+        if (r.Child(job, "quarantine") is { } quarantineNode)
+        {
+            var map = r.Mapping(quarantineNode, "quarantine");
+            r.OnlyKeys(map, "max_bad_fraction");
+            maxBad = r.OptionalFraction(map, "max_bad_fraction") ?? 0.0;
+        }
+
+        // Every column the rules read, per source, so the engine selects only those (and checks they exist).
+        var needed = sources.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
+        void Need(string source, string column)
+        {
+            if (!needed[source].Contains(column))
+            {
+                needed[source].Add(column);
+            }
+        }
+
+        foreach (var s in sources.Values)
+        {
+            if (s.Key is not null)
+            {
+                Need(s.Name, s.Key);
+            }
+
+            foreach (string d in s.Dedup)
+            {
+                Need(s.Name, d);
+            }
+        }
+
+        foreach (var c in columns)
+        {
+            if (c.Function == DerivedFunction.None && !(c.Ref.Source == samples && c.Ref.Column == samplesSource.Time!.Column))
+            {
+                Need(c.Ref.Source, c.Ref.Column);
+            }
+
+            if (c.Ref.Source != samples)
+            {
+                Need(samples, sources[c.Ref.Source].Key!);
+            }
+        }
+
+        if (label is not null)
+        {
+            foreach (string m in label.Match)
+            {
+                Need(samples, m);
+                Need(label.Events, m);
+            }
+        }
+
+        foreach (var h in histories)
+        {
+            Need(samples, h.User);
+            Need(h.Events, h.User);
+            if (h.Value.Source == h.Events)
+            {
+                Need(h.Events, h.Value.Column);
+            }
+            else
+            {
+                string key = sources[h.Value.Source].Key!;
+                Need(h.Events, key);
+                Need(h.Value.Source, h.Value.Column);
+            }
+        }
+
+        foreach (string k in output.ShardKey.Concat(sampling.Key))
+        {
+            Need(samples, k);
+        }
+
+        var finalSources = sources.Values.ToDictionary(
+            s => s.Name,
+            s => s with { Columns = needed[s.Name].Where(c => s.Time is null || c != s.Time.Column).ToList() },
+            StringComparer.Ordinal);
+        return new JobConfig(file, finalSources, samples, timeZone, label, labelFeature, histories, columns, sampling, output, maxBad);
+    }
+
+    /// <summary>Finds a time zone by IANA name.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>Whether it exists.</returns>
+    public static bool TryFindZone(string name, out TimeZoneInfo zone)
+    {
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(name);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            zone = TimeZoneInfo.Utc;
+            return false;
+        }
+    }
+
+    /// <summary>Parses none, gzip or zlib (any case).</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="compression">The value.</param>
+    /// <returns>Whether it parsed.</returns>
+    public static bool TryParseCompression(string text, out TfRecordCompression compression)
+    {
+        compression = TfRecordCompression.None;
+        return !int.TryParse(text, out _) && Enum.TryParse(text, ignoreCase: true, out compression);
+    }
+
+    /// <summary>Parses a duration such as <c>30m</c>, <c>15d</c>, <c>2h</c> or <c>45s</c>.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="value">The duration.</param>
+    /// <returns>Whether it parsed.</returns>
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        value = default;
+        var m = DurationPattern().Match(text ?? "");
+        if (!m.Success || !long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n))
+        {
+            return false;
+        }
+
+        value = m.Groups[2].Value switch
+        {
+            "d" => TimeSpan.FromDays(n),
+            "h" => TimeSpan.FromHours(n),
+            "m" => TimeSpan.FromMinutes(n),
+            "s" => TimeSpan.FromSeconds(n),
+            _ => TimeSpan.FromMilliseconds(n),
+        };
+        return true;
+    }
+
+    private static SourceConfig ParseSource(Reader r, string name, YamlMappingNode map)
+    {
+        r.OnlyKeys(map, s_sourceKeys);
+        string path = r.RequiredString(map, "path");
+        string formatText = r.OptionalString(map, "format") ?? "parquet";
+        SourceFormat format = formatText switch
+        {
+            "parquet" => SourceFormat.Parquet,
+            "csv" => SourceFormat.Csv,
+            "jsonl" or "json" => SourceFormat.JsonLines,
+            _ => throw r.Error(r.Child(map, "format")!, $"format '{formatText}' is not supported: use parquet, csv or jsonl."),
+        };
+
+        var csv = new CsvOptions(true, ',', []);
+        if (r.Child(map, "csv") is { } csvNode)
+        {
+            var c = r.Mapping(csvNode, "csv");
+            r.OnlyKeys(c, "header", "delimiter", "columns");
+            bool header = r.OptionalBool(c, "header") ?? true;
+            string delimiter = r.OptionalString(c, "delimiter") ?? ",";
+            if (delimiter == "\\t" || delimiter == "tab")
+            {
+                delimiter = "\t";
+            }
+
+            if (delimiter.Length != 1)
+            {
+                throw r.Error(r.Child(c, "delimiter")!, "delimiter must be one character (\\t or tab for a tab).");
+            }
+
+            var columns = r.Child(c, "columns") is { } cols ? r.StringList(cols, "columns") : (IReadOnlyList<string>)[];
+            if (!header && columns.Count == 0)
+            {
+                throw r.Error(c, "a CSV source without a header needs columns: [NAMES] in file order.");
+            }
+
+            csv = new CsvOptions(header, delimiter[0], columns);
+        }
+
+        TimeColumn? time = null;
+        if (r.Child(map, "time") is { } timeNode)
+        {
+            var t = r.Mapping(timeNode, "time");
+            r.OnlyKeys(t, "column", "unit", "zone");
+            string unitText = r.OptionalString(t, "unit") ?? "ms";
+            TimeUnit unit = unitText switch
+            {
+                "s" => TimeUnit.Seconds,
+                "ms" => TimeUnit.Milliseconds,
+                "us" => TimeUnit.Microseconds,
+                "text" or "timestamp" => TimeUnit.Text,
+                _ => throw r.Error(r.Child(t, "unit")!, $"unit '{unitText}' is not supported: use s, ms, us (epoch) or text."),
+            };
+            string zone = r.OptionalString(t, "zone") ?? "UTC";
+            if (!TryFindZone(zone, out _))
+            {
+                throw r.Error(r.Child(t, "zone")!, $"unknown time zone '{zone}'.");
+            }
+
+            time = new TimeColumn(r.RequiredString(t, "column"), unit, zone);
+        }
+
+        string? key = r.OptionalString(map, "key");
+        if (time is null && key is null)
+        {
+            throw r.Error(map, $"source '{name}' needs time: {{column: ..., unit: ...}} (an event source) or key: COLUMN (a profile table).");
+        }
+
+        var dedup = r.Child(map, "dedup") is { } d ? r.StringList(d, "dedup") : (IReadOnlyList<string>)[];
+        var rename = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (r.Child(map, "rename") is { } renameNode)
+        {
+            foreach (var (k, v) in r.Mapping(renameNode, "rename").Children)
+            {
+                rename[r.Name(k, "a column")] = r.Scalar(v, "rename");
+            }
+        }
+
+        return new SourceConfig(name, path, format, csv, time, key, dedup, rename, []);
+    }
+
+    [GeneratedRegex(@"^\s*([a-z_]+)\s*\((.*)\)\s*$")]
+    private static partial Regex CallPattern();
+
+    [GeneratedRegex(@"^\s*(\d+)\s*(d|h|m|s|ms)\s*$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex NamePattern();
+
+    private sealed class Reader(string file)
+    {
+        public JobConfigException Error(YamlNode node, string what) => JobConfigException.At(file, node.Start.Line, node.Start.Column, what);
+
+        public YamlNode? Child(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+        public YamlNode Required(YamlMappingNode map, string key) =>
+            Child(map, key) ?? throw Error(map, $"'{key}' is required here.");
+
+        public void OnlyKeys(YamlMappingNode map, params string[] keys)
+        {
+            foreach (var k in map.Children.Keys)
+            {
+                if (k is not YamlScalarNode { Value: { } s } || !keys.Contains(s))
+                {
+                    throw Error(k, $"unknown key '{(k as YamlScalarNode)?.Value}': expected one of {string.Join(", ", keys)}.");
+                }
+            }
+        }
+
+        public YamlMappingNode Mapping(YamlNode node, string what) =>
+            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping ({{key: value, ...}}).");
+
+        public string Scalar(YamlNode node, string what) =>
+            node is YamlScalarNode { Value: { } s } ? s : throw Error(node, $"{what} must be a single value.");
+
+        public string Name(YamlNode node, string what)
+        {
+            string s = Scalar(node, what);
+            return NamePattern().IsMatch(s) ? s : throw Error(node, $"'{s}' is not a valid name for {what} (letters, digits and _, not starting with a digit).");
+        }
+
+        public string RequiredString(YamlMappingNode map, string key) => Scalar(Required(map, key), key);
+
+        public string? OptionalString(YamlMappingNode map, string key) => Child(map, key) is { } n ? Scalar(n, key) : null;
+
+        public int? OptionalInt(YamlMappingNode map, string key)
+        {
+            if (Child(map, key) is not { } n)
+            {
+                return null;
+            }
+
+            return int.TryParse(Scalar(n, key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+                ? v : throw Error(n, $"{key} must be an integer.");
+        }
+
+        public bool? OptionalBool(YamlMappingNode map, string key)
+        {
+            if (Child(map, key) is not { } n)
+            {
+                return null;
+            }
+
+            return Scalar(n, key) switch
+            {
+                "true" or "yes" => true,
+                "false" or "no" => false,
+                var s => throw Error(n, $"{key} must be true or false, not '{s}'."),
+            };
+        }
+
+        public double? OptionalFraction(YamlMappingNode map, string key)
+        {
+            if (Child(map, key) is not { } n)
+            {
+                return null;
+            }
+
+            return double.TryParse(Scalar(n, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v is >= 0 and <= 1
+                ? v : throw Error(n, $"{key} must be a number from 0 to 1.");
+        }
+
+        public TimeSpan Duration(YamlNode node, string what)
+        {
+            string s = Scalar(node, what);
+            return TryParseDuration(s, out var d) && d > TimeSpan.Zero
+                ? d : throw Error(node, $"{what} '{s}' is not a duration: write a number and a unit, such as 30m, 2h, 15d, 45s or 500ms.");
+        }
+
+        public IReadOnlyList<string> StringList(YamlNode node, string what) => node switch
+        {
+            YamlScalarNode => [Name(node, what)],
+            YamlSequenceNode seq => seq.Children.Select(c => Name(c, what)).ToList(),
+            _ => throw Error(node, $"{what} must be a name or a list of names."),
+        };
+
+        public SourceConfig Source(Dictionary<string, SourceConfig> sources, string name, YamlNode at, string what) =>
+            sources.TryGetValue(name, out var s) ? s
+                : throw Error(at, $"{what} '{name}' is not a source: the sources are {string.Join(", ", sources.Keys)}.");
+
+        public ColumnRef ColumnRef(YamlNode node, string text, Dictionary<string, SourceConfig> sources)
+        {
+            int dot = text.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || dot == text.Length - 1)
+            {
+                throw Error(node, $"'{text}' must be SOURCE.COLUMN, for example impressions.user_id.");
+            }
+
+            string source = text[..dot];
+            string column = text[(dot + 1)..];
+            Source(sources, source, node, $"in '{text}', the source");
+            if (!NamePattern().IsMatch(column))
+            {
+                throw Error(node, $"'{column}' in '{text}' is not a column name.");
+            }
+
+            return new ColumnRef(source, column);
+        }
+
+        public FeatureColumn Feature(Dictionary<string, FeatureColumn> byName, string name, YamlNode at, HashSet<string> used)
+        {
+            if (!byName.TryGetValue(name, out var f))
+            {
+                throw Error(at, $"'{name}' is not a feature of the spec: the features are {string.Join(", ", byName.Keys)}.");
+            }
+
+            if (!used.Add(name))
+            {
+                throw Error(at, $"feature '{name}' has more than one rule (label, history and columns each name a feature once).");
+            }
+
+            return f;
+        }
+    }
+}

@@ -1,0 +1,243 @@
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Tfrecord.Files;
+
+namespace SparkTfrecord.Engine.Planning;
+
+/// <summary>A source of one run: its configuration, the paths its template expands to and the files found there.</summary>
+/// <param name="Config">The source's configuration.</param>
+/// <param name="Paths">The expanded paths (folders, files or globs).</param>
+/// <param name="Files">The data files found under <see cref="Paths"/>, sorted; empty when not resolved.</param>
+/// <param name="MissingPaths">Paths where nothing was found.</param>
+/// <param name="KeyColumns">Columns used to join, de-duplicate or hash: read as text, and a null one quarantines the row.</param>
+public sealed record PlannedSource(
+    SourceConfig Config,
+    IReadOnlyList<string> Paths,
+    IReadOnlyList<string> Files,
+    IReadOnlyList<string> MissingPaths,
+    IReadOnlyList<string> KeyColumns)
+{
+    /// <summary>The source's name.</summary>
+    public string Name => Config.Name;
+
+    /// <summary>Whether this is an event source (it has a time column).</summary>
+    public bool IsEvents => Config.Time is not null;
+}
+
+/// <summary>An output column of the samples: one per feature, in spec order.</summary>
+/// <param name="Name">The feature name.</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="IsList">Whether it is a list.</param>
+/// <param name="Default">The spec's default, or null.</param>
+public sealed record OutputColumn(string Name, FeatureKind Kind, bool IsList, object? Default);
+
+/// <summary>
+/// The job plan for one run date: sources → label → point-in-time history → feature columns, with every rule's
+/// parameters resolved (time bounds in epoch microseconds, windows in microseconds). Engines render it; it is the
+/// single description of the job that the DuckDB and the Spark renderings share.
+/// </summary>
+public sealed class JobPlan
+{
+    private JobPlan(JobDefinition definition, DateOnly date, IReadOnlyDictionary<string, PlannedSource> sources, long dayStart, long dayEnd)
+    {
+        Definition = definition;
+        Date = date;
+        Sources = sources;
+        DayStartMicros = dayStart;
+        DayEndMicros = dayEnd;
+        OutputColumns = definition.Features.Select(f => new OutputColumn(f.Name, f.Kind, f.IsList, f.Default)).ToList();
+    }
+
+    /// <summary>The spec file and job section the plan comes from.</summary>
+    public JobDefinition Definition { get; }
+
+    /// <summary>The job section.</summary>
+    public JobConfig Job => Definition.Job;
+
+    /// <summary>The run date (a day in the job's zone).</summary>
+    public DateOnly Date { get; }
+
+    /// <summary>The sources by name.</summary>
+    public IReadOnlyDictionary<string, PlannedSource> Sources { get; }
+
+    /// <summary>The first microsecond of the run date in the job's zone (Unix epoch microseconds).</summary>
+    public long DayStartMicros { get; }
+
+    /// <summary>The first microsecond after the run date in the job's zone.</summary>
+    public long DayEndMicros { get; }
+
+    /// <summary>The label's attribution window in microseconds (0 without a label).</summary>
+    public long LabelWithinMicros => Job.Label is { } l ? ToMicros(l.Within) : 0;
+
+    /// <summary>The samples' columns, in spec order.</summary>
+    public IReadOnlyList<OutputColumn> OutputColumns { get; }
+
+    /// <summary>The samples source.</summary>
+    public PlannedSource Samples => Sources[Job.Samples];
+
+    /// <summary>Every data file the run reads, sorted.</summary>
+    public IReadOnlyList<string> InputFiles => Sources.Values.SelectMany(s => s.Files).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Makes the plan for a date.</summary>
+    /// <param name="definition">The spec and job section.</param>
+    /// <param name="date">The run date.</param>
+    /// <param name="input">The value of <c>{input}</c> in path templates.</param>
+    /// <param name="resolveFiles">List the files under each path (false for paths this machine cannot see).</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="FormatException">A path template is invalid.</exception>
+    /// <exception cref="IOException">A required source has no files.</exception>
+    public static JobPlan Create(JobDefinition definition, DateOnly date, string? input, bool resolveFiles = true)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var job = definition.Job;
+        JobConfigParser.TryFindZone(job.TimeZone, out var zone);
+        long start = LocalMidnightMicros(date, zone);
+        long end = LocalMidnightMicros(date.AddDays(1), zone);
+
+        var keys = KeyColumns(job);
+        var sources = new Dictionary<string, PlannedSource>(StringComparer.Ordinal);
+        foreach (var s in job.Sources.Values)
+        {
+            var paths = PathTemplate.Expand(s.PathTemplate, input, date);
+            var files = new List<string>();
+            var missing = new List<string>();
+            if (resolveFiles)
+            {
+                foreach (string p in paths)
+                {
+                    var found = FindFiles(p);
+                    if (found.Count == 0)
+                    {
+                        missing.Add(p);
+                    }
+
+                    files.AddRange(found);
+                }
+
+                // History and label look-back days may be absent (a new service, a late partition); the run day's
+                // samples and the profile tables may not.
+                if (files.Count == 0 && (s.Name == job.Samples || s.Time is null))
+                {
+                    throw new IOException($"no input files for source '{s.Name}' at {string.Join(", ", paths)}: check --input and --date (path template '{s.PathTemplate}' in {definition.File}).");
+                }
+            }
+
+            sources[s.Name] = new PlannedSource(s, paths, files.Distinct().Order(StringComparer.Ordinal).ToList(), missing, keys[s.Name]);
+        }
+
+        return new JobPlan(definition, date, sources, start, end);
+    }
+
+    /// <summary>Converts a duration to whole microseconds.</summary>
+    /// <param name="span">The duration.</param>
+    /// <returns>Microseconds.</returns>
+    public static long ToMicros(TimeSpan span) => span.Ticks / 10;
+
+    /// <summary>The Unix epoch microsecond at which <paramref name="date"/> starts in <paramref name="zone"/>.</summary>
+    /// <param name="date">The day.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>Epoch microseconds.</returns>
+    public static long LocalMidnightMicros(DateOnly date, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+
+        // A zone whose clocks jump over midnight starts the day at the first valid minute after it.
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(1);
+        }
+
+        var utc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
+        return (utc.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> KeyColumns(JobConfig job)
+    {
+        var keys = job.Sources.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
+        void Add(string source, string column)
+        {
+            if (!keys[source].Contains(column))
+            {
+                keys[source].Add(column);
+            }
+        }
+
+        foreach (var s in job.Sources.Values)
+        {
+            if (s.Key is not null)
+            {
+                Add(s.Name, s.Key);
+            }
+
+            foreach (string d in s.Dedup)
+            {
+                Add(s.Name, d);
+            }
+        }
+
+        if (job.Label is { } label)
+        {
+            foreach (string m in label.Match)
+            {
+                Add(job.Samples, m);
+                Add(label.Events, m);
+            }
+        }
+
+        foreach (var h in job.Histories)
+        {
+            Add(job.Samples, h.User);
+            Add(h.Events, h.User);
+            if (h.Value.Source != h.Events)
+            {
+                Add(h.Events, job.Sources[h.Value.Source].Key!);
+            }
+        }
+
+        foreach (var c in job.Columns)
+        {
+            if (c.Ref.Source != job.Samples)
+            {
+                Add(job.Samples, job.Sources[c.Ref.Source].Key!);
+            }
+        }
+
+        foreach (string k in job.Output.ShardKey.Concat(job.Sampling.Key))
+        {
+            Add(job.Samples, k);
+        }
+
+        return keys.ToDictionary(k => k.Key, k => (IReadOnlyList<string>)k.Value, StringComparer.Ordinal);
+    }
+
+    private static List<string> FindFiles(string path)
+    {
+        if (File.Exists(path))
+        {
+            return [Path.GetFullPath(path)];
+        }
+
+        if (Directory.Exists(path))
+        {
+            return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                .Where(f => Path.GetRelativePath(path, f).Split(Path.DirectorySeparatorChar).All(TfRecordPaths.IsDataFileName))
+                .Select(Path.GetFullPath)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+
+        if (path.IndexOfAny(['*', '?', '[']) >= 0)
+        {
+            try
+            {
+                return TfRecordPaths.Expand([path]).Select(Path.GetFullPath).ToList();
+            }
+            catch (FileNotFoundException)
+            {
+                return [];
+            }
+        }
+
+        return [];
+    }
+}

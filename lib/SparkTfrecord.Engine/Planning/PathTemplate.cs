@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SparkTfrecord.Engine.Planning;
+
+/// <summary>
+/// Expands path templates: <c>{input}</c>, <c>{date}</c> (yyyy-MM-dd), <c>{date+1d}</c> / <c>{date-15d}</c>, and a range
+/// <c>{date-15d..date+1d}</c> that gives one path per day (both ends included).
+/// </summary>
+public static partial class PathTemplate
+{
+    /// <summary>Expands a template.</summary>
+    /// <param name="template">The template.</param>
+    /// <param name="input">The value of <c>{input}</c> (may be null when the template does not use it).</param>
+    /// <param name="date">The run date.</param>
+    /// <returns>The paths, in template order (days ascending).</returns>
+    /// <exception cref="FormatException">The template has an unknown placeholder, or uses <c>{input}</c> without a value.</exception>
+    public static IReadOnlyList<string> Expand(string template, string? input, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var results = new List<string> { "" };
+        int pos = 0;
+        foreach (Match m in PlaceholderPattern().Matches(template))
+        {
+            string literal = template[pos..m.Index];
+            pos = m.Index + m.Length;
+            string body = m.Groups[1].Value;
+            List<string> values;
+            if (body == "input")
+            {
+                values = [input ?? throw new FormatException($"path template '{template}' uses {{input}}: pass --input DIR.")];
+            }
+            else if (body.Contains("..", StringComparison.Ordinal))
+            {
+                string[] ends = body.Split("..");
+                DateOnly from = Day(ends[0], date, template);
+                DateOnly to = Day(ends[1], date, template);
+                values = [];
+                for (var d = from; d <= to; d = d.AddDays(1))
+                {
+                    values.Add(Format(d));
+                }
+            }
+            else
+            {
+                values = [Format(Day(body, date, template))];
+            }
+
+            results = results.SelectMany(prefix => values.Select(v => prefix + literal + v)).ToList();
+        }
+
+        string tail = template[pos..];
+        return results.Select(r => r + tail).ToList();
+    }
+
+    /// <summary>Replaces <c>{date}</c> and date offsets in an output template (no ranges).</summary>
+    /// <param name="template">The template.</param>
+    /// <param name="date">The run date.</param>
+    /// <returns>The path.</returns>
+    /// <exception cref="FormatException">The template has a range or an unknown placeholder.</exception>
+    public static string ExpandOne(string template, DateOnly date)
+    {
+        var paths = Expand(template, null, date);
+        return paths.Count == 1 ? paths[0] : throw new FormatException($"'{template}' must name one path: ranges are for inputs.");
+    }
+
+    /// <summary>The text of a date in paths: yyyy-MM-dd.</summary>
+    /// <param name="date">The date.</param>
+    /// <returns>The text.</returns>
+    public static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly Day(string expression, DateOnly date, string template)
+    {
+        var m = DayPattern().Match(expression.Trim());
+        if (!m.Success)
+        {
+            throw new FormatException($"path template '{template}': '{{{expression}}}' is not date, date+Nd or date-Nd.");
+        }
+
+        int offset = m.Groups[2].Success ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
+        return date.AddDays(m.Groups[1].Value == "-" ? -offset : offset);
+    }
+
+    [GeneratedRegex(@"\{([^{}]*)\}")]
+    private static partial Regex PlaceholderPattern();
+
+    [GeneratedRegex(@"^date(?:([+-])(\d+)d)?$")]
+    private static partial Regex DayPattern();
+}

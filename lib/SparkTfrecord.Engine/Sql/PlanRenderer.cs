@@ -1,0 +1,448 @@
+using System.Globalization;
+using System.Text;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Hashing;
+using SparkTfrecord.Engine.Planning;
+
+namespace SparkTfrecord.Engine.Sql;
+
+/// <summary>One statement of a rendered job, named for progress and errors.</summary>
+/// <param name="Name">What it computes.</param>
+/// <param name="Sql">The statement.</param>
+public sealed record SqlStatement(string Name, string Sql);
+
+/// <summary>The SQL of a job plan in one dialect.</summary>
+/// <param name="Dialect">The dialect.</param>
+/// <param name="Statements">The statements to run in order; they leave the samples in <see cref="SamplesTable"/>.</param>
+/// <param name="SamplesTable">The table (or cached view) of all samples with internal columns.</param>
+/// <param name="OutputQuery">The samples to write: the features in spec order, then <c>__h</c> (the shard hash) and
+/// <c>__split</c>, ordered by (hash, key, impression id).</param>
+/// <param name="AuditQuery">The samples with their key and time columns, for audit output.</param>
+/// <param name="StatsQuery">One row of counts (see <see cref="PlanRenderer.StatNames"/>).</param>
+/// <param name="QuarantineQuery">The bad input rows: source, file, row, reason.</param>
+public sealed record RenderedJob(
+    SqlDialect Dialect,
+    IReadOnlyList<SqlStatement> Statements,
+    string SamplesTable,
+    string OutputQuery,
+    string AuditQuery,
+    string StatsQuery,
+    string QuarantineQuery)
+{
+    /// <summary>The whole job as one script: statements and queries, each ending with <c>;</c>.</summary>
+    /// <returns>The script.</returns>
+    public string Script()
+    {
+        var sb = new StringBuilder();
+        foreach (var s in Statements)
+        {
+            sb.Append(s.Sql).Append(";\n\n");
+        }
+
+        sb.Append(StatsQuery).Append(";\n\n").Append(OutputQuery).Append(";\n");
+        return sb.ToString();
+    }
+}
+
+/// <summary>
+/// Renders a <see cref="JobPlan"/> as SQL: typed sources with bad rows set aside, de-duplication (earliest copy),
+/// label attribution, point-in-time history as a window over the union of events and impressions per user, feature
+/// columns with defaults, the project hash, sampling. Written once; only <see cref="SqlDialect"/> spells differences.
+/// </summary>
+public static class PlanRenderer
+{
+    private const string Samples = "samples";
+
+    /// <summary>Renders a plan.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="dialect">The dialect.</param>
+    /// <returns>The SQL.</returns>
+    public static RenderedJob Render(JobPlan plan, SqlDialect dialect)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(dialect);
+        return new Renderer(plan, dialect).Render();
+    }
+
+    /// <summary>The names of the stats query's columns, in order, for a plan.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <returns>The names.</returns>
+    public static IReadOnlyList<string> StatNames(JobPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return Renderer.Stats(plan, DuckDbDialect.Instance).Select(s => s.Name).ToList();
+    }
+
+    private sealed class Renderer(JobPlan plan, SqlDialect d)
+    {
+        private readonly List<SqlStatement> _statements = [];
+
+        private JobConfig Job => plan.Job;
+
+        public static List<(string Name, string Sql)> Stats(JobPlan plan, SqlDialect d)
+        {
+            string Q(string n) => d.Identifier(n);
+            var job = plan.Job;
+            var stats = new List<(string, string)>();
+            foreach (var s in plan.Sources.Values)
+            {
+                stats.Add(($"read.{s.Name}", $"(SELECT count(*) FROM {Q("typed_" + s.Name)})"));
+                stats.Add(($"quarantined.{s.Name}", $"(SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL)"));
+                stats.Add(($"duplicates.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
+            }
+
+            stats.Add(("outside_day", $"(SELECT count(*) FROM {Q("clean_" + job.Samples)} WHERE __ts < {d.BigInt(plan.DayStartMicros)} OR __ts >= {d.BigInt(plan.DayEndMicros)})"));
+            stats.Add(("samples", $"(SELECT count(*) FROM {Q(Samples)})"));
+            stats.Add(("written", $"(SELECT count(*) FROM {Q(Samples)} WHERE __kept)"));
+            stats.Add(("positives", job.LabelFeature is { } lf ? $"(SELECT count(*) FROM {Q(Samples)} WHERE __kept AND {Q(lf)} = 1)" : "CAST(0 AS BIGINT)"));
+            stats.Add(("eval", $"(SELECT count(*) FROM {Q(Samples)} WHERE __kept AND __split = 'eval')"));
+            foreach (string t in JoinedTables(job))
+            {
+                stats.Add(($"missing.{t}", $"(SELECT count(*) FROM {Q(Samples)} WHERE __kept AND {Q("__miss_" + t)})"));
+            }
+
+            foreach (var h in job.Histories)
+            {
+                string len = d.ListLength(Q(h.Feature));
+                stats.Add(($"history_min.{h.Feature}", $"(SELECT coalesce(min({len}), 0) FROM {Q(Samples)} WHERE __kept)"));
+                stats.Add(($"history_sum.{h.Feature}", $"(SELECT coalesce(sum({len}), 0) FROM {Q(Samples)} WHERE __kept)"));
+                stats.Add(($"history_max.{h.Feature}", $"(SELECT coalesce(max({len}), 0) FROM {Q(Samples)} WHERE __kept)"));
+            }
+
+            return stats;
+        }
+
+        public RenderedJob Render()
+        {
+            foreach (var s in plan.Sources.Values)
+            {
+                RenderTyped(s);
+            }
+
+            foreach (var s in plan.Sources.Values)
+            {
+                RenderClean(s);
+            }
+
+            RenderImpressions();
+            if (Job.Label is not null)
+            {
+                RenderLabels();
+            }
+
+            var groups = HistoryGroups();
+            for (int g = 0; g < groups.Count; g++)
+            {
+                RenderHistory(g, groups[g]);
+            }
+
+            RenderSamples(groups);
+
+            string features = string.Join(", ", plan.OutputColumns.Select(c => Q(c.Name)));
+            string output = $"SELECT {features}, __h, __split FROM {Q(Samples)} WHERE __kept ORDER BY __h, __k, __id";
+            var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => Q("__key_" + k));
+            string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("__ts").Append("__split").Append("__h"))} FROM {Q(Samples)} WHERE __kept ORDER BY __h, __k, __id";
+            string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"{s.Sql} AS {Q(s.Name.Replace('.', '_'))}"));
+            string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.Select(s =>
+                $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL")) + "\n) q ORDER BY __source, __file, __row, __reason";
+            return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine);
+        }
+
+        private string Q(string name) => d.Identifier(name);
+
+        private string Big(long v) => d.BigInt(v);
+
+        private void Add(string name, string query) => _statements.Add(new SqlStatement(name, d.Materialize(name, query)));
+
+        private string Physical(SourceConfig s, string logical) => s.Rename.TryGetValue(logical, out var p) ? p : logical;
+
+        private void RenderTyped(PlannedSource s)
+        {
+            var c = s.Config;
+            var logical = c.Columns.ToList();
+            var physical = logical.Select(l => Physical(c, l)).ToList();
+            if (c.Time is { } time)
+            {
+                physical.Add(Physical(c, time.Column));
+            }
+
+            var (prelude, relation) = d.ReadSource(s, physical.Distinct().ToList());
+            for (int i = 0; i < prelude.Count; i++)
+            {
+                _statements.Add(new SqlStatement($"read_{s.Name}_{i}", prelude[i]));
+            }
+
+            var select = new List<string>();
+            foreach (string l in logical)
+            {
+                string p = Q(Physical(c, l));
+                select.Add(s.KeyColumns.Contains(l) ? $"CAST({p} AS {d.Text}) AS {Q(l)}" : $"{p} AS {Q(l)}");
+            }
+
+            var reasons = new List<string>();
+            if (c.Time is { } t)
+            {
+                select.Add($"{TimeExpression(Q(Physical(c, t.Column)), t)} AS __ts");
+                reasons.Add($"WHEN __ts IS NULL THEN {d.String($"time column '{Physical(c, t.Column)}' is null or not a valid {UnitText(t.Unit)}")}");
+            }
+
+            foreach (string k in s.KeyColumns)
+            {
+                reasons.Add($"WHEN {Q(k)} IS NULL THEN {d.String($"key column '{Physical(c, k)}' is null")}");
+            }
+
+            select.Add("__file");
+            select.Add("__row");
+            string reason = reasons.Count == 0 ? $"CAST(NULL AS {d.Text})" : $"CASE {string.Join(" ", reasons)} END";
+            Add("typed_" + s.Name, $"SELECT *, {reason} AS __reason FROM (\n  SELECT {string.Join(", ", select)}\n  FROM {relation} r\n) t");
+        }
+
+        private string TimeExpression(string raw, TimeColumn t)
+        {
+            string asInt = d.TryCast(raw, "BIGINT");
+            return t.Unit switch
+            {
+                // Bounded first, so that scaling never overflows (an error under Spark's ANSI mode).
+                TimeUnit.Seconds => $"(CASE WHEN {asInt} BETWEEN -9223372036854 AND 9223372036854 THEN {asInt} * 1000000 END)",
+                TimeUnit.Milliseconds => $"(CASE WHEN {asInt} BETWEEN -9223372036854775 AND 9223372036854775 THEN {asInt} * 1000 END)",
+                TimeUnit.Microseconds => asInt,
+                _ => d.TextToEpochMicros($"CAST({raw} AS {d.Text})", t.Zone),
+            };
+        }
+
+        private static string UnitText(TimeUnit unit) => unit switch
+        {
+            TimeUnit.Seconds => "epoch seconds",
+            TimeUnit.Milliseconds => "epoch milliseconds",
+            TimeUnit.Microseconds => "epoch microseconds",
+            _ => "timestamp text",
+        };
+
+        private void RenderClean(PlannedSource s)
+        {
+            var c = s.Config;
+            string columns = string.Join(", ", c.Columns.Select(Q).Concat(c.Time is null ? [] : ["__ts"]).Append("__file").Append("__row"));
+
+            // The earliest copy survives; ties are broken by file and row, then by every column, so the choice never
+            // depends on the engine's scan order.
+            IReadOnlyList<string> partition = c.Key is { } key ? [key] : c.Dedup;
+            if (partition.Count == 0)
+            {
+                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL");
+                return;
+            }
+
+            string order = string.Join(", ", (c.Time is null ? [] : new[] { "__ts" }).Concat(["__file", "__row"]).Concat(c.Columns.Select(Q)));
+            Add("clean_" + s.Name,
+                $"SELECT {columns} FROM (\n  SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", partition.Select(Q))} ORDER BY {order}) AS __rn\n" +
+                $"  FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL\n) t WHERE __rn = 1");
+        }
+
+        private void RenderImpressions()
+        {
+            var s = plan.Samples;
+            string order = string.Join(", ", new[] { "__ts" }.Concat(s.KeyColumns.Select(Q)).Concat(["__file", "__row"]).Concat(s.Config.Columns.Where(c => !s.KeyColumns.Contains(c)).Select(Q)));
+            long end = plan.DayEndMicros + plan.LabelWithinMicros;
+            Add("imp",
+                $"SELECT *, row_number() OVER (ORDER BY {order}) AS __id FROM {Q("clean_" + s.Name)}\n" +
+                $"WHERE __ts >= {Big(plan.DayStartMicros)} AND __ts < {Big(end)}");
+        }
+
+        private void RenderLabels()
+        {
+            var label = Job.Label!;
+            long within = plan.LabelWithinMicros;
+            string on = string.Join(" AND ", label.Match.Select(m => $"i.{Q(m)} = c.{Q(m)}"));
+            string partition = string.Join(", ", new[] { "c.__file", "c.__row", "c.__ts" }.Concat(label.Match.Select(m => "c." + Q(m))));
+
+            // Each click goes to the latest impression at or before it (same match columns, at most `within` earlier):
+            // one click labels at most one impression, and an impression with several clicks is labelled once.
+            Add("labels",
+                $"SELECT DISTINCT __imp FROM (\n" +
+                $"  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY {partition} ORDER BY i.__ts DESC, i.__id DESC) AS __rn\n" +
+                $"  FROM {Q("imp")} i JOIN {Q("clean_" + label.Events)} c ON {on}\n" +
+                $"    AND c.__ts >= i.__ts AND c.__ts <= i.__ts + {Big(within)}\n" +
+                $"  WHERE c.__ts >= {Big(plan.DayStartMicros)} AND c.__ts < {Big(plan.DayEndMicros + within)}\n" +
+                $") t WHERE __rn = 1");
+        }
+
+        private List<List<HistoryRule>> HistoryGroups() =>
+            Job.Histories.GroupBy(h => (h.Events, h.User, h.Window)).Select(g => g.ToList()).ToList();
+
+        private void RenderHistory(int g, List<HistoryRule> rules)
+        {
+            var first = rules[0];
+            long window = JobPlan.ToMicros(first.Window);
+            var events = plan.Sources[first.Events];
+            var joins = new List<string>();
+            var values = new List<string>();
+            var nulls = new List<string>();
+            var aggregates = new List<string>();
+            for (int i = 0; i < rules.Count; i++)
+            {
+                var h = rules[i];
+                var column = plan.OutputColumns.First(c => c.Name == h.Feature);
+                string type = d.Type(column.Kind, false);
+                string value;
+                if (h.Value.Source == h.Events)
+                {
+                    value = $"e.{Q(h.Value.Column)}";
+                }
+                else
+                {
+                    string alias = "j" + i.ToString(CultureInfo.InvariantCulture);
+                    string key = Job.Sources[h.Value.Source].Key!;
+                    joins.Add($"LEFT JOIN {Q("clean_" + h.Value.Source)} {alias} ON e.{Q(key)} = {alias}.{Q(key)}");
+                    value = $"{alias}.{Q(h.Value.Column)}";
+                }
+
+                value = d.TryCast(value, type);
+                if (column.Default is not null)
+                {
+                    value = $"coalesce({value}, {Literal(column.Default, column.Kind)})";
+                }
+
+                string v = "__v" + i.ToString(CultureInfo.InvariantCulture);
+                values.Add($"{value} AS {v}");
+                nulls.Add($"CAST(NULL AS {type}) AS {v}");
+                aggregates.Add($"{d.NewestFirstList(v, "__ts", "__e", "w", h.MaxLength)} AS {Q(h.Feature)}");
+            }
+
+            // The window form measured in DESIGN: one pass over each user's clicks and impressions in time order; the
+            // frame [ts - window, ts - 1us] holds exactly the events strictly before the impression and at most
+            // `window` earlier, so same-timestamp clicks (including the impression's own) are never history.
+            string user = Q(first.User);
+            string union =
+                $"    SELECT e.{user} AS __u, e.__ts, TRUE AS __e, {string.Join(", ", values)}, CAST(NULL AS BIGINT) AS __id\n" +
+                $"    FROM {Q("clean_" + events.Name)} e {string.Join(" ", joins)}\n" +
+                $"    WHERE e.__ts >= {Big(plan.DayStartMicros - window)} AND e.__ts < {Big(plan.DayEndMicros)}\n" +
+                $"    UNION ALL\n" +
+                $"    SELECT i.{user} AS __u, i.__ts, FALSE AS __e, {string.Join(", ", nulls)}, i.__id\n" +
+                $"    FROM {Q("imp")} i WHERE i.__ts < {Big(plan.DayEndMicros)}";
+            Add("hist_" + g.ToString(CultureInfo.InvariantCulture),
+                $"SELECT __id, {string.Join(", ", rules.Select(r => Q(r.Feature)))} FROM (\n" +
+                $"  SELECT __id, __e, {string.Join(", ", aggregates)}\n" +
+                $"  FROM (\n{union}\n  ) x\n" +
+                $"  WINDOW w AS (PARTITION BY __u ORDER BY __ts RANGE BETWEEN {Big(window)} PRECEDING AND {Big(1)} PRECEDING)\n" +
+                $") y WHERE NOT __e");
+        }
+
+        private static IEnumerable<string> JoinedTables(JobConfig job) =>
+            job.Columns.Where(c => c.Ref.Source != job.Samples).Select(c => c.Ref.Source).Distinct();
+
+        private void RenderSamples(List<List<HistoryRule>> groups)
+        {
+            var samples = plan.Samples;
+            var from = new StringBuilder($"{Q("imp")} s");
+            foreach (string t in JoinedTables(Job))
+            {
+                string key = Job.Sources[t].Key!;
+                from.Append($"\n  LEFT JOIN {Q("clean_" + t)} {Q("t_" + t)} ON s.{Q(key)} = {Q("t_" + t)}.{Q(key)}");
+            }
+
+            if (Job.Label is not null)
+            {
+                from.Append($"\n  LEFT JOIN {Q("labels")} l ON s.__id = l.__imp");
+            }
+
+            for (int g = 0; g < groups.Count; g++)
+            {
+                string alias = "h" + g.ToString(CultureInfo.InvariantCulture);
+                from.Append($"\n  LEFT JOIN {Q("hist_" + g.ToString(CultureInfo.InvariantCulture))} {alias} ON s.__id = {alias}.__id");
+            }
+
+            var select = new List<string>();
+            foreach (var column in plan.OutputColumns)
+            {
+                select.Add($"{FeatureExpression(column, groups)} AS {Q(column.Name)}");
+            }
+
+            foreach (string k in samples.KeyColumns)
+            {
+                select.Add($"s.{Q(k)} AS {Q("__key_" + k)}");
+            }
+
+            foreach (string t in JoinedTables(Job))
+            {
+                string key = Job.Sources[t].Key!;
+                select.Add($"{Q("t_" + t)}.{Q(key)} IS NULL AS {Q("__miss_" + t)}");
+            }
+
+            select.Add("s.__ts AS __ts");
+            select.Add("s.__id AS __id");
+            select.Add($"{KeyText(Job.Output.ShardKey)} AS __k");
+            select.Add($"{KeyText(Job.Sampling.Key)} AS __sk");
+
+            string inner = $"SELECT {string.Join(",\n    ", select)}\n  FROM {from}\n  WHERE s.__ts >= {Big(plan.DayStartMicros)} AND s.__ts < {Big(plan.DayEndMicros)}";
+
+            var sampling = Job.Sampling;
+            string sep = d.Separator;
+            string kept = "TRUE";
+            if (sampling.NegativeRate < 1.0)
+            {
+                string positive = Job.LabelFeature is { } lf ? $"{Q(lf)} = 1 OR " : "";
+                kept = $"({positive}{d.Hash60($"'neg' || {sep} || {d.String(sampling.Salt)} || {sep} || __sk")} % {Big(ProjectHash.RateScale)} < {Big(ProjectHash.Threshold(sampling.NegativeRate))})";
+            }
+
+            string split = "'train'";
+            if (sampling.EvalFraction > 0.0)
+            {
+                split = $"CASE WHEN {d.Hash60($"'split' || {sep} || {d.String(sampling.Salt)} || {sep} || __sk")} % {Big(ProjectHash.RateScale)} < {Big(ProjectHash.Threshold(sampling.EvalFraction))} THEN 'eval' ELSE 'train' END";
+            }
+
+            Add(Samples, $"SELECT *, {d.Hash60("__k")} AS __h, {kept} AS __kept, {split} AS __split FROM (\n  {inner}\n) t");
+        }
+
+        private string KeyText(IReadOnlyList<string> columns)
+        {
+            if (columns.Count == 0)
+            {
+                return "''";
+            }
+
+            return string.Join($" || {d.Separator} || ", columns.Select(c => $"coalesce(s.{Q(c)}, '')"));
+        }
+
+        private string FeatureExpression(OutputColumn column, List<List<HistoryRule>> groups)
+        {
+            if (Job.LabelFeature == column.Name)
+            {
+                return "CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT)";
+            }
+
+            for (int g = 0; g < groups.Count; g++)
+            {
+                if (groups[g].Any(h => h.Feature == column.Name))
+                {
+                    return $"coalesce(h{g.ToString(CultureInfo.InvariantCulture)}.{Q(column.Name)}, {d.EmptyList(column.Kind)})";
+                }
+            }
+
+            var rule = Job.Columns.First(c => c.Feature == column.Name);
+            string zone = Job.TimeZone;
+            string type = d.Type(column.Kind, column.IsList);
+            string expression = rule.Function switch
+            {
+                DerivedFunction.HourOfDay => d.HourOfDay("s.__ts", zone),
+                DerivedFunction.DayOfWeek => d.DayOfWeek("s.__ts", zone),
+                _ when rule.Ref.Source == Job.Samples && rule.Ref.Column == plan.Samples.Config.Time!.Column => "s.__ts",
+                _ when rule.Ref.Source == Job.Samples => $"s.{Q(rule.Ref.Column)}",
+                _ => $"{Q("t_" + rule.Ref.Source)}.{Q(rule.Ref.Column)}",
+            };
+            expression = d.TryCast(expression, type);
+            if (column.Default is not null && !column.IsList)
+            {
+                expression = $"coalesce({expression}, {Literal(column.Default, column.Kind)})";
+            }
+
+            return expression;
+        }
+
+        private string Literal(object value, FeatureKind kind) => kind switch
+        {
+            FeatureKind.Int64 => $"CAST({Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)} AS BIGINT)",
+            FeatureKind.Float => $"CAST({Convert.ToDouble(value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)} AS {d.Type(FeatureKind.Float, false)})",
+            _ => d.String(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+        };
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Planning;
+
+namespace SparkTfrecord.Engine.Sql;
+
+/// <summary>
+/// The only place where SQL engines differ: how a few functions, types, literals and source reads are spelled. The
+/// plan renderer writes everything else once, in SQL that every engine reads the same way (and that behaves the same
+/// with Spark's ANSI mode on or off: no unchecked casts, no overflow, non-negative modulo operands).
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The engine's name, as recorded in the manifest.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Quotes an identifier.</summary>
+    /// <param name="name">A name made of letters, digits and underscores.</param>
+    /// <returns>The quoted identifier.</returns>
+    public abstract string Identifier(string name);
+
+    /// <summary>A string literal.</summary>
+    /// <param name="value">The text.</param>
+    /// <returns>The literal.</returns>
+    public abstract string String(string value);
+
+    /// <summary>A BIGINT literal.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The literal.</returns>
+    public virtual string BigInt(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The SQL type of a feature kind, or of a list of it.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <param name="list">Whether a list.</param>
+    /// <returns>The type.</returns>
+    public abstract string Type(FeatureKind kind, bool list);
+
+    /// <summary>The text type.</summary>
+    public string Text => Type(FeatureKind.String, false);
+
+    /// <summary>A cast that gives null instead of an error for a value that does not convert.</summary>
+    /// <param name="expression">The value.</param>
+    /// <param name="type">The target type.</param>
+    /// <returns>The expression.</returns>
+    public abstract string TryCast(string expression, string type);
+
+    /// <summary>An empty list of the kind.</summary>
+    /// <param name="kind">The element kind.</param>
+    /// <returns>The expression.</returns>
+    public abstract string EmptyList(FeatureKind kind);
+
+    /// <summary>The project hash (<see cref="Hashing.ProjectHash"/>) of a text expression: 60 bits of its MD5 as a BIGINT.</summary>
+    /// <param name="text">A non-null text expression.</param>
+    /// <returns>The expression.</returns>
+    public abstract string Hash60(string text);
+
+    /// <summary>The key separator character U+001F as an expression.</summary>
+    public virtual string Separator => "chr(31)";
+
+    /// <summary>Epoch microseconds of timestamp text; text without an offset is read in <paramref name="zone"/>; null if unparsable.</summary>
+    /// <param name="text">The text expression.</param>
+    /// <param name="zone">The IANA zone.</param>
+    /// <returns>The expression.</returns>
+    public abstract string TextToEpochMicros(string text, string zone);
+
+    /// <summary>The hour of day (0..23) in <paramref name="zone"/> of epoch microseconds.</summary>
+    /// <param name="micros">The epoch microseconds.</param>
+    /// <param name="zone">The IANA zone.</param>
+    /// <returns>The expression.</returns>
+    public abstract string HourOfDay(string micros, string zone);
+
+    /// <summary>The ISO day of week (1 = Monday .. 7 = Sunday) in <paramref name="zone"/> of epoch microseconds.</summary>
+    /// <param name="micros">The epoch microseconds.</param>
+    /// <param name="zone">The IANA zone.</param>
+    /// <returns>The expression.</returns>
+    public abstract string DayOfWeek(string micros, string zone);
+
+    /// <summary>
+    /// A window aggregate: the list of <paramref name="value"/> over the rows of window <paramref name="window"/> where
+    /// <paramref name="filter"/> holds and the value is not null, ordered by <paramref name="time"/> descending then
+    /// value ascending, truncated to <paramref name="maxLength"/>; null when no row qualifies.
+    /// </summary>
+    /// <param name="value">The value expression.</param>
+    /// <param name="time">The order expression (BIGINT).</param>
+    /// <param name="filter">The condition.</param>
+    /// <param name="window">The window's name (declared in a WINDOW clause).</param>
+    /// <param name="maxLength">The cap.</param>
+    /// <returns>The expression.</returns>
+    public abstract string NewestFirstList(string value, string time, string filter, string window, int maxLength);
+
+    /// <summary>The number of elements of a list expression.</summary>
+    /// <param name="list">The list.</param>
+    /// <returns>The expression.</returns>
+    public abstract string ListLength(string list);
+
+    /// <summary>A statement that makes <paramref name="name"/> a table or cached view of <paramref name="query"/>, computed once.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="query">The query.</param>
+    /// <returns>The statement.</returns>
+    public abstract string Materialize(string name, string query);
+
+    /// <summary>The relation that reads a source's raw rows, with the columns <c>__file</c> and <c>__row</c> added.</summary>
+    /// <param name="source">The source.</param>
+    /// <param name="columns">The columns to read (file column names, after renaming is undone).</param>
+    /// <returns>Statements to run first (possibly none) and the relation (a table function call or a view name).</returns>
+    public abstract (IReadOnlyList<string> Prelude, string Relation) ReadSource(PlannedSource source, IReadOnlyList<string> columns);
+
+    /// <summary>Standard single-quoted literal with doubled quotes.</summary>
+    /// <param name="value">The text.</param>
+    /// <returns>The literal.</returns>
+    protected static string QuoteDoubling(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var sb = new StringBuilder(value.Length + 2).Append('\'');
+        foreach (char c in value)
+        {
+            sb.Append(c == '\'' ? "''" : c.ToString());
+        }
+
+        return sb.Append('\'').ToString();
+    }
+}
