@@ -142,7 +142,7 @@ public static class PlanRenderer
             string output = $"SELECT {features}, __h, __split FROM {Q(Samples)} WHERE __kept ORDER BY __h, __k, __id";
             var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => Q("__key_" + k));
             string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("__ts").Append("__split").Append("__h"))} FROM {Q(Samples)} WHERE __kept ORDER BY __h, __k, __id";
-            string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"{s.Sql} AS {Q(s.Name.Replace('.', '_'))}"));
+            string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Name.Replace('.', '_'))}"));
             string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.Select(s =>
                 $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL")) + "\n) q ORDER BY __source, __file, __row, __reason";
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine);

@@ -1,0 +1,353 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
+using SparkTfrecord.Tfrecord.Example;
+using SparkTfrecord.Tfrecord.Framing;
+using FeatureKind = SparkTfrecord.Engine.Config.FeatureKind;
+
+namespace SparkTfrecord.Engine.Jobs;
+
+/// <summary>The job failed for a reason the user can act on (too many bad rows, ...); the message says what to do.</summary>
+/// <param name="message">The message.</param>
+public sealed class JobFailedException(string message) : Exception(message);
+
+/// <summary>Options of one run of the samples job.</summary>
+public sealed class SamplesJobOptions
+{
+    /// <summary>The run date (a day in the job's zone).</summary>
+    public required DateOnly Date { get; init; }
+
+    /// <summary>The value of <c>{input}</c> in source paths.</summary>
+    public string? Input { get; init; }
+
+    /// <summary>The output folder (the leaf of this run; <c>{date}</c> allowed).</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Overrides the job's number of shards.</summary>
+    public int? Shards { get; init; }
+
+    /// <summary>Overrides the job's compression.</summary>
+    public TfRecordCompression? Compression { get; init; }
+
+    /// <summary>Overrides the job's bad-row threshold.</summary>
+    public double? MaxBadFraction { get; init; }
+
+    /// <summary>Refuse to replace an existing output.</summary>
+    public bool NoClobber { get; init; }
+
+    /// <summary>Also write the samples as Parquet under <c>_audit/</c>, with key and time columns.</summary>
+    public bool Audit { get; init; }
+
+    /// <summary>Engine options.</summary>
+    public DuckDbEngineOptions Engine { get; init; } = new();
+
+    /// <summary>Called after each commit step (tests stop the process there).</summary>
+    public Action<string>? OnCommitStep { get; init; }
+
+    /// <summary>Progress receiver.</summary>
+    public IJobProgress Progress { get; init; } = NoProgress.Instance;
+}
+
+/// <summary>What a run did, as the JSON summary reports it.</summary>
+/// <param name="Date">The run date.</param>
+/// <param name="Output">The output folder.</param>
+/// <param name="Counts">Counts by name (read.SOURCE, quarantined.SOURCE, duplicates.SOURCE, outside_day, samples,
+/// written, positives, eval, missing.TABLE, negatives_dropped).</param>
+/// <param name="Histories">Per history feature: min, mean and max length.</param>
+/// <param name="Shards">The part files.</param>
+/// <param name="Seconds">Wall time.</param>
+/// <param name="Engine">The engine and its version.</param>
+public sealed record SamplesSummary(
+    DateOnly Date,
+    string Output,
+    IReadOnlyDictionary<string, long> Counts,
+    IReadOnlyDictionary<string, (long Min, double Mean, long Max)> Histories,
+    IReadOnlyList<ShardInfo> Shards,
+    double Seconds,
+    string Engine)
+{
+    /// <summary>The summary's JSON form (version 1), as printed on stdout or written to <c>--summary</c>.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", 1);
+            w.WriteString("date", PathTemplate.Format(Date));
+            w.WriteString("output", Output);
+            w.WriteString("engine", Engine);
+            long Get(string k) => Counts.TryGetValue(k, out long v) ? v : 0;
+            w.WriteNumber("rows_read", Counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value));
+            w.WriteNumber("samples_written", Get("written"));
+            w.WriteNumber("positives", Get("positives"));
+            w.WriteNumber("eval", Get("eval"));
+            w.WriteNumber("quarantined", Counts.Where(c => c.Key.StartsWith("quarantined.", StringComparison.Ordinal)).Sum(c => c.Value));
+            w.WriteStartObject("dropped");
+            w.WriteNumber("duplicate_impressions", Counts.Where(c => c.Key.StartsWith("duplicates.", StringComparison.Ordinal)).Sum(c => c.Value));
+            w.WriteNumber("outside_day", Get("outside_day"));
+            w.WriteNumber("negatives_downsampled", Get("negatives_dropped"));
+            w.WriteEndObject();
+            w.WriteStartObject("missing_profiles");
+            foreach (var c in Counts.Where(c => c.Key.StartsWith("missing.", StringComparison.Ordinal)))
+            {
+                w.WriteNumber(c.Key["missing.".Length..], c.Value);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("counts");
+            foreach (var c in Counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                w.WriteNumber(c.Key, c.Value);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("history_length");
+            foreach (var (name, (min, mean, max)) in Histories)
+            {
+                w.WriteStartObject(name);
+                w.WriteNumber("min", min);
+                w.WriteNumber("mean", Math.Round(mean, 3));
+                w.WriteNumber("max", max);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteNumber("seconds", Math.Round(Seconds, 3));
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+}
+
+/// <summary>
+/// The samples job on the embedded engine: plan, render for DuckDB, run, write the samples with the native writer
+/// into shards, write the manifest and commit the output atomically.
+/// </summary>
+public static class SamplesJob
+{
+    /// <summary>Runs the job for one date.</summary>
+    /// <param name="definition">The spec and job section.</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="cancellation">Stops the run (the output is left as it was).</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="JobFailedException">Too many bad rows.</exception>
+    /// <exception cref="IOException">Input or output problems, another run holds the output, or it exists with no-clobber.</exception>
+    public static SamplesSummary Run(JobDefinition definition, SamplesJobOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var job = definition.Job;
+        var output = job.Output with
+        {
+            Shards = options.Shards ?? job.Output.Shards,
+            Compression = options.Compression ?? job.Output.Compression,
+        };
+        definition = definition with { Job = job with { Output = output } };
+        var plan = JobPlan.Create(definition, options.Date, options.Input);
+        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
+        string outputPath = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, options.Date));
+
+        // The lock comes first, so a second run on the same output is refused at once, before any work.
+        using var committer = OutputCommitter.Begin(outputPath, new OutputCommitOptions { NoClobber = options.NoClobber, OnStep = options.OnCommitStep });
+        using var engine = new DuckDbEngine(options.Engine);
+        using var registration = cancellation.Register(engine.Cancel);
+        cancellation.ThrowIfCancellationRequested();
+
+        var progress = options.Progress;
+        progress.Start("join", sql.Statements.Count);
+        for (int i = 0; i < sql.Statements.Count; i++)
+        {
+            try
+            {
+                engine.Execute(sql.Statements[i].Sql);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                throw new IOException($"{sql.Statements[i].Name}: {e.Message} (inputs of {definition.File}; run 'sparktf plan' to see the SQL).", e);
+            }
+
+            progress.Report(i + 1);
+        }
+
+        progress.Stop();
+        var counts = ReadCounts(engine, sql, plan);
+        counts["negatives_dropped"] = counts["samples"] - counts["written"];
+
+        // Bad rows: kept with the output (or beside it when the job fails), then the threshold.
+        long read = plan.Sources.Keys.Sum(s => counts[$"read.{s}"]);
+        long bad = plan.Sources.Keys.Sum(s => counts[$"quarantined.{s}"]);
+        double maxBad = options.MaxBadFraction ?? job.MaxBadFraction;
+        if (bad > 0)
+        {
+            string quarantineFile = Path.Combine(committer.WorkDirectory, "_quarantine", "rows.jsonl");
+            WriteQuarantine(engine, sql, quarantineFile);
+            if (read > 0 && (double)bad / read > maxBad)
+            {
+                string kept = outputPath + ".quarantine.jsonl";
+                File.Copy(quarantineFile, kept, overwrite: true);
+                throw new JobFailedException(
+                    $"{bad} of {read} input rows are bad ({(double)bad / read:P3}), above the limit of {maxBad:P3} (quarantine.max_bad_fraction or --max-bad-fraction); " +
+                    $"the rows and reasons are in {kept}. Nothing was written to {outputPath}.");
+            }
+        }
+
+        cancellation.ThrowIfCancellationRequested();
+        var shards = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], cancellation);
+        committer.Step("parts-written");
+        if (options.Audit)
+        {
+            string audit = Path.Combine(committer.WorkDirectory, "_audit");
+            Directory.CreateDirectory(audit);
+            engine.Execute($"COPY ({sql.AuditQuery}) TO '{Path.Combine(audit, "samples.parquet").Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+        }
+
+        string engineName = "duckdb " + engine.Version;
+        var histories = plan.Job.Histories.ToDictionary(
+            h => h.Feature,
+            h => (counts[$"history_min.{h.Feature}"], counts["written"] == 0 ? 0.0 : (double)counts[$"history_sum.{h.Feature}"] / counts["written"], counts[$"history_max.{h.Feature}"]));
+        Manifest.Write(Path.Combine(committer.WorkDirectory, "_manifest.json"), plan, engineName, shards, counts);
+        committer.Step("manifest-written");
+        cancellation.ThrowIfCancellationRequested();
+        progress.Start("commit", null);
+        committer.Commit();
+        progress.Stop();
+        foreach (string k in counts.Keys.Where(k => k.StartsWith("history_", StringComparison.Ordinal)).ToList())
+        {
+            counts.Remove(k);
+        }
+
+        return new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
+    }
+
+    private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
+    {
+        var row = engine.Row(sql.StatsQuery);
+        var names = PlanRenderer.StatNames(plan);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            object? v = row[name.Replace('.', '_')];
+            counts[name] = v is null ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
+
+    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, string file)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        using var stream = File.Create(file);
+        using var w = new Utf8JsonWriter(stream);
+        engine.Query(sql.QuarantineQuery, r =>
+        {
+            while (r.Read())
+            {
+                w.WriteStartObject();
+                w.WriteString("source", r.GetString(0));
+                w.WriteString("file", r.IsDBNull(1) ? null : r.GetString(1));
+                if (r.IsDBNull(2))
+                {
+                    w.WriteNull("row");
+                }
+                else
+                {
+                    w.WriteNumber("row", r.GetInt64(2));
+                }
+
+                w.WriteString("reason", r.GetString(3));
+                w.WriteEndObject();
+                w.Flush();
+                stream.WriteByte((byte)'\n');
+                w.Reset();
+            }
+        });
+    }
+
+    private static List<ShardInfo> WriteSamples(
+        DuckDbEngine engine, RenderedJob sql, JobPlan plan, string work, OutputConfig output, IJobProgress progress, long total, CancellationToken cancellation)
+    {
+        var columns = plan.OutputColumns;
+        var keys = columns.Select(c => new FeatureKey(c.Name)).ToArray();
+        var encoder = new ExampleEncoder();
+        bool split = plan.Job.Sampling.EvalFraction > 0;
+        using var train = new ShardedTfRecordWriter(work, split ? "train" : "", output.Shards, output.Compression);
+        using var eval = split ? new ShardedTfRecordWriter(work, "eval", output.Shards, output.Compression) : null;
+        progress.Start("write", total);
+        engine.Query(sql.OutputQuery, r =>
+        {
+            int hashColumn = columns.Count;
+            int splitColumn = columns.Count + 1;
+            long n = 0;
+            while (r.Read())
+            {
+                encoder.Clear();
+                for (int i = 0; i < columns.Count; i++)
+                {
+                    AddFeature(encoder, keys[i], columns[i], r, i);
+                }
+
+                int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
+                var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
+                writer.WriteFramed(shard, encoder.GetRecord());
+                if ((++n & 0xFFF) == 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    progress.Report(n);
+                }
+            }
+
+            progress.Report(n);
+        });
+        var parts = train.Close().ToList();
+        if (eval is not null)
+        {
+            parts.AddRange(eval.Close());
+        }
+
+        progress.Stop();
+        return parts;
+    }
+
+    // A null cell is an omitted feature (as the Spark connectors do); an empty list is a feature with an empty list.
+    private static void AddFeature(ExampleEncoder encoder, FeatureKey key, OutputColumn column, DbDataReader r, int i)
+    {
+        if (r.IsDBNull(i))
+        {
+            return;
+        }
+
+        switch (column.Kind, column.IsList)
+        {
+            case (FeatureKind.Int64, false):
+                encoder.AddInt64(key, r.GetInt64(i));
+                break;
+            case (FeatureKind.Float, false):
+                encoder.AddFloat(key, r.GetFloat(i));
+                break;
+            case (FeatureKind.String, false):
+                encoder.AddString(key, r.GetString(i));
+                break;
+            case (FeatureKind.Int64, true):
+                encoder.AddInt64List(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.GetFieldValue<List<long>>(i)));
+                break;
+            case (FeatureKind.Float, true):
+                encoder.AddFloatList(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.GetFieldValue<List<float>>(i)));
+                break;
+            default:
+                encoder.AddStringList(key, r.GetFieldValue<List<string>>(i));
+                break;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Runtime.InteropServices;
+
+namespace SparkTfrecord.Engine.Output;
+
+/// <summary>The output already exists and <c>--no-clobber</c> was given.</summary>
+/// <param name="message">The message.</param>
+public sealed class OutputExistsException(string message) : IOException(message);
+
+/// <summary>Another run holds the output's lock.</summary>
+/// <param name="message">The message.</param>
+public sealed class OutputLockedException(string message) : IOException(message);
+
+/// <summary>Options of <see cref="OutputCommitter"/>.</summary>
+public sealed class OutputCommitOptions
+{
+    /// <summary>Refuse to replace an existing output.</summary>
+    public bool NoClobber { get; init; }
+
+    /// <summary>Called after each step of the protocol with its name (see <see cref="OutputCommitter.Steps"/>); for tests that stop the process there.</summary>
+    public Action<string>? OnStep { get; init; }
+}
+
+/// <summary>
+/// The commit protocol of one output folder (the leaf folder of one run). A run takes an exclusive lock
+/// (<c>.&lt;leaf&gt;.lock</c> beside the output, held through <c>flock</c>, so a killed run's lock goes with its process),
+/// removes what killed runs left, writes everything into a hidden work folder beside the output
+/// (<c>.&lt;leaf&gt;.tmp-&lt;id&gt;</c>), writes <c>_SUCCESS</c> there last, then puts the folder in place in one step: an
+/// atomic exchange with the previous output (Linux <c>renameat2(RENAME_EXCHANGE)</c>), or, where that is not available,
+/// a rename of the previous output aside followed by a rename into place. A reader therefore sees the previous complete
+/// output, or the new complete output, or (only in the fallback, between two renames) no output; never a partial one.
+/// </summary>
+public sealed class OutputCommitter : IDisposable
+{
+    /// <summary>The steps, in order, as passed to <see cref="OutputCommitOptions.OnStep"/>.</summary>
+    public static readonly IReadOnlyList<string> Steps =
+        ["locked", "work-created", "parts-written", "manifest-written", "success-written", "swapped", "old-removed", "unlocked"];
+
+    private readonly FileStream _lock;
+    private readonly Action<string>? _onStep;
+    private bool _committed;
+    private bool _disposed;
+
+    private OutputCommitter(string output, FileStream lockFile, string work, Action<string>? onStep)
+    {
+        Output = output;
+        _lock = lockFile;
+        WorkDirectory = work;
+        _onStep = onStep;
+    }
+
+    /// <summary>The output folder (full path).</summary>
+    public string Output { get; }
+
+    /// <summary>The hidden folder the run writes into.</summary>
+    public string WorkDirectory { get; }
+
+    /// <summary>Locks the output, removes leftovers of killed runs and creates the work folder.</summary>
+    /// <param name="output">The output folder.</param>
+    /// <param name="options">Options.</param>
+    /// <returns>The committer; dispose it to release the lock (and remove the work folder if not committed).</returns>
+    /// <exception cref="OutputLockedException">Another run is writing the same output.</exception>
+    /// <exception cref="OutputExistsException">The output exists and <see cref="OutputCommitOptions.NoClobber"/> is set.</exception>
+    public static OutputCommitter Begin(string output, OutputCommitOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        options ??= new OutputCommitOptions();
+        string full = Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar);
+        string parent = Path.GetDirectoryName(full) ?? throw new IOException($"{output}: the output must be a folder below a parent folder.");
+        string leaf = Path.GetFileName(full);
+        Directory.CreateDirectory(parent);
+        if (File.Exists(full))
+        {
+            throw new IOException($"{full} is a file; the output must be a folder (the leaf folder of one run).");
+        }
+
+        string lockPath = Path.Combine(parent, $".{leaf}.lock");
+        FileStream lockFile;
+        try
+        {
+            // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix: held while this process lives, gone when it dies.
+            lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new OutputLockedException($"another run is writing {full} (it holds {lockPath}); wait for it to finish or stop it, then run again.");
+        }
+
+        try
+        {
+            options.OnStep?.Invoke("locked");
+            if (options.NoClobber && Directory.Exists(full))
+            {
+                throw new OutputExistsException($"{full} exists and --no-clobber was given; remove it or run without --no-clobber to replace it.");
+            }
+
+            // What killed runs left: their work folders and set-aside old outputs. Nobody else can be using them: we hold the lock.
+            foreach (string stale in Directory.EnumerateDirectories(parent, $".{leaf}.tmp-*").Concat(Directory.EnumerateDirectories(parent, $".{leaf}.old-*")))
+            {
+                Directory.Delete(stale, recursive: true);
+            }
+
+            string work = Path.Combine(parent, $".{leaf}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(work);
+            var committer = new OutputCommitter(full, lockFile, work, options.OnStep);
+            committer.Step("work-created");
+            return committer;
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reports a step that happens outside the committer (the writer's parts, the manifest).</summary>
+    /// <param name="name">The step's name.</param>
+    public void Step(string name) => _onStep?.Invoke(name);
+
+    /// <summary>Writes <c>_SUCCESS</c> into the work folder and puts the folder in place of the output.</summary>
+    /// <exception cref="IOException">The output could not be replaced.</exception>
+    public void Commit()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using (File.Create(Path.Combine(WorkDirectory, "_SUCCESS")))
+        {
+        }
+
+        Step("success-written");
+        if (Directory.Exists(Output))
+        {
+            if (TryExchange(WorkDirectory, Output))
+            {
+                // The work folder's name now holds the previous output.
+                _committed = true;
+                Step("swapped");
+                Directory.Delete(WorkDirectory, recursive: true);
+            }
+            else
+            {
+                string old = Path.Combine(Path.GetDirectoryName(Output)!, $".{Path.GetFileName(Output)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
+                Directory.Move(Output, old);
+                Directory.Move(WorkDirectory, Output);
+                _committed = true;
+                Step("swapped");
+                Directory.Delete(old, recursive: true);
+            }
+        }
+        else
+        {
+            Directory.Move(WorkDirectory, Output);
+            _committed = true;
+            Step("swapped");
+        }
+
+        Step("old-removed");
+    }
+
+    /// <summary>Removes the work folder unless committed, and releases the lock.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            if (!_committed && Directory.Exists(WorkDirectory))
+            {
+                Directory.Delete(WorkDirectory, recursive: true);
+            }
+        }
+        finally
+        {
+            _lock.Dispose();
+            if (_committed)
+            {
+                Step("unlocked");
+            }
+        }
+    }
+
+    private static bool TryExchange(string a, string b)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return Native.renameat2(Native.AtFdCwd, a, Native.AtFdCwd, b, Native.RenameExchange) == 0;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static class Native
+    {
+        public const int AtFdCwd = -100;
+        public const uint RenameExchange = 2;
+
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code; the runtime marshaller is fine for one call per run.
+        [DllImport("libc", SetLastError = true)]
+        public static extern int renameat2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
+#pragma warning restore SYSLIB1054
+    }
+}
