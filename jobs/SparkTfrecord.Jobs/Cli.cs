@@ -16,6 +16,9 @@ internal static class Cli
             InspectCommand.Create(),
             CountCommand.Create(),
             WriteCommand.Create(),
+            GenLogsCommand.Create(),
+            SamplesCommand.Create(),
+            PlanCommand.Create(),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Generation;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary><c>sparktf gen-logs</c>: realistic click logs in the layout conf/din.yaml reads.</summary>
+internal static class GenLogsCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--output", "-o") { Description = "The folder to write (impressions/, clicks/, users/, items/ below it).", Required = true };
+        var date = new Option<string>("--date") { Description = "The last day of impressions, yyyy-MM-dd (the run date of the job that reads them).", Required = true };
+        var days = new Option<int>("--days") { Description = "Days of logs ending with --date (default 16: the run day and 15 days of history).", DefaultValueFactory = _ => 16 };
+        var impressions = new Option<int>("--impressions-per-day") { Description = "Impressions per day (default 10000).", DefaultValueFactory = _ => 10_000 };
+        var users = new Option<int>("--users") { Description = "Number of users (default 1000).", DefaultValueFactory = _ => 1_000 };
+        var items = new Option<int>("--items") { Description = "Number of items (default 500).", DefaultValueFactory = _ => 500 };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same options give the same files (default 1).", DefaultValueFactory = _ => 1 };
+        var format = new Option<string>("--format") { Description = "parquet (default), csv or jsonl.", DefaultValueFactory = _ => "parquet" };
+        format.AcceptOnlyFromAmong("parquet", "csv", "jsonl");
+        var bad = new Option<double>("--bad-rows") { Description = "Fraction of impression rows made bad (null key or time), to exercise the quarantine (default 0)." };
+        var command = new Command("gen-logs", "Generate realistic click logs (impressions, clicks, users, items) in the layout conf/din.yaml reads.")
+        {
+            output, date, days, impressions, users, items, seed, format, bad,
+        };
+        command.SetAction(result =>
+        {
+            var day = DateOnlyOption.Parse(result.GetValue(date)!);
+            int d = result.GetValue(days);
+            if (d < 1 || result.GetValue(impressions) < 0 || result.GetValue(users) < 1 || result.GetValue(items) < 1 || result.GetValue(bad) is < 0 or > 1)
+            {
+                throw new UsageException("--days, --users and --items must be at least 1, --impressions-per-day at least 0, --bad-rows from 0 to 1.");
+            }
+
+            var options = new LogGeneratorOptions
+            {
+                Output = result.GetValue(output)!,
+                Date = day,
+                Days = d,
+                ImpressionsPerDay = result.GetValue(impressions),
+                Users = result.GetValue(users),
+                Items = result.GetValue(items),
+                Seed = result.GetValue(seed),
+                Format = result.GetValue(format) switch
+                {
+                    "csv" => SourceFormat.Csv,
+                    "jsonl" => SourceFormat.JsonLines,
+                    _ => SourceFormat.Parquet,
+                },
+                BadRowFraction = result.GetValue(bad),
+            };
+            var counts = LogGenerator.Generate(options, done => Console.Error.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"impressions\": {counts.Impressions}, \"clicks\": {counts.Clicks}, \"users\": {counts.Users}, \"items\": {counts.Items}, \"output\": \"{Path.GetFullPath(options.Output).Replace("\\", "\\\\", StringComparison.Ordinal)}\"}}"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
+
+/// <summary>Parses run dates: <c>yyyy-MM-dd</c>, or a range <c>D1..D2</c> for backfills.</summary>
+internal static class DateOnlyOption
+{
+    public static DateOnly Parse(string text) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d : throw new UsageException($"'{text}' is not a date: write yyyy-MM-dd, for example 2024-01-15.");
+
+    public static IReadOnlyList<DateOnly> ParseRange(string text)
+    {
+        int dots = text.IndexOf("..", StringComparison.Ordinal);
+        if (dots < 0)
+        {
+            return [Parse(text)];
+        }
+
+        var from = Parse(text[..dots]);
+        var to = Parse(text[(dots + 2)..]);
+        if (to < from)
+        {
+            throw new UsageException($"--date {text}: the range ends before it starts.");
+        }
+
+        var days = new List<DateOnly>();
+        for (var d = from; d <= to; d = d.AddDays(1))
+        {
+            days.Add(d);
+        }
+
+        return days;
+    }
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Tfrecord.Framing;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary>The options <c>samples</c> and <c>plan</c> share, spelled once.</summary>
+internal sealed class JobOptions
+{
+    public Option<string> Spec { get; } = CommonOptions.Spec();
+
+    public Option<string> Date { get; } = new("--date") { Description = "The run date yyyy-MM-dd in the job's zone, or a range D1..D2 (a backfill: one output per day; --output then needs {date}).", Required = true };
+
+    public Option<string> Input { get; } = new("--input", "-i") { Description = "The value of {input} in the job's source paths." };
+
+    public Option<string> Output { get; } = new("--output", "-o") { Description = "The output folder of this run (the leaf; {date} allowed). It is replaced atomically." };
+
+    public Option<int?> Shards { get; } = new("--shards") { Description = "Number of part files (default: the job's output.shards)." };
+
+    public Option<TfRecordCompression?> Compression { get; } = new("--compression")
+    {
+        Description = "none, gzip or zlib (default: the job's output.compression).",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+            if (JobConfigParser.TryParseCompression(text, out var c))
+            {
+                return c;
+            }
+
+            result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
+            return null;
+        },
+    };
+
+    public Option<string> Engine { get; } = new("--engine") { Description = "The engine: duckdb (embedded, the default).", DefaultValueFactory = _ => "duckdb" };
+
+    public Option<bool> NoClobber { get; } = new("--no-clobber") { Description = "Fail instead of replacing an existing output." };
+
+    public Option<double?> MaxBadFraction { get; } = new("--max-bad-fraction") { Description = "Fail when more than this fraction of input rows is bad (default: the job's quarantine.max_bad_fraction, else 0)." };
+
+    public Option<string> Summary { get; } = new("--summary") { Description = "Write the JSON summary to this file instead of stdout." };
+
+    public Option<bool> Audit { get; } = new("--audit") { Description = "Also write the samples as Parquet (with key and time columns) under <output>/_audit/." };
+
+    public Option<string> MemoryLimit { get; } = new("--memory-limit") { Description = "DuckDB's memory limit before it spills (default 1GB).", DefaultValueFactory = _ => "1GB" };
+
+    public Option<int?> Threads { get; } = new("--threads") { Description = "Engine threads (default: the machine's cores)." };
+
+    public Option<string> SpillDir { get; } = new("--spill-dir") { Description = "Where DuckDB spills (default: a folder in the system's temporary folder)." };
+
+    public Command AddTo(Command command)
+    {
+        Engine.AcceptOnlyFromAmong("duckdb");
+        foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
+
+    public DuckDbEngineOptions EngineOptions(ParseResult result) => new()
+    {
+        MemoryLimit = result.GetValue(MemoryLimit)!,
+        Threads = result.GetValue(Threads) ?? Environment.ProcessorCount,
+        SpillDirectory = result.GetValue(SpillDir),
+    };
+
+    public static string Describe(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary><c>sparktf plan</c>: the SQL that <c>samples</c> would run with the same options, printed instead of run.</summary>
+internal static class PlanCommand
+{
+    public static Command Create()
+    {
+        var options = new JobOptions();
+        var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples' with the same options, without running it."));
+        command.SetAction(result =>
+        {
+            JobDefinition definition;
+            try
+            {
+                definition = JobDefinition.Load(result.GetValue(options.Spec)!);
+            }
+            catch (JobConfigException e)
+            {
+                Console.Error.WriteLine($"sparktf: {e.Message}");
+                return ExitCodes.Failure;
+            }
+
+            var job = definition.Job;
+            definition = definition with
+            {
+                Job = job with
+                {
+                    Output = job.Output with
+                    {
+                        Shards = result.GetValue(options.Shards) ?? job.Output.Shards,
+                        Compression = result.GetValue(options.Compression) ?? job.Output.Compression,
+                    },
+                },
+            };
+            foreach (var date in DateOnlyOption.ParseRange(result.GetValue(options.Date)!))
+            {
+                // Without --input the plan still renders, with the unresolved paths' files left out.
+                var plan = JobPlan.Create(definition, date, result.GetValue(options.Input) ?? "{input}", resolveFiles: result.GetValue(options.Input) is not null);
+                Console.Out.Write($"-- sparktf plan: {definition.File}, date {PathTemplate.Format(date)}, engine duckdb\n");
+                Console.Out.Write(PlanRenderer.Render(plan, DuckDbDialect.Instance).Script());
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,171 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Jobs;
+using SparkTfrecord.Engine.Output;
+using Spectre.Console;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary>
+/// <c>sparktf samples</c>: the click-log join on the embedded engine, written as TFRecord shards with the commit protocol.
+/// SIGTERM and Ctrl-C stop it promptly (the output is left as it was) with exit 143 / 130.
+/// </summary>
+internal static class SamplesCommand
+{
+    /// <summary>Test-only hook: SIGKILL the process right after the named commit step (see OutputCommitter.Steps).</summary>
+    public const string KillAtStepVariable = "SPARKTF_TEST_KILL_AT_STEP";
+
+    public static Command Create()
+    {
+        var options = new JobOptions();
+        var command = options.AddTo(new Command("samples", "Build training samples for a date: join the click logs point-in-time correctly and write TFRecord shards, _manifest.json and _SUCCESS."));
+        command.SetAction(result => Run(result, options));
+        return command;
+    }
+
+    private static int Run(ParseResult result, JobOptions o)
+    {
+        var err = Console.Error;
+        var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
+        string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required: the folder of this run's samples.");
+        if (dates.Count > 1 && !output.Contains("{date}", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--date {result.GetValue(o.Date)} is a range: --output must contain {{date}} so that each day has its own output.");
+        }
+
+        JobDefinition definition;
+        try
+        {
+            definition = JobDefinition.Load(result.GetValue(o.Spec)!);
+        }
+        catch (JobConfigException e)
+        {
+            err.WriteLine($"sparktf: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        int interruptedCode = ExitCodes.Interrupted;
+        void OnSignal(PosixSignalContext context, int code)
+        {
+            context.Cancel = true; // we stop ourselves, after cleaning up
+            interruptedCode = code;
+            cancel.Cancel();
+        }
+
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
+        string? killAt = Environment.GetEnvironmentVariable(KillAtStepVariable);
+
+        var summaries = new List<string>();
+        try
+        {
+            foreach (var date in dates)
+            {
+                var options = new SamplesJobOptions
+                {
+                    Date = date,
+                    Input = result.GetValue(o.Input),
+                    Output = output,
+                    Shards = result.GetValue(o.Shards),
+                    Compression = result.GetValue(o.Compression),
+                    MaxBadFraction = result.GetValue(o.MaxBadFraction),
+                    NoClobber = result.GetValue(o.NoClobber),
+                    Audit = result.GetValue(o.Audit),
+                    Engine = o.EngineOptions(result),
+                    OnCommitStep = step =>
+                    {
+                        if (step == killAt)
+                        {
+                            Process.GetCurrentProcess().Kill(); // SIGKILL: no cleanup of any kind, as a crash would be
+                        }
+                    },
+                };
+                SamplesSummary summary = WithProgress(date, progress => SamplesJob.Run(definition, Copy(options, progress), cancel.Token));
+                summaries.Add(summary.ToJson().TrimEnd());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            err.WriteLine($"sparktf: samples: stopped by {(interruptedCode == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
+            return interruptedCode;
+        }
+        catch (Exception e) when (e is JobFailedException or JobConfigException or OutputLockedException or OutputExistsException)
+        {
+            err.WriteLine($"sparktf: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        string json = summaries.Count == 1 ? summaries[0] + "\n" : "[\n" + string.Join(",\n", summaries) + "\n]\n";
+        if (result.GetValue(o.Summary) is { } file)
+        {
+            File.WriteAllText(file, json, new UTF8Encoding(false));
+        }
+        else
+        {
+            Console.Out.Write(json);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static SamplesJobOptions Copy(SamplesJobOptions o, IJobProgress progress) => new()
+    {
+        Date = o.Date,
+        Input = o.Input,
+        Output = o.Output,
+        Shards = o.Shards,
+        Compression = o.Compression,
+        MaxBadFraction = o.MaxBadFraction,
+        NoClobber = o.NoClobber,
+        Audit = o.Audit,
+        Engine = o.Engine,
+        OnCommitStep = o.OnCommitStep,
+        Progress = progress,
+    };
+
+    /// <summary>Runs with a progress display on stderr (plain milestone lines when stderr is not a terminal).</summary>
+    private static T WithProgress<T>(DateOnly date, Func<IJobProgress, T> run)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        T value = default!;
+        console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(context => value = run(new ConsoleProgress(context, $"{date:yyyy-MM-dd}")));
+        return value;
+    }
+
+    private sealed class ConsoleProgress(ProgressContext context, string prefix) : IJobProgress
+    {
+        private ProgressTask? _task;
+
+        public void Start(string stage, long? total)
+        {
+            _task = context.AddTask($"{prefix} {stage}", maxValue: Math.Max(1, total ?? 1));
+            _task.IsIndeterminate = total is null;
+        }
+
+        public void Report(long done)
+        {
+            if (_task is not null)
+            {
+                _task.Value = done;
+            }
+        }
+
+        public void Stop()
+        {
+            if (_task is not null)
+            {
+                _task.IsIndeterminate = false;
+                _task.Value = _task.MaxValue;
+                _task.StopTask();
+            }
+        }
+    }
+}
