@@ -52,8 +52,12 @@ public sealed class DuckDbDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST(isodow({Local(micros, zone)}) AS BIGINT)";
 
     /// <inheritdoc/>
-    public override string NewestFirstList(string value, string time, string filter, string window, int maxLength) =>
-        $"list_slice(list({value} ORDER BY {time} DESC, {value} ASC) FILTER (WHERE {filter} AND {value} IS NOT NULL) OVER {window}, 1, {maxLength.ToString(CultureInfo.InvariantCulture)})";
+    public override string FrameList(string time, string value, string window) =>
+        $"list(struct_pack(t := {time}, v := {value}) ORDER BY {time} ASC, {value} DESC) OVER {window}";
+
+    /// <inheritdoc/>
+    public override string NewestValuesFrom(string list, string bound) =>
+        $"list_transform(list_reverse(list_filter({list}, lambda x: x.t >= {bound})), lambda x: x.v)";
 
     /// <inheritdoc/>
     public override string ListLength(string list) => $"CAST(len({list}) AS BIGINT)";

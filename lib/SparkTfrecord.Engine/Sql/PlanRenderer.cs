@@ -130,13 +130,12 @@ public static class PlanRenderer
                 RenderLabels();
             }
 
-            var groups = HistoryGroups();
-            for (int g = 0; g < groups.Count; g++)
+            for (int k = 0; k < Job.Histories.Count; k++)
             {
-                RenderHistory(g, groups[g]);
+                RenderHistory(k, Job.Histories[k]);
             }
 
-            RenderSamples(groups);
+            RenderSamples();
 
             string features = string.Join(", ", plan.OutputColumns.Select(c => Q(c.Name)));
             string output = $"SELECT {features}, __h, __split FROM {Q(Samples)} WHERE __kept ORDER BY __h, __k, __id";
@@ -266,71 +265,69 @@ public static class PlanRenderer
                 $") t WHERE __rn = 1");
         }
 
-        private List<List<HistoryRule>> HistoryGroups() =>
-            Job.Histories.GroupBy(h => (h.Events, h.User, h.Window)).Select(g => g.ToList()).ToList();
-
-        private void RenderHistory(int g, List<HistoryRule> rules)
+        private void RenderHistory(int k, HistoryRule h)
         {
-            var first = rules[0];
-            long window = JobPlan.ToMicros(first.Window);
-            var events = plan.Sources[first.Events];
-            var joins = new List<string>();
-            var values = new List<string>();
-            var nulls = new List<string>();
-            var aggregates = new List<string>();
-            for (int i = 0; i < rules.Count; i++)
+            long window = JobPlan.ToMicros(h.Window);
+            var events = plan.Sources[h.Events];
+            var column = plan.OutputColumns.First(c => c.Name == h.Feature);
+            string type = d.Type(column.Kind, false);
+            string join = "";
+            string value;
+            if (h.Value.Source == h.Events)
             {
-                var h = rules[i];
-                var column = plan.OutputColumns.First(c => c.Name == h.Feature);
-                string type = d.Type(column.Kind, false);
-                string value;
-                if (h.Value.Source == h.Events)
-                {
-                    value = $"e.{Q(h.Value.Column)}";
-                }
-                else
-                {
-                    string alias = "j" + i.ToString(CultureInfo.InvariantCulture);
-                    string key = Job.Sources[h.Value.Source].Key!;
-                    joins.Add($"LEFT JOIN {Q("clean_" + h.Value.Source)} {alias} ON e.{Q(key)} = {alias}.{Q(key)}");
-                    value = $"{alias}.{Q(h.Value.Column)}";
-                }
-
-                value = d.TryCast(value, type);
-                if (column.Default is not null)
-                {
-                    value = $"coalesce({value}, {Literal(column.Default, column.Kind)})";
-                }
-
-                string v = "__v" + i.ToString(CultureInfo.InvariantCulture);
-                values.Add($"{value} AS {v}");
-                nulls.Add($"CAST(NULL AS {type}) AS {v}");
-                aggregates.Add($"{d.NewestFirstList(v, "__ts", "__e", "w", h.MaxLength)} AS {Q(h.Feature)}");
+                value = $"e.{Q(h.Value.Column)}";
+            }
+            else
+            {
+                string key = Job.Sources[h.Value.Source].Key!;
+                join = $" LEFT JOIN {Q("clean_" + h.Value.Source)} j ON e.{Q(key)} = j.{Q(key)}";
+                value = $"j.{Q(h.Value.Column)}";
             }
 
-            // The window form measured in DESIGN: one pass over each user's clicks and impressions in time order; the
-            // frame [ts - window, ts - 1us] holds exactly the events strictly before the impression and at most
-            // `window` earlier, so same-timestamp clicks (including the impression's own) are never history.
-            string user = Q(first.User);
-            string union =
-                $"    SELECT e.{user} AS __u, e.__ts, TRUE AS __e, {string.Join(", ", values)}, CAST(NULL AS BIGINT) AS __id\n" +
-                $"    FROM {Q("clean_" + events.Name)} e {string.Join(" ", joins)}\n" +
+            value = d.TryCast(value, type);
+            if (column.Default is not null)
+            {
+                value = $"coalesce({value}, {Literal(column.Default, column.Kind)})";
+            }
+
+            string n = k.ToString(CultureInfo.InvariantCulture);
+            string user = Q(h.User);
+
+            // Each event carries the newest `max_length` events up to and including itself, in the order (time
+            // ascending, value descending) whose reverse is the history's order; so no list ever grows past the cap,
+            // however many events a user has (the window over a RANGE frame of whole lists ran out of memory for very
+            // active users).
+            Add("hist_events_" + n,
+                $"SELECT __u, __ts, __r, {d.FrameList("__ts", "__v", "w")} AS __l FROM (\n" +
+                $"  SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (\n" +
+                $"    SELECT e.{user} AS __u, e.__ts, {value} AS __v\n" +
+                $"    FROM {Q("clean_" + events.Name)} e{join}\n" +
                 $"    WHERE e.__ts >= {Big(plan.DayStartMicros - window)} AND e.__ts < {Big(plan.DayEndMicros)}\n" +
-                $"    UNION ALL\n" +
-                $"    SELECT i.{user} AS __u, i.__ts, FALSE AS __e, {string.Join(", ", nulls)}, i.__id\n" +
-                $"    FROM {Q("imp")} i WHERE i.__ts < {Big(plan.DayEndMicros)}";
-            Add("hist_" + g.ToString(CultureInfo.InvariantCulture),
-                $"SELECT __id, {string.Join(", ", rules.Select(r => Q(r.Feature)))} FROM (\n" +
-                $"  SELECT __id, __e, {string.Join(", ", aggregates)}\n" +
-                $"  FROM (\n{union}\n  ) x\n" +
-                $"  WINDOW w AS (PARTITION BY __u ORDER BY __ts RANGE BETWEEN {Big(window)} PRECEDING AND {Big(1)} PRECEDING)\n" +
-                $") y WHERE NOT __e");
+                $"  ) t WHERE __v IS NOT NULL\n" +
+                $") r\n" +
+                $"WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN {h.MaxLength - 1} PRECEDING AND CURRENT ROW)");
+
+            // The window over the union of events and impressions per user, as DESIGN measured: for each impression,
+            // the number of events strictly before it (a RANGE frame ending 1us before: same-timestamp clicks, the
+            // impression's own included, are never history) is the rank of the last event it may see; that event's
+            // list, cut to [ts - window, ts), is the history.
+            Add("hist_" + n,
+                $"SELECT p.__id, {d.NewestValuesFrom("e.__l", $"p.__ts - {Big(window)}")} AS {Q(h.Feature)} FROM (\n" +
+                $"  SELECT __u, __ts, __id, __n FROM (\n" +
+                $"    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts RANGE BETWEEN UNBOUNDED PRECEDING AND {Big(1)} PRECEDING) AS __n\n" +
+                $"    FROM (\n" +
+                $"      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM {Q("hist_events_" + n)}\n" +
+                $"      UNION ALL\n" +
+                $"      SELECT {user} AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM {Q("imp")} WHERE __ts < {Big(plan.DayEndMicros)}\n" +
+                $"    ) x\n" +
+                $"  ) y WHERE __id IS NOT NULL\n" +
+                $") p LEFT JOIN {Q("hist_events_" + n)} e ON e.__u = p.__u AND e.__r = p.__n");
         }
 
         private static IEnumerable<string> JoinedTables(JobConfig job) =>
             job.Columns.Where(c => c.Ref.Source != job.Samples).Select(c => c.Ref.Source).Distinct();
 
-        private void RenderSamples(List<List<HistoryRule>> groups)
+        private void RenderSamples()
         {
             var samples = plan.Samples;
             var from = new StringBuilder($"{Q("imp")} s");
@@ -345,16 +342,16 @@ public static class PlanRenderer
                 from.Append($"\n  LEFT JOIN {Q("labels")} l ON s.__id = l.__imp");
             }
 
-            for (int g = 0; g < groups.Count; g++)
+            for (int k = 0; k < Job.Histories.Count; k++)
             {
-                string alias = "h" + g.ToString(CultureInfo.InvariantCulture);
-                from.Append($"\n  LEFT JOIN {Q("hist_" + g.ToString(CultureInfo.InvariantCulture))} {alias} ON s.__id = {alias}.__id");
+                string alias = "h" + k.ToString(CultureInfo.InvariantCulture);
+                from.Append($"\n  LEFT JOIN {Q("hist_" + k.ToString(CultureInfo.InvariantCulture))} {alias} ON s.__id = {alias}.__id");
             }
 
             var select = new List<string>();
             foreach (var column in plan.OutputColumns)
             {
-                select.Add($"{FeatureExpression(column, groups)} AS {Q(column.Name)}");
+                select.Add($"{FeatureExpression(column)} AS {Q(column.Name)}");
             }
 
             foreach (string k in samples.KeyColumns)
@@ -403,18 +400,18 @@ public static class PlanRenderer
             return string.Join($" || {d.Separator} || ", columns.Select(c => $"coalesce(s.{Q(c)}, '')"));
         }
 
-        private string FeatureExpression(OutputColumn column, List<List<HistoryRule>> groups)
+        private string FeatureExpression(OutputColumn column)
         {
             if (Job.LabelFeature == column.Name)
             {
                 return "CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT)";
             }
 
-            for (int g = 0; g < groups.Count; g++)
+            for (int k = 0; k < Job.Histories.Count; k++)
             {
-                if (groups[g].Any(h => h.Feature == column.Name))
+                if (Job.Histories[k].Feature == column.Name)
                 {
-                    return $"coalesce(h{g.ToString(CultureInfo.InvariantCulture)}.{Q(column.Name)}, {d.EmptyList(column.Kind)})";
+                    return $"coalesce(h{k.ToString(CultureInfo.InvariantCulture)}.{Q(column.Name)}, {d.EmptyList(column.Kind)})";
                 }
             }
 

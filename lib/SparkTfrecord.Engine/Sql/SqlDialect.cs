@@ -77,17 +77,24 @@ public abstract class SqlDialect
     public abstract string DayOfWeek(string micros, string zone);
 
     /// <summary>
-    /// A window aggregate: the list of <paramref name="value"/> over the rows of window <paramref name="window"/> where
-    /// <paramref name="filter"/> holds and the value is not null, ordered by <paramref name="time"/> descending then
-    /// value ascending, truncated to <paramref name="maxLength"/>; null when no row qualifies.
+    /// A window aggregate over the named window <paramref name="window"/> (a ROWS frame of at most the history's cap,
+    /// ordered by time ascending then value descending): the frame's rows as a list of structs <c>{t: time, v: value}</c>
+    /// in that order, oldest first.
     /// </summary>
+    /// <param name="time">The time expression (BIGINT epoch microseconds).</param>
     /// <param name="value">The value expression.</param>
-    /// <param name="time">The order expression (BIGINT).</param>
-    /// <param name="filter">The condition.</param>
     /// <param name="window">The window's name (declared in a WINDOW clause).</param>
-    /// <param name="maxLength">The cap.</param>
     /// <returns>The expression.</returns>
-    public abstract string NewestFirstList(string value, string time, string filter, string window, int maxLength);
+    public abstract string FrameList(string time, string value, string window);
+
+    /// <summary>
+    /// From a list made by <see cref="FrameList"/>, the values whose time is at least <paramref name="bound"/>, newest
+    /// first (the reverse of the list's order, so ties in time come by value ascending).
+    /// </summary>
+    /// <param name="list">The list of structs.</param>
+    /// <param name="bound">The lowest time kept.</param>
+    /// <returns>The expression: a list of values.</returns>
+    public abstract string NewestValuesFrom(string list, string bound);
 
     /// <summary>The number of elements of a list expression.</summary>
     /// <param name="list">The list.</param>
