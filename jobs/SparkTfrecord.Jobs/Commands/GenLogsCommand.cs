@@ -20,9 +20,10 @@ internal static class GenLogsCommand
         var format = new Option<string>("--format") { Description = "parquet (default), csv or jsonl.", DefaultValueFactory = _ => "parquet" };
         format.AcceptOnlyFromAmong("parquet", "csv", "jsonl");
         var bad = new Option<double>("--bad-rows") { Description = "Fraction of impression rows made bad (null key or time), to exercise the quarantine (default 0)." };
+        var impressionDays = new Option<int>("--impression-days") { Description = "Write impressions for only the last N days (default 0: every day); clicks are written for every day." };
         var command = new Command("gen-logs", "Generate realistic click logs (impressions, clicks, users, items) in the layout conf/din.yaml reads.")
         {
-            output, date, days, impressions, users, items, seed, format, bad,
+            output, date, days, impressions, users, items, seed, format, bad, impressionDays,
         };
         command.SetAction(result =>
         {
@@ -49,6 +50,7 @@ internal static class GenLogsCommand
                     _ => SourceFormat.Parquet,
                 },
                 BadRowFraction = result.GetValue(bad),
+                ImpressionDays = result.GetValue(impressionDays),
             };
             var counts = LogGenerator.Generate(options, done => Console.Error.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

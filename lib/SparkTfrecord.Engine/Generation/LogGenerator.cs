@@ -32,6 +32,12 @@ public sealed class LogGeneratorOptions
     /// <summary>The file format.</summary>
     public SourceFormat Format { get; init; } = SourceFormat.Parquet;
 
+    /// <summary>
+    /// Write impressions for only the last this many days (0: every day); earlier days' impressions are still drawn,
+    /// to make their clicks, but not written (a job reads only the run day's impressions and 16 days of clicks).
+    /// </summary>
+    public int ImpressionDays { get; init; }
+
     /// <summary>The fraction of impression and click rows made bad (null key or null time).</summary>
     public double BadRowFraction { get; init; }
 
@@ -130,6 +136,7 @@ public static class LogGenerator
             long start = JobPlan.LocalMidnightMicros(day, zone) / 1000;
             long end = JobPlan.LocalMidnightMicros(day.AddDays(1), zone) / 1000;
             string dt = PathTemplate.Format(day);
+            bool writeImpressions = options.ImpressionDays <= 0 || day > options.Date.AddDays(-options.ImpressionDays);
             using (var imps = db.CreateAppender("impressions"))
             using (var clicks = db.CreateAppender("clicks"))
             {
@@ -150,10 +157,10 @@ public static class LogGenerator
                         string item = ItemId(itemPick.Next(random));
                         bool bad = options.BadRowFraction > 0 && random.NextDouble() < options.BadRowFraction;
                         int copies = random.NextDouble() < 0.01 ? 2 : 1;
-                        for (int c = 0; c < copies; c++)
+                        for (int c = 0; c < copies && writeImpressions; c++)
                         {
                             long copyTs = ts + (c * random.Next(1, 3000));
-                            var row = imps.CreateRow().AppendValue(Partition(copyTs, zone)).AppendValue(requestId);
+                            var row = imps.CreateRow().AppendValue(copyTs < end ? dt : Partition(copyTs, zone)).AppendValue(requestId);
                             row = bad && random.NextDouble() < 0.5 ? row.AppendNullValue() : row.AppendValue(UserId(user));
                             row = row.AppendValue(item);
                             row = bad ? row.AppendNullValue() : row.AppendValue((long?)copyTs);
@@ -167,7 +174,7 @@ public static class LogGenerator
                             double r = random.NextDouble();
                             long delay = r < 0.03 ? 1_800_001 + random.Next(7_200_000) : (long)(-Math.Log(1 - random.NextDouble()) * 40_000);
                             long clickTs = ts + delay;
-                            clicks.CreateRow().AppendValue(Partition(clickTs, zone)).AppendValue(requestId).AppendValue(UserId(user)).AppendValue(item).AppendValue((long?)clickTs).EndRow();
+                            clicks.CreateRow().AppendValue(clickTs < end ? dt : Partition(clickTs, zone)).AppendValue(requestId).AppendValue(UserId(user)).AppendValue(item).AppendValue((long?)clickTs).EndRow();
                             clickCount++;
                         }
                     }
@@ -184,9 +191,13 @@ public static class LogGenerator
             }
 
             // The day's impressions are complete: write them and free the memory.
-            Copy(db, $"SELECT request_id, user_id, item_id, ts, device, page FROM impressions WHERE dt = '{dt}' ORDER BY ts NULLS LAST, request_id, item_id, user_id",
-                Path.Combine(options.Output, "impressions", "dt=" + dt), extension);
-            Exec(db, $"DELETE FROM impressions WHERE dt = '{dt}'");
+            if (writeImpressions)
+            {
+                Copy(db, $"SELECT request_id, user_id, item_id, ts, device, page FROM impressions WHERE dt = '{dt}' ORDER BY ts NULLS LAST, request_id, item_id, user_id",
+                    Path.Combine(options.Output, "impressions", "dt=" + dt), extension);
+                Exec(db, $"DELETE FROM impressions WHERE dt = '{dt}'");
+            }
+
             progress?.Invoke(day);
         }
 

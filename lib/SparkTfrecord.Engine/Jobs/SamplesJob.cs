@@ -231,6 +231,31 @@ public static class SamplesJob
         return new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
     }
 
+    /// <summary>
+    /// The same query as <see cref="Run"/>, alone: DuckDB runs the plan and writes the ordered samples to one Parquet
+    /// file with its own writer, with no TFRecord encoding and no commit protocol. The benchmark's baseline.
+    /// </summary>
+    /// <param name="definition">The spec and job section.</param>
+    /// <param name="options">The run's options (output, shards and compression are ignored).</param>
+    /// <param name="parquetFile">The Parquet file to write.</param>
+    /// <returns>The number of samples written.</returns>
+    public static long QueryToParquet(JobDefinition definition, SamplesJobOptions options, string parquetFile)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(options);
+        var plan = JobPlan.Create(definition, options.Date, options.Input);
+        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
+        using var engine = new DuckDbEngine(options.Engine);
+        foreach (var statement in sql.Statements)
+        {
+            engine.Execute(statement.Sql);
+        }
+
+        var counts = ReadCounts(engine, sql, plan);
+        engine.Execute($"COPY ({sql.OutputQuery}) TO '{Path.GetFullPath(parquetFile).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+        return counts["written"];
+    }
+
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
     {
         var row = engine.Row(sql.StatsQuery);

@@ -60,6 +60,9 @@ public sealed class DuckDbDialect : SqlDialect
         $"list_transform(list_reverse(list_filter({list}, lambda x: x.t >= {bound})), lambda x: x.v)";
 
     /// <inheritdoc/>
+    public override string UniqueRowId => "row_number() OVER ()";
+
+    /// <inheritdoc/>
     public override string ListLength(string list) => $"CAST(len({list}) AS BIGINT)";
 
     /// <inheritdoc/>

@@ -138,9 +138,10 @@ public static class PlanRenderer
             RenderSamples();
 
             string features = string.Join(", ", plan.OutputColumns.Select(c => Q(c.Name)));
-            string output = $"SELECT {features}, __h, __split FROM {Q(Samples)} WHERE __kept ORDER BY __h, __k, __id";
+            string order = OutputOrder();
+            string output = $"SELECT {features}, __h, __split FROM {Q(Samples)} WHERE __kept ORDER BY {order}";
             var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => Q("__key_" + k));
-            string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("__ts").Append("__split").Append("__h"))} FROM {Q(Samples)} WHERE __kept ORDER BY __h, __k, __id";
+            string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("__ts").Append("__split").Append("__h"))} FROM {Q(Samples)} WHERE __kept ORDER BY {order}";
             string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Name.Replace('.', '_'))}"));
             string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.Select(s =>
                 $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL")) + "\n) q ORDER BY __source, __file, __row, __reason";
@@ -148,6 +149,20 @@ public static class PlanRenderer
         }
 
         private string Q(string name) => d.Identifier(name);
+
+        // Records are ordered by (hash, key), then by content, so the order never depends on the engine's scan: time and
+        // the key columns (unique after de-duplication), and without de-duplication every scalar feature too.
+        private string OutputOrder()
+        {
+            var order = new List<string> { "__h", "__k", "__ts" };
+            order.AddRange(plan.Samples.KeyColumns.Select(k => Q("__key_" + k)));
+            if (plan.Samples.Config.Dedup.Count == 0)
+            {
+                order.AddRange(plan.OutputColumns.Where(c => !c.IsList).Select(c => Q(c.Name)));
+            }
+
+            return string.Join(", ", order);
+        }
 
         private string Big(long v) => d.BigInt(v);
 
@@ -239,12 +254,17 @@ public static class PlanRenderer
 
         private void RenderImpressions()
         {
-            var s = plan.Samples;
-            string order = string.Join(", ", new[] { "__ts" }.Concat(s.KeyColumns.Select(Q)).Concat(["__file", "__row"]).Concat(s.Config.Columns.Where(c => !s.KeyColumns.Contains(c)).Select(Q)));
             long end = plan.DayEndMicros + plan.LabelWithinMicros;
             Add("imp",
-                $"SELECT *, row_number() OVER (ORDER BY {order}) AS __id FROM {Q("clean_" + s.Name)}\n" +
+                $"SELECT *, {d.UniqueRowId} AS __id FROM {Q("clean_" + plan.Samples.Name)}\n" +
                 $"WHERE __ts >= {Big(plan.DayStartMicros)} AND __ts < {Big(end)}");
+        }
+
+        /// <summary>The order that makes impressions distinct by content: time, then the key columns (text).</summary>
+        private IEnumerable<string> ContentOrder(string alias, bool descending)
+        {
+            string direction = descending ? " DESC" : "";
+            return new[] { "__ts" }.Concat(plan.Samples.KeyColumns.Select(Q)).Select(c => alias + c + direction);
         }
 
         private void RenderLabels()
@@ -258,7 +278,7 @@ public static class PlanRenderer
             // one click labels at most one impression, and an impression with several clicks is labelled once.
             Add("labels",
                 $"SELECT DISTINCT __imp FROM (\n" +
-                $"  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY {partition} ORDER BY i.__ts DESC, i.__id DESC) AS __rn\n" +
+                $"  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY {partition} ORDER BY {string.Join(", ", ContentOrder("i.", descending: true))}) AS __rn\n" +
                 $"  FROM {Q("imp")} i JOIN {Q("clean_" + label.Events)} c ON {on}\n" +
                 $"    AND c.__ts >= i.__ts AND c.__ts <= i.__ts + {Big(within)}\n" +
                 $"  WHERE c.__ts >= {Big(plan.DayStartMicros)} AND c.__ts < {Big(plan.DayEndMicros + within)}\n" +
@@ -308,13 +328,14 @@ public static class PlanRenderer
                 $"WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN {h.MaxLength - 1} PRECEDING AND CURRENT ROW)");
 
             // The window over the union of events and impressions per user, as DESIGN measured: for each impression,
-            // the number of events strictly before it (a RANGE frame ending 1us before: same-timestamp clicks, the
-            // impression's own included, are never history) is the rank of the last event it may see; that event's
-            // list, cut to [ts - window, ts), is the history.
+            // the number of events strictly before it is the rank of the last event it may see; that event's list,
+            // cut to [ts - window, ts), is the history. Impressions sort before events of the same instant (a null
+            // rank first), so same-timestamp clicks, the impression's own included, are never history; the running
+            // count is a ROWS frame, which engines stream, rather than a RANGE frame ending 1us before.
             Add("hist_" + n,
                 $"SELECT p.__id, {d.NewestValuesFrom("e.__l", $"p.__ts - {Big(window)}")} AS {Q(h.Feature)} FROM (\n" +
                 $"  SELECT __u, __ts, __id, __n FROM (\n" +
-                $"    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts RANGE BETWEEN UNBOUNDED PRECEDING AND {Big(1)} PRECEDING) AS __n\n" +
+                $"    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n\n" +
                 $"    FROM (\n" +
                 $"      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM {Q("hist_events_" + n)}\n" +
                 $"      UNION ALL\n" +

@@ -96,6 +96,12 @@ public abstract class SqlDialect
     /// <returns>The expression: a list of values.</returns>
     public abstract string NewestValuesFrom(string list, string bound);
 
+    /// <summary>
+    /// A BIGINT unique to each row of a query, used only to join a row's derived values back to it within one run
+    /// (never for order or output, so it need not be the same from run to run).
+    /// </summary>
+    public abstract string UniqueRowId { get; }
+
     /// <summary>The number of elements of a list expression.</summary>
     /// <param name="list">The list.</param>
     /// <returns>The expression.</returns>

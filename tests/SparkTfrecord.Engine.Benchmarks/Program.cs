@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Engine.Generation;
+using SparkTfrecord.Engine.Jobs;
+
+// Usage (from the repository root):
+//   dotnet run -c Release --project tests/SparkTfrecord.Engine.Benchmarks -- [--impressions 1000000] [--scale 1,10] [--repeat 2] [--work DIR]
+// For each scale s: generates (once, kept in --work) logs with s x 1M impressions on the run day and 16 days of clicks
+// (s x 100k users, s x 50k items), then runs, as separate processes, alternately and --repeat times:
+//   query: the job's DuckDB query alone, writing the samples to Parquet with DuckDB's writer
+//   job:   sparktf samples --compression none (the whole job: query, native TFRecord writer, commit protocol)
+//   gzip:  sparktf samples --compression gzip
+// and prints the best wall time and the peak resident set (VmHWM, DuckDB included) of each.
+if (args.Length >= 1 && args[0] == "--query-only")
+{
+    // Child mode: the query alone. Arguments: spec date input parquet.
+    var definition = JobDefinition.Load(args[1]);
+    long n = SamplesJob.QueryToParquet(definition, new SamplesJobOptions
+    {
+        Date = DateOnly.Parse(args[2], CultureInfo.InvariantCulture),
+        Input = args[3],
+        Output = args[4],
+    }, args[4]);
+    Console.WriteLine(n);
+    return 0;
+}
+
+int baseImpressions = 1_000_000;
+int[] scales = [1];
+int repeat = 2;
+string work = Path.Combine(Path.GetTempPath(), "sparktf-bench");
+for (int i = 0; i < args.Length - 1; i += 2)
+{
+    switch (args[i])
+    {
+        case "--impressions": baseImpressions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--scale": scales = args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
+        case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--work": work = args[i + 1]; break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
+}
+
+string repo = FindRepo();
+string spec = Path.Combine(repo, "conf", "din.yaml");
+string self = typeof(Program).Assembly.Location;
+string sparktf = Path.Combine(AppContext.BaseDirectory, "sparktf.dll");
+const string Date = "2024-01-15";
+var rows = new List<string>();
+Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+foreach (int scale in scales)
+{
+    string logs = Path.Combine(work, $"logs-{scale}x");
+    if (!File.Exists(Path.Combine(logs, "_DONE")))
+    {
+        Console.Error.WriteLine($"generating {scale}x logs in {logs} ...");
+        if (Directory.Exists(logs))
+        {
+            Directory.Delete(logs, true);
+        }
+
+        var generated = LogGenerator.Generate(new LogGeneratorOptions
+        {
+            Output = logs,
+            Date = DateOnly.Parse(Date, CultureInfo.InvariantCulture),
+            Days = 16,
+            ImpressionDays = 1,
+            ImpressionsPerDay = baseImpressions * scale,
+            Users = 100_000 * scale,
+            Items = 50_000 * scale,
+            Seed = 7,
+        });
+        File.WriteAllText(Path.Combine(logs, "_DONE"), $"{generated}\n");
+    }
+
+    Console.Error.WriteLine(File.ReadAllText(Path.Combine(logs, "_DONE")).Trim());
+    var best = new Dictionary<string, (double Seconds, long PeakKb)>();
+    for (int r = 0; r < repeat; r++)
+    {
+        foreach (string mode in new[] { "query", "job", "gzip" })
+        {
+            string output = Path.Combine(work, $"out-{scale}x-{mode}");
+            string[] command = mode switch
+            {
+                "query" => [self, "--query-only", spec, Date, logs, output + ".parquet"],
+                "job" => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "none", "--summary", output + ".json"],
+                _ => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "gzip", "--summary", output + ".json"],
+            };
+            var (seconds, peak) = Measure(command);
+            Console.Error.WriteLine($"  {scale}x {mode}: {seconds:F2} s, peak {peak / 1024} MiB");
+            if (!best.TryGetValue(mode, out var b) || seconds < b.Seconds)
+            {
+                best[mode] = (seconds, Math.Max(peak, b.PeakKb));
+            }
+            else
+            {
+                best[mode] = (b.Seconds, Math.Max(peak, b.PeakKb));
+            }
+        }
+    }
+
+    double q = best["query"].Seconds;
+    rows.Add($"| {scale * baseImpressions:N0} | {q:F1} s / {best["query"].PeakKb / 1024} MiB | {best["job"].Seconds:F1} s / {best["job"].PeakKb / 1024} MiB | {best["job"].Seconds / q:F2}x | {best["gzip"].Seconds:F1} s / {best["gzip"].PeakKb / 1024} MiB |");
+}
+
+Console.WriteLine("| impressions on the run day | query alone → Parquet (time / peak RSS) | whole job, no compression | job / query | whole job, gzip |");
+Console.WriteLine("|---|---|---|---|---|");
+foreach (string row in rows)
+{
+    Console.WriteLine(row);
+}
+
+return 0;
+
+static (double Seconds, long PeakKb) Measure(string[] command)
+{
+    var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    start.ArgumentList.Add("exec");
+    foreach (string a in command)
+    {
+        start.ArgumentList.Add(a);
+    }
+
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(start)!;
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    long peak = 0;
+    string status = $"/proc/{process.Id}/status";
+    while (!process.HasExited)
+    {
+        // VmHWM only grows, so the last reading before the process ends is its peak (to within the polling interval).
+        try
+        {
+            foreach (string line in File.ReadLines(status))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        Thread.Sleep(20);
+    }
+
+    process.WaitForExit();
+    double seconds = clock.Elapsed.TotalSeconds;
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{string.Join(' ', command)} failed ({process.ExitCode}): {stderr.Result}");
+    }
+
+    _ = stdout.Result;
+    return (seconds, peak);
+}
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "SparkTfrecord.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("SparkTfrecord.sln not found");
+}
