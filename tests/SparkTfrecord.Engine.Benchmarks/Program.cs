@@ -116,7 +116,19 @@ return 0;
 
 static (double Seconds, long PeakKb) Measure(string[] command)
 {
-    var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    // GNU time, where installed, gives the exact peak resident set and the CPU time; else /proc is polled.
+    bool gnuTime = File.Exists("/usr/bin/time");
+    string timeFile = Path.GetTempFileName();
+    var start = new ProcessStartInfo(gnuTime ? "/usr/bin/time" : "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+    if (gnuTime)
+    {
+        start.ArgumentList.Add("-o");
+        start.ArgumentList.Add(timeFile);
+        start.ArgumentList.Add("-f");
+        start.ArgumentList.Add("%M %U %S");
+        start.ArgumentList.Add("dotnet");
+    }
+
     start.ArgumentList.Add("exec");
     foreach (string a in command)
     {
@@ -157,6 +169,15 @@ static (double Seconds, long PeakKb) Measure(string[] command)
     }
 
     _ = stdout.Result;
+    if (gnuTime)
+    {
+        string[] parts = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
+        peak = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        double cpu = double.Parse(parts[1], CultureInfo.InvariantCulture) + double.Parse(parts[2], CultureInfo.InvariantCulture);
+        Console.Error.WriteLine($"    cpu {cpu:F1} s");
+    }
+
+    File.Delete(timeFile);
     return (seconds, peak);
 }
 

@@ -18,6 +18,9 @@ internal static class SamplesCommand
     /// <summary>Test-only hook: SIGKILL the process right after the named commit step (see OutputCommitter.Steps).</summary>
     public const string KillAtStepVariable = "SPARKTF_TEST_KILL_AT_STEP";
 
+    /// <summary>Test-only hook: wait (interruptibly) after a commit step, <c>STEP:MILLISECONDS</c>, so a test can act mid-run.</summary>
+    public const string PauseAtStepVariable = "SPARKTF_TEST_PAUSE_AT_STEP";
+
     public static Command Create()
     {
         var options = new JobOptions();
@@ -59,6 +62,7 @@ internal static class SamplesCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
         string? killAt = Environment.GetEnvironmentVariable(KillAtStepVariable);
+        string[] pauseAt = (Environment.GetEnvironmentVariable(PauseAtStepVariable) ?? "").Split(':');
 
         var summaries = new List<string>();
         try
@@ -81,6 +85,13 @@ internal static class SamplesCommand
                         if (step == killAt)
                         {
                             Process.GetCurrentProcess().Kill(); // SIGKILL: no cleanup of any kind, as a crash would be
+                        }
+
+                        if (pauseAt.Length == 2 && step == pauseAt[0])
+                        {
+                            err.WriteLine($"sparktf: test hook: pausing after step {step}");
+                            cancel.Token.WaitHandle.WaitOne(int.Parse(pauseAt[1], System.Globalization.CultureInfo.InvariantCulture));
+                            cancel.Token.ThrowIfCancellationRequested();
                         }
                     },
                 };
@@ -130,6 +141,11 @@ internal static class SamplesCommand
     /// <summary>Runs with a progress display on stderr (plain milestone lines when stderr is not a terminal).</summary>
     private static T WithProgress<T>(DateOnly date, Func<IJobProgress, T> run)
     {
+        if (Console.IsErrorRedirected)
+        {
+            return run(new PlainProgress(Console.Error, $"{date:yyyy-MM-dd}"));
+        }
+
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         T value = default!;
         console.Progress()
@@ -167,5 +183,38 @@ internal static class SamplesCommand
                 _task.StopTask();
             }
         }
+    }
+
+    /// <summary>Milestone lines for logs and schedulers: each stage's start and end, and every quarter of a long stage.</summary>
+    private sealed class PlainProgress(TextWriter err, string prefix) : IJobProgress
+    {
+        private readonly Stopwatch _clock = new();
+        private string _stage = "";
+        private long? _total;
+        private int _quarter;
+
+        public void Start(string stage, long? total)
+        {
+            _stage = stage;
+            _total = total;
+            _quarter = 0;
+            _clock.Restart();
+            err.WriteLine($"sparktf: {prefix} {stage}: started{(total is { } t && stage == "write" ? $" ({t} samples)" : "")}");
+        }
+
+        public void Report(long done)
+        {
+            if (_total is > 0 && _stage == "write")
+            {
+                int quarter = (int)(4 * done / _total.Value);
+                if (quarter > _quarter && quarter < 4)
+                {
+                    _quarter = quarter;
+                    err.WriteLine($"sparktf: {prefix} {_stage}: {done}/{_total} ({25 * quarter}%)");
+                }
+            }
+        }
+
+        public void Stop() => err.WriteLine($"sparktf: {prefix} {_stage}: done in {_clock.Elapsed.TotalSeconds:F1} s");
     }
 }
