@@ -4,6 +4,7 @@ Run with Debian's Python (no pyspark needed):  /usr/bin/python3 -m unittest disc
 """
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -16,6 +17,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUBMIT = os.path.normpath(os.path.join(HERE, "..", "..", "submit"))
 RUNNER = os.path.join(SUBMIT, "spark_sql_runner.py")
+# Cases the runner's splitter and the grammar check's splitter (tests/sql-grammar/split-statements.mjs) share.
+SPLIT_CASES = os.path.normpath(os.path.join(HERE, "..", "sql-grammar", "fixtures", "split-cases.json"))
 sys.path.insert(0, SUBMIT)
 
 import spark_sql_runner as runner  # noqa: E402
@@ -154,6 +157,24 @@ class SplitStatementsTest(unittest.TestCase):
         self.assertEqual([s.line for s in statements], [1, 2, 3, 4, 9, 10, 13])
         self.assertIn("sep ';'", statements[2].text)
         self.assertTrue(statements[6].text.endswith("FROM samples"))
+
+
+class SharedSplitCasesTest(unittest.TestCase):
+    def test_every_shared_case_splits_as_recorded(self):
+        with io.open(SPLIT_CASES, encoding="utf-8") as handle:
+            cases = json.load(handle)
+        self.assertGreater(len(cases), 20)
+        for case in cases:
+            with self.subTest(case["name"]):
+                if "error" in case:
+                    with self.assertRaises(runner.SplitError) as caught:
+                        runner.split_statements(case["sql"])
+                    error = caught.exception
+                    self.assertEqual({"what": error.what, "line": error.line, "column": error.column}, case["error"])
+                else:
+                    got = [{"text": s.text, "line": s.line, "column": s.column}
+                           for s in runner.split_statements(case["sql"])]
+                    self.assertEqual(got, case["statements"])
 
 
 class FakeFrame(object):
