@@ -132,7 +132,7 @@ done <<< "$jars"
 {
   echo "# SHA-256 of the connector jars, pinned by jars/fetch.sh and checked by jars/verify.sh. Commit this file."
   echo "# sha256  file  group:artifact:version"
-  sort "$work/lock.entries" | awk -F '\t' '{ print $2 "  " $1 "  " $3 }'
+  LC_ALL=C sort "$work/lock.entries" | awk -F '\t' '{ print $2 "  " $1 "  " $3 }'
 } > "$work/lock.new"
 mv -f "$work/lock.new" "$lock"
 
