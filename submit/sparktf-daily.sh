@@ -102,7 +102,9 @@ trap 'forward INT' INT
 
 log "date $date_: starting: ${cmd[*]}"
 started=$(date +%s)
-"${cmd[@]}" &
+# A background job of a non-interactive shell starts with SIGINT ignored; reset it so that sparktf can act on the
+# SIGINT passed on below (and exit 130).
+( trap - INT QUIT; exec "${cmd[@]}" ) &
 child=$!
 # wait returns early when a trapped signal arrives; keep waiting until sparktf itself has ended, then take the exit
 # code that bash kept for it.

@@ -20,6 +20,7 @@ public sealed partial class SubmitTests
         printf '%s\n' "$@" > "$FAKE_ARGS"
         child=''
         trap 'echo "fake sparktf: got TERM" >&2; echo TERM >> "$FAKE_ARGS.signals"; kill $child 2>/dev/null; exit 143' TERM
+        trap 'echo "fake sparktf: got INT" >&2; echo INT >> "$FAKE_ARGS.signals"; kill $child 2>/dev/null; exit 130' INT
         echo "fake sparktf running"
         sleep "${FAKE_SLEEP:-0}" & child=$!
         wait $child
@@ -84,24 +85,25 @@ public sealed partial class SubmitTests
         Assert.That(result.Stderr, Does.Contain("date 2024-05-01: sparktf failed with exit code 3 after"));
     }
 
-    [Test]
-    public void Sigterm_to_the_wrapper_reaches_sparktf_and_the_wrapper_exits_143()
+    [TestCase("TERM", 143)]
+    [TestCase("INT", 130)]
+    public void A_signal_to_the_wrapper_reaches_sparktf_and_the_wrapper_exits_with_its_code(string signal, int exitCode)
     {
         using var wrapper = RunningProcess.Start(s_wrapper, ["--date", "2024-05-01", "--input", "i", "--output-root", "o"],
             environment: Environment(new Dictionary<string, string?> { ["FAKE_SLEEP"] = "30" }));
         wrapper.WaitForLine("fake sparktf running");
         var sent = DateTime.UtcNow;
 
-        Processes.Signal(wrapper.Id, "TERM");
+        Processes.Signal(wrapper.Id, signal);
         var result = wrapper.WaitForExit(20);
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.ExitCode, Is.EqualTo(143), result.Output);
+            Assert.That(result.ExitCode, Is.EqualTo(exitCode), result.Output);
             Assert.That(DateTime.UtcNow - sent, Is.LessThan(TimeSpan.FromSeconds(10)));
-            Assert.That(result.Stderr, Does.Contain("received SIGTERM; passing it on to sparktf"));
-            Assert.That(result.Stderr, Does.Contain("fake sparktf: got TERM"));
-            Assert.That(File.ReadAllText(_temp["args.signals"]), Is.EqualTo("TERM\n"));
+            Assert.That(result.Stderr, Does.Contain($"received SIG{signal}; passing it on to sparktf"));
+            Assert.That(result.Stderr, Does.Contain($"fake sparktf: got {signal}"));
+            Assert.That(File.ReadAllText(_temp["args.signals"]), Is.EqualTo(signal + "\n"));
         });
     }
 
