@@ -151,12 +151,12 @@ internal sealed class ExampleGenerator(int seed)
 
     public byte[] NextBytes()
     {
-        int length = _rng.Next(30) switch
+        int length = _rng.Next(200) switch
         {
-            < 5 => 0,
-            < 25 => _rng.Next(1, 20),
-            < 29 => _rng.Next(20, 300),
-            _ => _rng.Next(300, 20000),
+            < 30 => 0,
+            < 170 => _rng.Next(1, 20),
+            < 199 => _rng.Next(20, 300),
+            _ => _rng.Next(300, 20000), // a length of three varint bytes
         };
         var bytes = new byte[length];
         _rng.NextBytes(bytes);
