@@ -174,7 +174,7 @@ internal static class ModelCodec
         return new SequenceExampleEntries { Context = ToEntries(model.Context), FeatureLists = lists };
     }
 
-    /// <summary>The real map-form message; only for models whose names are distinct.</summary>
+    /// <summary>The real map-form message (a repeated name keeps its first position and takes the last value).</summary>
     public static Tf.Example ToMap(ExampleModel model) => new() { Features = ToMap(model.Features) };
 
     public static Tf.Features ToMap(IEnumerable<NamedFeature> features)
@@ -182,7 +182,7 @@ internal static class ModelCodec
         var map = new Tf.Features();
         foreach (NamedFeature named in features)
         {
-            map.Feature.Add(named.Name, ToGoogle(named.Feature));
+            map.Feature[named.Name] = ToGoogle(named.Feature);
         }
 
         return map;
@@ -193,7 +193,7 @@ internal static class ModelCodec
         var lists = new Tf.FeatureLists();
         foreach (FeatureListModel list in model.Lists)
         {
-            lists.FeatureList.Add(list.Name, new Tf.FeatureList { Feature = { list.Frames.Select(ToGoogle) } });
+            lists.FeatureList[list.Name] = new Tf.FeatureList { Feature = { list.Frames.Select(ToGoogle) } };
         }
 
         return new Tf.SequenceExample { Context = ToMap(model.Context), FeatureLists = lists };
