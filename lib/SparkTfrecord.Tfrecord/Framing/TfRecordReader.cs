@@ -312,10 +312,11 @@ public sealed class TfRecordReader : IDisposable
     private TfRecordCompression DetectCompression()
     {
         // Peek the first record header. A valid length CRC proves an uncompressed file, even one whose first bytes
-        // happen to look like a zlib header (78 9c); only otherwise do the magic numbers decide.
+        // happen to look like a zlib header (78 9c); only otherwise do the magic numbers decide. Ensure may read more
+        // than the header (as much as the buffer holds), so check for at least a header, not exactly one.
         int n = Ensure(TfRecordWriter.HeaderSize);
         ReadOnlySpan<byte> head = _buffer.AsSpan(0, n);
-        if (n == TfRecordWriter.HeaderSize
+        if (n >= TfRecordWriter.HeaderSize
             && MaskedCrc32C.Compute(head[..8]) == BinaryPrimitives.ReadUInt32LittleEndian(head[8..]))
         {
             return TfRecordCompression.None;
