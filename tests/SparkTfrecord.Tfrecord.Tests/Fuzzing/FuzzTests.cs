@@ -26,9 +26,17 @@ public sealed class FuzzTests
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
 
     private ExampleDecoder _decoder = null!;
+    private FuzzStats _stats = null!;
 
     [SetUp]
-    public void CreateDecoder() => _decoder = new ExampleDecoder();
+    public void CreateDecoder()
+    {
+        _decoder = new ExampleDecoder();
+        _stats = new FuzzStats();
+    }
+
+    [TearDown]
+    public void Report() => TestContext.Out.WriteLine(_stats);
 
     [Test]
     public void Damaged_files_fail_only_with_TfRecordFormatException()
@@ -37,8 +45,16 @@ public sealed class FuzzTests
         RunCases(seed: 1001, cases: 4000, (rng, i) =>
         {
             byte[] file = Mutator.Mutate(files[rng.Next(files.Count)], rng);
+            if (rng.Next(5) == 0)
+            {
+                ForgeFirstLength(file, rng);
+            }
+
             ReadAndDecode(file, Options(rng), i);
         });
+
+        // The mutations must reach every kind of framing damage, and leave some files readable.
+        Assert.That(_stats.Outcomes.Keys, Is.SupersetOf(new[] { "clean end", "threw CorruptLength", "threw CorruptData", "threw Truncated", "threw RecordTooLarge", "skipped CorruptData" }));
     }
 
     [Test]
@@ -61,6 +77,7 @@ public sealed class FuzzTests
         });
 
         // The comparison must not be vacuous: many damaged payloads are still valid protobuf.
+        TestContext.Out.WriteLine($"{bothAccepted} damaged payloads were accepted by both decoders as Examples");
         Assert.That(bothAccepted, Is.GreaterThan(1000));
     }
 
@@ -76,6 +93,30 @@ public sealed class FuzzTests
             byte[] file = Mutator.Mutate(compressed[rng.Next(compressed.Count)], rng);
             ReadAndDecode(file, Options(rng), i);
         });
+
+        Assert.That(_stats.Outcomes.Keys, Is.SupersetOf(new[] { "clean end", "threw CorruptCompression", "skipped CorruptCompression" }));
+    }
+
+    /// <summary>
+    /// Gives the first record a random length with a valid CRC, as a writer with a bug might: lengths just under, at
+    /// and over the cap, and near 2^64, which the reader must refuse or find truncated without allocating them.
+    /// </summary>
+    private static void ForgeFirstLength(byte[] file, Random rng)
+    {
+        if (file.Length < 12)
+        {
+            return;
+        }
+
+        ulong length = rng.Next(4) switch
+        {
+            0 => (ulong)rng.Next(MaxRecordLength - 64, MaxRecordLength + 64),
+            1 => (ulong)rng.NextInt64(long.MaxValue) << rng.Next(2),
+            2 => ulong.MaxValue - (ulong)rng.Next(100),
+            _ => (ulong)rng.Next(file.Length + 64),
+        };
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file, length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), ReferenceCrc32C.Masked(file.AsSpan(0, 8)));
     }
 
     /// <summary>Reads every record and decodes it both ways; returns how many records were read.</summary>
@@ -86,6 +127,7 @@ public sealed class FuzzTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         int records = 0;
         long checksum = 0;
+        string outcome = "clean end";
         try
         {
             using var reader = new TfRecordReader(stream, "fuzz", options);
@@ -97,17 +139,21 @@ public sealed class FuzzTests
 
             if (reader.Skipped is { } skipped)
             {
-                Assert.That(skipped.BytesSkipped, Is.InRange(-1, file.Length).Or.GreaterThanOrEqualTo(-1), $"case {i}");
+                outcome = "skipped " + skipped.Error.Kind;
+                Assert.That(skipped.BytesSkipped, Is.GreaterThanOrEqualTo(-1), $"case {i}");
             }
         }
         catch (TfRecordFormatException e)
         {
-            Assert.That(options.SkipCorrupt && e.Kind != TfRecordErrorKind.InvalidPayload, Is.False, $"case {i}: skip mode threw {e}");
+            outcome = "threw " + e.Kind;
+            Assert.That(options.SkipCorrupt, Is.False, $"case {i}: skip mode threw {e}");
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        TimeSpan elapsed = clock.Elapsed;
         Assert.That(allocated, Is.LessThanOrEqualTo(AllocationCap), $"case {i}: allocated {allocated} bytes for a {file.Length}-byte file ({checksum})");
-        Assert.That(clock.Elapsed, Is.LessThan(s_perCase), $"case {i}: too slow");
+        Assert.That(elapsed, Is.LessThan(s_perCase), $"case {i}: too slow");
+        _stats.Record(outcome, records, allocated, elapsed);
         return records;
     }
 
@@ -297,4 +343,31 @@ public sealed class FuzzTests
 
         return [.. payloads.Where(p => p.Length <= 4096)];
     }
+}
+
+/// <summary>What the fuzz cases did, for the test log and for checks that the mutations reach every path.</summary>
+internal sealed class FuzzStats
+{
+    public Dictionary<string, int> Outcomes { get; } = [];
+
+    public int Cases { get; private set; }
+
+    public long Records { get; private set; }
+
+    public long MaxAllocated { get; private set; }
+
+    public TimeSpan Slowest { get; private set; }
+
+    public void Record(string outcome, int records, long allocated, TimeSpan elapsed)
+    {
+        Cases++;
+        Records += records;
+        Outcomes[outcome] = Outcomes.GetValueOrDefault(outcome) + 1;
+        MaxAllocated = Math.Max(MaxAllocated, allocated);
+        Slowest = elapsed > Slowest ? elapsed : Slowest;
+    }
+
+    public override string ToString() =>
+        $"{Cases} cases, {Records} records read, most allocated by one case {MaxAllocated} bytes, slowest case {Slowest.TotalMilliseconds:F1} ms; "
+        + string.Join(", ", Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}: {o.Value}"));
 }
