@@ -307,5 +307,33 @@ public sealed class FixtureContentsTests
         }
     }
 
+    [Test]
+    public void Every_tfrecord_fixture_has_a_test()
+    {
+        // The files the tests in this folder, CorruptFixtureTests and GoldenWriterTests read. A fixture added to
+        // shared/fixtures without a test here fails this test.
+        string[] covered =
+        [
+            "corrupt/data_flipped_rec0.tfrecord", "corrupt/data_flipped_rec1.tfrecord", "corrupt/empty.tfrecord",
+            "corrupt/len_crc_flipped.tfrecord", "corrupt/len_value_flipped.tfrecord", "corrupt/trailing_zero_bytes.tfrecord",
+            "corrupt/truncated_in_data.tfrecord", "corrupt/truncated_in_header.tfrecord",
+            "ecosystem/part-m-00000", "ecosystem/part-m-00000.gz",
+            "pwnall/data.tfrecord", "pwnall/singles.tfrecords",
+            "synthetic/duplicate_key.tfrecord", "synthetic/edge_values.tfrecord", "synthetic/empty_key_csharp_style.tfrecord",
+            "synthetic/empty_key_python_style.tfrecord", "synthetic/sequence_example.tfrecord", "synthetic/singles.tfrecords.gz",
+            "synthetic/singles.tfrecords.zlib", "synthetic/singles_two_members.tfrecords.gz", "synthetic/unpacked_lists.tfrecord",
+            "tfx-penguin/penguin_data_Split-eval_data_tfrecord-00000-of-00001.gz",
+            "tfx-penguin/penguin_data_Split-train_data_tfrecord-00000-of-00001.gz",
+        ];
+        string root = Path.Combine(SharedFixtures.Directory, "tfrecord");
+
+        var present = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => !f.EndsWith(".pbtxt", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+        Assert.That(present, Is.EqualTo(covered.Order(StringComparer.Ordinal)));
+    }
+
     private static string F(string name, FeatureModel feature) => Describe.Named(name, feature.ToString());
 }

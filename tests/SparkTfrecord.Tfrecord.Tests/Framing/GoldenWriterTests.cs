@@ -180,6 +180,37 @@ public sealed class GoldenWriterTests
     }
 
     [Test]
+    public void Framed_records_and_flushes_give_the_same_file_as_payloads(
+        [Values] TfRecordCompression compression,
+        [Values(1, 16, 1000)] int bufferSize)
+    {
+        var generator = new ExampleGenerator(8);
+        var models = Enumerable.Range(0, 100).Select(_ => generator.NextExample()).ToList();
+        var payloads = models.Select(m => ModelCodec.Encode(m)).ToList();
+        var encoder = new ExampleEncoder();
+        var stream = new MemoryStream();
+
+        using (var writer = new TfRecordWriter(stream, new TfRecordWriterOptions { Compression = compression, BufferSize = bufferSize, LeaveOpen = true }))
+        {
+            for (int i = 0; i < models.Count; i++)
+            {
+                encoder.Clear();
+                ModelCodec.AddTo(encoder, models[i]);
+                writer.WriteFramed(encoder.GetRecord());
+                if (i % 7 == 0)
+                {
+                    writer.Flush();
+                }
+            }
+
+            Assert.That(writer.RecordCount, Is.EqualTo(models.Count));
+        }
+
+        byte[] file = compression == TfRecordCompression.None ? stream.ToArray() : Records.Decompress(stream.ToArray(), compression);
+        Bytes.AssertEqual(file, ReferenceCrc32C.FrameAll(payloads), () => "framed records differ from framed payloads");
+    }
+
+    [Test]
     public void Writer_counts_records_and_flush_makes_them_readable_while_open()
     {
         var stream = new MemoryStream();
