@@ -103,6 +103,24 @@ public sealed class CompressionDetectionTests
         Assert.That(error.Kind, Is.EqualTo(TfRecordErrorKind.CorruptCompression));
     }
 
+    [Test]
+    public void Zlib_stream_that_asks_for_a_preset_dictionary_is_damaged_compression()
+    {
+        // FLG 0x20 sets FDICT (and keeps 0x7820 a multiple of 31); zlib then wants a dictionary the file cannot give.
+        byte[] zlib = Records.Write(ReaderStreamTests.SamplePayloads(), TfRecordCompression.Zlib);
+        byte[] file = [0x78, 0x20, 0x12, 0x34, 0x56, 0x78, .. zlib.AsSpan(2)];
+
+        var error = Assert.Throws<TfRecordFormatException>(() => Records.ReadAll(file));
+        using var skipping = new TfRecordReader(new MemoryStream(file), options: new TfRecordReaderOptions { SkipCorrupt = true });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error.Kind, Is.EqualTo(TfRecordErrorKind.CorruptCompression));
+            Assert.That(Records.ReadAll(skipping), Is.Empty);
+            Assert.That(skipping.Skipped?.Error.Kind, Is.EqualTo(TfRecordErrorKind.CorruptCompression));
+        }
+    }
+
     /// <summary>An Example with one bytes feature whose serialized size is exactly <paramref name="length"/>.</summary>
     private static byte[] ExampleOfLength(int length)
     {

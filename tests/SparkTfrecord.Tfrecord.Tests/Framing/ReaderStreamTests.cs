@@ -67,6 +67,30 @@ public sealed class ReaderStreamTests
     }
 
     [Test]
+    public void Read_fault_of_the_stream_itself_surfaces_as_is_and_is_not_taken_for_damage(
+        [ValueSource(nameof(s_compressions))] TfRecordCompression compression,
+        [Values] bool skipCorrupt)
+    {
+        byte[] file = Records.Write(SamplePayloads(), compression);
+
+        foreach (long failAfter in new long[] { 0, 1, 11, 12, 13, 40, 200, file.Length / 2, file.Length - 1 })
+        {
+            var stream = new TrickleStream(file, 64, failAfter);
+            var options = new TfRecordReaderOptions { SkipCorrupt = skipCorrupt, BufferSize = 16 };
+
+            Assert.Throws<InjectedFaultException>(
+                () =>
+                {
+                    using var reader = new TfRecordReader(stream, "faulty", options);
+                    while (reader.TryRead(out _))
+                    {
+                    }
+                },
+                $"fault after {failAfter} bytes");
+        }
+    }
+
+    [Test]
     public void Reader_payload_span_is_valid_until_the_next_read()
     {
         List<byte[]> payloads = SamplePayloads();

@@ -2,9 +2,10 @@ namespace SparkTfrecord.Tfrecord.Tests.Support;
 
 /// <summary>
 /// A read-only, non-seekable stream over bytes that hands out at most <c>maxChunk</c> bytes per Read (1 by default),
-/// as a pipe or a decompressor may; it refuses Length, Position and Seek, so a reader that relies on them fails.
+/// as a pipe or a decompressor may; it refuses Length, Position and Seek, so a reader that relies on them fails. With
+/// <c>failAfter</c>, a Read that would go past that many bytes throws <see cref="InjectedFaultException"/>.
 /// </summary>
-internal sealed class TrickleStream(byte[] data, int maxChunk = 1) : Stream
+internal sealed class TrickleStream(byte[] data, int maxChunk = 1, long failAfter = long.MaxValue) : Stream
 {
     private int _pos;
 
@@ -32,7 +33,12 @@ internal sealed class TrickleStream(byte[] data, int maxChunk = 1) : Stream
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         ReadCalls++;
-        int n = Math.Min(Math.Min(buffer.Length, maxChunk), data.Length - _pos);
+        if (_pos >= failAfter && buffer.Length > 0)
+        {
+            throw new InjectedFaultException($"injected read fault after {failAfter} bytes");
+        }
+
+        int n = (int)Math.Min(Math.Min(Math.Min(buffer.Length, maxChunk), data.Length - _pos), failAfter - _pos);
         data.AsSpan(_pos, n).CopyTo(buffer);
         _pos += n;
         return n;
