@@ -86,6 +86,23 @@ public sealed class EncoderPropertyTests
     }
 
     [Test]
+    public void Google_Protobuf_map_form_leaves_the_empty_key_out_and_our_encoder_writes_it()
+    {
+        var model = new ExampleModel([new("", FeatureModel.Of(1L))]);
+        var encoder = new ExampleEncoder();
+        ModelCodec.AddTo(encoder, model);
+
+        byte[] csharpStyle = Records.ReadFile(SharedFixtures.Tfrecord("synthetic/empty_key_csharp_style.tfrecord")).Single();
+        byte[] pythonStyle = Records.ReadFile(SharedFixtures.Tfrecord("synthetic/empty_key_python_style.tfrecord")).Single();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(ModelCodec.ToMap(model).ToByteArray(), Is.EqualTo(csharpStyle), "Google.Protobuf's map codec drops the default key");
+            Assert.That(ModelCodec.ToEntries(model).ToByteArray(), Is.EqualTo(pythonStyle), "the entries mirror writes it");
+            Assert.That(encoder.GetPayload().ToArray(), Is.EqualTo(pythonStyle), "our encoder writes it, as TensorFlow needs");
+        }
+    }
+
+    [Test]
     public void Empty_example_still_has_its_features_field()
     {
         var encoder = new ExampleEncoder();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using SparkTfrecord.Tfrecord.Example;
 using Tf = SparkTfrecord.Tfrecord.Proto;
@@ -169,6 +168,4 @@ internal static class Describe
     }
 
     public static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
-
-    public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

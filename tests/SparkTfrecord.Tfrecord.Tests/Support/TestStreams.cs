@@ -9,8 +9,6 @@ internal sealed class TrickleStream(byte[] data, int maxChunk = 1, long failAfte
 {
     private int _pos;
 
-    public int ReadCalls { get; private set; }
-
     public bool IsDisposed { get; private set; }
 
     public override bool CanRead => !IsDisposed;
@@ -32,7 +30,6 @@ internal sealed class TrickleStream(byte[] data, int maxChunk = 1, long failAfte
     public override int Read(Span<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        ReadCalls++;
         if (_pos >= failAfter && buffer.Length > 0)
         {
             throw new InjectedFaultException($"injected read fault after {failAfter} bytes");
