@@ -103,6 +103,43 @@ public sealed class EncoderPropertyTests
     }
 
     [Test]
+    public void Framed_record_is_right_when_the_payload_exactly_fills_the_encoder_s_buffer()
+    {
+        // The trailing CRC needs 4 bytes past the payload: sweep initial capacities and sizes so that some records
+        // end exactly at the end of the buffer and the CRC makes it grow.
+        var key = new FeatureKey("k");
+        for (int capacity = 64; capacity <= 200; capacity++)
+        {
+            for (int size = 0; size <= 200; size++)
+            {
+                var encoder = new ExampleEncoder(capacity);
+                encoder.AddBytes(key, new byte[size]);
+                byte[] payload = encoder.GetPayload().ToArray();
+                Bytes.AssertEqual(encoder.GetRecord(), ReferenceCrc32C.Frame(payload), () => $"capacity {capacity}, size {size}");
+                Bytes.AssertEqual(encoder.GetPayload(), payload, () => $"capacity {capacity}, size {size}: payload after GetRecord");
+            }
+        }
+    }
+
+    [Test]
+    public void Framed_sequence_record_is_right_around_the_encoder_s_initial_buffer_size()
+    {
+        var key = new FeatureKey("k");
+        var encoder = new SequenceExampleEncoder();
+        for (int size = 1900; size <= 2100; size++)
+        {
+            var fresh = new SequenceExampleEncoder();
+            foreach (SequenceExampleEncoder e in new[] { encoder, fresh })
+            {
+                e.Clear();
+                e.AddBytesList(key, [new byte[size]]);
+                byte[] payload = e.GetPayload().ToArray();
+                Bytes.AssertEqual(e.GetRecord(), ReferenceCrc32C.Frame(payload), () => $"size {size}");
+            }
+        }
+    }
+
+    [Test]
     public void Empty_example_still_has_its_features_field()
     {
         var encoder = new ExampleEncoder();

@@ -111,7 +111,7 @@ internal sealed class ExampleGenerator(int seed)
             0 => FeatureModel.None,
             1 or 2 => FeatureModel.Of([.. Enumerable.Range(0, length).Select(_ => NextInt64())]),
             3 or 4 => FeatureModel.Of([.. Enumerable.Range(0, length).Select(_ => NextFloat())]),
-            5 => FeatureModel.OfStrings([.. Enumerable.Range(0, Math.Min(length, 64)).Select(_ => NextString())]),
+            5 => FeatureModel.OfStrings([.. Enumerable.Range(0, Math.Min(length, 200)).Select(_ => NextString())]),
             _ => FeatureModel.Of([.. Enumerable.Range(0, Math.Min(length, 64)).Select(_ => NextBytes())]),
         };
     }

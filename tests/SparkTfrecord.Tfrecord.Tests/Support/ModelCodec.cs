@@ -47,6 +47,9 @@ internal static class ModelCodec
             case FeatureKind.Bytes when f.Strings is not null && pick == 3:
                 encoder.AddStringList(key, (IReadOnlyList<string>)f.Strings.ToList());
                 break;
+            case FeatureKind.Bytes when f.Strings is not null && pick == 0:
+                encoder.AddStringList(key, (IReadOnlyList<string>)f.Strings);
+                break;
             case FeatureKind.Bytes when f.Strings is not null:
                 encoder.AddStringList(key, (IReadOnlyList<string>)new ReadOnlyWrapper<string>(f.Strings));
                 break;
