@@ -19,8 +19,8 @@ public sealed class FixtureContentsTests
         [F("byte_feature", FeatureModel.Of("@ABCD"u8.ToArray()))],
     ];
 
-    // tensorflow/ecosystem's golden file: feature "data" = [record number, a fixed random int64].
-    private static readonly long[][] s_ecosystemData =
+    /// <summary>tensorflow/ecosystem's golden file: feature "data" = [record number, a fixed random int64].</summary>
+    internal static readonly long[][] EcosystemData =
     [
         [0, -6519408338692630574],
         [1, -897291810407650440],
@@ -73,7 +73,7 @@ public sealed class FixtureContentsTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(reader.Compression, Is.EqualTo(compression));
-            Assert.That(decoded, Is.EqualTo(s_ecosystemData.Select(d => new[] { F("data", FeatureModel.Of(d)) })));
+            Assert.That(decoded, Is.EqualTo(EcosystemData.Select(d => new[] { F("data", FeatureModel.Of(d)) })));
         }
     }
 

@@ -1,5 +1,6 @@
 using SparkTfrecord.Tfrecord.Example;
 using SparkTfrecord.Tfrecord.Framing;
+using SparkTfrecord.Tfrecord.Tests.Fixtures;
 using SparkTfrecord.Tfrecord.Tests.Support;
 
 namespace SparkTfrecord.Tfrecord.Tests.Framing;
@@ -12,15 +13,6 @@ namespace SparkTfrecord.Tfrecord.Tests.Framing;
 [TestFixture]
 public sealed class GoldenWriterTests
 {
-    private static readonly long[][] s_ecosystemData =
-    [
-        [0, -6519408338692630574],
-        [1, -897291810407650440],
-        [2, -2627029093267243214],
-        [3, 8452912497529882771],
-        [4, 6197228047171027195],
-    ];
-
     [Test]
     public void Writer_reproduces_TensorFlow_s_singles_byte_for_byte()
     {
@@ -76,7 +68,7 @@ public sealed class GoldenWriterTests
 
         using (var writer = new TfRecordWriter(stream, new TfRecordWriterOptions { LeaveOpen = true }))
         {
-            foreach (long[] values in s_ecosystemData)
+            foreach (long[] values in FixtureContentsTests.EcosystemData)
             {
                 encoder.Clear();
                 encoder.AddInt64List(data, values);
