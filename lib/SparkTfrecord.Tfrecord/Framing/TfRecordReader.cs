@@ -44,6 +44,7 @@ public sealed class TfRecordReader : IDisposable
     private readonly string? _path;
     private readonly TfRecordReaderOptions _options;
     private Stream _source;
+    private PrefixedStream? _compressed;
     private byte[] _buffer;
     private int _pos;
     private int _end;
@@ -74,7 +75,7 @@ public sealed class TfRecordReader : IDisposable
         if (Compression != TfRecordCompression.None)
         {
             // The bytes peeked for detection are compressed: hand them to the decompressor ahead of the rest.
-            var rest = new PrefixedStream(_buffer.AsSpan(0, _end).ToArray(), stream);
+            var rest = _compressed = new PrefixedStream(_buffer.AsSpan(0, _end).ToArray(), stream);
             _pos = _end = 0;
             _eof = false;
             _source = Compression == TfRecordCompression.Gzip
@@ -289,6 +290,17 @@ public sealed class TfRecordReader : IDisposable
             {
                 throw CompressionError(e);
             }
+            catch (IOException e) when (_compressed is not null)
+            {
+                // The inflater also fails with an IOException (ZLibException, e.g. for a zlib header that asks for a
+                // preset dictionary). An IOException of the file itself passes through the decompressor: rethrow it.
+                if (_compressed.RestFailed)
+                {
+                    throw;
+                }
+
+                throw CompressionError(e);
+            }
 
             if (n == 0)
             {
@@ -312,10 +324,11 @@ public sealed class TfRecordReader : IDisposable
     private TfRecordCompression DetectCompression()
     {
         // Peek the first record header. A valid length CRC proves an uncompressed file, even one whose first bytes
-        // happen to look like a zlib header (78 9c); only otherwise do the magic numbers decide.
+        // happen to look like a zlib header (78 9c); only otherwise do the magic numbers decide. Ensure may read more
+        // than the header (as much as the buffer holds), so check for at least a header, not exactly one.
         int n = Ensure(TfRecordWriter.HeaderSize);
         ReadOnlySpan<byte> head = _buffer.AsSpan(0, n);
-        if (n == TfRecordWriter.HeaderSize
+        if (n >= TfRecordWriter.HeaderSize
             && MaskedCrc32C.Compute(head[..8]) == BinaryPrimitives.ReadUInt32LittleEndian(head[8..]))
         {
             return TfRecordCompression.None;
@@ -338,6 +351,9 @@ public sealed class TfRecordReader : IDisposable
     private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
     {
         private int _prefixPos;
+
+        /// <summary>Whether reading the rest of the stream threw, as opposed to the decompressor reading from it.</summary>
+        public bool RestFailed { get; private set; }
 
         public override bool CanRead => true;
 
@@ -365,7 +381,15 @@ public sealed class TfRecordReader : IDisposable
                 return n;
             }
 
-            return rest.Read(buffer);
+            try
+            {
+                return rest.Read(buffer);
+            }
+            catch
+            {
+                RestFailed = true;
+                throw;
+            }
         }
 
         public override void Flush()

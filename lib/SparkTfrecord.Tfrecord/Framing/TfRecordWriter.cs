@@ -156,19 +156,26 @@ public sealed class TfRecordWriter : IDisposable
             return;
         }
 
+        _disposed = true;
         try
         {
-            FlushBuffer();
-            if (!ReferenceEquals(_sink, _target))
+            try
             {
-                _sink.Dispose();
+                FlushBuffer();
+            }
+            finally
+            {
+                // Ends the deflate stream and frees its native state even when the last write failed.
+                if (!ReferenceEquals(_sink, _target))
+                {
+                    _sink.Dispose();
+                }
             }
 
             _target.Flush();
         }
         finally
         {
-            _disposed = true;
             if (!_leaveOpen)
             {
                 _target.Dispose();

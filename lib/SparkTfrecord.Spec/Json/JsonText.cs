@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text;
+
+namespace SparkTfrecord.Spec.Json;
+
+/// <summary>A JSON object that keeps its keys in insertion order.</summary>
+internal sealed class JsonObject : List<KeyValuePair<string, object?>>
+{
+    public void Add(string key, object? value) => Add(new KeyValuePair<string, object?>(key, value));
+}
+
+/// <summary>
+/// Writes JSON values (null, bool, long, int, double, string, <see cref="JsonObject"/>, lists) the way Python's
+/// <c>json.dumps(..., ensure_ascii=False)</c> does, so the spec hash is the same in C# and Python: the same escapes,
+/// floats as <c>repr(float)</c>, integers as integers.
+/// </summary>
+internal static class JsonText
+{
+    /// <summary><c>json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)</c>.</summary>
+    public static string Canonical(object? value)
+    {
+        var sb = new StringBuilder();
+        Write(sb, value, sorted: true, indent: -1, depth: 0);
+        return sb.ToString();
+    }
+
+    /// <summary><c>json.dumps(value, indent=2, ensure_ascii=False)</c> with keys in insertion order.</summary>
+    public static string Indented(object? value)
+    {
+        var sb = new StringBuilder();
+        Write(sb, value, sorted: false, indent: 2, depth: 0);
+        return sb.ToString();
+    }
+
+    private static void Write(StringBuilder sb, object? value, bool sorted, int indent, int depth)
+    {
+        switch (value)
+        {
+            case null:
+                sb.Append("null");
+                break;
+            case bool b:
+                sb.Append(b ? "true" : "false");
+                break;
+            case int i:
+                sb.Append(i.ToString(CultureInfo.InvariantCulture));
+                break;
+            case long l:
+                sb.Append(l.ToString(CultureInfo.InvariantCulture));
+                break;
+            case double d:
+                sb.Append(PythonFloat.Repr(d));
+                break;
+            case string s:
+                WriteString(sb, s);
+                break;
+            case JsonObject obj:
+                IEnumerable<KeyValuePair<string, object?>> entries = sorted ? obj.OrderBy(e => e.Key, StringComparer.Ordinal) : obj;
+                WriteContainer(sb, '{', '}', entries.ToList(), (e, d) =>
+                {
+                    WriteString(sb, e.Key);
+                    sb.Append(indent >= 0 ? ": " : ":");
+                    Write(sb, e.Value, sorted, indent, d);
+                }, indent, depth);
+                break;
+            case System.Collections.IEnumerable list:
+                WriteContainer(sb, '[', ']', list.Cast<object?>().ToList(), (e, d) => Write(sb, e, sorted, indent, d), indent, depth);
+                break;
+            default:
+                throw new InvalidOperationException($"No JSON form for {value.GetType()}.");
+        }
+    }
+
+    private static void WriteContainer<T>(StringBuilder sb, char open, char close, List<T> items, Action<T, int> writeItem, int indent, int depth)
+    {
+        sb.Append(open);
+        if (items.Count == 0)
+        {
+            sb.Append(close);
+            return;
+        }
+
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(',');
+            }
+
+            if (indent >= 0)
+            {
+                sb.Append('\n').Append(' ', indent * (depth + 1));
+            }
+
+            writeItem(items[i], depth + 1);
+        }
+
+        if (indent >= 0)
+        {
+            sb.Append('\n').Append(' ', indent * depth);
+        }
+
+        sb.Append(close);
+    }
+
+    /// <summary>Python's escapes with <c>ensure_ascii=False</c>: quote, backslash, the short forms and <c>\u00XX</c> below 0x20.</summary>
+    internal static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20)
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+}
+
+/// <summary>Formats a double exactly as Python's <c>repr(float)</c> does (shortest round-trip digits, Python's layout).</summary>
+internal static class PythonFloat
+{
+    public static string Repr(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "NaN";
+        }
+
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "Infinity" : "-Infinity";
+        }
+
+        // .NET's "R" gives the shortest digits that read back as the same double, as Python's repr does; only the
+        // layout differs ("1E-05" against "1e-05", "1" against "1.0").
+        string sign = double.IsNegative(value) ? "-" : "";
+        string text = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
+        int exponent = 0;
+        int e = text.IndexOfAny(['E', 'e']);
+        if (e >= 0)
+        {
+            exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            text = text[..e];
+        }
+
+        int dot = text.IndexOf('.', StringComparison.Ordinal);
+        string digits = dot >= 0 ? string.Concat(text.AsSpan(0, dot), text.AsSpan(dot + 1)) : text;
+        int point = dot >= 0 ? dot : text.Length;
+        int leading = 0;
+        while (leading < digits.Length && digits[leading] == '0')
+        {
+            leading++;
+        }
+
+        digits = digits[leading..].TrimEnd('0');
+        point -= leading;
+        if (digits.Length == 0)
+        {
+            return sign + "0.0";
+        }
+
+        // value = 0.digits x 10^decpt; Python switches to exponent form when decpt <= -4 or decpt > 16.
+        int decpt = point + exponent;
+        if (decpt <= -4 || decpt > 16)
+        {
+            string mantissa = digits.Length == 1 ? digits : digits[0] + "." + digits[1..];
+            int exp = decpt - 1;
+            return sign + mantissa + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture);
+        }
+
+        if (decpt <= 0)
+        {
+            return sign + "0." + new string('0', -decpt) + digits;
+        }
+
+        if (decpt >= digits.Length)
+        {
+            return sign + digits + new string('0', decpt - digits.Length) + ".0";
+        }
+
+        return sign + digits[..decpt] + "." + digits[decpt..];
+    }
+}

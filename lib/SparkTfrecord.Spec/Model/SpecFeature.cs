@@ -1,0 +1,157 @@
+namespace SparkTfrecord.Spec;
+
+/// <summary>One feature of a spec: a key of every tf.train.Example the jobs write and the trainer parses.</summary>
+public sealed class SpecFeature
+{
+    internal SpecFeature(
+        string name,
+        FeatureDtype dtype,
+        FeatureShape shape,
+        int? length,
+        bool required,
+        object? defaultValue,
+        object padding,
+        FeatureRole role,
+        FeatureDomain? domain,
+        TrainHints train,
+        SourceLocation location)
+    {
+        Name = name;
+        Dtype = dtype;
+        Shape = shape;
+        Length = length;
+        Required = required;
+        Default = defaultValue;
+        Padding = padding;
+        Role = role;
+        Domain = domain;
+        Train = train;
+        Location = location;
+    }
+
+    /// <summary>The feature's key in the Example, and its column name in the jobs (matches <c>^[A-Za-z_][A-Za-z0-9_]*$</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The value type.</summary>
+    public FeatureDtype Dtype { get; }
+
+    /// <summary>How many values a record holds.</summary>
+    public FeatureShape Shape { get; }
+
+    /// <summary>Values per record: 1 for a scalar, N for a fixed shape, null for variable length and sequences.</summary>
+    public int? Length { get; }
+
+    /// <summary>Whether every record has the feature (validation reports a record without it).</summary>
+    public bool Required { get; }
+
+    /// <summary>
+    /// The value the jobs write when the source has none (for example a user missing from the profile table), and the
+    /// trainer's <c>default_value</c> for an optional feature; null when none is declared. A scalar is a
+    /// <see cref="long"/> (int64), <see cref="double"/> (float) or <see cref="string"/> (string, bytes); a fixed
+    /// shape holds an <see cref="IReadOnlyList{T}"/> of <see cref="object"/> with <see cref="Length"/> such values.
+    /// </summary>
+    public object? Default { get; }
+
+    /// <summary>The value <c>padded_batch</c> pads with: a <see cref="long"/>, <see cref="double"/> or <see cref="string"/>.</summary>
+    public object Padding { get; }
+
+    /// <summary>What the feature means to the model.</summary>
+    public FeatureRole Role { get; }
+
+    /// <summary>The values the feature may take, or null when any value of its dtype is fine.</summary>
+    public FeatureDomain? Domain { get; }
+
+    /// <summary>Hints for the trainer's feature columns (never null; every hint may be absent).</summary>
+    public TrainHints Train { get; }
+
+    /// <summary>Where the feature is declared.</summary>
+    public SourceLocation Location { get; }
+
+    /// <summary>True for string and bytes features (both are <c>bytes_list</c> in an Example).</summary>
+    public bool IsBytesLike => Dtype is FeatureDtype.String or FeatureDtype.Bytes;
+
+    /// <summary>The feature's name.</summary>
+    /// <returns>The name.</returns>
+    public override string ToString() => Name;
+}
+
+/// <summary>The values a feature may take: a vocabulary, a list of integers, or a numeric range.</summary>
+public sealed class FeatureDomain
+{
+    internal FeatureDomain(IReadOnlyList<string>? strings, IReadOnlyList<long>? integers, object? min, object? max)
+    {
+        Strings = strings;
+        Integers = integers;
+        Min = min;
+        Max = max;
+    }
+
+    /// <summary>The vocabulary of a string or bytes feature, in the spec's order; null for other domains.</summary>
+    public IReadOnlyList<string>? Strings { get; }
+
+    /// <summary>The allowed values of an int64 feature given as a list; null for other domains.</summary>
+    public IReadOnlyList<long>? Integers { get; }
+
+    /// <summary>The smallest allowed value of a range (a <see cref="long"/> for int64, a <see cref="double"/> for float), or null.</summary>
+    public object? Min { get; }
+
+    /// <summary>The largest allowed value of a range (a <see cref="long"/> for int64, a <see cref="double"/> for float), or null.</summary>
+    public object? Max { get; }
+
+    /// <summary>True for a range (<c>{min, max}</c>), false for a list of values.</summary>
+    public bool IsRange => Strings is null && Integers is null;
+}
+
+/// <summary>What the trainer needs to build the feature's columns; all optional.</summary>
+public sealed class TrainHints
+{
+    internal static readonly TrainHints None = new(null, null, null, null, false);
+
+    internal TrainHints(int? hashBuckets, int? embedding, string? share, IReadOnlyList<double>? boundaries, bool wide)
+    {
+        HashBuckets = hashBuckets;
+        Embedding = embedding;
+        Share = share;
+        Boundaries = boundaries;
+        Wide = wide;
+    }
+
+    /// <summary>Hash bucket size (<c>categorical_column_with_hash_bucket</c>); for a shared embedding, the group's.</summary>
+    public int? HashBuckets { get; }
+
+    /// <summary>Embedding dimension; for a shared embedding, the group's.</summary>
+    public int? Embedding { get; }
+
+    /// <summary>The name of a shared embedding matrix: features with the same name look up one matrix.</summary>
+    public string? Share { get; }
+
+    /// <summary>Bucket boundaries (<c>bucketized_column</c>), strictly increasing.</summary>
+    public IReadOnlyList<double>? Boundaries { get; }
+
+    /// <summary>Whether the feature feeds the wide (linear) part of a Wide &amp; Deep model.</summary>
+    public bool Wide { get; }
+}
+
+/// <summary>A crossed column of the wide part: the cross product of several features, hashed.</summary>
+public sealed class FeatureCross
+{
+    internal FeatureCross(string name, IReadOnlyList<string> features, int hashBuckets, SourceLocation location)
+    {
+        Name = name;
+        Features = features;
+        HashBuckets = hashBuckets;
+        Location = location;
+    }
+
+    /// <summary>The cross's name (by default the feature names joined with <c>_x_</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The crossed features, in the spec's order.</summary>
+    public IReadOnlyList<string> Features { get; }
+
+    /// <summary>Hash bucket size of the cross.</summary>
+    public int HashBuckets { get; }
+
+    /// <summary>Where the cross is declared.</summary>
+    public SourceLocation Location { get; }
+}

@@ -1,0 +1,154 @@
+# Shared body of the stand-in bin/spark-submit and bin/spark-sql (a test double of an external program; see
+# ../README.md). Sourced by them with FAKE_SPARK_PROGRAM set; bash only.
+
+fake_now() { date '+%y/%m/%d %H:%M:%S'; }
+fake_log() { printf '%s %s %s: %s\n' "$(fake_now)" "${2:-INFO}" "${3:-FakeSpark}" "$1" >&2; }
+
+# JSON string of $1 (escapes backslash, quote and control characters).
+fake_json() {
+  local s=$1 out='' i ch code
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\r'/\\r}
+  s=${s//$'\t'/\\t}
+  for ((i = 0; i < ${#s}; i++)); do
+    ch=${s:i:1}
+    printf -v code '%d' "'$ch" 2>/dev/null || code=32
+    if [ "$code" -ge 0 ] && [ "$code" -lt 32 ]; then out+=$(printf '\\u%04x' "$code"); else out+=$ch; fi
+  done
+  printf '"%s"' "$out"
+}
+
+# Appends one JSON line to $FAKE_SPARK_RECORD: program, pid, cwd, argv and the environment the launcher set.
+fake_record() {
+  [ -n "${FAKE_SPARK_RECORD:-}" ] || return 0
+  local line name first=1 names
+  line="{\"program\":$(fake_json "$FAKE_SPARK_PROGRAM"),\"pid\":$$,\"cwd\":$(fake_json "$PWD"),\"argv\":["
+  for arg in "$@"; do
+    [ $first -eq 1 ] || line+=','
+    first=0
+    line+=$(fake_json "$arg")
+  done
+  line+='],"env":{'
+  names="SPARK_HOME SPARK_CONF_DIR HADOOP_CONF_DIR YARN_CONF_DIR JAVA_HOME PYSPARK_PYTHON PYSPARK_DRIVER_PYTHON"
+  names+=" SPARK_SUBMIT_OPTS HADOOP_USER_NAME KUBECONFIG ${FAKE_SPARK_RECORD_ENV:-}"
+  names+=" $(compgen -e | grep '^SPARKTF_' | tr '\n' ' ')"
+  first=1
+  for name in $(printf '%s\n' $names | sort -u); do
+    [ $first -eq 1 ] || line+=','
+    first=0
+    if [ -n "${!name+set}" ]; then line+="$(fake_json "$name"):$(fake_json "${!name}")"
+    else line+="$(fake_json "$name"):null"; fi
+  done
+  line+='}}'
+  printf '%s\n' "$line" >> "$FAKE_SPARK_RECORD"
+}
+
+fake_event() { # appends {"program":..,"event":..} to the record
+  [ -n "${FAKE_SPARK_RECORD:-}" ] || return 0
+  printf '{"program":%s,"pid":%d,"event":%s}\n' "$(fake_json "$FAKE_SPARK_PROGRAM")" "$$" "$(fake_json "$1")" \
+    >> "$FAKE_SPARK_RECORD"
+}
+
+fake_child=''
+fake_on_signal() { # name exit-code
+  fake_log "received $1; stopping (exit $2)" WARN
+  fake_event "$1"
+  [ -z "$fake_child" ] || kill "$fake_child" 2>/dev/null || true
+  exit "$2"
+}
+if [ "${FAKE_SPARK_IGNORE_TERM:-0}" = 1 ]; then
+  trap 'fake_log "received SIGTERM; ignoring it (FAKE_SPARK_IGNORE_TERM=1)" WARN; fake_event SIGTERM-ignored' TERM
+else
+  trap 'fake_on_signal SIGTERM 143' TERM
+fi
+trap 'fake_on_signal SIGINT 130' INT
+
+# Sleeps in a child and waits for it, so that a signal is handled at once rather than after the sleep.
+fake_sleep() {
+  local seconds=$1
+  [ "$seconds" != 0 ] || return 0
+  sleep "$seconds" &
+  fake_child=$!
+  while kill -0 "$fake_child" 2>/dev/null; do wait "$fake_child" 2>/dev/null || true; done
+  fake_child=''
+}
+
+fake_version_banner() {
+  cat >&2 <<BANNER
+Welcome to
+      ____              __
+     / __/__  ___ _____/ /__
+    _\ \/ _ \/ _ \`/ __/  '_/
+   /___/ .__/\_,_/_/ /_/\_\   version ${FAKE_SPARK_VERSION:-3.5.1}
+      /_/
+
+Using Scala version ${FAKE_SPARK_SCALA:-2.12}.18, OpenJDK 64-Bit Server VM, 17.0.10
+Branch HEAD
+Compiled by user fake on 2024-02-15T11:09:19Z
+Type --help for more information.
+BANNER
+}
+
+# The output folder the script writes: $FAKE_SPARK_OUTPUT, or with FAKE_SPARK_OUTPUT=auto the first
+# INSERT OVERWRITE DIRECTORY '<path>' or OPTIONS (path '<path>') of the script; file: prefixes are dropped.
+fake_output_dir() {
+  local script=$1 found=''
+  case ${FAKE_SPARK_OUTPUT:-} in
+    '') return 0 ;;
+    auto)
+      [ -f "$script" ] || return 0
+      found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+(LOCAL[[:space:]]+)?DIRECTORY[[:space:]]+'[^']*'" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
+      if [ -z "$found" ]; then
+        found=$(tr '\n' ' ' < "$script" | grep -oiE "USING[[:space:]]+tfrecords?[[:space:]]+OPTIONS[[:space:]]*\([^)]*path[[:space:]]+'[^']*'" | head -n 1 | sed -E "s/.*path[[:space:]]+'([^']*)'/\1/" || true)
+      fi ;;
+    *) found=$FAKE_SPARK_OUTPUT ;;
+  esac
+  found=${found#file://}
+  found=${found#file:}
+  printf '%s' "$found"
+}
+
+# Writes FAKE_SPARK_PARTS empty part files and, unless FAKE_SPARK_NO_SUCCESS=1, _SUCCESS, like Spark's committer.
+fake_write_output() {
+  local dir=$1 parts=${FAKE_SPARK_PARTS:-1} i
+  [ -n "$dir" ] || return 0
+  case $dir in *://*) fake_log "not writing $dir: only local paths are written by the fake" WARN; return 0 ;; esac
+  mkdir -p "$dir"
+  for ((i = 0; i < parts; i++)); do
+    : > "$dir/$(printf 'part-%05d-fake.tfrecord' "$i")"
+  done
+  if [ "${FAKE_SPARK_NO_SUCCESS:-0}" != 1 ]; then : > "$dir/_SUCCESS"; fi
+  fake_log "wrote $parts part file(s) to $dir" INFO FileFormatWriter
+}
+
+# Prints the report as the chosen form: key (SPARKTF_SAMPLES_WRITTEN=n), header (spark-sql with
+# hive.cli.print.header=true) or plain (spark-sql's default: the value alone).
+fake_print_samples() {
+  [ -n "${FAKE_SPARK_SAMPLES:-}" ] || return 0
+  case ${FAKE_SPARK_SAMPLES_FORMAT:-key} in
+    key) printf 'SPARKTF_SAMPLES_WRITTEN=%s\n' "$FAKE_SPARK_SAMPLES" ;;
+    header) printf 'sparktf_samples_written\n%s\n' "$FAKE_SPARK_SAMPLES" ;;
+    plain) printf '%s\n' "$FAKE_SPARK_SAMPLES" ;;
+    *) fake_log "unknown FAKE_SPARK_SAMPLES_FORMAT ${FAKE_SPARK_SAMPLES_FORMAT}" ERROR; exit 2 ;;
+  esac
+}
+
+# The common run: log lines (FAKE_SPARK_LOG_LINES on stderr, FAKE_SPARK_LOG_INTERVAL seconds apart), then
+# FAKE_SPARK_SLEEP seconds, then the output, and the exit code FAKE_SPARK_EXIT.
+fake_run() {
+  local script=$1 app=$2 lines=${FAKE_SPARK_LOG_LINES:-3} i code=${FAKE_SPARK_EXIT:-0}
+  fake_log "Running Spark version ${FAKE_SPARK_VERSION:-3.5.1}" INFO SparkContext
+  printf 'fake %s: started %s\n' "$FAKE_SPARK_PROGRAM" "$app"
+  for ((i = 1; i <= lines; i++)); do
+    fake_log "fake progress line $i of $lines" INFO DAGScheduler
+    if [ "$i" -lt "$lines" ]; then fake_sleep "${FAKE_SPARK_LOG_INTERVAL:-0}"; fi
+  done
+  fake_sleep "${FAKE_SPARK_SLEEP:-0}"
+  if [ "$code" -ne 0 ]; then
+    fake_log "Exception in thread \"main\" org.apache.spark.sql.AnalysisException: fake failure (FAKE_SPARK_EXIT=$code)" ERROR SparkSubmit
+    exit "$code"
+  fi
+  fake_write_output "$(fake_output_dir "$script")"
+}

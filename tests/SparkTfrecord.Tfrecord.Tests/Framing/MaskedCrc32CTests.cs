@@ -1,0 +1,58 @@
+using System.Text;
+using SparkTfrecord.Tfrecord.Framing;
+using SparkTfrecord.Tfrecord.Tests.Support;
+
+namespace SparkTfrecord.Tfrecord.Tests.Framing;
+
+[TestFixture]
+public sealed class MaskedCrc32CTests
+{
+    [Test]
+    public void Crc32C_of_the_standard_check_string_is_e3069283()
+    {
+        Assert.That(MaskedCrc32C.Crc32C("123456789"u8), Is.EqualTo(0xE3069283));
+    }
+
+    [Test]
+    public void Crc32C_of_nothing_is_zero()
+    {
+        Assert.That(MaskedCrc32C.Crc32C([]), Is.Zero);
+    }
+
+    [Test]
+    public void Mask_rotates_right_15_and_adds_a282ead8()
+    {
+        Assert.That(MaskedCrc32C.Mask(0x12345678), Is.EqualTo(unchecked(((0x12345678u >> 15) | (0x12345678u << 17)) + 0xa282ead8)));
+    }
+
+    [Test]
+    public void Masked_crc_of_a_length_matches_the_one_TensorFlow_wrote_in_singles()
+    {
+        // singles.tfrecords starts with the length 24 and its masked CRC a3 7f 4b 22.
+        byte[] length = [24, 0, 0, 0, 0, 0, 0, 0];
+
+        Assert.That(MaskedCrc32C.Compute(length), Is.EqualTo(0x224b7fa3));
+    }
+
+    [Test]
+    public void Crc32C_agrees_with_a_bitwise_reference_for_every_length_and_alignment()
+    {
+        var rng = new Random(32);
+        var data = new byte[300];
+        rng.NextBytes(data);
+        for (int start = 0; start < 9; start++)
+        {
+            for (int length = 0; start + length <= data.Length; length++)
+            {
+                ReadOnlySpan<byte> slice = data.AsSpan(start, length);
+                Assert.That(MaskedCrc32C.Compute(slice), Is.EqualTo(ReferenceCrc32C.Masked(slice)), $"start {start} length {length}");
+            }
+        }
+    }
+
+    [Test]
+    public void Reference_crc_agrees_with_the_check_value_too()
+    {
+        Assert.That(ReferenceCrc32C.Crc(Encoding.ASCII.GetBytes("123456789")), Is.EqualTo(0xE3069283));
+    }
+}
