@@ -18,7 +18,7 @@ internal static class Specs
           - {name: hour, dtype: int64, role: context}
           - {name: weekday, dtype: int64, role: context}
           - {name: clicked_items, dtype: string, shape: var, role: history}
-          - {name: clicked_categories, dtype: string, shape: var, role: history, default: "unknown"}
+          - {name: clicked_categories, dtype: string, shape: var, role: history}
 
         """;
 
@@ -34,7 +34,7 @@ internal static class Specs
           label: {events: clicks, match: {{{match}}}, within: 30m}
           history:
             clicked_items: {events: clicks, value: item_id, window: 15d, max_length: {{{maxLength}}}}
-            clicked_categories: {events: clicks, value: items.category, window: 15d, max_length: {{{maxLength}}}}
+            clicked_categories: {events: clicks, value: items.category, window: 15d, max_length: {{{maxLength}}}, missing: unknown}
           columns: {request_id: impressions.request_id, user_id: impressions.user_id, age: users.age, gender: users.gender,
                     device: impressions.device, item_id: impressions.item_id, category: items.category,
                     hour: hour_of_day(impressions.ts), weekday: day_of_week(impressions.ts)}

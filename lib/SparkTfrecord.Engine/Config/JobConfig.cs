@@ -112,7 +112,9 @@ public sealed record LabelRule(string Events, IReadOnlyList<string> Match, TimeS
 /// <param name="Window">The look-back window.</param>
 /// <param name="MaxLength">The cap on the list's length.</param>
 /// <param name="User">The column that names the user in both the events and the impressions.</param>
-public sealed record HistoryRule(string Feature, string Events, ColumnRef Value, TimeSpan Window, int MaxLength, string User);
+/// <param name="Missing">The value listed for an event whose value is missing (for example an item absent from the
+/// items table, in a parallel history of categories), keeping parallel histories aligned; null drops such events.</param>
+public sealed record HistoryRule(string Feature, string Events, ColumnRef Value, TimeSpan Window, int MaxLength, string User, string? Missing = null);
 
 /// <summary>Negative down-sampling and the train/eval split, both decided by <see cref="Hashing.ProjectHash"/>.</summary>
 /// <param name="NegativeRate">The fraction of negatives kept (1 keeps all).</param>

@@ -90,7 +90,7 @@ public static partial class JobConfigParser
                 }
 
                 var map = r.Mapping(valueNode, $"history '{feature}'");
-                r.OnlyKeys(map, "events", "value", "window", "max_length", "order", "user");
+                r.OnlyKeys(map, "events", "value", "window", "max_length", "order", "user", "missing");
                 string events = r.RequiredString(map, "events");
                 SourceConfig source = r.Source(sources, events, r.Child(map, "events")!, "the history's events");
                 if (source.Time is null)
@@ -121,7 +121,7 @@ public static partial class JobConfigParser
                 }
 
                 histories.Add(new HistoryRule(feature, events, value, r.Duration(r.Required(map, "window"), "window"), maxLength,
-                    r.OptionalString(map, "user") ?? "user_id"));
+                    r.OptionalString(map, "user") ?? "user_id", r.OptionalString(map, "missing")));
             }
         }
 

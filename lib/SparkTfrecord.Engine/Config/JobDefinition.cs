@@ -1,101 +1,77 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Config;
 
 /// <summary>
-/// A feature spec file as the job sees it: the features (name, kind, list or not, default, role), the job section
-/// and the spec's hash for the manifest.
+/// A feature spec file as the job sees it: the features (name, kind, list or not, default, role) from the feature
+/// spec library, the job section parsed from the spec's raw <c>job:</c> node, and the spec's hash for the manifest.
 /// </summary>
 /// <param name="File">The file.</param>
 /// <param name="Features">The features in spec order.</param>
 /// <param name="Job">The job section.</param>
-/// <param name="SpecHash">The spec's hash, recorded in <c>_manifest.json</c>.</param>
+/// <param name="SpecHash">The spec's hash (<see cref="FeatureSpec.Hash"/>), recorded in <c>_manifest.json</c>.</param>
 public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Features, JobConfig Job, string SpecHash)
 {
     /// <summary>Loads a spec file with a <c>job:</c> section.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The definition.</returns>
-    /// <exception cref="JobConfigException">The file is not valid YAML, or its features or job section are invalid.</exception>
+    /// <exception cref="JobConfigException">The spec or its job section is invalid; the message names file, line and column.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static JobDefinition Load(string path)
     {
-        string text = System.IO.File.ReadAllText(path);
-        var yaml = new YamlStream();
+        FeatureSpec spec;
         try
         {
-            yaml.Load(new StringReader(text));
+            spec = SpecLoader.Load(path);
         }
-        catch (YamlException e)
+        catch (SpecException e)
         {
-            throw JobConfigException.At(path, e.Start.Line, e.Start.Column, $"not valid YAML: {e.Message}");
+            throw new JobConfigException(e.Message, e);
         }
 
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new JobConfigException($"{path}: expected a mapping with features: and job:.");
-        }
-
-        var features = ParseFeatures(path, root);
-        if (!root.Children.TryGetValue(new YamlScalarNode("job"), out var jobNode) || jobNode is not YamlMappingNode job)
-        {
-            throw JobConfigException.At(path, root.Start.Line, root.Start.Column, "no job: section; the jobs need one (sources, label, history, columns, output).");
-        }
-
-        var config = JobConfigParser.Parse(path, job, features);
-        return new JobDefinition(path, features, config, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n")))));
+        return FromSpec(spec);
     }
 
-    /// <summary>Reads the features list (name, dtype, shape, default, role) of a spec file.</summary>
-    /// <param name="path">The file (for messages).</param>
-    /// <param name="root">The document's root mapping.</param>
-    /// <returns>The features.</returns>
-    /// <exception cref="JobConfigException">A feature is invalid.</exception>
-    public static IReadOnlyList<FeatureColumn> ParseFeatures(string path, YamlMappingNode root)
+    /// <summary>Makes the definition from a loaded spec.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <returns>The definition.</returns>
+    /// <exception cref="JobConfigException">The spec has no job section, or it is invalid, or a feature cannot be produced.</exception>
+    public static JobDefinition FromSpec(FeatureSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(root);
-        if (!root.Children.TryGetValue(new YamlScalarNode("features"), out var node) || node is not YamlSequenceNode list)
+        ArgumentNullException.ThrowIfNull(spec);
+        var features = new List<FeatureColumn>();
+        foreach (var f in spec.Features)
         {
-            throw JobConfigException.At(path, root.Start.Line, root.Start.Column, "features: must be a list of {name, dtype, ...}.");
-        }
-
-        var result = new List<FeatureColumn>();
-        foreach (var item in list.Children)
-        {
-            if (item is not YamlMappingNode map)
+            if (f.Shape == FeatureShape.Sequence)
             {
-                throw JobConfigException.At(path, item.Start.Line, item.Start.Column, "a feature must be a mapping {name: ..., dtype: ...}.");
+                throw JobConfigException.At(spec.File, f.Location.Line, f.Location.Column,
+                    $"feature '{f.Name}' is a sequence (a SequenceExample feature list); the samples job writes tf.train.Example rows only.");
             }
 
-            string? Get(string key) => map.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode s ? s.Value : null;
-            string name = Get("name") ?? throw JobConfigException.At(path, map.Start.Line, map.Start.Column, "a feature needs a name.");
-            FeatureKind kind = Get("dtype") switch
+            FeatureKind kind = f.Dtype switch
             {
-                "int64" => FeatureKind.Int64,
-                "float" or "float32" => FeatureKind.Float,
-                "string" or "bytes" => FeatureKind.String,
-                var dt => throw JobConfigException.At(path, map.Start.Line, map.Start.Column, $"feature '{name}': dtype '{dt}' must be int64, float or string."),
+                FeatureDtype.Int64 => FeatureKind.Int64,
+                FeatureDtype.Float => FeatureKind.Float,
+                _ => FeatureKind.String,
             };
-            bool isList = map.Children.TryGetValue(new YamlScalarNode("shape"), out var shape)
-                && !(shape is YamlScalarNode { Value: "scalar" or "[]" } || shape is YamlSequenceNode { Children.Count: 0 });
-            object? def = null;
-            if (Get("default") is { } d)
+            object? def = f.Default switch
             {
-                def = kind switch
-                {
-                    FeatureKind.Int64 => long.TryParse(d, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? l
-                        : throw JobConfigException.At(path, map.Start.Line, map.Start.Column, $"feature '{name}': default '{d}' is not an int64."),
-                    FeatureKind.Float => double.TryParse(d, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) ? f
-                        : throw JobConfigException.At(path, map.Start.Line, map.Start.Column, $"feature '{name}': default '{d}' is not a float."),
-                    _ => d,
-                };
-            }
-
-            result.Add(new FeatureColumn(name, kind, isList, def, Get("role")));
+                null => null,
+                _ when f.Shape != FeatureShape.Scalar && f.Default is System.Collections.IEnumerable and not string => null,
+                var d when kind == FeatureKind.Int64 => Convert.ToInt64(d, CultureInfo.InvariantCulture),
+                var d when kind == FeatureKind.Float => Convert.ToDouble(d, CultureInfo.InvariantCulture),
+                var d => Convert.ToString(d, CultureInfo.InvariantCulture),
+            };
+            features.Add(new FeatureColumn(f.Name, kind, f.Shape != FeatureShape.Scalar, def, f.Role.ToString().ToLowerInvariant()));
         }
 
-        return result;
+        if (spec.Job is not { } job)
+        {
+            throw JobConfigException.At(spec.File, 1, 1, "no job: section; the jobs need one (sources, label, history, columns, output). See README, \"Run the job on one machine\".");
+        }
+
+        var config = JobConfigParser.Parse(spec.File, job, features);
+        return new JobDefinition(spec.File, features, config, "sha256:" + spec.Hash);
     }
 }

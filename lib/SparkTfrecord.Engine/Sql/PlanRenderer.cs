@@ -305,9 +305,9 @@ public static class PlanRenderer
             }
 
             value = d.TryCast(value, type);
-            if (column.Default is not null)
+            if (h.Missing is not null)
             {
-                value = $"coalesce({value}, {Literal(column.Default, column.Kind)})";
+                value = $"coalesce({value}, {d.TryCast(d.String(h.Missing), type)})";
             }
 
             string n = k.ToString(CultureInfo.InvariantCulture);
