@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Text;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
+using SparkTfrecord.Tfrecord.Framing;
+
+namespace SparkTfrecord.Engine.Spark;
+
+/// <summary>How the Spark engine writes TFRecord.</summary>
+public enum SparkWriter
+{
+    /// <summary>A Spark TFRecord data source jar writes the output (any file system the cluster reaches).</summary>
+    Connector,
+
+    /// <summary>Spark writes the samples as Parquet; <c>sparktf encode</c> writes the shards with the native writer.</summary>
+    Native,
+}
+
+/// <summary>Which connector jar.</summary>
+public enum SparkConnector
+{
+    /// <summary>LinkedIn's spark-tfrecord (format <c>tfrecord</c>, Spark 3.x): <c>INSERT OVERWRITE DIRECTORY ... USING tfrecord</c>.</summary>
+    LinkedIn,
+
+    /// <summary>TensorFlow's spark-tensorflow-connector (format <c>tfrecords</c>, Spark 2.4): <c>CREATE TABLE ... AS SELECT</c> into an empty folder.</summary>
+    TensorFlow,
+}
+
+/// <summary>What a Spark script writes and where.</summary>
+public sealed class SparkScriptOptions
+{
+    /// <summary>The writer.</summary>
+    public SparkWriter Writer { get; init; } = SparkWriter.Connector;
+
+    /// <summary>The connector (for <see cref="SparkWriter.Connector"/>).</summary>
+    public SparkConnector Connector { get; init; } = SparkConnector.LinkedIn;
+
+    /// <summary>Where Spark writes, as Spark sees it: the output folder (connector) or the Parquet staging folder (native).</summary>
+    public required string Target { get; init; }
+
+    /// <summary>Whether absolute paths without a scheme are files on this machine (a local master): written as <c>file://</c> URIs.</summary>
+    public bool LocalPaths { get; init; }
+
+    /// <summary>Spell the SQL for Spark 2.4 to 3.1 (the TensorFlow connector's Spark always is).</summary>
+    public bool Legacy { get; init; }
+}
+
+/// <summary>One column of the report row: the count it gives (a key of the summary's counts) and its SQL.</summary>
+/// <param name="Count">The count's name (written, samples, positives, eval, missing.TABLE, history_min.FEATURE, ...).</param>
+/// <param name="Column">The column's name in the report row.</param>
+/// <param name="Sql">The aggregate over the cached samples.</param>
+public sealed record ReportColumn(string Count, string Column, string Sql);
+
+/// <summary>A rendered Spark SQL script and what the launcher needs to know about it.</summary>
+/// <param name="Statements">The statements, without their terminating <c>;</c>.</param>
+/// <param name="Report">The report row's columns, in order; the first is <c>sparktf_samples_written</c>.</param>
+/// <param name="Dialect">The dialect used.</param>
+/// <param name="Header">A one-line description put at the top of the script as a comment.</param>
+public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnlyList<ReportColumn> Report, SparkDialect Dialect, string Header)
+{
+    /// <summary>The script: a comment, then every statement ending with <c>;</c> on its own line.</summary>
+    /// <returns>The text.</returns>
+    public string Text()
+    {
+        var sb = new StringBuilder();
+        sb.Append("/* ").Append(Header).Append(" */\n");
+        foreach (string s in Statements)
+        {
+            sb.Append(s).Append(";\n\n");
+        }
+
+        return sb.ToString().TrimEnd('\n') + "\n";
+    }
+}
+
+/// <summary>
+/// Renders a job plan as a Spark SQL script: the session's settings, the plan's statements in the Spark dialect as
+/// temporary views (the impressions and the samples cached, so each is computed once), the writer's statements, and a
+/// last query whose one row reports how many samples were written (column <c>sparktf_samples_written</c>, which the
+/// PySpark runner reports) with the other counts of the summary. Safe for the spark-sql shell: no <c>;</c> inside a
+/// literal, identifier or comment, and no line starting with <c>--</c>.
+/// </summary>
+public static class SparkScript
+{
+    /// <summary>The report row's first column, read by the launcher and by submit/spark_sql_runner.py.</summary>
+    public const string ReportColumnName = "sparktf_samples_written";
+
+    /// <summary>Renders the script.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="options">Writer and target.</param>
+    /// <returns>The script.</returns>
+    public static SparkScriptText Render(JobPlan plan, SparkScriptOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        bool legacy = options.Legacy || (options.Writer == SparkWriter.Connector && options.Connector == SparkConnector.TensorFlow);
+        var d = (legacy ? SparkDialect.Legacy : SparkDialect.Modern).WithLocalPaths(options.LocalPaths);
+        var rendered = PlanRenderer.Render(plan, d);
+
+        var statements = new List<string>(SparkDialect.SessionSettings);
+        foreach (var s in rendered.Statements)
+        {
+            statements.Add(s.Sql);
+
+            // The impressions carry a per-run row id that later views join on: cached, it is computed once. The samples
+            // are cached once and read by the writer and by the report.
+            if (s.Name == "imp" || s.Name == rendered.SamplesTable)
+            {
+                statements.Add($"CACHE TABLE {d.Identifier(s.Name)}");
+            }
+        }
+
+        string target = d.Uri(options.Target);
+        statements.AddRange(Writer(plan, d, options, target, rendered.SamplesTable));
+        var report = Report(plan, d);
+        statements.Add("SELECT " + string.Join(",\n  ", report.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}")) +
+                       $"\nFROM {d.Identifier(rendered.SamplesTable)}");
+
+        string writer = options.Writer == SparkWriter.Native
+            ? "native (Parquet for sparktf encode)"
+            : $"connector ({(options.Connector == SparkConnector.LinkedIn ? "linkedin spark-tfrecord" : "tensorflow spark-tensorflow-connector")})";
+        string header = $"sparktf: {Path.GetFileName(plan.Definition.File)}, date {PathTemplate.Format(plan.Date)}, writer {writer}, " +
+                        $"Spark {(legacy ? "2.4 to 3.1" : "3.2 to 4.x, ANSI on or off")}";
+        header = header.Replace(";", ",", StringComparison.Ordinal).Replace("*/", "* /", StringComparison.Ordinal);
+        foreach (string s in statements)
+        {
+            CheckShellSafe(s);
+        }
+
+        return new SparkScriptText(statements, report, d, header);
+    }
+
+    /// <summary>
+    /// The order of records within a shard, as column names of the samples: (hash, key, time, key columns), and without
+    /// de-duplication every scalar feature too; the same order as the embedded engine's output query.
+    /// </summary>
+    /// <param name="plan">The plan.</param>
+    /// <returns>The column names (internal columns start with <c>__</c>).</returns>
+    public static IReadOnlyList<string> OrderColumns(JobPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var order = new List<string> { "__h", "__k", "__ts" };
+        order.AddRange(plan.Samples.KeyColumns.Select(k => "__key_" + k));
+        if (plan.Samples.Config.Dedup.Count == 0)
+        {
+            order.AddRange(plan.OutputColumns.Where(c => !c.IsList).Select(c => c.Name));
+        }
+
+        return order;
+    }
+
+    /// <summary>The columns Spark writes to Parquet for the native writer: the features, then <c>__h</c> and
+    /// <c>__split</c>, then the other order columns (see <see cref="OrderColumns"/>).</summary>
+    /// <param name="plan">The plan.</param>
+    /// <returns>The column names.</returns>
+    public static IReadOnlyList<string> NativeColumns(JobPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var columns = plan.OutputColumns.Select(c => c.Name).ToList();
+        columns.Add("__h");
+        columns.Add("__split");
+        columns.AddRange(OrderColumns(plan).Where(c => !columns.Contains(c)));
+        return columns;
+    }
+
+    private static IEnumerable<string> Writer(JobPlan plan, SparkDialect d, SparkScriptOptions options, string target, string samples)
+    {
+        string features = string.Join(", ", plan.OutputColumns.Select(c => d.Identifier(c.Name)));
+        string from = d.Identifier(samples);
+        if (options.Writer == SparkWriter.Native)
+        {
+            string columns = string.Join(", ", NativeColumns(plan).Select(d.Identifier));
+            yield return $"INSERT OVERWRITE DIRECTORY {d.String(target)}\nUSING parquet\nSELECT {columns}\nFROM {from} WHERE __kept";
+            yield break;
+        }
+
+        var output = plan.Job.Output;
+        string shards = output.Shards.ToString(CultureInfo.InvariantCulture);
+        string order = string.Join(", ", OrderColumns(plan).Select(d.Identifier));
+        bool split = plan.Job.Sampling.EvalFraction > 0;
+        var parts = split ? new[] { ("train", "/train"), ("eval", "/eval") } : [("", "")];
+        foreach (var (name, suffix) in parts)
+        {
+            string where = split ? $"__kept AND __split = {d.String(name)}" : "__kept";
+
+            // N files, each record's file decided by Spark's hash of the project hash (balanced and deterministic),
+            // and records within a file in the native writer's order.
+            string query =
+                $"SELECT {features} FROM (\n" +
+                $"  SELECT /*+ REPARTITION({shards}, __h) */ * FROM {from} WHERE {where}\n" +
+                $"  SORT BY {order}\n" +
+                $") o";
+            string path = target.TrimEnd('/') + suffix;
+            if (options.Connector == SparkConnector.LinkedIn)
+            {
+                var opts = new List<string> { $"recordType {d.String("Example")}" };
+                if (Codec(output.Compression) is { } codec)
+                {
+                    opts.Add($"codec {d.String(codec)}");
+                }
+
+                yield return $"INSERT OVERWRITE DIRECTORY {d.String(path)}\nUSING tfrecord\nOPTIONS ({string.Join(", ", opts)})\n{query}";
+            }
+            else
+            {
+                // TensorFlow's connector is not a FileFormat: a table over an empty folder, dropped before and after (an
+                // external table: dropping it leaves the files).
+                string table = d.Identifier(TableName(plan, name));
+                var opts = new List<string> { $"path {d.String(path)}", $"recordType {d.String("Example")}" };
+                if (Codec(output.Compression) is { } codec)
+                {
+                    opts.Add($"codec {d.String(codec)}");
+                }
+
+                yield return $"DROP TABLE IF EXISTS {table}";
+                yield return $"CREATE TABLE {table}\nUSING tfrecords\nOPTIONS ({string.Join(", ", opts)})\nAS {query}";
+                yield return $"DROP TABLE IF EXISTS {table}";
+            }
+        }
+    }
+
+    /// <summary>The Hadoop codec class of a compression, or null for none.</summary>
+    /// <param name="compression">The compression.</param>
+    /// <returns>The class name.</returns>
+    public static string? Codec(TfRecordCompression compression) => compression switch
+    {
+        TfRecordCompression.Gzip => "org.apache.hadoop.io.compress.GzipCodec",
+        TfRecordCompression.Zlib => "org.apache.hadoop.io.compress.DefaultCodec",
+        _ => null,
+    };
+
+    private static string TableName(JobPlan plan, string part)
+    {
+        var sb = new StringBuilder("sparktf_out_");
+        foreach (char c in Path.GetFileNameWithoutExtension(plan.Definition.File).ToLowerInvariant())
+        {
+            sb.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
+        }
+
+        sb.Append('_').Append(plan.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+        if (part.Length > 0)
+        {
+            sb.Append('_').Append(part);
+        }
+
+        return sb.ToString();
+    }
+
+    private static List<ReportColumn> Report(JobPlan plan, SparkDialect d)
+    {
+        var job = plan.Job;
+        string Count(string condition) => $"CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)";
+        var report = new List<ReportColumn>
+        {
+            new("written", ReportColumnName, Count("__kept")),
+            new("samples", "samples", "CAST(count(*) AS BIGINT)"),
+            new("positives", "positives", job.LabelFeature is { } lf ? Count($"__kept AND {d.Identifier(lf)} = 1") : "CAST(0 AS BIGINT)"),
+            new("eval", "eval", Count("__kept AND __split = 'eval'")),
+        };
+        foreach (string t in job.Columns.Where(c => c.Ref.Source != job.Samples).Select(c => c.Ref.Source).Distinct())
+        {
+            report.Add(new($"missing.{t}", $"missing_{t}", Count($"__kept AND {d.Identifier("__miss_" + t)}")));
+        }
+
+        foreach (var h in job.Histories)
+        {
+            string len = $"CASE WHEN __kept THEN {d.ListLength(d.Identifier(h.Feature))} END";
+            report.Add(new($"history_min.{h.Feature}", $"history_min_{h.Feature}", $"CAST(coalesce(min({len}), 0) AS BIGINT)"));
+            report.Add(new($"history_sum.{h.Feature}", $"history_sum_{h.Feature}", $"CAST(coalesce(sum({len}), 0) AS BIGINT)"));
+            report.Add(new($"history_max.{h.Feature}", $"history_max_{h.Feature}", $"CAST(coalesce(max({len}), 0) AS BIGINT)"));
+        }
+
+        return report;
+    }
+
+    // What the spark-sql shell mishandles in -f files; the dialect's literals never produce it, so this guards against
+    // a future change.
+    private static void CheckShellSafe(string statement)
+    {
+        foreach (string line in statement.Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("a rendered Spark statement has a line starting with '--': " + line);
+            }
+        }
+
+        if (statement.Contains(';', StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("a rendered Spark statement contains ';', which the spark-sql shell splits on: " + statement);
+        }
+    }
+}
