@@ -35,7 +35,7 @@ internal sealed class JobOptions
         },
     };
 
-    public Option<string> Engine { get; } = new("--engine") { Description = "The engine: duckdb (embedded, the default).", DefaultValueFactory = _ => "duckdb" };
+    public Option<string> Engine { get; } = new("--engine") { Description = "The engine: duckdb (embedded, the default) or spark (a Spark SQL script run by spark-sql or spark-submit; see README, \"Run on a Spark cluster\").", DefaultValueFactory = _ => "duckdb" };
 
     public Option<bool> NoClobber { get; } = new("--no-clobber") { Description = "Fail instead of replacing an existing output." };
 
@@ -53,7 +53,7 @@ internal sealed class JobOptions
 
     public Command AddTo(Command command)
     {
-        Engine.AcceptOnlyFromAmong("duckdb");
+        Engine.AcceptOnlyFromAmong("duckdb", "spark");
         foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
         {
             command.Options.Add(option);

@@ -11,9 +11,16 @@ internal static class PlanCommand
     public static Command Create()
     {
         var options = new JobOptions();
+        var spark = new SparkOptions();
         var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples' with the same options, without running it."));
+        spark.AddTo(command, withDryRun: false);
         command.SetAction(result =>
         {
+            if (result.GetValue(options.Engine) == "spark")
+            {
+                return SparkEngineCommand.Plan(result, options, spark);
+            }
+
             JobDefinition definition;
             try
             {

@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Planning;
+
+namespace SparkTfrecord.Engine.Spark;
+
+/// <summary>Where the Spark driver runs.</summary>
+public enum SparkDeployMode
+{
+    /// <summary>On this machine: the launcher runs <c>bin/spark-sql -f SCRIPT</c>.</summary>
+    Client,
+
+    /// <summary>In the cluster: the launcher runs <c>bin/spark-submit --deploy-mode cluster</c> with the PySpark runner.</summary>
+    Cluster,
+}
+
+/// <summary>The options of one Spark run, as <c>sparktf samples --engine spark</c> takes them.</summary>
+public sealed class SparkRunOptions
+{
+    /// <summary>The run date.</summary>
+    public required DateOnly Date { get; init; }
+
+    /// <summary>The value of <c>{input}</c> in source paths (a local folder, or a URI the cluster reads).</summary>
+    public string? Input { get; init; }
+
+    /// <summary>The output folder (the leaf of this run; <c>{date}</c> allowed): local, or a URI for the connector.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>The Spark master: <c>local[*]</c>, <c>yarn</c>, <c>k8s://...</c>, <c>spark://...</c>.</summary>
+    public string Master { get; init; } = "local[*]";
+
+    /// <summary>Where the driver runs.</summary>
+    public SparkDeployMode DeployMode { get; init; } = SparkDeployMode.Client;
+
+    /// <summary>The writer.</summary>
+    public SparkWriter Writer { get; init; } = SparkWriter.Connector;
+
+    /// <summary>The connector.</summary>
+    public SparkConnector Connector { get; init; } = SparkConnector.LinkedIn;
+
+    /// <summary>The Spark version (major.minor), if known: it picks the connector's jar and the SQL spelling.</summary>
+    public SparkVersion? Version { get; init; }
+
+    /// <summary>Spark settings, <c>key=value</c>, passed as <c>--conf</c>.</summary>
+    public IReadOnlyList<string> SparkConf { get; init; } = [];
+
+    /// <summary>Whether the master runs on this machine (<c>local</c>, <c>local[N]</c>, <c>local[*]</c>).</summary>
+    public bool IsLocalMaster => Master == "local" || Master.StartsWith("local[", StringComparison.Ordinal);
+}
+
+/// <summary>A Spark version and its Scala version.</summary>
+/// <param name="Major">Major version.</param>
+/// <param name="Minor">Minor version.</param>
+/// <param name="Scala">Scala binary version (2.11, 2.12, 2.13), or null if unknown.</param>
+public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
+{
+    /// <summary>Whether the SQL must be spelled for Spark before 3.2 (no <c>try_cast</c>, no <c>unix_micros</c>).</summary>
+    public bool NeedsLegacySql => Major < 3 || (Major == 3 && Minor < 2);
+
+    /// <summary>major.minor.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => $"{Major}.{Minor}" + (Scala is null ? "" : $" (Scala {Scala})");
+
+    /// <summary>Parses <c>3.5</c>, <c>3.5.1</c> or <c>3.5/2.13</c> (Spark, then Scala).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The version.</returns>
+    /// <exception cref="FormatException">Not a version.</exception>
+    public static SparkVersion Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var m = OptionPattern().Match(text.Trim());
+        if (!m.Success)
+        {
+            throw new FormatException($"'{text}' is not a Spark version: write major.minor such as 3.5, or 3.5/2.13 with the Scala version.");
+        }
+
+        return new SparkVersion(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+            m.Groups[3].Success ? m.Groups[3].Value : null);
+    }
+
+    /// <summary>Reads the banner of <c>spark-submit --version</c>.</summary>
+    /// <param name="banner">What it printed (stdout and stderr).</param>
+    /// <returns>The version, or null if the banner has none.</returns>
+    public static SparkVersion? FromBanner(string banner)
+    {
+        ArgumentNullException.ThrowIfNull(banner);
+        var v = BannerPattern().Match(banner);
+        if (!v.Success)
+        {
+            return null;
+        }
+
+        var s = ScalaPattern().Match(banner);
+        return new SparkVersion(int.Parse(v.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(v.Groups[2].Value, CultureInfo.InvariantCulture),
+            s.Success ? s.Groups[1].Value : null);
+    }
+
+    [GeneratedRegex(@"^(\d+)\.(\d+)(?:\.\d+)?(?:/(\d+\.\d+))?$")]
+    private static partial Regex OptionPattern();
+
+    [GeneratedRegex(@"version (\d+)\.(\d+)\.\d+")]
+    private static partial Regex BannerPattern();
+
+    [GeneratedRegex(@"Scala version (\d+\.\d+)")]
+    private static partial Regex ScalaPattern();
+}
+
+/// <summary>A connector jar's Maven coordinates for a Spark and Scala version (a row of <c>jars/connectors.tsv</c>).</summary>
+/// <param name="Connector">linkedin or tensorflow.</param>
+/// <param name="Spark">Spark major.minor.</param>
+/// <param name="Scala">Scala binary version.</param>
+/// <param name="Coordinates">group:artifact:version, or null when nothing is published for that Spark.</param>
+/// <param name="Status">targets, nearest or none.</param>
+public sealed record ConnectorJar(string Connector, string Spark, string Scala, string? Coordinates, string Status)
+{
+    /// <summary>Reads <c>jars/connectors.tsv</c>.</summary>
+    /// <param name="tsv">The file's text.</param>
+    /// <returns>The rows.</returns>
+    public static IReadOnlyList<ConnectorJar> Parse(string tsv)
+    {
+        ArgumentNullException.ThrowIfNull(tsv);
+        var rows = new List<ConnectorJar>();
+        foreach (string line in tsv.Split('\n'))
+        {
+            string l = line.TrimEnd('\r');
+            if (l.Length == 0 || l.StartsWith('#') || l.StartsWith("connector\t", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string[] f = l.Split('\t');
+            if (f.Length < 7)
+            {
+                continue;
+            }
+
+            rows.Add(new ConnectorJar(f[0], f[1], f[2], f[3] == "-" ? null : $"{f[3]}:{f[4]}:{f[5]}", f[6]));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Picks the jar for a connector and Spark version: the row for that Spark and Scala version (Scala 2.12
+    /// when unknown, else the first listed).</summary>
+    /// <param name="rows">The table.</param>
+    /// <param name="connector">The connector.</param>
+    /// <param name="version">The Spark version.</param>
+    /// <returns>The row.</returns>
+    /// <exception cref="InvalidOperationException">No jar fits; the message says what to do.</exception>
+    public static ConnectorJar Choose(IReadOnlyList<ConnectorJar> rows, SparkConnector connector, SparkVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(version);
+        string name = connector == SparkConnector.LinkedIn ? "linkedin" : "tensorflow";
+        string spark = $"{version.Major}.{version.Minor}";
+        var candidates = rows.Where(r => r.Connector == name && r.Spark == spark).ToList();
+        var row = candidates.FirstOrDefault(r => r.Scala == version.Scala)
+                  ?? candidates.FirstOrDefault(r => version.Scala is null && r.Scala == "2.12")
+                  ?? (version.Scala is null ? candidates.FirstOrDefault() : null);
+        string supported = string.Join(", ", rows.Where(r => r.Connector == name && r.Coordinates is not null).Select(r => $"{r.Spark}/{r.Scala}").Distinct());
+        if (row is null || row.Coordinates is null)
+        {
+            throw new InvalidOperationException(
+                $"the {name} connector has no jar for Spark {version} (jars/connectors.tsv lists {supported}): use --writer native, " +
+                $"or give a jar you trust with --spark-conf spark.jars=PATH.");
+        }
+
+        return row;
+    }
+}
+
+/// <summary>
+/// What a Spark run needs before anything is started: the plan, where Spark writes, and the script. Used by
+/// <c>samples --engine spark</c> (with <c>--dry-run</c> too) and by <c>plan --engine spark</c>, so all three show the
+/// same script.
+/// </summary>
+public sealed class SparkSetup
+{
+    private SparkSetup(JobPlan plan, SparkRunOptions options, string output, bool outputIsLocal, string? staging)
+    {
+        Plan = plan;
+        Options = options;
+        Output = output;
+        OutputIsLocal = outputIsLocal;
+        Staging = staging;
+    }
+
+    /// <summary>The plan.</summary>
+    public JobPlan Plan { get; }
+
+    /// <summary>The options.</summary>
+    public SparkRunOptions Options { get; }
+
+    /// <summary>The output: a full local path when <see cref="OutputIsLocal"/>, else the URI or cluster path as given.</summary>
+    public string Output { get; }
+
+    /// <summary>Whether the output is a folder on this machine.</summary>
+    public bool OutputIsLocal { get; }
+
+    /// <summary>The native writer's Parquet folder (local, hidden beside the output), or null for the connector.</summary>
+    public string? Staging { get; }
+
+    /// <summary>Whether the script must be spelled for Spark before 3.2.</summary>
+    public bool Legacy => (Options.Writer == SparkWriter.Connector && Options.Connector == SparkConnector.TensorFlow) || Options.Version?.NeedsLegacySql == true;
+
+    /// <summary>Makes the setup.</summary>
+    /// <param name="definition">The spec and job section (output overrides applied).</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="resolveLocalInputs">List local input files (false for <c>plan</c> without an input).</param>
+    /// <returns>The setup.</returns>
+    /// <exception cref="ArgumentException">The options do not fit together; the message says why.</exception>
+    /// <exception cref="IOException">A required local source has no files.</exception>
+    public static SparkSetup Create(JobDefinition definition, SparkRunOptions options, bool resolveLocalInputs = true)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DeployMode == SparkDeployMode.Cluster && options.IsLocalMaster)
+        {
+            throw new ArgumentException($"--deploy-mode cluster needs a cluster master (yarn, k8s://..., spark://...), not {options.Master}: a local master runs in client mode.");
+        }
+
+        if (options.Writer == SparkWriter.Connector && options.Connector == SparkConnector.TensorFlow && options.Version is { Major: >= 3 } v)
+        {
+            throw new ArgumentException($"TensorFlow's connector works with Spark 2.4 only, not Spark {v}: use --connector linkedin (Spark 3.x) or --writer native.");
+        }
+
+        // Inputs: a local folder is read as file:// URIs by a local master, and its files are listed (so missing
+        // look-back days are left out, and a missing day is an error before Spark starts).
+        string? input = options.Input;
+        bool localInput = input is not null && IsLocalPath(input, options);
+        if (localInput)
+        {
+            input = Path.GetFullPath(StripFileScheme(input!));
+        }
+
+        var plan = JobPlan.Create(definition, options.Date, input ?? "{input}", resolveFiles: resolveLocalInputs && localInput);
+
+        string output = PathTemplate.ExpandOne(options.Output, options.Date);
+        bool outputIsLocal = IsLocalPath(output, options);
+        if (outputIsLocal)
+        {
+            output = Path.GetFullPath(StripFileScheme(output)).TrimEnd('/');
+        }
+
+        string? staging = null;
+        if (options.Writer == SparkWriter.Native)
+        {
+            if (!outputIsLocal)
+            {
+                throw new ArgumentException($"--writer native writes the shards on this machine, so --output must be a folder it can see (local disk, NFS, a mounted bucket), not {output}; use --writer connector for {output}.");
+            }
+
+            staging = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.spark-parquet");
+        }
+
+        return new SparkSetup(plan, options, output, outputIsLocal, staging);
+    }
+
+    /// <summary>Renders the script, writing to <paramref name="target"/> (default: the output, or the staging folder).</summary>
+    /// <param name="target">Where Spark writes, or null for the default.</param>
+    /// <returns>The script.</returns>
+    public SparkScriptText Script(string? target = null) => SparkScript.Render(Plan, new SparkScriptOptions
+    {
+        Writer = Options.Writer,
+        Connector = Options.Connector,
+        Target = target ?? Staging ?? Output,
+        LocalPaths = Options.IsLocalMaster,
+        Legacy = Legacy,
+    });
+
+    /// <summary>The path where the PySpark runner writes its report in cluster mode: beside the output, hidden, on the
+    /// output's file system (which the launcher can read back).</summary>
+    public string ReportPath
+    {
+        get
+        {
+            string o = Output.TrimEnd('/');
+            int slash = o.LastIndexOf('/');
+            return slash < 0 ? $".{o}.sparktf-report" : $"{o[..(slash + 1)]}.{o[(slash + 1)..]}.sparktf-report";
+        }
+    }
+
+    /// <summary>Whether a path is on this machine: no scheme (and a local master, or an absolute path that exists here
+    /// with a cluster master is still the cluster's default file system, so not), or a <c>file:</c> URI.</summary>
+    /// <param name="path">The path.</param>
+    /// <param name="options">The run's options.</param>
+    /// <returns>True for a local path.</returns>
+    public static bool IsLocalPath(string path, SparkRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        if (path.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (HasScheme(path))
+        {
+            return false;
+        }
+
+        // Without a scheme a cluster resolves a path against its default file system (HDFS), except a relative one,
+        // which only makes sense here; with a local master it is a local path.
+        return options.IsLocalMaster || !path.StartsWith('/');
+    }
+
+    private static bool HasScheme(string path) => Regex.IsMatch(path, "^[A-Za-z][A-Za-z0-9+.-]*://");
+
+    private static string StripFileScheme(string path) =>
+        path.StartsWith("file://", StringComparison.Ordinal) ? path["file://".Length..] : path.StartsWith("file:", StringComparison.Ordinal) ? path["file:".Length..] : path;
+}
