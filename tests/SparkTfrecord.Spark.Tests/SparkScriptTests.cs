@@ -1,0 +1,282 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Spark;
+using SparkTfrecord.Engine.Sql;
+
+namespace SparkTfrecord.Spark.Tests;
+
+/// <summary>
+/// The rendered Spark SQL: golden files for every spec with a job section (conf/*.yaml and specs/every-rule.yaml),
+/// every writer and connector, local and cluster paths; every statement parses with dt-sql-parser's Spark SQL grammar
+/// and is safe for the spark-sql shell; the DuckDB and Spark renderings come from one plan.
+/// Regenerate the golden files with <c>SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests</c>.
+/// </summary>
+[TestFixture]
+public sealed partial class SparkScriptTests
+{
+    private static readonly DateOnly s_date = new(2024, 5, 1);
+    private static readonly string s_golden = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "golden");
+    private static readonly string s_grammar = Processes.InRepo("tests", "sql-grammar");
+    private TempFolder _rendered = null!;
+    private ProcessResult _check = null!;
+
+    /// <summary>The variants: name, master, input, output, writer, connector.</summary>
+    private static readonly (string Name, string Master, string Input, string Output, SparkWriter Writer, SparkConnector Connector)[] s_variants =
+    [
+        ("linkedin-local", "local[*]", "/data/logs", "/data/out/dt={date}", SparkWriter.Connector, SparkConnector.LinkedIn),
+        ("linkedin-yarn", "yarn", "hdfs:///logs/din", "hdfs:///data/samples/dt={date}", SparkWriter.Connector, SparkConnector.LinkedIn),
+        ("tensorflow-yarn", "yarn", "hdfs:///logs/din", "hdfs:///data/samples/dt={date}", SparkWriter.Connector, SparkConnector.TensorFlow),
+        ("native-local", "local[*]", "/data/logs", "/data/out/dt={date}", SparkWriter.Native, SparkConnector.LinkedIn),
+        ("native-yarn", "yarn", "hdfs:///logs/din", "file:///mnt/nfs/out/dt={date}", SparkWriter.Native, SparkConnector.LinkedIn),
+    ];
+
+    /// <summary>Every spec with a job section: conf/*.yaml, and the test spec that uses every rule.</summary>
+    public static IEnumerable<string> Specs()
+    {
+        foreach (string file in Directory.GetFiles(Processes.InRepo("conf"), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                JobDefinition.Load(file);
+            }
+            catch (JobConfigException e) when (e.Message.Contains("no job: section", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            yield return Path.GetRelativePath(Processes.RepoRoot, file);
+        }
+
+        yield return Path.Combine("tests", "SparkTfrecord.Spark.Tests", "specs", "every-rule.yaml");
+    }
+
+    public static IEnumerable<TestCaseData> Cases() =>
+        Specs().SelectMany(spec => s_variants.Select(v => new TestCaseData(spec, v.Name).SetName($"Golden {Path.GetFileNameWithoutExtension(spec)} {v.Name}")));
+
+    private static string Render(string spec, string variant)
+    {
+        var v = s_variants.Single(x => x.Name == variant);
+        var definition = JobDefinition.Load(Processes.InRepo(spec));
+        var setup = SparkSetup.Create(definition, new SparkRunOptions
+        {
+            Date = s_date,
+            Input = v.Input,
+            Output = v.Output,
+            Master = v.Master,
+            DeployMode = v.Master == "yarn" ? SparkDeployMode.Cluster : SparkDeployMode.Client,
+            Writer = v.Writer,
+            Connector = v.Connector,
+        }, resolveLocalInputs: false);
+        return setup.Script().Text();
+    }
+
+    private static string GoldenFile(string spec, string variant) => Path.Combine(s_golden, $"{Path.GetFileNameWithoutExtension(spec)}.{variant}.sql");
+
+    [OneTimeSetUp]
+    public void RenderAllAndCheckTheGrammarOnce()
+    {
+        _rendered = new TempFolder("sparktf-rendered-");
+        foreach (string spec in Specs())
+        {
+            foreach (var v in s_variants)
+            {
+                _rendered.Write($"{Path.GetFileNameWithoutExtension(spec)}.{v.Name}.sql", Render(spec, v.Name));
+            }
+        }
+
+        GrammarCheck.InstallDtSqlParser();
+        _check = Processes.Run("node", ["check-spark-sql.mjs", "--cli-safe", _rendered.Path], s_grammar, timeoutSeconds: 120);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => _rendered?.Dispose();
+
+    [TestCaseSource(nameof(Cases))]
+    public void The_rendered_script_equals_its_golden_file(string spec, string variant)
+    {
+        string rendered = Render(spec, variant);
+        string file = GoldenFile(spec, variant);
+        if (Environment.GetEnvironmentVariable("SPARKTF_UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(s_golden);
+            File.WriteAllText(file, rendered);
+            Assert.Pass("golden file written: " + file);
+        }
+
+        Assert.That(File.Exists(file), Is.True, $"{file} is missing: run SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests");
+        Assert.That(rendered, Is.EqualTo(File.ReadAllText(file)),
+            $"the rendering of {spec} ({variant}) changed; if that is intended, regenerate: SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests, and review the diff");
+    }
+
+    [Test]
+    public void Every_rendered_statement_parses_with_the_spark_sql_grammar_and_is_safe_for_the_shell()
+    {
+        TestContext.Out.WriteLine(_check.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("check-spark-sql:", StringComparison.Ordinal)));
+        int files = Specs().Count() * s_variants.Length;
+        Assert.Multiple(() =>
+        {
+            Assert.That(_check.ExitCode, Is.Zero, _check.Output);
+            Assert.That(_check.Stdout, Does.Match($@"check-spark-sql: {files} files, \d+ statements, 0 errors"), _check.Output);
+        });
+    }
+
+    [Test]
+    public void Every_golden_file_has_a_case_and_parses_too()
+    {
+        var expected = Specs().SelectMany(spec => s_variants.Select(v => Path.GetFileName(GoldenFile(spec, v.Name)))).Order().ToList();
+        var present = Directory.Exists(s_golden) ? Directory.GetFiles(s_golden, "*.sql").Select(Path.GetFileName).Order().ToList() : [];
+        Assert.That(present, Is.EqualTo(expected), "stale or missing golden files: regenerate them (see the class summary)");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void The_script_caches_the_samples_once_and_ends_with_the_report(string spec, string variant)
+    {
+        string text = Render(spec, variant);
+        var statements = text.Split(";\n").Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statements.Count(s => s == "CACHE TABLE `samples`"), Is.EqualTo(1));
+            Assert.That(statements[^1], Does.StartWith("SELECT CAST(coalesce(sum(CASE WHEN __kept THEN 1 ELSE 0 END), 0) AS BIGINT) AS `sparktf_samples_written`"));
+            Assert.That(statements[^1], Does.EndWith("FROM `samples`"));
+            Assert.That(statements.FindIndex(s => s == "CACHE TABLE `samples`"), Is.LessThan(statements.FindIndex(s => s.StartsWith("INSERT", StringComparison.Ordinal) || s.StartsWith("CREATE TABLE", StringComparison.Ordinal))));
+            Assert.That(text.Split('\n').Where(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal)), Is.Empty);
+            Assert.That(text, Does.EndWith(";\n"));
+        });
+    }
+
+    [TestCaseSource(nameof(Specs))]
+    public void The_duckdb_and_spark_renderings_come_from_the_same_plan(string spec)
+    {
+        var definition = JobDefinition.Load(Processes.InRepo(spec));
+        var plan = JobPlan.Create(definition, s_date, "/data/logs", resolveFiles: false);
+        var duck = PlanRenderer.Render(plan, DuckDbDialect.Instance);
+        var spark = PlanRenderer.Render(plan, SparkDialect.Modern);
+        var legacy = PlanRenderer.Render(plan, SparkDialect.Legacy);
+        var sparkStatements = spark.Statements.Where(s => !s.Name.StartsWith("read_", StringComparison.Ordinal)).ToList();
+
+        // The same statements, in the same order; the Spark ones only add the views over the source files.
+        Assert.That(sparkStatements.Select(s => s.Name), Is.EqualTo(duck.Statements.Select(s => s.Name)));
+        Assert.That(legacy.Statements.Select(s => s.Name), Is.EqualTo(spark.Statements.Select(s => s.Name)));
+
+        // The same rule parameters: every number of three digits or more (time bounds, windows, attribution window,
+        // sampling thresholds and scale, overflow guards) in each statement, outside string literals.
+        for (int i = 0; i < duck.Statements.Count; i++)
+        {
+            Assert.That(Numbers(sparkStatements[i].Sql), Is.EqualTo(Numbers(duck.Statements[i].Sql)), $"statement {duck.Statements[i].Name}");
+            Assert.That(FrameBounds(sparkStatements[i].Sql), Is.EqualTo(FrameBounds(duck.Statements[i].Sql)), $"statement {duck.Statements[i].Name}: window frames");
+        }
+
+        var all = string.Join("\n", duck.Statements.Select(s => s.Sql));
+        long window = plan.Job.Histories.Select(h => JobPlan.ToMicros(h.Window)).DefaultIfEmpty(0).First();
+        foreach (long parameter in new[] { plan.DayStartMicros, plan.DayEndMicros, plan.DayEndMicros + plan.LabelWithinMicros, plan.LabelWithinMicros, window, plan.DayStartMicros - window })
+        {
+            if (parameter > 0)
+            {
+                Assert.That(Numbers(all), Does.Contain(parameter.ToString(System.Globalization.CultureInfo.InvariantCulture)), "a plan parameter is missing from the rendering");
+            }
+        }
+
+        // The same output columns in spec order, each cast to the type of its feature's kind.
+        var samplesDuck = duck.Statements.Single(s => s.Name == duck.SamplesTable).Sql;
+        var samplesSpark = spark.Statements.Single(s => s.Name == spark.SamplesTable).Sql;
+        Assert.That(OutputColumns(duck.OutputQuery, DuckDbDialect.Instance), Is.EqualTo(plan.OutputColumns.Select(c => c.Name)));
+        foreach (var column in plan.OutputColumns)
+        {
+            Assert.That(FeatureExpression(samplesDuck, DuckDbDialect.Instance.Identifier(column.Name)), Does.Contain($"AS {DuckDbDialect.Instance.Type(column.Kind, column.IsList)})"), column.Name);
+            Assert.That(FeatureExpression(samplesSpark, SparkDialect.Modern.Identifier(column.Name)), Does.Contain($"AS {SparkDialect.Modern.Type(column.Kind, column.IsList)})"), column.Name);
+        }
+
+        // The Spark writer writes exactly the features, in spec order, sorted as the embedded engine orders its output.
+        var script = SparkScript.Render(plan, new SparkScriptOptions { Target = "/out" });
+        string insert = script.Statements.First(s => s.StartsWith("INSERT OVERWRITE DIRECTORY", StringComparison.Ordinal));
+        Assert.That(OutputColumns(insert[insert.IndexOf("SELECT", StringComparison.Ordinal)..], SparkDialect.Modern), Is.EqualTo(plan.OutputColumns.Select(c => c.Name)));
+        string duckOrder = duck.OutputQuery[(duck.OutputQuery.LastIndexOf("ORDER BY ", StringComparison.Ordinal) + 9)..];
+        Assert.That(duckOrder, Is.EqualTo(string.Join(", ", SparkScript.OrderColumns(plan).Select(c => c.StartsWith("__key_", StringComparison.Ordinal) || !c.StartsWith("__", StringComparison.Ordinal) ? DuckDbDialect.Instance.Identifier(c) : c))));
+        Assert.That(insert, Does.Contain("SORT BY " + string.Join(", ", SparkScript.OrderColumns(plan).Select(SparkDialect.Modern.Identifier))));
+    }
+
+    [Test]
+    public void A_string_with_a_semicolon_a_quote_or_a_line_break_becomes_a_literal_the_shell_cannot_split()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(SparkDialect.Modern.String("a;b"), Is.EqualTo(@"'a\u003Bb'"));
+            Assert.That(SparkDialect.Modern.String("it's \\ \n--x\t"), Is.EqualTo(@"'it\'s \\ \n--x\t'"));
+            Assert.That(SparkDialect.Modern.String("未知\u001f"), Is.EqualTo(@"'未知\u001F'"));
+            Assert.That(() => SparkDialect.Modern.Identifier("a;b"), Throws.TypeOf<FormatException>());
+        });
+    }
+
+    [Test]
+    public void Several_paths_become_one_glob_over_their_common_folder_and_local_paths_become_file_uris()
+    {
+        var local = SparkDialect.Modern.WithLocalPaths(true);
+        Assert.Multiple(() =>
+        {
+            Assert.That(SparkDialect.Modern.PathPattern(["hdfs:///l/c/dt=2024-05-01", "hdfs:///l/c/dt=2024-05-02"]), Is.EqualTo("hdfs:///l/c/{dt=2024-05-01,dt=2024-05-02}"));
+            Assert.That(local.PathPattern(["/l/c/dt=2024-05-01"]), Is.EqualTo("file:///l/c/dt=2024-05-01"));
+            Assert.That(local.PathPattern(["/l/a/x", "/l/b/x"]), Is.EqualTo("file:///l/{a/x,b/x}"));
+            Assert.That(SparkDialect.Modern.PathPattern(["/l/a"]), Is.EqualTo("/l/a"));
+        });
+    }
+
+    private static List<string> Numbers(string sql) =>
+        BigNumber().Matches(StringLiteral().Replace(sql, "''")).Select(m => m.Value).Order(StringComparer.Ordinal).ToList();
+
+    private static List<string> FrameBounds(string sql) => FrameBound().Matches(sql).Select(m => m.Value).ToList();
+
+    private static List<string> OutputColumns(string query, SqlDialect d)
+    {
+        string list = query["SELECT ".Length..query.IndexOf(" FROM", StringComparison.Ordinal)];
+        return list.Split(", ").Select(c => c.Trim()).Where(c => !c.StartsWith("__", StringComparison.Ordinal)).Select(c => c.Trim('"', '`')).ToList();
+    }
+
+    private static string FeatureExpression(string samplesSql, string quotedName)
+    {
+        string marker = $" AS {quotedName},";
+        int end = samplesSql.IndexOf(marker, StringComparison.Ordinal);
+        if (end < 0)
+        {
+            marker = $" AS {quotedName}\n";
+            end = samplesSql.IndexOf(marker, StringComparison.Ordinal);
+        }
+
+        Assert.That(end, Is.GreaterThan(0), "no expression for " + quotedName);
+        int start = samplesSql.LastIndexOf('\n', end) + 1;
+        return samplesSql[start..end];
+    }
+
+    [GeneratedRegex(@"'(?:[^'\\]|\\.|'')*'")]
+    private static partial Regex StringLiteral();
+
+    [GeneratedRegex(@"(?<![\w.])\d{3,}(?![\w.])")]
+    private static partial Regex BigNumber();
+
+    [GeneratedRegex(@"ROWS BETWEEN \w+ PRECEDING AND CURRENT ROW")]
+    private static partial Regex FrameBound();
+}
+
+/// <summary>Installs dt-sql-parser in tests/sql-grammar with <c>npm ci</c> when it is missing (the npm registry is reachable here and in CI).</summary>
+internal static class GrammarCheck
+{
+    private static readonly object s_lock = new();
+
+    public static void InstallDtSqlParser()
+    {
+        lock (s_lock)
+        {
+            string folder = Processes.InRepo("tests", "sql-grammar");
+            string installed = Path.Combine(folder, "node_modules", "dt-sql-parser", "package.json");
+            if (File.Exists(installed) && JsonDocument.Parse(File.ReadAllText(installed)).RootElement.GetProperty("version").GetString() == "4.5.1")
+            {
+                return;
+            }
+
+            var result = Processes.Run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], folder, timeoutSeconds: 300);
+            Assert.That(result.ExitCode, Is.Zero, "npm ci failed in tests/sql-grammar:\n" + result.Output);
+        }
+    }
+}

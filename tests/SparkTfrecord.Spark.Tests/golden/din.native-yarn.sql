@@ -1,0 +1,140 @@
+/* sparktf: din.yaml, date 2024-05-01, writer native (Parquet for sparktf encode), Spark 3.2 to 4.x, ANSI on or off */
+SET spark.sql.session.timeZone = UTC;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions`
+USING parquet
+OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
+SELECT *, CASE WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_impressions`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
+USING parquet
+OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
+SELECT *, CASE WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_clicks`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users`
+USING parquet
+OPTIONS (path 'hdfs:///logs/din/users');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
+SELECT *, CASE WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row
+  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_users`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
+USING parquet
+OPTIONS (path 'hdfs:///logs/din/items');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
+SELECT *, CASE WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row
+  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_items`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
+SELECT `request_id`, `item_id`, `user_id`, `device`, __ts, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts, __file, __row, `request_id`, `item_id`, `user_id`, `device`) AS __rn
+  FROM `typed_impressions` WHERE __reason IS NULL
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_clicks` AS
+SELECT `request_id`, `item_id`, `user_id`, __ts, __file, __row FROM `typed_clicks` WHERE __reason IS NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
+SELECT `user_id`, `age`, `gender`, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __file, __row, `user_id`, `age`, `gender`) AS __rn
+  FROM `typed_users` WHERE __reason IS NULL
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
+SELECT `item_id`, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY __file, __row, `item_id`) AS __rn
+  FROM `typed_items` WHERE __reason IS NULL
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `imp` AS
+SELECT *, monotonically_increasing_id() AS __id FROM `clean_impressions`
+WHERE __ts >= 1714492800000000 AND __ts < 1714581000000000;
+
+CACHE TABLE `imp`;
+
+CREATE OR REPLACE TEMPORARY VIEW `labels` AS
+SELECT DISTINCT __imp FROM (
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC, i.`request_id` DESC, i.`item_id` DESC, i.`user_id` DESC) AS __rn
+  FROM `imp` i JOIN `clean_clicks` c ON i.`request_id` = c.`request_id` AND i.`item_id` = c.`item_id`
+    AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
+  WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
+SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS __l FROM (
+  SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
+    SELECT e.`user_id` AS __u, e.__ts, try_cast(e.`item_id` AS STRING) AS __v
+    FROM `clean_clicks` e
+    WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
+  ) t WHERE __v IS NOT NULL
+) r
+WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN 49 PRECEDING AND CURRENT ROW);
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_0` AS
+SELECT p.__id, transform(sort_array(transform(filter(e.__l, x -> x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v) AS `clicked_items_15d` FROM (
+  SELECT __u, __ts, __id, __n FROM (
+    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
+    FROM (
+      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
+      UNION ALL
+      SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts < 1714579200000000
+    ) x
+  ) y WHERE __id IS NOT NULL
+) p LEFT JOIN `hist_events_0` e ON e.__u = p.__u AND e.__r = p.__n;
+
+CREATE OR REPLACE TEMPORARY VIEW `samples` AS
+SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, TRUE AS __kept, 'train' AS __split FROM (
+  SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
+    try_cast(s.`user_id` AS STRING) AS `user_id`,
+    coalesce(try_cast(`t_users`.`age` AS BIGINT), CAST(0 AS BIGINT)) AS `age`,
+    coalesce(try_cast(`t_users`.`gender` AS STRING), '未知') AS `gender`,
+    coalesce(try_cast(s.`device` AS STRING), '') AS `device`,
+    try_cast(s.`item_id` AS STRING) AS `item_id`,
+    coalesce(h0.`clicked_items_15d`, CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`,
+    s.`request_id` AS `__key_request_id`,
+    s.`item_id` AS `__key_item_id`,
+    s.`user_id` AS `__key_user_id`,
+    `t_users`.`user_id` IS NULL AS `__miss_users`,
+    s.__ts AS __ts,
+    s.__id AS __id,
+    coalesce(s.`request_id`, '') AS __k,
+    '' AS __sk
+  FROM `imp` s
+  LEFT JOIN `clean_users` `t_users` ON s.`user_id` = `t_users`.`user_id`
+  LEFT JOIN `labels` l ON s.__id = l.__imp
+  LEFT JOIN `hist_0` h0 ON s.__id = h0.__id
+  WHERE s.__ts >= 1714492800000000 AND s.__ts < 1714579200000000
+) t;
+
+CACHE TABLE `samples`;
+
+INSERT OVERWRITE DIRECTORY '/mnt/nfs/out/.dt=2024-05-01.spark-parquet'
+USING parquet
+SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d`, `__h`, `__split`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
+FROM `samples` WHERE __kept;
+
+SELECT CAST(coalesce(sum(CASE WHEN __kept THEN 1 ELSE 0 END), 0) AS BIGINT) AS `sparktf_samples_written`,
+  CAST(count(*) AS BIGINT) AS `samples`,
+  CAST(coalesce(sum(CASE WHEN __kept AND `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
+  CAST(coalesce(sum(CASE WHEN __kept AND __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
+  CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
+  CAST(coalesce(min(CASE WHEN __kept THEN CAST(size(`clicked_items_15d`) AS BIGINT) END), 0) AS BIGINT) AS `history_min_clicked_items_15d`,
+  CAST(coalesce(sum(CASE WHEN __kept THEN CAST(size(`clicked_items_15d`) AS BIGINT) END), 0) AS BIGINT) AS `history_sum_clicked_items_15d`,
+  CAST(coalesce(max(CASE WHEN __kept THEN CAST(size(`clicked_items_15d`) AS BIGINT) END), 0) AS BIGINT) AS `history_max_clicked_items_15d`
+FROM `samples`;

@@ -1,0 +1,194 @@
+/* sparktf: every-rule.yaml, date 2024-05-01, writer connector (tensorflow spark-tensorflow-connector), Spark 2.4 to 3.1 */
+SET spark.sql.session.timeZone = UTC;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions` (`request_id` STRING, `item_id` STRING, `user_id` STRING, `dev` STRING, `ts` STRING)
+USING json
+OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
+SELECT *, CASE WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid timestamp text' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `dev` AS `device`, (CASE WHEN CAST(`ts` AS STRING) RLIKE '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST(round(CAST(CAST(CAST(`ts` AS STRING) AS TIMESTAMP) AS DOUBLE) * 1000000) AS BIGINT) ELSE CAST(round(CAST(to_utc_timestamp(CAST(CAST(`ts` AS STRING) AS TIMESTAMP), 'Asia/Shanghai') AS DOUBLE) * 1000000) AS BIGINT) END) AS __ts, __file, __row
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `dev`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_impressions`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
+USING csv
+OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', header 'true', sep '\t', quote '"', escape '"');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
+SELECT *, CASE WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN CAST(`ts` AS BIGINT) * 1000000 END) AS __ts, __file, __row
+  FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_clicks`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users` (`user_id` STRING, `age` STRING, `gender` STRING, `score` STRING)
+USING csv
+OPTIONS (path 'hdfs:///logs/din/users', header 'false', sep ',', quote '"', escape '"');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
+SELECT *, CASE WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, `score` AS `score`, __file, __row
+  FROM (SELECT `user_id`, `age`, `gender`, `score`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_users`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
+USING parquet
+OPTIONS (path 'hdfs:///logs/din/items');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
+SELECT *, CASE WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, `category` AS `category`, __file, __row
+  FROM (SELECT `item_id`, `category`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_items`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
+SELECT `request_id`, `item_id`, `user_id`, `device`, __ts, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts, __file, __row, `request_id`, `item_id`, `user_id`, `device`) AS __rn
+  FROM `typed_impressions` WHERE __reason IS NULL
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_clicks` AS
+SELECT `user_id`, `item_id`, __ts, __file, __row FROM `typed_clicks` WHERE __reason IS NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
+SELECT `user_id`, `age`, `gender`, `score`, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __file, __row, `user_id`, `age`, `gender`, `score`) AS __rn
+  FROM `typed_users` WHERE __reason IS NULL
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
+SELECT `item_id`, `category`, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY __file, __row, `item_id`, `category`) AS __rn
+  FROM `typed_items` WHERE __reason IS NULL
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `imp` AS
+SELECT *, monotonically_increasing_id() AS __id FROM `clean_impressions`
+WHERE __ts >= 1714492800000000 AND __ts < 1714581000000000;
+
+CACHE TABLE `imp`;
+
+CREATE OR REPLACE TEMPORARY VIEW `labels` AS
+SELECT DISTINCT __imp FROM (
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`user_id`, c.`item_id` ORDER BY i.__ts DESC, i.`request_id` DESC, i.`item_id` DESC, i.`user_id` DESC) AS __rn
+  FROM `imp` i JOIN `clean_clicks` c ON i.`user_id` = c.`user_id` AND i.`item_id` = c.`item_id`
+    AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
+  WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
+SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS __l FROM (
+  SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
+    SELECT e.`user_id` AS __u, e.__ts, CAST(e.`item_id` AS STRING) AS __v
+    FROM `clean_clicks` e
+    WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
+  ) t WHERE __v IS NOT NULL
+) r
+WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN 19 PRECEDING AND CURRENT ROW);
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_0` AS
+SELECT p.__id, transform(sort_array(transform(filter(e.__l, x -> x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v) AS `clicked_items` FROM (
+  SELECT __u, __ts, __id, __n FROM (
+    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
+    FROM (
+      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
+      UNION ALL
+      SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts < 1714579200000000
+    ) x
+  ) y WHERE __id IS NOT NULL
+) p LEFT JOIN `hist_events_0` e ON e.__u = p.__u AND e.__r = p.__n;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_events_1` AS
+SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS __l FROM (
+  SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
+    SELECT e.`user_id` AS __u, e.__ts, coalesce(CAST(j.`category` AS STRING), CAST('unknown' AS STRING)) AS __v
+    FROM `clean_clicks` e LEFT JOIN `clean_items` j ON e.`item_id` = j.`item_id`
+    WHERE e.__ts >= 1713888000000000 AND e.__ts < 1714579200000000
+  ) t WHERE __v IS NOT NULL
+) r
+WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN 9 PRECEDING AND CURRENT ROW);
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_1` AS
+SELECT p.__id, transform(sort_array(transform(filter(e.__l, x -> x.t >= p.__ts - 604800000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v) AS `clicked_categories` FROM (
+  SELECT __u, __ts, __id, __n FROM (
+    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
+    FROM (
+      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_1`
+      UNION ALL
+      SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts < 1714579200000000
+    ) x
+  ) y WHERE __id IS NOT NULL
+) p LEFT JOIN `hist_events_1` e ON e.__u = p.__u AND e.__r = p.__n;
+
+CREATE OR REPLACE TEMPORARY VIEW `samples` AS
+SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, (`label` = 1 OR CAST(conv(substr(md5(CAST('neg' || chr(31) || 's\u003B1' || chr(31) || __sk AS BINARY)), 1, 15), 16, 10) AS BIGINT) % 1000000 < 250000) AS __kept, CASE WHEN CAST(conv(substr(md5(CAST('split' || chr(31) || 's\u003B1' || chr(31) || __sk AS BINARY)), 1, 15), 16, 10) AS BIGINT) % 1000000 < 100000 THEN 'eval' ELSE 'train' END AS __split FROM (
+  SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
+    CAST(s.`request_id` AS STRING) AS `request_id`,
+    CAST(s.`user_id` AS STRING) AS `user_id`,
+    coalesce(CAST(`t_users`.`age` AS BIGINT), CAST(0 AS BIGINT)) AS `age`,
+    coalesce(CAST(`t_users`.`gender` AS STRING), '未知') AS `gender`,
+    coalesce(CAST(`t_users`.`score` AS FLOAT), CAST(0.5 AS FLOAT)) AS `score`,
+    coalesce(CAST(s.`device` AS STRING), 'it\'s\u003B odd') AS `device`,
+    CAST(s.`item_id` AS STRING) AS `item_id`,
+    coalesce(CAST(`t_items`.`category` AS STRING), 'unknown') AS `category`,
+    CAST(CAST(hour(from_utc_timestamp(CAST(s.__ts DIV 1000000 AS TIMESTAMP), 'Asia/Shanghai')) AS BIGINT) AS BIGINT) AS `hour`,
+    CAST(CAST((dayofweek(CAST(from_utc_timestamp(CAST(s.__ts DIV 1000000 AS TIMESTAMP), 'Asia/Shanghai') AS DATE)) + 5) % 7 + 1 AS BIGINT) AS BIGINT) AS `weekday`,
+    coalesce(h0.`clicked_items`, CAST(array() AS ARRAY<STRING>)) AS `clicked_items`,
+    coalesce(h1.`clicked_categories`, CAST(array() AS ARRAY<STRING>)) AS `clicked_categories`,
+    s.`request_id` AS `__key_request_id`,
+    s.`item_id` AS `__key_item_id`,
+    s.`user_id` AS `__key_user_id`,
+    `t_users`.`user_id` IS NULL AS `__miss_users`,
+    `t_items`.`item_id` IS NULL AS `__miss_items`,
+    s.__ts AS __ts,
+    s.__id AS __id,
+    coalesce(s.`request_id`, '') || chr(31) || coalesce(s.`item_id`, '') AS __k,
+    coalesce(s.`request_id`, '') || chr(31) || coalesce(s.`item_id`, '') AS __sk
+  FROM `imp` s
+  LEFT JOIN `clean_users` `t_users` ON s.`user_id` = `t_users`.`user_id`
+  LEFT JOIN `clean_items` `t_items` ON s.`item_id` = `t_items`.`item_id`
+  LEFT JOIN `labels` l ON s.__id = l.__imp
+  LEFT JOIN `hist_0` h0 ON s.__id = h0.__id
+  LEFT JOIN `hist_1` h1 ON s.__id = h1.__id
+  WHERE s.__ts >= 1714492800000000 AND s.__ts < 1714579200000000
+) t;
+
+CACHE TABLE `samples`;
+
+DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_train`;
+
+CREATE TABLE `sparktf_out_every_rule_20240501_train`
+USING tfrecords
+OPTIONS (path 'hdfs:///data/samples/dt=2024-05-01/train', recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
+AS SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
+  SELECT /*+ REPARTITION(4, __h) */ * FROM `samples` WHERE __kept AND __split = 'train'
+  SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
+) o;
+
+DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_train`;
+
+DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_eval`;
+
+CREATE TABLE `sparktf_out_every_rule_20240501_eval`
+USING tfrecords
+OPTIONS (path 'hdfs:///data/samples/dt=2024-05-01/eval', recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
+AS SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
+  SELECT /*+ REPARTITION(4, __h) */ * FROM `samples` WHERE __kept AND __split = 'eval'
+  SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
+) o;
+
+DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_eval`;
+
+SELECT CAST(coalesce(sum(CASE WHEN __kept THEN 1 ELSE 0 END), 0) AS BIGINT) AS `sparktf_samples_written`,
+  CAST(count(*) AS BIGINT) AS `samples`,
+  CAST(coalesce(sum(CASE WHEN __kept AND `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
+  CAST(coalesce(sum(CASE WHEN __kept AND __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
+  CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
+  CAST(coalesce(sum(CASE WHEN __kept AND `__miss_items` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_items`,
+  CAST(coalesce(min(CASE WHEN __kept THEN CAST(size(`clicked_items`) AS BIGINT) END), 0) AS BIGINT) AS `history_min_clicked_items`,
+  CAST(coalesce(sum(CASE WHEN __kept THEN CAST(size(`clicked_items`) AS BIGINT) END), 0) AS BIGINT) AS `history_sum_clicked_items`,
+  CAST(coalesce(max(CASE WHEN __kept THEN CAST(size(`clicked_items`) AS BIGINT) END), 0) AS BIGINT) AS `history_max_clicked_items`,
+  CAST(coalesce(min(CASE WHEN __kept THEN CAST(size(`clicked_categories`) AS BIGINT) END), 0) AS BIGINT) AS `history_min_clicked_categories`,
+  CAST(coalesce(sum(CASE WHEN __kept THEN CAST(size(`clicked_categories`) AS BIGINT) END), 0) AS BIGINT) AS `history_sum_clicked_categories`,
+  CAST(coalesce(max(CASE WHEN __kept THEN CAST(size(`clicked_categories`) AS BIGINT) END), 0) AS BIGINT) AS `history_max_clicked_categories`
+FROM `samples`;
