@@ -19,6 +19,7 @@ internal static class Cli
             GenLogsCommand.Create(),
             SamplesCommand.Create(),
             PlanCommand.Create(),
+            EncodeCommand.Create(),
         };
 
         ParseResult parsed = root.Parse(args);

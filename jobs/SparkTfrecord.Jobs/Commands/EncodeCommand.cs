@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Jobs;
+using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Tfrecord.Framing;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary>
+/// <c>sparktf encode</c>: Parquet samples with the spec's feature columns to TFRecord shards with the native writer and
+/// the commit protocol (what <c>samples --engine spark --writer native</c> runs after Spark; usable on its own).
+/// </summary>
+internal static class EncodeCommand
+{
+    public static Command Create()
+    {
+        var spec = CommonOptions.Spec();
+        var input = new Option<string[]>("--input", "-i") { Description = "Parquet files, folders or globs with a column per feature (and optionally __h, __split and the order columns the Spark engine writes).", Required = true, Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--output", "-o") { Description = "The output folder (the leaf of one run); replaced atomically.", Required = true };
+        var shards = new Option<int?>("--shards") { Description = "Number of part files (default: the spec's job output.shards)." };
+        var compression = new Option<TfRecordCompression?>("--compression")
+        {
+            Description = "none, gzip or zlib (default: the spec's job output.compression).",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+                if (JobConfigParser.TryParseCompression(text, out var c))
+                {
+                    return c;
+                }
+
+                result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
+                return null;
+            },
+        };
+        var noClobber = new Option<bool>("--no-clobber") { Description = "Fail instead of replacing an existing output." };
+        var summary = new Option<string>("--summary") { Description = "Write the JSON summary to this file instead of stdout." };
+        var command = new Command("encode", "Turn Parquet samples with the spec's columns into TFRecord shards (native writer, _manifest.json, _SUCCESS, atomic replace).")
+        {
+            spec, input, output, shards, compression, noClobber, summary,
+        };
+        command.SetAction(result =>
+        {
+            JobDefinition definition;
+            try
+            {
+                definition = JobDefinition.Load(result.GetValue(spec)!);
+            }
+            catch (JobConfigException e)
+            {
+                Console.Error.WriteLine($"sparktf: {e.Message}");
+                return ExitCodes.Failure;
+            }
+
+            if (result.GetValue(shards) is < 1 or > 100_000)
+            {
+                throw new UsageException("--shards must be between 1 and 100000.");
+            }
+
+            using var cancel = new CancellationTokenSource();
+            int code = ExitCodes.Interrupted;
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; code = ExitCodes.Terminated; cancel.Cancel(); });
+            using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; code = ExitCodes.Interrupted; cancel.Cancel(); });
+            EncodeSummary done;
+            try
+            {
+                done = EncodeJob.Run(definition, new EncodeJobOptions
+                {
+                    Inputs = result.GetValue(input)!,
+                    Output = result.GetValue(output)!,
+                    Shards = result.GetValue(shards),
+                    Compression = result.GetValue(compression),
+                    NoClobber = result.GetValue(noClobber),
+                }, cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine($"sparktf: encode: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
+                return code;
+            }
+            catch (Exception e) when (e is OutputLockedException or OutputExistsException or DuckDB.NET.Data.DuckDBException)
+            {
+                Console.Error.WriteLine($"sparktf: {e.Message}");
+                return ExitCodes.Failure;
+            }
+
+            string json = SummaryJson(done);
+            if (result.GetValue(summary) is { } file)
+            {
+                File.WriteAllText(file, json, new UTF8Encoding(false));
+            }
+            else
+            {
+                Console.Out.Write(json);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The summary: version 1, output, records, positives, shards (file, records, bytes), seconds.</summary>
+    public static string SummaryJson(EncodeSummary s)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("version", 1);
+            w.WriteString("output", s.Output);
+            w.WriteNumber("records", s.Records);
+            w.WriteNumber("positives", s.Positives);
+            w.WriteStartArray("shards");
+            foreach (var shard in s.Shards)
+            {
+                w.WriteStartObject();
+                w.WriteString("file", shard.File);
+                w.WriteNumber("records", shard.Records);
+                w.WriteNumber("bytes", shard.Bytes);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("seconds", Math.Round(s.Seconds, 3));
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+}

@@ -1,0 +1,387 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
+using SparkTfrecord.Tfrecord.Example;
+using SparkTfrecord.Tfrecord.Files;
+using SparkTfrecord.Tfrecord.Framing;
+using FeatureKind = SparkTfrecord.Engine.Config.FeatureKind;
+
+namespace SparkTfrecord.Engine.Jobs;
+
+/// <summary>Options of <see cref="EncodeJob"/>.</summary>
+public sealed class EncodeJobOptions
+{
+    /// <summary>Parquet files, folders (every data file below them; names starting with <c>_</c> or <c>.</c> skipped) or globs.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+
+    /// <summary>The output folder (the leaf of one run); replaced atomically. Ignored when <see cref="Committer"/> is given.</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Overrides the spec's number of shards.</summary>
+    public int? Shards { get; init; }
+
+    /// <summary>Overrides the spec's compression.</summary>
+    public TfRecordCompression? Compression { get; init; }
+
+    /// <summary>Refuse to replace an existing output.</summary>
+    public bool NoClobber { get; init; }
+
+    /// <summary>An output already locked by the caller (the Spark launcher holds it for the whole run); not disposed here.</summary>
+    public OutputCommitter? Committer { get; init; }
+
+    /// <summary>The job plan the samples come from, if known: the manifest then records its date and inputs exactly as
+    /// the embedded engine does.</summary>
+    public JobPlan? Plan { get; init; }
+
+    /// <summary>The engine recorded in the manifest.</summary>
+    public string EngineName { get; init; } = "sparktf encode";
+
+    /// <summary>More counts for the manifest (the Spark run's report).</summary>
+    public IReadOnlyDictionary<string, long>? Counts { get; init; }
+
+    /// <summary>Engine options of the DuckDB that reads and orders the Parquet.</summary>
+    public DuckDbEngineOptions Engine { get; init; } = new();
+
+    /// <summary>Called after each commit step.</summary>
+    public Action<string>? OnCommitStep { get; init; }
+
+    /// <summary>Progress receiver.</summary>
+    public IJobProgress Progress { get; init; } = NoProgress.Instance;
+}
+
+/// <summary>What an encode run wrote.</summary>
+/// <param name="Output">The output folder.</param>
+/// <param name="Records">Records written.</param>
+/// <param name="Positives">Records whose label feature is 1.</param>
+/// <param name="Shards">The part files.</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record EncodeSummary(string Output, long Records, long Positives, IReadOnlyList<ShardInfo> Shards, double Seconds);
+
+/// <summary>
+/// <c>sparktf encode</c>: Parquet samples with the spec's feature columns (as the Spark engine's native writer leaves
+/// them, or any Parquet with those columns) to TFRecord shards, with the embedded job's writer and commit protocol:
+/// each record's shard is the project hash <c>__h</c> modulo the shards (computed from the spec's shard key when the
+/// Parquet has no <c>__h</c>), records within a shard in the embedded engine's order, <c>train/</c> and <c>eval/</c>
+/// when the spec splits. DuckDB reads and orders the Parquet (spilling when it does not fit in memory).
+/// </summary>
+public static class EncodeJob
+{
+    /// <summary>Encodes.</summary>
+    /// <param name="definition">The spec (features, and the job's output and sampling settings).</param>
+    /// <param name="options">Options.</param>
+    /// <param name="cancellation">Stops the run; the output is left as it was.</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="IOException">No Parquet, a missing column, an unreadable file, or the output is locked.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static EncodeSummary Run(JobDefinition definition, EncodeJobOptions options, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var job = definition.Job;
+        var output = job.Output with
+        {
+            Shards = options.Shards ?? job.Output.Shards,
+            Compression = options.Compression ?? job.Output.Compression,
+        };
+        var files = ParquetFiles(options.Inputs);
+        string outputPath = options.Committer?.Output ?? Path.GetFullPath(options.Output);
+
+        var owned = options.Committer is null
+            ? OutputCommitter.Begin(outputPath, new OutputCommitOptions { NoClobber = options.NoClobber, OnStep = options.OnCommitStep })
+            : null;
+        try
+        {
+            var committer = options.Committer ?? owned!;
+            using var engine = new DuckDbEngine(options.Engine);
+            using var registration = cancellation.Register(engine.Cancel);
+            string query = Query(definition, engine, files, out bool split);
+            var shards = Write(engine, query, definition, committer.WorkDirectory, output, split, options.Progress, cancellation, out long records, out long positives);
+            committer.Step("parts-written");
+            var counts = new Dictionary<string, long>(options.Counts ?? new Dictionary<string, long>(), StringComparer.Ordinal)
+            {
+                ["written"] = records,
+                ["positives"] = positives,
+            };
+            string manifest = Path.Combine(committer.WorkDirectory, "_manifest.json");
+            string engineName = $"{options.EngineName} (duckdb {engine.Version})";
+            if (options.Plan is { } plan)
+            {
+                Manifest.Write(manifest, plan, engineName, shards, counts);
+            }
+            else
+            {
+                WriteManifest(manifest, definition, output, engineName, shards, counts, files);
+            }
+
+            committer.Step("manifest-written");
+            cancellation.ThrowIfCancellationRequested();
+            committer.Commit();
+            return new EncodeSummary(outputPath, records, positives, shards, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The query that reads the Parquet as the writer needs it: the features cast to their kinds' types in spec order,
+    /// then the shard hash <c>__h</c> and the split, ordered as the embedded engine orders its output.
+    /// </summary>
+    /// <param name="definition">The spec.</param>
+    /// <param name="engine">An engine to look at the files' columns.</param>
+    /// <param name="files">The Parquet files.</param>
+    /// <param name="split">Whether the output has train/ and eval/.</param>
+    /// <returns>The query.</returns>
+    /// <exception cref="IOException">A feature column is missing, or the spec splits and there is no <c>__split</c>.</exception>
+    public static string Query(JobDefinition definition, DuckDbEngine engine, IReadOnlyList<string> files, out bool split)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(files);
+        var d = DuckDbDialect.Instance;
+        string relation = $"read_parquet([{string.Join(", ", files.Select(d.String))}], union_by_name = true)";
+        var columns = new List<string>();
+        engine.Query($"DESCRIBE SELECT * FROM {relation}", r =>
+        {
+            while (r.Read())
+            {
+                columns.Add(r.GetString(0));
+            }
+        });
+        var job = definition.Job;
+        var select = new List<string>();
+        foreach (var f in definition.Features)
+        {
+            if (!columns.Contains(f.Name))
+            {
+                throw new IOException($"the Parquet at {files[0]} (and {files.Count - 1} more files) has no column '{f.Name}', a feature of {definition.File}; its columns are {string.Join(", ", columns)}.");
+            }
+
+            select.Add($"{d.TryCast(d.Identifier(f.Name), d.Type(f.Kind, f.IsList))} AS {d.Identifier(f.Name)}");
+        }
+
+        // The shard hash: as the plan computed it, or the project hash of the spec's shard key, or of the scalar features.
+        string hash;
+        if (columns.Contains("__h"))
+        {
+            hash = "CAST(__h AS BIGINT)";
+        }
+        else
+        {
+            var key = job.Output.ShardKey.Count > 0 && job.Output.ShardKey.All(columns.Contains)
+                ? job.Output.ShardKey
+                : definition.Features.Where(f => !f.IsList).Select(f => f.Name).ToList();
+            hash = d.Hash60(string.Join($" || {d.Separator} || ", key.Select(k => $"coalesce(CAST({d.Identifier(k)} AS VARCHAR), '')")));
+        }
+
+        split = job.Sampling.EvalFraction > 0;
+        if (split && !columns.Contains("__split"))
+        {
+            throw new IOException($"{definition.File} splits train from eval (sampling.eval_fraction), but the Parquet at {files[0]} has no __split column saying which sample goes where.");
+        }
+
+        select.Add($"{hash} AS __h");
+        select.Add(split ? "CAST(__split AS VARCHAR) AS __split" : "'train' AS __split");
+
+        // The embedded engine's order: hash, key, time, key columns, then the scalar features.
+        var order = new List<string> { "__h" };
+        order.AddRange(new[] { "__k", "__ts" }.Where(columns.Contains).Select(d.Identifier));
+        order.AddRange(columns.Where(c => c.StartsWith("__key_", StringComparison.Ordinal)).Select(d.Identifier));
+        order.AddRange(definition.Features.Where(f => !f.IsList).Select(f => "src." + d.Identifier(f.Name)));
+        return $"SELECT {string.Join(", ", select)} FROM {relation} src ORDER BY {string.Join(", ", order)}";
+    }
+
+    /// <summary>The Parquet files of the inputs, sorted.</summary>
+    /// <param name="inputs">Files, folders or globs.</param>
+    /// <returns>The files.</returns>
+    /// <exception cref="IOException">No file found.</exception>
+    public static IReadOnlyList<string> ParquetFiles(IReadOnlyList<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var files = new List<string>();
+        foreach (string input in inputs)
+        {
+            if (File.Exists(input))
+            {
+                files.Add(Path.GetFullPath(input));
+            }
+            else if (Directory.Exists(input))
+            {
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => Path.GetRelativePath(input, f).Split(Path.DirectorySeparatorChar).All(TfRecordPaths.IsDataFileName))
+                    .Select(Path.GetFullPath));
+            }
+            else
+            {
+                try
+                {
+                    files.AddRange(TfRecordPaths.Expand([input]).Select(Path.GetFullPath));
+                }
+                catch (FileNotFoundException)
+                {
+                    throw new IOException($"{input}: no such file or folder of Parquet samples.");
+                }
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            throw new IOException($"no Parquet files in {string.Join(", ", inputs)} (names starting with '_' or '.' are not data).");
+        }
+
+        return files.Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static List<ShardInfo> Write(
+        DuckDbEngine engine, string query, JobDefinition definition, string work, OutputConfig output, bool split, IJobProgress progress,
+        CancellationToken cancellation, out long records, out long positives)
+    {
+        var features = definition.Features;
+        var keys = features.Select(f => new FeatureKey(f.Name)).ToArray();
+        var kinds = features.Select(f => (f.Kind, f.IsList)).ToArray();
+        int label = definition.Job.LabelFeature is { } lf ? features.ToList().FindIndex(f => f.Name == lf && f.Kind == FeatureKind.Int64 && !f.IsList) : -1;
+        var encoder = new ExampleEncoder();
+        using var train = new ShardedTfRecordWriter(work, split ? "train" : "", output.Shards, output.Compression);
+        using var eval = split ? new ShardedTfRecordWriter(work, "eval", output.Shards, output.Compression) : null;
+        long n = 0;
+        long p = 0;
+        progress.Start("encode", null);
+        engine.Query(query, r =>
+        {
+            int hashColumn = features.Count;
+            int splitColumn = features.Count + 1;
+            while (r.Read())
+            {
+                encoder.Clear();
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    AddFeature(encoder, keys[i], kinds[i].Kind, kinds[i].IsList, r, i);
+                }
+
+                if (label >= 0 && !r.IsDBNull(label) && r.GetInt64(label) == 1)
+                {
+                    p++;
+                }
+
+                int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
+                var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
+                writer.WriteFramed(shard, encoder.GetRecord());
+                if ((++n & 0xFFF) == 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    progress.Report(n);
+                }
+            }
+        });
+        var parts = train.Close().ToList();
+        if (eval is not null)
+        {
+            parts.AddRange(eval.Close());
+        }
+
+        progress.Report(n);
+        progress.Stop();
+        records = n;
+        positives = p;
+        return parts;
+    }
+
+    // As the embedded job writes a sample: a null cell is an omitted feature; an empty list a feature with an empty list.
+    private static void AddFeature(ExampleEncoder encoder, FeatureKey key, FeatureKind kind, bool list, DbDataReader r, int i)
+    {
+        if (r.IsDBNull(i))
+        {
+            return;
+        }
+
+        switch (kind, list)
+        {
+            case (FeatureKind.Int64, false):
+                encoder.AddInt64(key, r.GetInt64(i));
+                break;
+            case (FeatureKind.Float, false):
+                encoder.AddFloat(key, r.GetFloat(i));
+                break;
+            case (FeatureKind.String, false):
+                encoder.AddString(key, r.GetString(i));
+                break;
+            case (FeatureKind.Int64, true):
+                encoder.AddInt64List(key, CollectionsMarshal.AsSpan(r.GetFieldValue<List<long>>(i)));
+                break;
+            case (FeatureKind.Float, true):
+                encoder.AddFloatList(key, CollectionsMarshal.AsSpan(r.GetFieldValue<List<float>>(i)));
+                break;
+            default:
+                encoder.AddStringList(key, r.GetFieldValue<List<string>>(i));
+                break;
+        }
+    }
+
+    private static void WriteManifest(string path, JobDefinition definition, OutputConfig output, string engine, IReadOnlyList<ShardInfo> shards,
+        IReadOnlyDictionary<string, long> counts, IReadOnlyList<string> files)
+    {
+        using var stream = File.Create(path);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteNumber("version", Manifest.Version);
+        w.WriteString("kind", "samples");
+        w.WriteNull("date");
+        w.WriteStartObject("spec");
+        w.WriteString("file", Path.GetFileName(definition.File));
+        w.WriteString("hash", definition.SpecHash);
+        w.WriteEndObject();
+        w.WriteString("engine", engine);
+        w.WriteString("compression", output.Compression.ToString().ToLowerInvariant());
+        w.WriteNumber("records", shards.Sum(s => s.Records));
+        w.WriteNumber("positives", counts.TryGetValue("positives", out long p) ? p : 0);
+        w.WriteStartArray("shards");
+        foreach (var s in shards)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", s.File);
+            w.WriteNumber("records", s.Records);
+            w.WriteNumber("bytes", s.Bytes);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("features");
+        foreach (var f in definition.Features)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", f.Name);
+            w.WriteString("kind", f.Kind.ToString().ToLowerInvariant());
+            w.WriteBoolean("list", f.IsList);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("inputs");
+        w.WriteStartObject("parquet");
+        w.WriteStartArray("files");
+        foreach (string f in files)
+        {
+            w.WriteStringValue(f);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject("counts");
+        foreach (var c in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            w.WriteNumber(c.Key, c.Value);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}
