@@ -24,8 +24,10 @@ internal static class SamplesCommand
     public static Command Create()
     {
         var options = new JobOptions();
+        var spark = new SparkOptions();
         var command = options.AddTo(new Command("samples", "Build training samples for a date: join the click logs point-in-time correctly and write TFRecord shards, _manifest.json and _SUCCESS."));
-        command.SetAction(result => Run(result, options));
+        spark.AddTo(command, withDryRun: true);
+        command.SetAction(result => result.GetValue(options.Engine) == "spark" ? SparkEngineCommand.Samples(result, options, spark) : Run(result, options));
         return command;
     }
 

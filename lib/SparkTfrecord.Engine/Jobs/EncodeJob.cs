@@ -45,6 +45,10 @@ public sealed class EncodeJobOptions
     /// <summary>More counts for the manifest (the Spark run's report).</summary>
     public IReadOnlyDictionary<string, long>? Counts { get; init; }
 
+    /// <summary>The number of records the caller expects (Spark's reported count); a different number fails the run
+    /// before the output is committed.</summary>
+    public long? ExpectedRecords { get; init; }
+
     /// <summary>Engine options of the DuckDB that reads and orders the Parquet.</summary>
     public DuckDbEngineOptions Engine { get; init; } = new();
 
@@ -103,6 +107,11 @@ public static class EncodeJob
             using var registration = cancellation.Register(engine.Cancel);
             string query = Query(definition, engine, files, out bool split);
             var shards = Write(engine, query, definition, committer.WorkDirectory, output, split, options.Progress, cancellation, out long records, out long positives);
+            if (options.ExpectedRecords is { } expected && expected != records)
+            {
+                throw new IOException($"the Parquet samples hold {records} rows but Spark reported {expected}: not committing {outputPath}.");
+            }
+
             committer.Step("parts-written");
             var counts = new Dictionary<string, long>(options.Counts ?? new Dictionary<string, long>(), StringComparer.Ordinal)
             {

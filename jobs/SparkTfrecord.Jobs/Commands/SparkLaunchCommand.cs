@@ -1,0 +1,458 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Jobs;
+using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Engine.Spark;
+using SparkTfrecord.Tfrecord.Files;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary>
+/// <c>sparktf samples --engine spark</c>: writes the script, runs spark-sql (client) or spark-submit with the PySpark
+/// runner (cluster) with its logs streamed to stderr, forwards SIGTERM / Ctrl-C (exit 143 / 130), checks
+/// <c>_SUCCESS</c> and the reported count, then adds <c>_manifest.json</c> (connector) or runs the native encoder, and
+/// prints the JSON summary.
+/// </summary>
+internal static partial class SparkEngineCommand
+{
+    /// <summary>Seconds between a forwarded signal and killing Spark's process tree (default 30).</summary>
+    public const string KillAfterVariable = "SPARKTF_SPARK_KILL_AFTER";
+
+    private static readonly object s_signalLock = new();
+    private static SparkProcess? s_running;
+    private static int? s_signal;
+
+    public static int Samples(ParseResult result, JobOptions o, SparkOptions spark)
+    {
+        var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
+        string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required: the folder of this run's samples.");
+        if (dates.Count > 1 && !output.Contains("{date}", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--date {result.GetValue(o.Date)} is a range: --output must contain {{date}} so that each day has its own output.");
+        }
+
+        if (!TryLoad(result, o, out var definition))
+        {
+            return ExitCodes.Failure;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context, int code, int number)
+        {
+            context.Cancel = true;
+            lock (s_signalLock)
+            {
+                s_signal ??= code;
+                s_running?.Forward(number, KillAfter());
+            }
+
+            cancel.Cancel();
+        }
+
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated, 15));
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted, 2));
+        var summaries = new List<string>();
+        foreach (var date in dates)
+        {
+            int code = RunOne(result, o, spark, definition, date, output, cancel.Token, out string? summary);
+            if (code != ExitCodes.Success)
+            {
+                return code;
+            }
+
+            if (summary is not null)
+            {
+                summaries.Add(summary.TrimEnd());
+            }
+        }
+
+        if (summaries.Count > 0)
+        {
+            string json = summaries.Count == 1 ? summaries[0] + "\n" : "[\n" + string.Join(",\n", summaries) + "\n]\n";
+            if (result.GetValue(o.Summary) is { } file)
+            {
+                File.WriteAllText(file, json, new UTF8Encoding(false));
+            }
+            else
+            {
+                Console.Out.Write(json);
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static int RunOne(ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, DateOnly date, string output, CancellationToken cancellation, out string? summary)
+    {
+        summary = null;
+        var err = Console.Error;
+        var clock = Stopwatch.StartNew();
+        bool dryRun = result.GetValue(spark.DryRun);
+        var options = spark.RunOptions(result, date, result.GetValue(o.Input), output);
+        bool cluster = options.DeployMode == SparkDeployMode.Cluster;
+        string program = cluster ? "spark-submit" : "spark-sql";
+
+        // Spark: --spark-home, else $SPARK_HOME; a dry run prints the command even without one.
+        string? home = result.GetValue(spark.SparkHome) ?? Environment.GetEnvironmentVariable("SPARK_HOME");
+        string? missing = home is null ? "SPARK_HOME is not set and --spark-home was not given"
+            : !File.Exists(Path.Combine(home, "bin", program)) ? $"{Path.Combine(home, "bin", program)} does not exist"
+            : !File.Exists(Path.Combine(home, "bin", "spark-submit")) ? $"{Path.Combine(home, "bin", "spark-submit")} does not exist" : null;
+        if (missing is not null && !dryRun)
+        {
+            err.WriteLine($"sparktf: Spark not found: {missing}. The Spark engine runs the cluster's own Spark: install a Spark distribution " +
+                          "(3.3 or later; 2.4 for --connector tensorflow) from https://spark.apache.org/downloads.html, or use the Spark client of your " +
+                          "cluster's edge node, and set SPARK_HOME or pass --spark-home DIR (it needs bin/spark-submit and bin/spark-sql). " +
+                          "Without Spark, run the embedded engine: --engine duckdb.");
+            return ExitCodes.Failure;
+        }
+
+        string programPath = missing is null ? Path.Combine(home!, "bin", program) : "$SPARK_HOME/bin/" + program;
+
+        // The connector's jar: the user's (spark.jars / spark.jars.packages), else --packages for this Spark version.
+        bool userJars = options.SparkConf.Any(c => c.StartsWith("spark.jars=", StringComparison.Ordinal) || c.StartsWith("spark.jars.packages=", StringComparison.Ordinal));
+        string? packages = null;
+        if (options.Writer == SparkWriter.Connector && !userJars)
+        {
+            var version = options.Version;
+            if (version is null && missing is null && !dryRun)
+            {
+                var (code, banner) = SparkProcess.RunToEnd(Path.Combine(home!, "bin", "spark-submit"), ["--version"], 120);
+                version = code == 0 ? SparkVersion.FromBanner(banner) : null;
+                if (version is null)
+                {
+                    err.WriteLine($"sparktf: could not read the Spark version from spark-submit --version (exit {code}); assuming the newest the connector supports. Pass --spark-version to say it.");
+                }
+            }
+
+            version ??= options.Connector == SparkConnector.TensorFlow ? new SparkVersion(2, 4, "2.11") : new SparkVersion(3, 5, "2.12");
+            options = With(options, version);
+            try
+            {
+                packages = ConnectorJar.Choose(ConnectorJar.Parse(Resource("connectors.tsv")), options.Connector, version).Coordinates;
+            }
+            catch (InvalidOperationException e)
+            {
+                err.WriteLine($"sparktf: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        }
+
+        SparkSetup setup;
+        try
+        {
+            setup = SparkSetup.Create(definition, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        string name = $"sparktf-{Path.GetFileNameWithoutExtension(definition.File)}-{date:yyyy-MM-dd}";
+        string reportUri = setup.OutputIsLocal ? "file://" + setup.ReportPath : setup.ReportPath;
+        if (dryRun)
+        {
+            var script = setup.Script();
+            string scriptName = name + ".sql";
+            var args = Arguments(options, name, packages, scriptName, cluster ? "spark_sql_runner.py" : null, reportUri);
+            Console.Out.Write($"/* command: {Quote(programPath)} {string.Join(' ', args.Select(Quote))} */\n");
+            Console.Out.Write($"/* script {scriptName}: */\n");
+            Console.Out.Write(script.Text());
+            return ExitCodes.Success;
+        }
+
+        // A local output is locked for the whole run, written in a hidden work folder and put in place atomically.
+        OutputCommitter? committer = null;
+        string? temp = null;
+        bool keepTemp = false;
+        try
+        {
+            if (setup.OutputIsLocal)
+            {
+                committer = OutputCommitter.Begin(setup.Output, new OutputCommitOptions { NoClobber = result.GetValue(o.NoClobber) });
+            }
+
+            string target = setup.Staging ?? committer?.WorkDirectory ?? setup.Output;
+            if (setup.Staging is not null && Directory.Exists(setup.Staging))
+            {
+                Directory.Delete(setup.Staging, recursive: true);
+            }
+
+            if (cluster && setup.OutputIsLocal && File.Exists(setup.ReportPath))
+            {
+                File.Delete(setup.ReportPath);
+            }
+
+            var script = setup.Script(target);
+            temp = Directory.CreateTempSubdirectory("sparktf-spark-").FullName;
+            string scriptPath = Path.Combine(temp, name + ".sql");
+            File.WriteAllText(scriptPath, script.Text(), new UTF8Encoding(false));
+            string? runner = null;
+            if (cluster)
+            {
+                runner = Path.Combine(temp, "spark_sql_runner.py");
+                File.WriteAllText(runner, Resource("spark_sql_runner.py"), new UTF8Encoding(false));
+            }
+
+            var arguments = Arguments(options, name, packages, scriptPath, runner, reportUri);
+            err.WriteLine($"sparktf: {date:yyyy-MM-dd}: running {Quote(programPath)} {string.Join(' ', arguments.Select(Quote))}");
+            int exit;
+            lock (s_signalLock)
+            {
+                if (s_signal is { } early)
+                {
+                    return early;
+                }
+
+                s_running = SparkProcess.Start(programPath, arguments, line => err.WriteLine(line));
+            }
+
+            try
+            {
+                exit = s_running.WaitForExit();
+            }
+            finally
+            {
+                lock (s_signalLock)
+                {
+                    s_running.Dispose();
+                }
+            }
+
+            var stdout = s_running.Stdout;
+            lock (s_signalLock)
+            {
+                s_running = null;
+                if (s_signal is { } code)
+                {
+                    err.WriteLine($"sparktf: samples: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}, forwarded to {program} (which exited with {exit}); " +
+                                  (setup.OutputIsLocal ? "temporary files removed, the output is as it was." : $"{setup.Output} may hold a partial Spark output without _SUCCESS."));
+                    return code;
+                }
+            }
+
+            if (exit != 0)
+            {
+                keepTemp = true;
+                err.WriteLine($"sparktf: {program} failed with exit code {exit}: the Spark job did not finish (its log is above). The script is kept at {scriptPath}; " +
+                              (setup.OutputIsLocal ? "the output is as it was." : $"{setup.Output} has no _SUCCESS."));
+                return ExitCodes.Failure;
+            }
+
+            // The checks: the reported count, and _SUCCESS where Spark wrote.
+            var counts = cluster ? ReadReport(reportUri) : SparkReport.Parse(stdout, script.Report);
+            if (counts is null || !counts.ContainsKey("written"))
+            {
+                keepTemp = true;
+                err.WriteLine($"sparktf: {program} exited 0 but reported no sample count ({(cluster ? "no report at " + reportUri : "no sparktf_samples_written row on its stdout")}): " +
+                              $"the script's last statement did not run. Not reporting success. The script is kept at {scriptPath}.");
+                return ExitCodes.Failure;
+            }
+
+            bool split = definition.Job.Sampling.EvalFraction > 0 && options.Writer == SparkWriter.Connector;
+            var successDirs = split ? new[] { target.TrimEnd('/') + "/train", target.TrimEnd('/') + "/eval" } : [target];
+            foreach (string dir in successDirs)
+            {
+                if (!SuccessExists(dir, setup.OutputIsLocal, err))
+                {
+                    keepTemp = true;
+                    err.WriteLine($"sparktf: {program} exited 0 but {dir}/_SUCCESS is missing: Spark's committer did not finish the output. Not reporting success.");
+                    return ExitCodes.Failure;
+                }
+            }
+
+            counts["negatives_dropped"] = counts.GetValueOrDefault("samples", counts["written"]) - counts["written"];
+            string engineName = $"spark {options.Version?.ToString() ?? ""}".TrimEnd() + $" ({options.Master}, {(cluster ? "cluster" : "client")} mode, {(options.Writer == SparkWriter.Native ? "native writer" : "connector " + options.Connector.ToString().ToLowerInvariant())})";
+            if (options.Writer == SparkWriter.Native)
+            {
+                err.WriteLine($"sparktf: {date:yyyy-MM-dd}: Spark wrote {counts["written"]} samples as Parquet; encoding them into {setup.Output}");
+                var encoded = EncodeJob.Run(definition, new EncodeJobOptions
+                {
+                    Inputs = [setup.Staging!],
+                    Output = setup.Output,
+                    Committer = committer,
+                    Plan = setup.Plan,
+                    EngineName = engineName + " + sparktf encode",
+                    Counts = counts,
+                    ExpectedRecords = counts["written"],
+                }, cancellation);
+                Directory.Delete(setup.Staging!, recursive: true);
+                counts["positives"] = encoded.Positives;
+            }
+            else if (committer is not null)
+            {
+                var parts = Directory.EnumerateFiles(committer.WorkDirectory, "*", SearchOption.AllDirectories)
+                    .Where(f => Path.GetRelativePath(committer.WorkDirectory, f).Split('/').All(TfRecordPaths.IsDataFileName))
+                    .Order(StringComparer.Ordinal)
+                    .Select(f => (Path.GetRelativePath(committer.WorkDirectory, f), new FileInfo(f).Length))
+                    .ToList();
+                SparkManifest.Write(Path.Combine(committer.WorkDirectory, "_manifest.json"), setup.Plan, engineName, parts, counts);
+                committer.Commit();
+            }
+            else
+            {
+                string manifest = Path.Combine(temp, "_manifest.json");
+                SparkManifest.Write(manifest, setup.Plan, engineName, [], counts);
+                if (Hadoop() is { } hadoop)
+                {
+                    var (code, text) = SparkProcess.RunToEnd(hadoop, ["fs", "-put", "-f", manifest, setup.Output.TrimEnd('/') + "/_manifest.json"]);
+                    if (code != 0)
+                    {
+                        err.WriteLine($"sparktf: warning: could not put _manifest.json into {setup.Output}: {text}");
+                    }
+                }
+                else
+                {
+                    err.WriteLine($"sparktf: warning: no hadoop command (HADOOP_HOME or PATH), so _manifest.json was not written to {setup.Output}.");
+                }
+            }
+
+            var histories = definition.Job.Histories.ToDictionary(
+                h => h.Feature,
+                h => (counts.GetValueOrDefault($"history_min.{h.Feature}"),
+                      counts["written"] == 0 ? 0.0 : (double)counts.GetValueOrDefault($"history_sum.{h.Feature}") / counts["written"],
+                      counts.GetValueOrDefault($"history_max.{h.Feature}")));
+            foreach (string k in counts.Keys.Where(k => k.StartsWith("history_", StringComparison.Ordinal)).ToList())
+            {
+                counts.Remove(k);
+            }
+
+            summary = new SamplesSummary(date, setup.Output, counts, histories, [], clock.Elapsed.TotalSeconds, engineName).ToJson();
+            err.WriteLine($"sparktf: {date:yyyy-MM-dd}: {counts["written"]} samples in {setup.Output}");
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            int code = s_signal ?? ExitCodes.Interrupted;
+            err.WriteLine($"sparktf: samples: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
+            return code;
+        }
+        catch (Exception e) when (e is OutputLockedException or OutputExistsException or IOException or DuckDB.NET.Data.DuckDBException)
+        {
+            err.WriteLine($"sparktf: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            committer?.Dispose();
+            if (setup.Staging is not null && Directory.Exists(setup.Staging) && !keepTemp)
+            {
+                Directory.Delete(setup.Staging, recursive: true);
+            }
+
+            if (temp is not null && !keepTemp)
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The spark-sql (client) or spark-submit (cluster) arguments.</summary>
+    private static List<string> Arguments(SparkRunOptions options, string name, string? packages, string script, string? runner, string report)
+    {
+        var args = new List<string> { "--master", options.Master, "--deploy-mode", options.DeployMode == SparkDeployMode.Cluster ? "cluster" : "client", "--name", name };
+        if (packages is not null)
+        {
+            args.Add("--packages");
+            args.Add(packages);
+        }
+
+        foreach (string conf in options.SparkConf)
+        {
+            args.Add("--conf");
+            args.Add(conf);
+        }
+
+        if (runner is null)
+        {
+            // spark-sql prints the report row's column names, so the launcher finds the count by name.
+            args.AddRange(["--hiveconf", "hive.cli.print.header=true", "-f", script]);
+        }
+        else
+        {
+            args.AddRange(["--files", script, runner, Path.GetFileName(script), "--report", report]);
+        }
+
+        return args;
+    }
+
+    private static SparkRunOptions With(SparkRunOptions o, SparkVersion version) => new()
+    {
+        Date = o.Date,
+        Input = o.Input,
+        Output = o.Output,
+        Master = o.Master,
+        DeployMode = o.DeployMode,
+        Writer = o.Writer,
+        Connector = o.Connector,
+        Version = version,
+        SparkConf = o.SparkConf,
+    };
+
+    private static Dictionary<string, long>? ReadReport(string uri)
+    {
+        string? text = null;
+        if (uri.StartsWith("file://", StringComparison.Ordinal))
+        {
+            string path = uri["file://".Length..];
+            text = File.Exists(path) ? File.ReadAllText(path) : null;
+            if (text is not null)
+            {
+                File.Delete(path);
+            }
+        }
+        else if (Hadoop() is { } hadoop)
+        {
+            var (code, output) = SparkProcess.RunToEnd(hadoop, ["fs", "-cat", uri]);
+            text = code == 0 ? output : null;
+        }
+
+        long? written = text?.Split('\n').Select(SparkReport.FromKeyLine).FirstOrDefault(v => v is not null);
+        return written is { } n ? new Dictionary<string, long>(StringComparer.Ordinal) { ["written"] = n } : null;
+    }
+
+    private static bool SuccessExists(string dir, bool local, TextWriter err)
+    {
+        if (local)
+        {
+            return File.Exists(Path.Combine(dir, "_SUCCESS"));
+        }
+
+        if (Hadoop() is not { } hadoop)
+        {
+            err.WriteLine($"sparktf: warning: no hadoop command (HADOOP_HOME or PATH) to check {dir}/_SUCCESS; relying on Spark's exit code and reported count.");
+            return true;
+        }
+
+        return SparkProcess.RunToEnd(hadoop, ["fs", "-test", "-e", dir.TrimEnd('/') + "/_SUCCESS"]).ExitCode == 0;
+    }
+
+    private static string? Hadoop()
+    {
+        if (Environment.GetEnvironmentVariable("HADOOP_HOME") is { } home && File.Exists(Path.Combine(home, "bin", "hadoop")))
+        {
+            return Path.Combine(home, "bin", "hadoop");
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => Path.Combine(p, "hadoop")).FirstOrDefault(File.Exists);
+    }
+
+    private static double KillAfter() =>
+        double.TryParse(Environment.GetEnvironmentVariable(KillAfterVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0 ? s : 30;
+
+    private static string Resource(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name) ?? throw new InvalidOperationException("missing resource " + name);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Quotes an argument for a POSIX shell when it needs it.</summary>
+    private static string Quote(string s) =>
+        s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%$".Contains(c)) ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,343 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using SparkTfrecord.Engine.Planning;
+
+namespace SparkTfrecord.Engine.Spark;
+
+/// <summary>
+/// Runs spark-sql or spark-submit as a child process: its stderr and stdout lines are handed over as they come (the
+/// launcher streams them to its own stderr), a signal is forwarded with <see cref="Forward"/>, and the child is killed
+/// with its process tree when it has not stopped a grace period after the signal.
+/// </summary>
+public sealed class SparkProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _stdout = [];
+    private Timer? _killTimer;
+
+    private SparkProcess(Process process) => _process = process;
+
+    /// <summary>The child's process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The child's stdout lines so far.</summary>
+    public IReadOnlyList<string> Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToList();
+            }
+        }
+    }
+
+    /// <summary>Starts a program.</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="onLine">Receives each line (stdout and stderr), from the reader threads.</param>
+    /// <returns>The running process.</returns>
+    public static SparkProcess Start(string program, IEnumerable<string> arguments, Action<string> onLine)
+    {
+        ArgumentNullException.ThrowIfNull(onLine);
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (string a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        var process = new Process { StartInfo = start };
+        var running = new SparkProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                lock (running._stdout)
+                {
+                    running._stdout.Add(line);
+                }
+
+                onLine(line);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                onLine(line);
+            }
+        };
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return running;
+    }
+
+    /// <summary>Runs a program to its end and returns its exit code and everything it printed.</summary>
+    /// <param name="program">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="timeoutSeconds">How long to wait before killing it.</param>
+    /// <returns>Exit code and output.</returns>
+    public static (int ExitCode, string Output) RunToEnd(string program, IEnumerable<string> arguments, int timeoutSeconds = 120)
+    {
+        var lines = new List<string>();
+        using var p = Start(program, arguments, line =>
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+        });
+        int code = p.WaitForExit(timeoutSeconds);
+        lock (lines)
+        {
+            return (code, string.Join('\n', lines));
+        }
+    }
+
+    /// <summary>Waits for the child to end.</summary>
+    /// <param name="timeoutSeconds">Kill it after this long (0: wait forever).</param>
+    /// <returns>Its exit code.</returns>
+    public int WaitForExit(int timeoutSeconds = 0)
+    {
+        if (timeoutSeconds > 0 && !_process.WaitForExit(timeoutSeconds * 1000))
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends a signal to the child (SIGTERM = 15, SIGINT = 2), and kills its process tree if it is still
+    /// running <paramref name="graceSeconds"/> later.</summary>
+    /// <param name="signal">The signal number.</param>
+    /// <param name="graceSeconds">The grace period.</param>
+    public void Forward(int signal, double graceSeconds)
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _ = Native.kill(_process.Id, signal);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return;
+        }
+
+        _killTimer ??= new Timer(_ =>
+        {
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }, null, TimeSpan.FromSeconds(graceSeconds), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _killTimer?.Dispose();
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    private static class Native
+    {
+#pragma warning disable SYSLIB1054 // one call per signal; the runtime marshaller is fine.
+        [DllImport("libc", SetLastError = true)]
+        public static extern int kill(int pid, int sig);
+#pragma warning restore SYSLIB1054
+    }
+}
+
+/// <summary>Reads the script's report: the count of samples written and the other counts of its last query.</summary>
+public static class SparkReport
+{
+    /// <summary>The runner's form and the report file's: <c>SPARKTF_SAMPLES_WRITTEN=&lt;n&gt;</c>.</summary>
+    public const string Key = "SPARKTF_SAMPLES_WRITTEN";
+
+    /// <summary>
+    /// Finds the report in what spark-sql or the runner printed on stdout: <c>SPARKTF_SAMPLES_WRITTEN=n</c> (the runner),
+    /// a header line naming <c>sparktf_samples_written</c> followed by the values (spark-sql with
+    /// <c>hive.cli.print.header=true</c>), or the last line of tab-separated integers (spark-sql's default), whose first
+    /// value is the count.
+    /// </summary>
+    /// <param name="lines">The stdout lines.</param>
+    /// <param name="columns">The report's columns (see <see cref="SparkScriptText.Report"/>).</param>
+    /// <returns>Counts by name (at least <c>written</c>), or null when there is no report.</returns>
+    public static Dictionary<string, long>? Parse(IReadOnlyList<string> lines, IReadOnlyList<ReportColumn> columns)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(columns);
+        for (int i = lines.Count - 1; i >= 0; i--)
+        {
+            string[] header = lines[i].Trim().Split('\t');
+            if (header.Contains(SparkScript.ReportColumnName) && i + 1 < lines.Count)
+            {
+                string[] values = lines[i + 1].Trim().Split('\t');
+                var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+                for (int k = 0; k < header.Length && k < values.Length; k++)
+                {
+                    var column = columns.FirstOrDefault(c => c.Column == header[k]);
+                    if (column is not null && long.TryParse(values[k], NumberStyles.None, CultureInfo.InvariantCulture, out long v))
+                    {
+                        counts[column.Count] = v;
+                    }
+                }
+
+                return counts.ContainsKey("written") ? counts : null;
+            }
+
+            if (FromKeyLine(lines[i]) is { } written)
+            {
+                return new Dictionary<string, long>(StringComparer.Ordinal) { ["written"] = written };
+            }
+        }
+
+        for (int i = lines.Count - 1; i >= 0; i--)
+        {
+            string[] values = lines[i].Trim().Split('\t');
+            if ((values.Length == columns.Count || values.Length == 1) && values.All(v => long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+            {
+                var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+                for (int k = 0; k < values.Length; k++)
+                {
+                    counts[columns[k].Count] = long.Parse(values[k], CultureInfo.InvariantCulture);
+                }
+
+                return counts;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The count in a <c>SPARKTF_SAMPLES_WRITTEN=n</c> line, or null.</summary>
+    /// <param name="line">The line.</param>
+    /// <returns>The count.</returns>
+    public static long? FromKeyLine(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        string l = line.Trim();
+        return l.StartsWith(Key + "=", StringComparison.Ordinal) && long.TryParse(l.AsSpan(Key.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : null;
+    }
+}
+
+/// <summary>
+/// <c>_manifest.json</c> (version 1, the fields of <see cref="Output.Manifest"/>) for an output the connector wrote: the
+/// part files with their sizes as listed, the record count Spark reported, <c>writer</c> = connector.
+/// </summary>
+public static class SparkManifest
+{
+    /// <summary>Writes it.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="plan">The plan run.</param>
+    /// <param name="engine">The engine.</param>
+    /// <param name="parts">Part files (relative path, bytes); empty when the output is not on this machine.</param>
+    /// <param name="counts">The reported counts.</param>
+    public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<(string File, long Bytes)> parts, IReadOnlyDictionary<string, long> counts)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentNullException.ThrowIfNull(counts);
+        using var stream = File.Create(path);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteNumber("version", Output.Manifest.Version);
+        w.WriteString("kind", "samples");
+        w.WriteString("date", PathTemplate.Format(plan.Date));
+        w.WriteStartObject("spec");
+        w.WriteString("file", Path.GetFileName(plan.Definition.File));
+        w.WriteString("hash", plan.Definition.SpecHash);
+        w.WriteEndObject();
+        w.WriteString("engine", engine);
+        w.WriteString("writer", "connector");
+        w.WriteString("compression", plan.Job.Output.Compression.ToString().ToLowerInvariant());
+        w.WriteNumber("records", counts.TryGetValue("written", out long n) ? n : 0);
+        w.WriteNumber("positives", counts.TryGetValue("positives", out long p) ? p : 0);
+        w.WriteStartArray("shards");
+        foreach (var (file, bytes) in parts)
+        {
+            w.WriteStartObject();
+            w.WriteString("file", file);
+            w.WriteNumber("bytes", bytes);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("features");
+        foreach (var c in plan.OutputColumns)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", c.Name);
+            w.WriteString("kind", c.Kind.ToString().ToLowerInvariant());
+            w.WriteBoolean("list", c.IsList);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        var sampling = plan.Job.Sampling;
+        w.WriteStartObject("sampling");
+        w.WriteNumber("negative_rate", sampling.NegativeRate);
+        w.WriteNumber("eval_fraction", sampling.EvalFraction);
+        w.WriteString("salt", sampling.Salt);
+        w.WriteString("key", string.Join(",", sampling.Key));
+        w.WriteString("shard_key", string.Join(",", plan.Job.Output.ShardKey));
+        w.WriteString("hash", "md5-60: first 15 hex digits of MD5(UTF-8 key) as an integer");
+        w.WriteEndObject();
+        w.WriteStartObject("inputs");
+        foreach (var s in plan.Sources.Values)
+        {
+            w.WriteStartObject(s.Name);
+            w.WriteStartArray("paths");
+            foreach (string x in s.Paths)
+            {
+                w.WriteStringValue(x);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject("counts");
+        foreach (var c in counts.Where(c => !c.Key.StartsWith("history_", StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            w.WriteNumber(c.Key, c.Value);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}
