@@ -177,6 +177,12 @@ internal static partial class SparkEngineCommand
             }
 
             string target = setup.Staging ?? committer?.WorkDirectory ?? setup.Output;
+            if (committer is not null && setup.Staging is null)
+            {
+                // Spark creates the folder it writes (TensorFlow's connector refuses one that exists).
+                Directory.Delete(committer.WorkDirectory, recursive: true);
+            }
+
             if (setup.Staging is not null && Directory.Exists(setup.Staging))
             {
                 Directory.Delete(setup.Staging, recursive: true);

@@ -117,7 +117,12 @@ fake_write_output() {
   case $dir in *://*) fake_log "not writing $dir: only local paths are written by the fake" WARN; return 0 ;; esac
   mkdir -p "$dir"
   for ((i = 0; i < parts; i++)); do
-    : > "$dir/$(printf 'part-%05d-fake.tfrecord' "$i")"
+    if [ -n "${FAKE_SPARK_PART_SOURCE:-}" ]; then
+      # A real file as every part (for example Parquet samples, for the native writer's encode step).
+      cp "$FAKE_SPARK_PART_SOURCE" "$dir/$(printf 'part-%05d-fake' "$i").${FAKE_SPARK_PART_SOURCE##*.}"
+    else
+      : > "$dir/$(printf 'part-%05d-fake.tfrecord' "$i")"
+    fi
   done
   if [ "${FAKE_SPARK_NO_SUCCESS:-0}" != 1 ]; then : > "$dir/_SUCCESS"; fi
   fake_log "wrote $parts part file(s) to $dir" INFO FileFormatWriter

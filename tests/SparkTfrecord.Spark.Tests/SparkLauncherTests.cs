@@ -1,0 +1,329 @@
+using System.Text.Json;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Spark;
+using SparkTfrecord.Engine.Sql;
+
+namespace SparkTfrecord.Spark.Tests;
+
+/// <summary>
+/// <c>sparktf samples --engine spark</c> end to end against the fake spark-sql and spark-submit (fake-spark/): the
+/// command for every master, deploy mode, writer and connector; logs streamed while Spark runs; exit codes; the
+/// checks of <c>_SUCCESS</c> and the count; SIGTERM and Ctrl-C forwarded; a missing Spark; dry run and plan.
+/// </summary>
+[TestFixture]
+public sealed class SparkLauncherTests
+{
+    private static readonly string s_home = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "fake-spark");
+    private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");
+    private TempFolder _temp = null!;
+    private string _logs = null!;
+    private int _n;
+
+    [OneTimeSetUp]
+    public void GenerateLogs()
+    {
+        _temp = new TempFolder("sparktf-launcher-");
+        _logs = _temp["logs"];
+        var gen = Sparktf.Run("gen-logs", "--output", _logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "2000", "--users", "300", "--items", "200", "--seed", "5");
+        Assert.That(gen.ExitCode, Is.Zero, gen.Output);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private (string Output, string Record) Fresh()
+    {
+        int n = Interlocked.Increment(ref _n);
+        return (_temp[$"out{n}/dt=2024-05-01"], _temp[$"record{n}.jsonl"]);
+    }
+
+    private Dictionary<string, string?> Env(string record, params (string Key, string? Value)[] extra)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["SPARK_HOME"] = s_home,
+            ["FAKE_SPARK_RECORD"] = record,
+            ["FAKE_SPARK_OUTPUT"] = "auto",
+            ["FAKE_SPARK_SAMPLES"] = "42",
+            ["FAKE_SPARK_SAMPLES_FORMAT"] = "header",
+            ["HADOOP_HOME"] = null,
+        };
+        foreach (var (k, v) in extra)
+        {
+            env[k] = v;
+        }
+
+        return env;
+    }
+
+    private string[] Args(string output, params string[] extra) =>
+        ["samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output, .. extra];
+
+    private static List<JsonElement> Records(string record) =>
+        File.Exists(record) ? File.ReadAllLines(record).Select(l => JsonDocument.Parse(l).RootElement).ToList() : [];
+
+    private static string[] Argv(JsonElement record) => record.GetProperty("argv").EnumerateArray().Select(a => a.GetString()!).ToArray();
+
+    [TestCase("local[2]", "client", "linkedin", "3.5.1", "2.13", "com.linkedin.sparktfrecord:spark-tfrecord_2.13:0.7.0")]
+    [TestCase("yarn", "client", "linkedin", "3.4.2", "2.12", "com.linkedin.sparktfrecord:spark-tfrecord_2.12:0.6.1")]
+    [TestCase("yarn", "cluster", "linkedin", "3.5.1", "2.12", "com.linkedin.sparktfrecord:spark-tfrecord_2.12:0.7.0")]
+    [TestCase("k8s://https://k8s.example:6443", "client", "linkedin", "3.3.4", "2.12", "com.linkedin.sparktfrecord:spark-tfrecord_2.12:0.4.0")]
+    [TestCase("k8s://https://k8s.example:6443", "cluster", "linkedin", "3.5.1", "2.13", "com.linkedin.sparktfrecord:spark-tfrecord_2.13:0.7.0")]
+    [TestCase("spark://master.example:7077", "client", "linkedin", "3.5.1", "2.12", "com.linkedin.sparktfrecord:spark-tfrecord_2.12:0.7.0")]
+    [TestCase("local[*]", "client", "tensorflow", "2.4.8", "2.11", "org.tensorflow:spark-tensorflow-connector_2.11:1.15.0")]
+    [TestCase("yarn", "cluster", "tensorflow", "2.4.8", "2.11", "org.tensorflow:spark-tensorflow-connector_2.11:1.15.0")]
+    public void The_connector_run_submits_the_right_command_checks_the_result_and_commits_the_output(
+        string master, string deployMode, string connector, string sparkVersion, string scala, string package)
+    {
+        var (output, record) = Fresh();
+        bool local = master.StartsWith("local", StringComparison.Ordinal);
+        string outputArg = local ? output : "file://" + output; // without a scheme a cluster path is on HDFS
+        var result = Sparktf.RunWith(
+            Env(record, ("FAKE_SPARK_VERSION", sparkVersion), ("FAKE_SPARK_SCALA", scala)),
+            Args(outputArg, "--master", master, "--deploy-mode", deployMode, "--connector", connector, "--spark-conf", "spark.executor.memory=2g", "--spark-conf", "spark.sql.ansi.enabled=true"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var records = Records(record);
+        Assert.That(records.Select(r => r.GetProperty("argv")[0].GetString()), Is.EqualTo(new[] { "--version", "--master" }), "spark-submit --version, then the run");
+        var argv = Argv(records[1]);
+        string program = records[1].GetProperty("program").GetString()!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(program, Is.EqualTo(deployMode == "cluster" ? "spark-submit" : "spark-sql"));
+            Assert.That(argv[..6], Is.EqualTo(new[] { "--master", master, "--deploy-mode", deployMode, "--name", "sparktf-din-2024-05-01" }));
+            Assert.That(argv[6..8], Is.EqualTo(new[] { "--packages", package }));
+            Assert.That(argv[8..12], Is.EqualTo(new[] { "--conf", "spark.executor.memory=2g", "--conf", "spark.sql.ansi.enabled=true" }));
+            if (deployMode == "cluster")
+            {
+                Assert.That(argv[12], Is.EqualTo("--files"));
+                Assert.That(Path.GetFileName(argv[14]), Is.EqualTo("spark_sql_runner.py"));
+                Assert.That(argv[15], Is.EqualTo("sparktf-din-2024-05-01.sql"));
+                Assert.That(argv[16..], Is.EqualTo(new[] { "--report", "file://" + Path.Combine(Path.GetDirectoryName(output)!, ".dt=2024-05-01.sparktf-report") }));
+            }
+            else
+            {
+                Assert.That(argv[12..15], Is.EqualTo(new[] { "--hiveconf", "hive.cli.print.header=true", "-f" }));
+                Assert.That(argv[15], Does.EndWith("sparktf-din-2024-05-01.sql"));
+            }
+
+            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "_SUCCESS", "_manifest.json", "part-00000-fake.tfrecord" }));
+            Assert.That(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("samples_written").GetInt64(), Is.EqualTo(42));
+            Assert.That(JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement.GetProperty("records").GetInt64(), Is.EqualTo(42));
+            Assert.That(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!), Has.Length.EqualTo(2), "only the output and its lock file are left beside it");
+        });
+    }
+
+    [TestCase("key")]
+    [TestCase("header")]
+    [TestCase("plain")]
+    public void The_count_is_read_in_every_form_the_spark_sql_shell_or_the_runner_prints_it(string format)
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_SAMPLES_FORMAT", format), ("FAKE_SPARK_SAMPLES", "1234")), Args(output, "--spark-version", "3.5"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("samples_written").GetInt64(), Is.EqualTo(1234));
+        Assert.That(Records(record), Has.Count.EqualTo(1), "--spark-version: no spark-submit --version");
+    }
+
+    [TestCase("local[*]", "client")]
+    [TestCase("yarn", "cluster")]
+    public void The_native_writer_encodes_sparks_parquet_into_the_embedded_jobs_files(string master, string deployMode)
+    {
+        var (output, record) = Fresh();
+        string parquet = _temp[$"native-{deployMode}.parquet"];
+        long rows = NativeParquet(parquet);
+        var embedded = Sparktf.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output + "-embedded");
+        Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
+
+        bool local = master.StartsWith("local", StringComparison.Ordinal);
+        var result = Sparktf.RunWith(
+            Env(record, ("FAKE_SPARK_PART_SOURCE", parquet), ("FAKE_SPARK_SAMPLES", rows.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            Args(local ? output : "file://" + output, "--master", master, "--deploy-mode", deployMode, "--writer", "native"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var argv = Argv(Records(record).Single());
+        Assert.Multiple(() =>
+        {
+            Assert.That(argv, Does.Not.Contain("--packages"), "the native writer needs no jar");
+            Assert.That(Directory.Exists(Path.Combine(Path.GetDirectoryName(output)!, ".dt=2024-05-01.spark-parquet")), Is.False, "the Parquet staging folder is removed");
+            Assert.That(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("samples_written").GetInt64(), Is.EqualTo(rows));
+            var expected = Directory.GetFiles(output + "-embedded", "part-*").Order().ToList();
+            var actual = Directory.GetFiles(output, "part-*").Order().ToList();
+            Assert.That(actual.Select(Path.GetFileName), Is.EqualTo(expected.Select(Path.GetFileName)));
+            for (int i = 0; i < expected.Count; i++)
+            {
+                Assert.That(File.ReadAllBytes(actual[i]), Is.EqualTo(File.ReadAllBytes(expected[i])), Path.GetFileName(actual[i]));
+            }
+
+            Assert.That(File.ReadAllText(Path.Combine(output, "_manifest.json")), Does.Contain("sparktf encode"));
+        });
+    }
+
+    [Test]
+    public void A_native_run_whose_parquet_disagrees_with_the_reported_count_fails_and_leaves_no_output()
+    {
+        var (output, record) = Fresh();
+        string parquet = _temp["native-mismatch.parquet"];
+        NativeParquet(parquet);
+        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_PART_SOURCE", parquet), ("FAKE_SPARK_SAMPLES", "7")), Args(output, "--writer", "native"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+        Assert.That(result.Stderr, Does.Contain("but Spark reported 7"));
+        Assert.That(Directory.Exists(output), Is.False);
+    }
+
+    [Test]
+    public void Sparks_logs_are_streamed_while_it_runs()
+    {
+        var (output, record) = Fresh();
+        using var run = Sparktf.Start(Env(record, ("FAKE_SPARK_LOG_INTERVAL", "1"), ("FAKE_SPARK_LOG_LINES", "3")), Args(output, "--spark-version", "3.5"));
+        DateTime first = run.WaitForLine("fake progress line 1 of 3");
+        var result = run.WaitForExit();
+        DateTime end = DateTime.UtcNow;
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That((end - first).TotalSeconds, Is.GreaterThan(1.5), "the first log line reached stderr long before the end");
+        Assert.That(result.Stdout, Does.Not.Contain("fake progress line"), "Spark's output goes to stderr; stdout has only the summary");
+    }
+
+    [TestCase("FAKE_SPARK_EXIT", "3", "spark-sql failed with exit code 3")]
+    [TestCase("FAKE_SPARK_NO_SUCCESS", "1", "_SUCCESS is missing")]
+    [TestCase("FAKE_SPARK_SAMPLES", null, "reported no sample count")]
+    public void A_failed_or_incomplete_spark_run_is_exit_1_and_the_previous_output_stays(string variable, string? value, string message)
+    {
+        var (output, record) = Fresh();
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        var result = Sparktf.RunWith(Env(record, (variable, value)), Args(output, "--spark-version", "3.5"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+            Assert.That(result.Stderr, Does.Contain(message));
+            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EqualTo(new[] { "previous" }));
+            Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*tmp*"), Is.Empty);
+        });
+    }
+
+    [TestCase("TERM", 143, "SIGTERM")]
+    [TestCase("INT", 130, "SIGINT")]
+    public void A_signal_is_forwarded_to_spark_and_the_exit_code_says_which(string signal, int exitCode, string eventName)
+    {
+        var (output, record) = Fresh();
+        using var run = Sparktf.Start(Env(record, ("FAKE_SPARK_SLEEP", "30")), Args(output, "--spark-version", "3.5"));
+        run.WaitForLine("fake progress line 3 of 3");
+        Processes.Signal(run.Id, signal);
+        var result = run.WaitForExit(20);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(exitCode), result.Output);
+            Assert.That(Records(record).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null), Does.Contain(eventName));
+            Assert.That(result.Stderr, Does.Contain("forwarded to spark-sql"));
+            Assert.That(Directory.Exists(output), Is.False);
+            Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "the work folder is removed");
+        });
+    }
+
+    [Test]
+    public void Spark_that_ignores_sigterm_is_killed_after_the_grace_period()
+    {
+        var (output, record) = Fresh();
+        using var run = Sparktf.Start(Env(record, ("FAKE_SPARK_SLEEP", "60"), ("FAKE_SPARK_IGNORE_TERM", "1"), ("SPARKTF_SPARK_KILL_AFTER", "1")), Args(output, "--spark-version", "3.5"));
+        run.WaitForLine("fake progress line 3 of 3");
+        var sent = DateTime.UtcNow;
+        Processes.Signal(run.Id, "TERM");
+        var result = run.WaitForExit(30);
+
+        Assert.That(result.ExitCode, Is.EqualTo(143), result.Output);
+        Assert.That((DateTime.UtcNow - sent).TotalSeconds, Is.LessThan(15));
+        Assert.That(result.Stderr, Does.Contain("ignoring it"));
+    }
+
+    [Test]
+    public void Without_spark_the_error_says_what_to_install()
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(Env(record, ("SPARK_HOME", null)), Args(output));
+        var wrong = Sparktf.RunWith(Env(record), Args(output, "--spark-home", _temp.Path));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+            Assert.That(result.Stderr, Does.Contain("Spark not found: SPARK_HOME is not set").And.Contain("install a Spark distribution").And.Contain("--spark-home"));
+            Assert.That(wrong.ExitCode, Is.EqualTo(1), wrong.Output);
+            Assert.That(wrong.Stderr, Does.Contain($"{_temp.Path}/bin/spark-sql does not exist"));
+            Assert.That(Records(record), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Spark_4_has_no_connector_jar_and_the_error_says_to_use_the_native_writer()
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_VERSION", "4.0.0"), ("FAKE_SPARK_SCALA", "2.13")), Args(output));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+        Assert.That(result.Stderr, Does.Contain("no jar for Spark 4.0").And.Contain("--writer native"));
+    }
+
+    [Test]
+    public void Cluster_mode_with_a_local_master_is_a_usage_error()
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(Env(record), Args(output, "--deploy-mode", "cluster"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.Stderr, Does.Contain("--deploy-mode cluster needs a cluster master"));
+    }
+
+    [Test]
+    public void A_dry_run_prints_the_command_and_the_same_script_as_plan_and_runs_nothing()
+    {
+        var (output, record) = Fresh();
+        var dry = Sparktf.RunWith(Env(record), Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--dry-run", "--spark-version", "3.5/2.13"));
+        var plan = Sparktf.RunWith(Env(record), ["plan", .. Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5/2.13")[1..]]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dry.ExitCode, Is.Zero, dry.Output);
+            Assert.That(plan.ExitCode, Is.Zero, plan.Output);
+            Assert.That(dry.Stdout, Does.StartWith($"/* command: {s_home}/bin/spark-submit --master yarn --deploy-mode cluster --name sparktf-din-2024-05-01 --packages com.linkedin.sparktfrecord:spark-tfrecord_2.13:0.7.0 --files sparktf-din-2024-05-01.sql spark_sql_runner.py sparktf-din-2024-05-01.sql --report "));
+            Assert.That(dry.Stdout, Does.EndWith(plan.Stdout));
+            Assert.That(Records(record), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void A_second_run_on_the_same_output_is_refused_while_the_first_holds_the_lock()
+    {
+        var (output, record) = Fresh();
+        using var first = Sparktf.Start(Env(record, ("FAKE_SPARK_SLEEP", "20")), Args(output, "--spark-version", "3.5"));
+        first.WaitForLine("fake progress line 3 of 3");
+        var second = Sparktf.RunWith(Env(record), Args(output, "--spark-version", "3.5"));
+        Processes.Signal(first.Id, "TERM");
+        first.WaitForExit(20);
+
+        Assert.That(second.ExitCode, Is.EqualTo(1), second.Output);
+        Assert.That(second.Stderr, Does.Contain("another run is writing"));
+    }
+
+    /// <summary>The Parquet that Spark's native writer would leave for the generated logs (one file), made with DuckDB.</summary>
+    private long NativeParquet(string file)
+    {
+        var plan = JobPlan.Create(JobDefinition.Load(s_spec), new DateOnly(2024, 5, 1), _logs);
+        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
+        using var engine = new DuckDbEngine(new DuckDbEngineOptions { Threads = 2 });
+        foreach (var s in sql.Statements)
+        {
+            engine.Execute(s.Sql);
+        }
+
+        string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
+        engine.Execute($"COPY (SELECT {columns} FROM samples WHERE __kept ORDER BY md5(CAST(__id AS VARCHAR))) TO '{file}' (FORMAT parquet)");
+        return Convert.ToInt64(engine.Scalar("SELECT count(*) FROM samples WHERE __kept"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
