@@ -1,0 +1,105 @@
+using System.Globalization;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Spark;
+using SparkTfrecord.Engine.Sql;
+
+namespace SparkTfrecord.Spark.Tests;
+
+/// <summary>
+/// The rendered script on a real Spark (<c>local[2]</c>), when <c>SPARK_HOME</c> points at a Spark 3.3+ installation:
+/// Spark's samples equal the embedded engine's row for row on generated logs, with ANSI mode off and on, and the
+/// native writer's shards equal the embedded job's byte for byte. Without Spark every test here is reported as skipped
+/// (Assert.Ignore), never as passed: no Spark can be installed on the development machines or in CI.
+/// </summary>
+[TestFixture]
+[Category("RealSpark")]
+public sealed class RealSparkTests
+{
+    private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");
+    private TempFolder _temp = null!;
+    private string _home = null!;
+
+    [OneTimeSetUp]
+    public void FindSparkAndGenerateLogs()
+    {
+        string? home = Environment.GetEnvironmentVariable("SPARK_HOME");
+        if (home is null || !File.Exists(Path.Combine(home, "bin", "spark-sql")) || home.Contains("fake-spark", StringComparison.Ordinal))
+        {
+            Assert.Ignore("no real Spark: set SPARK_HOME to a Spark 3.3+ installation (with bin/spark-sql) to run the rendered script on local[2]; skipped, not passed.");
+        }
+
+        _home = home;
+        _temp = new TempFolder("sparktf-real-spark-");
+        var gen = Sparktf.Run("gen-logs", "--output", _temp["logs"], "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "3000", "--users", "300", "--items", "200", "--seed", "3");
+        Assert.That(gen.ExitCode, Is.Zero, gen.Output);
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => _temp?.Dispose();
+
+    [TestCase("false")]
+    [TestCase("true")]
+    public void Sparks_samples_equal_the_embedded_engines_row_for_row(string ansi)
+    {
+        var definition = JobDefinition.Load(s_spec);
+        string parquet = _temp[$"spark-parquet-ansi-{ansi}"];
+        var setup = SparkSetup.Create(definition, new SparkRunOptions
+        {
+            Date = new DateOnly(2024, 5, 1),
+            Input = _temp["logs"],
+            Output = _temp[$"unused-{ansi}"],
+            Master = "local[2]",
+            Writer = SparkWriter.Native,
+        });
+        string script = _temp.Write($"job-{ansi}.sql", setup.Script(parquet).Text());
+        var run = Processes.Run(Path.Combine(_home, "bin", "spark-sql"),
+            ["--master", "local[2]", "--conf", "spark.sql.ansi.enabled=" + ansi, "--conf", "spark.sql.shuffle.partitions=4", "-f", script], timeoutSeconds: 600);
+        Assert.That(run.ExitCode, Is.Zero, run.Output);
+
+        var plan = JobPlan.Create(definition, new DateOnly(2024, 5, 1), _temp["logs"]);
+        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
+        using var engine = new DuckDbEngine(new DuckDbEngineOptions { Threads = 2 });
+        foreach (var s in sql.Statements)
+        {
+            engine.Execute(s.Sql);
+        }
+
+        string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
+        string spark = $"SELECT {columns} FROM read_parquet('{parquet}/*.parquet')";
+        string duck = $"SELECT {columns} FROM samples WHERE __kept";
+        long onlyDuck = Count(engine, $"SELECT count(*) FROM ({duck} EXCEPT ALL {spark}) x");
+        long onlySpark = Count(engine, $"SELECT count(*) FROM ({spark} EXCEPT ALL {duck}) x");
+        long total = Count(engine, $"SELECT count(*) FROM ({duck}) x");
+
+        TestContext.Out.WriteLine($"{total} samples; only in DuckDB: {onlyDuck}; only in Spark: {onlySpark}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(total, Is.GreaterThan(1000));
+            Assert.That(onlyDuck, Is.Zero);
+            Assert.That(onlySpark, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void The_native_writer_on_spark_writes_the_embedded_jobs_shards_byte_for_byte()
+    {
+        var embedded = Sparktf.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _temp["logs"], "--output", _temp["embedded"]);
+        Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
+        var spark = Sparktf.RunWith(new Dictionary<string, string?> { ["SPARK_HOME"] = _home },
+            "samples", "--engine", "spark", "--master", "local[2]", "--writer", "native", "--spark-conf", "spark.sql.shuffle.partitions=4",
+            "--conf", s_spec, "--date", "2024-05-01", "--input", _temp["logs"], "--output", _temp["spark"]);
+        Assert.That(spark.ExitCode, Is.Zero, spark.Output);
+
+        var expected = Directory.GetFiles(_temp["embedded"], "part-*").Order(StringComparer.Ordinal).ToList();
+        var actual = Directory.GetFiles(_temp["spark"], "part-*").Order(StringComparer.Ordinal).ToList();
+        Assert.That(actual.Select(Path.GetFileName), Is.EqualTo(expected.Select(Path.GetFileName)));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.That(File.ReadAllBytes(actual[i]), Is.EqualTo(File.ReadAllBytes(expected[i])), Path.GetFileName(actual[i]));
+        }
+    }
+
+    private static long Count(DuckDbEngine engine, string sql) => Convert.ToInt64(engine.Scalar(sql), CultureInfo.InvariantCulture);
+}
