@@ -78,7 +78,7 @@ public sealed record SamplesSummary(
     public string ToJson()
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteNumber("version", 1);
@@ -274,7 +274,7 @@ public static class SamplesJob
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         using var stream = File.Create(file);
-        using var w = new Utf8JsonWriter(stream);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         engine.Query(sql.QuarantineQuery, r =>
         {
             while (r.Read())
