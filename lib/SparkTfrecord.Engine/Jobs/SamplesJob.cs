@@ -192,7 +192,7 @@ public static class SamplesJob
         if (bad > 0)
         {
             string quarantineFile = Path.Combine(committer.WorkDirectory, "_quarantine", "rows.jsonl");
-            WriteQuarantine(engine, sql, quarantineFile);
+            WriteQuarantine(engine, sql, plan, quarantineFile);
             if (read > 0 && (double)bad / read > maxBad)
             {
                 string kept = outputPath + ".quarantine.jsonl";
@@ -262,7 +262,7 @@ public static class SamplesJob
         return counts;
     }
 
-    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, string file)
+    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         using var stream = File.Create(file);
@@ -272,8 +272,15 @@ public static class SamplesJob
             while (r.Read())
             {
                 w.WriteStartObject();
-                w.WriteString("source", r.GetString(0));
-                w.WriteString("file", r.IsDBNull(1) ? null : r.GetString(1));
+                string source = r.GetString(0);
+                w.WriteString("source", source);
+                object? f = r.IsDBNull(1) ? null : r.GetValue(1);
+                w.WriteString("file", f switch
+                {
+                    null => null,
+                    string name => name,
+                    var index => plan.Sources[source].Files[Convert.ToInt32(index, CultureInfo.InvariantCulture)],
+                });
                 if (r.IsDBNull(2))
                 {
                     w.WriteNull("row");

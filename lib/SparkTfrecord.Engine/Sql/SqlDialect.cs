@@ -113,7 +113,11 @@ public abstract class SqlDialect
     /// <returns>The statement.</returns>
     public abstract string Materialize(string name, string query);
 
-    /// <summary>The relation that reads a source's raw rows, with the columns <c>__file</c> and <c>__row</c> added.</summary>
+    /// <summary>
+    /// The relation that reads a source's raw rows, with the columns <c>__file</c> (the file's name, or its index in
+    /// the source's sorted file list) and <c>__row</c> (the 1-based row in the file, or null where the engine cannot
+    /// tell) added.
+    /// </summary>
     /// <param name="source">The source.</param>
     /// <param name="columns">The columns to read (file column names, after renaming is undone).</param>
     /// <returns>Statements to run first (possibly none) and the relation (a table function call or a view name).</returns>
