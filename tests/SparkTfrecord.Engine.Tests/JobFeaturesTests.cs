@@ -129,6 +129,17 @@ public sealed class JobFeaturesTests
         var csv = _logs.Run(spec, Day, output: Path.Combine(_logs.Root, "csv-out"));
 
         Assert.That(csv.Samples.Select(s => s.Example), Is.EqualTo(json.Samples.Select(s => s.Example)));
+
+        // A malformed line is quarantined with its file and line; the rest is read as before.
+        string impressions = Path.Combine(csvRoot, "impressions", "dt=" + Day, "part-0.csv");
+        var lines = File.ReadAllLines(impressions).ToList();
+        lines.Insert(100, "broken|line|with|far|too|many|fields|here");
+        File.WriteAllLines(impressions, lines);
+        var broken = _logs.Run(spec + "  quarantine: {max_bad_fraction: 0.5}\n", Day, output: Path.Combine(_logs.Root, "csv-broken"));
+        Assert.That(broken.Samples.Select(s => s.Example), Is.EqualTo(json.Samples.Select(s => s.Example)));
+        Assert.That(broken.Count("quarantined.impressions"), Is.EqualTo(1), File.ReadAllText(Path.Combine(broken.Summary.Output, "_quarantine", "rows.jsonl")));
+        string quarantined = File.ReadAllText(Path.Combine(broken.Summary.Output, "_quarantine", "rows.jsonl"));
+        Assert.That(quarantined, Does.Contain("\"row\":101").And.Contain("malformed CSV line").And.Contain("part-0.csv"));
     }
 
     [Test]

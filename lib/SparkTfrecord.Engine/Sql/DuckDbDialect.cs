@@ -87,11 +87,23 @@ public sealed class DuckDbDialect : SqlDialect
         string select = string.Join(", ", columns.Select(Identifier));
         string relation = source.Config.Format switch
         {
-            SourceFormat.Parquet => $"(SELECT {select}, file_index AS __file, file_row_number + 1 AS __row FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
-            SourceFormat.Csv => $"(SELECT {select}, file_index AS __file, CAST(NULL AS BIGINT) AS __row FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, all_varchar = true, union_by_name = true))",
-            _ => $"(SELECT {select}, file_index AS __file, CAST(NULL AS BIGINT) AS __row FROM read_json({files}, format = 'newline_delimited', union_by_name = true))",
+            SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, file_row_number + 1 AS __row FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
+            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, all_varchar = true, " +
+                $"store_rejects = true, rejects_table = {String("rejects_" + source.Name)}, rejects_scan = {String("rejects_scan_" + source.Name)}))",
+            _ => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row FROM read_json({files}, format = 'newline_delimited', union_by_name = true))",
         };
         return ([], relation);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>DuckDB reports a line once per error in it (one per extra column, say): the line is counted once.</remarks>
+    public override string? RejectedRows(PlannedSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Config.Format == SourceFormat.Csv && source.Files.Count > 0
+            ? $"(SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __row, min('malformed CSV line: ' || CAST(error_type AS VARCHAR) || ': ' || error_message) AS __reason " +
+              $"FROM {Identifier("rejects_" + source.Name)} GROUP BY file_id, line)"
+            : null;
     }
 
     // The session's TimeZone is UTC (the engine sets it), so make_timestamp's instant is read as UTC.

@@ -86,8 +86,9 @@ public static class PlanRenderer
             var stats = new List<(string, string)>();
             foreach (var s in plan.Sources.Values)
             {
-                stats.Add(($"read.{s.Name}", $"(SELECT count(*) FROM {Q("typed_" + s.Name)})"));
-                stats.Add(($"quarantined.{s.Name}", $"(SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL)"));
+                string rejected = d.RejectedRows(s) is { } r ? $" + (SELECT count(*) FROM {r} rj)" : "";
+                stats.Add(($"read.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)}){rejected})"));
+                stats.Add(($"quarantined.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL){rejected})"));
                 stats.Add(($"duplicates.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
             }
 
@@ -136,8 +137,9 @@ public static class PlanRenderer
             var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => "s." + Q("__key_" + k));
             string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("s.__ts").Append("s.__split").Append("s.__h"))} FROM {from}\nWHERE s.__kept ORDER BY {order}";
             string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Name.Replace('.', '_'))}"));
-            string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.Select(s =>
-                $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL")) + "\n) q ORDER BY __source, __file, __row, __reason";
+            string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.SelectMany(s =>
+                new[] { $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL" }
+                    .Concat(d.RejectedRows(s) is { } r ? [$"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {r} rj"] : []))) + "\n) q ORDER BY __source, __file, __row, __reason";
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine);
         }
 

@@ -123,6 +123,15 @@ public abstract class SqlDialect
     /// <returns>Statements to run first (possibly none) and the relation (a table function call or a view name).</returns>
     public abstract (IReadOnlyList<string> Prelude, string Relation) ReadSource(PlannedSource source, IReadOnlyList<string> columns);
 
+    /// <summary>
+    /// The rows the engine's reader itself rejected (malformed CSV lines), as a relation with <c>__file</c>,
+    /// <c>__row</c> (the line) and <c>__reason</c>, available after <see cref="ReadSource"/>'s relation has been read;
+    /// null when the engine reports none separately.
+    /// </summary>
+    /// <param name="source">The source.</param>
+    /// <returns>The relation, or null.</returns>
+    public virtual string? RejectedRows(PlannedSource source) => null;
+
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
     /// <returns>The literal.</returns>
