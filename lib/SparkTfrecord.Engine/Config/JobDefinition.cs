@@ -72,6 +72,6 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
         }
 
         var config = JobConfigParser.Parse(spec.File, job, features);
-        return new JobDefinition(spec.File, features, config, "sha256:" + spec.Hash);
+        return new JobDefinition(spec.File, features, config, spec.Hash);
     }
 }

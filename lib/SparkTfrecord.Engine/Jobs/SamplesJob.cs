@@ -78,7 +78,7 @@ public sealed record SamplesSummary(
     public string ToJson()
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteNumber("version", 1);
@@ -192,7 +192,7 @@ public static class SamplesJob
         if (bad > 0)
         {
             string quarantineFile = Path.Combine(committer.WorkDirectory, "_quarantine", "rows.jsonl");
-            WriteQuarantine(engine, sql, quarantineFile);
+            WriteQuarantine(engine, sql, plan, quarantineFile);
             if (read > 0 && (double)bad / read > maxBad)
             {
                 string kept = outputPath + ".quarantine.jsonl";
@@ -204,7 +204,7 @@ public static class SamplesJob
         }
 
         cancellation.ThrowIfCancellationRequested();
-        var shards = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], cancellation);
+        var (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], cancellation);
         committer.Step("parts-written");
         if (options.Audit)
         {
@@ -214,20 +214,12 @@ public static class SamplesJob
         }
 
         string engineName = "duckdb " + engine.Version;
-        var histories = plan.Job.Histories.ToDictionary(
-            h => h.Feature,
-            h => (counts[$"history_min.{h.Feature}"], counts["written"] == 0 ? 0.0 : (double)counts[$"history_sum.{h.Feature}"] / counts["written"], counts[$"history_max.{h.Feature}"]));
         Manifest.Write(Path.Combine(committer.WorkDirectory, "_manifest.json"), plan, engineName, shards, counts);
         committer.Step("manifest-written");
         cancellation.ThrowIfCancellationRequested();
         progress.Start("commit", null);
         committer.Commit();
         progress.Stop();
-        foreach (string k in counts.Keys.Where(k => k.StartsWith("history_", StringComparison.Ordinal)).ToList())
-        {
-            counts.Remove(k);
-        }
-
         return new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
     }
 
@@ -270,18 +262,25 @@ public static class SamplesJob
         return counts;
     }
 
-    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, string file)
+    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         using var stream = File.Create(file);
-        using var w = new Utf8JsonWriter(stream);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         engine.Query(sql.QuarantineQuery, r =>
         {
             while (r.Read())
             {
                 w.WriteStartObject();
-                w.WriteString("source", r.GetString(0));
-                w.WriteString("file", r.IsDBNull(1) ? null : r.GetString(1));
+                string source = r.GetString(0);
+                w.WriteString("source", source);
+                object? f = r.IsDBNull(1) ? null : r.GetValue(1);
+                w.WriteString("file", f switch
+                {
+                    null => null,
+                    string name => name,
+                    var index => plan.Sources[source].Files[Convert.ToInt32(index, CultureInfo.InvariantCulture)],
+                });
                 if (r.IsDBNull(2))
                 {
                     w.WriteNull("row");
@@ -300,7 +299,7 @@ public static class SamplesJob
         });
     }
 
-    private static List<ShardInfo> WriteSamples(
+    private static (List<ShardInfo> Shards, Dictionary<string, (long Min, double Mean, long Max)> Histories) WriteSamples(
         DuckDbEngine engine, RenderedJob sql, JobPlan plan, string work, OutputConfig output, IJobProgress progress, long total, CancellationToken cancellation)
     {
         var columns = plan.OutputColumns;
@@ -309,6 +308,12 @@ public static class SamplesJob
         bool split = plan.Job.Sampling.EvalFraction > 0;
         using var train = new ShardedTfRecordWriter(work, split ? "train" : "", output.Shards, output.Compression);
         using var eval = split ? new ShardedTfRecordWriter(work, "eval", output.Shards, output.Compression) : null;
+        // History lengths for the summary, measured on what is written.
+        int[] historyColumns = columns.Select((c, i) => (c, i)).Where(x => plan.Job.Histories.Any(h => h.Feature == x.c.Name)).Select(x => x.i).ToArray();
+        long[] min = historyColumns.Select(_ => long.MaxValue).ToArray();
+        long[] max = new long[historyColumns.Length];
+        long[] sum = new long[historyColumns.Length];
+        long rows = 0;
         progress.Start("write", total);
         engine.Query(sql.OutputQuery, r =>
         {
@@ -320,7 +325,14 @@ public static class SamplesJob
                 encoder.Clear();
                 for (int i = 0; i < columns.Count; i++)
                 {
-                    AddFeature(encoder, keys[i], columns[i], r, i);
+                    int length = AddFeature(encoder, keys[i], columns[i], r, i);
+                    int h = Array.IndexOf(historyColumns, i);
+                    if (h >= 0)
+                    {
+                        min[h] = Math.Min(min[h], length);
+                        max[h] = Math.Max(max[h], length);
+                        sum[h] += length;
+                    }
                 }
 
                 int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
@@ -334,6 +346,7 @@ public static class SamplesJob
             }
 
             progress.Report(n);
+            rows = n;
         });
         var parts = train.Close().ToList();
         if (eval is not null)
@@ -342,15 +355,21 @@ public static class SamplesJob
         }
 
         progress.Stop();
-        return parts;
+        var histories = new Dictionary<string, (long, double, long)>(StringComparer.Ordinal);
+        for (int h = 0; h < historyColumns.Length; h++)
+        {
+            histories[columns[historyColumns[h]].Name] = rows == 0 ? (0, 0.0, 0) : (min[h], (double)sum[h] / rows, max[h]);
+        }
+
+        return (parts, histories);
     }
 
     // A null cell is an omitted feature (as the Spark connectors do); an empty list is a feature with an empty list.
-    private static void AddFeature(ExampleEncoder encoder, FeatureKey key, OutputColumn column, DbDataReader r, int i)
+    private static int AddFeature(ExampleEncoder encoder, FeatureKey key, OutputColumn column, DbDataReader r, int i)
     {
         if (r.IsDBNull(i))
         {
-            return;
+            return 0;
         }
 
         switch (column.Kind, column.IsList)
@@ -365,14 +384,19 @@ public static class SamplesJob
                 encoder.AddString(key, r.GetString(i));
                 break;
             case (FeatureKind.Int64, true):
-                encoder.AddInt64List(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.GetFieldValue<List<long>>(i)));
-                break;
+                var longs = r.GetFieldValue<List<long>>(i);
+                encoder.AddInt64List(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(longs));
+                return longs.Count;
             case (FeatureKind.Float, true):
-                encoder.AddFloatList(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(r.GetFieldValue<List<float>>(i)));
-                break;
+                var floats = r.GetFieldValue<List<float>>(i);
+                encoder.AddFloatList(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(floats));
+                return floats.Count;
             default:
-                encoder.AddStringList(key, r.GetFieldValue<List<string>>(i));
-                break;
+                var strings = r.GetFieldValue<List<string>>(i);
+                encoder.AddStringList(key, strings);
+                return strings.Count;
         }
+
+        return 1;
     }
 }

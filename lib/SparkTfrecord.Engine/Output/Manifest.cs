@@ -6,7 +6,7 @@ namespace SparkTfrecord.Engine.Output;
 /// <summary>
 /// <c>_manifest.json</c>, version 1: what a complete output holds and how it was made. It has no clock time, so two
 /// runs on the same inputs write the same bytes. Fields: <c>version</c>, <c>kind</c> ("samples"), <c>date</c>,
-/// <c>spec</c> (file, hash), <c>engine</c>, <c>compression</c>, <c>shards</c> (file, records, bytes), <c>records</c>,
+/// <c>spec_hash</c> (the feature spec's hash, which the training side's <c>check_manifest</c> compares), <c>spec</c> (file, hash), <c>engine</c>, <c>compression</c>, <c>shards</c> (file, records, bytes), <c>records</c>,
 /// <c>positives</c>, <c>features</c> (name, kind, list), <c>sampling</c> (negative_rate, eval_fraction, salt, key, hash),
 /// <c>inputs</c> (per source: paths and files), <c>counts</c>.
 /// </summary>
@@ -27,11 +27,12 @@ public static class Manifest
         ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(counts);
         using var stream = File.Create(path);
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteNumber("version", Version);
         w.WriteString("kind", "samples");
         w.WriteString("date", PathTemplate.Format(plan.Date));
+        w.WriteString("spec_hash", plan.Definition.SpecHash);
         w.WriteStartObject("spec");
         w.WriteString("file", Path.GetFileName(plan.Definition.File));
         w.WriteString("hash", plan.Definition.SpecHash);

@@ -4,7 +4,11 @@ using SparkTfrecord.Engine.Planning;
 
 namespace SparkTfrecord.Engine.Sql;
 
-/// <summary>DuckDB's spelling (1.5): list functions, <c>read_parquet</c> / <c>read_csv</c> / <c>read_json</c>, ICU time zones.</summary>
+/// <summary>
+/// DuckDB's spelling (1.5): list functions, <c>read_parquet</c> / <c>read_csv</c> / <c>read_json</c>, ICU time zones.
+/// A row's <c>__file</c> is its file's index in the plan's sorted file list (<c>file_index</c>), which keeps the
+/// typed tables small; <see cref="Planning.PlannedSource.Files"/> names it.
+/// </summary>
 public sealed class DuckDbDialect : SqlDialect
 {
     /// <summary>The one instance.</summary>
@@ -76,18 +80,30 @@ public sealed class DuckDbDialect : SqlDialect
         {
             // Nothing to read (look-back days not there): an empty relation with the columns' names.
             string nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS VARCHAR) AS {Identifier(c)}"));
-            return ([], $"(SELECT {nulls}, CAST(NULL AS VARCHAR) AS __file, CAST(NULL AS BIGINT) AS __row WHERE 1 = 0)");
+            return ([], $"(SELECT {nulls}, CAST(NULL AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row WHERE 1 = 0)");
         }
 
         string files = "[" + string.Join(", ", source.Files.Select(String)) + "]";
         string select = string.Join(", ", columns.Select(Identifier));
         string relation = source.Config.Format switch
         {
-            SourceFormat.Parquet => $"(SELECT {select}, filename AS __file, file_row_number + 1 AS __row FROM read_parquet({files}, filename = true, file_row_number = true, union_by_name = true))",
-            SourceFormat.Csv => $"(SELECT {select}, filename AS __file, CAST(NULL AS BIGINT) AS __row FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, all_varchar = true, filename = true, union_by_name = true))",
-            _ => $"(SELECT {select}, filename AS __file, CAST(NULL AS BIGINT) AS __row FROM read_json({files}, format = 'newline_delimited', filename = true, union_by_name = true))",
+            SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, file_row_number + 1 AS __row FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
+            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, all_varchar = true, " +
+                $"store_rejects = true, rejects_table = {String("rejects_" + source.Name)}, rejects_scan = {String("rejects_scan_" + source.Name)}))",
+            _ => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row FROM read_json({files}, format = 'newline_delimited', union_by_name = true))",
         };
         return ([], relation);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>DuckDB reports a line once per error in it (one per extra column, say): the line is counted once.</remarks>
+    public override string? RejectedRows(PlannedSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Config.Format == SourceFormat.Csv && source.Files.Count > 0
+            ? $"(SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __row, min('malformed CSV line: ' || CAST(error_type AS VARCHAR) || ': ' || error_message) AS __reason " +
+              $"FROM {Identifier("rejects_" + source.Name)} GROUP BY file_id, line)"
+            : null;
     }
 
     // The session's TimeZone is UTC (the engine sets it), so make_timestamp's instant is read as UTC.

@@ -86,8 +86,9 @@ public static class PlanRenderer
             var stats = new List<(string, string)>();
             foreach (var s in plan.Sources.Values)
             {
-                stats.Add(($"read.{s.Name}", $"(SELECT count(*) FROM {Q("typed_" + s.Name)})"));
-                stats.Add(($"quarantined.{s.Name}", $"(SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL)"));
+                string rejected = d.RejectedRows(s) is { } r ? $" + (SELECT count(*) FROM {r} rj)" : "";
+                stats.Add(($"read.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)}){rejected})"));
+                stats.Add(($"quarantined.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL){rejected})"));
                 stats.Add(($"duplicates.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
             }
 
@@ -99,14 +100,6 @@ public static class PlanRenderer
             foreach (string t in JoinedTables(job))
             {
                 stats.Add(($"missing.{t}", $"(SELECT count(*) FROM {Q(Samples)} WHERE __kept AND {Q("__miss_" + t)})"));
-            }
-
-            foreach (var h in job.Histories)
-            {
-                string len = d.ListLength(Q(h.Feature));
-                stats.Add(($"history_min.{h.Feature}", $"(SELECT coalesce(min({len}), 0) FROM {Q(Samples)} WHERE __kept)"));
-                stats.Add(($"history_sum.{h.Feature}", $"(SELECT coalesce(sum({len}), 0) FROM {Q(Samples)} WHERE __kept)"));
-                stats.Add(($"history_max.{h.Feature}", $"(SELECT coalesce(max({len}), 0) FROM {Q(Samples)} WHERE __kept)"));
             }
 
             return stats;
@@ -137,28 +130,60 @@ public static class PlanRenderer
 
             RenderSamples();
 
-            string features = string.Join(", ", plan.OutputColumns.Select(c => Q(c.Name)));
+            string features = string.Join(", ", plan.OutputColumns.Select(OutputExpression));
             string order = OutputOrder();
-            string output = $"SELECT {features}, __h, __split FROM {Q(Samples)} WHERE __kept ORDER BY {order}";
-            var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => Q("__key_" + k));
-            string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("__ts").Append("__split").Append("__h"))} FROM {Q(Samples)} WHERE __kept ORDER BY {order}";
+            string from = SamplesWithHistories();
+            string output = $"SELECT {features}, s.__h, s.__split FROM {from}\nWHERE s.__kept ORDER BY {order}";
+            var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => "s." + Q("__key_" + k));
+            string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("s.__ts").Append("s.__split").Append("s.__h"))} FROM {from}\nWHERE s.__kept ORDER BY {order}";
             string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Name.Replace('.', '_'))}"));
-            string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.Select(s =>
-                $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL")) + "\n) q ORDER BY __source, __file, __row, __reason";
+            string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.SelectMany(s =>
+                new[] { $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL" }
+                    .Concat(d.RejectedRows(s) is { } r ? [$"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {r} rj"] : []))) + "\n) q ORDER BY __source, __file, __row, __reason";
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine);
         }
 
         private string Q(string name) => d.Identifier(name);
 
+        private bool IsHistory(string feature) => Job.Histories.Any(h => h.Feature == feature);
+
+        // The samples joined to their histories: each history is attached only here, at the end, so the lists are
+        // built once, straight into the output, rather than copied through the joins that make the samples.
+        private string SamplesWithHistories()
+        {
+            var from = new StringBuilder($"{Q(Samples)} s");
+            for (int k = 0; k < Job.Histories.Count; k++)
+            {
+                string n = k.ToString(CultureInfo.InvariantCulture);
+                from.Append($"\n  LEFT JOIN {Q("hist_probe_" + n)} p{n} ON s.__id = p{n}.__id");
+                from.Append($"\n  LEFT JOIN {Q("hist_events_" + n)} e{n} ON e{n}.__u = p{n}.__u AND e{n}.__r = p{n}.__n");
+            }
+
+            return from.ToString();
+        }
+
+        private string OutputExpression(OutputColumn column)
+        {
+            int k = Job.Histories.ToList().FindIndex(h => h.Feature == column.Name);
+            if (k < 0)
+            {
+                return $"s.{Q(column.Name)}";
+            }
+
+            string n = k.ToString(CultureInfo.InvariantCulture);
+            long window = JobPlan.ToMicros(Job.Histories[k].Window);
+            return $"coalesce({d.NewestValuesFrom($"e{n}.__l", $"p{n}.__ts - {Big(window)}")}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+        }
+
         // Records are ordered by (hash, key), then by content, so the order never depends on the engine's scan: time and
         // the key columns (unique after de-duplication), and without de-duplication every scalar feature too.
         private string OutputOrder()
         {
-            var order = new List<string> { "__h", "__k", "__ts" };
-            order.AddRange(plan.Samples.KeyColumns.Select(k => Q("__key_" + k)));
+            var order = new List<string> { "s.__h", "s.__k", "s.__ts" };
+            order.AddRange(plan.Samples.KeyColumns.Select(k => "s." + Q("__key_" + k)));
             if (plan.Samples.Config.Dedup.Count == 0)
             {
-                order.AddRange(plan.OutputColumns.Where(c => !c.IsList).Select(c => Q(c.Name)));
+                order.AddRange(plan.OutputColumns.Where(c => !c.IsList && !IsHistory(c.Name)).Select(c => "s." + Q(c.Name)));
             }
 
             return string.Join(", ", order);
@@ -332,17 +357,15 @@ public static class PlanRenderer
             // cut to [ts - window, ts), is the history. Impressions sort before events of the same instant (a null
             // rank first), so same-timestamp clicks, the impression's own included, are never history; the running
             // count is a ROWS frame, which engines stream, rather than a RANGE frame ending 1us before.
-            Add("hist_" + n,
-                $"SELECT p.__id, {d.NewestValuesFrom("e.__l", $"p.__ts - {Big(window)}")} AS {Q(h.Feature)} FROM (\n" +
-                $"  SELECT __u, __ts, __id, __n FROM (\n" +
-                $"    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n\n" +
-                $"    FROM (\n" +
-                $"      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM {Q("hist_events_" + n)}\n" +
-                $"      UNION ALL\n" +
-                $"      SELECT {user} AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM {Q("imp")} WHERE __ts < {Big(plan.DayEndMicros)}\n" +
-                $"    ) x\n" +
-                $"  ) y WHERE __id IS NOT NULL\n" +
-                $") p LEFT JOIN {Q("hist_events_" + n)} e ON e.__u = p.__u AND e.__r = p.__n");
+            Add("hist_probe_" + n,
+                $"SELECT __id, __u, __ts, __n FROM (\n" +
+                $"  SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n\n" +
+                $"  FROM (\n" +
+                $"    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM {Q("hist_events_" + n)}\n" +
+                $"    UNION ALL\n" +
+                $"    SELECT {user} AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM {Q("imp")} WHERE __ts >= {Big(plan.DayStartMicros)} AND __ts < {Big(plan.DayEndMicros)}\n" +
+                $"  ) x\n" +
+                $") y WHERE __id IS NOT NULL");
         }
 
         private static IEnumerable<string> JoinedTables(JobConfig job) =>
@@ -363,14 +386,8 @@ public static class PlanRenderer
                 from.Append($"\n  LEFT JOIN {Q("labels")} l ON s.__id = l.__imp");
             }
 
-            for (int k = 0; k < Job.Histories.Count; k++)
-            {
-                string alias = "h" + k.ToString(CultureInfo.InvariantCulture);
-                from.Append($"\n  LEFT JOIN {Q("hist_" + k.ToString(CultureInfo.InvariantCulture))} {alias} ON s.__id = {alias}.__id");
-            }
-
             var select = new List<string>();
-            foreach (var column in plan.OutputColumns)
+            foreach (var column in plan.OutputColumns.Where(c => !IsHistory(c.Name)))
             {
                 select.Add($"{FeatureExpression(column)} AS {Q(column.Name)}");
             }
@@ -426,14 +443,6 @@ public static class PlanRenderer
             if (Job.LabelFeature == column.Name)
             {
                 return "CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT)";
-            }
-
-            for (int k = 0; k < Job.Histories.Count; k++)
-            {
-                if (Job.Histories[k].Feature == column.Name)
-                {
-                    return $"coalesce(h{k.ToString(CultureInfo.InvariantCulture)}.{Q(column.Name)}, {d.EmptyList(column.Kind)})";
-                }
             }
 
             var rule = Job.Columns.First(c => c.Feature == column.Name);

@@ -113,11 +113,24 @@ public abstract class SqlDialect
     /// <returns>The statement.</returns>
     public abstract string Materialize(string name, string query);
 
-    /// <summary>The relation that reads a source's raw rows, with the columns <c>__file</c> and <c>__row</c> added.</summary>
+    /// <summary>
+    /// The relation that reads a source's raw rows, with the columns <c>__file</c> (the file's name, or its index in
+    /// the source's sorted file list) and <c>__row</c> (the 1-based row in the file, or null where the engine cannot
+    /// tell) added.
+    /// </summary>
     /// <param name="source">The source.</param>
     /// <param name="columns">The columns to read (file column names, after renaming is undone).</param>
     /// <returns>Statements to run first (possibly none) and the relation (a table function call or a view name).</returns>
     public abstract (IReadOnlyList<string> Prelude, string Relation) ReadSource(PlannedSource source, IReadOnlyList<string> columns);
+
+    /// <summary>
+    /// The rows the engine's reader itself rejected (malformed CSV lines), as a relation with <c>__file</c>,
+    /// <c>__row</c> (the line) and <c>__reason</c>, available after <see cref="ReadSource"/>'s relation has been read;
+    /// null when the engine reports none separately.
+    /// </summary>
+    /// <param name="source">The source.</param>
+    /// <returns>The relation, or null.</returns>
+    public virtual string? RejectedRows(PlannedSource source) => null;
 
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
