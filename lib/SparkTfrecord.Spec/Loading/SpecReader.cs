@@ -249,8 +249,13 @@ internal sealed partial class SpecReader(string file)
 
             object? min = minNode is null ? null : Value(minNode, dtype, $"the minimum of {label}");
             object? max = maxNode is null ? null : Value(maxNode, dtype, $"the maximum of {label}");
-            if (min is not null && max is not null && Convert.ToDouble(min, System.Globalization.CultureInfo.InvariantCulture) > Convert.ToDouble(max, System.Globalization.CultureInfo.InvariantCulture)
-                && !(min is long lmin && max is long lmax && lmin <= lmax))
+            bool inverted = (min, max) switch
+            {
+                (long lo, long hi) => lo > hi,
+                (double lo, double hi) => lo > hi,
+                _ => false,
+            };
+            if (inverted)
             {
                 throw Fail(minNode!, $"{label} has min {Show(min)} above max {Show(max)}", "Swap them.");
             }
@@ -558,12 +563,7 @@ internal sealed partial class SpecReader(string file)
             throw Fail(node, $"{what} is the quoted string \"{value}\", not a number", "Write the number without quotes.");
         }
 
-        if (PlainScalars.IsInteger(value))
-        {
-            return PlainScalars.ParseFloat(value);
-        }
-
-        if (!PlainScalars.IsFloat(value))
+        if (!PlainScalars.IsInteger(value) && !PlainScalars.IsFloat(value))
         {
             throw Fail(node, $"{what} '{value}' is not a number both YAML 1.1 and 1.2 read the same way",
                 "Write digits with a point and digits after it, and a signed exponent if any: 0.5, 100.0, 1.0e+5, -2.5e-3 (not 1e5, .5, 5., .inf or 1_000.0).");
