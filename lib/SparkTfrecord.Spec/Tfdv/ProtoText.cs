@@ -83,7 +83,7 @@ public static class ProtoText
         FieldType.Enum => field.EnumType.FindValueByNumber(Convert.ToInt32(value, CultureInfo.InvariantCulture))?.Name
             ?? Convert.ToInt32(value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
         FieldType.Double => FormatDouble((double)value),
-        FieldType.Float => FormatDouble((float)value),
+        FieldType.Float => float.IsFinite((float)value) ? ((float)value).ToString("R", CultureInfo.InvariantCulture) : FormatDouble((float)value),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
     };
 
