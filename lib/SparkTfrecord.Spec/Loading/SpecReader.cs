@@ -470,7 +470,7 @@ internal sealed partial class SpecReader(string file)
     private YamlScalarNode Scalar(YamlNode node, string what, string expected)
     {
         CheckTag(node);
-        return node as YamlScalarNode ?? throw Fail(node, $"{what} is {Describe(node)}, not {expected}", $"Write a single {expected} here.");
+        return node as YamlScalarNode ?? throw Fail(node, $"{what} is {Describe(node)}, not {expected}", $"Write {expected} here.");
     }
 
     /// <summary>Explicit tags (<c>!!int</c>, <c>!python/object</c>) are refused: the spec's own rules decide every type.</summary>

@@ -167,7 +167,7 @@ class _Reader:
     def scalar(self, node, what, expected):
         self.check_tag(node)
         if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, f"{what} is {_describe_node(node)}, not {expected}", f"Write a single {expected} here.")
+            raise self.fail(node, f"{what} is {_describe_node(node)}, not {expected}", f"Write {expected} here.")
         return node
 
     def string(self, node, what):
