@@ -559,7 +559,7 @@ public static class ProtoText
                 case FieldType.Float:
                     {
                         double value = ParseFloat(field);
-                        return field.FieldType == FieldType.Float ? (float)value : value;
+                        return field.FieldType == FieldType.Float ? (object)(float)value : value;
                     }
 
                 default:
