@@ -7,14 +7,14 @@ namespace SparkTfrecord.Spec.Loading;
 /// <summary>Turns the YAML tree of one spec file into a <see cref="FeatureSpec"/>, checking every node.</summary>
 internal sealed partial class SpecReader(string file)
 {
-    private static readonly string[] s_topKeys = ["spec", "name", "features", "crosses", "job"];
-    private static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train"];
-    private static readonly string[] s_trainKeys = ["hash_buckets", "embedding", "share", "boundaries", "wide"];
-    private static readonly string[] s_crossKeys = ["name", "features", "hash_buckets"];
+    internal static readonly string[] s_topKeys = ["spec", "name", "features", "crosses", "job"];
+    internal static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train"];
+    internal static readonly string[] s_trainKeys = ["hash_buckets", "embedding", "share", "boundaries", "wide"];
+    internal static readonly string[] s_crossKeys = ["name", "features", "hash_buckets"];
     private static readonly string[] s_rangeKeys = ["min", "max"];
-    private static readonly string[] s_dtypes = ["int64", "float", "string", "bytes"];
+    internal static readonly string[] s_dtypes = ["int64", "float", "string", "bytes"];
     private static readonly string[] s_shapes = ["scalar", "var", "seq"];
-    private static readonly string[] s_roles = ["label", "user", "context", "item", "history", "key", "other"];
+    internal static readonly string[] s_roles = ["label", "user", "context", "item", "history", "key", "other"];
 
     /// <summary>The largest hash bucket count or embedding dimension accepted (TensorFlow sizes are int32).</summary>
     private const long MaxSize = int.MaxValue;
