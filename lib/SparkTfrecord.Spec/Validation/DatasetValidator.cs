@@ -20,6 +20,7 @@ public sealed class DatasetValidator
     private readonly List<string> _files = [];
     private string _file = "";
     private long _recordInFile;
+    private int _nextGuess;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="rules">What to check.</param>
@@ -53,10 +54,12 @@ public sealed class DatasetValidator
     {
         long record = RecordCount;
         var at = new RecordRef(_file, _recordInFile);
+        _nextGuess = 0;
+        int seen;
         if (_rules.IsSequence)
         {
             SequenceExampleView seq = _decoder.DecodeSequenceExample(payload);
-            ObserveFeatures(seq.Context, record, at, inSequence: false);
+            seen = ObserveFeatures(seq.Context, record, at, inSequence: false);
             for (int i = 0; i < seq.FeatureListCount; i++)
             {
                 FeatureListView list = seq.GetFeatureList(i);
@@ -67,22 +70,30 @@ public sealed class DatasetValidator
                     continue;
                 }
 
-                _seenAt[index] = record;
+                if (_seenAt[index] != record)
+                {
+                    _seenAt[index] = record;
+                    seen++;
+                }
+
                 ObserveList(index, list, at);
             }
         }
         else
         {
-            ObserveFeatures(_decoder.DecodeExample(payload), record, at, inSequence: false);
+            seen = ObserveFeatures(_decoder.DecodeExample(payload), record, at, inSequence: false);
         }
 
-        for (int i = 0; i < _expected.Length; i++)
+        if (seen < _expected.Length)
         {
-            if (_seenAt[i] != record)
+            for (int i = 0; i < _expected.Length; i++)
             {
-                FeatureStats s = _stats[i];
-                s.Missing++;
-                s.FirstMissing ??= at;
+                if (_seenAt[i] != record)
+                {
+                    FeatureStats s = _stats[i];
+                    s.Missing++;
+                    s.FirstMissing ??= at;
+                }
             }
         }
 
@@ -108,8 +119,10 @@ public sealed class DatasetValidator
         return new ValidationReport(_rules.Source, [.. _files], RecordCount, summaries);
     }
 
-    private void ObserveFeatures(FeaturesView features, long record, RecordRef at, bool inSequence)
+    /// <summary>Observes the features of a record; returns how many declared features it has.</summary>
+    private int ObserveFeatures(FeaturesView features, long record, RecordRef at, bool inSequence)
     {
+        int seen = 0;
         foreach (FeatureView feature in features)
         {
             if (feature.Kind == FeatureKind.None)
@@ -126,19 +139,39 @@ public sealed class DatasetValidator
                 continue;
             }
 
-            _seenAt[index] = record;
-            Observe(index, feature, at);
+            if (_seenAt[index] != record)
+            {
+                _seenAt[index] = record;
+                seen++;
+            }
+
+            Observe(index, in feature, at);
         }
+
+        return seen;
     }
 
     private int Find(ReadOnlySpan<byte> name, bool inSequence)
     {
+        // Writers emit features in the same order in every record: try the feature that came next last time first.
         ExpectedFeature[] expected = _expected;
+        int guess = _nextGuess;
+        if ((uint)guess < (uint)expected.Length)
+        {
+            ExpectedFeature e = expected[guess];
+            if (e.InSequence == inSequence && name.SequenceEqual(e.Utf8Name))
+            {
+                _nextGuess = guess + 1;
+                return guess;
+            }
+        }
+
         for (int i = 0; i < expected.Length; i++)
         {
             byte[] candidate = expected[i].Utf8Name;
             if (candidate.Length == name.Length && name.SequenceEqual(candidate) && expected[i].InSequence == inSequence)
             {
+                _nextGuess = i + 1;
                 return i;
             }
         }
@@ -157,7 +190,7 @@ public sealed class DatasetValidator
         return stats;
     }
 
-    private void Observe(int index, FeatureView feature, RecordRef at)
+    private void Observe(int index, scoped in FeatureView feature, RecordRef at)
     {
         ExpectedFeature e = _expected[index];
         FeatureStats s = _stats[index];
@@ -191,7 +224,7 @@ public sealed class DatasetValidator
             s.Flag(AnomalyType.HighNumberValues, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        ObserveValues(e, s, feature, at);
+        ObserveValues(e, s, in feature, at);
     }
 
     private void ObserveList(int index, FeatureListView list, RecordRef at)
@@ -220,11 +253,11 @@ public sealed class DatasetValidator
                 s.Flag(AnomalyType.InvalidFeatureShape, at, $"a frame of {frame.Count}");
             }
 
-            ObserveValues(e, s, frame, at);
+            ObserveValues(e, s, in frame, at);
         }
     }
 
-    private static void ObserveValues(ExpectedFeature e, FeatureStats s, FeatureView feature, RecordRef at)
+    private static void ObserveValues(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
     {
         switch (feature.Kind)
         {
@@ -234,11 +267,12 @@ public sealed class DatasetValidator
                     long max = long.MinValue;
                     bool notInSet = false;
                     long notInSetValue = 0;
+                    HashSet<long>? set = e.Integers;
                     foreach (long v in feature.GetInt64s())
                     {
                         min = Math.Min(min, v);
                         max = Math.Max(max, v);
-                        if (e.Integers is { } set && !notInSet && !set.Contains(v))
+                        if (set is not null && !notInSet && !set.Contains(v))
                         {
                             notInSet = true;
                             notInSetValue = v;
@@ -326,12 +360,22 @@ public sealed class DatasetValidator
             case FeatureKind.Bytes:
                 {
                     HyperLogLog distinct = s.Distinct;
+                    if (e.VocabularyLookup is not { } vocabulary)
+                    {
+                        foreach (ReadOnlySpan<byte> v in feature.GetBytes())
+                        {
+                            distinct.Add(v);
+                        }
+
+                        return;
+                    }
+
                     bool outside = false;
                     string? outsideValue = null;
                     foreach (ReadOnlySpan<byte> v in feature.GetBytes())
                     {
                         distinct.Add(v);
-                        if (e.VocabularyLookup is { } vocabulary && !outside && !vocabulary.Contains(v))
+                        if (!outside && !vocabulary.Contains(v))
                         {
                             outside = true;
                             outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
