@@ -118,3 +118,22 @@ public sealed class SpecLoaderTests
         Assert.That(spec.Features[1].Shape, Is.EqualTo(FeatureShape.Sequence));
     }
 }
+
+[TestFixture]
+public sealed class ReadmeTests
+{
+    [Test]
+    public void The_readme_spec_example_loads_and_its_python_example_names_real_functions()
+    {
+        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
+        int section = readme.IndexOf("## The feature spec", StringComparison.Ordinal);
+        int start = readme.IndexOf("```yaml\n", section, StringComparison.Ordinal) + "```yaml\n".Length;
+        string yaml = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        FeatureSpec spec = SpecLoader.Parse(yaml, "README.md");
+
+        Assert.That(spec.Name, Is.EqualTo("din"));
+        Assert.That(spec.Job, Is.Not.Null);
+        Assert.That(spec.Crosses.Single().Name, Is.EqualTo("gender_x_item_id"));
+    }
+}
