@@ -115,6 +115,8 @@ public sealed class SpecCommandsTests
         yield return new TestCaseData("age", "UNEXPECTED_DATA_TYPE", (Action<int, ExampleEncoder, string>)((i, e, n) => { if (n == "age" && i == 2) { e.AddFloat(new FeatureKey("age"), 30); } else { Add(e, n, i); } }));
         yield return new TestCaseData("item_id", "INVALID_FEATURE_SHAPE", (Action<int, ExampleEncoder, string>)((i, e, n) => { if (n == "item_id" && i == 2) { e.AddStringList(new FeatureKey("item_id"), new[] { "a", "b" }.AsSpan()); } else { Add(e, n, i); } }));
         yield return new TestCaseData("gender", "ENUM_TYPE_UNEXPECTED_STRING_VALUES", (Action<int, ExampleEncoder, string>)((i, e, n) => { if (n == "gender" && i == 2) { e.AddString(new FeatureKey("gender"), "unknown"); } else { Add(e, n, i); } }));
+        yield return new TestCaseData("device", "SCHEMA_MISSING_COLUMN", (Action<int, ExampleEncoder, string>)((i, e, n) => { if (n != "device") { Add(e, n, i); } }));
+        yield return new TestCaseData("label", "INT_TYPE_BIG_INT", (Action<int, ExampleEncoder, string>)((i, e, n) => { if (n == "label" && i == 4) { e.AddInt64(new FeatureKey("label"), 5); } else { Add(e, n, i); } }));
         yield return new TestCaseData("extra", "SCHEMA_NEW_COLUMN", (Action<int, ExampleEncoder, string>)((i, e, n) => { Add(e, n, i); if (n == "label" && i == 1) { e.AddInt64(new FeatureKey("extra"), 1); } }));
     }
 
