@@ -20,6 +20,9 @@ internal static class Cli
             SamplesCommand.Create(),
             PlanCommand.Create(),
             EncodeCommand.Create(),
+            SpecCommand.Create(),
+            ValidateCommand.Create(),
+            SchemaCommand.Create(),
         };
 
         ParseResult parsed = root.Parse(args);
@@ -38,7 +41,7 @@ internal static class Cli
         {
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is TfRecordFormatException or IOException or FormatException or UnauthorizedAccessException or UsageException)
+        catch (Exception e) when (e is SparkTfrecord.Spec.SpecException or TfRecordFormatException or IOException or FormatException or UnauthorizedAccessException or UsageException)
         {
             stderr.WriteLine($"sparktf: {e.Message}");
             return e is UsageException ? ExitCodes.Usage : ExitCodes.Failure;

@@ -7,14 +7,14 @@ namespace SparkTfrecord.Spec.Loading;
 /// <summary>Turns the YAML tree of one spec file into a <see cref="FeatureSpec"/>, checking every node.</summary>
 internal sealed partial class SpecReader(string file)
 {
-    private static readonly string[] s_topKeys = ["spec", "name", "features", "crosses", "job"];
-    private static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train"];
-    private static readonly string[] s_trainKeys = ["hash_buckets", "embedding", "share", "boundaries", "wide"];
-    private static readonly string[] s_crossKeys = ["name", "features", "hash_buckets"];
+    internal static readonly string[] s_topKeys = ["spec", "name", "features", "crosses", "job"];
+    internal static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train"];
+    internal static readonly string[] s_trainKeys = ["hash_buckets", "embedding", "share", "boundaries", "wide"];
+    internal static readonly string[] s_crossKeys = ["name", "features", "hash_buckets"];
     private static readonly string[] s_rangeKeys = ["min", "max"];
-    private static readonly string[] s_dtypes = ["int64", "float", "string", "bytes"];
+    internal static readonly string[] s_dtypes = ["int64", "float", "string", "bytes"];
     private static readonly string[] s_shapes = ["scalar", "var", "seq"];
-    private static readonly string[] s_roles = ["label", "user", "context", "item", "history", "key", "other"];
+    internal static readonly string[] s_roles = ["label", "user", "context", "item", "history", "key", "other"];
 
     /// <summary>The largest hash bucket count or embedding dimension accepted (TensorFlow sizes are int32).</summary>
     private const long MaxSize = int.MaxValue;
@@ -249,8 +249,13 @@ internal sealed partial class SpecReader(string file)
 
             object? min = minNode is null ? null : Value(minNode, dtype, $"the minimum of {label}");
             object? max = maxNode is null ? null : Value(maxNode, dtype, $"the maximum of {label}");
-            if (min is not null && max is not null && Convert.ToDouble(min, System.Globalization.CultureInfo.InvariantCulture) > Convert.ToDouble(max, System.Globalization.CultureInfo.InvariantCulture)
-                && !(min is long lmin && max is long lmax && lmin <= lmax))
+            bool inverted = (min, max) switch
+            {
+                (long lo, long hi) => lo > hi,
+                (double lo, double hi) => lo > hi,
+                _ => false,
+            };
+            if (inverted)
             {
                 throw Fail(minNode!, $"{label} has min {Show(min)} above max {Show(max)}", "Swap them.");
             }
@@ -465,7 +470,7 @@ internal sealed partial class SpecReader(string file)
     private YamlScalarNode Scalar(YamlNode node, string what, string expected)
     {
         CheckTag(node);
-        return node as YamlScalarNode ?? throw Fail(node, $"{what} is {Describe(node)}, not {expected}", $"Write a single {expected} here.");
+        return node as YamlScalarNode ?? throw Fail(node, $"{what} is {Describe(node)}, not {expected}", $"Write {expected} here.");
     }
 
     /// <summary>Explicit tags (<c>!!int</c>, <c>!python/object</c>) are refused: the spec's own rules decide every type.</summary>
@@ -558,12 +563,7 @@ internal sealed partial class SpecReader(string file)
             throw Fail(node, $"{what} is the quoted string \"{value}\", not a number", "Write the number without quotes.");
         }
 
-        if (PlainScalars.IsInteger(value))
-        {
-            return PlainScalars.ParseFloat(value);
-        }
-
-        if (!PlainScalars.IsFloat(value))
+        if (!PlainScalars.IsInteger(value) && !PlainScalars.IsFloat(value))
         {
             throw Fail(node, $"{what} '{value}' is not a number both YAML 1.1 and 1.2 read the same way",
                 "Write digits with a point and digits after it, and a signed exponent if any: 0.5, 100.0, 1.0e+5, -2.5e-3 (not 1e5, .5, 5., .inf or 1_000.0).");

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using SparkTfrecord.Spec;
+using SparkTfrecord.Spec.Validation;
+using SparkTfrecord.Tfrecord;
+using SparkTfrecord.Tfrecord.Files;
+using SparkTfrecord.Tfrecord.Framing;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary>
+/// <c>sparktf validate (--spec FILE | --schema schema.pbtxt) PATH... [--report FILE.json]</c>: checks every record and
+/// prints per-feature statistics; exit 0 clean, 3 anomalies, 1 other failures.
+/// </summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var paths = CommonOptions.Paths();
+        var spec = CommonOptions.Spec(required: false);
+        var schema = new Option<string?>("--schema") { Description = "A TensorFlow Data Validation schema.pbtxt (text format) instead of a feature spec." };
+        var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file (format documented in README.md, with a version field)." };
+        var skipCorrupt = CommonOptions.SkipCorrupt();
+        var command = new Command("validate", "Check every record against a feature spec or a TFDV schema and print per-feature statistics and anomalies (TFDV's names). Exit 0 clean, 3 anomalies found, 1 other failures.")
+        {
+            paths, spec, schema, report, skipCorrupt,
+        };
+        command.SetAction(result =>
+        {
+            string? specPath = result.GetValue(spec);
+            string? schemaPath = result.GetValue(schema);
+            if ((specPath is null) == (schemaPath is null))
+            {
+                throw new UsageException("validate needs exactly one of --spec FILE and --schema schema.pbtxt.");
+            }
+
+            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
+            ValidationRules rules = specPath is not null ? ValidationRules.FromSpec(SpecLoader.Load(specPath)) : ValidationRules.LoadTfdvSchema(schemaPath!);
+            var validator = new DatasetValidator(rules);
+            bool skipped = false;
+            foreach (string file in TfRecordPaths.Expand(result.GetValue(paths)!))
+            {
+                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt)));
+                validator.BeginFile(file);
+                while (reader.TryRead(out ReadOnlySpan<byte> payload))
+                {
+                    try
+                    {
+                        validator.Add(payload);
+                    }
+                    catch (TfRecordFormatException e)
+                    {
+                        throw e.InRecord(file, reader.RecordOffset);
+                    }
+                }
+
+                skipped |= CommonOptions.ReportSkipped(context.Err, file, reader);
+            }
+
+            ValidationReport summary = validator.GetReport();
+            summary.WriteText(context.Out);
+            if (result.GetValue(report) is { } reportPath)
+            {
+                string full = Path.GetFullPath(reportPath);
+                string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+                using (FileStream stream = File.Create(temp))
+                {
+                    summary.WriteJson(stream);
+                }
+
+                File.Move(temp, full, overwrite: true);
+            }
+
+            if (!summary.IsClean)
+            {
+                context.Err.WriteLine($"sparktf: validate found {summary.AnomalyCount} anomalies (exit 3)");
+                return ExitCodes.Anomalies;
+            }
+
+            return skipped ? ExitCodes.Failure : ExitCodes.Success;
+        });
+        return command;
+    }
+}

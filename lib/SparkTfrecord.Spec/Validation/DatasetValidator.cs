@@ -1,0 +1,407 @@
+using System.Text;
+using SparkTfrecord.Tfrecord.Example;
+
+namespace SparkTfrecord.Spec.Validation;
+
+/// <summary>
+/// Checks records one by one against <see cref="ValidationRules"/> and gathers per-feature statistics and anomalies
+/// (with TFDV's anomaly names). Feed it every record's payload with <see cref="Add"/>, then call
+/// <see cref="GetReport"/>. Not thread-safe; allocation-free per record once warm.
+/// </summary>
+public sealed class DatasetValidator
+{
+    private readonly ValidationRules _rules;
+    private readonly ExpectedFeature[] _expected;
+    private readonly FeatureStats[] _stats;
+    private readonly long[] _seenAt;
+    private readonly Dictionary<byte[], FeatureStats> _unknown = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], FeatureStats>.AlternateLookup<ReadOnlySpan<byte>> _unknownLookup;
+    private readonly ExampleDecoder _decoder = new();
+    private readonly List<string> _files = [];
+    private string _file = "";
+    private long _recordInFile;
+    private int _nextGuess;
+
+    /// <summary>Creates a validator.</summary>
+    /// <param name="rules">What to check.</param>
+    public DatasetValidator(ValidationRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        _rules = rules;
+        _expected = [.. rules.Features];
+        _stats = _expected.Select(e => new FeatureStats(e.Name, e)).ToArray();
+        _seenAt = new long[_expected.Length];
+        Array.Fill(_seenAt, -1);
+        _unknownLookup = _unknown.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>Records seen so far.</summary>
+    public long RecordCount { get; private set; }
+
+    /// <summary>Starts a new file: later records are reported by their index in it.</summary>
+    /// <param name="path">The file's path.</param>
+    public void BeginFile(string path)
+    {
+        _file = path;
+        _files.Add(path);
+        _recordInFile = 0;
+    }
+
+    /// <summary>Checks one record.</summary>
+    /// <param name="payload">The record's payload (a serialized Example, or SequenceExample when the rules say so).</param>
+    /// <exception cref="Tfrecord.TfRecordFormatException">The payload is not a valid message.</exception>
+    public void Add(ReadOnlySpan<byte> payload)
+    {
+        long record = RecordCount;
+        var at = new RecordRef(_file, _recordInFile);
+        _nextGuess = 0;
+        int seen;
+        if (_rules.IsSequence)
+        {
+            SequenceExampleView seq = _decoder.DecodeSequenceExample(payload);
+            seen = ObserveFeatures(seq.Context, record, at, inSequence: false);
+            for (int i = 0; i < seq.FeatureListCount; i++)
+            {
+                FeatureListView list = seq.GetFeatureList(i);
+                int index = Find(list.Utf8Name, inSequence: true);
+                if (index < 0)
+                {
+                    Unknown(list.Utf8Name, at).Present++;
+                    continue;
+                }
+
+                if (_seenAt[index] != record)
+                {
+                    _seenAt[index] = record;
+                    seen++;
+                }
+
+                ObserveList(index, list, at);
+            }
+        }
+        else
+        {
+            seen = ObserveFeatures(_decoder.DecodeExample(payload), record, at, inSequence: false);
+        }
+
+        if (seen < _expected.Length)
+        {
+            for (int i = 0; i < _expected.Length; i++)
+            {
+                if (_seenAt[i] != record)
+                {
+                    FeatureStats s = _stats[i];
+                    s.Missing++;
+                    s.FirstMissing ??= at;
+                }
+            }
+        }
+
+        RecordCount++;
+        _recordInFile++;
+    }
+
+    /// <summary>The statistics and anomalies of the records seen so far.</summary>
+    /// <returns>The report.</returns>
+    public ValidationReport GetReport()
+    {
+        var summaries = new List<FeatureSummary>();
+        for (int i = 0; i < _expected.Length; i++)
+        {
+            summaries.Add(_stats[i].Summarize(RecordCount, known: true));
+        }
+
+        foreach (FeatureStats s in _unknown.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            summaries.Add(s.Summarize(RecordCount, known: false));
+        }
+
+        return new ValidationReport(_rules.Source, [.. _files], RecordCount, summaries);
+    }
+
+    /// <summary>Observes the features of a record; returns how many declared features it has.</summary>
+    private int ObserveFeatures(FeaturesView features, long record, RecordRef at, bool inSequence)
+    {
+        int seen = 0;
+        foreach (FeatureView feature in features)
+        {
+            if (feature.Kind == FeatureKind.None)
+            {
+                continue; // TensorFlow treats a feature with no list set as missing
+            }
+
+            int index = Find(feature.Utf8Name, inSequence);
+            if (index < 0)
+            {
+                FeatureStats unknown = Unknown(feature.Utf8Name, at);
+                unknown.Present++;
+                unknown.ObserveKind(feature.Kind);
+                continue;
+            }
+
+            if (_seenAt[index] != record)
+            {
+                _seenAt[index] = record;
+                seen++;
+            }
+
+            Observe(index, in feature, at);
+        }
+
+        return seen;
+    }
+
+    private int Find(ReadOnlySpan<byte> name, bool inSequence)
+    {
+        // Writers emit features in the same order in every record: try the feature that came next last time first.
+        ExpectedFeature[] expected = _expected;
+        int guess = _nextGuess;
+        if ((uint)guess < (uint)expected.Length)
+        {
+            ExpectedFeature e = expected[guess];
+            if (e.InSequence == inSequence && name.SequenceEqual(e.Utf8Name))
+            {
+                _nextGuess = guess + 1;
+                return guess;
+            }
+        }
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            byte[] candidate = expected[i].Utf8Name;
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate) && expected[i].InSequence == inSequence)
+            {
+                _nextGuess = i + 1;
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private FeatureStats Unknown(ReadOnlySpan<byte> name, RecordRef at)
+    {
+        if (!_unknownLookup.TryGetValue(name, out FeatureStats? stats))
+        {
+            stats = new FeatureStats(Encoding.UTF8.GetString(name), null) { FirstPresent = at };
+            _unknown[name.ToArray()] = stats;
+        }
+
+        return stats;
+    }
+
+    private void Observe(int index, scoped in FeatureView feature, RecordRef at)
+    {
+        ExpectedFeature e = _expected[index];
+        FeatureStats s = _stats[index];
+        s.Present++;
+        s.ObserveKind(feature.Kind);
+        int count = feature.Count;
+        s.ObserveCount(count);
+        if (e.Skip)
+        {
+            return;
+        }
+
+        if (e.Kind is { } kind && feature.Kind != kind)
+        {
+            s.Flag(AnomalyType.UnexpectedDataType, at, feature.Kind.ToString().ToLowerInvariant());
+            return;
+        }
+
+        if (e.ExactCount is { } exact && count != exact)
+        {
+            s.Flag(AnomalyType.InvalidFeatureShape, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (e.MinValues is { } minValues && count < minValues)
+        {
+            s.Flag(AnomalyType.LowNumberValues, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (e.MaxValues is { } maxValues && count > maxValues)
+        {
+            s.Flag(AnomalyType.HighNumberValues, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        ObserveValues(e, s, in feature, at);
+    }
+
+    private void ObserveList(int index, FeatureListView list, RecordRef at)
+    {
+        ExpectedFeature e = _expected[index];
+        FeatureStats s = _stats[index];
+        s.Present++;
+        s.ObserveCount(list.Count);
+        if (e.Skip)
+        {
+            return;
+        }
+
+        for (int f = 0; f < list.Count; f++)
+        {
+            FeatureView frame = list[f];
+            s.ObserveKind(frame.Kind);
+            if (e.Kind is { } kind && frame.Kind != kind)
+            {
+                s.Flag(AnomalyType.UnexpectedDataType, at, frame.Kind.ToString().ToLowerInvariant());
+                return;
+            }
+
+            if (e.FrameCount is { } perFrame && frame.Count != perFrame)
+            {
+                s.Flag(AnomalyType.InvalidFeatureShape, at, $"a frame of {frame.Count}");
+            }
+
+            ObserveValues(e, s, in frame, at);
+        }
+    }
+
+    private static void ObserveValues(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
+    {
+        switch (feature.Kind)
+        {
+            case FeatureKind.Int64:
+                {
+                    long min = long.MaxValue;
+                    long max = long.MinValue;
+                    bool notInSet = false;
+                    long notInSetValue = 0;
+                    HashSet<long>? set = e.Integers;
+                    foreach (long v in feature.GetInt64s())
+                    {
+                        min = Math.Min(min, v);
+                        max = Math.Max(max, v);
+                        if (set is not null && !notInSet && !set.Contains(v))
+                        {
+                            notInSet = true;
+                            notInSetValue = v;
+                        }
+                    }
+
+                    if (feature.Count == 0)
+                    {
+                        return;
+                    }
+
+                    s.ObserveInt(min, max);
+                    if (e.IntMin is { } lo && min < lo)
+                    {
+                        s.Flag(AnomalyType.SmallInt, at, min.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    if (e.IntMax is { } hi && max > hi)
+                    {
+                        s.Flag(AnomalyType.BigInt, at, max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    if (notInSet)
+                    {
+                        s.Flag(AnomalyType.IntNotInDomain, at, notInSetValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    }
+
+                    return;
+                }
+
+            case FeatureKind.Float:
+                {
+                    double min = double.PositiveInfinity;
+                    double max = double.NegativeInfinity;
+                    bool nan = false;
+                    bool inf = false;
+                    bool finite = false;
+                    foreach (float v in feature.GetFloats())
+                    {
+                        if (float.IsFinite(v))
+                        {
+                            finite = true;
+                            min = Math.Min(min, v);
+                            max = Math.Max(max, v);
+                        }
+                        else if (float.IsNaN(v))
+                        {
+                            nan = true;
+                        }
+                        else
+                        {
+                            inf = true;
+                        }
+                    }
+
+                    if (nan)
+                    {
+                        s.Flag(AnomalyType.HasNan, at, "NaN");
+                    }
+
+                    if (inf)
+                    {
+                        s.Flag(AnomalyType.HasInf, at, "Infinity");
+                    }
+
+                    if (!finite)
+                    {
+                        return;
+                    }
+
+                    s.ObserveFloat(min, max);
+                    if (e.FloatMin is { } lo && min < lo)
+                    {
+                        s.Flag(AnomalyType.SmallFloat, at, Json.PythonFloat.Repr(min));
+                    }
+
+                    if (e.FloatMax is { } hi && max > hi)
+                    {
+                        s.Flag(AnomalyType.BigFloat, at, Json.PythonFloat.Repr(max));
+                    }
+
+                    return;
+                }
+
+            case FeatureKind.Bytes:
+                {
+                    HyperLogLog distinct = s.Distinct;
+                    if (e.VocabularyLookup is not { } vocabulary)
+                    {
+                        foreach (ReadOnlySpan<byte> v in feature.GetBytes())
+                        {
+                            distinct.Add(v);
+                        }
+
+                        return;
+                    }
+
+                    bool outside = false;
+                    string? outsideValue = null;
+                    foreach (ReadOnlySpan<byte> v in feature.GetBytes())
+                    {
+                        distinct.Add(v);
+                        if (!outside && !vocabulary.Contains(v))
+                        {
+                            outside = true;
+                            outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
+                        }
+                    }
+
+                    if (outside)
+                    {
+                        s.Flag(AnomalyType.UnexpectedStringValues, at, $"\"{outsideValue}\"");
+                    }
+
+                    return;
+                }
+
+            default:
+                return;
+        }
+    }
+}
+
+/// <summary>A record: its file and 0-based index in the file.</summary>
+/// <param name="File">The file.</param>
+/// <param name="Record">0-based index of the record in the file.</param>
+public readonly record struct RecordRef(string File, long Record)
+{
+    /// <summary>The reference as <c>file record N</c>.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => $"{File} record {Record}";
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using SparkTfrecord.Tfrecord.Example;
+
+namespace SparkTfrecord.Spec.Validation;
+
+/// <summary>The kinds of anomaly validation reports; <see cref="AnomalyTypes.Name"/> gives TFDV's name where one fits.</summary>
+internal enum AnomalyType
+{
+    MissingColumn,
+    LowFractionPresent,
+    LowNumberPresent,
+    NewColumn,
+    UnexpectedDataType,
+    InvalidFeatureShape,
+    LowNumberValues,
+    HighNumberValues,
+    UnexpectedStringValues,
+    SmallInt,
+    BigInt,
+    IntNotInDomain,
+    SmallFloat,
+    BigFloat,
+    HasNan,
+    HasInf,
+}
+
+internal static class AnomalyTypes
+{
+    public static string Name(AnomalyType type) => type switch
+    {
+        AnomalyType.MissingColumn => "SCHEMA_MISSING_COLUMN",
+        AnomalyType.LowFractionPresent => "FEATURE_TYPE_LOW_FRACTION_PRESENT",
+        AnomalyType.LowNumberPresent => "FEATURE_TYPE_LOW_NUMBER_PRESENT",
+        AnomalyType.NewColumn => "SCHEMA_NEW_COLUMN",
+        AnomalyType.UnexpectedDataType => "UNEXPECTED_DATA_TYPE",
+        AnomalyType.InvalidFeatureShape => "INVALID_FEATURE_SHAPE",
+        AnomalyType.LowNumberValues => "FEATURE_TYPE_LOW_NUMBER_VALUES",
+        AnomalyType.HighNumberValues => "FEATURE_TYPE_HIGH_NUMBER_VALUES",
+        AnomalyType.UnexpectedStringValues => "ENUM_TYPE_UNEXPECTED_STRING_VALUES",
+        AnomalyType.SmallInt => "INT_TYPE_SMALL_INT",
+        AnomalyType.BigInt => "INT_TYPE_BIG_INT",
+        AnomalyType.IntNotInDomain => "INT_TYPE_NOT_IN_DOMAIN", // no TFDV equivalent: TFDV int domains are ranges
+        AnomalyType.SmallFloat => "FLOAT_TYPE_SMALL_FLOAT",
+        AnomalyType.BigFloat => "FLOAT_TYPE_BIG_FLOAT",
+        AnomalyType.HasNan => "FLOAT_TYPE_HAS_NAN",
+        _ => "FLOAT_TYPE_HAS_INF",
+    };
+}
+
+/// <summary>Mutable statistics of one feature while records are read.</summary>
+internal sealed class FeatureStats(string name, ExpectedFeature? expected)
+{
+    private readonly Dictionary<AnomalyType, Tally> _anomalies = [];
+    private HyperLogLog? _distinct;
+    private long _valuesMin = long.MaxValue;
+    private long _valuesMax = long.MinValue;
+    private long _valuesSum;
+    private long _intMin = long.MaxValue;
+    private long _intMax = long.MinValue;
+    private double _floatMin = double.PositiveInfinity;
+    private double _floatMax = double.NegativeInfinity;
+    private long _int64Records;
+    private long _floatRecords;
+    private long _bytesRecords;
+
+    public string Name { get; } = name;
+
+    public long Present { get; set; }
+
+    public long Missing { get; set; }
+
+    public RecordRef? FirstMissing { get; set; }
+
+    public RecordRef? FirstPresent { get; set; }
+
+    public HyperLogLog Distinct => _distinct ??= new HyperLogLog();
+
+    public void ObserveKind(FeatureKind kind)
+    {
+        switch (kind)
+        {
+            case FeatureKind.Int64: _int64Records++; break;
+            case FeatureKind.Float: _floatRecords++; break;
+            case FeatureKind.Bytes: _bytesRecords++; break;
+        }
+    }
+
+    public void ObserveCount(int count)
+    {
+        _valuesMin = Math.Min(_valuesMin, count);
+        _valuesMax = Math.Max(_valuesMax, count);
+        _valuesSum += count;
+    }
+
+    public void ObserveInt(long min, long max)
+    {
+        _intMin = Math.Min(_intMin, min);
+        _intMax = Math.Max(_intMax, max);
+    }
+
+    public void ObserveFloat(double min, double max)
+    {
+        _floatMin = Math.Min(_floatMin, min);
+        _floatMax = Math.Max(_floatMax, max);
+    }
+
+    public void Flag(AnomalyType type, RecordRef at, string example)
+    {
+        if (_anomalies.TryGetValue(type, out Tally? tally))
+        {
+            tally.Count++;
+            return;
+        }
+
+        _anomalies[type] = new Tally { Count = 1, First = at, Example = example };
+    }
+
+    public FeatureSummary Summarize(long records, bool known)
+    {
+        var anomalies = new List<Anomaly>();
+        if (!known)
+        {
+            anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.NewColumn), $"not in the spec or schema; present in {Present} records", Present, FirstPresent));
+        }
+        else if (expected is { Skip: false } e && records > 0)
+        {
+            double fraction = (double)Present / records;
+            if (Present == 0 && (e.MinFraction > 0 || e.MinCount > 0))
+            {
+                anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.MissingColumn), $"missing from all {records} records", records, FirstMissing));
+            }
+            else
+            {
+                if (fraction < e.MinFraction)
+                {
+                    string required = e.MinFraction >= 1.0 ? "required in every record" : $"min_fraction {Json.PythonFloat.Repr(e.MinFraction)}";
+                    anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.LowFractionPresent), $"missing from {Missing} of {records} records ({required})", Missing, FirstMissing));
+                }
+
+                if (Present < e.MinCount)
+                {
+                    anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.LowNumberPresent), $"present in {Present} records, fewer than min_count {e.MinCount}", Present, FirstPresent));
+                }
+            }
+        }
+
+        foreach ((AnomalyType type, Tally t) in _anomalies.OrderBy(a => a.Key))
+        {
+            anomalies.Add(new Anomaly(AnomalyTypes.Name(type), Describe(type, t), t.Count, t.First));
+        }
+
+        string kind = (_int64Records > 0 ? 1 : 0) + (_floatRecords > 0 ? 1 : 0) + (_bytesRecords > 0 ? 1 : 0) > 1 ? "mixed"
+            : _int64Records > 0 ? "int64" : _floatRecords > 0 ? "float" : _bytesRecords > 0 ? "bytes"
+            : expected?.Kind is { } k ? k.ToString().ToLowerInvariant() : "none";
+        object? min = _intMin <= _intMax ? _intMin : _floatMin <= _floatMax ? _floatMin : null;
+        object? max = _intMin <= _intMax ? _intMax : _floatMin <= _floatMax ? _floatMax : null;
+        return new FeatureSummary(
+            Name,
+            kind,
+            known,
+            Present,
+            Present > 0 ? _valuesMin : null,
+            Present > 0 ? (double)_valuesSum / Present : null,
+            Present > 0 ? _valuesMax : null,
+            min,
+            max,
+            _distinct?.Estimate(),
+            anomalies);
+    }
+
+    private string Describe(AnomalyType type, Tally t)
+    {
+        ExpectedFeature? e = expected;
+        string records = t.Count == 1 ? "1 record" : $"{t.Count} records";
+        return type switch
+        {
+            AnomalyType.UnexpectedDataType => $"{records} hold {t.Example} values, expected {e?.Kind?.ToString().ToLowerInvariant()}",
+            AnomalyType.InvalidFeatureShape => e?.FrameCount is { } perFrame && e.InSequence
+                ? $"{records} have frames without exactly {perFrame} value (for example {t.Example})"
+                : $"{records} have a number of values other than {e?.ExactCount} (for example {t.Example})",
+            AnomalyType.LowNumberValues => $"{records} have fewer than {e?.MinValues} values (for example {t.Example})",
+            AnomalyType.HighNumberValues => $"{records} have more than {e?.MaxValues} values (for example {t.Example})",
+            AnomalyType.UnexpectedStringValues => $"{records} have values outside the domain (for example {t.Example})",
+            AnomalyType.SmallInt => $"{records} have values below the domain's min {e?.IntMin} (for example {t.Example})",
+            AnomalyType.BigInt => $"{records} have values above the domain's max {e?.IntMax} (for example {t.Example})",
+            AnomalyType.IntNotInDomain => $"{records} have values outside the domain's list (for example {t.Example})",
+            AnomalyType.SmallFloat => $"{records} have values below the domain's min {Fmt(e?.FloatMin)} (for example {t.Example})",
+            AnomalyType.BigFloat => $"{records} have values above the domain's max {Fmt(e?.FloatMax)} (for example {t.Example})",
+            AnomalyType.HasNan => $"{records} have NaN values",
+            AnomalyType.HasInf => $"{records} have infinite values",
+            _ => records,
+        };
+    }
+
+    private static string Fmt(double? value) => value is { } v ? Json.PythonFloat.Repr(v) : "";
+
+    private sealed class Tally
+    {
+        public long Count;
+        public RecordRef First;
+        public string Example = "";
+    }
+}
+
+/// <summary>One anomaly of one feature.</summary>
+/// <param name="Type">TFDV's anomaly name where one fits (for example <c>SCHEMA_MISSING_COLUMN</c>).</param>
+/// <param name="Description">What was found.</param>
+/// <param name="Count">How many records show it.</param>
+/// <param name="First">The first record that shows it, if it is a per-record anomaly.</param>
+public sealed record Anomaly(string Type, string Description, long Count, RecordRef? First);
+
+/// <summary>The statistics and anomalies of one feature.</summary>
+/// <param name="Name">The feature's name.</param>
+/// <param name="Kind">The list kind seen: int64, float, bytes, mixed, or none.</param>
+/// <param name="Known">False for a feature the spec or schema does not declare.</param>
+/// <param name="Present">Records that have the feature.</param>
+/// <param name="ValuesMin">Fewest values in a record that has it.</param>
+/// <param name="ValuesMean">Mean values per record that has it.</param>
+/// <param name="ValuesMax">Most values in a record that has it.</param>
+/// <param name="Min">Smallest number (long or double), or null.</param>
+/// <param name="Max">Largest number (long or double), or null.</param>
+/// <param name="DistinctApprox">Approximate distinct count of bytes values (HyperLogLog), or null.</param>
+/// <param name="Anomalies">The anomalies.</param>
+public sealed record FeatureSummary(
+    string Name,
+    string Kind,
+    bool Known,
+    long Present,
+    long? ValuesMin,
+    double? ValuesMean,
+    long? ValuesMax,
+    object? Min,
+    object? Max,
+    long? DistinctApprox,
+    IReadOnlyList<Anomaly> Anomalies)
+{
+    internal static string FormatNumber(object? value) => value switch
+    {
+        null => "-",
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString("G7", CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "-",
+    };
+}
