@@ -117,9 +117,10 @@ public sealed class EncodeTests
         }
 
         string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
+        string output = SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance);
         for (int part = 0; part < 2; part++)
         {
-            engine.Execute($"COPY (SELECT {columns} FROM samples WHERE __kept AND __id % 2 = {part} ORDER BY md5(CAST(__id AS VARCHAR))) TO '{folder}/part-0000{part}-x.snappy.parquet' (FORMAT parquet)");
+            engine.Execute($"COPY (SELECT {columns} FROM ({output}) q WHERE __ts % 2 = {part} ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{folder}/part-0000{part}-x.snappy.parquet' (FORMAT parquet)");
         }
 
         File.WriteAllText(Path.Combine(folder, "_SUCCESS"), "");

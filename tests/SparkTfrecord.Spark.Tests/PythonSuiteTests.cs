@@ -21,7 +21,8 @@ public sealed partial class PythonSuiteTests
         var result = Processes.Run(
             DebianPython,
             ["-m", "unittest", "discover", "-s", Processes.InRepo("tests", "python"), "-t", Processes.InRepo("tests", "python"), "-v"],
-            environment: new Dictionary<string, string?> { ["PYTHONPYCACHEPREFIX"] = cache.Path, ["PYTHONDONTWRITEBYTECODE"] = "1" },
+            // tests/python also holds the spec module's tests (test_spec.py), which import lib/python/sparktfrecord_spec.
+            environment: new Dictionary<string, string?> { ["PYTHONPYCACHEPREFIX"] = cache.Path, ["PYTHONDONTWRITEBYTECODE"] = "1", ["PYTHONPATH"] = Processes.InRepo("lib", "python") },
             timeoutSeconds: 120);
 
         var ran = RanLine().Match(result.Stderr);

@@ -68,7 +68,7 @@ public sealed class RealSparkTests
 
         string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
         string spark = $"SELECT {columns} FROM read_parquet('{parquet}/*.parquet')";
-        string duck = $"SELECT {columns} FROM samples WHERE __kept";
+        string duck = $"SELECT {columns} FROM ({SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance)}) q";
         long onlyDuck = Count(engine, $"SELECT count(*) FROM ({duck} EXCEPT ALL {spark}) x");
         long onlySpark = Count(engine, $"SELECT count(*) FROM ({spark} EXCEPT ALL {duck}) x");
         long total = Count(engine, $"SELECT count(*) FROM ({duck}) x");

@@ -323,7 +323,7 @@ public sealed class SparkLauncherTests
         }
 
         string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
-        engine.Execute($"COPY (SELECT {columns} FROM samples WHERE __kept ORDER BY md5(CAST(__id AS VARCHAR))) TO '{file}' (FORMAT parquet)");
+        engine.Execute($"COPY (SELECT {columns} FROM ({SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance)}) q ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{file}' (FORMAT parquet)");
         return Convert.ToInt64(engine.Scalar("SELECT count(*) FROM samples WHERE __kept"), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

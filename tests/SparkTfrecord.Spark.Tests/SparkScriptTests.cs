@@ -139,8 +139,9 @@ public sealed partial class SparkScriptTests
         Assert.Multiple(() =>
         {
             Assert.That(statements.Count(s => s == "CACHE TABLE `samples`"), Is.EqualTo(1));
-            Assert.That(statements[^1], Does.StartWith("SELECT CAST(coalesce(sum(CASE WHEN __kept THEN 1 ELSE 0 END), 0) AS BIGINT) AS `sparktf_samples_written`"));
-            Assert.That(statements[^1], Does.EndWith("FROM `samples`"));
+            Assert.That(statements[^1], Does.StartWith("SELECT `sparktf_samples_written`, "));
+            Assert.That(statements[^1], Does.Contain("FROM `sparktf_output`").And.Contain("FROM `samples`"));
+            Assert.That(statements.Count(s => s == "CACHE TABLE `sparktf_output`"), Is.EqualTo(1));
             Assert.That(statements.FindIndex(s => s == "CACHE TABLE `samples`"), Is.LessThan(statements.FindIndex(s => s.StartsWith("INSERT", StringComparison.Ordinal) || s.StartsWith("CREATE TABLE", StringComparison.Ordinal))));
             Assert.That(text.Split('\n').Where(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal)), Is.Empty);
             Assert.That(text, Does.EndWith(";\n"));
@@ -169,7 +170,8 @@ public sealed partial class SparkScriptTests
             Assert.That(FrameBounds(sparkStatements[i].Sql), Is.EqualTo(FrameBounds(duck.Statements[i].Sql)), $"statement {duck.Statements[i].Name}: window frames");
         }
 
-        var all = string.Join("\n", duck.Statements.Select(s => s.Sql));
+        Assert.That(Numbers(spark.OutputQuery), Is.EqualTo(Numbers(duck.OutputQuery)), "output query");
+        var all = string.Join("\n", duck.Statements.Select(s => s.Sql).Append(duck.OutputQuery));
         long window = plan.Job.Histories.Select(h => JobPlan.ToMicros(h.Window)).DefaultIfEmpty(0).First();
         foreach (long parameter in new[] { plan.DayStartMicros, plan.DayEndMicros, plan.DayEndMicros + plan.LabelWithinMicros, plan.LabelWithinMicros, window, plan.DayStartMicros - window })
         {
@@ -182,9 +184,27 @@ public sealed partial class SparkScriptTests
         // The same output columns in spec order, each cast to the type of its feature's kind.
         var samplesDuck = duck.Statements.Single(s => s.Name == duck.SamplesTable).Sql;
         var samplesSpark = spark.Statements.Single(s => s.Name == spark.SamplesTable).Sql;
-        Assert.That(OutputColumns(duck.OutputQuery, DuckDbDialect.Instance), Is.EqualTo(plan.OutputColumns.Select(c => c.Name)));
+        foreach (var (r, d) in new[] { (duck, (SqlDialect)DuckDbDialect.Instance), (spark, SparkDialect.Modern) })
+        {
+            var positions = plan.OutputColumns.Select(c =>
+            {
+                string q = d.Identifier(c.Name);
+                int plain = r.OutputQuery.IndexOf("s." + q + ",", StringComparison.Ordinal);
+                return plain >= 0 ? plain : r.OutputQuery.IndexOf("AS " + q + ",", StringComparison.Ordinal);
+            }).ToList();
+            Assert.That(positions, Is.All.GreaterThan(0), $"{d.Name}: every feature is in the output query");
+            Assert.That(positions, Is.Ordered, $"{d.Name}: the output query selects the features in spec order");
+        }
         foreach (var column in plan.OutputColumns)
         {
+            if (plan.Job.Histories.Any(h => h.Feature == column.Name))
+            {
+                // Histories are attached last, in the output query.
+                Assert.That(FeatureExpression(duck.OutputQuery, DuckDbDialect.Instance.Identifier(column.Name)), Does.Contain($"AS {DuckDbDialect.Instance.Type(column.Kind, column.IsList)})"), column.Name);
+                Assert.That(FeatureExpression(spark.OutputQuery, SparkDialect.Modern.Identifier(column.Name)), Does.Contain($"AS {SparkDialect.Modern.Type(column.Kind, column.IsList)})"), column.Name);
+                continue;
+            }
+
             Assert.That(FeatureExpression(samplesDuck, DuckDbDialect.Instance.Identifier(column.Name)), Does.Contain($"AS {DuckDbDialect.Instance.Type(column.Kind, column.IsList)})"), column.Name);
             Assert.That(FeatureExpression(samplesSpark, SparkDialect.Modern.Identifier(column.Name)), Does.Contain($"AS {SparkDialect.Modern.Type(column.Kind, column.IsList)})"), column.Name);
         }
@@ -194,7 +214,7 @@ public sealed partial class SparkScriptTests
         string insert = script.Statements.First(s => s.StartsWith("INSERT OVERWRITE DIRECTORY", StringComparison.Ordinal));
         Assert.That(OutputColumns(insert[insert.IndexOf("SELECT", StringComparison.Ordinal)..], SparkDialect.Modern), Is.EqualTo(plan.OutputColumns.Select(c => c.Name)));
         string duckOrder = duck.OutputQuery[(duck.OutputQuery.LastIndexOf("ORDER BY ", StringComparison.Ordinal) + 9)..];
-        Assert.That(duckOrder, Is.EqualTo(string.Join(", ", SparkScript.OrderColumns(plan).Select(c => c.StartsWith("__key_", StringComparison.Ordinal) || !c.StartsWith("__", StringComparison.Ordinal) ? DuckDbDialect.Instance.Identifier(c) : c))));
+        Assert.That(duckOrder, Is.EqualTo(string.Join(", ", SparkScript.OrderColumns(plan).Select(c => "s." + (c.StartsWith("__key_", StringComparison.Ordinal) || !c.StartsWith("__", StringComparison.Ordinal) ? DuckDbDialect.Instance.Identifier(c) : c)))));
         Assert.That(insert, Does.Contain("SORT BY " + string.Join(", ", SparkScript.OrderColumns(plan).Select(SparkDialect.Modern.Identifier))));
     }
 

@@ -86,6 +86,38 @@ public static class SparkScript
     /// <summary>The report row's first column, read by the launcher and by submit/spark_sql_runner.py.</summary>
     public const string ReportColumnName = "sparktf_samples_written";
 
+    /// <summary>The cached view of the samples to write (features, <c>__h</c>, <c>__split</c>, order columns).</summary>
+    public const string OutputView = "sparktf_output";
+
+    /// <summary>
+    /// The plan's output query (the kept samples with their histories: the features in spec order, <c>__h</c> and
+    /// <c>__split</c>) without its ORDER BY and with the order columns added (see <see cref="NativeColumns"/>), so that a
+    /// writer can sort within files, or <c>sparktf encode</c> can, as the embedded engine orders its output.
+    /// </summary>
+    /// <param name="rendered">The plan rendered in a dialect.</param>
+    /// <param name="plan">The plan.</param>
+    /// <param name="d">The dialect.</param>
+    /// <returns>The query.</returns>
+    /// <exception cref="InvalidOperationException">The output query is not of the form the renderer writes.</exception>
+    public static string OutputWithOrderColumns(RenderedJob rendered, JobPlan plan, SqlDialect d)
+    {
+        ArgumentNullException.ThrowIfNull(rendered);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(d);
+        string query = rendered.OutputQuery;
+        int orderBy = query.LastIndexOf(" ORDER BY ", StringComparison.Ordinal);
+        const string Tail = ", s.__h, s.__split FROM ";
+        int tail = query.IndexOf(Tail, StringComparison.Ordinal);
+        if (orderBy < 0 || tail < 0)
+        {
+            throw new InvalidOperationException("the plan's output query has an unexpected form: " + query);
+        }
+
+        var features = plan.OutputColumns.Select(c => c.Name).ToHashSet();
+        var extra = OrderColumns(plan).Where(c => c != "__h" && !features.Contains(c)).Select(c => $"s.{d.Identifier(c)} AS {d.Identifier(c)}");
+        return query[..tail] + ", s.__h, s.__split, " + string.Join(", ", extra) + " FROM " + query[(tail + Tail.Length)..orderBy];
+    }
+
     /// <summary>Renders the script.</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="options">Writer and target.</param>
@@ -111,11 +143,14 @@ public static class SparkScript
             }
         }
 
+        // The samples to write, with their histories (the plan attaches them last) and the order columns: computed
+        // once, cached, then read by the writer and by the report.
+        statements.Add($"CREATE OR REPLACE TEMPORARY VIEW {d.Identifier(OutputView)} AS\n{OutputWithOrderColumns(rendered, plan, d)}");
+        statements.Add($"CACHE TABLE {d.Identifier(OutputView)}");
         string target = d.Uri(options.Target);
-        statements.AddRange(Writer(plan, d, options, target, rendered.SamplesTable));
-        var report = Report(plan, d);
-        statements.Add("SELECT " + string.Join(",\n  ", report.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}")) +
-                       $"\nFROM {d.Identifier(rendered.SamplesTable)}");
+        statements.AddRange(Writer(plan, d, options, target, OutputView));
+        var report = Report(plan, d, out string reportSql, rendered.SamplesTable);
+        statements.Add(reportSql);
 
         string writer = options.Writer == SparkWriter.Native
             ? "native (Parquet for sparktf encode)"
@@ -144,7 +179,7 @@ public static class SparkScript
         order.AddRange(plan.Samples.KeyColumns.Select(k => "__key_" + k));
         if (plan.Samples.Config.Dedup.Count == 0)
         {
-            order.AddRange(plan.OutputColumns.Where(c => !c.IsList).Select(c => c.Name));
+            order.AddRange(plan.OutputColumns.Where(c => !c.IsList && plan.Job.Histories.All(h => h.Feature != c.Name)).Select(c => c.Name));
         }
 
         return order;
@@ -164,14 +199,14 @@ public static class SparkScript
         return columns;
     }
 
-    private static IEnumerable<string> Writer(JobPlan plan, SparkDialect d, SparkScriptOptions options, string target, string samples)
+    private static IEnumerable<string> Writer(JobPlan plan, SparkDialect d, SparkScriptOptions options, string target, string view)
     {
         string features = string.Join(", ", plan.OutputColumns.Select(c => d.Identifier(c.Name)));
-        string from = d.Identifier(samples);
+        string from = d.Identifier(view);
         if (options.Writer == SparkWriter.Native)
         {
             string columns = string.Join(", ", NativeColumns(plan).Select(d.Identifier));
-            yield return $"INSERT OVERWRITE DIRECTORY {d.String(target)}\nUSING parquet\nSELECT {columns}\nFROM {from} WHERE __kept";
+            yield return $"INSERT OVERWRITE DIRECTORY {d.String(target)}\nUSING parquet\nSELECT {columns}\nFROM {from}";
             yield break;
         }
 
@@ -182,13 +217,13 @@ public static class SparkScript
         var parts = split ? new[] { ("train", "/train"), ("eval", "/eval") } : [("", "")];
         foreach (var (name, suffix) in parts)
         {
-            string where = split ? $"__kept AND __split = {d.String(name)}" : "__kept";
+            string where = split ? $" WHERE __split = {d.String(name)}" : "";
 
             // N files, each record's file decided by Spark's hash of the project hash (balanced and deterministic),
             // and records within a file in the native writer's order.
             string query =
                 $"SELECT {features} FROM (\n" +
-                $"  SELECT /*+ REPARTITION({shards}, __h) */ * FROM {from} WHERE {where}\n" +
+                $"  SELECT /*+ REPARTITION({shards}, __h) */ * FROM {from}{where}\n" +
                 $"  SORT BY {order}\n" +
                 $") o";
             string path = target.TrimEnd('/') + suffix;
@@ -247,30 +282,39 @@ public static class SparkScript
         return sb.ToString();
     }
 
-    private static List<ReportColumn> Report(JobPlan plan, SparkDialect d)
+    // One row: what the output view holds (written, positives, eval, history lengths) beside what only the samples
+    // know (all samples before down-sampling, missing profiles); both are cached, so this reads no input again.
+    private static List<ReportColumn> Report(JobPlan plan, SparkDialect d, out string sql, string samples)
     {
         var job = plan.Job;
         string Count(string condition) => $"CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)";
-        var report = new List<ReportColumn>
+        var output = new List<ReportColumn>
         {
-            new("written", ReportColumnName, Count("__kept")),
-            new("samples", "samples", "CAST(count(*) AS BIGINT)"),
-            new("positives", "positives", job.LabelFeature is { } lf ? Count($"__kept AND {d.Identifier(lf)} = 1") : "CAST(0 AS BIGINT)"),
-            new("eval", "eval", Count("__kept AND __split = 'eval'")),
+            new("written", ReportColumnName, "CAST(count(*) AS BIGINT)"),
+            new("positives", "positives", job.LabelFeature is { } lf ? Count($"{d.Identifier(lf)} = 1") : "CAST(0 AS BIGINT)"),
+            new("eval", "eval", Count("__split = 'eval'")),
         };
-        foreach (string t in job.Columns.Where(c => c.Ref.Source != job.Samples).Select(c => c.Ref.Source).Distinct())
-        {
-            report.Add(new($"missing.{t}", $"missing_{t}", Count($"__kept AND {d.Identifier("__miss_" + t)}")));
-        }
-
         foreach (var h in job.Histories)
         {
-            string len = $"CASE WHEN __kept THEN {d.ListLength(d.Identifier(h.Feature))} END";
-            report.Add(new($"history_min.{h.Feature}", $"history_min_{h.Feature}", $"CAST(coalesce(min({len}), 0) AS BIGINT)"));
-            report.Add(new($"history_sum.{h.Feature}", $"history_sum_{h.Feature}", $"CAST(coalesce(sum({len}), 0) AS BIGINT)"));
-            report.Add(new($"history_max.{h.Feature}", $"history_max_{h.Feature}", $"CAST(coalesce(max({len}), 0) AS BIGINT)"));
+            string len = d.ListLength(d.Identifier(h.Feature));
+            output.Add(new($"history_min.{h.Feature}", $"history_min_{h.Feature}", $"CAST(coalesce(min({len}), 0) AS BIGINT)"));
+            output.Add(new($"history_sum.{h.Feature}", $"history_sum_{h.Feature}", $"CAST(coalesce(sum({len}), 0) AS BIGINT)"));
+            output.Add(new($"history_max.{h.Feature}", $"history_max_{h.Feature}", $"CAST(coalesce(max({len}), 0) AS BIGINT)"));
         }
 
+        var all = new List<ReportColumn> { new("samples", "samples", "CAST(count(*) AS BIGINT)") };
+        foreach (string t in job.Columns.Where(c => c.Ref.Source != job.Samples).Select(c => c.Ref.Source).Distinct())
+        {
+            all.Add(new($"missing.{t}", $"missing_{t}", Count($"__kept AND {d.Identifier("__miss_" + t)}")));
+        }
+
+        string Select(IEnumerable<ReportColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));
+        var report = output.Concat(all).ToList();
+        sql = $"SELECT {string.Join(", ", report.Select(r => d.Identifier(r.Column)))} FROM (\n" +
+              $"  SELECT {Select(output)}\n  FROM {d.Identifier(OutputView)}\n" +
+              $") o CROSS JOIN (\n" +
+              $"  SELECT {Select(all)}\n  FROM {d.Identifier(samples)}\n" +
+              $") a";
         return report;
     }
 

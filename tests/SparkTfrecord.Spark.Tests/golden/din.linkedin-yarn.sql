@@ -86,17 +86,15 @@ SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS
 ) r
 WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN 49 PRECEDING AND CURRENT ROW);
 
-CREATE OR REPLACE TEMPORARY VIEW `hist_0` AS
-SELECT p.__id, transform(sort_array(transform(filter(e.__l, x -> x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v) AS `clicked_items_15d` FROM (
-  SELECT __u, __ts, __id, __n FROM (
-    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
-    FROM (
-      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
-      UNION ALL
-      SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts < 1714579200000000
-    ) x
-  ) y WHERE __id IS NOT NULL
-) p LEFT JOIN `hist_events_0` e ON e.__u = p.__u AND e.__r = p.__n;
+CREATE OR REPLACE TEMPORARY VIEW `hist_probe_0` AS
+SELECT __id, __u, __ts, __n FROM (
+  SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
+  FROM (
+    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
+    UNION ALL
+    SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000
+  ) x
+) y WHERE __id IS NOT NULL;
 
 CREATE OR REPLACE TEMPORARY VIEW `samples` AS
 SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, TRUE AS __kept, 'train' AS __split FROM (
@@ -106,7 +104,6 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
     coalesce(try_cast(`t_users`.`gender` AS STRING), '未知') AS `gender`,
     coalesce(try_cast(s.`device` AS STRING), '') AS `device`,
     try_cast(s.`item_id` AS STRING) AS `item_id`,
-    coalesce(h0.`clicked_items_15d`, CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`,
     s.`request_id` AS `__key_request_id`,
     s.`item_id` AS `__key_item_id`,
     s.`user_id` AS `__key_user_id`,
@@ -118,26 +115,37 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
   FROM `imp` s
   LEFT JOIN `clean_users` `t_users` ON s.`user_id` = `t_users`.`user_id`
   LEFT JOIN `labels` l ON s.__id = l.__imp
-  LEFT JOIN `hist_0` h0 ON s.__id = h0.__id
   WHERE s.__ts >= 1714492800000000 AND s.__ts < 1714579200000000
 ) t;
 
 CACHE TABLE `samples`;
 
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
+SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, coalesce(transform(sort_array(transform(filter(e0.__l, x -> x.t >= p0.__ts - 1296000000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
+  LEFT JOIN `hist_probe_0` p0 ON s.__id = p0.__id
+  LEFT JOIN `hist_events_0` e0 ON e0.__u = p0.__u AND e0.__r = p0.__n
+WHERE s.__kept;
+
+CACHE TABLE `sparktf_output`;
+
 INSERT OVERWRITE DIRECTORY 'hdfs:///data/samples/dt=2024-05-01'
 USING tfrecord
 OPTIONS (recordType 'Example', codec 'org.apache.hadoop.io.compress.GzipCodec')
 SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d` FROM (
-  SELECT /*+ REPARTITION(16, __h) */ * FROM `samples` WHERE __kept
+  SELECT /*+ REPARTITION(16, __h) */ * FROM `sparktf_output`
   SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 ) o;
 
-SELECT CAST(coalesce(sum(CASE WHEN __kept THEN 1 ELSE 0 END), 0) AS BIGINT) AS `sparktf_samples_written`,
-  CAST(count(*) AS BIGINT) AS `samples`,
-  CAST(coalesce(sum(CASE WHEN __kept AND `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
-  CAST(coalesce(sum(CASE WHEN __kept AND __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
-  CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
-  CAST(coalesce(min(CASE WHEN __kept THEN CAST(size(`clicked_items_15d`) AS BIGINT) END), 0) AS BIGINT) AS `history_min_clicked_items_15d`,
-  CAST(coalesce(sum(CASE WHEN __kept THEN CAST(size(`clicked_items_15d`) AS BIGINT) END), 0) AS BIGINT) AS `history_sum_clicked_items_15d`,
-  CAST(coalesce(max(CASE WHEN __kept THEN CAST(size(`clicked_items_15d`) AS BIGINT) END), 0) AS BIGINT) AS `history_max_clicked_items_15d`
-FROM `samples`;
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users` FROM (
+  SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
+    CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
+    CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
+    CAST(coalesce(min(CAST(size(`clicked_items_15d`) AS BIGINT)), 0) AS BIGINT) AS `history_min_clicked_items_15d`,
+    CAST(coalesce(sum(CAST(size(`clicked_items_15d`) AS BIGINT)), 0) AS BIGINT) AS `history_sum_clicked_items_15d`,
+    CAST(coalesce(max(CAST(size(`clicked_items_15d`) AS BIGINT)), 0) AS BIGINT) AS `history_max_clicked_items_15d`
+  FROM `sparktf_output`
+) o CROSS JOIN (
+  SELECT CAST(count(*) AS BIGINT) AS `samples`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`
+  FROM `samples`
+) a;

@@ -86,17 +86,15 @@ SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS
 ) r
 WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN 19 PRECEDING AND CURRENT ROW);
 
-CREATE OR REPLACE TEMPORARY VIEW `hist_0` AS
-SELECT p.__id, transform(sort_array(transform(filter(e.__l, x -> x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v) AS `clicked_items` FROM (
-  SELECT __u, __ts, __id, __n FROM (
-    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
-    FROM (
-      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
-      UNION ALL
-      SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts < 1714579200000000
-    ) x
-  ) y WHERE __id IS NOT NULL
-) p LEFT JOIN `hist_events_0` e ON e.__u = p.__u AND e.__r = p.__n;
+CREATE OR REPLACE TEMPORARY VIEW `hist_probe_0` AS
+SELECT __id, __u, __ts, __n FROM (
+  SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
+  FROM (
+    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
+    UNION ALL
+    SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000
+  ) x
+) y WHERE __id IS NOT NULL;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_events_1` AS
 SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS __l FROM (
@@ -108,17 +106,15 @@ SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS
 ) r
 WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN 9 PRECEDING AND CURRENT ROW);
 
-CREATE OR REPLACE TEMPORARY VIEW `hist_1` AS
-SELECT p.__id, transform(sort_array(transform(filter(e.__l, x -> x.t >= p.__ts - 604800000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v) AS `clicked_categories` FROM (
-  SELECT __u, __ts, __id, __n FROM (
-    SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
-    FROM (
-      SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_1`
-      UNION ALL
-      SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts < 1714579200000000
-    ) x
-  ) y WHERE __id IS NOT NULL
-) p LEFT JOIN `hist_events_1` e ON e.__u = p.__u AND e.__r = p.__n;
+CREATE OR REPLACE TEMPORARY VIEW `hist_probe_1` AS
+SELECT __id, __u, __ts, __n FROM (
+  SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
+  FROM (
+    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_1`
+    UNION ALL
+    SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000
+  ) x
+) y WHERE __id IS NOT NULL;
 
 CREATE OR REPLACE TEMPORARY VIEW `samples` AS
 SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, (`label` = 1 OR CAST(conv(substr(md5(CAST('neg' || chr(31) || 's\u003B1' || chr(31) || __sk AS BINARY)), 1, 15), 16, 10) AS BIGINT) % 1000000 < 250000) AS __kept, CASE WHEN CAST(conv(substr(md5(CAST('split' || chr(31) || 's\u003B1' || chr(31) || __sk AS BINARY)), 1, 15), 16, 10) AS BIGINT) % 1000000 < 100000 THEN 'eval' ELSE 'train' END AS __split FROM (
@@ -133,8 +129,6 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
     coalesce(try_cast(`t_items`.`category` AS STRING), 'unknown') AS `category`,
     try_cast(CAST(hour(from_utc_timestamp(timestamp_micros(s.__ts), 'Asia/Shanghai')) AS BIGINT) AS BIGINT) AS `hour`,
     try_cast(CAST((dayofweek(CAST(from_utc_timestamp(timestamp_micros(s.__ts), 'Asia/Shanghai') AS DATE)) + 5) % 7 + 1 AS BIGINT) AS BIGINT) AS `weekday`,
-    coalesce(h0.`clicked_items`, CAST(array() AS ARRAY<STRING>)) AS `clicked_items`,
-    coalesce(h1.`clicked_categories`, CAST(array() AS ARRAY<STRING>)) AS `clicked_categories`,
     s.`request_id` AS `__key_request_id`,
     s.`item_id` AS `__key_item_id`,
     s.`user_id` AS `__key_user_id`,
@@ -148,18 +142,26 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
   LEFT JOIN `clean_users` `t_users` ON s.`user_id` = `t_users`.`user_id`
   LEFT JOIN `clean_items` `t_items` ON s.`item_id` = `t_items`.`item_id`
   LEFT JOIN `labels` l ON s.__id = l.__imp
-  LEFT JOIN `hist_0` h0 ON s.__id = h0.__id
-  LEFT JOIN `hist_1` h1 ON s.__id = h1.__id
   WHERE s.__ts >= 1714492800000000 AND s.__ts < 1714579200000000
 ) t;
 
 CACHE TABLE `samples`;
 
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
+SELECT s.`label`, s.`request_id`, s.`user_id`, s.`age`, s.`gender`, s.`score`, s.`device`, s.`item_id`, s.`category`, s.`hour`, s.`weekday`, coalesce(transform(sort_array(transform(filter(e0.__l, x -> x.t >= p0.__ts - 1296000000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS `clicked_items`, coalesce(transform(sort_array(transform(filter(e1.__l, x -> x.t >= p1.__ts - 604800000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS `clicked_categories`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
+  LEFT JOIN `hist_probe_0` p0 ON s.__id = p0.__id
+  LEFT JOIN `hist_events_0` e0 ON e0.__u = p0.__u AND e0.__r = p0.__n
+  LEFT JOIN `hist_probe_1` p1 ON s.__id = p1.__id
+  LEFT JOIN `hist_events_1` e1 ON e1.__u = p1.__u AND e1.__r = p1.__n
+WHERE s.__kept;
+
+CACHE TABLE `sparktf_output`;
+
 INSERT OVERWRITE DIRECTORY 'file:///data/out/dt=2024-05-01/train'
 USING tfrecord
 OPTIONS (recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
 SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
-  SELECT /*+ REPARTITION(4, __h) */ * FROM `samples` WHERE __kept AND __split = 'train'
+  SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'train'
   SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 ) o;
 
@@ -167,20 +169,24 @@ INSERT OVERWRITE DIRECTORY 'file:///data/out/dt=2024-05-01/eval'
 USING tfrecord
 OPTIONS (recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
 SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
-  SELECT /*+ REPARTITION(4, __h) */ * FROM `samples` WHERE __kept AND __split = 'eval'
+  SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'eval'
   SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 ) o;
 
-SELECT CAST(coalesce(sum(CASE WHEN __kept THEN 1 ELSE 0 END), 0) AS BIGINT) AS `sparktf_samples_written`,
-  CAST(count(*) AS BIGINT) AS `samples`,
-  CAST(coalesce(sum(CASE WHEN __kept AND `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
-  CAST(coalesce(sum(CASE WHEN __kept AND __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
-  CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
-  CAST(coalesce(sum(CASE WHEN __kept AND `__miss_items` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_items`,
-  CAST(coalesce(min(CASE WHEN __kept THEN CAST(size(`clicked_items`) AS BIGINT) END), 0) AS BIGINT) AS `history_min_clicked_items`,
-  CAST(coalesce(sum(CASE WHEN __kept THEN CAST(size(`clicked_items`) AS BIGINT) END), 0) AS BIGINT) AS `history_sum_clicked_items`,
-  CAST(coalesce(max(CASE WHEN __kept THEN CAST(size(`clicked_items`) AS BIGINT) END), 0) AS BIGINT) AS `history_max_clicked_items`,
-  CAST(coalesce(min(CASE WHEN __kept THEN CAST(size(`clicked_categories`) AS BIGINT) END), 0) AS BIGINT) AS `history_min_clicked_categories`,
-  CAST(coalesce(sum(CASE WHEN __kept THEN CAST(size(`clicked_categories`) AS BIGINT) END), 0) AS BIGINT) AS `history_sum_clicked_categories`,
-  CAST(coalesce(max(CASE WHEN __kept THEN CAST(size(`clicked_categories`) AS BIGINT) END), 0) AS BIGINT) AS `history_max_clicked_categories`
-FROM `samples`;
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items`, `history_sum_clicked_items`, `history_max_clicked_items`, `history_min_clicked_categories`, `history_sum_clicked_categories`, `history_max_clicked_categories`, `samples`, `missing_users`, `missing_items` FROM (
+  SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
+    CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
+    CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
+    CAST(coalesce(min(CAST(size(`clicked_items`) AS BIGINT)), 0) AS BIGINT) AS `history_min_clicked_items`,
+    CAST(coalesce(sum(CAST(size(`clicked_items`) AS BIGINT)), 0) AS BIGINT) AS `history_sum_clicked_items`,
+    CAST(coalesce(max(CAST(size(`clicked_items`) AS BIGINT)), 0) AS BIGINT) AS `history_max_clicked_items`,
+    CAST(coalesce(min(CAST(size(`clicked_categories`) AS BIGINT)), 0) AS BIGINT) AS `history_min_clicked_categories`,
+    CAST(coalesce(sum(CAST(size(`clicked_categories`) AS BIGINT)), 0) AS BIGINT) AS `history_sum_clicked_categories`,
+    CAST(coalesce(max(CAST(size(`clicked_categories`) AS BIGINT)), 0) AS BIGINT) AS `history_max_clicked_categories`
+  FROM `sparktf_output`
+) o CROSS JOIN (
+  SELECT CAST(count(*) AS BIGINT) AS `samples`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_items` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_items`
+  FROM `samples`
+) a;
