@@ -45,6 +45,18 @@ public sealed class JobFeaturesTests
     }
 
     [Test]
+    public void Writing_in_several_passes_gives_the_same_files()
+    {
+        var one = _logs.Run(Specs.Din(), Day, output: Path.Combine(_logs.Root, "one-pass"));
+        var three = _logs.Run(Specs.Din(), Day, output: Path.Combine(_logs.Root, "three-passes"), samplesPerPass: 70);
+
+        foreach (string file in Directory.GetFiles(one.Summary.Output).Select(f => Path.GetFileName(f)))
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(three.Summary.Output, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(one.Summary.Output, file))), file);
+        }
+    }
+
+    [Test]
     public void Negatives_are_down_sampled_and_the_split_decided_by_the_project_hash()
     {
         string spec = Specs.Din(extraJob: "  sampling: {negative_rate: 0.5, eval_fraction: 0.25, salt: s1, key: [request_id, item_id]}");

@@ -51,6 +51,12 @@ public sealed class SamplesJobOptions
     /// <summary>Called after each commit step (tests stop the process there).</summary>
     public Action<string>? OnCommitStep { get; init; }
 
+    /// <summary>
+    /// The most samples one output pass handles; a bigger day is written in several passes (each a group of
+    /// shards), which bounds the engine's memory.
+    /// </summary>
+    public long SamplesPerPass { get; init; } = 1_500_000;
+
     /// <summary>Progress receiver.</summary>
     public IJobProgress Progress { get; init; } = NoProgress.Instance;
 }
@@ -204,7 +210,8 @@ public static class SamplesJob
         }
 
         cancellation.ThrowIfCancellationRequested();
-        var (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], cancellation);
+        int passes = Passes(counts["written"], output.Shards, options.SamplesPerPass);
+        var (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], passes, cancellation);
         committer.Step("parts-written");
         if (options.Audit)
         {
@@ -244,9 +251,23 @@ public static class SamplesJob
         }
 
         var counts = ReadCounts(engine, sql, plan);
-        engine.Execute($"COPY ({sql.OutputQuery}) TO '{Path.GetFullPath(parquetFile).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+        int passes = Passes(counts["written"], plan.Job.Output.Shards, options.SamplesPerPass);
+        for (int pass = 0; pass < passes; pass++)
+        {
+            string file = passes == 1 ? parquetFile : $"{parquetFile}.{pass}";
+            engine.Execute($"COPY ({sql.OutputPass(pass, passes)}) TO '{Path.GetFullPath(file).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+        }
+
         return counts["written"];
     }
+
+    /// <summary>How many output passes a day of <paramref name="samples"/> needs (at most one per shard).</summary>
+    /// <param name="samples">The samples to write.</param>
+    /// <param name="shards">The shards.</param>
+    /// <param name="perPass">The most samples per pass.</param>
+    /// <returns>The number of passes.</returns>
+    public static int Passes(long samples, int shards, long perPass) =>
+        (int)Math.Clamp((samples + perPass - 1) / Math.Max(1, perPass), 1, shards);
 
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
     {
@@ -300,7 +321,7 @@ public static class SamplesJob
     }
 
     private static (List<ShardInfo> Shards, Dictionary<string, (long Min, double Mean, long Max)> Histories) WriteSamples(
-        DuckDbEngine engine, RenderedJob sql, JobPlan plan, string work, OutputConfig output, IJobProgress progress, long total, CancellationToken cancellation)
+        DuckDbEngine engine, RenderedJob sql, JobPlan plan, string work, OutputConfig output, IJobProgress progress, long total, int passes, CancellationToken cancellation)
     {
         var columns = plan.OutputColumns;
         var keys = columns.Select(c => new FeatureKey(c.Name)).ToArray();
@@ -315,11 +336,13 @@ public static class SamplesJob
         long[] sum = new long[historyColumns.Length];
         long rows = 0;
         progress.Start("write", total);
-        engine.Query(sql.OutputQuery, r =>
+        long n = 0;
+        for (int pass = 0; pass < passes; pass++)
+        {
+        engine.Query(sql.OutputPass(pass, passes), r =>
         {
             int hashColumn = columns.Count;
             int splitColumn = columns.Count + 1;
-            long n = 0;
             while (r.Read())
             {
                 encoder.Clear();
@@ -348,6 +371,8 @@ public static class SamplesJob
             progress.Report(n);
             rows = n;
         });
+        }
+
         var parts = train.Close().ToList();
         if (eval is not null)
         {

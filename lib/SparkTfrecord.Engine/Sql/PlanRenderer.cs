@@ -20,6 +20,9 @@ public sealed record SqlStatement(string Name, string Sql);
 /// <param name="AuditQuery">The samples with their key and time columns, for audit output.</param>
 /// <param name="StatsQuery">One row of counts (see <see cref="PlanRenderer.StatNames"/>).</param>
 /// <param name="QuarantineQuery">The bad input rows: source, file, row, reason.</param>
+/// <param name="OutputPass">The output query for pass <c>p</c> of <c>n</c>: the samples of the shards <c>s</c> with
+/// <c>s % n == p</c>, in the same order; pass 0 of 1 is <see cref="OutputQuery"/>. Passes bound the engine's memory
+/// on big days: each joins only the histories its own samples use.</param>
 public sealed record RenderedJob(
     SqlDialect Dialect,
     IReadOnlyList<SqlStatement> Statements,
@@ -27,7 +30,8 @@ public sealed record RenderedJob(
     string OutputQuery,
     string AuditQuery,
     string StatsQuery,
-    string QuarantineQuery)
+    string QuarantineQuery,
+    Func<int, int, string> OutputPass)
 {
     /// <summary>The whole job as one script: statements and queries, each ending with <c>;</c>.</summary>
     /// <returns>The script.</returns>
@@ -132,15 +136,26 @@ public static class PlanRenderer
 
             string features = string.Join(", ", plan.OutputColumns.Select(OutputExpression));
             string order = OutputOrder();
-            string from = SamplesWithHistories();
+            string from = SamplesWithHistories(null);
             string output = $"SELECT {features}, s.__h, s.__split FROM {from}\nWHERE s.__kept ORDER BY {order}";
+            string OutputPass(int pass, int passes)
+            {
+                if (passes <= 1)
+                {
+                    return output;
+                }
+
+                string filter = PassFilter("s", pass, passes);
+                return $"SELECT {features}, s.__h, s.__split FROM {SamplesWithHistories(filter)}\nWHERE s.__kept AND {filter} ORDER BY {order}";
+            }
+
             var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => "s." + Q("__key_" + k));
             string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("s.__ts").Append("s.__split").Append("s.__h"))} FROM {from}\nWHERE s.__kept ORDER BY {order}";
             string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Name.Replace('.', '_'))}"));
             string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.SelectMany(s =>
                 new[] { $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL" }
                     .Concat(d.RejectedRows(s) is { } r ? [$"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {r} rj"] : []))) + "\n) q ORDER BY __source, __file, __row, __reason";
-            return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine);
+            return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, OutputPass);
         }
 
         private string Q(string name) => d.Identifier(name);
@@ -149,14 +164,26 @@ public static class PlanRenderer
 
         // The samples joined to their histories: each history is attached only here, at the end, so the lists are
         // built once, straight into the output, rather than copied through the joins that make the samples.
-        private string SamplesWithHistories()
+        private string PassFilter(string alias, int pass, int passes) =>
+            $"({alias}.__h % {Big(Job.Output.Shards)}) % {Big(passes)} = {Big(pass)}";
+
+        // With a pass filter, the events' lists are first cut down to those this pass's samples use (a semi-join),
+        // so the join that attaches them never holds more than one pass's lists.
+        private string SamplesWithHistories(string? passFilter)
         {
             var from = new StringBuilder($"{Q(Samples)} s");
             for (int k = 0; k < Job.Histories.Count; k++)
             {
                 string n = k.ToString(CultureInfo.InvariantCulture);
+                string events = Q("hist_events_" + n);
+                if (passFilter is not null)
+                {
+                    events = $"(SELECT e.* FROM {events} e WHERE EXISTS (SELECT 1 FROM {Q(Samples)} s2 JOIN {Q("hist_probe_" + n)} q ON s2.__id = q.__id " +
+                        $"WHERE s2.__kept AND {passFilter.Replace("s.", "s2.", StringComparison.Ordinal)} AND q.__u = e.__u AND q.__n = e.__r))";
+                }
+
                 from.Append($"\n  LEFT JOIN {Q("hist_probe_" + n)} p{n} ON s.__id = p{n}.__id");
-                from.Append($"\n  LEFT JOIN {Q("hist_events_" + n)} e{n} ON e{n}.__u = p{n}.__u AND e{n}.__r = p{n}.__n");
+                from.Append($"\n  LEFT JOIN {events} e{n} ON e{n}.__u = p{n}.__u AND e{n}.__r = p{n}.__n");
             }
 
             return from.ToString();
