@@ -163,7 +163,8 @@ public sealed class ExampleDecoder
     /// else) into <paramref name="slot"/>. It is the general path's work on those bytes with fewer branches and live
     /// values: it makes the same checks on the same bytes in the same order, so it throws what the general path would.
     /// On success it has set every field of <paramref name="slot"/> but the fingerprint. For any other layout it returns
-    /// false having changed nothing, and the general path parses the entry.
+    /// false, having recorded no segment or value but possibly written to the slot, which the caller then clears for the
+    /// general path.
     /// </summary>
     private bool TryParseEntryFast(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
     {
@@ -172,9 +173,11 @@ public sealed class ExampleDecoder
             return false;
         }
 
+        // Each field goes into the slot as soon as it is known, which keeps few values live in this inlined code.
         pos++;
         int nameEnd = ReadLengthEnd(data, ref pos, end);
-        int nameStart = pos;
+        slot.NameStart = pos;
+        slot.NameLength = nameEnd - pos;
         pos = nameEnd;
         if (pos >= end || data[pos] != EntryValueTag)
         {
@@ -203,14 +206,14 @@ public sealed class ExampleDecoder
             return false; // another field follows the list
         }
 
-        int valueFirst = _valueCount;
-        int count;
+        slot.Kind = kind;
+        slot.ValueFirst = _valueCount;
         int run = end - pos - 2;
         if (run >= 0 && run < 0x80 && data[pos] == ListTag && data[pos + 1] == run)
         {
             // One field with a one-byte length fills the list, as a single bytes value or one packed run does: count it
             // here rather than in the general loops, which would make the same checks.
-            count = kind switch
+            slot.ValueCount = kind switch
             {
                 FeatureKind.Int64 => CountVarints(data.Slice(pos + 2, run), pos + 2),
                 FeatureKind.Float when run % 4 == 0 => run / 4,
@@ -220,26 +223,22 @@ public sealed class ExampleDecoder
         }
         else
         {
-            count = kind switch
+            slot.ValueCount = kind switch
             {
                 FeatureKind.Int64 => CountInt64s(data, pos, end),
                 FeatureKind.Float => CountFloats(data, pos, end),
                 _ => CountBytes(data, pos, end),
             };
         }
+
         if (_segmentCount == Segments.Length)
         {
             Array.Resize(ref Segments, Segments.Length * 2);
         }
 
         Segments[_segmentCount] = new Segment(pos, end - pos);
-        slot.NameStart = nameStart;
-        slot.NameLength = nameEnd - nameStart;
-        slot.Kind = kind;
         slot.SegmentFirst = _segmentCount++;
         slot.SegmentCount = 1;
-        slot.ValueFirst = valueFirst;
-        slot.ValueCount = count;
         return true;
     }
 
@@ -702,7 +701,14 @@ public sealed class ExampleDecoder
     private static (int Next, int End) ReadLengthEndSlow(ReadOnlySpan<byte> data, int pos, int end)
     {
         int start = pos;
-        if (!Wire.TryReadVarint(data[..end], ref pos, out ulong length))
+        ulong length;
+        if (pos + 1 < end && data[pos] >= 0x80 && data[pos + 1] < 0x80)
+        {
+            // Two bytes (128 to 16383) is the usual length of a history list and of the whole Features: read it here.
+            length = (uint)(data[pos] & 0x7F) | ((uint)data[pos + 1] << 7);
+            pos += 2;
+        }
+        else if (!Wire.TryReadVarint(data[..end], ref pos, out length))
         {
             ThrowInvalid("a varint is malformed or runs past the end of its message", start);
         }
