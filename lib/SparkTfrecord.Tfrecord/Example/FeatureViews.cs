@@ -351,22 +351,26 @@ public readonly ref struct BytesValues
             _payload = payload;
             _values = values;
             _index = -1;
+            Current = default;
         }
 
         /// <summary>The current value: a span into the payload.</summary>
-        public readonly ReadOnlySpan<byte> Current
-        {
-            get
-            {
-                // The decoder found where each value is while validating the payload, so no parsing is left to do here.
-                Segment value = _values[_index];
-                return _payload.Slice(value.Start, value.Length);
-            }
-        }
+        public ReadOnlySpan<byte> Current { get; private set; }
 
         /// <summary>Moves to the next value.</summary>
         /// <returns>False after the last value.</returns>
-        public bool MoveNext() => ++_index < _values.Length;
+        public bool MoveNext()
+        {
+            if (++_index >= _values.Length)
+            {
+                return false;
+            }
+
+            // The decoder found where each value is while validating the payload, so no parsing is left to do here.
+            Segment value = _values[_index];
+            Current = _payload.Slice(value.Start, value.Length);
+            return true;
+        }
     }
 }
 
