@@ -134,11 +134,11 @@ public sealed class ExampleDecoder
             {
                 slot = default;
                 ParseEntry(data, pos, entryEnd, ref slot);
+                slot.Fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
             }
 
             pos = entryEnd;
-            int fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
-            slot.Fingerprint = fingerprint;
+            int fingerprint = slot.Fingerprint;
 
             // One bit per fingerprint seen since Reset: a name whose bit is clear cannot repeat one, so most features
             // skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
@@ -162,7 +162,7 @@ public sealed class ExampleDecoder
     /// Parses a map entry laid out the way writers lay it out (the key, then a Feature holding one list, and nothing
     /// else) into <paramref name="slot"/>. It is the general path's work on those bytes with fewer branches and live
     /// values: it makes the same checks on the same bytes in the same order, so it throws what the general path would.
-    /// On success it has set every field of <paramref name="slot"/> but the fingerprint. For any other layout it returns
+    /// On success it has set every field of <paramref name="slot"/>. For any other layout it returns
     /// false, having recorded no segment or value but possibly written to the slot, which the caller then clears for the
     /// general path.
     /// </summary>
@@ -178,6 +178,7 @@ public sealed class ExampleDecoder
         int nameEnd = ReadLengthEnd(data, ref pos, end);
         slot.NameStart = pos;
         slot.NameLength = nameEnd - pos;
+        slot.Fingerprint = Fingerprint(data[pos..nameEnd]);
         pos = nameEnd;
         if (pos >= end || data[pos] != EntryValueTag)
         {
