@@ -27,10 +27,16 @@ public sealed class ExampleDecoder
     internal Segment[] Segments = new Segment[16];
     internal FeatureSlot[] Frames = new FeatureSlot[16];
     internal ListSlot[] Lists = new ListSlot[8];
+
+    // Where each bytes value is, found while validating, so that enumerating them is reading this table rather than
+    // parsing the lists a second time.
+    internal Segment[] Values = new Segment[64];
     private int _slotCount;
     private int _segmentCount;
     private int _frameCount;
     private int _listCount;
+    private int _valueCount;
+    private ulong _nameFilter;
 
     /// <summary>Decodes a serialized tf.train.Example.</summary>
     /// <param name="payload">The record's payload.</param>
@@ -43,7 +49,7 @@ public sealed class ExampleDecoder
         while (pos < payload.Length)
         {
             int fieldStart = pos;
-            uint tag = ReadTag(payload, ref pos);
+            uint tag = ReadTag(payload, ref pos, payload.Length);
             if (tag == FeaturesTag)
             {
                 int end = ReadLengthEnd(payload, ref pos, payload.Length);
@@ -52,7 +58,7 @@ public sealed class ExampleDecoder
             }
             else
             {
-                Skip(payload, ref pos, payload.Length, tag, fieldStart, 0);
+                pos = Skip(payload, pos, payload.Length, tag, fieldStart, 0);
             }
         }
 
@@ -70,7 +76,7 @@ public sealed class ExampleDecoder
         while (pos < payload.Length)
         {
             int fieldStart = pos;
-            uint tag = ReadTag(payload, ref pos);
+            uint tag = ReadTag(payload, ref pos, payload.Length);
             if (tag == FeaturesTag)
             {
                 int end = ReadLengthEnd(payload, ref pos, payload.Length);
@@ -85,7 +91,7 @@ public sealed class ExampleDecoder
             }
             else
             {
-                Skip(payload, ref pos, payload.Length, tag, fieldStart, 0);
+                pos = Skip(payload, pos, payload.Length, tag, fieldStart, 0);
             }
         }
 
@@ -151,6 +157,8 @@ public sealed class ExampleDecoder
         _segmentCount = 0;
         _frameCount = 0;
         _listCount = 0;
+        _valueCount = 0;
+        _nameFilter = 0;
     }
 
     /// <summary>Parses the body of a Features message: map entries of key and Feature.</summary>
@@ -162,53 +170,160 @@ public sealed class ExampleDecoder
             uint tag = ReadTag(data, ref pos, end);
             if (tag != ListTag)
             {
-                Skip(data, ref pos, end, tag, fieldStart, 0);
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
                 continue;
             }
 
             int entryEnd = ReadLengthEnd(data, ref pos, end);
-            var slot = default(FeatureSlot);
-            while (pos < entryEnd)
+            if (_slotCount == Slots.Length)
             {
-                fieldStart = pos;
-                uint entryTag = ReadTag(data, ref pos, entryEnd);
-                if (entryTag == EntryKeyTag)
-                {
-                    int keyEnd = ReadLengthEnd(data, ref pos, entryEnd);
-                    slot.NameStart = pos;
-                    slot.NameLength = keyEnd - pos;
-                    pos = keyEnd;
-                }
-                else if (entryTag == EntryValueTag)
-                {
-                    // Each value field is a fresh Feature (the last one wins), as Google.Protobuf reads map values.
-                    int valueEnd = ReadLengthEnd(data, ref pos, entryEnd);
-                    slot.Kind = FeatureKind.None;
-                    slot.SegmentCount = 0;
-                    slot.ValueCount = 0;
-                    ParseFeature(data, pos, valueEnd, ref slot);
-                    pos = valueEnd;
-                }
-                else
-                {
-                    Skip(data, ref pos, entryEnd, entryTag, fieldStart, 0);
-                }
+                Array.Resize(ref Slots, Slots.Length * 2);
             }
 
-            slot.Fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
-            int existing = FindSlot(data, Slots, firstSlot, _slotCount, slot.NameStart, slot.NameLength, slot.Fingerprint);
+            // The entry is parsed straight into the next free slot: building the slot elsewhere and copying it in cost
+            // more than parsing a one-value feature.
+            ref FeatureSlot slot = ref Slots[_slotCount];
+            if (!TryParseEntryFast(data, pos, entryEnd, ref slot))
+            {
+                slot = default;
+                ParseEntry(data, pos, entryEnd, ref slot);
+                slot.Fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
+            }
+
+            pos = entryEnd;
+            int fingerprint = slot.Fingerprint;
+
+            // One bit per fingerprint seen since Reset: a name whose bit is clear cannot repeat one, so most features
+            // skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
+            ulong bit = 1UL << (int)(((uint)fingerprint * 0x9E3779B1u) >> 26);
+            int existing = (_nameFilter & bit) == 0
+                ? -1
+                : FindSlot(data, Slots, firstSlot, _slotCount, slot.NameStart, slot.NameLength, fingerprint);
+            _nameFilter |= bit;
             if (existing >= 0)
             {
                 Slots[existing] = slot; // a repeated key keeps its first position and takes the last value
             }
             else
             {
-                if (_slotCount == Slots.Length)
-                {
-                    Array.Resize(ref Slots, Slots.Length * 2);
-                }
+                _slotCount++;
+            }
+        }
+    }
 
-                Slots[_slotCount++] = slot;
+    /// <summary>
+    /// Parses a map entry laid out the way writers lay it out (the key, then a Feature holding one list, and nothing
+    /// else) into <paramref name="slot"/>. It is the general path's work on those bytes with fewer branches and live
+    /// values: it makes the same checks on the same bytes in the same order, so it throws what the general path would.
+    /// On success it has set every field of <paramref name="slot"/>. For any other layout it returns
+    /// false, having recorded no segment or value but possibly written to the slot, which the caller then clears for the
+    /// general path.
+    /// </summary>
+    private bool TryParseEntryFast(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
+    {
+        if (pos >= end || data[pos] != EntryKeyTag)
+        {
+            return false;
+        }
+
+        // Each field goes into the slot as soon as it is known, which keeps few values live in this inlined code.
+        pos++;
+        int nameEnd = ReadLengthEnd(data, ref pos, end);
+        slot.NameStart = pos;
+        slot.NameLength = nameEnd - pos;
+        slot.Fingerprint = Fingerprint(data[pos..nameEnd]);
+        pos = nameEnd;
+        if (pos >= end || data[pos] != EntryValueTag)
+        {
+            return false;
+        }
+
+        pos++;
+        int valueEnd = ReadLengthEnd(data, ref pos, end);
+        if (valueEnd != end || pos >= end)
+        {
+            return false; // another field follows the value, or the Feature is empty
+        }
+
+        // A one-byte tag of field 1, 2 or 3 with wire type 2; a byte of a longer tag fails the range check.
+        uint tag = data[pos];
+        var kind = (FeatureKind)(tag >> 3);
+        if ((tag & 7) != Wire.LengthDelimited || kind is < FeatureKind.Bytes or > FeatureKind.Int64)
+        {
+            return false;
+        }
+
+        pos++;
+        int listEnd = ReadLengthEnd(data, ref pos, end);
+        if (listEnd != end)
+        {
+            return false; // another field follows the list
+        }
+
+        slot.Kind = kind;
+        slot.ValueFirst = _valueCount;
+        int run = end - pos - 2;
+        if (run >= 0 && run < 0x80 && data[pos] == ListTag && data[pos + 1] == run)
+        {
+            // One field with a one-byte length fills the list, as a single bytes value or one packed run does: count it
+            // here rather than in the general loops, which would make the same checks.
+            slot.ValueCount = kind switch
+            {
+                FeatureKind.Int64 => CountVarints(data.Slice(pos + 2, run), pos + 2),
+                FeatureKind.Float when run % 4 == 0 => run / 4,
+                FeatureKind.Float => CountFloats(data, pos, end), // throws: the length is not a multiple of 4
+                _ => AddValue(pos + 2, run),
+            };
+        }
+        else
+        {
+            slot.ValueCount = kind switch
+            {
+                FeatureKind.Int64 => CountInt64s(data, pos, end),
+                FeatureKind.Float => CountFloats(data, pos, end),
+                _ => CountBytes(data, pos, end),
+            };
+        }
+
+        if (_segmentCount == Segments.Length)
+        {
+            Array.Resize(ref Segments, Segments.Length * 2);
+        }
+
+        Segments[_segmentCount] = new Segment(pos, end - pos);
+        slot.SegmentFirst = _segmentCount++;
+        slot.SegmentCount = 1;
+        return true;
+    }
+
+    /// <summary>Parses a map entry of key and Feature, whatever its layout: fields in any order, repeated or unknown.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ParseEntry(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
+    {
+        while (pos < end)
+        {
+            int fieldStart = pos;
+            uint entryTag = ReadTag(data, ref pos, end);
+            if (entryTag == EntryKeyTag)
+            {
+                int keyEnd = ReadLengthEnd(data, ref pos, end);
+                slot.NameStart = pos;
+                slot.NameLength = keyEnd - pos;
+                pos = keyEnd;
+            }
+            else if (entryTag == EntryValueTag)
+            {
+                // Each value field is a fresh Feature (the last one wins), as Google.Protobuf reads map values.
+                int valueEnd = ReadLengthEnd(data, ref pos, end);
+                slot.Kind = FeatureKind.None;
+                slot.SegmentCount = 0;
+                slot.ValueCount = 0;
+                ParseFeature(data, pos, valueEnd, ref slot);
+                pos = valueEnd;
+            }
+            else
+            {
+                pos = Skip(data, pos, end, entryTag, fieldStart, 0);
             }
         }
     }
@@ -222,7 +337,7 @@ public sealed class ExampleDecoder
             uint tag = ReadTag(data, ref pos, end);
             if (tag != ListTag)
             {
-                Skip(data, ref pos, end, tag, fieldStart, 0);
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
                 continue;
             }
 
@@ -250,7 +365,7 @@ public sealed class ExampleDecoder
                 }
                 else
                 {
-                    Skip(data, ref pos, entryEnd, entryTag, fieldStart, 0);
+                    pos = Skip(data, pos, entryEnd, entryTag, fieldStart, 0);
                 }
             }
 
@@ -291,7 +406,7 @@ public sealed class ExampleDecoder
             uint tag = ReadTag(data, ref pos, end);
             if (tag != ListTag)
             {
-                Skip(data, ref pos, end, tag, fieldStart, 0);
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
                 continue;
             }
 
@@ -319,7 +434,7 @@ public sealed class ExampleDecoder
             var kind = (FeatureKind)(tag >> 3);
             if ((tag & 7) != Wire.LengthDelimited || kind is < FeatureKind.Bytes or > FeatureKind.Int64)
             {
-                Skip(data, ref pos, end, tag, fieldStart, 0);
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
                 continue;
             }
 
@@ -330,6 +445,7 @@ public sealed class ExampleDecoder
                 slot.Kind = kind;
                 slot.SegmentFirst = _segmentCount;
                 slot.SegmentCount = 0;
+                slot.ValueFirst = _valueCount;
                 slot.ValueCount = 0;
             }
 
@@ -370,7 +486,7 @@ public sealed class ExampleDecoder
             }
             else
             {
-                Skip(data, ref pos, end, tag, fieldStart, 0);
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
             }
         }
 
@@ -407,32 +523,87 @@ public sealed class ExampleDecoder
             }
             else
             {
-                Skip(data, ref pos, end, tag, fieldStart, 0);
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
             }
         }
 
         return count;
     }
 
-    private static int CountBytes(ReadOnlySpan<byte> data, int pos, int end)
+    /// <summary>Counts the values of a BytesList and records where each one is in <see cref="Values"/>.</summary>
+    /// <remarks>Never inlined: inside a large caller its loop ran with its counters spilled to memory.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int CountBytes(ReadOnlySpan<byte> data, int pos, int end)
     {
-        int count = 0;
+        data = data[..end];
+        Segment[] values = Values;
+        int first = _valueCount;
+        int n = first;
         while (pos < end)
         {
+            // Nearly every value is a one-byte tag (field 1), a one-byte length and the bytes: take those without the
+            // general varint reads. The check and the error are the ones ReadLengthEnd makes on the same bytes.
+            if (data[pos] == ListTag && pos + 1 < end)
+            {
+                uint length = data[pos + 1];
+                if (length < 0x80)
+                {
+                    if (length > (uint)(end - pos - 2))
+                    {
+                        ThrowInvalid("a length-delimited field runs past the end of its message", pos + 1);
+                    }
+
+                    if (n == values.Length)
+                    {
+                        values = GrowValues();
+                    }
+
+                    values[n++] = new Segment(pos + 2, (int)length);
+                    pos += 2 + (int)length;
+                    continue;
+                }
+            }
+
             int fieldStart = pos;
             uint tag = ReadTag(data, ref pos, end);
             if (tag == ListTag)
             {
-                pos = ReadLengthEnd(data, ref pos, end);
-                count++;
+                int valueEnd = ReadLengthEnd(data, ref pos, end);
+                if (n == values.Length)
+                {
+                    values = GrowValues();
+                }
+
+                values[n++] = new Segment(pos, valueEnd - pos);
+                pos = valueEnd;
             }
             else
             {
-                Skip(data, ref pos, end, tag, fieldStart, 0);
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
             }
         }
 
-        return count;
+        _valueCount = n;
+        return n - first;
+    }
+
+    /// <summary>Records one bytes value; returns 1, the number of values added.</summary>
+    private int AddValue(int start, int length)
+    {
+        if (_valueCount == Values.Length)
+        {
+            GrowValues();
+        }
+
+        Values[_valueCount++] = new Segment(start, length);
+        return 1;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Segment[] GrowValues()
+    {
+        Array.Resize(ref Values, Values.Length * 2);
+        return Values;
     }
 
     /// <summary>Counts the varints of a packed run: every byte below 0x80 ends one; each must end inside the run and be at most 10 bytes.</summary>
@@ -494,12 +665,33 @@ public sealed class ExampleDecoder
         return h;
     }
 
+    // The readers below inline only the one-byte case, which is nearly every tag and length in an Example. The rest
+    // (longer varints, and every error) is in methods that take and return values rather than references, so that
+    // callers keep their positions in registers.
+
+    /// <summary>Reads a field tag, checking it ends inside <paramref name="end"/> and its field number is not 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint ReadTag(ReadOnlySpan<byte> data, ref int pos, int end = -1)
+    private static uint ReadTag(ReadOnlySpan<byte> data, ref int pos, int end)
     {
-        ReadOnlySpan<byte> bounded = end < 0 ? data : data[..end];
+        if ((uint)pos < (uint)end)
+        {
+            uint b = data[pos];
+            if (b - 8 < 0x80 - 8)
+            {
+                pos++;
+                return b;
+            }
+        }
+
+        (uint tag, pos) = ReadTagSlow(data, pos, end);
+        return tag;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (uint Tag, int Next) ReadTagSlow(ReadOnlySpan<byte> data, int pos, int end)
+    {
         int start = pos;
-        if (!Wire.TryReadVarint(bounded, ref pos, out ulong tag))
+        if (!Wire.TryReadVarint(data[..end], ref pos, out ulong tag))
         {
             ThrowInvalid("a field tag runs past the end of its message", start);
         }
@@ -509,11 +701,28 @@ public sealed class ExampleDecoder
             ThrowInvalid("a field number is 0", start);
         }
 
-        return (uint)tag;
+        return ((uint)tag, pos);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int pos, int end)
+    {
+        if ((uint)pos < (uint)end)
+        {
+            uint b = data[pos];
+            if (b < 0x80)
+            {
+                pos++;
+                return b;
+            }
+        }
+
+        (ulong value, pos) = ReadVarintSlow(data, pos, end);
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (ulong Value, int Next) ReadVarintSlow(ReadOnlySpan<byte> data, int pos, int end)
     {
         int start = pos;
         if (!Wire.TryReadVarint(data[..end], ref pos, out ulong value))
@@ -521,40 +730,66 @@ public sealed class ExampleDecoder
             ThrowInvalid("a varint is malformed or runs past the end of its message", start);
         }
 
-        return value;
+        return (value, pos);
     }
 
     /// <summary>Reads a length prefix and returns where the field ends, checking it stays inside <paramref name="end"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadLengthEnd(ReadOnlySpan<byte> data, ref int pos, int end)
     {
+        if ((uint)pos < (uint)end)
+        {
+            uint length = data[pos];
+            if (length < 0x80 && length < (uint)(end - pos))
+            {
+                pos++;
+                return pos + (int)length;
+            }
+        }
+
+        (pos, int fieldEnd) = ReadLengthEndSlow(data, pos, end);
+        return fieldEnd;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (int Next, int End) ReadLengthEndSlow(ReadOnlySpan<byte> data, int pos, int end)
+    {
         int start = pos;
-        ulong length = ReadVarint(data, ref pos, end);
+        ulong length;
+        if (pos + 1 < end && data[pos] >= 0x80 && data[pos + 1] < 0x80)
+        {
+            // Two bytes (128 to 16383) is the usual length of a history list and of the whole Features: read it here.
+            length = (uint)(data[pos] & 0x7F) | ((uint)data[pos + 1] << 7);
+            pos += 2;
+        }
+        else if (!Wire.TryReadVarint(data[..end], ref pos, out length))
+        {
+            ThrowInvalid("a varint is malformed or runs past the end of its message", start);
+        }
+
         if (length > (ulong)(end - pos))
         {
             ThrowInvalid("a length-delimited field runs past the end of its message", start);
         }
 
-        return pos + (int)length;
+        return (pos, pos + (int)length);
     }
 
-    /// <summary>Skips the field whose tag was just read.</summary>
-    private static void Skip(ReadOnlySpan<byte> data, ref int pos, int end, uint tag, int fieldStart, int depth)
+    /// <summary>Skips the field whose tag was just read; returns the position after it.</summary>
+    /// <remarks>Positions are passed and returned by value so that callers keep theirs in a register.</remarks>
+    private static int Skip(ReadOnlySpan<byte> data, int pos, int end, uint tag, int fieldStart, int depth)
     {
         switch ((int)(tag & 7))
         {
             case Wire.Varint:
                 ReadVarint(data, ref pos, end);
-                return;
+                return pos;
             case Wire.Fixed64:
-                Advance(ref pos, end, 8, fieldStart);
-                return;
+                return Advance(pos, end, 8, fieldStart);
             case Wire.LengthDelimited:
-                pos = ReadLengthEnd(data, ref pos, end);
-                return;
+                return ReadLengthEnd(data, ref pos, end);
             case Wire.Fixed32:
-                Advance(ref pos, end, 4, fieldStart);
-                return;
+                return Advance(pos, end, 4, fieldStart);
             case Wire.StartGroup:
                 if (depth >= MaxGroupDepth)
                 {
@@ -577,29 +812,29 @@ public sealed class ExampleDecoder
                             ThrowInvalid("a group's end tag does not match its start", innerStart);
                         }
 
-                        return;
+                        return pos;
                     }
 
-                    Skip(data, ref pos, end, inner, innerStart, depth + 1);
+                    pos = Skip(data, pos, end, inner, innerStart, depth + 1);
                 }
 
             case Wire.EndGroup:
                 ThrowInvalid("an end-group tag without a start", fieldStart);
-                return;
+                return pos;
             default:
                 ThrowInvalid("an invalid wire type", fieldStart);
-                return;
+                return pos;
         }
     }
 
-    private static void Advance(ref int pos, int end, int count, int fieldStart)
+    private static int Advance(int pos, int end, int count, int fieldStart)
     {
         if (end - pos < count)
         {
             ThrowInvalid("a fixed-size field runs past the end of its message", fieldStart);
         }
 
-        pos += count;
+        return pos + count;
     }
 
     [DoesNotReturn]
@@ -608,7 +843,7 @@ public sealed class ExampleDecoder
 
     /// <summary>Skips a field of data already validated by the decoder.</summary>
     internal static void SkipValidated(ReadOnlySpan<byte> data, ref int pos, uint tag) =>
-        Skip(data, ref pos, data.Length, tag, pos, 0);
+        pos = Skip(data, pos, data.Length, tag, pos, 0);
 }
 
 /// <summary>Where a feature's name and values are in the payload.</summary>
@@ -620,6 +855,9 @@ internal struct FeatureSlot
     public FeatureKind Kind;
     public int SegmentFirst;
     public int SegmentCount;
+
+    /// <summary>For a bytes list, its first value in <see cref="ExampleDecoder.Values"/>.</summary>
+    public int ValueFirst;
     public int ValueCount;
 }
 
@@ -633,5 +871,5 @@ internal struct ListSlot
     public int FrameCount;
 }
 
-/// <summary>The body of one list message (BytesList, FloatList or Int64List) in the payload.</summary>
+/// <summary>A run of the payload: the body of one list message (BytesList, FloatList or Int64List), or one bytes value.</summary>
 internal readonly record struct Segment(int Start, int Length);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -138,6 +139,11 @@ internal sealed class FeatureBuffer
 
     public void WriteStrings(FeatureKey? key, ReadOnlySpan<string> values)
     {
+        if (TryWriteAsciiStrings(key, values))
+        {
+            return;
+        }
+
         if (_lengths.Length < values.Length)
         {
             _lengths = new int[Math.Max(values.Length, _lengths.Length * 2)];
@@ -159,6 +165,41 @@ internal sealed class FeatureBuffer
             p += WriteListHeader(body[p..], _lengths[i]);
             p += Encoding.UTF8.GetBytes(values[i], body[p..]);
         }
+    }
+
+    /// <summary>
+    /// Writes the strings if they are all ASCII, as most feature strings are: a UTF-8 length is then the string's length,
+    /// so the list is sized without counting and each string is narrowed straight into place, which also checks it.
+    /// That is one pass per string where UTF-8 needs two, and short strings are dominated by the per-call cost. At the
+    /// first other character the write is undone and false returned, for the UTF-8 path to write the list.
+    /// </summary>
+    private bool TryWriteAsciiStrings(FeatureKey? key, ReadOnlySpan<string> values)
+    {
+        int listSize = 0;
+        foreach (string value in values)
+        {
+            int length = (value ?? throw NullElement(key)).Length;
+            listSize += 1 + Wire.VarintSize(length) + length;
+        }
+
+        int end = End;
+        int count = Count;
+        Span<byte> body = Begin(key, BytesListTag, listSize);
+        int p = 0;
+        foreach (string value in values)
+        {
+            p += WriteListHeader(body[p..], value.Length);
+            if (Ascii.FromUtf16(value, body.Slice(p, value.Length), out _) != OperationStatus.Done)
+            {
+                End = end;
+                Count = count;
+                return false;
+            }
+
+            p += value.Length;
+        }
+
+        return true;
     }
 
     private static int ListSize(int count, int packed) => count == 0 ? 0 : 1 + Wire.VarintSize(packed) + packed;

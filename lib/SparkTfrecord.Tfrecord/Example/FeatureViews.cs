@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SparkTfrecord.Tfrecord.Example;
@@ -30,7 +32,7 @@ public readonly ref struct FeaturesView
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            return new FeatureView(_payload, _decoder.Segments, _decoder.Slots[_first + index]);
+            return new FeatureView(_payload, _decoder, in _decoder.Slots[_first + index]);
         }
     }
 
@@ -45,7 +47,7 @@ public readonly ref struct FeaturesView
             ref FeatureSlot slot = ref _decoder.Slots[_first + i];
             if (_payload.Slice(slot.NameStart, slot.NameLength).SequenceEqual(utf8Name))
             {
-                feature = new FeatureView(_payload, _decoder.Segments, slot);
+                feature = new FeatureView(_payload, _decoder, in slot);
                 return true;
             }
         }
@@ -89,14 +91,17 @@ public readonly ref struct FeaturesView
 public readonly ref struct FeatureView
 {
     private readonly ReadOnlySpan<byte> _payload;
-    private readonly Segment[] _segments;
-    private readonly FeatureSlot _slot;
+    private readonly ExampleDecoder _decoder;
 
-    internal FeatureView(ReadOnlySpan<byte> payload, Segment[] segments, in FeatureSlot slot)
+    // A reference to the decoder's slot rather than a copy: a view is valid only until the next decode anyway, and
+    // copying the slot into every view (and every enumerator's Current) cost more than the rest of visiting a feature.
+    private readonly ref readonly FeatureSlot _slot;
+
+    internal FeatureView(ReadOnlySpan<byte> payload, ExampleDecoder decoder, ref readonly FeatureSlot slot)
     {
         _payload = payload;
-        _segments = segments;
-        _slot = slot;
+        _decoder = decoder;
+        _slot = ref slot;
     }
 
     /// <summary>The name's bytes as stored (normally UTF-8); empty for a frame.</summary>
@@ -124,17 +129,30 @@ public readonly ref struct FeatureView
     /// <summary>The bytes values.</summary>
     /// <returns>An enumerable of the values, each a span into the payload.</returns>
     /// <exception cref="InvalidOperationException">The feature is not a bytes list.</exception>
-    public BytesValues GetBytes() => new(_payload, Segments(FeatureKind.Bytes));
+    public BytesValues GetBytes()
+    {
+        CheckKind(FeatureKind.Bytes);
+        return new(_payload, _decoder.Values.AsSpan(_slot.ValueFirst, _slot.ValueCount));
+    }
 
     private ReadOnlySpan<Segment> Segments(FeatureKind kind)
     {
+        CheckKind(kind);
+        return _decoder.Segments.AsSpan(_slot.SegmentFirst, _slot.SegmentCount);
+    }
+
+    private void CheckKind(FeatureKind kind)
+    {
         if (_slot.Kind != kind)
         {
-            throw new InvalidOperationException($"Feature '{Name}' holds {_slot.Kind} values, not {kind}.");
+            ThrowWrongKind(Name, _slot.Kind, kind);
         }
-
-        return _segments.AsSpan(_slot.SegmentFirst, _slot.SegmentCount);
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowWrongKind(string name, FeatureKind actual, FeatureKind asked) =>
+        throw new InvalidOperationException($"Feature '{name}' holds {actual} values, not {asked}.");
 }
 
 /// <summary>The int64 values of a feature, read from the payload as they are enumerated.</summary>
@@ -309,33 +327,30 @@ public readonly ref struct FloatValues
 public readonly ref struct BytesValues
 {
     private readonly ReadOnlySpan<byte> _payload;
-    private readonly ReadOnlySpan<Segment> _segments;
+    private readonly ReadOnlySpan<Segment> _values;
 
-    internal BytesValues(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+    internal BytesValues(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> values)
     {
         _payload = payload;
-        _segments = segments;
+        _values = values;
     }
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
-    public Enumerator GetEnumerator() => new(_payload, _segments);
+    public Enumerator GetEnumerator() => new(_payload, _values);
 
     /// <summary>Enumerates bytes values.</summary>
     public ref struct Enumerator
     {
         private readonly ReadOnlySpan<byte> _payload;
-        private readonly ReadOnlySpan<Segment> _segments;
-        private ReadOnlySpan<byte> _list;
-        private int _segment;
-        private int _pos;
+        private readonly ReadOnlySpan<Segment> _values;
+        private int _index;
 
-        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
+        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> values)
         {
             _payload = payload;
-            _segments = segments;
-            _segment = -1;
-            _list = default;
+            _values = values;
+            _index = -1;
             Current = default;
         }
 
@@ -346,32 +361,15 @@ public readonly ref struct BytesValues
         /// <returns>False after the last value.</returns>
         public bool MoveNext()
         {
-            while (true)
+            if (++_index >= _values.Length)
             {
-                if (_pos >= _list.Length)
-                {
-                    if (++_segment >= _segments.Length)
-                    {
-                        return false;
-                    }
-
-                    Segment s = _segments[_segment];
-                    _list = _payload.Slice(s.Start, s.Length);
-                    _pos = 0;
-                    continue;
-                }
-
-                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
-                if (tag == ((1 << 3) | Wire.LengthDelimited))
-                {
-                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    Current = _list.Slice(_pos, length);
-                    _pos += length;
-                    return true;
-                }
-
-                ExampleDecoder.SkipValidated(_list, ref _pos, tag);
+                return false;
             }
+
+            // The decoder found where each value is while validating the payload, so no parsing is left to do here.
+            Segment value = _values[_index];
+            Current = _payload.Slice(value.Start, value.Length);
+            return true;
         }
     }
 }
@@ -440,7 +438,7 @@ public readonly ref struct FeatureListView
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            return new FeatureView(_payload, _decoder.Segments, _decoder.Frames[_slot.FrameFirst + index]);
+            return new FeatureView(_payload, _decoder, in _decoder.Frames[_slot.FrameFirst + index]);
         }
     }
 }

@@ -68,30 +68,14 @@ internal static class Wire
             return true;
         }
 
-        return TryReadVarintSlow(data, ref pos, out value);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool TryReadVarintSlow(ReadOnlySpan<byte> data, ref int pos, out ulong value)
-    {
-        value = 0;
-        for (int shift = 0, i = pos; shift < 70; shift += 7, i++)
+        (value, int next) = ReadVarintSlow(data, pos);
+        if (next < 0)
         {
-            if ((uint)i >= (uint)data.Length)
-            {
-                return false;
-            }
-
-            byte b = data[i];
-            value |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                pos = i + 1;
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        pos = next;
+        return true;
     }
 
     /// <summary>Reads a varint the caller has already validated.</summary>
@@ -105,8 +89,36 @@ internal static class Wire
             return b;
         }
 
-        TryReadVarintSlow(data, ref pos, out ulong value);
+        (ulong value, int next) = ReadVarintSlow(data, pos);
+        pos = next;
         return value;
+    }
+
+    /// <summary>
+    /// Reads a varint of two or more bytes: returns its value and the position after it, or a position of -1 when it
+    /// runs past the span or is longer than 10 bytes. It takes and returns values rather than references so that the
+    /// inlined fast paths above keep their caller's position and value in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (ulong Value, int Next) ReadVarintSlow(ReadOnlySpan<byte> data, int pos)
+    {
+        ulong value = 0;
+        for (int shift = 0, i = pos; shift < 70; shift += 7, i++)
+        {
+            if ((uint)i >= (uint)data.Length)
+            {
+                return (value, -1);
+            }
+
+            byte b = data[i];
+            value |= (ulong)(b & 0x7f) << shift;
+            if (b < 0x80)
+            {
+                return (value, i + 1);
+            }
+        }
+
+        return (value, -1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -36,7 +37,8 @@ public sealed record TfRecordSkip(TfRecordFormatException Error, long BytesSkipp
 /// <summary>
 /// Reads TFRecord files record by record, checking both CRCs, with compression detected from the file's first
 /// bytes. Payloads are handed out as spans into the reader's buffer (no allocation per record) and stay valid until
-/// the next read. Not thread-safe.
+/// the next read or until the reader is disposed. The buffer comes from <see cref="ArrayPool{T}.Shared"/> and goes back
+/// on <see cref="Dispose"/>, so opening many small files does not allocate a large buffer each time. Not thread-safe.
 /// </summary>
 public sealed class TfRecordReader : IDisposable
 {
@@ -69,7 +71,7 @@ public sealed class TfRecordReader : IDisposable
         _raw = stream;
         _path = path;
         _options = options;
-        _buffer = new byte[options.BufferSize];
+        _buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
         _source = stream;
         Compression = options.Compression ?? DetectCompression();
         if (Compression != TfRecordCompression.None)
@@ -124,7 +126,7 @@ public sealed class TfRecordReader : IDisposable
     public TfRecordSkip? Skipped { get; private set; }
 
     /// <summary>Reads the next record.</summary>
-    /// <param name="payload">The record's payload; valid until the next call.</param>
+    /// <param name="payload">The record's payload; valid until the next call or until the reader is disposed.</param>
     /// <returns>True if a record was read; false at a clean end of file (or, in skip mode, at damage).</returns>
     /// <exception cref="TfRecordFormatException">The file is damaged (and skip mode is off).</exception>
     /// <exception cref="ObjectDisposedException">The reader was disposed.</exception>
@@ -206,6 +208,8 @@ public sealed class TfRecordReader : IDisposable
         }
 
         _disposed = true;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
         if (!ReferenceEquals(_source, _raw))
         {
             _source.Dispose();
@@ -265,8 +269,9 @@ public sealed class TfRecordReader : IDisposable
             {
                 // Grow geometrically, but never past what this record needs when it is large.
                 long grown = Math.Max(count, Math.Min((long)_buffer.Length * 2, _options.MaxRecordLength + TfRecordWriter.FramingOverhead));
-                var bigger = new byte[(int)Math.Min(grown, Array.MaxLength)];
+                byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(grown, Array.MaxLength));
                 _buffer.AsSpan(_pos, available).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
                 _buffer = bigger;
             }
             else
