@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -248,7 +249,12 @@ public sealed class SamplesCommandTests
         var result = Sparktf.Run("plan", "--conf", Spec, "--date", Date, "--input", _logs);
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
-        Assert.That(result.Stdout, Does.Contain("CREATE OR REPLACE TEMP TABLE \"hist_0\"").And.Contain("read_parquet"));
+        Assert.That(result.Stdout, Does.Contain("CREATE OR REPLACE TEMP TABLE \"labels\"")
+            .And.Contain("CREATE OR REPLACE TEMP TABLE \"hist_events_0\"")
+            .And.Contain("CREATE OR REPLACE TEMP TABLE \"samples\"")
+            .And.Contain("read_parquet"));
+        Assert.That(result.Stdout, Does.Contain((15L * 86_400 * 1_000_000).ToString(CultureInfo.InvariantCulture)),
+            "the 15-day history window, in microseconds, appears in the rendered SQL");
     }
 
     [Test]

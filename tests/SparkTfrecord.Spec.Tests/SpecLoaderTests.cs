@@ -28,7 +28,8 @@ public sealed class SpecLoaderTests
         Assert.That(spec.TryGetFeature("clicked_items_15d", out var history), Is.True);
         Assert.That((history!.Shape, history.Dtype, history.Padding, history.Length), Is.EqualTo((FeatureShape.Var, FeatureDtype.String, (object)"0", (int?)null)));
         Assert.That((history.Train.Share, history.Train.HashBuckets, history.Train.Embedding), Is.EqualTo(("item_matrix", (int?)100, (int?)16)), "a shared embedding gives every member the group's size");
-        Assert.That(spec.Job, Is.Null);
+        Assert.That(spec.Job, Is.Not.Null, "din.yaml also carries the job: section, kept uninterpreted for the jobs");
+        Assert.That(spec.Features.Select(f => f.Name), Is.EqualTo(new[] { "label", "user_id", "age", "gender", "device", "item_id", "clicked_items_15d" }));
     }
 
     [Test]
