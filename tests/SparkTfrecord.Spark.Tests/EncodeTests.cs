@@ -60,6 +60,9 @@ public sealed class EncodeTests
         {
             Assert.That(summary.RootElement.GetProperty("records").GetInt64(), Is.EqualTo(rows));
             Assert.That(manifest.RootElement.GetProperty("records").GetInt64(), Is.EqualTo(rows));
+            Assert.That(manifest.RootElement.GetProperty("writer").GetString(), Is.EqualTo("native"));
+            Assert.That(manifest.RootElement.GetProperty("spec_hash").GetString(), Is.EqualTo(Sparktf.Run("spec", "hash", "--spec", spec).Stdout.Trim()),
+                "the training side's check_manifest reads spec_hash");
             Assert.That(File.Exists(_temp[$"{name}/encoded/_SUCCESS"]), Is.True);
             Assert.That(rows, Is.GreaterThan(1000));
         });

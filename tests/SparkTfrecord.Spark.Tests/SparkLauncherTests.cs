@@ -110,7 +110,11 @@ public sealed class SparkLauncherTests
 
             Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "_SUCCESS", "_manifest.json", "part-00000-fake.tfrecord" }));
             Assert.That(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("samples_written").GetInt64(), Is.EqualTo(42));
-            Assert.That(JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement.GetProperty("records").GetInt64(), Is.EqualTo(42));
+            var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
+            Assert.That(manifest.GetProperty("records").GetInt64(), Is.EqualTo(42));
+            Assert.That(manifest.GetProperty("writer").GetString(), Is.EqualTo("connector"));
+            Assert.That(manifest.GetProperty("spec_hash").GetString(), Is.EqualTo(Sparktf.Run("spec", "hash", "--spec", s_spec).Stdout.Trim()),
+                "the training side's check_manifest reads spec_hash");
             Assert.That(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!), Has.Length.EqualTo(2), "only the output and its lock file are left beside it");
         });
     }

@@ -335,62 +335,19 @@ public static class EncodeJob
     }
 
     private static void WriteManifest(string path, JobDefinition definition, OutputConfig output, string engine, IReadOnlyList<ShardInfo> shards,
-        IReadOnlyDictionary<string, long> counts, IReadOnlyList<string> files)
-    {
-        using var stream = File.Create(path);
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        w.WriteStartObject();
-        w.WriteNumber("version", Manifest.Version);
-        w.WriteString("kind", "samples");
-        w.WriteNull("date");
-        w.WriteStartObject("spec");
-        w.WriteString("file", Path.GetFileName(definition.File));
-        w.WriteString("hash", definition.SpecHash);
-        w.WriteEndObject();
-        w.WriteString("engine", engine);
-        w.WriteString("compression", output.Compression.ToString().ToLowerInvariant());
-        w.WriteNumber("records", shards.Sum(s => s.Records));
-        w.WriteNumber("positives", counts.TryGetValue("positives", out long p) ? p : 0);
-        w.WriteStartArray("shards");
-        foreach (var s in shards)
+        IReadOnlyDictionary<string, long> counts, IReadOnlyList<string> files) =>
+        Manifest.Write(path, new ManifestContent
         {
-            w.WriteStartObject();
-            w.WriteString("file", s.File);
-            w.WriteNumber("records", s.Records);
-            w.WriteNumber("bytes", s.Bytes);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("features");
-        foreach (var f in definition.Features)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", f.Name);
-            w.WriteString("kind", f.Kind.ToString().ToLowerInvariant());
-            w.WriteBoolean("list", f.IsList);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartObject("inputs");
-        w.WriteStartObject("parquet");
-        w.WriteStartArray("files");
-        foreach (string f in files)
-        {
-            w.WriteStringValue(f);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteStartObject("counts");
-        foreach (var c in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
-        {
-            w.WriteNumber(c.Key, c.Value);
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
+            SpecFile = Path.GetFileName(definition.File),
+            SpecHash = definition.SpecHash,
+            Engine = engine,
+            Writer = "native",
+            Compression = output.Compression,
+            Records = shards.Sum(s => s.Records),
+            Positives = counts.GetValueOrDefault("positives"),
+            Shards = shards.Select(s => new ManifestShard(s.File, s.Records, s.Bytes)).ToList(),
+            Features = definition.Features,
+            Inputs = [new ManifestInput("parquet", null, files)],
+            Counts = counts,
+        });
 }

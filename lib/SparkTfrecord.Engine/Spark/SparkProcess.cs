@@ -256,7 +256,8 @@ public static class SparkReport
 
 /// <summary>
 /// <c>_manifest.json</c> (version 1, the fields of <see cref="Output.Manifest"/>) for an output the connector wrote: the
-/// part files with their sizes as listed, the record count Spark reported, <c>writer</c> = connector.
+/// part files with their sizes as listed, the record count Spark reported, <c>writer</c> = connector, the inputs' paths
+/// (their files are the cluster's).
 /// </summary>
 public static class SparkManifest
 {
@@ -268,76 +269,8 @@ public static class SparkManifest
     /// <param name="counts">The reported counts.</param>
     public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<(string File, long Bytes)> parts, IReadOnlyDictionary<string, long> counts)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(parts);
-        ArgumentNullException.ThrowIfNull(counts);
-        using var stream = File.Create(path);
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        w.WriteStartObject();
-        w.WriteNumber("version", Output.Manifest.Version);
-        w.WriteString("kind", "samples");
-        w.WriteString("date", PathTemplate.Format(plan.Date));
-        w.WriteStartObject("spec");
-        w.WriteString("file", Path.GetFileName(plan.Definition.File));
-        w.WriteString("hash", plan.Definition.SpecHash);
-        w.WriteEndObject();
-        w.WriteString("engine", engine);
-        w.WriteString("writer", "connector");
-        w.WriteString("compression", plan.Job.Output.Compression.ToString().ToLowerInvariant());
-        w.WriteNumber("records", counts.TryGetValue("written", out long n) ? n : 0);
-        w.WriteNumber("positives", counts.TryGetValue("positives", out long p) ? p : 0);
-        w.WriteStartArray("shards");
-        foreach (var (file, bytes) in parts)
-        {
-            w.WriteStartObject();
-            w.WriteString("file", file);
-            w.WriteNumber("bytes", bytes);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("features");
-        foreach (var c in plan.OutputColumns)
-        {
-            w.WriteStartObject();
-            w.WriteString("name", c.Name);
-            w.WriteString("kind", c.Kind.ToString().ToLowerInvariant());
-            w.WriteBoolean("list", c.IsList);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        var sampling = plan.Job.Sampling;
-        w.WriteStartObject("sampling");
-        w.WriteNumber("negative_rate", sampling.NegativeRate);
-        w.WriteNumber("eval_fraction", sampling.EvalFraction);
-        w.WriteString("salt", sampling.Salt);
-        w.WriteString("key", string.Join(",", sampling.Key));
-        w.WriteString("shard_key", string.Join(",", plan.Job.Output.ShardKey));
-        w.WriteString("hash", "md5-60: first 15 hex digits of MD5(UTF-8 key) as an integer");
-        w.WriteEndObject();
-        w.WriteStartObject("inputs");
-        foreach (var s in plan.Sources.Values)
-        {
-            w.WriteStartObject(s.Name);
-            w.WriteStartArray("paths");
-            foreach (string x in s.Paths)
-            {
-                w.WriteStringValue(x);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        w.WriteEndObject();
-        w.WriteStartObject("counts");
-        foreach (var c in counts.Where(c => !c.Key.StartsWith("history_", StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal))
-        {
-            w.WriteNumber(c.Key, c.Value);
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
+        var shards = parts.Select(p => new Output.ManifestShard(p.File, null, p.Bytes)).ToList();
+        Output.Manifest.Write(path, Output.ManifestContent.ForPlan(plan, engine, "connector", shards, counts, withFiles: false));
     }
 }
