@@ -102,6 +102,10 @@ public sealed class DuckDbEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(read);
         using var command = Start(sql);
+
+        // Streamed: rows come chunk by chunk as the reader asks for them, instead of DuckDB materializing the whole
+        // result outside its memory limit first (a pass of samples with their histories is hundreds of MB).
+        command.UseStreamingMode = true;
         try
         {
             using var reader = command.ExecuteReader();
