@@ -42,7 +42,7 @@ public sealed class QuarantineTests
             "",
             "",
             "r8,u3,A,,pixel",
-            "r9,u1,A,2024-01-15 10:06:00,pixel");
+            "r9,u1,A,2024-01-15 10:06:00,华为 p40 pro 未知");
 
         var result = Run("format: csv, csv: {header: true}");
 
@@ -58,6 +58,29 @@ public sealed class QuarantineTests
         Assert.That(result.Count("quarantined.impressions"), Is.EqualTo(5));
         Assert.That(result.Samples.Select(s => s.Str("request_id")).Order(), Is.EqualTo(new[] { "r1", "r2", "r7", "r9" }));
         Assert.That(result["r7", "A"].Str("device"), Is.EqualTo("quoted, with a comma"));
+        Assert.That(result["r9", "A"].Str("device"), Is.EqualTo("华为 p40 pro 未知"));
+    }
+
+    [Test]
+    public void A_csv_record_whose_quoted_field_spans_lines_counts_as_one_line_as_duckdb_counts_it()
+    {
+        // Documented: line numbers after such a record are record numbers (the header and blank lines included), as
+        // in DuckDB's own rejects; here r2 starts on line 4 of the file and is reported on line 3.
+        string file = Write("dt=2024-01-15/part-0.csv",
+            Header,
+            "r1,u1,A,2024-01-15 10:00:00,\"two",
+            "lines\"",
+            "r2,,A,2024-01-15 10:01:00,pixel",
+            "r3,u1,A,2024-01-15 10:02:00,pixel,extra");
+
+        var result = Run("format: csv, csv: {header: true}");
+
+        Assert.That(Quarantine(result), Is.EqualTo(new[]
+        {
+            (file, 3L, NullUser),
+            (file, 4L, "malformed CSV line: TOO MANY COLUMNS: Expected Number of Columns: 5 Found: 6"),
+        }));
+        Assert.That(result["r1", "A"].Str("device"), Is.EqualTo("two\nlines"));
     }
 
     [Test]

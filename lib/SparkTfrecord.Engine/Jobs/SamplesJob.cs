@@ -310,11 +310,30 @@ public static class SamplesJob
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         foreach (var statement in sql.QuarantineStatements)
         {
-            engine.Execute(statement.Sql);
+            try
+            {
+                engine.Execute(statement.Sql);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                throw InputError(statement.Name, e, plan.Definition.File);
+            }
         }
 
         using var stream = File.Create(file);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        try
+        {
+            ReadQuarantine(engine, sql, plan, stream, w);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            throw InputError("quarantine", e, plan.Definition.File);
+        }
+    }
+
+    private static void ReadQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, Stream stream, Utf8JsonWriter w)
+    {
         engine.Query(sql.QuarantineQuery, r =>
         {
             while (r.Read())

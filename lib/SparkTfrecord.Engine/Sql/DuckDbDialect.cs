@@ -164,11 +164,11 @@ public sealed class DuckDbDialect : SqlDialect
                 $"CREATE OR REPLACE TEMP TABLE {lines} AS\n" +
                 $"SELECT __file, min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok, list(__row ORDER BY __row) FILTER (WHERE __blank) AS __blanks FROM (\n" +
                 $"  SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line IS NULL AS __blank\n" +
-                $"  FROM {LineReader(FileList(source), $"encoding = 'latin-1', store_rejects = true, rejects_table = {String(lineRejects)}, rejects_scan = {String("rejects_lines_scan_" + source.Name)}")}\n" +
+                $"  FROM {LineReader(FileList(source), $"store_rejects = true, rejects_table = {String(lineRejects)}, rejects_scan = {String("rejects_lines_scan_" + source.Name)}")}\n" +
                 $") r GROUP BY __file");
 
-            // The blank lines' numbers: this reading of the files rejects only overlong lines (Latin-1 decodes any
-            // byte), which are numbered the same way.
+            // The blank lines' numbers: this reading of the files rejects lines that are not UTF-8 or too long, and
+            // numbers its rows and its rejected lines as the CSV reading does.
             string blankRows = $"SELECT __file, unnest(__blanks) - __lo + 1 AS __k FROM {lines} WHERE __ok";
             string lineSkipped = $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(lineRejects)}";
             skipped = $"{skipped}\n  UNION ALL\n  SELECT r.__file, r.__k + coalesce(x.__n, 0) AS __line FROM ({blankRows}) r\n  ASOF LEFT JOIN ({SkipIndex(lineSkipped, 0)}) x ON r.__file = x.__file AND r.__k > x.__a";

@@ -127,7 +127,8 @@ public abstract class SqlDialect
     public abstract (IReadOnlyList<string> Prelude, string Relation) ReadSource(PlannedSource source, IReadOnlyList<string> columns);
 
     /// <summary>
-    /// The rows the engine's reader itself rejected (malformed CSV lines), as a relation with <c>__file</c>,
+    /// The rows the engine's reader itself rejected (malformed CSV lines, lines that are not UTF-8 or too long), as a
+    /// relation with <c>__file</c>,
     /// <c>__row</c> (the line) and <c>__reason</c>, available after <see cref="ReadSource"/>'s relation has been read;
     /// null when the engine reports none separately.
     /// </summary>
