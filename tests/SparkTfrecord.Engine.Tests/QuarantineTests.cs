@@ -84,9 +84,9 @@ public sealed class QuarantineTests
     }
 
     [Test]
-    public void Csv_without_a_header_and_with_a_tab_delimiter_counts_lines_from_one()
+    public void Csv_without_a_header_with_a_tab_delimiter_and_windows_line_ends_counts_lines_from_one()
     {
-        string file = Write("dt=2024-01-15/part-0.tsv",
+        string file = WriteLines("dt=2024-01-15/part-0.tsv", "\r\n",
             "r1\tu1\tA\t2024-01-15 10:00:00\tpixel",
             "r2\t\tA\t2024-01-15 10:01:00\tpixel",
             "r3\tu1\tA\t2024-01-15 25:00:00\tpixel",
@@ -255,9 +255,11 @@ public sealed class QuarantineTests
     private static string Json(string request, string? user, string time, string device = "pixel", string item = "A") =>
         "{" + $"\"request_id\": \"{request}\", \"user_id\": {(user is null ? "null" : $"\"{user}\"")}, \"item_id\": \"{item}\", \"ts\": \"{time}\", \"device\": \"{device}\"" + "}";
 
-    /// <summary>Writes lines (with \n ends) under the impressions folder; chars up to U+00FF are written as single bytes
-    /// when the text holds one above U+007F, to make invalid UTF-8.</summary>
-    private string Write(string relative, params string[] lines)
+    /// <summary>Writes lines (with \n ends) under the impressions folder; a line holding a char from U+0080 to U+00FF is
+    /// written in Latin-1, one byte a char, to make invalid UTF-8.</summary>
+    private string Write(string relative, params string[] lines) => WriteLines(relative, "\n", lines);
+
+    private string WriteLines(string relative, string newline, params string[] lines)
     {
         string file = Path.GetFullPath(Path.Combine(_logs.Root, "imp", relative));
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
@@ -266,7 +268,7 @@ public sealed class QuarantineTests
         {
             bool latin = line.Any(ch => ch is >= '\x80' and <= '\xFF');
             stream.Write(latin ? Encoding.Latin1.GetBytes(line) : Encoding.UTF8.GetBytes(line));
-            stream.WriteByte((byte)'\n');
+            stream.Write(Encoding.ASCII.GetBytes(newline));
         }
 
         return file;

@@ -139,8 +139,8 @@ public sealed class DuckDbDialect : SqlDialect
     /// <c>j</c>-th such line, <c>s_j</c>, comes after <c>s_j - header - j</c> rows, so row <c>k</c> is on line
     /// <c>k + header + #{j : s_j - header - j &lt; k}</c> (an ASOF join finds the count). Lines are counted as DuckDB
     /// counts them: a CSV record whose quoted field spans lines counts as one line (so lines after it are record
-    /// numbers), and in a file of <c>\n</c> line ends a lone carriage return counts as a line end. Where the numbers
-    /// of a file's rows turn out not consecutive the line is left null rather than guessed.
+    /// numbers), and in a JSON-lines file of <c>\n</c> line ends a lone carriage return counts as a line end.
+    /// Where the numbers of a file's rows turn out not consecutive the line is left null rather than guessed.
     /// </remarks>
     public override (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed)
     {
@@ -226,6 +226,8 @@ public sealed class DuckDbDialect : SqlDialect
     // The session's TimeZone is UTC (the engine sets it), so make_timestamp's instant is read as UTC.
     private string Local(string micros, string zone) => $"timezone({String(zone)}, CAST(make_timestamp({micros}) AS TIMESTAMPTZ))";
 
+    // The caller adds skip = 0: DuckDB's sniffer may otherwise skip leading lines it takes for a preamble, and the
+    // line numbers would not count them.
     private string CsvOptions(CsvOptions csv)
     {
         string options = $"header = {(csv.Header ? "true" : "false")}, delim = {String(csv.Delimiter.ToString())}, quote = '\"'";
