@@ -110,6 +110,7 @@ public sealed class JobFeaturesTests
         Assert.That(lines, Has.Length.EqualTo(2));
         Assert.That(lines, Has.Some.Contains("key column 'user_id' is null").And.Some.Contains("time column 'ts' is null or not a valid timestamp text"));
         Assert.That(lines, Has.All.Contains("part-0.jsonl"));
+        Assert.That(lines, Has.Some.Contains("\"row\":201,").And.Some.Contains("\"row\":202,"), "their lines, after the 200 good impressions");
 
         var failed = Assert.Throws<JobFailedException>(() => _logs.Run(Specs.Din(extraJob: "  quarantine: {max_bad_fraction: 0.001}"), Day, output: Path.Combine(_logs.Root, "strict")));
         Assert.That(failed!.Message, Does.Contain("2 of").And.Contain("max_bad_fraction"));

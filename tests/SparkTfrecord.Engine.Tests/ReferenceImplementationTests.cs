@@ -130,10 +130,12 @@ public sealed class ReferenceImplementationTests
         const long Within = 30L * 60_000_000;
 
         // The job reads the impressions of the run day's and the next day's partitions (cut by local date), as its config says.
-        // Rule 4: one copy per (request, item), the earliest (ties: smallest device, the engine's column order).
-        var imps = raw.Where(i => Local(i.Ts)[..10] is "2024-01-15" or "2024-01-16")
-            .GroupBy(i => (i.Request, i.Item))
-            .Select(g => g.OrderBy(i => i.Ts).ThenBy(i => i.User, StringComparer.Ordinal).ThenBy(i => i.Device, StringComparer.Ordinal).First())
+        // Rule 4: one copy per (request, item), the earliest; of copies at the same instant, the first in the input (its
+        // file, then its line: same-instant copies share a partition's file, written in the order of the list).
+        var imps = raw.Select((imp, index) => (imp, index))
+            .Where(x => Local(x.imp.Ts)[..10] is "2024-01-15" or "2024-01-16")
+            .GroupBy(x => (x.imp.Request, x.imp.Item))
+            .Select(g => g.OrderBy(x => x.imp.Ts).ThenBy(x => Local(x.imp.Ts)[..10], StringComparer.Ordinal).ThenBy(x => x.index).First().imp)
             .Where(i => i.Ts >= dayStart && i.Ts < dayEnd + Within)
             .ToList();
 

@@ -181,7 +181,7 @@ public static class SamplesJob
             }
             catch (DuckDB.NET.Data.DuckDBException e)
             {
-                throw new IOException($"{sql.Statements[i].Name}: {e.Message} (inputs of {definition.File}; run 'sparktf plan' to see the SQL).", e);
+                throw InputError(sql.Statements[i].Name, e, definition.File);
             }
 
             progress.Report(i + 1);
@@ -269,6 +269,28 @@ public static class SamplesJob
     public static int Passes(long samples, int shards, long perPass) =>
         (int)Math.Clamp((samples + perPass - 1) / Math.Max(1, perPass), 1, shards);
 
+    /// <summary>The error for a statement that failed on the input, saying what to do where DuckDB's message does not.</summary>
+    /// <param name="statement">The statement's name (<c>typed_SOURCE</c> reads a source).</param>
+    /// <param name="e">DuckDB's error.</param>
+    /// <param name="spec">The job's spec file.</param>
+    /// <returns>The exception to throw.</returns>
+    internal static IOException InputError(string statement, DuckDB.NET.Data.DuckDBException e, string spec)
+    {
+        // DuckDB checks a Parquet string column's UTF-8 as it decodes a page and stops the query at the first bad value:
+        // there is no row to set aside, so the job stops and names the file (CSV and JSON lines are checked per line).
+        var text = System.Text.RegularExpressions.Regex.Match(e.Message, "Invalid string encoding found in Parquet file \"(?<file>.*)\": value \"(?<value>.*)\" is not valid UTF8");
+        if (text.Success)
+        {
+            string source = statement.StartsWith("typed_", StringComparison.Ordinal) ? $"source '{statement["typed_".Length..]}': " : "";
+            return new IOException(
+                $"{source}{text.Groups["file"].Value} holds text that is not valid UTF-8 (the value \"{text.Groups["value"].Value}\", non-UTF-8 bytes as \\xNN) " +
+                "in a string column the job reads. A Parquet file's text is checked as a whole, so its bad rows cannot be set aside one by one: " +
+                "rewrite the file with that column as UTF-8 text (or as binary), or move the file out of the input, and rerun.", e);
+        }
+
+        return new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
+    }
+
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
     {
         var row = engine.Row(sql.StatsQuery);
@@ -286,8 +308,32 @@ public static class SamplesJob
     private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        foreach (var statement in sql.QuarantineStatements)
+        {
+            try
+            {
+                engine.Execute(statement.Sql);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                throw InputError(statement.Name, e, plan.Definition.File);
+            }
+        }
+
         using var stream = File.Create(file);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        try
+        {
+            ReadQuarantine(engine, sql, plan, stream, w);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            throw InputError("quarantine", e, plan.Definition.File);
+        }
+    }
+
+    private static void ReadQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, Stream stream, Utf8JsonWriter w)
+    {
         engine.Query(sql.QuarantineQuery, r =>
         {
             while (r.Read())

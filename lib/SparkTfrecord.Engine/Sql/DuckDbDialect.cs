@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
 
@@ -73,42 +74,160 @@ public sealed class DuckDbDialect : SqlDialect
     public override string Materialize(string name, string query) => $"CREATE OR REPLACE TEMP TABLE {Identifier(name)} AS\n{query}";
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Parquet rows carry their 1-based row. CSV and JSON-lines files are read in one scan per source, numbered by
+    /// <c>WITH ORDINALITY</c>: DuckDB numbers the rows of a scan in the order it reads them (a streaming window, which
+    /// reads the files one after the other, each from its start), so a file's rows have consecutive numbers, and a
+    /// row's place among the rows its file gave is its number less the file's first number, plus one.
+    /// <see cref="BadRows"/> makes that a line and checks that the numbers are indeed consecutive.
+    /// JSON lines are read as lines of text (see <see cref="LineReader"/>) and parsed here, so that a malformed line
+    /// is one bad row rather than the end of the job; every field is read as text, as CSV fields are, and the plan
+    /// casts it (a JSON number's text is its value, such as <c>1.5</c>; <c>true</c>; a nested value's JSON text).
+    /// Blank and whitespace-only lines are skipped.
+    /// </remarks>
     public override (IReadOnlyList<string> Prelude, string Relation) ReadSource(PlannedSource source, IReadOnlyList<string> columns)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(columns);
         if (source.Files.Count == 0)
         {
             // Nothing to read (look-back days not there): an empty relation with the columns' names.
             string nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS VARCHAR) AS {Identifier(c)}"));
-            return ([], $"(SELECT {nulls}, CAST(NULL AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row WHERE 1 = 0)");
+            return ([], $"(SELECT {nulls}, CAST(NULL AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS VARCHAR) AS __bad, FALSE AS __skip WHERE 1 = 0)");
         }
 
-        string files = "[" + string.Join(", ", source.Files.Select(String)) + "]";
+        string files = FileList(source);
         string select = string.Join(", ", columns.Select(Identifier));
+        const string NoReason = "CAST(NULL AS VARCHAR) AS __bad, FALSE AS __skip";
         string relation = source.Config.Format switch
         {
-            SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, file_row_number + 1 AS __row FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
-            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, all_varchar = true, " +
-                $"store_rejects = true, rejects_table = {String("rejects_" + source.Name)}, rejects_scan = {String("rejects_scan_" + source.Name)}))",
-            _ => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row FROM read_json({files}, format = 'newline_delimited', union_by_name = true))",
+            SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, file_row_number + 1 AS __row, {NoReason} FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
+            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, {NoReason} FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, skip = 0, all_varchar = true, " +
+                $"store_rejects = true, rejects_table = {String(RejectsTable(source))}, rejects_scan = {String("rejects_scan_" + source.Name)}) WITH ORDINALITY)",
+            _ => JsonLines(source, files, columns),
         };
         return ([], relation);
     }
 
     /// <inheritdoc/>
-    /// <remarks>DuckDB reports a line once per error in it (one per extra column, say): the line is counted once.</remarks>
+    /// <remarks>DuckDB reports a line once per error in it (one per extra column, say): the line is counted once. Its
+    /// line numbers count the header and blank lines, and a record whose quoted field spans lines as one line.</remarks>
     public override string? RejectedRows(PlannedSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.Config.Format == SourceFormat.Csv && source.Files.Count > 0
-            ? $"(SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __row, min('malformed CSV line: ' || CAST(error_type AS VARCHAR) || ': ' || error_message) AS __reason " +
-              $"FROM {Identifier("rejects_" + source.Name)} GROUP BY file_id, line)"
-            : null;
+        if (source.Files.Count == 0 || source.Config.Format == SourceFormat.Parquet)
+        {
+            return null;
+        }
+
+        string reason = source.Config.Format == SourceFormat.Csv
+            ? "CASE WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8 text' || coalesce(' in column ' || column_name, '') " +
+              "ELSE 'malformed CSV line: ' || CAST(error_type AS VARCHAR) || ': ' || error_message END"
+            : "CASE WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8 text' " +
+              "WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN 'malformed JSON line: ' || error_message " +
+              "ELSE 'malformed JSON line: ' || CAST(error_type AS VARCHAR) END";
+        return $"(SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __row, min({reason}) AS __reason " +
+               $"FROM {Identifier(RejectsTable(source))} GROUP BY file_id, line)";
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// For CSV and JSON lines, a bad row's number becomes its line in its file: the row is the <c>k</c>-th its file
+    /// gave (see <see cref="ReadSource"/>), and the lines the reader kept no row for come between: those it rejected
+    /// (in its rejects table, with their lines) and, for CSV, blank lines, which DuckDB's CSV reader skips without a
+    /// trace, so the files are read again here as plain lines to find them (only when there are bad rows). The
+    /// <c>j</c>-th such line, <c>s_j</c>, comes after <c>s_j - header - j</c> rows, so row <c>k</c> is on line
+    /// <c>k + header + #{j : s_j - header - j &lt; k}</c> (an ASOF join finds the count). Lines are counted as DuckDB
+    /// counts them: a CSV record whose quoted field spans lines counts as one line (so lines after it are record
+    /// numbers), and in a JSON-lines file of <c>\n</c> line ends a lone carriage return counts as a line end.
+    /// Where the numbers of a file's rows turn out not consecutive the line is left null rather than guessed.
+    /// </remarks>
+    public override (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Files.Count == 0 || source.Config.Format == SourceFormat.Parquet)
+        {
+            return base.BadRows(source, typed);
+        }
+
+        bool csv = source.Config.Format == SourceFormat.Csv;
+        int header = csv && source.Config.Csv.Header ? 1 : 0;
+        var prelude = new List<string>();
+        string skipped = $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(RejectsTable(source))}";
+        string linesJoin = "";
+        string linesOk = "";
+        if (csv)
+        {
+            string lines = Identifier("lines_" + source.Name);
+            string lineRejects = "rejects_lines_" + source.Name;
+            prelude.Add(
+                $"CREATE OR REPLACE TEMP TABLE {lines} AS\n" +
+                $"SELECT __file, min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok, list(__row ORDER BY __row) FILTER (WHERE __blank) AS __blanks FROM (\n" +
+                $"  SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line IS NULL AS __blank\n" +
+                $"  FROM {LineReader(FileList(source), $"store_rejects = true, rejects_table = {String(lineRejects)}, rejects_scan = {String("rejects_lines_scan_" + source.Name)}")}\n" +
+                $") r GROUP BY __file");
+
+            // The blank lines' numbers: this reading of the files rejects lines that are not UTF-8 or too long, and
+            // numbers its rows and its rejected lines as the CSV reading does.
+            string blankRows = $"SELECT __file, unnest(__blanks) - __lo + 1 AS __k FROM {lines} WHERE __ok";
+            string lineSkipped = $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(lineRejects)}";
+            skipped = $"{skipped}\n  UNION ALL\n  SELECT r.__file, r.__k + coalesce(x.__n, 0) AS __line FROM ({blankRows}) r\n  ASOF LEFT JOIN ({SkipIndex(lineSkipped, 0)}) x ON r.__file = x.__file AND r.__k > x.__a";
+            linesJoin = $"\n    LEFT JOIN {lines} l ON t.__file = l.__file";
+            linesOk = " AND coalesce(l.__ok, FALSE)";
+        }
+
+        string skips = Identifier("skips_" + source.Name);
+        prelude.Add($"CREATE OR REPLACE TEMP TABLE {skips} AS\n{SkipIndex(skipped, header)}");
+        string relation =
+            $"(SELECT r.__file, CASE WHEN r.__ok THEN r.__k + {header} + coalesce(x.__n, 0) END AS __row, r.__reason FROM (\n" +
+            $"    SELECT t.__file, t.__row - f.__lo + 1 AS __k, t.__reason, f.__ok{linesOk} AS __ok\n" +
+            $"    FROM {typed} t JOIN (SELECT __file, min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok FROM {typed} GROUP BY __file) f ON t.__file = f.__file{linesJoin}\n" +
+            $"    WHERE t.__reason IS NOT NULL\n" +
+            $"  ) r ASOF LEFT JOIN {skips} x ON r.__file = x.__file AND r.__k > x.__a)";
+        return (prelude, relation);
+    }
+
+    // Lines of text as rows of one VARCHAR column, numbered: DuckDB's CSV reader splitting on U+0001 (which valid JSON
+    // never holds unescaped) with no quotes, so each line is one value and a blank line a null. Not strict, so that a
+    // stray carriage return is a line end rather than the end of the job; a line holding U+0001 is cut there (a JSON
+    // line so cut is malformed, unless the U+0001 came after a whole object).
+    private static string LineReader(string files, string options) =>
+        $"read_csv({files}, columns = {{'__line': 'VARCHAR'}}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, {options}) WITH ORDINALITY";
+
+    // For rows numbered k = 1, 2, ... among those a file gave, and the lines that gave none (__line), the count of such
+    // lines before row k: the greatest __a below k, with its __n.
+    private static string SkipIndex(string skipped, int header) =>
+        $"SELECT __file, __a, max(__j) AS __n FROM (\n" +
+        $"  SELECT __file, __line - {header} - __j AS __a, __j FROM (\n" +
+        $"    SELECT __file, __line, row_number() OVER (PARTITION BY __file ORDER BY __line) AS __j FROM (SELECT DISTINCT __file, __line FROM (\n  {skipped}\n    ) s0) s1\n" +
+        $"  ) s2\n" +
+        $") s3 GROUP BY __file, __a";
+
+    private static string RejectsTable(PlannedSource source) => "rejects_" + source.Name;
+
+    private string FileList(PlannedSource source) => "[" + string.Join(", ", source.Files.Select(String)) + "]";
+
+    private string JsonLines(PlannedSource source, string files, IReadOnlyList<string> columns)
+    {
+        // Every column as text: from_json's VARCHAR of a JSON string is the string, of anything else its JSON text.
+        string structure = "{" + string.Join(",", columns.Select(c => JsonSerializer.Serialize(c) + ":\"VARCHAR\"")) + "}";
+        string fields = string.Join(", ", columns.Select(c => $"__v.{Identifier(c)} AS {Identifier(c)}"));
+        const string Space = "' ' || chr(9) || chr(13)";
+        return
+            $"(SELECT {fields}, __file, __row,\n" +
+            $"    CASE WHEN __skip THEN NULL WHEN NOT __valid THEN 'malformed JSON line' WHEN __v IS NULL THEN 'malformed JSON line: not a JSON object' END AS __bad, __skip FROM (\n" +
+            $"  SELECT __file, __row, __skip, __valid, CASE WHEN __valid AND starts_with(ltrim(__line, {Space}), '{{') THEN from_json(__line, {String(structure)}) END AS __v FROM (\n" +
+            $"    SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line, coalesce(trim(__line, {Space}), '') = '' AS __skip, json_valid(__line) AS __valid\n" +
+            $"    FROM {LineReader(files, $"store_rejects = true, rejects_table = {String(RejectsTable(source))}, rejects_scan = {String("rejects_scan_" + source.Name)}")}\n" +
+            $"  ) l\n" +
+            $") j)";
     }
 
     // The session's TimeZone is UTC (the engine sets it), so make_timestamp's instant is read as UTC.
     private string Local(string micros, string zone) => $"timezone({String(zone)}, CAST(make_timestamp({micros}) AS TIMESTAMPTZ))";
 
+    // The caller adds skip = 0: DuckDB's sniffer may otherwise skip leading lines it takes for a preamble, and the
+    // line numbers would not count them.
     private string CsvOptions(CsvOptions csv)
     {
         string options = $"header = {(csv.Header ? "true" : "false")}, delim = {String(csv.Delimiter.ToString())}, quote = '\"'";

@@ -19,7 +19,8 @@ public sealed record SqlStatement(string Name, string Sql);
 /// <c>__split</c>, ordered by (hash, key, impression id).</param>
 /// <param name="AuditQuery">The samples with their key and time columns, for audit output.</param>
 /// <param name="StatsQuery">One row of counts (see <see cref="PlanRenderer.StatNames"/>).</param>
-/// <param name="QuarantineQuery">The bad input rows: source, file, row, reason.</param>
+/// <param name="QuarantineQuery">The bad input rows: source, file, row (or line), reason; run
+/// <see cref="QuarantineStatements"/> first.</param>
 /// <param name="OutputPass">The output query for pass <c>p</c> of <c>n</c>: the samples of the shards <c>s</c> with
 /// <c>s % n == p</c>, in the same order; pass 0 of 1 is <see cref="OutputQuery"/>. Passes bound the engine's memory
 /// on big days: each joins only the histories its own samples use.</param>
@@ -33,6 +34,10 @@ public sealed record RenderedJob(
     string QuarantineQuery,
     Func<int, int, string> OutputPass)
 {
+    /// <summary>Statements to run, after <see cref="Statements"/>, before <see cref="QuarantineQuery"/> (the engine may
+    /// need to look at the input again to number the bad rows' lines); run only when there are bad rows.</summary>
+    public IReadOnlyList<SqlStatement> QuarantineStatements { get; init; } = [];
+
     /// <summary>The whole job as one script: statements and queries, each ending with <c>;</c>.</summary>
     /// <returns>The script.</returns>
     public string Script()
@@ -91,9 +96,9 @@ public static class PlanRenderer
             foreach (var s in plan.Sources.Values)
             {
                 string rejected = d.RejectedRows(s) is { } r ? $" + (SELECT count(*) FROM {r} rj)" : "";
-                stats.Add(($"read.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)}){rejected})"));
+                stats.Add(($"read.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE NOT __skip){rejected})"));
                 stats.Add(($"quarantined.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL){rejected})"));
-                stats.Add(($"duplicates.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
+                stats.Add(($"duplicates.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL AND NOT __skip) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
             }
 
             stats.Add(("outside_day", $"(SELECT count(*) FROM {Q("clean_" + job.Samples)} WHERE __ts < {d.BigInt(plan.DayStartMicros)} OR __ts >= {d.BigInt(plan.DayEndMicros)})"));
@@ -152,10 +157,25 @@ public static class PlanRenderer
             var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => "s." + Q("__key_" + k));
             string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append("s.__ts").Append("s.__split").Append("s.__h"))} FROM {from}\nWHERE s.__kept ORDER BY {order}";
             string stats = "SELECT " + string.Join(",\n  ", Stats(plan, d).Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Name.Replace('.', '_'))}"));
-            string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", plan.Sources.Values.SelectMany(s =>
-                new[] { $"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL" }
-                    .Concat(d.RejectedRows(s) is { } r ? [$"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {r} rj"] : []))) + "\n) q ORDER BY __source, __file, __row, __reason";
-            return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, OutputPass);
+            var quarantineStatements = new List<SqlStatement>();
+            var quarantineParts = new List<string>();
+            foreach (var s in plan.Sources.Values)
+            {
+                var (prelude, bad) = d.BadRows(s, Q("typed_" + s.Name));
+                for (int i = 0; i < prelude.Count; i++)
+                {
+                    quarantineStatements.Add(new SqlStatement($"quarantine_{s.Name}_{i}", prelude[i]));
+                }
+
+                quarantineParts.Add($"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {bad} b");
+                if (d.RejectedRows(s) is { } r)
+                {
+                    quarantineParts.Add($"  SELECT {d.String(s.Name)} AS __source, __file, __row, __reason FROM {r} rj");
+                }
+            }
+
+            string quarantine = "SELECT __source, __file, __row, __reason FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + "\n) q ORDER BY __source, __file, __row, __reason";
+            return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, OutputPass) { QuarantineStatements = quarantineStatements };
         }
 
         private string Q(string name) => d.Identifier(name);
@@ -245,7 +265,8 @@ public static class PlanRenderer
                 select.Add(s.KeyColumns.Contains(l) ? $"CAST({p} AS {d.Text}) AS {Q(l)}" : $"{p} AS {Q(l)}");
             }
 
-            var reasons = new List<string>();
+            // A row the reader marked as not a row (a blank line) has no reason; one it could not read has its reason.
+            var reasons = new List<string> { "WHEN __skip THEN NULL", "WHEN __bad IS NOT NULL THEN __bad" };
             if (c.Time is { } t)
             {
                 select.Add($"{TimeExpression(Q(Physical(c, t.Column)), t)} AS __ts");
@@ -259,7 +280,9 @@ public static class PlanRenderer
 
             select.Add("__file");
             select.Add("__row");
-            string reason = reasons.Count == 0 ? $"CAST(NULL AS {d.Text})" : $"CASE {string.Join(" ", reasons)} END";
+            select.Add("__bad");
+            select.Add("__skip");
+            string reason = $"CASE {string.Join(" ", reasons)} END";
             Add("typed_" + s.Name, $"SELECT *, {reason} AS __reason FROM (\n  SELECT {string.Join(", ", select)}\n  FROM {relation} r\n) t");
         }
 
@@ -294,14 +317,14 @@ public static class PlanRenderer
             IReadOnlyList<string> partition = c.Key is { } key ? [key] : c.Dedup;
             if (partition.Count == 0)
             {
-                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL");
+                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL AND NOT __skip");
                 return;
             }
 
             string order = string.Join(", ", (c.Time is null ? [] : new[] { "__ts" }).Concat(["__file", "__row"]).Concat(c.Columns.Select(Q)));
             Add("clean_" + s.Name,
                 $"SELECT {columns} FROM (\n  SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", partition.Select(Q))} ORDER BY {order}) AS __rn\n" +
-                $"  FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL\n) t WHERE __rn = 1");
+                $"  FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL AND NOT __skip\n) t WHERE __rn = 1");
         }
 
         private void RenderImpressions()

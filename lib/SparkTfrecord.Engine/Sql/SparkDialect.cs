@@ -198,7 +198,7 @@ public sealed class SparkDialect : SqlDialect
         if (paths.Count == 0)
         {
             string nulls = string.Join(", ", columns.Select(col => $"CAST(NULL AS STRING) AS {Identifier(col)}"));
-            return ([], $"(SELECT {nulls}, CAST(NULL AS STRING) AS __file, CAST(NULL AS BIGINT) AS __row WHERE 1 = 0)");
+            return ([], $"(SELECT {nulls}, CAST(NULL AS STRING) AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip WHERE 1 = 0)");
         }
 
         string view = Identifier("sparktf_src_" + source.Name);
@@ -232,7 +232,9 @@ public sealed class SparkDialect : SqlDialect
 
         string prelude = $"CREATE OR REPLACE TEMPORARY VIEW {view}{schema}\nUSING {format}\nOPTIONS ({string.Join(", ", options)})";
         string select = string.Join(", ", columns.Select(Identifier));
-        return ([prelude], $"(SELECT {select}, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM {view})");
+        // Spark's readers give no line numbers and no reader-level reasons: rows they cannot parse come with null
+        // columns (PERMISSIVE mode), which the plan then sets aside for their null keys or times.
+        return ([prelude], $"(SELECT {select}, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM {view})");
     }
 
     /// <summary>

@@ -114,9 +114,12 @@ public abstract class SqlDialect
     public abstract string Materialize(string name, string query);
 
     /// <summary>
-    /// The relation that reads a source's raw rows, with the columns <c>__file</c> (the file's name, or its index in
-    /// the source's sorted file list) and <c>__row</c> (the 1-based row in the file, or null where the engine cannot
-    /// tell) added.
+    /// The relation that reads a source's raw rows, with these columns added: <c>__file</c> (the file's name, or its
+    /// index in the source's sorted file list); <c>__row</c> (a BIGINT that grows with the row's position in its file,
+    /// such as the 1-based row, or null where the engine cannot tell; <see cref="BadRows"/> turns it into the line
+    /// the quarantine reports); <c>__bad</c> (text: why the reader could not make a row of it, such as a malformed JSON
+    /// line, or null); <c>__skip</c> (BOOLEAN: not a row at all, such as a blank line, kept only so that the rows
+    /// after it can be numbered; such rows are neither read nor bad).
     /// </summary>
     /// <param name="source">The source.</param>
     /// <param name="columns">The columns to read (file column names, after renaming is undone).</param>
@@ -124,13 +127,26 @@ public abstract class SqlDialect
     public abstract (IReadOnlyList<string> Prelude, string Relation) ReadSource(PlannedSource source, IReadOnlyList<string> columns);
 
     /// <summary>
-    /// The rows the engine's reader itself rejected (malformed CSV lines), as a relation with <c>__file</c>,
+    /// The rows the engine's reader itself rejected (malformed CSV lines, lines that are not UTF-8 or too long), as a
+    /// relation with <c>__file</c>,
     /// <c>__row</c> (the line) and <c>__reason</c>, available after <see cref="ReadSource"/>'s relation has been read;
     /// null when the engine reports none separately.
     /// </summary>
     /// <param name="source">The source.</param>
     /// <returns>The relation, or null.</returns>
     public virtual string? RejectedRows(PlannedSource source) => null;
+
+    /// <summary>
+    /// The bad rows of a source's typed table (those with a <c>__reason</c>) as a relation with <c>__file</c>,
+    /// <c>__row</c> (the row or line number the quarantine reports, or null) and <c>__reason</c>, with statements to
+    /// run first; by default the rows as they are.
+    /// </summary>
+    /// <param name="source">The source.</param>
+    /// <param name="typed">The typed table's quoted name: <see cref="ReadSource"/>'s columns <c>__file</c>,
+    /// <c>__row</c> and <c>__skip</c>, and <c>__reason</c>.</param>
+    /// <returns>Statements to run first (possibly none) and the relation.</returns>
+    public virtual (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed) =>
+        ([], $"(SELECT __file, __row, __reason FROM {typed} WHERE __reason IS NOT NULL)");
 
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>

@@ -6,9 +6,9 @@ USING parquet
 OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
-SELECT *, CASE WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_impressions`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
@@ -16,9 +16,9 @@ USING parquet
 OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
-SELECT *, CASE WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_clicks`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users`
@@ -26,9 +26,9 @@ USING parquet
 OPTIONS (path 'hdfs:///logs/din/users');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row
-  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip
+  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
@@ -36,30 +36,30 @@ USING parquet
 OPTIONS (path 'hdfs:///logs/din/items');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row
-  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row FROM `sparktf_src_items`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip
+  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
 SELECT `request_id`, `item_id`, `user_id`, `device`, __ts, __file, __row FROM (
   SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts, __file, __row, `request_id`, `item_id`, `user_id`, `device`) AS __rn
-  FROM `typed_impressions` WHERE __reason IS NULL
+  FROM `typed_impressions` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_clicks` AS
-SELECT `request_id`, `item_id`, `user_id`, __ts, __file, __row FROM `typed_clicks` WHERE __reason IS NULL;
+SELECT `request_id`, `item_id`, `user_id`, __ts, __file, __row FROM `typed_clicks` WHERE __reason IS NULL AND NOT __skip;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
 SELECT `user_id`, `age`, `gender`, __file, __row FROM (
   SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __file, __row, `user_id`, `age`, `gender`) AS __rn
-  FROM `typed_users` WHERE __reason IS NULL
+  FROM `typed_users` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
 SELECT `item_id`, __file, __row FROM (
   SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY __file, __row, `item_id`) AS __rn
-  FROM `typed_items` WHERE __reason IS NULL
+  FROM `typed_items` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `imp` AS
