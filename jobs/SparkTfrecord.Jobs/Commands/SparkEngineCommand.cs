@@ -35,7 +35,7 @@ internal static partial class SparkEngineCommand
     {
         try
         {
-            definition = SparkOptions.WithOverrides(JobDefinition.Load(result.GetValue(o.Spec)!), result.GetValue(o.Shards), result.GetValue(o.Compression));
+            definition = SparkOptions.WithOverrides(JobDefinition.Load(result.GetValue(o.Spec)!), result.GetValue(o.Shards), result.GetValue(o.Compression), result.GetValue(o.MaxBadFraction));
             return true;
         }
         catch (JobConfigException e)

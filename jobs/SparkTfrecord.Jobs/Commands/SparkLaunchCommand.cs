@@ -207,6 +207,7 @@ internal static partial class SparkEngineCommand
             var arguments = Arguments(options, name, packages, scriptPath, runner, reportUri);
             err.WriteLine($"sparktf: {date:yyyy-MM-dd}: running {Quote(programPath)} {string.Join(' ', arguments.Select(Quote))}");
             int exit;
+            bool badRowsFailure = false;
             lock (s_signalLock)
             {
                 if (s_signal is { } early)
@@ -214,7 +215,15 @@ internal static partial class SparkEngineCommand
                     return early;
                 }
 
-                s_running = SparkProcess.Start(programPath, arguments, line => err.WriteLine(line));
+                s_running = SparkProcess.Start(programPath, arguments, line =>
+                {
+                    if (SparkReport.IsBadRowsFailure(line))
+                    {
+                        Volatile.Write(ref badRowsFailure, true);
+                    }
+
+                    err.WriteLine(line);
+                });
             }
 
             try
@@ -241,6 +250,14 @@ internal static partial class SparkEngineCommand
                 }
             }
 
+            string outputState = setup.OutputIsLocal ? "the output is as it was" : $"{setup.Output} has no _SUCCESS";
+            var inputCounts = SparkReport.ParseInputCounts(stdout, script.InputCounts);
+            if (exit != 0 && (Volatile.Read(ref badRowsFailure) || (inputCounts is not null && OverLimit(inputCounts, script.MaxBadFraction))))
+            {
+                err.WriteLine(TooManyBadRows(inputCounts, script.MaxBadFraction, $"The Spark script stopped at its bad-rows check, before writing ({program} exited with {exit}), so {outputState}."));
+                return ExitCodes.Failure;
+            }
+
             if (exit != 0)
             {
                 keepTemp = true;
@@ -256,6 +273,25 @@ internal static partial class SparkEngineCommand
                 keepTemp = true;
                 err.WriteLine($"sparktf: {program} exited 0 but reported no sample count ({(cluster ? "no report at " + reportUri : "no sparktf_samples_written row on its stdout")}): " +
                               $"the script's last statement did not run. Not reporting success. The script is kept at {scriptPath}.");
+                return ExitCodes.Failure;
+            }
+
+            // The script checked the bad rows before writing; the report's counts are checked again, so that a script
+            // whose check did not run never commits an output over the limit.
+            var reported = new Dictionary<string, long>(StringComparer.Ordinal)
+            {
+                ["rows_read"] = counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value),
+                ["rows_bad"] = counts.Where(c => c.Key.StartsWith("quarantined.", StringComparison.Ordinal)).Sum(c => c.Value),
+            };
+            foreach (var c in counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal) || c.Key.StartsWith("quarantined.", StringComparison.Ordinal)))
+            {
+                reported[c.Key] = c.Value;
+            }
+
+            if (OverLimit(reported, script.MaxBadFraction))
+            {
+                err.WriteLine(TooManyBadRows(reported, script.MaxBadFraction, $"{program} reported them after writing (the script's own check did not stop it); " +
+                    (setup.OutputIsLocal ? "nothing was committed: the output is as it was." : $"{setup.Output} was written, but no _manifest.json was added.")));
                 return ExitCodes.Failure;
             }
 
@@ -328,7 +364,8 @@ internal static partial class SparkEngineCommand
             }
 
             summary = new SamplesSummary(date, setup.Output, counts, histories, [], clock.Elapsed.TotalSeconds, engineName).ToJson();
-            err.WriteLine($"sparktf: {date:yyyy-MM-dd}: {counts["written"]} samples in {setup.Output}");
+            err.WriteLine($"sparktf: {date:yyyy-MM-dd}: {counts["written"]} samples in {setup.Output}" +
+                          (reported["rows_bad"] > 0 ? $"; {reported["rows_bad"]} of {reported["rows_read"]} input rows were bad and left out (counted as quarantined; the Spark engine keeps no quarantine file)" : ""));
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)
@@ -355,6 +392,37 @@ internal static partial class SparkEngineCommand
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    /// <summary>The embedded engine's rule: rows were read and bad / read is above the limit.</summary>
+    private static bool OverLimit(IReadOnlyDictionary<string, long> counts, double maxBad)
+    {
+        long read = counts.GetValueOrDefault("rows_read");
+        long bad = counts.GetValueOrDefault("rows_bad");
+        return read > 0 && (double)bad / read > maxBad;
+    }
+
+    /// <summary>The error of a run stopped by the bad-rows check, with the counts when Spark printed them.</summary>
+    private static string TooManyBadRows(IReadOnlyDictionary<string, long>? counts, double maxBad, string what)
+    {
+        string limit = maxBad.ToString("R", CultureInfo.InvariantCulture);
+        string found;
+        if (counts is not null && counts.TryGetValue("rows_read", out long read) && counts.TryGetValue("rows_bad", out long bad))
+        {
+            var sources = counts.Keys.Where(k => k.StartsWith("read.", StringComparison.Ordinal)).Select(k => k["read.".Length..])
+                .Select(s => $"{s} {counts.GetValueOrDefault("quarantined." + s)} of {counts[$"read.{s}"]}");
+            string fraction = read > 0 ? ((double)bad / read).ToString("P3", CultureInfo.InvariantCulture) : "0";
+            found = $"{bad} of {read} input rows are bad ({fraction}: {string.Join(", ", sources)})";
+        }
+        else
+        {
+            found = $"more than {limit} of the input rows are bad (the counts are in Spark's log)";
+        }
+
+        return $"sparktf: too many bad input rows: {found}, above the limit of {limit} (quarantine.max_bad_fraction or --max-bad-fraction). " +
+               what + " " +
+               "Fix the bad rows (null keys, unparsable times, malformed lines: the embedded engine, --engine duckdb, lists them with their reasons in its quarantine), " +
+               "or raise --max-bad-fraction if they may be dropped.";
     }
 
     /// <summary>The spark-sql (client) or spark-submit (cluster) arguments.</summary>

@@ -71,14 +71,16 @@ internal sealed class SparkOptions
         }
     }
 
-    /// <summary>The definition with the command line's output overrides applied.</summary>
-    public static JobDefinition WithOverrides(JobDefinition definition, int? shards, SparkTfrecord.Tfrecord.Framing.TfRecordCompression? compression)
+    /// <summary>The definition with the command line's overrides applied: output layout, and the bad-rows limit that the
+    /// Spark script checks.</summary>
+    public static JobDefinition WithOverrides(JobDefinition definition, int? shards, SparkTfrecord.Tfrecord.Framing.TfRecordCompression? compression, double? maxBadFraction = null)
     {
         var job = definition.Job;
         return definition with
         {
             Job = job with
             {
+                MaxBadFraction = maxBadFraction ?? job.MaxBadFraction,
                 Output = job.Output with
                 {
                     Shards = shards ?? job.Output.Shards,

@@ -243,6 +243,59 @@ public static class SparkReport
         return null;
     }
 
+    /// <summary>
+    /// Finds the input counts row that the script prints before its bad-rows check (spark-sql with
+    /// <c>hive.cli.print.header=true</c>: a header line naming <c>sparktf_rows_read</c>, then the values).
+    /// </summary>
+    /// <param name="lines">The stdout lines.</param>
+    /// <param name="columns">The row's columns (see <see cref="SparkScriptText.InputCounts"/>).</param>
+    /// <returns>Counts by name (<c>rows_read</c>, <c>rows_bad</c>, <c>read.SOURCE</c>, <c>quarantined.SOURCE</c>), or null.</returns>
+    public static Dictionary<string, long>? ParseInputCounts(IReadOnlyList<string> lines, IReadOnlyList<ReportColumn> columns)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(columns);
+        for (int i = lines.Count - 2; i >= 0; i--)
+        {
+            string[] header = lines[i].Trim().Split('\t');
+            if (!header.Contains("sparktf_rows_read"))
+            {
+                continue;
+            }
+
+            string[] values = lines[i + 1].Trim().Split('\t');
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (int k = 0; k < header.Length && k < values.Length; k++)
+            {
+                var column = columns.FirstOrDefault(c => c.Column == header[k]);
+                if (column is not null && long.TryParse(values[k], NumberStyles.None, CultureInfo.InvariantCulture, out long v))
+                {
+                    counts[column.Count] = v;
+                }
+            }
+
+            return counts.ContainsKey("rows_read") && counts.ContainsKey("rows_bad") ? counts : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a line of Spark's output is the bad-rows check's error: the message the script gives
+    /// <c>assert_true</c> (Spark 3.2 and later), or Spark's own <c>'sparktf_bad_rows_within_limit#N' is not true!</c>
+    /// (Spark 2.4 to 3.1). A line echoing the statement itself (it contains <c>assert_true(</c>) is not.</summary>
+    /// <param name="line">The line.</param>
+    /// <returns>True for the check's error.</returns>
+    public static bool IsBadRowsFailure(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (line.Contains("assert_true(", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return line.Contains(SparkScript.TooManyBadRows + ":", StringComparison.Ordinal) ||
+               (line.Contains(SparkScript.WithinLimitColumn, StringComparison.Ordinal) && line.Contains("is not true", StringComparison.Ordinal));
+    }
+
     /// <summary>The count in a <c>SPARKTF_SAMPLES_WRITTEN=n</c> line, or null.</summary>
     /// <param name="line">The line.</param>
     /// <returns>The count.</returns>

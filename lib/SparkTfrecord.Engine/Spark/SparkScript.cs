@@ -59,6 +59,14 @@ public sealed record ReportColumn(string Count, string Column, string Sql);
 /// <param name="Header">A one-line description put at the top of the script as a comment.</param>
 public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnlyList<ReportColumn> Report, SparkDialect Dialect, string Header)
 {
+    /// <summary>The columns of the input counts row the script prints before its bad-rows check (see
+    /// <see cref="SparkScript.InputCountsView"/>): <c>sparktf_rows_read</c>, <c>sparktf_rows_bad</c>, then
+    /// <c>read_SOURCE</c> and <c>quarantined_SOURCE</c> per source.</summary>
+    public IReadOnlyList<ReportColumn> InputCounts { get; init; } = [];
+
+    /// <summary>The bad-rows limit the script checks: the job fails when more than this fraction of the rows read is bad.</summary>
+    public double MaxBadFraction { get; init; }
+
     /// <summary>The script: a comment, then every statement ending with <c>;</c> on its own line.</summary>
     /// <returns>The text.</returns>
     public string Text()
@@ -76,10 +84,13 @@ public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnly
 
 /// <summary>
 /// Renders a job plan as a Spark SQL script: the session's settings, the plan's statements in the Spark dialect as
-/// temporary views (the impressions and the samples cached, so each is computed once), the writer's statements, and a
-/// last query whose one row reports how many samples were written (column <c>sparktf_samples_written</c>, which the
-/// PySpark runner reports) with the other counts of the summary. Safe for the spark-sql shell: no <c>;</c> inside a
-/// literal, identifier or comment, and no line starting with <c>--</c>.
+/// temporary views (the impressions and the samples cached, so each is computed once), the bad-rows check right after
+/// the typed views (the input counts, cached and printed, then an <c>assert_true</c> that stops the script when more
+/// than the job's <c>max_bad_fraction</c> of the rows read are bad, before anything is computed or written), the
+/// writer's statements, and a last query whose one row reports how many samples were written (column
+/// <c>sparktf_samples_written</c>, which the PySpark runner reports) with the other counts of the summary, the input
+/// counts included. Safe for the spark-sql shell: no <c>;</c> inside a literal, identifier or comment, and no line
+/// starting with <c>--</c>.
 /// </summary>
 public static class SparkScript
 {
@@ -88,6 +99,17 @@ public static class SparkScript
 
     /// <summary>The cached view of the samples to write (features, <c>__h</c>, <c>__split</c>, order columns).</summary>
     public const string OutputView = "sparktf_output";
+
+    /// <summary>The cached one-row view of the input counts: rows read and bad per source and in all, and whether the bad
+    /// fraction is within the limit (<see cref="WithinLimitColumn"/>).</summary>
+    public const string InputCountsView = "sparktf_input_counts";
+
+    /// <summary>The input counts view's boolean column that the bad-rows check asserts; on Spark 2.4 to 3.1 (where
+    /// <c>assert_true</c> takes no message) Spark's error names it: <c>'sparktf_bad_rows_within_limit#N' is not true!</c>.</summary>
+    public const string WithinLimitColumn = "sparktf_bad_rows_within_limit";
+
+    /// <summary>The start of the bad-rows check's error message on Spark 3.2 and later.</summary>
+    public const string TooManyBadRows = "sparktf: too many bad input rows";
 
     /// <summary>
     /// The plan's output query (the kept samples with their histories: the features in spec order, <c>__h</c> and
@@ -131,9 +153,19 @@ public static class SparkScript
         var rendered = PlanRenderer.Render(plan, d);
 
         var statements = new List<string>(SparkDialect.SessionSettings);
-        foreach (var s in rendered.Statements)
+        int lastTyped = rendered.Statements.ToList().FindLastIndex(s => s.Name.StartsWith("typed_", StringComparison.Ordinal));
+        double maxBad = plan.Job.MaxBadFraction;
+        var inputCounts = InputCounts(plan, d);
+        for (int i = 0; i < rendered.Statements.Count; i++)
         {
+            var s = rendered.Statements[i];
             statements.Add(s.Sql);
+            if (i == lastTyped)
+            {
+                // Bad rows are counted and checked as soon as the typed views exist: a run over the limit stops before
+                // anything is computed or written.
+                statements.AddRange(BadRowsCheck(plan, d, inputCounts, maxBad, legacy));
+            }
 
             // The impressions carry a per-run row id that later views join on: cached, it is computed once. The samples
             // are cached once and read by the writer and by the report.
@@ -163,7 +195,7 @@ public static class SparkScript
             CheckShellSafe(s);
         }
 
-        return new SparkScriptText(statements, report, d, header);
+        return new SparkScriptText(statements, report, d, header) { InputCounts = inputCounts, MaxBadFraction = maxBad };
     }
 
     /// <summary>
@@ -309,13 +341,75 @@ public static class SparkScript
         }
 
         string Select(IEnumerable<ReportColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));
-        var report = output.Concat(all).ToList();
+        // The input counts (rows read and bad per source), from the cached view the bad-rows check made.
+        var input = plan.Sources.Keys.SelectMany(s => new ReportColumn[] { new($"read.{s}", $"read_{s}", d.Identifier($"read_{s}")), new($"quarantined.{s}", $"quarantined_{s}", d.Identifier($"quarantined_{s}")) });
+        var report = output.Concat(all).Concat(input).ToList();
         sql = $"SELECT {string.Join(", ", report.Select(r => d.Identifier(r.Column)))} FROM (\n" +
               $"  SELECT {Select(output)}\n  FROM {d.Identifier(OutputView)}\n" +
               $") o CROSS JOIN (\n" +
               $"  SELECT {Select(all)}\n  FROM {d.Identifier(samples)}\n" +
-              $") a";
+              $") a CROSS JOIN {d.Identifier(InputCountsView)} i";
         return report;
+    }
+
+    // The input counts row's columns: all rows read and bad, then per source (the names the embedded engine's stats use).
+    private static List<ReportColumn> InputCounts(JobPlan plan, SparkDialect d)
+    {
+        var columns = new List<ReportColumn>
+        {
+            new("rows_read", "sparktf_rows_read", string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"read_{s}")))),
+            new("rows_bad", "sparktf_rows_bad", string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"quarantined_{s}")))),
+        };
+        foreach (string s in plan.Sources.Keys)
+        {
+            columns.Add(new($"read.{s}", $"read_{s}", d.Identifier($"read_{s}")));
+            columns.Add(new($"quarantined.{s}", $"quarantined_{s}", d.Identifier($"quarantined_{s}")));
+        }
+
+        return columns;
+    }
+
+    // The bad-rows check: the input counts, one scan of each typed view, cached (the report reads them again) and printed
+    // (so the launcher can say what was found when the check fails), then the assertion. The rule is the embedded
+    // engine's: the job fails when rows were read and bad / read > max_bad_fraction. assert_true(cond) exists on every
+    // Spark the script supports (2.0 and later), its message argument only from 3.1, so the Spark 2.4 to 3.1 spelling
+    // asserts the column alone and Spark's error names it.
+    private static IEnumerable<string> BadRowsCheck(JobPlan plan, SparkDialect d, IReadOnlyList<ReportColumn> counts, double maxBad, bool legacy)
+    {
+        string Count(string condition) => $"CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)";
+        var perSource = plan.Sources.Keys.Select((s, i) =>
+            $"  SELECT {Count("NOT __skip")} AS {d.Identifier($"read_{s}")}, {Count("__reason IS NOT NULL")} AS {d.Identifier($"quarantined_{s}")}\n" +
+            $"  FROM {d.Identifier("typed_" + s)}\n) s{i.ToString(CultureInfo.InvariantCulture)}");
+        string read = d.Identifier("sparktf_rows_read");
+        string bad = d.Identifier("sparktf_rows_bad");
+        string limit = maxBad.ToString("R", CultureInfo.InvariantCulture);
+        string view = d.Identifier(InputCountsView);
+        yield return
+            $"CREATE OR REPLACE TEMPORARY VIEW {view} AS\n" +
+            $"SELECT *, CASE WHEN {read} = 0 THEN TRUE ELSE CAST({bad} AS DOUBLE) / CAST({read} AS DOUBLE) <= CAST({limit} AS DOUBLE) END AS {d.Identifier(WithinLimitColumn)} FROM (\n" +
+            $"SELECT {string.Join(", ", counts.Select(c => $"{c.Sql} AS {d.Identifier(c.Column)}"))} FROM (\n" +
+            string.Join(" CROSS JOIN (\n", perSource) + "\n) c";
+        yield return $"CACHE TABLE {view}";
+        yield return $"SELECT {string.Join(", ", counts.Select(c => d.Identifier(c.Column)))} FROM {view}";
+        if (legacy)
+        {
+            yield return $"SELECT assert_true({d.Identifier(WithinLimitColumn)}) AS {d.Identifier("sparktf_bad_rows_check")} FROM {view}";
+            yield break;
+        }
+
+        var parts = new List<string> { d.String(TooManyBadRows + ": "), $"CAST({bad} AS STRING)", d.String(" of "), $"CAST({read} AS STRING)", d.String(" rows read are bad (") };
+        int n = 0;
+        foreach (string s in plan.Sources.Keys)
+        {
+            parts.Add(d.String((n++ > 0 ? ", " : "") + s + " "));
+            parts.Add($"CAST({d.Identifier($"quarantined_{s}")} AS STRING)");
+            parts.Add(d.String(" of "));
+            parts.Add($"CAST({d.Identifier($"read_{s}")} AS STRING)");
+        }
+
+        parts.Add(d.String($"), above the limit of {limit} (quarantine.max_bad_fraction or --max-bad-fraction). Nothing was written. " +
+                           "Fix the bad input rows (null keys, unparsable times, malformed lines), or raise --max-bad-fraction if they may be dropped."));
+        yield return $"SELECT assert_true({d.Identifier(WithinLimitColumn)}, concat({string.Join(", ", parts)})) AS {d.Identifier("sparktf_bad_rows_check")} FROM {view}";
     }
 
     // What the spark-sql shell mishandles in -f files; the dialect's literals never produce it, so this guards against

@@ -41,6 +41,29 @@ SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `ite
   FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
 ) t;
 
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
+SELECT *, CASE WHEN `sparktf_rows_read` = 0 THEN TRUE ELSE CAST(`sparktf_rows_bad` AS DOUBLE) / CAST(`sparktf_rows_read` AS DOUBLE) <= CAST(0.01 AS DOUBLE) END AS `sparktf_bad_rows_within_limit` FROM (
+SELECT `read_impressions` + `read_clicks` + `read_users` + `read_items` AS `sparktf_rows_read`, `quarantined_impressions` + `quarantined_clicks` + `quarantined_users` + `quarantined_items` AS `sparktf_rows_bad`, `read_impressions` AS `read_impressions`, `quarantined_impressions` AS `quarantined_impressions`, `read_clicks` AS `read_clicks`, `quarantined_clicks` AS `quarantined_clicks`, `read_users` AS `read_users`, `quarantined_users` AS `quarantined_users`, `read_items` AS `read_items`, `quarantined_items` AS `quarantined_items` FROM (
+  SELECT CAST(coalesce(sum(CASE WHEN NOT __skip THEN 1 ELSE 0 END), 0) AS BIGINT) AS `read_impressions`, CAST(coalesce(sum(CASE WHEN __reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS `quarantined_impressions`
+  FROM `typed_impressions`
+) s0 CROSS JOIN (
+  SELECT CAST(coalesce(sum(CASE WHEN NOT __skip THEN 1 ELSE 0 END), 0) AS BIGINT) AS `read_clicks`, CAST(coalesce(sum(CASE WHEN __reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS `quarantined_clicks`
+  FROM `typed_clicks`
+) s1 CROSS JOIN (
+  SELECT CAST(coalesce(sum(CASE WHEN NOT __skip THEN 1 ELSE 0 END), 0) AS BIGINT) AS `read_users`, CAST(coalesce(sum(CASE WHEN __reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS `quarantined_users`
+  FROM `typed_users`
+) s2 CROSS JOIN (
+  SELECT CAST(coalesce(sum(CASE WHEN NOT __skip THEN 1 ELSE 0 END), 0) AS BIGINT) AS `read_items`, CAST(coalesce(sum(CASE WHEN __reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS `quarantined_items`
+  FROM `typed_items`
+) s3
+) c;
+
+CACHE TABLE `sparktf_input_counts`;
+
+SELECT `sparktf_rows_read`, `sparktf_rows_bad`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM `sparktf_input_counts`;
+
+SELECT assert_true(`sparktf_bad_rows_within_limit`, concat('sparktf: too many bad input rows: ', CAST(`sparktf_rows_bad` AS STRING), ' of ', CAST(`sparktf_rows_read` AS STRING), ' rows read are bad (', 'impressions ', CAST(`quarantined_impressions` AS STRING), ' of ', CAST(`read_impressions` AS STRING), ', clicks ', CAST(`quarantined_clicks` AS STRING), ' of ', CAST(`read_clicks` AS STRING), ', users ', CAST(`quarantined_users` AS STRING), ' of ', CAST(`read_users` AS STRING), ', items ', CAST(`quarantined_items` AS STRING), ' of ', CAST(`read_items` AS STRING), '), above the limit of 0.01 (quarantine.max_bad_fraction or --max-bad-fraction). Nothing was written. Fix the bad input rows (null keys, unparsable times, malformed lines), or raise --max-bad-fraction if they may be dropped.')) AS `sparktf_bad_rows_check` FROM `sparktf_input_counts`;
+
 CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
 SELECT `request_id`, `item_id`, `user_id`, `device`, __ts, __file, __row FROM (
   SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts, __file, __row, `request_id`, `item_id`, `user_id`, `device`) AS __rn
@@ -133,7 +156,7 @@ USING parquet
 SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d`, `__h`, `__split`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 FROM `sparktf_output`;
 
-SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users` FROM (
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
     CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
     CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
@@ -145,4 +168,4 @@ SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_item
   SELECT CAST(count(*) AS BIGINT) AS `samples`,
     CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`
   FROM `samples`
-) a;
+) a CROSS JOIN `sparktf_input_counts` i;
