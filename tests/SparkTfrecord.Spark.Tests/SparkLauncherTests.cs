@@ -212,6 +212,91 @@ public sealed class SparkLauncherTests
         });
     }
 
+    [Test]
+    public void The_input_counts_of_the_report_reach_the_summary_and_the_manifest()
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(
+            Env(record, ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=5 read_clicks=300 quarantined_clicks=1 read_users=300 read_items=200")),
+            Args(output, "--spark-version", "3.5"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var summary = JsonDocument.Parse(result.Stdout).RootElement;
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.GetProperty("rows_read").GetInt64(), Is.EqualTo(2800));
+            Assert.That(summary.GetProperty("quarantined").GetInt64(), Is.EqualTo(6));
+            foreach (var counts in new[] { summary.GetProperty("counts"), manifest.GetProperty("counts") })
+            {
+                Assert.That(counts.GetProperty("read.impressions").GetInt64(), Is.EqualTo(2000));
+                Assert.That(counts.GetProperty("quarantined.impressions").GetInt64(), Is.EqualTo(5));
+                Assert.That(counts.GetProperty("read.clicks").GetInt64(), Is.EqualTo(300));
+                Assert.That(counts.GetProperty("quarantined.clicks").GetInt64(), Is.EqualTo(1));
+                Assert.That(counts.GetProperty("quarantined.items").GetInt64(), Is.Zero);
+            }
+
+            Assert.That(result.Stderr, Does.Contain("6 of 2800 input rows were bad and left out"));
+        });
+    }
+
+    [TestCase("connector", "linkedin", "3.5", "sparktf: too many bad input rows: 3")]
+    [TestCase("connector", "tensorflow", "2.4", "'sparktf_bad_rows_within_limit#42' is not true!")]
+    [TestCase("native", "linkedin", "3.5", "sparktf: too many bad input rows: 3")]
+    [TestCase("native", "linkedin", "3.1", "'sparktf_bad_rows_within_limit#42' is not true!")]
+    public void Too_many_bad_rows_stop_the_script_before_it_writes_and_the_run_is_exit_1_with_the_counts(string writer, string connector, string version, string sparkError)
+    {
+        var (output, record) = Fresh();
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        string parquet = _temp[$"bad-rows-{writer}-{version}.parquet"];
+        File.WriteAllText(parquet, "not parquet: the fake must fail before writing it");
+        var result = Sparktf.RunWith(
+            Env(record, ("FAKE_SPARK_FAIL_BAD_ROWS", "1"), ("FAKE_SPARK_PART_SOURCE", writer == "native" ? parquet : null),
+                ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=30 read_clicks=300 quarantined_clicks=3")),
+            Args(output, "--writer", writer, "--connector", connector, "--spark-version", version, "--max-bad-fraction", "0.005"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+            Assert.That(result.Stderr, Does.Contain(sparkError), "Spark's own error is streamed");
+            Assert.That(result.Stderr, Does.Contain("sparktf: too many bad input rows: 33 of 2300 input rows are bad (1.435%: impressions 30 of 2000, clicks 3 of 300, users 0 of 0, items 0 of 0), above the limit of 0.005 (quarantine.max_bad_fraction or --max-bad-fraction)"));
+            Assert.That(result.Stderr, Does.Contain("stopped at its bad-rows check, before writing").And.Contain("the output is as it was").And.Contain("raise --max-bad-fraction"));
+            Assert.That(result.Stdout, Is.Empty, "no summary");
+            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EqualTo(new[] { "previous" }), "no _SUCCESS, no _manifest.json, no part file");
+            Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "no work or staging folder is left");
+        });
+    }
+
+    [Test]
+    public void Counts_over_the_limit_in_the_report_are_refused_even_when_the_scripts_check_did_not_stop_it()
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_COUNTS", "read_impressions=100 quarantined_impressions=50")), Args(output, "--spark-version", "3.5"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+            Assert.That(result.Stderr, Does.Contain("too many bad input rows: 50 of 100 input rows are bad").And.Contain("nothing was committed"));
+            Assert.That(Directory.Exists(output), Is.False);
+        });
+    }
+
+    [Test]
+    public void The_max_bad_fraction_option_reaches_the_spark_script()
+    {
+        var (output, record) = Fresh();
+        var plan = Sparktf.RunWith(Env(record), ["plan", .. Args(output, "--spark-version", "3.5", "--max-bad-fraction", "0.25")[1..]]);
+        var fromJob = Sparktf.RunWith(Env(record), ["plan", .. Args(output, "--spark-version", "3.5")[1..]]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.ExitCode, Is.Zero, plan.Output);
+            Assert.That(plan.Stdout, Does.Contain("<= CAST(0.25 AS DOUBLE) END AS `sparktf_bad_rows_within_limit`").And.Contain("above the limit of 0.25 "));
+            Assert.That(fromJob.Stdout, Does.Contain("<= CAST(0.01 AS DOUBLE) END AS `sparktf_bad_rows_within_limit`"), "conf/din.yaml's quarantine.max_bad_fraction");
+        });
+    }
+
     [TestCase("TERM", 143, "SIGTERM")]
     [TestCase("INT", 130, "SIGINT")]
     public void A_signal_is_forwarded_to_spark_and_the_exit_code_says_which(string signal, int exitCode, string eventName)

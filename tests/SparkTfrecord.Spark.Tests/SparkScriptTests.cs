@@ -148,6 +148,43 @@ public sealed partial class SparkScriptTests
         });
     }
 
+    [TestCaseSource(nameof(Cases))]
+    public void The_bad_rows_check_comes_after_the_typed_views_and_before_any_work_or_write(string spec, string variant)
+    {
+        string text = Render(spec, variant);
+        var statements = text.Split(";\n").Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        int check = statements.FindIndex(s => s.StartsWith("SELECT assert_true(`sparktf_bad_rows_within_limit`", StringComparison.Ordinal));
+        int counts = statements.FindIndex(s => s.StartsWith("SELECT `sparktf_rows_read`, `sparktf_rows_bad`, ", StringComparison.Ordinal));
+        int lastTyped = statements.FindLastIndex(s => s.StartsWith("CREATE OR REPLACE TEMPORARY VIEW `typed_", StringComparison.Ordinal));
+        int firstClean = statements.FindIndex(s => s.StartsWith("CREATE OR REPLACE TEMPORARY VIEW `clean_", StringComparison.Ordinal));
+        int firstCache = statements.FindIndex(s => s == "CACHE TABLE `imp`");
+        int firstWrite = statements.FindIndex(s => s.StartsWith("INSERT", StringComparison.Ordinal) || s.StartsWith("CREATE TABLE", StringComparison.Ordinal) || s.StartsWith("DROP TABLE", StringComparison.Ordinal));
+        bool legacy = variant.StartsWith("tensorflow", StringComparison.Ordinal);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statements.Count(s => s.Contains("assert_true(", StringComparison.Ordinal)), Is.EqualTo(1));
+            Assert.That(new[] { lastTyped, counts, check, firstClean, firstCache, firstWrite }, Is.All.GreaterThanOrEqualTo(0));
+            Assert.That(lastTyped, Is.LessThan(counts));
+            Assert.That(counts, Is.LessThan(check), "the counts are printed before the check, for the launcher's message");
+            Assert.That(check, Is.LessThan(firstClean));
+            Assert.That(check, Is.LessThan(firstCache), "the check runs before the first cached (computed) view");
+            Assert.That(check, Is.LessThan(firstWrite), "the check runs before the writer");
+            Assert.That(statements[check - 1], Is.EqualTo("SELECT `sparktf_rows_read`, `sparktf_rows_bad`, " + string.Join(", ", Sources(spec).SelectMany(s => new[] { $"`read_{s}`", $"`quarantined_{s}`" })) + " FROM `sparktf_input_counts`"));
+            Assert.That(statements.Count(s => s == "CACHE TABLE `sparktf_input_counts`"), Is.EqualTo(1));
+            Assert.That(statements[^1], Does.EndWith(") a CROSS JOIN `sparktf_input_counts` i"), "the report reads the cached counts, not the input again");
+
+            // assert_true(cond, message) is Spark 3.1+; Spark 2.4 to 3.1 get the one-argument form, which Spark 2.0+ has.
+            Assert.That(statements[check], legacy
+                ? Is.EqualTo("SELECT assert_true(`sparktf_bad_rows_within_limit`) AS `sparktf_bad_rows_check` FROM `sparktf_input_counts`")
+                : Does.StartWith("SELECT assert_true(`sparktf_bad_rows_within_limit`, concat('sparktf: too many bad input rows: ', "));
+            Assert.That(text, Does.Not.Contain("raise_error"), "raise_error is Spark 3.1+");
+        });
+    }
+
+    private static IEnumerable<string> Sources(string spec) =>
+        JobPlan.Create(JobDefinition.Load(Processes.InRepo(spec)), s_date, "/data/logs", resolveFiles: false).Sources.Keys;
+
     [TestCaseSource(nameof(Specs))]
     public void The_duckdb_and_spark_renderings_come_from_the_same_plan(string spec)
     {

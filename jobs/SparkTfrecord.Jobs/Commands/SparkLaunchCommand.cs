@@ -411,7 +411,7 @@ internal static partial class SparkEngineCommand
         {
             var sources = counts.Keys.Where(k => k.StartsWith("read.", StringComparison.Ordinal)).Select(k => k["read.".Length..])
                 .Select(s => $"{s} {counts.GetValueOrDefault("quarantined." + s)} of {counts[$"read.{s}"]}");
-            string fraction = read > 0 ? ((double)bad / read).ToString("P3", CultureInfo.InvariantCulture) : "0";
+            string fraction = read > 0 ? (100.0 * bad / read).ToString("0.###", CultureInfo.InvariantCulture) + "%" : "0%";
             found = $"{bad} of {read} input rows are bad ({fraction}: {string.Join(", ", sources)})";
         }
         else

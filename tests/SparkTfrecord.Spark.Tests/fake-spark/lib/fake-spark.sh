@@ -128,16 +128,93 @@ fake_write_output() {
   fake_log "wrote $parts part file(s) to $dir" INFO FileFormatWriter
 }
 
+# The backticked column names of the script's one-line statement that starts with "SELECT `$2`" (the last one), up to
+# its FROM; nothing when the script has none.
+fake_columns() {
+  local script=$1 first=$2 line
+  [ -f "$script" ] || return 0
+  line=$(grep -E "^SELECT \`$first\`" "$script" | tail -n 1 || true)
+  line=${line%% FROM*}
+  printf '%s' "$line" | grep -oE '`[^`]*`' | tr -d '`' | tr '\n' ' '
+}
+
+# The value of a count for the fake: FAKE_SPARK_SAMPLES for sparktf_samples_written, the sums of read_* and
+# quarantined_* for sparktf_rows_read and sparktf_rows_bad, else NAME=VALUE from FAKE_SPARK_COUNTS (default 0).
+fake_count() {
+  local name=$1 kv sum=0
+  case $name in
+    sparktf_samples_written) printf '%s' "$FAKE_SPARK_SAMPLES"; return ;;
+    sparktf_rows_read|sparktf_rows_bad)
+      local prefix=read_
+      [ "$name" = sparktf_rows_read ] || prefix=quarantined_
+      for kv in ${FAKE_SPARK_COUNTS:-}; do
+        case $kv in "$prefix"*=*) sum=$((sum + ${kv#*=})) ;; esac
+      done
+      printf '%s' "$sum"; return ;;
+  esac
+  for kv in ${FAKE_SPARK_COUNTS:-}; do
+    if [ "${kv%%=*}" = "$name" ]; then printf '%s' "${kv#*=}"; return; fi
+  done
+  printf '0'
+}
+
+# Prints a query's result row as spark-sql does: with FAKE_SPARK_SAMPLES_FORMAT=header the column names, then the
+# values, tab-separated; with plain the values only.
+fake_print_row() {
+  local names=$1 values='' header='' name
+  for name in $names; do
+    header+="${header:+$'\t'}$name"
+    values+="${values:+$'\t'}$(fake_count "$name")"
+  done
+  if [ "${FAKE_SPARK_SAMPLES_FORMAT:-key}" = header ]; then printf '%s\n' "$header"; fi
+  printf '%s\n' "$values"
+}
+
 # Prints the report as the chosen form: key (SPARKTF_SAMPLES_WRITTEN=n), header (spark-sql with
-# hive.cli.print.header=true) or plain (spark-sql's default: the value alone).
+# hive.cli.print.header=true) or plain (spark-sql's default: the values alone). In the header and plain forms the row
+# has every column of the script's report statement (see fake_count for the values), or sparktf_samples_written alone
+# without a script.
 fake_print_samples() {
   [ -n "${FAKE_SPARK_SAMPLES:-}" ] || return 0
+  local columns
+  columns=$(fake_columns "${fake_script:-}" sparktf_samples_written)
   case ${FAKE_SPARK_SAMPLES_FORMAT:-key} in
     key) printf 'SPARKTF_SAMPLES_WRITTEN=%s\n' "$FAKE_SPARK_SAMPLES" ;;
-    header) printf 'sparktf_samples_written\n%s\n' "$FAKE_SPARK_SAMPLES" ;;
-    plain) printf '%s\n' "$FAKE_SPARK_SAMPLES" ;;
+    header|plain) fake_print_row "${columns:-sparktf_samples_written}" ;;
     *) fake_log "unknown FAKE_SPARK_SAMPLES_FORMAT ${FAKE_SPARK_SAMPLES_FORMAT}" ERROR; exit 2 ;;
   esac
+}
+
+# The script's bad-rows check, before anything is written: spark-sql prints the input counts row (and the check's
+# NULL); with FAKE_SPARK_FAIL_BAD_ROWS=1 the check fails as Spark's assert_true does (its message on Spark 3.2 and
+# later, Spark's own "'...' is not true!" for the one-argument form) and the run exits 1 without output.
+fake_bad_rows_check() {
+  local script=$1 counts check message
+  check=$(grep -E '^SELECT assert_true\(' "$script" 2>/dev/null | head -n 1 || true)
+  if [ -z "$check" ]; then
+    if [ "${FAKE_SPARK_FAIL_BAD_ROWS:-0}" = 1 ]; then
+      fake_log "fake: FAKE_SPARK_FAIL_BAD_ROWS=1 but the script has no assert_true check" ERROR
+      exit 1
+    fi
+    return 0
+  fi
+  counts=$(fake_columns "$script" sparktf_rows_read)
+  if [ "$FAKE_SPARK_PROGRAM" = spark-sql ] && [ -n "$counts" ] && [ "${FAKE_SPARK_SAMPLES_FORMAT:-key}" != key ]; then
+    fake_print_row "$counts"
+  fi
+  if [ "${FAKE_SPARK_FAIL_BAD_ROWS:-0}" = 1 ]; then
+    case $check in
+      *', concat('*) message="sparktf: too many bad input rows: $(fake_count sparktf_rows_bad) of $(fake_count sparktf_rows_read) rows read are bad (fake)" ;;
+      *) message="'sparktf_bad_rows_within_limit#42' is not true!" ;;
+    esac
+    fake_log "Failed in [${check:0:80}...]" ERROR SparkSQLDriver
+    fake_log "java.lang.RuntimeException: $message" ERROR SparkSQLDriver
+    exit 1
+  fi
+  if [ "$FAKE_SPARK_PROGRAM" = spark-sql ] && [ "${FAKE_SPARK_SAMPLES_FORMAT:-key}" != key ]; then
+    if [ "${FAKE_SPARK_SAMPLES_FORMAT}" = header ]; then printf 'sparktf_bad_rows_check\n'; fi
+    printf 'NULL\n'
+  fi
 }
 
 # The common run: log lines (FAKE_SPARK_LOG_LINES on stderr, FAKE_SPARK_LOG_INTERVAL seconds apart), then
@@ -155,5 +232,7 @@ fake_run() {
     fake_log "Exception in thread \"main\" org.apache.spark.sql.AnalysisException: fake failure (FAKE_SPARK_EXIT=$code)" ERROR SparkSubmit
     exit "$code"
   fi
+  fake_script=$script
+  fake_bad_rows_check "$script"
   fake_write_output "$(fake_output_dir "$script")"
 }
