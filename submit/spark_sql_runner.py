@@ -14,8 +14,16 @@ What it does:
     inside any of those is not a separator; the last statement needs no ';'; empty statements are skipped;
   * runs each with spark.sql(...), logging its start and end on stderr (index, line, duration);
   * a statement whose result has a column named sparktf_samples_written (one row) is the report: the runner prints
-    SPARKTF_SAMPLES_WRITTEN=<n> on stdout and, with --report PATH, writes the same line to PATH (a local path, or any
-    Hadoop file system URI such as hdfs://, s3a://, abfs://, written through the driver's Hadoop configuration).
+    SPARKTF_SAMPLES_WRITTEN=<n> on stdout and, with --report PATH, writes the report file to PATH (a local path, or
+    any Hadoop file system URI such as hdfs://, s3a://, abfs://, written through the driver's Hadoop configuration):
+    the same line first, then every integer column of the report row as a `name=value` line (positives, eval,
+    missing_<table>, history stats, read_<source>, quarantined_<source>, ...), in the row's order;
+  * when a statement fails and --report is given, the report file gets the failure instead: the integer columns of the
+    input counts row the script printed before (the query with a sparktf_rows_read column), if any ran, as
+    `name=value` lines, then `SPARKTF_FAILED=statement <i> of <n> (line <l>): <error>` where <error> is the error's
+    first line, or, when that is only a wrapper (Py4J's "An error occurred while calling ..."), the first line that
+    carries the script's own message (its bad-rows check: "sparktf: ..." or "'...' is not true!"). So a launcher
+    outside the cluster can tell the bad-rows check from other failures.
 
 Exit codes: 0 success; 1 a statement failed (the message names its index and line); 2 usage error, unreadable script
 or a script that cannot be split (unterminated string or comment); 3 --report was given but no statement reported a
@@ -40,6 +48,9 @@ import time
 
 REPORT_COLUMN = "sparktf_samples_written"
 REPORT_KEY = "SPARKTF_SAMPLES_WRITTEN"
+FAILED_KEY = "SPARKTF_FAILED"
+# The first column of the input counts row the script prints before its bad-rows check.
+INPUT_COUNTS_COLUMN = "sparktf_rows_read"
 
 EXIT_OK = 0
 EXIT_STATEMENT_FAILED = 1
@@ -200,12 +211,55 @@ def _report_value(rows, column, position):
     return number
 
 
+def _integer_columns(row, columns, log, where):
+    """The row's columns whose value is a non-negative integer, as (name, value) pairs in the row's order; a column
+    whose name cannot be written as a `name=value` line, or whose value is not such an integer, is logged and left
+    out."""
+    pairs = []
+    for position, column in enumerate(columns):
+        if not column or "=" in column or any(ch.isspace() for ch in column):
+            log("{0} column {1!r} is not written to the report: its name cannot be a name=value line".format(where, column))
+            continue
+        try:
+            value = _report_value([row], column, position)
+        except ReportError:
+            value = row[position] if isinstance(row, (list, tuple)) else row[column]
+            log("{0} column {1} = {2!r} is not written to the report: not a non-negative integer".format(
+                where, column, value))
+            continue
+        pairs.append((column, value))
+    return pairs
+
+
+_WRAPPER = re.compile(r"^An error occurred while calling ")
+
+
+def failure_text(error):
+    """What the report file says of a failed statement's error: its first line, or, when the first line does not carry
+    the script's own message (Py4J wraps a JVM error as "An error occurred while calling o42.sql." and puts the cause on
+    later lines), the first later line that does ("sparktf: ..." or Spark's "'...' is not true!"), after the first."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    first = "{0}: {1}".format(type(error).__name__, lines[0]) if lines else type(error).__name__
+    if lines and "sparktf" not in lines[0]:
+        for line in lines[1:]:
+            if "assert_true(" in line.lower():
+                continue  # the statement's text echoed by a parse error, not the error
+            if "sparktf: " in line or ("sparktf" in line and "is not true" in line):
+                return "{0} ... {1}".format(first, line.lstrip(": "))
+    return first
+
+
+# What run_statements found: the exit code; the reported count (or None); the report row's integer columns and the
+# input counts row's, as (name, value) pairs (empty when none ran); the failure's text (None unless the code is 1).
+Outcome = collections.namedtuple("Outcome", ["code", "reported", "columns", "input_counts", "failure"])
+
+
 class Terminated(BaseException):
     """Raised in the main thread by the SIGTERM handler, so the run stops between or inside statements cleanly."""
 
 
 def run_statements(statements, session, log, show_rows=20):
-    """Runs the statements in order with session.sql(); returns (exit code, reported count or None).
+    """Runs the statements in order with session.sql(); returns an Outcome.
 
     Commands (CREATE VIEW, INSERT, CACHE TABLE, SET) run when spark.sql() is called. A query is lazy, so a
     statement with result columns is made to run: the report statement is collected; any other query shows its
@@ -213,6 +267,8 @@ def run_statements(statements, session, log, show_rows=20):
     """
     total = len(statements)
     reported = None
+    report_columns = []
+    input_counts = []
     for stmt in statements:
         where = "statement {0}/{1} (line {2})".format(stmt.index, total, stmt.line)
         log("{0} start: {1}".format(where, summarize(stmt.text)))
@@ -223,10 +279,14 @@ def run_statements(statements, session, log, show_rows=20):
             lowered = [c.lower() for c in columns]
             if REPORT_COLUMN in lowered:
                 position = lowered.index(REPORT_COLUMN)
-                reported = _report_value(frame.collect(), columns[position], position)
+                rows = frame.collect()
+                reported = _report_value(rows, columns[position], position)
+                report_columns = _integer_columns(rows[0], columns, log, where)
                 log("{0} reported {1}={2}".format(where, REPORT_COLUMN, reported))
             elif columns:
                 rows = frame.take(show_rows + 1)
+                if INPUT_COUNTS_COLUMN in lowered and len(rows) == 1:
+                    input_counts = _integer_columns(rows[0], columns, log, where)
                 for row in rows[:show_rows]:
                     log("{0} row: {1}".format(where, tuple(row)))
                 if len(rows) > show_rows:
@@ -238,22 +298,38 @@ def run_statements(statements, session, log, show_rows=20):
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             log("{0} failed after {1:.1f}s: {2}: {3}".format(where, elapsed, type(error).__name__, first))
             log("failing statement {0} of {1}, from line {2}:\n{3}".format(stmt.index, total, stmt.line, stmt.text))
-            return EXIT_STATEMENT_FAILED, reported
+            failure = "statement {0} of {1} (line {2}): {3}".format(stmt.index, total, stmt.line, failure_text(error))
+            return Outcome(EXIT_STATEMENT_FAILED, reported, report_columns, input_counts, failure)
         log("{0} done in {1:.1f}s".format(where, time.time() - began))
-    return EXIT_OK, reported
+    return Outcome(EXIT_OK, reported, report_columns, input_counts, None)
 
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def write_report(path, count, session=None):
-    """Writes 'SPARKTF_SAMPLES_WRITTEN=<n>' to path, atomically: a reader sees the old file, no file, or the new one.
+def report_content(count, columns=(), failure=None):
+    """The report file's text: 'SPARKTF_SAMPLES_WRITTEN=<n>' first (when count is not None), then a 'name=value' line
+    per (name, value) pair of columns (the report row's own sparktf_samples_written is not repeated), then
+    'SPARKTF_FAILED=<text>' (when failure is given, on one line)."""
+    lines = []
+    if count is not None:
+        lines.append("{0}={1}".format(REPORT_KEY, count))
+    for name, value in columns:
+        if name.lower() != REPORT_COLUMN:
+            lines.append("{0}={1}".format(name, value))
+    if failure is not None:
+        lines.append("{0}={1}".format(FAILED_KEY, " ".join(str(failure).split())))
+    return "".join(line + "\n" for line in lines)
+
+
+def write_report(path, count, session=None, columns=(), failure=None):
+    """Writes the report (see report_content) to path, atomically: a reader sees the old file, no file, or the new one.
 
     A plain path or file: URI is written on the driver's local disk; any other URI (hdfs://, s3a://, ...) through
     Hadoop's FileSystem API with the session's Hadoop configuration, which is what a launcher outside the cluster
     can read back in cluster deploy mode.
     """
-    content = "{0}={1}\n".format(REPORT_KEY, count)
+    content = report_content(count, columns, failure)
     if path.startswith("file:"):
         path = re.sub(r"^file:(//)?", "", path)
         if not path.startswith("/"):
@@ -307,7 +383,8 @@ def _parse_args(argv):
         description="Run a Spark SQL script statement by statement (for spark-submit --deploy-mode cluster).")
     parser.add_argument("script", help="the script; ship it with --files and pass its base name")
     parser.add_argument("--report", metavar="PATH",
-                        help="write SPARKTF_SAMPLES_WRITTEN=<n> here (local path or Hadoop URI such as hdfs://...)")
+                        help="write SPARKTF_SAMPLES_WRITTEN=<n> and the report row's other counts, or the failure, "
+                             "here (local path or Hadoop URI such as hdfs://...)")
     parser.add_argument("--list", action="store_true",
                         help="print the statements as split, without Spark, and exit")
     parser.add_argument("--show-rows", type=int, default=20, metavar="N",
@@ -386,15 +463,22 @@ def main(argv=None, session_factory=None, out=None, err=None):
             log("script {0} has no statements".format(args.script))
             return EXIT_USAGE
         log("running {0} statements from {1}".format(len(statements), args.script))
-        code, reported = run_statements(statements, session, log, args.show_rows)
+        outcome = run_statements(statements, session, log, args.show_rows)
+        code, reported = outcome.code, outcome.reported
         if code != EXIT_OK:
+            if args.report:
+                try:
+                    write_report(args.report, None, session, outcome.input_counts, outcome.failure)
+                    log("failure written to {0}".format(args.report))
+                except Exception as error:
+                    log("cannot write the failure to report {0}: {1}".format(args.report, error))
             return code
         if reported is not None:
             out.write("{0}={1}\n".format(REPORT_KEY, reported))
             out.flush()
             if args.report:
                 try:
-                    write_report(args.report, reported, session)
+                    write_report(args.report, reported, session, outcome.columns)
                 except Exception as error:
                     log("cannot write report {0}: {1}".format(args.report, error))
                     return EXIT_NO_REPORT

@@ -269,6 +269,80 @@ public sealed class SparkLauncherTests
     }
 
     [Test]
+    public void In_cluster_mode_the_runners_report_file_brings_every_count_to_the_summary_and_the_manifest()
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(
+            Env(record, ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=5 read_clicks=300 quarantined_clicks=1 read_users=300 read_items=200 positives=11 missing_users=4 samples=50")),
+            Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var summary = JsonDocument.Parse(result.Stdout).RootElement;
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(Argv(Records(record).Single()), Does.Contain("--report"), "the run was the runner's, in cluster mode");
+            Assert.That(summary.GetProperty("samples_written").GetInt64(), Is.EqualTo(42));
+            Assert.That(summary.GetProperty("rows_read").GetInt64(), Is.EqualTo(2800));
+            Assert.That(summary.GetProperty("quarantined").GetInt64(), Is.EqualTo(6));
+            foreach (var counts in new[] { summary.GetProperty("counts"), manifest.GetProperty("counts") })
+            {
+                Assert.That(counts.GetProperty("read.impressions").GetInt64(), Is.EqualTo(2000));
+                Assert.That(counts.GetProperty("quarantined.impressions").GetInt64(), Is.EqualTo(5));
+                Assert.That(counts.GetProperty("read.clicks").GetInt64(), Is.EqualTo(300));
+                Assert.That(counts.GetProperty("quarantined.clicks").GetInt64(), Is.EqualTo(1));
+                Assert.That(counts.GetProperty("quarantined.items").GetInt64(), Is.Zero);
+                Assert.That(counts.GetProperty("positives").GetInt64(), Is.EqualTo(11));
+                Assert.That(counts.GetProperty("missing.users").GetInt64(), Is.EqualTo(4));
+                Assert.That(counts.GetProperty("negatives_dropped").GetInt64(), Is.EqualTo(8));
+            }
+
+            Assert.That(result.Stderr, Does.Contain("6 of 2800 input rows were bad and left out"));
+            Assert.That(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!), Has.Length.EqualTo(2), "the report file is removed once read");
+        });
+    }
+
+    [TestCase("linkedin", "3.5", "sparktf: too many bad input rows: 33 of 2300 rows read are bad (fake)")]
+    [TestCase("tensorflow", "2.4", "'sparktf_bad_rows_within_limit#42' is not true!")]
+    public void In_cluster_mode_the_runners_report_file_tells_the_bad_rows_check_with_the_counts(string connector, string version, string sparkError)
+    {
+        var (output, record) = Fresh();
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        var result = Sparktf.RunWith(
+            Env(record, ("FAKE_SPARK_FAIL_BAD_ROWS", "1"), ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=30 read_clicks=300 quarantined_clicks=3")),
+            Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--connector", connector, "--spark-version", version, "--max-bad-fraction", "0.005"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+            Assert.That(result.Stderr, Does.Contain("finished with failed status"), "spark-submit shows no driver error in cluster mode");
+            Assert.That(result.Stderr, Does.Contain("sparktf: the Spark SQL runner's report: statement 9 of 20 (line 65): ").And.Contain(sparkError));
+            Assert.That(result.Stderr, Does.Contain("sparktf: too many bad input rows: 33 of 2300 input rows are bad (1.435%: impressions 30 of 2000, clicks 3 of 300, users 0 of 0, items 0 of 0), above the limit of 0.005"));
+            Assert.That(result.Stderr, Does.Contain("stopped at its bad-rows check, before writing (spark-submit exited with 1)").And.Contain("raise --max-bad-fraction"));
+            Assert.That(result.Stderr, Does.Not.Contain("spark-submit failed with exit code"));
+            Assert.That(result.Stdout, Is.Empty, "no summary");
+            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EqualTo(new[] { "previous" }));
+            Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "no work folder is left");
+            Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(output)!, ".dt=2024-05-01.sparktf-report")), Is.False, "the report file is removed once read");
+        });
+    }
+
+    [Test]
+    public void In_cluster_mode_another_failure_is_not_taken_for_the_bad_rows_check()
+    {
+        var (output, record) = Fresh();
+        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_EXIT", "1")), Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+            Assert.That(result.Stderr, Does.Contain("spark-submit failed with exit code 1"));
+            Assert.That(result.Stderr, Does.Not.Contain("too many bad input rows"));
+        });
+    }
+
+    [Test]
     public void Counts_over_the_limit_in_the_report_are_refused_even_when_the_scripts_check_did_not_stop_it()
     {
         var (output, record) = Fresh();

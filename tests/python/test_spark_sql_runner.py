@@ -361,6 +361,89 @@ class RunTest(unittest.TestCase):
                               "-- statement 2 (line 3, column 3)\nSELECT 2;\n")
 
 
+FULL_REPORT_SCRIPT = textwrap.dedent("""\
+    CREATE OR REPLACE TEMPORARY VIEW sparktf_input_counts AS SELECT 2300 AS sparktf_rows_read;
+    SELECT sparktf_rows_read, sparktf_rows_bad, read_impressions, quarantined_impressions FROM sparktf_input_counts;
+    SELECT assert_true(sparktf_bad_rows_within_limit, concat('sparktf: too many bad input rows: ', '33')) AS c;
+    INSERT OVERWRITE DIRECTORY '/out' USING tfrecord SELECT * FROM sparktf_output;
+    SELECT sparktf_samples_written, positives, eval, history_min_h, samples, missing_users, read_impressions,
+      quarantined_impressions FROM report_row
+    """)
+INPUT_COUNTS = FakeFrame(["sparktf_rows_read", "sparktf_rows_bad", "read_impressions", "quarantined_impressions"],
+                         [Row((2300, 33, 2000, 30))])
+REPORT_ROW = FakeFrame(["sparktf_samples_written", "positives", "eval", "history_min_h", "samples", "missing_users",
+                        "read_impressions", "quarantined_impressions"], [Row((1234, 56, 0, 3, 1300, 7, 2000, 30))])
+
+
+class BadRowsCheckError(Exception):
+    """Like Py4JJavaError: a wrapper line first, Spark's error on a later line."""
+
+    def __str__(self):
+        return ("An error occurred while calling o77.collectToPython.\n"
+                ": org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 9.0 failed\n"
+                "java.lang.RuntimeException: sparktf: too many bad input rows: 33 of 2300 rows read are bad (impressions"
+                " 30 of 2000)\n\tat org.apache.spark.sql.catalyst.expressions.RaiseError.eval(misc.scala:93)")
+
+
+class FailingFrame(FakeFrame):
+    def take(self, n):
+        raise BadRowsCheckError()
+
+
+class ReportContentTest(unittest.TestCase):
+    def test_the_report_file_has_the_count_first_then_every_column_of_the_report_row(self):
+        session = FakeSession({"FROM sparktf_input_counts": INPUT_COUNTS, "FROM report_row": REPORT_ROW,
+                               "assert_true": FakeFrame(["c"], [Row((None,))])})
+        code, out, err, reports = run_main(["{script}", "--report", "{dir}/_sparktf_report"], session,
+                                           FULL_REPORT_SCRIPT)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out, "SPARKTF_SAMPLES_WRITTEN=1234\n", "stdout keeps the one line")
+        self.assertEqual(reports["_sparktf_report"],
+                         "SPARKTF_SAMPLES_WRITTEN=1234\npositives=56\neval=0\nhistory_min_h=3\nsamples=1300\n"
+                         "missing_users=7\nread_impressions=2000\nquarantined_impressions=30\n")
+
+    def test_a_column_that_is_not_a_count_is_left_out_of_the_report_and_logged(self):
+        frame = FakeFrame(["sparktf_samples_written", "label", "positives"], [Row((5, "x", 2))])
+        code, _, err, reports = run_main(["{script}", "--report", "{dir}/r"], FakeSession({"written": frame}),
+                                         "SELECT 5 AS sparktf_samples_written")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(reports["r"], "SPARKTF_SAMPLES_WRITTEN=5\npositives=2\n")
+        self.assertIn("column label = 'x' is not written to the report", err)
+
+    def test_a_failed_bad_rows_check_writes_the_input_counts_and_the_failure_to_the_report(self):
+        session = FakeSession({"FROM sparktf_input_counts": INPUT_COUNTS, "assert_true": FailingFrame(["c"])})
+        code, out, err, reports = run_main(["{script}", "--report", "{dir}/_sparktf_report"], session,
+                                           FULL_REPORT_SCRIPT)
+        self.assertEqual((code, out), (1, ""), err)
+        self.assertEqual(len(session.executed), 3, "nothing runs after the failed check")
+        lines = reports["_sparktf_report"].splitlines()
+        self.assertEqual(lines[:4], ["sparktf_rows_read=2300", "sparktf_rows_bad=33", "read_impressions=2000",
+                                     "quarantined_impressions=30"])
+        self.assertEqual(len(lines), 5)
+        self.assertEqual(lines[4],
+                         "SPARKTF_FAILED=statement 3 of 5 (line 3): BadRowsCheckError: An error occurred while "
+                         "calling o77.collectToPython. ... java.lang.RuntimeException: sparktf: too many bad input "
+                         "rows: 33 of 2300 rows read are bad (impressions 30 of 2000)")
+        self.assertNotIn("SPARKTF_SAMPLES_WRITTEN", reports["_sparktf_report"])
+
+    def test_another_failure_writes_its_first_line_and_a_one_argument_check_is_found_too(self):
+        code, _, err, reports = run_main(["{script}", "--report", "{dir}/r"], FakeSession(fail_on="nope"),
+                                         "SELECT 1;\nSELECT * FROM nope")
+        self.assertEqual(code, 1, err)
+        self.assertEqual(reports["r"], "SPARKTF_FAILED=statement 2 of 2 (line 2): RuntimeError: [TABLE_OR_VIEW_NOT_FOUND]"
+                                       " The table or view `nope` cannot be found.\n")
+        legacy = RuntimeError("An error occurred while calling o5.sql.\n== SQL ==\n"
+                              "SELECT assert_true(`sparktf_bad_rows_within_limit`) FROM t\n"
+                              ": java.lang.RuntimeException: 'sparktf_bad_rows_within_limit#42' is not true!")
+        self.assertEqual(runner.failure_text(legacy),
+                         "RuntimeError: An error occurred while calling o5.sql. ... "
+                         "java.lang.RuntimeException: 'sparktf_bad_rows_within_limit#42' is not true!")
+
+    def test_without_report_option_a_failure_writes_no_file(self):
+        code, _, _, reports = run_main(["{script}"], FakeSession(fail_on="nope"), "SELECT * FROM nope")
+        self.assertEqual((code, reports), (1, {}))
+
+
 class ReportFileTest(unittest.TestCase):
     def test_a_local_report_replaces_an_older_one_and_leaves_no_temporary_file(self):
         with tempfile.TemporaryDirectory() as folder:
@@ -379,6 +462,12 @@ class ReportFileTest(unittest.TestCase):
 
     def test_a_hadoop_uri_needs_a_spark_session(self):
         self.assertRaises(ValueError, runner.write_report, "hdfs:///out/_sparktf_report", 1, None)
+
+    def test_the_content_puts_the_count_first_and_the_failure_on_one_line(self):
+        self.assertEqual(runner.report_content(3, [("sparktf_samples_written", 3), ("eval", 1)]),
+                         "SPARKTF_SAMPLES_WRITTEN=3\neval=1\n")
+        self.assertEqual(runner.report_content(None, [("sparktf_rows_read", 9)], "statement 1 of 1 (line 1): X:\n y"),
+                         "sparktf_rows_read=9\nSPARKTF_FAILED=statement 1 of 1 (line 1): X: y\n")
 
 
 class ProcessTest(unittest.TestCase):

@@ -192,6 +192,11 @@ internal static partial class SparkEngineCommand
             {
                 File.Delete(setup.ReportPath);
             }
+            else if (cluster && !setup.OutputIsLocal && Hadoop() is { } hadoop)
+            {
+                // An earlier run's report (its counts or its failure) must not be read as this run's.
+                _ = SparkProcess.RunToEnd(hadoop, ["fs", "-rm", "-f", reportUri]);
+            }
 
             var script = setup.Script(target);
             temp = Directory.CreateTempSubdirectory("sparktf-spark-").FullName;
@@ -252,6 +257,22 @@ internal static partial class SparkEngineCommand
 
             string outputState = setup.OutputIsLocal ? "the output is as it was" : $"{setup.Output} has no _SUCCESS";
             var inputCounts = SparkReport.ParseInputCounts(stdout, script.InputCounts);
+            if (exit != 0 && cluster && ReadReport(reportUri, script.Report, script.InputCounts) is { } failed)
+            {
+                // The driver's log stays on the cluster: the runner's report file names the failed statement, and the
+                // input counts when the bad-rows check is what stopped it.
+                if (failed.Failure is { } failure)
+                {
+                    err.WriteLine($"sparktf: the Spark SQL runner's report: {failure}");
+                    if (SparkReport.IsBadRowsFailure(failure))
+                    {
+                        Volatile.Write(ref badRowsFailure, true);
+                    }
+                }
+
+                inputCounts ??= failed.InputCounts;
+            }
+
             if (exit != 0 && (Volatile.Read(ref badRowsFailure) || (inputCounts is not null && OverLimit(inputCounts, script.MaxBadFraction))))
             {
                 err.WriteLine(TooManyBadRows(inputCounts, script.MaxBadFraction, $"The Spark script stopped at its bad-rows check, before writing ({program} exited with {exit}), so {outputState}."));
@@ -267,7 +288,7 @@ internal static partial class SparkEngineCommand
             }
 
             // The checks: the reported count, and _SUCCESS where Spark wrote.
-            var counts = cluster ? ReadReport(reportUri) : SparkReport.Parse(stdout, script.Report);
+            var counts = cluster ? ReadReport(reportUri, script.Report, script.InputCounts)?.Counts : SparkReport.Parse(stdout, script.Report);
             if (counts is null || !counts.ContainsKey("written"))
             {
                 keepTemp = true;
@@ -467,7 +488,8 @@ internal static partial class SparkEngineCommand
         SparkConf = o.SparkConf,
     };
 
-    private static Dictionary<string, long>? ReadReport(string uri)
+    /// <summary>The runner's report file (cluster mode), read once: a local one is deleted after reading.</summary>
+    private static SparkReportFile? ReadReport(string uri, IReadOnlyList<ReportColumn> columns, IReadOnlyList<ReportColumn> inputColumns)
     {
         string? text = null;
         if (uri.StartsWith("file://", StringComparison.Ordinal))
@@ -485,8 +507,7 @@ internal static partial class SparkEngineCommand
             text = code == 0 ? output : null;
         }
 
-        long? written = text?.Split('\n').Select(SparkReport.FromKeyLine).FirstOrDefault(v => v is not null);
-        return written is { } n ? new Dictionary<string, long>(StringComparer.Ordinal) { ["written"] = n } : null;
+        return text is null ? null : SparkReport.ParseFile(text, columns, inputColumns);
     }
 
     private static bool SuccessExists(string dir, bool local, TextWriter err)

@@ -296,6 +296,72 @@ public static class SparkReport
                (line.Contains(SparkScript.WithinLimitColumn, StringComparison.Ordinal) && line.Contains("is not true", StringComparison.Ordinal));
     }
 
+    /// <summary>The runner's failure line in its report file: <c>SPARKTF_FAILED=statement i of n (line l): error</c>.</summary>
+    public const string FailedKey = "SPARKTF_FAILED";
+
+    /// <summary>
+    /// Reads the PySpark runner's report file (cluster mode): after a successful run <c>SPARKTF_SAMPLES_WRITTEN=n</c>,
+    /// then a <c>name=value</c> line per column of the report row; after a failed statement the input counts row's
+    /// <c>name=value</c> lines (when it ran) and <c>SPARKTF_FAILED=...</c>. Column names are mapped to the same count
+    /// names as <see cref="Parse"/> and <see cref="ParseInputCounts"/> give in client mode; unknown names are ignored.
+    /// </summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="columns">The report's columns (see <see cref="SparkScriptText.Report"/>).</param>
+    /// <param name="inputColumns">The input counts row's columns (see <see cref="SparkScriptText.InputCounts"/>).</param>
+    /// <returns>The counts (null without a <c>SPARKTF_SAMPLES_WRITTEN</c> line), the input counts (null unless
+    /// <c>rows_read</c> and <c>rows_bad</c> are there) and the failure (null when none).</returns>
+    public static SparkReportFile ParseFile(string text, IReadOnlyList<ReportColumn> columns, IReadOnlyList<ReportColumn> inputColumns)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(inputColumns);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var inputs = new Dictionary<string, long>(StringComparer.Ordinal);
+        string? failure = null;
+        foreach (string raw in text.Split('\n'))
+        {
+            string line = raw.Trim();
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            string name = line[..eq];
+            if (name == FailedKey)
+            {
+                failure ??= line[(eq + 1)..];
+                continue;
+            }
+
+            if (FromKeyLine(line) is { } written)
+            {
+                counts["written"] = written;
+                continue;
+            }
+
+            if (!long.TryParse(line.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long v))
+            {
+                continue;
+            }
+
+            if (columns.FirstOrDefault(c => string.Equals(c.Column, name, StringComparison.OrdinalIgnoreCase)) is { } column && column.Column != SparkScript.ReportColumnName)
+            {
+                counts[column.Count] = v;
+            }
+
+            if (inputColumns.FirstOrDefault(c => string.Equals(c.Column, name, StringComparison.OrdinalIgnoreCase)) is { } input)
+            {
+                inputs[input.Count] = v;
+            }
+        }
+
+        return new SparkReportFile(
+            counts.ContainsKey("written") ? counts : null,
+            inputs.ContainsKey("rows_read") && inputs.ContainsKey("rows_bad") ? inputs : null,
+            failure);
+    }
+
     /// <summary>The count in a <c>SPARKTF_SAMPLES_WRITTEN=n</c> line, or null.</summary>
     /// <param name="line">The line.</param>
     /// <returns>The count.</returns>
@@ -306,6 +372,12 @@ public static class SparkReport
         return l.StartsWith(Key + "=", StringComparison.Ordinal) && long.TryParse(l.AsSpan(Key.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : null;
     }
 }
+
+/// <summary>What the PySpark runner's report file says (see <see cref="SparkReport.ParseFile"/>).</summary>
+/// <param name="Counts">The report row's counts by name (at least <c>written</c>), or null when the run reported none.</param>
+/// <param name="InputCounts">The input counts row's counts when a statement failed after it, or null.</param>
+/// <param name="Failure">The failed statement and its error, or null.</param>
+public sealed record SparkReportFile(Dictionary<string, long>? Counts, Dictionary<string, long>? InputCounts, string? Failure);
 
 /// <summary>
 /// <c>_manifest.json</c> (version 1, the fields of <see cref="Output.Manifest"/>) for an output the connector wrote: the

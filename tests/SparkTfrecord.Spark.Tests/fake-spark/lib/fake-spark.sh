@@ -207,6 +207,18 @@ fake_bad_rows_check() {
       *', concat('*) message="sparktf: too many bad input rows: $(fake_count sparktf_rows_bad) of $(fake_count sparktf_rows_read) rows read are bad (fake)" ;;
       *) message="'sparktf_bad_rows_within_limit#42' is not true!" ;;
     esac
+    if [ "${fake_cluster:-0}" = 1 ]; then
+      # Cluster mode: the driver's log stays on the cluster; the runner writes the input counts it printed and the
+      # failure to its report file, and spark-submit only says that the application failed.
+      if [ -n "${fake_report:-}" ]; then
+        {
+          for name in $counts; do printf '%s=%s\n' "$name" "$(fake_count "$name")"; done
+          printf 'SPARKTF_FAILED=statement 9 of 20 (line 65): Py4JJavaError: An error occurred while calling o77.collectToPython. ... java.lang.RuntimeException: %s\n' "$message"
+        } | fake_write_file "$fake_report"
+      fi
+      fake_log "Exception in thread \"main\" org.apache.spark.SparkException: Application application_1714521600000_0042 finished with failed status" ERROR SparkSubmit
+      exit 1
+    fi
     fake_log "Failed in [${check:0:80}...]" ERROR SparkSQLDriver
     fake_log "java.lang.RuntimeException: $message" ERROR SparkSQLDriver
     exit 1
@@ -215,6 +227,12 @@ fake_bad_rows_check() {
     if [ "${FAKE_SPARK_SAMPLES_FORMAT}" = header ]; then printf 'sparktf_bad_rows_check\n'; fi
     printf 'NULL\n'
   fi
+}
+
+# Writes stdin to the local file $1 (its folder created), as the runner writes its --report file.
+fake_write_file() {
+  mkdir -p "$(dirname "$1")"
+  cat > "$1"
 }
 
 # The common run: log lines (FAKE_SPARK_LOG_LINES on stderr, FAKE_SPARK_LOG_INTERVAL seconds apart), then
