@@ -66,7 +66,9 @@ if (!File.Exists(parquet))
     }
 
     string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
-    engine.Execute($"COPY (SELECT {columns} FROM samples WHERE __kept ORDER BY md5(CAST(__id AS VARCHAR))) TO '{parquet}' (FORMAT parquet)");
+    // What Spark's native writer leaves: the samples with their histories and order columns, in no particular order.
+    string output = SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance);
+    engine.Execute($"COPY (SELECT {columns} FROM ({output}) q ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{parquet}' (FORMAT parquet)");
     Console.WriteLine($"prepared {parquet} in {clock.Elapsed.TotalSeconds:F1} s");
 }
 
