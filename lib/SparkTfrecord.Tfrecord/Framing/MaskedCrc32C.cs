@@ -41,6 +41,10 @@ public static class MaskedCrc32C
     /// <returns>The CRC rotated right by 15 bits plus 0xa282ead8, as TensorFlow's <c>crc32c::Mask</c>.</returns>
     public static uint Compute(ReadOnlySpan<byte> data) => Mask(Crc32C(data));
 
+    /// <summary>The masked CRC32C of the 8 bytes of <paramref name="value"/> in little-endian order, as a record length is stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint ComputeUInt64(ulong value) => Mask(~BitOperations.Crc32C(0xFFFFFFFFu, value));
+
     /// <summary>Computes the plain CRC32C (standard initial value and final inversion) of <paramref name="data"/>.</summary>
     /// <param name="data">The bytes to checksum.</param>
     /// <returns>The CRC32C value.</returns>
