@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SparkTfrecord.Tfrecord.Example;
 
@@ -167,14 +169,6 @@ public sealed class ExampleDecoder
         while (pos < end)
         {
             int fieldStart = pos;
-            uint tag = ReadTag(data, ref pos, end);
-            if (tag != ListTag)
-            {
-                pos = Skip(data, pos, end, tag, fieldStart, 0);
-                continue;
-            }
-
-            int entryEnd = ReadLengthEnd(data, ref pos, end);
             if (_slotCount == Slots.Length)
             {
                 Array.Resize(ref Slots, Slots.Length * 2);
@@ -183,118 +177,242 @@ public sealed class ExampleDecoder
             // The entry is parsed straight into the next free slot: building the slot elsewhere and copying it in cost
             // more than parsing a one-value feature.
             ref FeatureSlot slot = ref Slots[_slotCount];
-            if (!TryParseEntryFast(data, pos, entryEnd, ref slot))
+            if (data[pos] == ListTag)
             {
-                slot = default;
-                ParseEntry(data, pos, entryEnd, ref slot);
-                slot.Fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
+                int next = TryParseEntryFast(data, pos + 1, end, ref slot);
+                if (next > 0)
+                {
+                    pos = next;
+                    AddSlot(data, ref slot, firstSlot);
+                    continue;
+                }
             }
 
-            pos = entryEnd;
-            int fingerprint = slot.Fingerprint;
+            uint tag = ReadTag(data, ref pos, end);
+            if (tag != ListTag)
+            {
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
+                continue;
+            }
 
-            // One bit per fingerprint seen since Reset: a name whose bit is clear cannot repeat one, so most features
-            // skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
-            ulong bit = 1UL << (int)(((uint)fingerprint * 0x9E3779B1u) >> 26);
-            int existing = (_nameFilter & bit) == 0
-                ? -1
-                : FindSlot(data, Slots, firstSlot, _slotCount, slot.NameStart, slot.NameLength, fingerprint);
-            _nameFilter |= bit;
+            int entryEnd = ReadLengthEnd(data, ref pos, end);
+            slot = default;
+            ParseEntry(data, pos, entryEnd, ref slot);
+            slot.Fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
+            pos = entryEnd;
+            AddSlot(data, ref slot, firstSlot);
+        }
+    }
+
+    /// <summary>Keeps the slot just parsed as a new feature, or as the value of an earlier one of the same name.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddSlot(ReadOnlySpan<byte> data, ref FeatureSlot slot, int firstSlot)
+    {
+        // One bit per fingerprint seen since Reset: a name whose bit is clear cannot repeat one, so most features
+        // skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
+        int fingerprint = slot.Fingerprint;
+        ulong bit = 1UL << (int)(((uint)fingerprint * 0x9E3779B1u) >> 26);
+        ulong filter = _nameFilter;
+        _nameFilter = filter | bit;
+        if ((filter & bit) != 0)
+        {
+            int existing = FindSlot(data, Slots, firstSlot, _slotCount, slot.NameStart, slot.NameLength, fingerprint);
             if (existing >= 0)
             {
                 Slots[existing] = slot; // a repeated key keeps its first position and takes the last value
-            }
-            else
-            {
-                _slotCount++;
+                return;
             }
         }
+
+        _slotCount++;
     }
 
     /// <summary>
     /// Parses a map entry laid out the way writers lay it out (the key, then a Feature holding one list, and nothing
-    /// else) into <paramref name="slot"/>. It is the general path's work on those bytes with fewer branches and live
-    /// values: it makes the same checks on the same bytes in the same order, so it throws what the general path would.
-    /// On success it has set every field of <paramref name="slot"/>. For any other layout it returns
-    /// false, having recorded no segment or value but possibly written to the slot, which the caller then clears for the
-    /// general path.
+    /// else, with lengths of one or two bytes) into <paramref name="slot"/>, from <paramref name="pos"/> just after the
+    /// entry's tag. Returns the position after the entry, having set every field of the slot; or, for any other layout
+    /// and for anything invalid, returns 0 having recorded nothing (it may have written to the slot and past the
+    /// recorded values), and the general path parses the entry again from its tag and throws what is to be thrown.
+    /// It is the general path's work on those bytes with fewer branches and bounds checks: every read is checked to be
+    /// before <paramref name="end"/>, which is at most the length of <paramref name="data"/>.
     /// </summary>
-    private bool TryParseEntryFast(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TryParseEntryFast(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
     {
-        if (pos >= end || data[pos] != EntryKeyTag)
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        int entryEnd = ReadShortLengthEnd(ref b, ref pos, end);
+        if (entryEnd < 0 || entryEnd - pos < 2 || At(ref b, pos) != EntryKeyTag)
         {
-            return false;
+            return 0;
         }
 
-        // Each field goes into the slot as soon as it is known, which keeps few values live in this inlined code.
-        pos++;
-        int nameEnd = ReadLengthEnd(data, ref pos, end);
-        slot.NameStart = pos;
-        slot.NameLength = nameEnd - pos;
-        slot.Fingerprint = Fingerprint(data[pos..nameEnd]);
-        pos = nameEnd;
-        if (pos >= end || data[pos] != EntryValueTag)
+        uint nameLength = At(ref b, pos + 1);
+        int nameStart = pos + 2;
+        if (nameLength >= 0x80 || nameLength >= (uint)(entryEnd - nameStart))
         {
-            return false;
+            return 0; // (the value's tag must follow the name)
+        }
+
+        pos = nameStart + (int)nameLength;
+        if (At(ref b, pos) != EntryValueTag)
+        {
+            return 0;
         }
 
         pos++;
-        int valueEnd = ReadLengthEnd(data, ref pos, end);
-        if (valueEnd != end || pos >= end)
+        if (ReadShortLengthEnd(ref b, ref pos, entryEnd) != entryEnd || pos == entryEnd)
         {
-            return false; // another field follows the value, or the Feature is empty
+            return 0; // another field follows the value, or the Feature is empty
         }
 
         // A one-byte tag of field 1, 2 or 3 with wire type 2; a byte of a longer tag fails the range check.
-        uint tag = data[pos];
-        var kind = (FeatureKind)(tag >> 3);
-        if ((tag & 7) != Wire.LengthDelimited || kind is < FeatureKind.Bytes or > FeatureKind.Int64)
+        uint tag = At(ref b, pos);
+        uint kind = tag >> 3;
+        if ((tag & 7) != Wire.LengthDelimited || kind - 1 > 2)
         {
-            return false;
+            return 0;
         }
 
         pos++;
-        int listEnd = ReadLengthEnd(data, ref pos, end);
-        if (listEnd != end)
+        if (ReadShortLengthEnd(ref b, ref pos, entryEnd) != entryEnd)
         {
-            return false; // another field follows the list
+            return 0; // another field follows the list
         }
 
-        slot.Kind = kind;
+        slot.NameStart = nameStart;
+        slot.NameLength = (int)nameLength;
+        slot.Fingerprint = Fingerprint(data.Slice(nameStart, (int)nameLength));
+        slot.Kind = (FeatureKind)kind;
+        slot.SegmentFirst = _segmentCount;
         slot.ValueFirst = _valueCount;
-        int run = end - pos - 2;
-        if (run >= 0 && run < 0x80 && data[pos] == ListTag && data[pos + 1] == run)
+        int count = kind switch
         {
-            // One field with a one-byte length fills the list, as a single bytes value or one packed run does: count it
-            // here rather than in the general loops, which would make the same checks.
-            slot.ValueCount = kind switch
-            {
-                FeatureKind.Int64 => CountVarints(data.Slice(pos + 2, run), pos + 2),
-                FeatureKind.Float when run % 4 == 0 => run / 4,
-                FeatureKind.Float => CountFloats(data, pos, end), // throws: the length is not a multiple of 4
-                _ => AddValue(pos + 2, run),
-            };
-        }
-        else
+            (uint)FeatureKind.Bytes => ScanBytes(data, pos, entryEnd),
+            (uint)FeatureKind.Int64 => ScanInt64s(data, pos, entryEnd),
+            _ => ScanFloats(data, pos, entryEnd),
+        };
+        if (count < 0)
         {
-            slot.ValueCount = kind switch
-            {
-                FeatureKind.Int64 => CountInt64s(data, pos, end),
-                FeatureKind.Float => CountFloats(data, pos, end),
-                _ => CountBytes(data, pos, end),
-            };
+            return 0;
         }
 
-        if (_segmentCount == Segments.Length)
-        {
-            Array.Resize(ref Segments, Segments.Length * 2);
-        }
-
-        Segments[_segmentCount] = new Segment(pos, end - pos);
-        slot.SegmentFirst = _segmentCount++;
-        slot.SegmentCount = 1;
-        return true;
+        slot.ValueCount = count;
+        slot.SegmentCount = _segmentCount - slot.SegmentFirst;
+        return entryEnd;
     }
+
+    /// <summary>
+    /// Records the values of a BytesList body the way writers write it: each a one-byte tag, a one-byte length and the
+    /// bytes. Runs of values of one length (ids, hashes) are checked at positions computed ahead, rather than each
+    /// found from the one before. Any other body goes to <see cref="CountBytes"/>, which checks it in full.
+    /// </summary>
+    private int ScanBytes(ReadOnlySpan<byte> data, int pos, int end)
+    {
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        Segment[] values = Values;
+        int first = _valueCount;
+        int n = first;
+        while (pos < end)
+        {
+            int length = end - pos < 2 || At(ref b, pos) != ListTag ? 0x80 : (int)At(ref b, pos + 1);
+            int stride = length + 2;
+            if (length >= 0x80 || stride > end - pos)
+            {
+                // Anything else, from here: CountBytes would have read the values so far as they were read here.
+                _valueCount = n;
+                return n - first + CountBytes(data, pos, end);
+            }
+
+            // Every value of this run has the two header bytes of the first; a value whose header differs starts the
+            // next run. Only the comparisons depend on the bytes read, not the positions, so they run ahead in parallel.
+            ushort header = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos));
+            do
+            {
+                if (n == values.Length)
+                {
+                    values = GrowValues();
+                }
+
+                values[n++] = new Segment(pos + 2, length);
+                pos += stride;
+            }
+            while (end - pos >= stride && Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos)) == header);
+        }
+
+        _valueCount = n;
+        return n - first;
+    }
+
+    /// <summary>Records the varint runs of an Int64List body; one packed field with a one-byte length is counted here.</summary>
+    private int ScanInt64s(ReadOnlySpan<byte> data, int pos, int end)
+    {
+        int run = end - pos - 2;
+        if (run > 0 && run <= 8 && pos + 10 <= data.Length && data[pos] == ListTag && data[pos + 1] == run)
+        {
+            // Up to 8 bytes of varints, read at once: a byte below 0x80 ends a varint, and the last must end one.
+            int start = pos + 2;
+            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(data[start..]);
+            ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue >> (8 * (8 - run)));
+            if ((ends >> ((8 * run) - 1)) != 0)
+            {
+                AddRun(start, run);
+                return BitOperations.PopCount(ends);
+            }
+        }
+
+        return CountInt64s(data, pos, end);
+    }
+
+    /// <summary>Records the runs of a FloatList body; one packed field with a one-byte length is counted here.</summary>
+    private int ScanFloats(ReadOnlySpan<byte> data, int pos, int end)
+    {
+        int run = end - pos - 2;
+        if (run > 0 && run < 0x80 && run % 4 == 0 && data[pos] == ListTag && data[pos + 1] == run)
+        {
+            AddRun(pos + 2, run);
+            return run / 4;
+        }
+
+        return CountFloats(data, pos, end);
+    }
+
+    /// <summary>
+    /// Reads a length of one or two bytes at <paramref name="pos"/> and returns where the field ends, or -1 when the
+    /// length is longer or the field runs past <paramref name="end"/> (at most the span's length).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadShortLengthEnd(ref byte b, ref int pos, int end)
+    {
+        if (pos >= end)
+        {
+            return -1;
+        }
+
+        uint length = At(ref b, pos);
+        int next = pos + 1;
+        if (length >= 0x80)
+        {
+            if (next >= end || At(ref b, next) >= 0x80)
+            {
+                return -1;
+            }
+
+            length = (length & 0x7F) | ((uint)At(ref b, next) << 7);
+            next++;
+        }
+
+        if (length > (uint)(end - next))
+        {
+            return -1;
+        }
+
+        pos = next;
+        return next + (int)length;
+    }
+
+    /// <summary>The byte at <paramref name="index"/>, which the caller has checked is inside the span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint At(ref byte b, int index) => Unsafe.Add(ref b, (nint)(uint)index);
 
     /// <summary>Parses a map entry of key and Feature, whatever its layout: fields in any order, repeated or unknown.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -449,24 +567,23 @@ public sealed class ExampleDecoder
                 slot.ValueCount = 0;
             }
 
+            int segmentsBefore = _segmentCount;
             slot.ValueCount += kind switch
             {
                 FeatureKind.Int64 => CountInt64s(data, pos, listEnd),
                 FeatureKind.Float => CountFloats(data, pos, listEnd),
                 _ => CountBytes(data, pos, listEnd),
             };
-            if (_segmentCount == Segments.Length)
-            {
-                Array.Resize(ref Segments, Segments.Length * 2);
-            }
-
-            Segments[_segmentCount++] = new Segment(pos, listEnd - pos);
-            slot.SegmentCount++;
+            slot.SegmentCount += _segmentCount - segmentsBefore;
             pos = listEnd;
         }
     }
 
-    private static int CountInt64s(ReadOnlySpan<byte> data, int pos, int end)
+    /// <summary>
+    /// Counts the values of an Int64List body and records its runs of varints in <see cref="Segments"/>: each packed
+    /// field's, and each unpacked value as a run of one, so that enumerating the values reads no tag.
+    /// </summary>
+    private int CountInt64s(ReadOnlySpan<byte> data, int pos, int end)
     {
         int count = 0;
         while (pos < end)
@@ -476,12 +593,20 @@ public sealed class ExampleDecoder
             if (tag == ListTag)
             {
                 int packedEnd = ReadLengthEnd(data, ref pos, end);
-                count += CountVarints(data.Slice(pos, packedEnd - pos), pos);
+                int n = CountVarints(data.Slice(pos, packedEnd - pos), pos);
+                if (n > 0)
+                {
+                    AddRun(pos, packedEnd - pos);
+                    count += n;
+                }
+
                 pos = packedEnd;
             }
             else if (tag == UnpackedInt64Tag)
             {
+                int start = pos;
                 ReadVarint(data, ref pos, end);
+                AddRun(start, pos - start);
                 count++;
             }
             else
@@ -493,7 +618,8 @@ public sealed class ExampleDecoder
         return count;
     }
 
-    private static int CountFloats(ReadOnlySpan<byte> data, int pos, int end)
+    /// <summary>Counts the values of a FloatList body and records its runs of floats, as <see cref="CountInt64s"/>.</summary>
+    private int CountFloats(ReadOnlySpan<byte> data, int pos, int end)
     {
         int count = 0;
         while (pos < end)
@@ -508,7 +634,12 @@ public sealed class ExampleDecoder
                     ThrowInvalid("a packed float list's length is not a multiple of 4", pos);
                 }
 
-                count += (packedEnd - pos) / 4;
+                if (packedEnd > pos)
+                {
+                    AddRun(pos, packedEnd - pos);
+                    count += (packedEnd - pos) / 4;
+                }
+
                 pos = packedEnd;
             }
             else if (tag == UnpackedFloatTag)
@@ -518,6 +649,7 @@ public sealed class ExampleDecoder
                     ThrowInvalid("a float runs past the end of its message", pos);
                 }
 
+                AddRun(pos, 4);
                 pos += 4;
                 count++;
             }
@@ -587,16 +719,15 @@ public sealed class ExampleDecoder
         return n - first;
     }
 
-    /// <summary>Records one bytes value; returns 1, the number of values added.</summary>
-    private int AddValue(int start, int length)
+    /// <summary>Records a run of packed int64 or float values.</summary>
+    private void AddRun(int start, int length)
     {
-        if (_valueCount == Values.Length)
+        if (_segmentCount == Segments.Length)
         {
-            GrowValues();
+            Array.Resize(ref Segments, Segments.Length * 2);
         }
 
-        Values[_valueCount++] = new Segment(start, length);
-        return 1;
+        Segments[_segmentCount++] = new Segment(start, length);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -840,10 +971,6 @@ public sealed class ExampleDecoder
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void ThrowInvalid(string what, int offset) => throw TfRecordFormatException.InvalidPayload(what, offset);
-
-    /// <summary>Skips a field of data already validated by the decoder.</summary>
-    internal static void SkipValidated(ReadOnlySpan<byte> data, ref int pos, uint tag) =>
-        pos = Skip(data, pos, data.Length, tag, pos, 0);
 }
 
 /// <summary>Where a feature's name and values are in the payload.</summary>
@@ -853,6 +980,7 @@ internal struct FeatureSlot
     public int NameLength;
     public int Fingerprint;
     public FeatureKind Kind;
+    /// <summary>For an int64 or float list, its first run of packed values in <see cref="ExampleDecoder.Segments"/>.</summary>
     public int SegmentFirst;
     public int SegmentCount;
 
@@ -871,5 +999,5 @@ internal struct ListSlot
     public int FrameCount;
 }
 
-/// <summary>A run of the payload: the body of one list message (BytesList, FloatList or Int64List), or one bytes value.</summary>
+/// <summary>A run of the payload: one bytes value, or a run of packed int64 or float values (never empty).</summary>
 internal readonly record struct Segment(int Start, int Length);

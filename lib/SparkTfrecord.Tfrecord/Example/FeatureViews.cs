@@ -176,17 +176,15 @@ public readonly ref struct Int64Values
     {
         private readonly ReadOnlySpan<byte> _payload;
         private readonly ReadOnlySpan<Segment> _segments;
-        private ReadOnlySpan<byte> _list;
         private int _segment;
         private int _pos;
-        private int _packedEnd;
+        private int _runEnd;
 
         internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
         {
             _payload = payload;
             _segments = segments;
             _segment = -1;
-            _list = default;
         }
 
         /// <summary>The current value.</summary>
@@ -196,44 +194,22 @@ public readonly ref struct Int64Values
         /// <returns>False after the last value.</returns>
         public bool MoveNext()
         {
-            while (true)
+            // The decoder recorded the runs of varints (packed fields, and unpacked values as runs of one), each
+            // checked to end on a varint's end: no tag is left to read here.
+            if (_pos >= _runEnd)
             {
-                if (_pos < _packedEnd)
+                if (++_segment >= _segments.Length)
                 {
-                    Current = (long)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    return true;
+                    return false;
                 }
 
-                if (_pos >= _list.Length)
-                {
-                    if (++_segment >= _segments.Length)
-                    {
-                        return false;
-                    }
-
-                    Segment s = _segments[_segment];
-                    _list = _payload.Slice(s.Start, s.Length);
-                    _pos = 0;
-                    _packedEnd = 0;
-                    continue;
-                }
-
-                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
-                if (tag == ((1 << 3) | Wire.LengthDelimited))
-                {
-                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    _packedEnd = _pos + length;
-                }
-                else if (tag == ((1 << 3) | Wire.Varint))
-                {
-                    Current = (long)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    return true;
-                }
-                else
-                {
-                    ExampleDecoder.SkipValidated(_list, ref _pos, tag);
-                }
+                Segment run = _segments[_segment];
+                _pos = run.Start;
+                _runEnd = run.Start + run.Length;
             }
+
+            Current = (long)Wire.ReadVarintUnchecked(_payload, ref _pos);
+            return true;
         }
     }
 }
@@ -259,17 +235,15 @@ public readonly ref struct FloatValues
     {
         private readonly ReadOnlySpan<byte> _payload;
         private readonly ReadOnlySpan<Segment> _segments;
-        private ReadOnlySpan<byte> _list;
         private int _segment;
         private int _pos;
-        private int _packedEnd;
+        private int _runEnd;
 
         internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
         {
             _payload = payload;
             _segments = segments;
             _segment = -1;
-            _list = default;
         }
 
         /// <summary>The current value.</summary>
@@ -279,46 +253,23 @@ public readonly ref struct FloatValues
         /// <returns>False after the last value.</returns>
         public bool MoveNext()
         {
-            while (true)
+            // The decoder recorded the runs of floats (packed fields, and unpacked values as runs of one), each a
+            // multiple of 4 bytes long.
+            if (_pos >= _runEnd)
             {
-                if (_pos < _packedEnd)
+                if (++_segment >= _segments.Length)
                 {
-                    Current = BinaryPrimitives.ReadSingleLittleEndian(_list[_pos..]);
-                    _pos += 4;
-                    return true;
+                    return false;
                 }
 
-                if (_pos >= _list.Length)
-                {
-                    if (++_segment >= _segments.Length)
-                    {
-                        return false;
-                    }
-
-                    Segment s = _segments[_segment];
-                    _list = _payload.Slice(s.Start, s.Length);
-                    _pos = 0;
-                    _packedEnd = 0;
-                    continue;
-                }
-
-                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
-                if (tag == ((1 << 3) | Wire.LengthDelimited))
-                {
-                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    _packedEnd = _pos + length;
-                }
-                else if (tag == ((1 << 3) | Wire.Fixed32))
-                {
-                    Current = BinaryPrimitives.ReadSingleLittleEndian(_list[_pos..]);
-                    _pos += 4;
-                    return true;
-                }
-                else
-                {
-                    ExampleDecoder.SkipValidated(_list, ref _pos, tag);
-                }
+                Segment run = _segments[_segment];
+                _pos = run.Start;
+                _runEnd = run.Start + run.Length;
             }
+
+            Current = BinaryPrimitives.ReadSingleLittleEndian(_payload[_pos..]);
+            _pos += 4;
+            return true;
         }
     }
 }
