@@ -177,15 +177,17 @@ public sealed class ExampleDecoder
             // The entry is parsed straight into the next free slot: building the slot elsewhere and copying it in cost
             // more than parsing a one-value feature.
             ref FeatureSlot slot = ref Slots[_slotCount];
-            if (data[pos] == ListTag)
+            int next = TryParseScalarEntry(data, pos, end, ref slot);
+            if (next == 0 && data[pos] == ListTag)
             {
-                int next = TryParseEntryFast(data, pos + 1, end, ref slot);
-                if (next > 0)
-                {
-                    pos = next;
-                    AddSlot(data, ref slot, firstSlot);
-                    continue;
-                }
+                next = TryParseEntryFast(data, pos + 1, end, ref slot);
+            }
+
+            if (next > 0)
+            {
+                pos = next;
+                AddSlot(data, ref slot, firstSlot);
+                continue;
             }
 
             uint tag = ReadTag(data, ref pos, end);
@@ -225,6 +227,129 @@ public sealed class ExampleDecoder
         }
 
         _slotCount++;
+    }
+
+    /// <summary>
+    /// Parses, from its tag at <paramref name="pos"/>, a map entry holding one feature of at most one packed run or
+    /// one bytes value, with every length in one byte: how writers write a scalar feature. Its headers are read a
+    /// word at a time and checked against what they must be for that layout. Returns the position after the entry,
+    /// having set every field of <paramref name="slot"/>; or 0, having recorded nothing, for anything else, which
+    /// <see cref="TryParseEntryFast"/> or the general path then parses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TryParseScalarEntry(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
+    {
+        // 0a <entry length> 0a <name length> <name> 12 <value length> <list tag> <list length> 0a <run length> <run>,
+        // lengths one byte each: the value fills the entry, the list fills the value, one field 1 fills the list.
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        if (end - pos < 4)
+        {
+            return 0;
+        }
+
+        uint head = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, (nint)(uint)pos));
+        if ((head & 0x80FF80FF) != 0x000A000A)
+        {
+            return 0;
+        }
+
+        int entryEnd = pos + 2 + (int)((head >> 8) & 0xFF);
+        int nameLength = (int)(head >> 24);
+        int nameStart = pos + 4;
+        int valueStart = nameStart + nameLength;
+
+        // The value's four header bytes and the run's two are inside the entry, which is inside the message.
+        int valueLength = entryEnd - valueStart - 2;
+        if (entryEnd > end || valueLength < 4)
+        {
+            return 0;
+        }
+
+        uint value = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, (nint)(uint)valueStart));
+        uint listTag = (value >> 16) & 0xFF;
+        uint kind = listTag >> 3;
+        int run = valueLength - 4;
+        if ((value & 0xFFFF) != (0x12 | ((uint)valueLength << 8))
+            || (value >> 24) != (uint)(valueLength - 2)
+            || (listTag & 7) != Wire.LengthDelimited
+            || kind - 1 > 2
+            || Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(valueStart + 4))) != (ListTag | ((uint)run << 8)))
+        {
+            return 0;
+        }
+
+        int runStart = valueStart + 6;
+        int count;
+        if (kind == (uint)FeatureKind.Bytes)
+        {
+            if (_valueCount == Values.Length)
+            {
+                GrowValues();
+            }
+
+            Values[_valueCount++] = new Segment(runStart, run);
+            count = 1;
+        }
+        else
+        {
+            if (kind == (uint)FeatureKind.Int64)
+            {
+                // Up to 8 bytes of varints, read at once: a byte below 0x80 ends a varint, and the last must end one.
+                if ((uint)(run - 1) > 7 || runStart + 8 > data.Length)
+                {
+                    return 0;
+                }
+
+                ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, (nint)(uint)runStart));
+                ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue >> (8 * (8 - run)));
+                if ((ends >> ((8 * run) - 1)) == 0)
+                {
+                    return 0;
+                }
+
+                count = BitOperations.PopCount(ends);
+            }
+            else
+            {
+                if (run % 4 != 0 || run == 0)
+                {
+                    return 0;
+                }
+
+                count = run / 4;
+            }
+
+            if (_segmentCount == Segments.Length)
+            {
+                Array.Resize(ref Segments, Segments.Length * 2);
+            }
+
+            Segments[_segmentCount] = new Segment(runStart, run);
+        }
+
+        slot.NameStart = nameStart;
+        slot.NameLength = nameLength;
+        slot.Fingerprint = FingerprintAt(ref b, nameStart, nameLength);
+        slot.Kind = (FeatureKind)kind;
+        slot.SegmentFirst = _segmentCount;
+        slot.SegmentCount = kind == (uint)FeatureKind.Bytes ? 0 : 1;
+        slot.ValueFirst = _valueCount - (kind == (uint)FeatureKind.Bytes ? 1 : 0);
+        slot.ValueCount = count;
+        _segmentCount += slot.SegmentCount;
+        return entryEnd;
+    }
+
+    /// <summary><see cref="Fingerprint"/> of a name the caller has checked is inside the span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FingerprintAt(ref byte b, int start, int length)
+    {
+        if (length >= 4)
+        {
+            ref byte name = ref Unsafe.Add(ref b, (nint)(uint)start);
+            return (length * 31) ^ Unsafe.ReadUnaligned<int>(ref name) ^ (Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref name, length - 4)) << 7);
+        }
+
+        return Fingerprint(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, (nint)(uint)start), length));
     }
 
     /// <summary>
@@ -281,7 +406,7 @@ public sealed class ExampleDecoder
 
         slot.NameStart = nameStart;
         slot.NameLength = (int)nameLength;
-        slot.Fingerprint = Fingerprint(data.Slice(nameStart, (int)nameLength));
+        slot.Fingerprint = FingerprintAt(ref b, nameStart, (int)nameLength);
         slot.Kind = (FeatureKind)kind;
         slot.SegmentFirst = _segmentCount;
         slot.ValueFirst = _valueCount;
@@ -325,18 +450,24 @@ public sealed class ExampleDecoder
 
             // Every value of this run has the two header bytes of the first; a value whose header differs starts the
             // next run. Only the comparisons depend on the bytes read, not the positions, so they run ahead in parallel.
-            ushort header = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos));
+            // At most `fit` values of this length fit in the rest of the list: make room for them all first, so that
+            // the loop neither grows the table nor checks its bounds.
+            int fit = (end - pos) / stride;
+            if (values.Length - n < fit)
+            {
+                values = GrowValues(n + fit);
+            }
+
+            ref Segment table = ref MemoryMarshal.GetArrayDataReference(values);
+            uint header = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos));
+            int last = n + fit;
             do
             {
-                if (n == values.Length)
-                {
-                    values = GrowValues();
-                }
-
-                values[n++] = new Segment(pos + 2, length);
+                Unsafe.Add(ref table, n) = new Segment(pos + 2, length);
+                n++;
                 pos += stride;
             }
-            while (end - pos >= stride && Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos)) == header);
+            while (n < last && Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos)) == header);
         }
 
         _valueCount = n;
@@ -731,9 +862,9 @@ public sealed class ExampleDecoder
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Segment[] GrowValues()
+    private Segment[] GrowValues(int atLeast = 0)
     {
-        Array.Resize(ref Values, Values.Length * 2);
+        Array.Resize(ref Values, Math.Max(Values.Length * 2, atLeast));
         return Values;
     }
 
