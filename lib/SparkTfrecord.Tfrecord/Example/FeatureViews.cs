@@ -69,21 +69,25 @@ public readonly ref struct FeaturesView
     /// <summary>Enumerates the features of a <see cref="FeaturesView"/>.</summary>
     public ref struct Enumerator
     {
-        private readonly FeaturesView _view;
+        private readonly ReadOnlySpan<byte> _payload;
+        private readonly ExampleDecoder _decoder;
+        private readonly ReadOnlySpan<FeatureSlot> _slots;
         private int _index;
 
         internal Enumerator(FeaturesView view)
         {
-            _view = view;
+            _payload = view._payload;
+            _decoder = view._decoder;
+            _slots = view.Count == 0 ? default : view._decoder.Slots.AsSpan(view._first, view.Count);
             _index = -1;
         }
 
         /// <summary>The current feature.</summary>
-        public readonly FeatureView Current => _view[_index];
+        public readonly FeatureView Current => new(_payload, _decoder, in _slots[_index]);
 
         /// <summary>Moves to the next feature.</summary>
         /// <returns>False after the last feature.</returns>
-        public bool MoveNext() => ++_index < _view.Count;
+        public bool MoveNext() => ++_index < _slots.Length;
     }
 }
 
@@ -119,28 +123,33 @@ public readonly ref struct FeatureView
     /// <summary>The int64 values.</summary>
     /// <returns>An enumerable of the values.</returns>
     /// <exception cref="InvalidOperationException">The feature is not an int64 list.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Int64Values GetInt64s() => new(_payload, Segments(FeatureKind.Int64));
 
     /// <summary>The float values.</summary>
     /// <returns>An enumerable of the values.</returns>
     /// <exception cref="InvalidOperationException">The feature is not a float list.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public FloatValues GetFloats() => new(_payload, Segments(FeatureKind.Float));
 
     /// <summary>The bytes values.</summary>
     /// <returns>An enumerable of the values, each a span into the payload.</returns>
     /// <exception cref="InvalidOperationException">The feature is not a bytes list.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BytesValues GetBytes()
     {
         CheckKind(FeatureKind.Bytes);
         return new(_payload, _decoder.Values.AsSpan(_slot.ValueFirst, _slot.ValueCount));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<Segment> Segments(FeatureKind kind)
     {
         CheckKind(kind);
         return _decoder.Segments.AsSpan(_slot.SegmentFirst, _slot.SegmentCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckKind(FeatureKind kind)
     {
         if (_slot.Kind != kind)
@@ -169,6 +178,7 @@ public readonly ref struct Int64Values
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Enumerator GetEnumerator() => new(_payload, _segments);
 
     /// <summary>Enumerates int64 values across packed and unpacked fields.</summary>
@@ -228,6 +238,7 @@ public readonly ref struct FloatValues
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Enumerator GetEnumerator() => new(_payload, _segments);
 
     /// <summary>Enumerates float values across packed and unpacked fields.</summary>
@@ -288,6 +299,7 @@ public readonly ref struct BytesValues
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Enumerator GetEnumerator() => new(_payload, _values);
 
     /// <summary>Enumerates bytes values.</summary>
