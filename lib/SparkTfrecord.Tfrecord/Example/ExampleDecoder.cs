@@ -30,14 +30,14 @@ public sealed class ExampleDecoder
     internal FeatureSlot[] Frames = new FeatureSlot[16];
     internal ListSlot[] Lists = new ListSlot[8];
 
-    // Where each bytes value is, found while validating, so that enumerating them is reading this table rather than
-    // parsing the lists a second time.
-    internal Segment[] Values = new Segment[64];
+    // Where the bytes values are, found while validating, so that enumerating them is reading this table rather than
+    // parsing the lists a second time: runs of values of one length at even intervals (a list of ids is one run).
+    internal ValueRun[] Runs = new ValueRun[32];
     private int _slotCount;
     private int _segmentCount;
     private int _frameCount;
     private int _listCount;
-    private int _valueCount;
+    private int _runCount;
     private ulong _nameFilter;
 
     /// <summary>Decodes a serialized tf.train.Example.</summary>
@@ -159,7 +159,7 @@ public sealed class ExampleDecoder
         _segmentCount = 0;
         _frameCount = 0;
         _listCount = 0;
-        _valueCount = 0;
+        _runCount = 0;
         _nameFilter = 0;
     }
 
@@ -253,41 +253,45 @@ public sealed class ExampleDecoder
             return 0;
         }
 
-        int entryEnd = pos + 2 + (int)((head >> 8) & 0xFF);
+        int entryLength = (int)((head >> 8) & 0xFF);
         int nameLength = (int)(head >> 24);
-        int nameStart = pos + 4;
-        int valueStart = nameStart + nameLength;
+        int entryEnd = pos + 2 + entryLength;
 
         // The value's four header bytes and the run's two are inside the entry, which is inside the message.
-        int valueLength = entryEnd - valueStart - 2;
+        int valueLength = entryLength - nameLength - 4;
         if (entryEnd > end || valueLength < 4)
         {
             return 0;
         }
 
+        int nameStart = pos + 4;
+        int valueStart = nameStart + nameLength;
         uint value = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, (nint)(uint)valueStart));
         uint listTag = (value >> 16) & 0xFF;
-        uint kind = listTag >> 3;
         int run = valueLength - 4;
-        if ((value & 0xFFFF) != (0x12 | ((uint)valueLength << 8))
-            || (value >> 24) != (uint)(valueLength - 2)
-            || (listTag & 7) != Wire.LengthDelimited
-            || kind - 1 > 2
+
+        // 12 <value length> _ <value length - 2>, with a list tag of 0a, 12 or 1a (bytes, float, int64) between.
+        if ((value & 0xFF00FFFF) != (0x12u | ((uint)valueLength << 8) | ((uint)(valueLength - 2) << 24))
+            || listTag >= 32
+            || ((0x04040400u >> (int)listTag) & 1) == 0
             || Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(valueStart + 4))) != (ListTag | ((uint)run << 8)))
         {
             return 0;
         }
 
+        uint kind = listTag >> 3;
         int runStart = valueStart + 6;
         int count;
+        int first;
         if (kind == (uint)FeatureKind.Bytes)
         {
-            if (_valueCount == Values.Length)
+            if (_runCount == Runs.Length)
             {
-                GrowValues();
+                GrowRuns();
             }
 
-            Values[_valueCount++] = new Segment(runStart, run);
+            first = _runCount++;
+            Runs[first] = new ValueRun(runStart, runStart, run, 1);
             count = 1;
         }
         else
@@ -324,18 +328,17 @@ public sealed class ExampleDecoder
                 Array.Resize(ref Segments, Segments.Length * 2);
             }
 
-            Segments[_segmentCount] = new Segment(runStart, run);
+            first = _segmentCount++;
+            Segments[first] = new Segment(runStart, run);
         }
 
         slot.NameStart = nameStart;
         slot.NameLength = nameLength;
         slot.Fingerprint = FingerprintAt(ref b, nameStart, nameLength);
         slot.Kind = (FeatureKind)kind;
-        slot.SegmentFirst = _segmentCount;
-        slot.SegmentCount = kind == (uint)FeatureKind.Bytes ? 0 : 1;
-        slot.ValueFirst = _valueCount - (kind == (uint)FeatureKind.Bytes ? 1 : 0);
+        slot.RunFirst = first;
+        slot.RunCount = 1;
         slot.ValueCount = count;
-        _segmentCount += slot.SegmentCount;
         return entryEnd;
     }
 
@@ -346,7 +349,7 @@ public sealed class ExampleDecoder
         if (length >= 4)
         {
             ref byte name = ref Unsafe.Add(ref b, (nint)(uint)start);
-            return (length * 31) ^ Unsafe.ReadUnaligned<int>(ref name) ^ (Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref name, length - 4)) << 7);
+            return (length * 31) ^ Unsafe.ReadUnaligned<int>(ref name) ^ (int)BitOperations.RotateLeft(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref name, length - 4)), 7);
         }
 
         return Fingerprint(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, (nint)(uint)start), length));
@@ -408,35 +411,28 @@ public sealed class ExampleDecoder
         slot.NameLength = (int)nameLength;
         slot.Fingerprint = FingerprintAt(ref b, nameStart, (int)nameLength);
         slot.Kind = (FeatureKind)kind;
-        slot.SegmentFirst = _segmentCount;
-        slot.ValueFirst = _valueCount;
-        int count = kind switch
+        int first = kind == (uint)FeatureKind.Bytes ? _runCount : _segmentCount;
+        slot.RunFirst = first;
+        slot.ValueCount = kind switch
         {
             (uint)FeatureKind.Bytes => ScanBytes(data, pos, entryEnd),
             (uint)FeatureKind.Int64 => ScanInt64s(data, pos, entryEnd),
             _ => ScanFloats(data, pos, entryEnd),
         };
-        if (count < 0)
-        {
-            return 0;
-        }
-
-        slot.ValueCount = count;
-        slot.SegmentCount = _segmentCount - slot.SegmentFirst;
+        slot.RunCount = (kind == (uint)FeatureKind.Bytes ? _runCount : _segmentCount) - first;
         return entryEnd;
     }
 
     /// <summary>
     /// Records the values of a BytesList body the way writers write it: each a one-byte tag, a one-byte length and the
-    /// bytes. Runs of values of one length (ids, hashes) are checked at positions computed ahead, rather than each
-    /// found from the one before. Any other body goes to <see cref="CountBytes"/>, which checks it in full.
+    /// bytes. Values of one length in a row (ids, hashes) are one run in <see cref="Runs"/>, checked at positions
+    /// computed ahead rather than each found from the one before, and recorded once. Any other body goes to
+    /// <see cref="CountBytes"/>, which checks it in full.
     /// </summary>
     private int ScanBytes(ReadOnlySpan<byte> data, int pos, int end)
     {
         ref byte b = ref MemoryMarshal.GetReference(data);
-        Segment[] values = Values;
-        int first = _valueCount;
-        int n = first;
+        int count = 0;
         while (pos < end)
         {
             int length = end - pos < 2 || At(ref b, pos) != ListTag ? 0x80 : (int)At(ref b, pos + 1);
@@ -444,34 +440,53 @@ public sealed class ExampleDecoder
             if (length >= 0x80 || stride > end - pos)
             {
                 // Anything else, from here: CountBytes would have read the values so far as they were read here.
-                _valueCount = n;
-                return n - first + CountBytes(data, pos, end);
+                return count + CountBytes(data, pos, end);
             }
 
-            // Every value of this run has the two header bytes of the first; a value whose header differs starts the
-            // next run. Only the comparisons depend on the bytes read, not the positions, so they run ahead in parallel.
-            // At most `fit` values of this length fit in the rest of the list: make room for them all first, so that
-            // the loop neither grows the table nor checks its bounds.
-            int fit = (end - pos) / stride;
-            if (values.Length - n < fit)
+            int n = RunLength(ref b, pos, end - stride, stride);
+            if (_runCount == Runs.Length)
             {
-                values = GrowValues(n + fit);
+                GrowRuns();
             }
 
-            ref Segment table = ref MemoryMarshal.GetArrayDataReference(values);
-            uint header = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos));
-            int last = n + fit;
-            do
-            {
-                Unsafe.Add(ref table, n) = new Segment(pos + 2, length);
-                n++;
-                pos += stride;
-            }
-            while (n < last && Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, pos)) == header);
+            Runs[_runCount++] = new ValueRun(pos + 2, pos + 2 + ((n - 1) * stride), length, stride);
+            count += n;
+            pos += n * stride;
         }
 
-        _valueCount = n;
-        return n - first;
+        return count;
+    }
+
+    /// <summary>
+    /// How many values in a row, from the one whose header is at <paramref name="pos"/>, have that same two-byte header
+    /// and so come every <paramref name="stride"/> bytes; <paramref name="last"/> is the last position where one fits.
+    /// </summary>
+    /// <remarks>
+    /// Every value of a run has the header of the first; a value whose header differs starts the next run. Only the
+    /// comparisons depend on the bytes read, not the positions, so they run ahead in parallel, four at a time. Never
+    /// inlined, so that its loop keeps its few values in registers.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RunLength(ref byte b, int pos, int last, int stride)
+    {
+        ushort header = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)pos));
+        int start = pos;
+        pos += stride;
+        while (pos <= last - (3 * stride)
+            && (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)pos)) == header)
+            & (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(pos + stride))) == header)
+            & (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(pos + (2 * stride)))) == header)
+            & (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(pos + (3 * stride)))) == header))
+        {
+            pos += 4 * stride;
+        }
+
+        while (pos <= last && Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)pos)) == header)
+        {
+            pos += stride;
+        }
+
+        return (pos - start) / stride;
     }
 
     /// <summary>Records the varint runs of an Int64List body; one packed field with a one-byte length is counted here.</summary>
@@ -565,7 +580,7 @@ public sealed class ExampleDecoder
                 // Each value field is a fresh Feature (the last one wins), as Google.Protobuf reads map values.
                 int valueEnd = ReadLengthEnd(data, ref pos, end);
                 slot.Kind = FeatureKind.None;
-                slot.SegmentCount = 0;
+                slot.RunCount = 0;
                 slot.ValueCount = 0;
                 ParseFeature(data, pos, valueEnd, ref slot);
                 pos = valueEnd;
@@ -690,22 +705,22 @@ public sealed class ExampleDecoder
             int listEnd = ReadLengthEnd(data, ref pos, end);
             if (kind != slot.Kind)
             {
-                // Another member of the oneof replaces the list; the same member again is merged (values appended).
+                // Another member of the oneof replaces the list; the same member again is merged (values appended,
+                // and its runs recorded right after the first list's).
                 slot.Kind = kind;
-                slot.SegmentFirst = _segmentCount;
-                slot.SegmentCount = 0;
-                slot.ValueFirst = _valueCount;
+                slot.RunFirst = kind == FeatureKind.Bytes ? _runCount : _segmentCount;
+                slot.RunCount = 0;
                 slot.ValueCount = 0;
             }
 
-            int segmentsBefore = _segmentCount;
+            int runsBefore = kind == FeatureKind.Bytes ? _runCount : _segmentCount;
             slot.ValueCount += kind switch
             {
                 FeatureKind.Int64 => CountInt64s(data, pos, listEnd),
                 FeatureKind.Float => CountFloats(data, pos, listEnd),
                 _ => CountBytes(data, pos, listEnd),
             };
-            slot.SegmentCount += _segmentCount - segmentsBefore;
+            slot.RunCount += (kind == FeatureKind.Bytes ? _runCount : _segmentCount) - runsBefore;
             pos = listEnd;
         }
     }
@@ -793,15 +808,14 @@ public sealed class ExampleDecoder
         return count;
     }
 
-    /// <summary>Counts the values of a BytesList and records where each one is in <see cref="Values"/>.</summary>
+    /// <summary>Counts the values of a BytesList body and records where they are in <see cref="Runs"/>.</summary>
     /// <remarks>Never inlined: inside a large caller its loop ran with its counters spilled to memory.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int CountBytes(ReadOnlySpan<byte> data, int pos, int end)
     {
         data = data[..end];
-        Segment[] values = Values;
-        int first = _valueCount;
-        int n = first;
+        int first = _runCount;
+        int count = 0;
         while (pos < end)
         {
             // Nearly every value is a one-byte tag (field 1), a one-byte length and the bytes: take those without the
@@ -816,12 +830,8 @@ public sealed class ExampleDecoder
                         ThrowInvalid("a length-delimited field runs past the end of its message", pos + 1);
                     }
 
-                    if (n == values.Length)
-                    {
-                        values = GrowValues();
-                    }
-
-                    values[n++] = new Segment(pos + 2, (int)length);
+                    AddValue(first, pos + 2, (int)length);
+                    count++;
                     pos += 2 + (int)length;
                     continue;
                 }
@@ -832,12 +842,8 @@ public sealed class ExampleDecoder
             if (tag == ListTag)
             {
                 int valueEnd = ReadLengthEnd(data, ref pos, end);
-                if (n == values.Length)
-                {
-                    values = GrowValues();
-                }
-
-                values[n++] = new Segment(pos, valueEnd - pos);
+                AddValue(first, pos, valueEnd - pos);
+                count++;
                 pos = valueEnd;
             }
             else
@@ -846,8 +852,32 @@ public sealed class ExampleDecoder
             }
         }
 
-        _valueCount = n;
-        return n - first;
+        return count;
+    }
+
+    /// <summary>
+    /// Records a bytes value: it extends the last run (one recorded since <paramref name="first"/>) when it has the
+    /// run's length and comes at the run's interval, and starts a run otherwise.
+    /// </summary>
+    private void AddValue(int first, int start, int length)
+    {
+        if (_runCount > first)
+        {
+            ref ValueRun last = ref Runs[_runCount - 1];
+            if (last.Length == length && (last.LastStart == last.Start || start == last.LastStart + last.Stride))
+            {
+                last.Stride = start - last.LastStart;
+                last.LastStart = start;
+                return;
+            }
+        }
+
+        if (_runCount == Runs.Length)
+        {
+            GrowRuns();
+        }
+
+        Runs[_runCount++] = new ValueRun(start, start, length, 1);
     }
 
     /// <summary>Records a run of packed int64 or float values.</summary>
@@ -862,11 +892,7 @@ public sealed class ExampleDecoder
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Segment[] GrowValues(int atLeast = 0)
-    {
-        Array.Resize(ref Values, Math.Max(Values.Length * 2, atLeast));
-        return Values;
-    }
+    private void GrowRuns() => Array.Resize(ref Runs, Runs.Length * 2);
 
     /// <summary>Counts the varints of a packed run: every byte below 0x80 ends one; each must end inside the run and be at most 10 bytes.</summary>
     private static int CountVarints(ReadOnlySpan<byte> run, int offset)
@@ -915,7 +941,7 @@ public sealed class ExampleDecoder
     {
         if (name.Length >= 4)
         {
-            return (name.Length * 31) ^ BinaryPrimitives.ReadInt32LittleEndian(name) ^ (BinaryPrimitives.ReadInt32LittleEndian(name[^4..]) << 7);
+            return (name.Length * 31) ^ BinaryPrimitives.ReadInt32LittleEndian(name) ^ (int)BitOperations.RotateLeft(BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]), 7);
         }
 
         int h = name.Length;
@@ -1111,12 +1137,13 @@ internal struct FeatureSlot
     public int NameLength;
     public int Fingerprint;
     public FeatureKind Kind;
-    /// <summary>For an int64 or float list, its first run of packed values in <see cref="ExampleDecoder.Segments"/>.</summary>
-    public int SegmentFirst;
-    public int SegmentCount;
 
-    /// <summary>For a bytes list, its first value in <see cref="ExampleDecoder.Values"/>.</summary>
-    public int ValueFirst;
+    /// <summary>
+    /// The list's first run: for a bytes list in <see cref="ExampleDecoder.Runs"/>, for an int64 or float list (runs of
+    /// packed values) in <see cref="ExampleDecoder.Segments"/>. A list's runs are consecutive.
+    /// </summary>
+    public int RunFirst;
+    public int RunCount;
     public int ValueCount;
 }
 
@@ -1130,5 +1157,18 @@ internal struct ListSlot
     public int FrameCount;
 }
 
-/// <summary>A run of the payload: one bytes value, or a run of packed int64 or float values (never empty).</summary>
+/// <summary>A run of the payload: a run of packed int64 or float values (never empty).</summary>
 internal readonly record struct Segment(int Start, int Length);
+
+/// <summary>
+/// Bytes values of <see cref="Length"/> bytes each, the first at <see cref="Start"/>, each <see cref="Stride"/> bytes
+/// after the one before (its tag and length between them), the last at <see cref="LastStart"/>. For one value, the
+/// stride is 1 (any positive step ends the run).
+/// </summary>
+internal struct ValueRun(int start, int lastStart, int length, int stride)
+{
+    public int Start = start;
+    public int LastStart = lastStart;
+    public int Length = length;
+    public int Stride = stride;
+}

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SparkTfrecord.Tfrecord.Example;
@@ -139,14 +140,14 @@ public readonly ref struct FeatureView
     public BytesValues GetBytes()
     {
         CheckKind(FeatureKind.Bytes);
-        return new(_payload, _decoder.Values.AsSpan(_slot.ValueFirst, _slot.ValueCount));
+        return new(_payload, _decoder.Runs.AsSpan(_slot.RunFirst, _slot.RunCount));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<Segment> Segments(FeatureKind kind)
     {
         CheckKind(kind);
-        return _decoder.Segments.AsSpan(_slot.SegmentFirst, _slot.SegmentCount);
+        return _decoder.Segments.AsSpan(_slot.RunFirst, _slot.RunCount);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -289,31 +290,36 @@ public readonly ref struct FloatValues
 public readonly ref struct BytesValues
 {
     private readonly ReadOnlySpan<byte> _payload;
-    private readonly ReadOnlySpan<Segment> _values;
+    private readonly ReadOnlySpan<ValueRun> _runs;
 
-    internal BytesValues(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> values)
+    internal BytesValues(ReadOnlySpan<byte> payload, ReadOnlySpan<ValueRun> runs)
     {
         _payload = payload;
-        _values = values;
+        _runs = runs;
     }
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Enumerator GetEnumerator() => new(_payload, _values);
+    public Enumerator GetEnumerator() => new(_payload, _runs);
 
     /// <summary>Enumerates bytes values.</summary>
     public ref struct Enumerator
     {
         private readonly ReadOnlySpan<byte> _payload;
-        private readonly ReadOnlySpan<Segment> _values;
-        private int _index;
+        private readonly ReadOnlySpan<ValueRun> _runs;
+        private int _run;
+        private int _pos;
+        private int _last;
+        private int _length;
+        private int _stride;
 
-        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> values)
+        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<ValueRun> runs)
         {
             _payload = payload;
-            _values = values;
-            _index = -1;
+            _runs = runs;
+            _run = -1;
+            _pos = 1; // past _last: the first MoveNext takes up the first run
             Current = default;
         }
 
@@ -324,16 +330,48 @@ public readonly ref struct BytesValues
         /// <returns>False after the last value.</returns>
         public bool MoveNext()
         {
-            if (++_index >= _values.Length)
+            // The decoder found where the values are while validating the payload, so no parsing is left to do here:
+            // a run's values follow at one interval, and the run was checked against the payload as it was taken up.
+            if (_pos > _last && !NextRun())
             {
                 return false;
             }
 
-            // The decoder found where each value is while validating the payload, so no parsing is left to do here.
-            Segment value = _values[_index];
-            Current = _payload.Slice(value.Start, value.Length);
+            Current = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(_payload), (nint)(uint)_pos), _length);
+            _pos += _stride;
             return true;
         }
+
+        /// <summary>Takes up the next run of values, checking that all of it lies in the payload.</summary>
+        /// <remarks>
+        /// A view used after its decoder has decoded another payload reads that payload's runs (whose fields are never
+        /// negative, and whose stride is positive): they are checked here like any other, so such misuse reads wrong
+        /// values or throws, but never reads outside the payload.
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool NextRun()
+        {
+            if (++_run >= _runs.Length)
+            {
+                return false;
+            }
+
+            ValueRun run = _runs[_run];
+            if ((ulong)(uint)run.LastStart + (uint)run.Length > (uint)_payload.Length)
+            {
+                ThrowOutside();
+            }
+
+            _pos = run.Start;
+            _last = run.LastStart;
+            _length = run.Length;
+            _stride = run.Stride;
+            return true;
+        }
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowOutside() => throw new ArgumentOutOfRangeException(null, "The view's values lie outside its payload: its decoder has decoded another payload since.");
     }
 }
 
