@@ -298,15 +298,16 @@ public sealed class ExampleDecoder
         {
             if (kind == (uint)FeatureKind.Int64)
             {
-                // Up to 8 bytes of varints, read at once: a byte below 0x80 ends a varint, and the last must end one.
-                if ((uint)(run - 1) > 7 || runStart + 8 > data.Length)
+                // Up to 8 bytes of varints, read at once as the top bytes of the 8 that end the entry (an entry is at
+                // least 10 bytes): a byte below 0x80 ends a varint, and the last byte must end one.
+                if ((uint)(run - 1) > 7)
                 {
                     return 0;
                 }
 
-                ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, (nint)(uint)runStart));
-                ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue >> (8 * (8 - run)));
-                if ((ends >> ((8 * run) - 1)) == 0)
+                ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, (nint)(uint)(entryEnd - 8)));
+                ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue << (8 * (8 - run)));
+                if ((long)ends >= 0)
                 {
                     return 0;
                 }
@@ -493,15 +494,15 @@ public sealed class ExampleDecoder
     private int ScanInt64s(ReadOnlySpan<byte> data, int pos, int end)
     {
         int run = end - pos - 2;
-        if (run > 0 && run <= 8 && pos + 10 <= data.Length && data[pos] == ListTag && data[pos + 1] == run)
+        if (run > 0 && run <= 8 && end >= 8 && data[pos] == ListTag && data[pos + 1] == run)
         {
-            // Up to 8 bytes of varints, read at once: a byte below 0x80 ends a varint, and the last must end one.
-            int start = pos + 2;
-            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(data[start..]);
-            ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue >> (8 * (8 - run)));
-            if ((ends >> ((8 * run) - 1)) != 0)
+            // Up to 8 bytes of varints, read at once as the top bytes of the 8 that end the list: a byte below 0x80
+            // ends a varint, and the last byte must end one.
+            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(data[(end - 8)..]);
+            ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue << (8 * (8 - run)));
+            if ((long)ends < 0)
             {
-                AddRun(start, run);
+                AddRun(pos + 2, run);
                 return BitOperations.PopCount(ends);
             }
         }
