@@ -155,14 +155,16 @@ public readonly ref struct FeatureView
     {
         if (_slot.Kind != kind)
         {
-            ThrowWrongKind(Name, _slot.Kind, kind);
+            // Only values go to the helper: calling a member of the view here would make the JIT keep the whole view
+            // in memory rather than in registers, in every visit.
+            ThrowWrongKind(_payload, _slot.NameStart, _slot.NameLength, _slot.Kind, kind);
         }
     }
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowWrongKind(string name, FeatureKind actual, FeatureKind asked) =>
-        throw new InvalidOperationException($"Feature '{name}' holds {actual} values, not {asked}.");
+    private static void ThrowWrongKind(ReadOnlySpan<byte> payload, int nameStart, int nameLength, FeatureKind actual, FeatureKind asked) =>
+        throw new InvalidOperationException($"Feature '{Encoding.UTF8.GetString(payload.Slice(nameStart, nameLength))}' holds {actual} values, not {asked}.");
 }
 
 /// <summary>The int64 values of a feature, read from the payload as they are enumerated.</summary>
