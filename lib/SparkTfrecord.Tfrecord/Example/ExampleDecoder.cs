@@ -54,7 +54,13 @@ public sealed class ExampleDecoder
             uint tag = ReadTag(payload, ref pos, payload.Length);
             if (tag == FeaturesTag)
             {
-                int end = ReadLengthEnd(payload, ref pos, payload.Length);
+                // The length of a whole Features is usually two bytes: read those here (any other, or an error, below).
+                int end = ReadShortLengthEnd(ref MemoryMarshal.GetReference(payload), ref pos, payload.Length);
+                if (end < 0)
+                {
+                    end = ReadLengthEnd(payload, ref pos, payload.Length);
+                }
+
                 ParseFeatures(payload, pos, end, 0);
                 pos = end;
             }
@@ -168,6 +174,13 @@ public sealed class ExampleDecoder
     {
         while (pos < end)
         {
+            int next = TryParseScalarEntry(data, pos, end, firstSlot);
+            if (next > 0)
+            {
+                pos = next;
+                continue;
+            }
+
             int fieldStart = pos;
             if (_slotCount == Slots.Length)
             {
@@ -177,8 +190,7 @@ public sealed class ExampleDecoder
             // The entry is parsed straight into the next free slot: building the slot elsewhere and copying it in cost
             // more than parsing a one-value feature.
             ref FeatureSlot slot = ref Slots[_slotCount];
-            int next = TryParseScalarEntry(data, pos, end, ref slot);
-            if (next == 0 && data[pos] == ListTag)
+            if (data[pos] == ListTag)
             {
                 next = TryParseEntryFast(data, pos + 1, end, ref slot);
             }
@@ -233,11 +245,11 @@ public sealed class ExampleDecoder
     /// Parses, from its tag at <paramref name="pos"/>, a map entry holding one feature of at most one packed run or
     /// one bytes value, with every length in one byte: how writers write a scalar feature. Its headers are read a
     /// word at a time and checked against what they must be for that layout. Returns the position after the entry,
-    /// having set every field of <paramref name="slot"/>; or 0, having recorded nothing, for anything else, which
+    /// having kept it as a feature; or 0, having recorded nothing, for anything else, which
     /// <see cref="TryParseEntryFast"/> or the general path then parses.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int TryParseScalarEntry(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
+    private int TryParseScalarEntry(ReadOnlySpan<byte> data, int pos, int end, int firstSlot)
     {
         // 0a <entry length> 0a <name length> <name> 12 <value length> <list tag> <list length> 0a <run length> <run>,
         // lengths one byte each: the value fills the entry, the list fills the value, one field 1 fills the list.
@@ -333,6 +345,12 @@ public sealed class ExampleDecoder
             Segments[first] = new Segment(runStart, run);
         }
 
+        if (_slotCount == Slots.Length)
+        {
+            Array.Resize(ref Slots, Slots.Length * 2);
+        }
+
+        ref FeatureSlot slot = ref Slots[_slotCount];
         slot.NameStart = nameStart;
         slot.NameLength = nameLength;
         slot.Fingerprint = FingerprintAt(ref b, nameStart, nameLength);
@@ -340,6 +358,7 @@ public sealed class ExampleDecoder
         slot.RunFirst = first;
         slot.RunCount = 1;
         slot.ValueCount = count;
+        AddSlot(data, ref slot, firstSlot);
         return entryEnd;
     }
 
