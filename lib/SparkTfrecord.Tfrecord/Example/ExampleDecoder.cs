@@ -222,13 +222,15 @@ public sealed class ExampleDecoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AddSlot(ReadOnlySpan<byte> data, ref FeatureSlot slot, int firstSlot)
     {
-        // One bit per fingerprint seen since Reset: a name whose bit is clear cannot repeat one, so most features
-        // skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
+        // Two bits per fingerprint seen since Reset (a Bloom filter): a name with either bit clear cannot repeat one, so
+        // most features skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
+        // Two bits rather than one halve the searches for records of up to about 20 features.
         int fingerprint = slot.Fingerprint;
-        ulong bit = 1UL << (int)(((uint)fingerprint * 0x9E3779B1u) >> 26);
+        uint hash = (uint)fingerprint * 0x9E3779B1u;
+        ulong bits = (1UL << (int)(hash >> 26)) | (1UL << (int)(hash >> 20));
         ulong filter = _nameFilter;
-        _nameFilter = filter | bit;
-        if ((filter & bit) != 0)
+        _nameFilter = filter | bits;
+        if ((filter & bits) == bits)
         {
             int existing = FindSlot(data, Slots, firstSlot, _slotCount, slot.NameStart, slot.NameLength, fingerprint);
             if (existing >= 0)
