@@ -358,7 +358,7 @@ public readonly ref struct BytesValues
                 return false;
             }
 
-            ValueRun run = _runs[_run];
+            ref readonly ValueRun run = ref _runs[_run];
             if ((ulong)(uint)run.LastStart + (uint)run.Length > (uint)_payload.Length)
             {
                 ThrowOutside();
