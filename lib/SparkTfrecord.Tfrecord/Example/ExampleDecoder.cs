@@ -381,10 +381,11 @@ public sealed class ExampleDecoder
     /// Parses a map entry laid out the way writers lay it out (the key, then a Feature holding one list, and nothing
     /// else, with lengths of one or two bytes) into <paramref name="slot"/>, from <paramref name="pos"/> just after the
     /// entry's tag. Returns the position after the entry, having set every field of the slot; or, for any other layout
-    /// and for anything invalid, returns 0 having recorded nothing (it may have written to the slot and past the
-    /// recorded values), and the general path parses the entry again from its tag and throws what is to be thrown.
-    /// It is the general path's work on those bytes with fewer branches and bounds checks: every read is checked to be
-    /// before <paramref name="end"/>, which is at most the length of <paramref name="data"/>.
+    /// of the headers (or invalid ones), returns 0 having recorded nothing, and the general path parses the entry again
+    /// from its tag and throws what is to be thrown. Past the headers, which it checks as the general path does, the
+    /// list's body is read by the same counting methods as there (or by faster ones that hand anything unusual to
+    /// them), so an invalid body throws the same error. Every read is checked to be before <paramref name="end"/>, which
+    /// is at most the length of <paramref name="data"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TryParseEntryFast(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
