@@ -170,6 +170,11 @@ public sealed class ExampleDecoder
     }
 
     /// <summary>Parses the body of a Features message: map entries of key and Feature.</summary>
+    /// <remarks>
+    /// Never inlined, so that it is compiled the same way whatever calls the decoder, with its own fast paths inlined
+    /// into it: inlined into a caller's loop, it ran out of the JIT's inlining budget and called them instead.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ParseFeatures(ReadOnlySpan<byte> data, int pos, int end, int firstSlot)
     {
         while (pos < end)
