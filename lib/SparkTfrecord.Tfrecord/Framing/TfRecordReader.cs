@@ -12,7 +12,9 @@ public sealed class TfRecordReaderOptions
 
     /// <summary>
     /// The largest record length accepted, in bytes. A length field above it is an error before anything is
-    /// allocated, so a damaged length cannot make the reader allocate gigabytes. Default: 256 MiB.
+    /// allocated, so a damaged length cannot make the reader allocate gigabytes; under it, the read buffer grows only
+    /// as the record's bytes arrive, so a damaged length in a truncated file allocates about what the file holds, not
+    /// what the length says. Default: 256 MiB.
     /// </summary>
     public long MaxRecordLength { get; init; } = 256L << 20;
 
