@@ -48,6 +48,7 @@ public static class MaskedCrc32C
     /// <summary>Computes the plain CRC32C (standard initial value and final inversion) of <paramref name="data"/>.</summary>
     /// <param name="data">The bytes to checksum.</param>
     /// <returns>The CRC32C value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Crc32C(ReadOnlySpan<byte> data)
     {
         // BitOperations.Crc32C is a single hardware step without the initial and final inversion, so add both here.
@@ -151,6 +152,7 @@ public static class MaskedCrc32C
     /// independent, so a short message costs about one multiplication's latency rather than one per block. Longer
     /// messages first fold four accumulators on by 16 blocks at a time until TreeGroups groups are left.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint FoldWide(ReadOnlySpan<byte> data, uint crc)
     {
         ref byte p = ref MemoryMarshal.GetReference(data);
