@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SparkTfrecord.Tfrecord.Example;
 
@@ -28,14 +30,14 @@ public sealed class ExampleDecoder
     internal FeatureSlot[] Frames = new FeatureSlot[16];
     internal ListSlot[] Lists = new ListSlot[8];
 
-    // Where each bytes value is, found while validating, so that enumerating them is reading this table rather than
-    // parsing the lists a second time.
-    internal Segment[] Values = new Segment[64];
+    // Where the bytes values are, found while validating, so that enumerating them is reading this table rather than
+    // parsing the lists a second time: runs of values of one length at even intervals (a list of ids is one run).
+    internal ValueRun[] Runs = new ValueRun[32];
     private int _slotCount;
     private int _segmentCount;
     private int _frameCount;
     private int _listCount;
-    private int _valueCount;
+    private int _runCount;
     private ulong _nameFilter;
 
     /// <summary>Decodes a serialized tf.train.Example.</summary>
@@ -52,7 +54,13 @@ public sealed class ExampleDecoder
             uint tag = ReadTag(payload, ref pos, payload.Length);
             if (tag == FeaturesTag)
             {
-                int end = ReadLengthEnd(payload, ref pos, payload.Length);
+                // The length of a whole Features is usually two bytes: read those here (any other, or an error, below).
+                int end = ReadShortLengthEnd(ref MemoryMarshal.GetReference(payload), ref pos, payload.Length);
+                if (end < 0)
+                {
+                    end = ReadLengthEnd(payload, ref pos, payload.Length);
+                }
+
                 ParseFeatures(payload, pos, end, 0);
                 pos = end;
             }
@@ -157,24 +165,28 @@ public sealed class ExampleDecoder
         _segmentCount = 0;
         _frameCount = 0;
         _listCount = 0;
-        _valueCount = 0;
+        _runCount = 0;
         _nameFilter = 0;
     }
 
     /// <summary>Parses the body of a Features message: map entries of key and Feature.</summary>
+    /// <remarks>
+    /// Never inlined, so that it is compiled the same way whatever calls the decoder, with its own fast paths inlined
+    /// into it: inlined into a caller's loop, it ran out of the JIT's inlining budget and called them instead.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ParseFeatures(ReadOnlySpan<byte> data, int pos, int end, int firstSlot)
     {
         while (pos < end)
         {
-            int fieldStart = pos;
-            uint tag = ReadTag(data, ref pos, end);
-            if (tag != ListTag)
+            int next = TryParseScalarEntry(data, pos, end, firstSlot);
+            if (next > 0)
             {
-                pos = Skip(data, pos, end, tag, fieldStart, 0);
+                pos = next;
                 continue;
             }
 
-            int entryEnd = ReadLengthEnd(data, ref pos, end);
+            int fieldStart = pos;
             if (_slotCount == Slots.Length)
             {
                 Array.Resize(ref Slots, Slots.Length * 2);
@@ -183,118 +195,398 @@ public sealed class ExampleDecoder
             // The entry is parsed straight into the next free slot: building the slot elsewhere and copying it in cost
             // more than parsing a one-value feature.
             ref FeatureSlot slot = ref Slots[_slotCount];
-            if (!TryParseEntryFast(data, pos, entryEnd, ref slot))
+            if (data[pos] == ListTag)
             {
-                slot = default;
-                ParseEntry(data, pos, entryEnd, ref slot);
-                slot.Fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
+                next = TryParseEntryFast(data, pos + 1, end, ref slot);
             }
 
-            pos = entryEnd;
-            int fingerprint = slot.Fingerprint;
+            if (next > 0)
+            {
+                pos = next;
+                AddSlot(data, ref slot, firstSlot);
+                continue;
+            }
 
-            // One bit per fingerprint seen since Reset: a name whose bit is clear cannot repeat one, so most features
-            // skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
-            ulong bit = 1UL << (int)(((uint)fingerprint * 0x9E3779B1u) >> 26);
-            int existing = (_nameFilter & bit) == 0
-                ? -1
-                : FindSlot(data, Slots, firstSlot, _slotCount, slot.NameStart, slot.NameLength, fingerprint);
-            _nameFilter |= bit;
+            uint tag = ReadTag(data, ref pos, end);
+            if (tag != ListTag)
+            {
+                pos = Skip(data, pos, end, tag, fieldStart, 0);
+                continue;
+            }
+
+            int entryEnd = ReadLengthEnd(data, ref pos, end);
+            slot = default;
+            ParseEntry(data, pos, entryEnd, ref slot);
+            slot.Fingerprint = Fingerprint(data.Slice(slot.NameStart, slot.NameLength));
+            pos = entryEnd;
+            AddSlot(data, ref slot, firstSlot);
+        }
+    }
+
+    /// <summary>Keeps the slot just parsed as a new feature, or as the value of an earlier one of the same name.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddSlot(ReadOnlySpan<byte> data, ref FeatureSlot slot, int firstSlot)
+    {
+        // Two bits per fingerprint seen since Reset (a Bloom filter): a name with either bit clear cannot repeat one, so
+        // most features skip the search, which would otherwise make a record of n features cost n * n / 2 comparisons.
+        // Two bits rather than one halve the searches for records of up to about 20 features.
+        int fingerprint = slot.Fingerprint;
+        uint hash = (uint)fingerprint * 0x9E3779B1u;
+        ulong bits = (1UL << (int)(hash >> 26)) | (1UL << (int)(hash >> 20));
+        ulong filter = _nameFilter;
+        _nameFilter = filter | bits;
+        if ((filter & bits) == bits)
+        {
+            int existing = FindSlot(data, Slots, firstSlot, _slotCount, slot.NameStart, slot.NameLength, fingerprint);
             if (existing >= 0)
             {
                 Slots[existing] = slot; // a repeated key keeps its first position and takes the last value
+                return;
+            }
+        }
+
+        _slotCount++;
+    }
+
+    /// <summary>
+    /// Parses, from its tag at <paramref name="pos"/>, a map entry holding one feature of at most one packed run or
+    /// one bytes value, with every length in one byte: how writers write a scalar feature. Its headers are read a
+    /// word at a time and checked against what they must be for that layout. Returns the position after the entry,
+    /// having kept it as a feature; or 0, having recorded nothing, for anything else, which
+    /// <see cref="TryParseEntryFast"/> or the general path then parses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TryParseScalarEntry(ReadOnlySpan<byte> data, int pos, int end, int firstSlot)
+    {
+        // 0a <entry length> 0a <name length> <name> 12 <value length> <list tag> <list length> 0a <run length> <run>,
+        // lengths one byte each: the value fills the entry, the list fills the value, one field 1 fills the list.
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        if (end - pos < 4)
+        {
+            return 0;
+        }
+
+        uint head = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, (nint)(uint)pos));
+        if ((head & 0x80FF80FF) != 0x000A000A)
+        {
+            return 0;
+        }
+
+        int entryLength = (int)((head >> 8) & 0xFF);
+        int nameLength = (int)(head >> 24);
+        int entryEnd = pos + 2 + entryLength;
+
+        // The value's four header bytes and the run's two are inside the entry, which is inside the message.
+        int valueLength = entryLength - nameLength - 4;
+        if (entryEnd > end || valueLength < 4)
+        {
+            return 0;
+        }
+
+        int nameStart = pos + 4;
+        int valueStart = nameStart + nameLength;
+        uint value = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, (nint)(uint)valueStart));
+        uint listTag = (value >> 16) & 0xFF;
+        int run = valueLength - 4;
+
+        // 12 <value length> _ <value length - 2>, with a list tag of 0a, 12 or 1a (bytes, float, int64) between.
+        if ((value & 0xFF00FFFF) != (0x12u | ((uint)valueLength << 8) | ((uint)(valueLength - 2) << 24))
+            || listTag >= 32
+            || ((0x04040400u >> (int)listTag) & 1) == 0
+            || Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(valueStart + 4))) != (ListTag | ((uint)run << 8)))
+        {
+            return 0;
+        }
+
+        uint kind = listTag >> 3;
+        int runStart = valueStart + 6;
+        int count;
+        int first;
+        if (kind == (uint)FeatureKind.Bytes)
+        {
+            if (_runCount == Runs.Length)
+            {
+                GrowRuns();
+            }
+
+            first = _runCount++;
+            Runs[first] = new ValueRun(runStart, runStart, run, 1);
+            count = 1;
+        }
+        else
+        {
+            if (kind == (uint)FeatureKind.Int64)
+            {
+                // Up to 8 bytes of varints, read at once as the top bytes of the 8 that end the entry (an entry is at
+                // least 10 bytes): a byte below 0x80 ends a varint, and the last byte must end one.
+                if ((uint)(run - 1) > 7)
+                {
+                    return 0;
+                }
+
+                ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, (nint)(uint)(entryEnd - 8)));
+                ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue << (8 * (8 - run)));
+                if ((long)ends >= 0)
+                {
+                    return 0;
+                }
+
+                count = BitOperations.PopCount(ends);
             }
             else
             {
-                _slotCount++;
+                if (run % 4 != 0 || run == 0)
+                {
+                    return 0;
+                }
+
+                count = run / 4;
             }
+
+            if (_segmentCount == Segments.Length)
+            {
+                Array.Resize(ref Segments, Segments.Length * 2);
+            }
+
+            first = _segmentCount++;
+            Segments[first] = new Segment(runStart, run);
         }
+
+        if (_slotCount == Slots.Length)
+        {
+            Array.Resize(ref Slots, Slots.Length * 2);
+        }
+
+        ref FeatureSlot slot = ref Slots[_slotCount];
+        slot.NameStart = nameStart;
+        slot.NameLength = nameLength;
+        slot.Fingerprint = FingerprintAt(ref b, nameStart, nameLength);
+        slot.Kind = (FeatureKind)kind;
+        slot.RunFirst = first;
+        slot.RunCount = 1;
+        slot.ValueCount = count;
+        AddSlot(data, ref slot, firstSlot);
+        return entryEnd;
+    }
+
+    /// <summary><see cref="Fingerprint"/> of a name the caller has checked is inside the span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FingerprintAt(ref byte b, int start, int length)
+    {
+        if (length >= 4)
+        {
+            ref byte name = ref Unsafe.Add(ref b, (nint)(uint)start);
+            return (length * 31) ^ Unsafe.ReadUnaligned<int>(ref name) ^ (int)BitOperations.RotateLeft(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref name, length - 4)), 7);
+        }
+
+        return Fingerprint(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, (nint)(uint)start), length));
     }
 
     /// <summary>
     /// Parses a map entry laid out the way writers lay it out (the key, then a Feature holding one list, and nothing
-    /// else) into <paramref name="slot"/>. It is the general path's work on those bytes with fewer branches and live
-    /// values: it makes the same checks on the same bytes in the same order, so it throws what the general path would.
-    /// On success it has set every field of <paramref name="slot"/>. For any other layout it returns
-    /// false, having recorded no segment or value but possibly written to the slot, which the caller then clears for the
-    /// general path.
+    /// else, with lengths of one or two bytes) into <paramref name="slot"/>, from <paramref name="pos"/> just after the
+    /// entry's tag. Returns the position after the entry, having set every field of the slot; or, for any other layout
+    /// of the headers (or invalid ones), returns 0 having recorded nothing, and the general path parses the entry again
+    /// from its tag and throws what is to be thrown. Past the headers, which it checks as the general path does, the
+    /// list's body is read by the same counting methods as there (or by faster ones that hand anything unusual to
+    /// them), so an invalid body throws the same error. Every read is checked to be before <paramref name="end"/>, which
+    /// is at most the length of <paramref name="data"/>.
     /// </summary>
-    private bool TryParseEntryFast(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TryParseEntryFast(ReadOnlySpan<byte> data, int pos, int end, ref FeatureSlot slot)
     {
-        if (pos >= end || data[pos] != EntryKeyTag)
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        int entryEnd = ReadShortLengthEnd(ref b, ref pos, end);
+        if (entryEnd < 0 || entryEnd - pos < 2 || At(ref b, pos) != EntryKeyTag)
         {
-            return false;
+            return 0;
         }
 
-        // Each field goes into the slot as soon as it is known, which keeps few values live in this inlined code.
-        pos++;
-        int nameEnd = ReadLengthEnd(data, ref pos, end);
-        slot.NameStart = pos;
-        slot.NameLength = nameEnd - pos;
-        slot.Fingerprint = Fingerprint(data[pos..nameEnd]);
-        pos = nameEnd;
-        if (pos >= end || data[pos] != EntryValueTag)
+        uint nameLength = At(ref b, pos + 1);
+        int nameStart = pos + 2;
+        if (nameLength >= 0x80 || nameLength >= (uint)(entryEnd - nameStart))
         {
-            return false;
+            return 0; // (the value's tag must follow the name)
+        }
+
+        pos = nameStart + (int)nameLength;
+        if (At(ref b, pos) != EntryValueTag)
+        {
+            return 0;
         }
 
         pos++;
-        int valueEnd = ReadLengthEnd(data, ref pos, end);
-        if (valueEnd != end || pos >= end)
+        if (ReadShortLengthEnd(ref b, ref pos, entryEnd) != entryEnd || pos == entryEnd)
         {
-            return false; // another field follows the value, or the Feature is empty
+            return 0; // another field follows the value, or the Feature is empty
         }
 
         // A one-byte tag of field 1, 2 or 3 with wire type 2; a byte of a longer tag fails the range check.
-        uint tag = data[pos];
-        var kind = (FeatureKind)(tag >> 3);
-        if ((tag & 7) != Wire.LengthDelimited || kind is < FeatureKind.Bytes or > FeatureKind.Int64)
+        uint tag = At(ref b, pos);
+        uint kind = tag >> 3;
+        if ((tag & 7) != Wire.LengthDelimited || kind - 1 > 2)
         {
-            return false;
+            return 0;
         }
 
         pos++;
-        int listEnd = ReadLengthEnd(data, ref pos, end);
-        if (listEnd != end)
+        if (ReadShortLengthEnd(ref b, ref pos, entryEnd) != entryEnd)
         {
-            return false; // another field follows the list
+            return 0; // another field follows the list
         }
 
-        slot.Kind = kind;
-        slot.ValueFirst = _valueCount;
-        int run = end - pos - 2;
-        if (run >= 0 && run < 0x80 && data[pos] == ListTag && data[pos + 1] == run)
+        slot.NameStart = nameStart;
+        slot.NameLength = (int)nameLength;
+        slot.Fingerprint = FingerprintAt(ref b, nameStart, (int)nameLength);
+        slot.Kind = (FeatureKind)kind;
+        int first = kind == (uint)FeatureKind.Bytes ? _runCount : _segmentCount;
+        slot.RunFirst = first;
+        slot.ValueCount = kind switch
         {
-            // One field with a one-byte length fills the list, as a single bytes value or one packed run does: count it
-            // here rather than in the general loops, which would make the same checks.
-            slot.ValueCount = kind switch
-            {
-                FeatureKind.Int64 => CountVarints(data.Slice(pos + 2, run), pos + 2),
-                FeatureKind.Float when run % 4 == 0 => run / 4,
-                FeatureKind.Float => CountFloats(data, pos, end), // throws: the length is not a multiple of 4
-                _ => AddValue(pos + 2, run),
-            };
-        }
-        else
-        {
-            slot.ValueCount = kind switch
-            {
-                FeatureKind.Int64 => CountInt64s(data, pos, end),
-                FeatureKind.Float => CountFloats(data, pos, end),
-                _ => CountBytes(data, pos, end),
-            };
-        }
-
-        if (_segmentCount == Segments.Length)
-        {
-            Array.Resize(ref Segments, Segments.Length * 2);
-        }
-
-        Segments[_segmentCount] = new Segment(pos, end - pos);
-        slot.SegmentFirst = _segmentCount++;
-        slot.SegmentCount = 1;
-        return true;
+            (uint)FeatureKind.Bytes => ScanBytes(data, pos, entryEnd),
+            (uint)FeatureKind.Int64 => ScanInt64s(data, pos, entryEnd),
+            _ => ScanFloats(data, pos, entryEnd),
+        };
+        slot.RunCount = (kind == (uint)FeatureKind.Bytes ? _runCount : _segmentCount) - first;
+        return entryEnd;
     }
+
+    /// <summary>
+    /// Records the values of a BytesList body the way writers write it: each a one-byte tag, a one-byte length and the
+    /// bytes. Values of one length in a row (ids, hashes) are one run in <see cref="Runs"/>, checked at positions
+    /// computed ahead rather than each found from the one before, and recorded once. Any other body goes to
+    /// <see cref="CountBytes"/>, which checks it in full.
+    /// </summary>
+    private int ScanBytes(ReadOnlySpan<byte> data, int pos, int end)
+    {
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        int count = 0;
+        while (pos < end)
+        {
+            int length = end - pos < 2 || At(ref b, pos) != ListTag ? 0x80 : (int)At(ref b, pos + 1);
+            int stride = length + 2;
+            if (length >= 0x80 || stride > end - pos)
+            {
+                // Anything else, from here: CountBytes would have read the values so far as they were read here.
+                return count + CountBytes(data, pos, end);
+            }
+
+            int n = RunLength(ref b, pos, end - stride, stride);
+            if (_runCount == Runs.Length)
+            {
+                GrowRuns();
+            }
+
+            Runs[_runCount++] = new ValueRun(pos + 2, pos + 2 + ((n - 1) * stride), length, stride);
+            count += n;
+            pos += n * stride;
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// How many values in a row, from the one whose header is at <paramref name="pos"/>, have that same two-byte header
+    /// and so come every <paramref name="stride"/> bytes; <paramref name="last"/> is the last position where one fits.
+    /// </summary>
+    /// <remarks>
+    /// Every value of a run has the header of the first; a value whose header differs starts the next run. Only the
+    /// comparisons depend on the bytes read, not the positions, so they run ahead in parallel, four at a time. Never
+    /// inlined, so that its loop keeps its few values in registers.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int RunLength(ref byte b, int pos, int last, int stride)
+    {
+        ushort header = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)pos));
+        int start = pos;
+        pos += stride;
+        while (pos <= last - (3 * stride)
+            && (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)pos)) == header)
+            & (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(pos + stride))) == header)
+            & (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(pos + (2 * stride)))) == header)
+            & (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)(pos + (3 * stride)))) == header))
+        {
+            pos += 4 * stride;
+        }
+
+        while (pos <= last && Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, (nint)(uint)pos)) == header)
+        {
+            pos += stride;
+        }
+
+        return (pos - start) / stride;
+    }
+
+    /// <summary>Records the varint runs of an Int64List body; one packed field with a one-byte length is counted here.</summary>
+    private int ScanInt64s(ReadOnlySpan<byte> data, int pos, int end)
+    {
+        int run = end - pos - 2;
+        if (run > 0 && run <= 8 && end >= 8 && data[pos] == ListTag && data[pos + 1] == run)
+        {
+            // Up to 8 bytes of varints, read at once as the top bytes of the 8 that end the list: a byte below 0x80
+            // ends a varint, and the last byte must end one.
+            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(data[(end - 8)..]);
+            ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue << (8 * (8 - run)));
+            if ((long)ends < 0)
+            {
+                AddRun(pos + 2, run);
+                return BitOperations.PopCount(ends);
+            }
+        }
+
+        return CountInt64s(data, pos, end);
+    }
+
+    /// <summary>Records the runs of a FloatList body; one packed field with a one-byte length is counted here.</summary>
+    private int ScanFloats(ReadOnlySpan<byte> data, int pos, int end)
+    {
+        int run = end - pos - 2;
+        if (run > 0 && run < 0x80 && run % 4 == 0 && data[pos] == ListTag && data[pos + 1] == run)
+        {
+            AddRun(pos + 2, run);
+            return run / 4;
+        }
+
+        return CountFloats(data, pos, end);
+    }
+
+    /// <summary>
+    /// Reads a length of one or two bytes at <paramref name="pos"/> and returns where the field ends, or -1 when the
+    /// length is longer or the field runs past <paramref name="end"/> (at most the span's length).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadShortLengthEnd(ref byte b, ref int pos, int end)
+    {
+        if (pos >= end)
+        {
+            return -1;
+        }
+
+        uint length = At(ref b, pos);
+        int next = pos + 1;
+        if (length >= 0x80)
+        {
+            if (next >= end || At(ref b, next) >= 0x80)
+            {
+                return -1;
+            }
+
+            length = (length & 0x7F) | ((uint)At(ref b, next) << 7);
+            next++;
+        }
+
+        if (length > (uint)(end - next))
+        {
+            return -1;
+        }
+
+        pos = next;
+        return next + (int)length;
+    }
+
+    /// <summary>The byte at <paramref name="index"/>, which the caller has checked is inside the span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint At(ref byte b, int index) => Unsafe.Add(ref b, (nint)(uint)index);
 
     /// <summary>Parses a map entry of key and Feature, whatever its layout: fields in any order, repeated or unknown.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -316,7 +608,7 @@ public sealed class ExampleDecoder
                 // Each value field is a fresh Feature (the last one wins), as Google.Protobuf reads map values.
                 int valueEnd = ReadLengthEnd(data, ref pos, end);
                 slot.Kind = FeatureKind.None;
-                slot.SegmentCount = 0;
+                slot.RunCount = 0;
                 slot.ValueCount = 0;
                 ParseFeature(data, pos, valueEnd, ref slot);
                 pos = valueEnd;
@@ -441,32 +733,31 @@ public sealed class ExampleDecoder
             int listEnd = ReadLengthEnd(data, ref pos, end);
             if (kind != slot.Kind)
             {
-                // Another member of the oneof replaces the list; the same member again is merged (values appended).
+                // Another member of the oneof replaces the list; the same member again is merged (values appended,
+                // and its runs recorded right after the first list's).
                 slot.Kind = kind;
-                slot.SegmentFirst = _segmentCount;
-                slot.SegmentCount = 0;
-                slot.ValueFirst = _valueCount;
+                slot.RunFirst = kind == FeatureKind.Bytes ? _runCount : _segmentCount;
+                slot.RunCount = 0;
                 slot.ValueCount = 0;
             }
 
+            int runsBefore = kind == FeatureKind.Bytes ? _runCount : _segmentCount;
             slot.ValueCount += kind switch
             {
                 FeatureKind.Int64 => CountInt64s(data, pos, listEnd),
                 FeatureKind.Float => CountFloats(data, pos, listEnd),
                 _ => CountBytes(data, pos, listEnd),
             };
-            if (_segmentCount == Segments.Length)
-            {
-                Array.Resize(ref Segments, Segments.Length * 2);
-            }
-
-            Segments[_segmentCount++] = new Segment(pos, listEnd - pos);
-            slot.SegmentCount++;
+            slot.RunCount += (kind == FeatureKind.Bytes ? _runCount : _segmentCount) - runsBefore;
             pos = listEnd;
         }
     }
 
-    private static int CountInt64s(ReadOnlySpan<byte> data, int pos, int end)
+    /// <summary>
+    /// Counts the values of an Int64List body and records its runs of varints in <see cref="Segments"/>: each packed
+    /// field's, and each unpacked value as a run of one, so that enumerating the values reads no tag.
+    /// </summary>
+    private int CountInt64s(ReadOnlySpan<byte> data, int pos, int end)
     {
         int count = 0;
         while (pos < end)
@@ -476,12 +767,20 @@ public sealed class ExampleDecoder
             if (tag == ListTag)
             {
                 int packedEnd = ReadLengthEnd(data, ref pos, end);
-                count += CountVarints(data.Slice(pos, packedEnd - pos), pos);
+                int n = CountVarints(data.Slice(pos, packedEnd - pos), pos);
+                if (n > 0)
+                {
+                    AddRun(pos, packedEnd - pos);
+                    count += n;
+                }
+
                 pos = packedEnd;
             }
             else if (tag == UnpackedInt64Tag)
             {
+                int start = pos;
                 ReadVarint(data, ref pos, end);
+                AddRun(start, pos - start);
                 count++;
             }
             else
@@ -493,7 +792,8 @@ public sealed class ExampleDecoder
         return count;
     }
 
-    private static int CountFloats(ReadOnlySpan<byte> data, int pos, int end)
+    /// <summary>Counts the values of a FloatList body and records its runs of floats, as <see cref="CountInt64s"/>.</summary>
+    private int CountFloats(ReadOnlySpan<byte> data, int pos, int end)
     {
         int count = 0;
         while (pos < end)
@@ -508,7 +808,12 @@ public sealed class ExampleDecoder
                     ThrowInvalid("a packed float list's length is not a multiple of 4", pos);
                 }
 
-                count += (packedEnd - pos) / 4;
+                if (packedEnd > pos)
+                {
+                    AddRun(pos, packedEnd - pos);
+                    count += (packedEnd - pos) / 4;
+                }
+
                 pos = packedEnd;
             }
             else if (tag == UnpackedFloatTag)
@@ -518,6 +823,7 @@ public sealed class ExampleDecoder
                     ThrowInvalid("a float runs past the end of its message", pos);
                 }
 
+                AddRun(pos, 4);
                 pos += 4;
                 count++;
             }
@@ -530,15 +836,14 @@ public sealed class ExampleDecoder
         return count;
     }
 
-    /// <summary>Counts the values of a BytesList and records where each one is in <see cref="Values"/>.</summary>
+    /// <summary>Counts the values of a BytesList body and records where they are in <see cref="Runs"/>.</summary>
     /// <remarks>Never inlined: inside a large caller its loop ran with its counters spilled to memory.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int CountBytes(ReadOnlySpan<byte> data, int pos, int end)
     {
         data = data[..end];
-        Segment[] values = Values;
-        int first = _valueCount;
-        int n = first;
+        int first = _runCount;
+        int count = 0;
         while (pos < end)
         {
             // Nearly every value is a one-byte tag (field 1), a one-byte length and the bytes: take those without the
@@ -553,12 +858,8 @@ public sealed class ExampleDecoder
                         ThrowInvalid("a length-delimited field runs past the end of its message", pos + 1);
                     }
 
-                    if (n == values.Length)
-                    {
-                        values = GrowValues();
-                    }
-
-                    values[n++] = new Segment(pos + 2, (int)length);
+                    AddValue(first, pos + 2, (int)length);
+                    count++;
                     pos += 2 + (int)length;
                     continue;
                 }
@@ -569,12 +870,8 @@ public sealed class ExampleDecoder
             if (tag == ListTag)
             {
                 int valueEnd = ReadLengthEnd(data, ref pos, end);
-                if (n == values.Length)
-                {
-                    values = GrowValues();
-                }
-
-                values[n++] = new Segment(pos, valueEnd - pos);
+                AddValue(first, pos, valueEnd - pos);
+                count++;
                 pos = valueEnd;
             }
             else
@@ -583,28 +880,47 @@ public sealed class ExampleDecoder
             }
         }
 
-        _valueCount = n;
-        return n - first;
+        return count;
     }
 
-    /// <summary>Records one bytes value; returns 1, the number of values added.</summary>
-    private int AddValue(int start, int length)
+    /// <summary>
+    /// Records a bytes value: it extends the last run (one recorded since <paramref name="first"/>) when it has the
+    /// run's length and comes at the run's interval, and starts a run otherwise.
+    /// </summary>
+    private void AddValue(int first, int start, int length)
     {
-        if (_valueCount == Values.Length)
+        if (_runCount > first)
         {
-            GrowValues();
+            ref ValueRun last = ref Runs[_runCount - 1];
+            if (last.Length == length && (last.LastStart == last.Start || start == last.LastStart + last.Stride))
+            {
+                last.Stride = start - last.LastStart;
+                last.LastStart = start;
+                return;
+            }
         }
 
-        Values[_valueCount++] = new Segment(start, length);
-        return 1;
+        if (_runCount == Runs.Length)
+        {
+            GrowRuns();
+        }
+
+        Runs[_runCount++] = new ValueRun(start, start, length, 1);
+    }
+
+    /// <summary>Records a run of packed int64 or float values.</summary>
+    private void AddRun(int start, int length)
+    {
+        if (_segmentCount == Segments.Length)
+        {
+            Array.Resize(ref Segments, Segments.Length * 2);
+        }
+
+        Segments[_segmentCount++] = new Segment(start, length);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Segment[] GrowValues()
-    {
-        Array.Resize(ref Values, Values.Length * 2);
-        return Values;
-    }
+    private void GrowRuns() => Array.Resize(ref Runs, Runs.Length * 2);
 
     /// <summary>Counts the varints of a packed run: every byte below 0x80 ends one; each must end inside the run and be at most 10 bytes.</summary>
     private static int CountVarints(ReadOnlySpan<byte> run, int offset)
@@ -653,7 +969,7 @@ public sealed class ExampleDecoder
     {
         if (name.Length >= 4)
         {
-            return (name.Length * 31) ^ BinaryPrimitives.ReadInt32LittleEndian(name) ^ (BinaryPrimitives.ReadInt32LittleEndian(name[^4..]) << 7);
+            return (name.Length * 31) ^ BinaryPrimitives.ReadInt32LittleEndian(name) ^ (int)BitOperations.RotateLeft(BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]), 7);
         }
 
         int h = name.Length;
@@ -840,10 +1156,6 @@ public sealed class ExampleDecoder
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal static void ThrowInvalid(string what, int offset) => throw TfRecordFormatException.InvalidPayload(what, offset);
-
-    /// <summary>Skips a field of data already validated by the decoder.</summary>
-    internal static void SkipValidated(ReadOnlySpan<byte> data, ref int pos, uint tag) =>
-        pos = Skip(data, pos, data.Length, tag, pos, 0);
 }
 
 /// <summary>Where a feature's name and values are in the payload.</summary>
@@ -853,11 +1165,13 @@ internal struct FeatureSlot
     public int NameLength;
     public int Fingerprint;
     public FeatureKind Kind;
-    public int SegmentFirst;
-    public int SegmentCount;
 
-    /// <summary>For a bytes list, its first value in <see cref="ExampleDecoder.Values"/>.</summary>
-    public int ValueFirst;
+    /// <summary>
+    /// The list's first run: for a bytes list in <see cref="ExampleDecoder.Runs"/>, for an int64 or float list (runs of
+    /// packed values) in <see cref="ExampleDecoder.Segments"/>. A list's runs are consecutive.
+    /// </summary>
+    public int RunFirst;
+    public int RunCount;
     public int ValueCount;
 }
 
@@ -871,5 +1185,18 @@ internal struct ListSlot
     public int FrameCount;
 }
 
-/// <summary>A run of the payload: the body of one list message (BytesList, FloatList or Int64List), or one bytes value.</summary>
+/// <summary>A run of the payload: a run of packed int64 or float values (never empty).</summary>
 internal readonly record struct Segment(int Start, int Length);
+
+/// <summary>
+/// Bytes values of <see cref="Length"/> bytes each, the first at <see cref="Start"/>, each <see cref="Stride"/> bytes
+/// after the one before (its tag and length between them), the last at <see cref="LastStart"/>. For one value, the
+/// stride is 1 (any positive step ends the run).
+/// </summary>
+internal struct ValueRun(int start, int lastStart, int length, int stride)
+{
+    public int Start = start;
+    public int LastStart = lastStart;
+    public int Length = length;
+    public int Stride = stride;
+}

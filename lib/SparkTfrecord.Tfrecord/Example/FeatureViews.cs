@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SparkTfrecord.Tfrecord.Example;
@@ -69,21 +70,25 @@ public readonly ref struct FeaturesView
     /// <summary>Enumerates the features of a <see cref="FeaturesView"/>.</summary>
     public ref struct Enumerator
     {
-        private readonly FeaturesView _view;
+        private readonly ReadOnlySpan<byte> _payload;
+        private readonly ExampleDecoder _decoder;
+        private readonly ReadOnlySpan<FeatureSlot> _slots;
         private int _index;
 
         internal Enumerator(FeaturesView view)
         {
-            _view = view;
+            _payload = view._payload;
+            _decoder = view._decoder;
+            _slots = view.Count == 0 ? default : view._decoder.Slots.AsSpan(view._first, view.Count);
             _index = -1;
         }
 
         /// <summary>The current feature.</summary>
-        public readonly FeatureView Current => _view[_index];
+        public readonly FeatureView Current => new(_payload, _decoder, in _slots[_index]);
 
         /// <summary>Moves to the next feature.</summary>
         /// <returns>False after the last feature.</returns>
-        public bool MoveNext() => ++_index < _view.Count;
+        public bool MoveNext() => ++_index < _slots.Length;
     }
 }
 
@@ -119,40 +124,47 @@ public readonly ref struct FeatureView
     /// <summary>The int64 values.</summary>
     /// <returns>An enumerable of the values.</returns>
     /// <exception cref="InvalidOperationException">The feature is not an int64 list.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Int64Values GetInt64s() => new(_payload, Segments(FeatureKind.Int64));
 
     /// <summary>The float values.</summary>
     /// <returns>An enumerable of the values.</returns>
     /// <exception cref="InvalidOperationException">The feature is not a float list.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public FloatValues GetFloats() => new(_payload, Segments(FeatureKind.Float));
 
     /// <summary>The bytes values.</summary>
     /// <returns>An enumerable of the values, each a span into the payload.</returns>
     /// <exception cref="InvalidOperationException">The feature is not a bytes list.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BytesValues GetBytes()
     {
         CheckKind(FeatureKind.Bytes);
-        return new(_payload, _decoder.Values.AsSpan(_slot.ValueFirst, _slot.ValueCount));
+        return new(_payload, _decoder.Runs.AsSpan(_slot.RunFirst, _slot.RunCount));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<Segment> Segments(FeatureKind kind)
     {
         CheckKind(kind);
-        return _decoder.Segments.AsSpan(_slot.SegmentFirst, _slot.SegmentCount);
+        return _decoder.Segments.AsSpan(_slot.RunFirst, _slot.RunCount);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckKind(FeatureKind kind)
     {
         if (_slot.Kind != kind)
         {
-            ThrowWrongKind(Name, _slot.Kind, kind);
+            // Only values go to the helper: calling a member of the view here would make the JIT keep the whole view
+            // in memory rather than in registers, in every visit.
+            ThrowWrongKind(_payload, _slot.NameStart, _slot.NameLength, _slot.Kind, kind);
         }
     }
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowWrongKind(string name, FeatureKind actual, FeatureKind asked) =>
-        throw new InvalidOperationException($"Feature '{name}' holds {actual} values, not {asked}.");
+    private static void ThrowWrongKind(ReadOnlySpan<byte> payload, int nameStart, int nameLength, FeatureKind actual, FeatureKind asked) =>
+        throw new InvalidOperationException($"Feature '{Encoding.UTF8.GetString(payload.Slice(nameStart, nameLength))}' holds {actual} values, not {asked}.");
 }
 
 /// <summary>The int64 values of a feature, read from the payload as they are enumerated.</summary>
@@ -169,6 +181,7 @@ public readonly ref struct Int64Values
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Enumerator GetEnumerator() => new(_payload, _segments);
 
     /// <summary>Enumerates int64 values across packed and unpacked fields.</summary>
@@ -176,17 +189,15 @@ public readonly ref struct Int64Values
     {
         private readonly ReadOnlySpan<byte> _payload;
         private readonly ReadOnlySpan<Segment> _segments;
-        private ReadOnlySpan<byte> _list;
         private int _segment;
         private int _pos;
-        private int _packedEnd;
+        private int _runEnd;
 
         internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
         {
             _payload = payload;
             _segments = segments;
             _segment = -1;
-            _list = default;
         }
 
         /// <summary>The current value.</summary>
@@ -196,44 +207,22 @@ public readonly ref struct Int64Values
         /// <returns>False after the last value.</returns>
         public bool MoveNext()
         {
-            while (true)
+            // The decoder recorded the runs of varints (packed fields, and unpacked values as runs of one), each
+            // checked to end on a varint's end: no tag is left to read here.
+            if (_pos >= _runEnd)
             {
-                if (_pos < _packedEnd)
+                if (++_segment >= _segments.Length)
                 {
-                    Current = (long)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    return true;
+                    return false;
                 }
 
-                if (_pos >= _list.Length)
-                {
-                    if (++_segment >= _segments.Length)
-                    {
-                        return false;
-                    }
-
-                    Segment s = _segments[_segment];
-                    _list = _payload.Slice(s.Start, s.Length);
-                    _pos = 0;
-                    _packedEnd = 0;
-                    continue;
-                }
-
-                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
-                if (tag == ((1 << 3) | Wire.LengthDelimited))
-                {
-                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    _packedEnd = _pos + length;
-                }
-                else if (tag == ((1 << 3) | Wire.Varint))
-                {
-                    Current = (long)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    return true;
-                }
-                else
-                {
-                    ExampleDecoder.SkipValidated(_list, ref _pos, tag);
-                }
+                Segment run = _segments[_segment];
+                _pos = run.Start;
+                _runEnd = run.Start + run.Length;
             }
+
+            Current = (long)Wire.ReadVarintUnchecked(_payload, ref _pos);
+            return true;
         }
     }
 }
@@ -252,6 +241,7 @@ public readonly ref struct FloatValues
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Enumerator GetEnumerator() => new(_payload, _segments);
 
     /// <summary>Enumerates float values across packed and unpacked fields.</summary>
@@ -259,17 +249,15 @@ public readonly ref struct FloatValues
     {
         private readonly ReadOnlySpan<byte> _payload;
         private readonly ReadOnlySpan<Segment> _segments;
-        private ReadOnlySpan<byte> _list;
         private int _segment;
         private int _pos;
-        private int _packedEnd;
+        private int _runEnd;
 
         internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> segments)
         {
             _payload = payload;
             _segments = segments;
             _segment = -1;
-            _list = default;
         }
 
         /// <summary>The current value.</summary>
@@ -279,46 +267,23 @@ public readonly ref struct FloatValues
         /// <returns>False after the last value.</returns>
         public bool MoveNext()
         {
-            while (true)
+            // The decoder recorded the runs of floats (packed fields, and unpacked values as runs of one), each a
+            // multiple of 4 bytes long.
+            if (_pos >= _runEnd)
             {
-                if (_pos < _packedEnd)
+                if (++_segment >= _segments.Length)
                 {
-                    Current = BinaryPrimitives.ReadSingleLittleEndian(_list[_pos..]);
-                    _pos += 4;
-                    return true;
+                    return false;
                 }
 
-                if (_pos >= _list.Length)
-                {
-                    if (++_segment >= _segments.Length)
-                    {
-                        return false;
-                    }
-
-                    Segment s = _segments[_segment];
-                    _list = _payload.Slice(s.Start, s.Length);
-                    _pos = 0;
-                    _packedEnd = 0;
-                    continue;
-                }
-
-                uint tag = (uint)Wire.ReadVarintUnchecked(_list, ref _pos);
-                if (tag == ((1 << 3) | Wire.LengthDelimited))
-                {
-                    int length = (int)Wire.ReadVarintUnchecked(_list, ref _pos);
-                    _packedEnd = _pos + length;
-                }
-                else if (tag == ((1 << 3) | Wire.Fixed32))
-                {
-                    Current = BinaryPrimitives.ReadSingleLittleEndian(_list[_pos..]);
-                    _pos += 4;
-                    return true;
-                }
-                else
-                {
-                    ExampleDecoder.SkipValidated(_list, ref _pos, tag);
-                }
+                Segment run = _segments[_segment];
+                _pos = run.Start;
+                _runEnd = run.Start + run.Length;
             }
+
+            Current = BinaryPrimitives.ReadSingleLittleEndian(_payload[_pos..]);
+            _pos += 4;
+            return true;
         }
     }
 }
@@ -327,30 +292,36 @@ public readonly ref struct FloatValues
 public readonly ref struct BytesValues
 {
     private readonly ReadOnlySpan<byte> _payload;
-    private readonly ReadOnlySpan<Segment> _values;
+    private readonly ReadOnlySpan<ValueRun> _runs;
 
-    internal BytesValues(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> values)
+    internal BytesValues(ReadOnlySpan<byte> payload, ReadOnlySpan<ValueRun> runs)
     {
         _payload = payload;
-        _values = values;
+        _runs = runs;
     }
 
     /// <summary>Enumerates the values.</summary>
     /// <returns>An enumerator.</returns>
-    public Enumerator GetEnumerator() => new(_payload, _values);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Enumerator GetEnumerator() => new(_payload, _runs);
 
     /// <summary>Enumerates bytes values.</summary>
     public ref struct Enumerator
     {
         private readonly ReadOnlySpan<byte> _payload;
-        private readonly ReadOnlySpan<Segment> _values;
-        private int _index;
+        private readonly ReadOnlySpan<ValueRun> _runs;
+        private int _run;
+        private int _pos;
+        private int _last;
+        private int _length;
+        private int _stride;
 
-        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<Segment> values)
+        internal Enumerator(ReadOnlySpan<byte> payload, ReadOnlySpan<ValueRun> runs)
         {
             _payload = payload;
-            _values = values;
-            _index = -1;
+            _runs = runs;
+            _run = -1;
+            _pos = 1; // past _last: the first MoveNext takes up the first run
             Current = default;
         }
 
@@ -361,16 +332,48 @@ public readonly ref struct BytesValues
         /// <returns>False after the last value.</returns>
         public bool MoveNext()
         {
-            if (++_index >= _values.Length)
+            // The decoder found where the values are while validating the payload, so no parsing is left to do here:
+            // a run's values follow at one interval, and the run was checked against the payload as it was taken up.
+            if (_pos > _last && !NextRun())
             {
                 return false;
             }
 
-            // The decoder found where each value is while validating the payload, so no parsing is left to do here.
-            Segment value = _values[_index];
-            Current = _payload.Slice(value.Start, value.Length);
+            Current = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(_payload), (nint)(uint)_pos), _length);
+            _pos += _stride;
             return true;
         }
+
+        /// <summary>Takes up the next run of values, checking that all of it lies in the payload.</summary>
+        /// <remarks>
+        /// A view used after its decoder has decoded another payload reads that payload's runs (whose fields are never
+        /// negative, and whose stride is positive): they are checked here like any other, so such misuse reads wrong
+        /// values or throws, but never reads outside the payload.
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool NextRun()
+        {
+            if (++_run >= _runs.Length)
+            {
+                return false;
+            }
+
+            ref readonly ValueRun run = ref _runs[_run];
+            if ((ulong)(uint)run.LastStart + (uint)run.Length > (uint)_payload.Length)
+            {
+                ThrowOutside();
+            }
+
+            _pos = run.Start;
+            _last = run.LastStart;
+            _length = run.Length;
+            _stride = run.Stride;
+            return true;
+        }
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowOutside() => throw new ArgumentOutOfRangeException(null, "The view's values lie outside its payload: its decoder has decoded another payload since.");
     }
 }
 

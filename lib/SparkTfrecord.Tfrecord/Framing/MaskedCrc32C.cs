@@ -18,22 +18,46 @@ public static class MaskedCrc32C
     // Below this many bytes the carry-less path's set-up costs more than it saves.
     private const int FoldThreshold = 64;
 
+    // From this many bytes on, with VPCLMULQDQ and AVX-512 VBMI, the CRC is folded 64 bytes at a time (FoldWide).
+    private const int WideThreshold = 64;
+
+    // How many 64-byte groups FoldWide folds straight to the end of the message, each with multipliers of its own.
+    private const int TreeGroups = 16;
+
     // Multipliers for folding 16-byte blocks forward by 512 bits (four blocks) and by 128 bits (one block); see Fold.
     private static readonly Vector128<ulong> s_fold512 = FoldConstants(512);
     private static readonly Vector128<ulong> s_fold128 = FoldConstants(128);
+
+    // FoldWide's multipliers: for each 64-byte group 0 to TreeGroups - 1 from the end, eight values (a pair per block)
+    // that fold its four blocks onto the message's last block; then four pairs that fold a group on by four groups.
+    private static readonly ulong[] s_wideConstants = WideConstants();
+
+    // 64 indices of "zero" (64 selects the second, all-zero table of VPERMT2B) followed by 0 to 63: the 64 of them
+    // that start at 64 - z shift a 64-byte vector z bytes towards its end, filling with zeros.
+    private static readonly byte[] s_shiftIndices = [.. Enumerable.Repeat((byte)64, 64), .. Enumerable.Range(0, 64).Select(i => (byte)i)];
 
     /// <summary>Computes the masked CRC32C (Castagnoli) of <paramref name="data"/>.</summary>
     /// <param name="data">The bytes to checksum.</param>
     /// <returns>The CRC rotated right by 15 bits plus 0xa282ead8, as TensorFlow's <c>crc32c::Mask</c>.</returns>
     public static uint Compute(ReadOnlySpan<byte> data) => Mask(Crc32C(data));
 
+    /// <summary>The masked CRC32C of the 8 bytes of <paramref name="value"/> in little-endian order, as a record length is stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint ComputeUInt64(ulong value) => Mask(~BitOperations.Crc32C(0xFFFFFFFFu, value));
+
     /// <summary>Computes the plain CRC32C (standard initial value and final inversion) of <paramref name="data"/>.</summary>
     /// <param name="data">The bytes to checksum.</param>
     /// <returns>The CRC32C value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Crc32C(ReadOnlySpan<byte> data)
     {
         // BitOperations.Crc32C is a single hardware step without the initial and final inversion, so add both here.
         uint crc = 0xFFFFFFFFu;
+        if (data.Length >= WideThreshold && Pclmulqdq.V512.IsSupported && Avx512Vbmi.IsSupported)
+        {
+            return ~FoldWide(data, crc);
+        }
+
         if (data.Length >= FoldThreshold && Pclmulqdq.IsSupported)
         {
             crc = FoldBlocks(ref data, crc);
@@ -113,6 +137,128 @@ public static class MaskedCrc32C
 
         data = data[pos..];
         return BitOperations.Crc32C(BitOperations.Crc32C(0, a0.GetElement(0)), a0.GetElement(1));
+    }
+
+    /// <summary>
+    /// The CRC state after <paramref name="data"/> (at least <see cref="WideThreshold"/> bytes) from state
+    /// <paramref name="crc"/>, with 512-bit carry-less multiplication (VPCLMULQDQ).
+    /// </summary>
+    /// <remarks>
+    /// The message is taken as if z zero bytes stood before it, z chosen so that it is a whole number of 64-byte groups
+    /// and one 16-byte block; leading zeros leave a CRC from state 0 unchanged, and the state goes in XORed into the
+    /// message's first four bytes, as in <see cref="FoldBlocks"/>. The first group is the first 64 bytes moved z bytes
+    /// along (VPERMB with zeros shifted in), so every load is whole and inside the span. Each group's four blocks are
+    /// then folded straight onto the last block, with the multipliers of their distance to it: these products are
+    /// independent, so a short message costs about one multiplication's latency rather than one per block. Longer
+    /// messages first fold four accumulators on by 16 blocks at a time until TreeGroups groups are left.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint FoldWide(ReadOnlySpan<byte> data, uint crc)
+    {
+        ref byte p = ref MemoryMarshal.GetReference(data);
+        int length = data.Length;
+        int z = (16 - length) & 63;
+        int groups = (length + z - 16) >> 6;
+        ref ulong k = ref MemoryMarshal.GetArrayDataReference(s_wideConstants);
+        Vector512<byte> head = Vector512.LoadUnsafe(ref p) ^ Vector512.CreateScalar(crc).AsByte();
+        Vector512<byte> shift = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s_shiftIndices), (nuint)(64 - z));
+        Vector512<ulong> first = Avx512Vbmi.PermuteVar64x8x2(head, shift, Vector512<byte>.Zero).AsUInt64();
+
+        // The group at q (q >= 1) starts at byte 64 * q - z of the message. When fewer than four bytes of the message
+        // are in the first group (z > 60), the rest of the state goes into the second.
+        // (z > 60 only when there are two groups or more.)
+        ref byte groupsStart = ref Unsafe.Subtract(ref p, z);
+        if (groups == 1)
+        {
+            return Finish(Fold(first, TreeConstant(ref k, 0)), ref p, length);
+        }
+
+        Vector512<ulong> second = LoadGroup(ref groupsStart, 1);
+        if (z > 60)
+        {
+            second ^= Vector512.CreateScalar((ulong)(crc >> (8 * (64 - z))));
+        }
+
+        Vector512<ulong> acc;
+        int q;
+        if (groups <= TreeGroups)
+        {
+            acc = Fold(first, TreeConstant(ref k, groups - 1)) ^ Fold(second, TreeConstant(ref k, groups - 2));
+            q = 2;
+        }
+        else
+        {
+            Vector512<ulong> a0 = first;
+            Vector512<ulong> a1 = second;
+            Vector512<ulong> a2 = LoadGroup(ref groupsStart, 2);
+            Vector512<ulong> a3 = LoadGroup(ref groupsStart, 3);
+            Vector512<ulong> k2048 = Vector512.LoadUnsafe(ref k, TreeGroups * 8);
+            for (q = 4; groups - q > TreeGroups - 4; q += 4)
+            {
+                a0 = Fold(a0, k2048) ^ LoadGroup(ref groupsStart, q);
+                a1 = Fold(a1, k2048) ^ LoadGroup(ref groupsStart, q + 1);
+                a2 = Fold(a2, k2048) ^ LoadGroup(ref groupsStart, q + 2);
+                a3 = Fold(a3, k2048) ^ LoadGroup(ref groupsStart, q + 3);
+            }
+
+            int d = groups - q; // the distance of a3's group
+            acc = Fold(a0, TreeConstant(ref k, d + 3)) ^ Fold(a1, TreeConstant(ref k, d + 2))
+                ^ Fold(a2, TreeConstant(ref k, d + 1)) ^ Fold(a3, TreeConstant(ref k, d));
+        }
+
+        for (; q < groups; q++)
+        {
+            acc ^= Fold(LoadGroup(ref groupsStart, q), TreeConstant(ref k, groups - 1 - q));
+        }
+
+        return Finish(acc, ref p, length);
+    }
+
+    /// <summary>Adds the four folded blocks and the message's last block, and reduces them with the CRC instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Finish(Vector512<ulong> acc, ref byte p, int length)
+    {
+        Vector256<ulong> half = acc.GetLower() ^ acc.GetUpper();
+        Vector128<ulong> last = half.GetLower() ^ half.GetUpper() ^ Load(ref p, length - 16);
+        return BitOperations.Crc32C(BitOperations.Crc32C(0, last.GetElement(0)), last.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> LoadGroup(ref byte groupsStart, int q) =>
+        Vector512.LoadUnsafe(ref groupsStart, (nuint)(uint)(q * 64)).AsUInt64();
+
+    /// <summary>The multipliers that fold the group <paramref name="distance"/> groups before the last block onto it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> TreeConstant(ref ulong k, int distance) => Vector512.LoadUnsafe(ref k, (nuint)(uint)(distance * 8));
+
+    /// <summary>Multiplies each block's first half by its k[0] and its second by its k[1] and adds the products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Fold(Vector512<ulong> blocks, Vector512<ulong> k) =>
+        Pclmulqdq.V512.CarrylessMultiply(blocks, k, 0x00) ^ Pclmulqdq.V512.CarrylessMultiply(blocks, k, 0x11);
+
+    /// <summary>See <see cref="s_wideConstants"/>.</summary>
+    private static ulong[] WideConstants()
+    {
+        var constants = new ulong[(TreeGroups + 1) * 8];
+        for (int g = 0; g < TreeGroups; g++)
+        {
+            for (int j = 0; j < 4; j++)
+            {
+                // The block in lane j of the group g groups before the last block is 4g + 4 - j blocks before it.
+                Vector128<ulong> pair = FoldConstants(128 * ((4 * g) + 4 - j));
+                constants[(8 * g) + (2 * j)] = pair.GetElement(0);
+                constants[(8 * g) + (2 * j) + 1] = pair.GetElement(1);
+            }
+        }
+
+        Vector128<ulong> by16Blocks = FoldConstants(2048);
+        for (int j = 0; j < 4; j++)
+        {
+            constants[(8 * TreeGroups) + (2 * j)] = by16Blocks.GetElement(0);
+            constants[(8 * TreeGroups) + (2 * j) + 1] = by16Blocks.GetElement(1);
+        }
+
+        return constants;
     }
 
     /// <summary>Reads 16 bytes at <paramref name="offset"/>; callers keep offset + 16 within the span.</summary>

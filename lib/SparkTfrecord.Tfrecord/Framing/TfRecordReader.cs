@@ -12,7 +12,9 @@ public sealed class TfRecordReaderOptions
 
     /// <summary>
     /// The largest record length accepted, in bytes. A length field above it is an error before anything is
-    /// allocated, so a damaged length cannot make the reader allocate gigabytes. Default: 256 MiB.
+    /// allocated, so a damaged length cannot make the reader allocate gigabytes; under it, the read buffer grows only
+    /// as the record's bytes arrive, so a damaged length in a truncated file allocates about what the file holds, not
+    /// what the length says. Default: 256 MiB.
     /// </summary>
     public long MaxRecordLength { get; init; } = 256L << 20;
 
@@ -45,6 +47,7 @@ public sealed class TfRecordReader : IDisposable
     private readonly Stream _raw;
     private readonly string? _path;
     private readonly TfRecordReaderOptions _options;
+    private readonly ulong _maxRecordLength;
     private Stream _source;
     private PrefixedStream? _compressed;
     private byte[] _buffer;
@@ -71,6 +74,7 @@ public sealed class TfRecordReader : IDisposable
         _raw = stream;
         _path = path;
         _options = options;
+        _maxRecordLength = (ulong)options.MaxRecordLength;
         _buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
         _source = stream;
         Compression = options.Compression ?? DetectCompression();
@@ -131,6 +135,36 @@ public sealed class TfRecordReader : IDisposable
     /// <exception cref="TfRecordFormatException">The file is damaged (and skip mode is off).</exception>
     /// <exception cref="ObjectDisposedException">The reader was disposed.</exception>
     public bool TryRead(out ReadOnlySpan<byte> payload)
+    {
+        // The usual case, a whole record already in the buffer and both CRCs right, without the general path's calls.
+        // Anything else (the end of the buffer or of the file, damage, a closed reader) goes to the general path, which
+        // checks everything again from the record's start, so this changes no outcome.
+        int pos = _pos;
+        int available = _end - pos;
+        if (available >= TfRecordWriter.FramingOverhead && !_done)
+        {
+            ReadOnlySpan<byte> rest = _buffer.AsSpan(pos, available);
+            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(rest);
+            if (length <= (ulong)(available - TfRecordWriter.FramingOverhead)
+                && length <= _maxRecordLength
+                && MaskedCrc32C.ComputeUInt64(length) == BinaryPrimitives.ReadUInt32LittleEndian(rest[8..]))
+            {
+                ReadOnlySpan<byte> data = rest.Slice(TfRecordWriter.HeaderSize, (int)length);
+                if (MaskedCrc32C.Compute(data) == BinaryPrimitives.ReadUInt32LittleEndian(rest[(TfRecordWriter.HeaderSize + (int)length)..]))
+                {
+                    _pos = pos + TfRecordWriter.FramingOverhead + (int)length;
+                    RecordOffset = _bufferOffset + pos;
+                    RecordCount++;
+                    payload = data;
+                    return true;
+                }
+            }
+        }
+
+        return TryReadSlow(out payload);
+    }
+
+    private bool TryReadSlow(out ReadOnlySpan<byte> payload)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         payload = default;
@@ -210,6 +244,7 @@ public sealed class TfRecordReader : IDisposable
         _disposed = true;
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
+        _pos = _end = 0;
         if (!ReferenceEquals(_source, _raw))
         {
             _source.Dispose();
@@ -255,6 +290,13 @@ public sealed class TfRecordReader : IDisposable
 
     /// <summary>Makes at least <paramref name="count"/> bytes available from <c>_pos</c>, unless the stream ends first.</summary>
     /// <returns>The bytes available (less than asked only at the end of the stream).</returns>
+    /// <remarks>
+    /// The buffer grows only as bytes arrive: when it is full of the record being read, it doubles (up to what the
+    /// record needs) and the next read fills the new space. A length field is checked only against the cap, so a damaged
+    /// but plausible one (with a valid CRC) asks for far more than the file holds; growing ahead of the data would
+    /// allocate all of it before finding the file truncated. This way the reader allocates about twice the bytes that
+    /// are actually there.
+    /// </remarks>
     private int Ensure(int count)
     {
         int available = _end - _pos;
@@ -263,22 +305,10 @@ public sealed class TfRecordReader : IDisposable
             return available;
         }
 
-        if (_pos + count > _buffer.Length)
+        if (_pos + count > _buffer.Length && _pos > 0)
         {
-            if (count > _buffer.Length)
-            {
-                // Grow geometrically, but never past what this record needs when it is large.
-                long grown = Math.Max(count, Math.Min((long)_buffer.Length * 2, _options.MaxRecordLength + TfRecordWriter.FramingOverhead));
-                byte[] bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(grown, Array.MaxLength));
-                _buffer.AsSpan(_pos, available).CopyTo(bigger);
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = bigger;
-            }
-            else
-            {
-                _buffer.AsSpan(_pos, available).CopyTo(_buffer);
-            }
-
+            // The record does not fit after the bytes already used: move what is left of the buffer to its start.
+            _buffer.AsSpan(_pos, available).CopyTo(_buffer);
             _bufferOffset += _pos;
             _pos = 0;
             _end = available;
@@ -286,6 +316,21 @@ public sealed class TfRecordReader : IDisposable
 
         while (_end - _pos < count)
         {
+            if (_end == _buffer.Length)
+            {
+                // Full (of the record being read, since it starts at 0 by now): double it, but not past the record.
+                long wanted = Math.Min(Math.Min((long)_buffer.Length * 2, (long)_pos + count), Array.MaxLength);
+                if (wanted <= _buffer.Length)
+                {
+                    break; // no array can hold the record; the caller reports what it got
+                }
+
+                byte[] bigger = ArrayPool<byte>.Shared.Rent((int)wanted);
+                _buffer.AsSpan(0, _end).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = bigger;
+            }
+
             int n;
             try
             {

@@ -97,6 +97,128 @@ public sealed class DecoderPropertyTests
     }
 
     [Test]
+    public void Decoder_matches_Google_Protobuf_on_writer_layout_examples_near_the_fast_paths_limits()
+    {
+        // What the decoder's fast paths take: scalar features (one byte for every length), lists of values of one length
+        // (a run) broken now and then by another length, int64 runs of 1 to 10 bytes, lengths either side of 127 and
+        // 128 bytes, and names of 0 to 130 bytes, with the last feature of each kind at the payload's very end.
+        var rng = new Random(2024);
+        var decoder = new ExampleDecoder();
+        var encoder = new ExampleEncoder();
+        for (int i = 0; i < Cases; i++)
+        {
+            encoder.Clear();
+            int features = rng.Next(1, 12);
+            for (int f = 0; f < features; f++)
+            {
+                var key = new FeatureKey(new string((char)('a' + (f % 26)), rng.Next(3) == 0 ? rng.Next(0, 131) : rng.Next(1, 20)) + f.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                switch (rng.Next(6))
+                {
+                    case 0:
+                        encoder.AddInt64(key, rng.Next(4) switch { 0 => rng.Next(0, 128), 1 => rng.NextInt64(), 2 => -rng.NextInt64(1, 1000), _ => 1L << rng.Next(63) });
+                        break;
+                    case 1:
+                        encoder.AddInt64List(key, [.. Enumerable.Range(0, rng.Next(0, 12)).Select(_ => rng.Next(3) == 0 ? rng.NextInt64() : rng.Next(0, 300))]);
+                        break;
+                    case 2:
+                        encoder.AddFloatList(key, [.. Enumerable.Range(0, rng.Next(0, 40)).Select(_ => (float)rng.NextDouble())]);
+                        break;
+                    case 3:
+                        encoder.AddBytes(key, RandomBytes(rng, rng.Next(3) == 0 ? rng.Next(120, 140) : rng.Next(0, 30)));
+                        break;
+                    default:
+                        int width = rng.Next(4) == 0 ? rng.Next(120, 135) : rng.Next(0, 20);
+                        encoder.AddBytesList(key, [.. Enumerable.Range(0, rng.Next(0, 60)).Select(_ => RandomBytes(rng, rng.Next(8) == 0 ? rng.Next(0, 140) : width))]);
+                        break;
+                }
+            }
+
+            byte[] payload = encoder.GetPayload().ToArray();
+            AssertSame(Describe.Of(decoder.DecodeExample(payload)), Describe.Of(Tf.Example.Parser.ParseFrom(payload)), i, payload);
+        }
+    }
+
+    [Test]
+    public void Every_one_byte_change_and_cut_of_writer_layout_examples_is_rejected_or_read_as_Google_Protobuf_reads_it()
+    {
+        // The fast paths check an entry's headers a word at a time and hand anything unexpected to the general path:
+        // change each byte of a few writer-made Examples to values that matter (tags, one- and two-byte lengths) and cut
+        // them at each byte. Our decoder may only throw its format exception, and where both parse, they must agree.
+        var encoder = new ExampleEncoder();
+        var decoder = new ExampleDecoder();
+        var payloads = new List<byte[]>();
+        encoder.AddInt64(new FeatureKey("label"), 1);
+        encoder.AddString(new FeatureKey("user_id"), "u012345");
+        encoder.AddInt64(new FeatureKey("age"), 300);
+        encoder.AddFloatList(new FeatureKey("f"), [1.5f, -2f]);
+        encoder.AddStringList(new FeatureKey("clicked_items_15d"), [.. Enumerable.Range(0, 12).Select(j => "item_" + (1_000_000 + j).ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        encoder.AddInt64(new FeatureKey("last"), -5);
+        payloads.Add(encoder.GetPayload().ToArray());
+        encoder.Clear();
+        encoder.AddStringList(new FeatureKey("ids"), [.. Enumerable.Range(0, 3).Select(j => new string('x', 126 + j))]);
+        encoder.AddInt64List(new FeatureKey("n"), [1, 2, 3, 127, 128]);
+        payloads.Add(encoder.GetPayload().ToArray());
+
+        byte[] replacements = [0x00, 0x01, 0x02, 0x04, 0x08, 0x0a, 0x12, 0x1a, 0x22, 0x7f, 0x80, 0x81, 0xff];
+        int both = 0;
+        foreach (byte[] original in payloads)
+        {
+            for (int pos = 0; pos < original.Length; pos++)
+            {
+                both += CompareWithGoogle(decoder, original[..pos]);
+                foreach (byte value in replacements.Append((byte)(original[pos] + 1)).Append((byte)(original[pos] - 1)))
+                {
+                    byte[] changed = (byte[])original.Clone();
+                    changed[pos] = value;
+                    both += CompareWithGoogle(decoder, changed);
+                }
+            }
+        }
+
+        Assert.That(both, Is.GreaterThan(500), "changes that both parsers accept");
+    }
+
+    private static int CompareWithGoogle(ExampleDecoder decoder, byte[] payload)
+    {
+        string[]? ours;
+        try
+        {
+            ours = Describe.Of(decoder.DecodeExample(payload));
+        }
+        catch (TfRecordFormatException e)
+        {
+            Assert.That(e.Kind, Is.EqualTo(TfRecordErrorKind.InvalidPayload), Describe.Hex(payload));
+            Assert.That(e.Offset, Is.InRange(0, payload.Length), Describe.Hex(payload));
+            ours = null;
+        }
+
+        string[]? google;
+        try
+        {
+            google = Describe.Of(Tf.Example.Parser.ParseFrom(payload));
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            google = null;
+        }
+
+        if (ours is null || google is null)
+        {
+            return 0;
+        }
+
+        AssertSame(ours, google, -1, payload);
+        return 1;
+    }
+
+    private static byte[] RandomBytes(Random rng, int length)
+    {
+        var bytes = new byte[length];
+        rng.NextBytes(bytes);
+        return bytes;
+    }
+
+    [Test]
     public void Unpacked_and_split_lists_are_concatenated()
     {
         // int64_list: packed [1, 2], unpacked 3, packed [4]; float_list: unpacked 1.5, packed [2.5].

@@ -173,6 +173,74 @@ public sealed class ReaderStreamTests
     }
 
     [Test]
+    public void Forged_length_of_a_gibibyte_under_the_cap_is_a_truncated_record_without_allocating_it(
+        [ValueSource(nameof(s_compressions))] TfRecordCompression compression,
+        [Values] bool skipCorrupt,
+        [Values(1 << 10, 1 << 20)] int bufferSize)
+    {
+        // A good record, then a header whose length (1 GiB) has a valid CRC and is under the cap, then 5000 bytes: the
+        // file ends 1 GiB early. The reader may only find that out by reading, and must not allocate the gibibyte first.
+        const long forged = 1L << 30;
+        byte[] good = new byte[100];
+        byte[] rest = new byte[5000];
+        new Random(30).NextBytes(rest);
+        byte[] header = new byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(header, forged);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), ReferenceCrc32C.Masked(header.AsSpan(0, 8)));
+        byte[] raw = [.. ReferenceCrc32C.Frame(good), .. header, .. rest];
+        byte[] file = Records.Compressed(raw, compression);
+        var options = new TfRecordReaderOptions { MaxRecordLength = 2 * forged, BufferSize = bufferSize, SkipCorrupt = skipCorrupt };
+
+        // Warm up the pool and the decompressor's code paths, so that the measured read allocates only its own buffers.
+        ReadToEnd(file, options);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        (int records, TfRecordFormatException? error, TfRecordSkip? skipped) = ReadToEnd(file, options);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        TfRecordFormatException reported = (skipCorrupt ? skipped?.Error : error) ?? throw new AssertionException("no error reported");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(records, Is.EqualTo(1));
+            Assert.That(reported.Kind, Is.EqualTo(TfRecordErrorKind.Truncated));
+            Assert.That(reported.Offset, Is.EqualTo(116), "the damaged record's start");
+            Assert.That(skipped?.BytesSkipped, Is.EqualTo(skipCorrupt ? 12 + rest.Length : null));
+
+            // At most the normal buffer and a few times the bytes that are there, nowhere near the gibibyte declared.
+            Assert.That(allocated, Is.LessThan(bufferSize + (8 * raw.Length) + (256 << 10)), $"allocated {allocated} bytes");
+        }
+    }
+
+    [Test]
+    public void Record_larger_than_the_buffer_grows_it_as_its_bytes_arrive([Values(1, 5, 4096)] int bufferSize)
+    {
+        byte[] large = new byte[3 << 20];
+        new Random(3).NextBytes(large);
+        byte[] file = Records.Write([new byte[10], large, new byte[7]]);
+        using var reader = new TfRecordReader(new TrickleStream(file, 100_000), "large", new TfRecordReaderOptions { BufferSize = bufferSize });
+
+        Assert.That(Records.ReadAll(reader).Select(p => p.Length), Is.EqualTo(new[] { 10, 3 << 20, 7 }));
+    }
+
+    private static (int Records, TfRecordFormatException? Error, TfRecordSkip? Skipped) ReadToEnd(byte[] file, TfRecordReaderOptions options)
+    {
+        int records = 0;
+        using var reader = new TfRecordReader(new MemoryStream(file, writable: false), "forged", options);
+        try
+        {
+            while (reader.TryRead(out _))
+            {
+                records++;
+            }
+        }
+        catch (TfRecordFormatException e)
+        {
+            return (records, e, null);
+        }
+
+        return (records, null, reader.Skipped);
+    }
+
+    [Test]
     public void File_shorter_than_a_header_is_a_truncated_record_at_0()
     {
         using var reader = new TfRecordReader(new MemoryStream([1, 2, 3, 4, 5]));
