@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SparkTfrecord.Spec.Validation;
 
@@ -13,17 +15,16 @@ internal sealed class HyperLogLog
     private const int Registers = 1 << Precision;
     private readonly byte[] _registers = new byte[Registers];
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(ReadOnlySpan<byte> value) => AddHash(Hash64(value));
 
     public void AddHash(ulong hash)
     {
-        int index = (int)(hash >> (64 - Precision));
+        // The index has Precision bits, so it is always inside the registers: no bounds check needed.
+        ref byte register = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_registers), (nint)(hash >> (64 - Precision)));
         ulong rest = (hash << Precision) | (1UL << (Precision - 1));
         byte rank = (byte)(BitOperations.LeadingZeroCount(rest) + 1);
-        if (rank > _registers[index])
-        {
-            _registers[index] = rank;
-        }
+        register = Math.Max(register, rank);
     }
 
     public long Estimate()
@@ -57,6 +58,7 @@ internal sealed class HyperLogLog
     /// A fast 64-bit hash with well-mixed high bits (HyperLogLog takes its register index from them): short inputs are
     /// read as two overlapping words, longer ones 16 bytes at a time, each step one 64x64→128-bit multiply folded.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Hash64(ReadOnlySpan<byte> data)
     {
         int length = data.Length;
@@ -65,19 +67,22 @@ internal sealed class HyperLogLog
         ulong b;
         if (length <= 16)
         {
+            // Unaligned reads at the start and at the end of the value (overlapping when it is shorter than 16 bytes):
+            // the lengths guarantee both are inside it, so no bounds checks.
+            ref byte start = ref MemoryMarshal.GetReference(data);
             if (length >= 8)
             {
-                a = BinaryPrimitives.ReadUInt64LittleEndian(data);
-                b = BinaryPrimitives.ReadUInt64LittleEndian(data[(length - 8)..]);
+                a = Unsafe.ReadUnaligned<ulong>(ref start);
+                b = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8));
             }
             else if (length >= 4)
             {
-                a = BinaryPrimitives.ReadUInt32LittleEndian(data);
-                b = BinaryPrimitives.ReadUInt32LittleEndian(data[(length - 4)..]);
+                a = Unsafe.ReadUnaligned<uint>(ref start);
+                b = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4));
             }
             else if (length > 0)
             {
-                a = ((ulong)data[0] << 16) | ((ulong)data[length >> 1] << 8) | data[length - 1];
+                a = ((ulong)start << 16) | ((ulong)Unsafe.Add(ref start, length >> 1) << 8) | Unsafe.Add(ref start, length - 1);
                 b = 0;
             }
             else
