@@ -306,7 +306,11 @@ public sealed class SamplesCommandTests
 
     private static Process Start(string[] args, params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Through env --default-signal: a test run whose parent ignores SIGINT (a CI script run in the background)
+        // would pass the ignore on, and a process started with SIGINT ignored rightly keeps ignoring it.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--default-signal=INT,TERM");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(Sparktf.Dll);
         foreach (string a in args)

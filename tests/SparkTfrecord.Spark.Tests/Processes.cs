@@ -78,7 +78,10 @@ internal sealed class RunningProcess : IDisposable
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(fileName)
+        // Started through env --default-signal: a process whose parent ignores SIGINT (a CI script run in the
+        // background, a nohup) inherits the ignore, and a shell cannot trap a signal ignored on entry, so the signal
+        // tests would see nothing happen. The child gets SIGINT and SIGTERM at their defaults, as from a terminal.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -88,6 +91,8 @@ internal sealed class RunningProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        start.ArgumentList.Add("--default-signal=INT,TERM");
+        start.ArgumentList.Add(fileName);
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
