@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using SparkTfrecord.Tfrecord.Example;
 
@@ -257,141 +258,160 @@ public sealed class DatasetValidator
         }
     }
 
+    // One method per kind, so each visit sets up (and zeroes) only the locals of its own kind's loop.
     private static void ObserveValues(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
     {
         switch (feature.Kind)
         {
             case FeatureKind.Int64:
-                {
-                    long min = long.MaxValue;
-                    long max = long.MinValue;
-                    bool notInSet = false;
-                    long notInSetValue = 0;
-                    HashSet<long>? set = e.Integers;
-                    foreach (long v in feature.GetInt64s())
-                    {
-                        min = Math.Min(min, v);
-                        max = Math.Max(max, v);
-                        if (set is not null && !notInSet && !set.Contains(v))
-                        {
-                            notInSet = true;
-                            notInSetValue = v;
-                        }
-                    }
-
-                    if (feature.Count == 0)
-                    {
-                        return;
-                    }
-
-                    s.ObserveInt(min, max);
-                    if (e.IntMin is { } lo && min < lo)
-                    {
-                        s.Flag(AnomalyType.SmallInt, at, min.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    }
-
-                    if (e.IntMax is { } hi && max > hi)
-                    {
-                        s.Flag(AnomalyType.BigInt, at, max.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    }
-
-                    if (notInSet)
-                    {
-                        s.Flag(AnomalyType.IntNotInDomain, at, notInSetValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    }
-
-                    return;
-                }
-
+                ObserveInt64s(e, s, in feature, at);
+                return;
             case FeatureKind.Float:
-                {
-                    double min = double.PositiveInfinity;
-                    double max = double.NegativeInfinity;
-                    bool nan = false;
-                    bool inf = false;
-                    bool finite = false;
-                    foreach (float v in feature.GetFloats())
-                    {
-                        if (float.IsFinite(v))
-                        {
-                            finite = true;
-                            min = Math.Min(min, v);
-                            max = Math.Max(max, v);
-                        }
-                        else if (float.IsNaN(v))
-                        {
-                            nan = true;
-                        }
-                        else
-                        {
-                            inf = true;
-                        }
-                    }
-
-                    if (nan)
-                    {
-                        s.Flag(AnomalyType.HasNan, at, "NaN");
-                    }
-
-                    if (inf)
-                    {
-                        s.Flag(AnomalyType.HasInf, at, "Infinity");
-                    }
-
-                    if (!finite)
-                    {
-                        return;
-                    }
-
-                    s.ObserveFloat(min, max);
-                    if (e.FloatMin is { } lo && min < lo)
-                    {
-                        s.Flag(AnomalyType.SmallFloat, at, Json.PythonFloat.Repr(min));
-                    }
-
-                    if (e.FloatMax is { } hi && max > hi)
-                    {
-                        s.Flag(AnomalyType.BigFloat, at, Json.PythonFloat.Repr(max));
-                    }
-
-                    return;
-                }
-
+                ObserveFloats(e, s, in feature, at);
+                return;
             case FeatureKind.Bytes:
+                if (e.VocabularyLookup is null)
                 {
-                    HyperLogLog distinct = s.Distinct;
-                    if (e.VocabularyLookup is not { } vocabulary)
-                    {
-                        foreach (ReadOnlySpan<byte> v in feature.GetBytes())
-                        {
-                            distinct.Add(v);
-                        }
-
-                        return;
-                    }
-
-                    bool outside = false;
-                    string? outsideValue = null;
-                    foreach (ReadOnlySpan<byte> v in feature.GetBytes())
-                    {
-                        distinct.Add(v);
-                        if (!outside && !vocabulary.Contains(v))
-                        {
-                            outside = true;
-                            outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
-                        }
-                    }
-
-                    if (outside)
-                    {
-                        s.Flag(AnomalyType.UnexpectedStringValues, at, $"\"{outsideValue}\"");
-                    }
-
-                    return;
+                    ObserveBytes(s.Distinct, feature.GetBytes());
+                }
+                else
+                {
+                    ObserveBytesInVocabulary(e, s, feature.GetBytes(), at);
                 }
 
+                return;
             default:
                 return;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ObserveInt64s(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
+    {
+        long min = long.MaxValue;
+        long max = long.MinValue;
+        bool notInSet = false;
+        long notInSetValue = 0;
+        HashSet<long>? set = e.Integers;
+        foreach (long v in feature.GetInt64s())
+        {
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+            if (set is not null && !notInSet && !set.Contains(v))
+            {
+                notInSet = true;
+                notInSetValue = v;
+            }
+        }
+
+        if (feature.Count == 0)
+        {
+            return;
+        }
+
+        s.ObserveInt(min, max);
+        if (e.IntMin is { } lo && min < lo)
+        {
+            s.Flag(AnomalyType.SmallInt, at, min.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (e.IntMax is { } hi && max > hi)
+        {
+            s.Flag(AnomalyType.BigInt, at, max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (notInSet)
+        {
+            s.Flag(AnomalyType.IntNotInDomain, at, notInSetValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ObserveFloats(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
+    {
+        double min = double.PositiveInfinity;
+        double max = double.NegativeInfinity;
+        bool nan = false;
+        bool inf = false;
+        bool finite = false;
+        foreach (float v in feature.GetFloats())
+        {
+            if (float.IsFinite(v))
+            {
+                finite = true;
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+            else if (float.IsNaN(v))
+            {
+                nan = true;
+            }
+            else
+            {
+                inf = true;
+            }
+        }
+
+        if (nan)
+        {
+            s.Flag(AnomalyType.HasNan, at, "NaN");
+        }
+
+        if (inf)
+        {
+            s.Flag(AnomalyType.HasInf, at, "Infinity");
+        }
+
+        if (!finite)
+        {
+            return;
+        }
+
+        s.ObserveFloat(min, max);
+        if (e.FloatMin is { } lo && min < lo)
+        {
+            s.Flag(AnomalyType.SmallFloat, at, Json.PythonFloat.Repr(min));
+        }
+
+        if (e.FloatMax is { } hi && max > hi)
+        {
+            s.Flag(AnomalyType.BigFloat, at, Json.PythonFloat.Repr(max));
+        }
+
+        return;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ObserveBytes(HyperLogLog distinct, BytesValues values)
+    {
+        foreach (ReadOnlySpan<byte> v in values)
+        {
+            distinct.Add(v);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ObserveBytesInVocabulary(ExpectedFeature e, FeatureStats s, BytesValues values, RecordRef at)
+    {
+        HyperLogLog distinct = s.Distinct;
+        var vocabulary = e.VocabularyLookup!.Value;
+        bool outside = false;
+        string? outsideValue = null;
+        foreach (ReadOnlySpan<byte> v in values)
+        {
+            distinct.Add(v);
+            if (!outside && !vocabulary.Contains(v))
+            {
+                outside = true;
+                outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
+            }
+        }
+
+        if (outside)
+        {
+            s.Flag(AnomalyType.UnexpectedStringValues, at, $"\"{outsideValue}\"");
         }
     }
 }
