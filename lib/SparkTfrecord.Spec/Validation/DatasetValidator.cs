@@ -14,6 +14,7 @@ public sealed class DatasetValidator
     private readonly ValidationRules _rules;
     private readonly ExpectedFeature[] _expected;
     private readonly FeatureStats[] _stats;
+    private readonly Plan[] _plans;
     private readonly long[] _seenAt;
     private readonly Dictionary<byte[], FeatureStats> _unknown = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], FeatureStats>.AlternateLookup<ReadOnlySpan<byte>> _unknownLookup;
@@ -31,6 +32,12 @@ public sealed class DatasetValidator
         _rules = rules;
         _expected = [.. rules.Features];
         _stats = _expected.Select(e => new FeatureStats(e.Name, e)).ToArray();
+        _plans = new Plan[_expected.Length];
+        for (int i = 0; i < _plans.Length; i++)
+        {
+            _plans[i] = new Plan(_expected[i], _stats[i]);
+        }
+
         _seenAt = new long[_expected.Length];
         Array.Fill(_seenAt, -1);
         _unknownLookup = _unknown.GetAlternateLookup<ReadOnlySpan<byte>>();
@@ -193,23 +200,65 @@ public sealed class DatasetValidator
 
     private void Observe(int index, scoped in FeatureView feature, RecordRef at)
     {
-        ExpectedFeature e = _expected[index];
-        FeatureStats s = _stats[index];
-        s.Present++;
-        s.ObserveKind(feature.Kind);
+        Plan plan = _plans[index];
+        FeatureStats s = plan.Stats;
+        FeatureKind actual = feature.Kind;
         int count = feature.Count;
+        s.Present++;
+        s.ObserveKind(actual);
         s.ObserveCount(count);
-        if (e.Skip)
+        if (plan.Skip)
         {
             return;
         }
 
-        if (e.Kind is { } kind && feature.Kind != kind)
+        if (plan.HasKind && actual != plan.Kind)
         {
-            s.Flag(AnomalyType.UnexpectedDataType, at, feature.Kind.ToString().ToLowerInvariant());
+            FlagKind(s, actual, at);
             return;
         }
 
+        if (plan.ChecksCount)
+        {
+            CheckCount(plan.Expected, s, count, at);
+        }
+
+        ExpectedFeature e = plan.Expected;
+        switch (actual)
+        {
+            case FeatureKind.Int64:
+                ObserveInt64s(e, s, in feature, at);
+                return;
+            case FeatureKind.Float:
+                ObserveFloats(e, s, in feature, at);
+                return;
+            case FeatureKind.Bytes:
+                if (plan.SmallVocabulary is { } small)
+                {
+                    ObserveBytesInSmallVocabulary(small, s, feature.GetBytes(), at);
+                }
+                else if (e.VocabularyLookup is null)
+                {
+                    ObserveBytes(s.Distinct, feature.GetBytes());
+                }
+                else
+                {
+                    ObserveBytesInVocabulary(e, s, feature.GetBytes(), at);
+                }
+
+                return;
+            default:
+                return;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FlagKind(FeatureStats s, FeatureKind actual, RecordRef at) =>
+        s.Flag(AnomalyType.UnexpectedDataType, at, actual.ToString().ToLowerInvariant());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckCount(ExpectedFeature e, FeatureStats s, int count, RecordRef at)
+    {
         if (e.ExactCount is { } exact && count != exact)
         {
             s.Flag(AnomalyType.InvalidFeatureShape, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -224,8 +273,6 @@ public sealed class DatasetValidator
         {
             s.Flag(AnomalyType.HighNumberValues, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-
-        ObserveValues(e, s, in feature, at);
     }
 
     private void ObserveList(int index, FeatureListView list, RecordRef at)
@@ -285,7 +332,6 @@ public sealed class DatasetValidator
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ObserveInt64s(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
     {
         long min = long.MaxValue;
@@ -393,6 +439,41 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ObserveBytesInSmallVocabulary(byte[][] vocabulary, FeatureStats s, BytesValues values, RecordRef at)
+    {
+        HyperLogLog distinct = s.Distinct;
+        bool outside = false;
+        string? outsideValue = null;
+        foreach (ReadOnlySpan<byte> v in values)
+        {
+            distinct.Add(v);
+            if (!outside && !Contains(vocabulary, v))
+            {
+                outside = true;
+                outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
+            }
+        }
+
+        if (outside)
+        {
+            s.Flag(AnomalyType.UnexpectedStringValues, at, $"\"{outsideValue}\"");
+        }
+
+        static bool Contains(byte[][] vocabulary, ReadOnlySpan<byte> value)
+        {
+            foreach (byte[] word in vocabulary)
+            {
+                if (word.Length == value.Length && value.SequenceEqual(word))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ObserveBytesInVocabulary(ExpectedFeature e, FeatureStats s, BytesValues values, RecordRef at)
     {
         HyperLogLog distinct = s.Distinct;
@@ -414,6 +495,44 @@ public sealed class DatasetValidator
             s.Flag(AnomalyType.UnexpectedStringValues, at, $"\"{outsideValue}\"");
         }
     }
+}
+
+/// <summary>
+/// What <see cref="DatasetValidator"/> checks of one declared feature, flattened from its <see cref="ExpectedFeature"/>
+/// when the validator is made, so a visit tests plain fields rather than nullable properties.
+/// </summary>
+internal sealed class Plan
+{
+    /// <summary>Vocabularies up to this size are searched by comparing each word, which is faster than hashing.</summary>
+    private const int SmallVocabularySize = 8;
+
+    public Plan(ExpectedFeature expected, FeatureStats stats)
+    {
+        Expected = expected;
+        Stats = stats;
+        Skip = expected.Skip;
+        HasKind = expected.Kind is not null;
+        Kind = expected.Kind ?? FeatureKind.None;
+        ChecksCount = expected.ExactCount is not null || expected.MinValues is not null || expected.MaxValues is not null;
+        if (expected.Vocabulary is { Count: <= SmallVocabularySize } words)
+        {
+            SmallVocabulary = [.. words.Select(Encoding.UTF8.GetBytes)];
+        }
+    }
+
+    public ExpectedFeature Expected { get; }
+
+    public FeatureStats Stats { get; }
+
+    public bool Skip { get; }
+
+    public bool HasKind { get; }
+
+    public FeatureKind Kind { get; }
+
+    public bool ChecksCount { get; }
+
+    public byte[][]? SmallVocabulary { get; }
 }
 
 /// <summary>A record: its file and 0-based index in the file.</summary>

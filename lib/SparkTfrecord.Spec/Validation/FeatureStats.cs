@@ -75,6 +75,7 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
 
     public HyperLogLog Distinct => _distinct ??= new HyperLogLog();
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ObserveKind(FeatureKind kind)
     {
         switch (kind)
