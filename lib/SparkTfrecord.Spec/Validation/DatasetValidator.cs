@@ -429,7 +429,7 @@ public sealed class DatasetValidator
         return;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ObserveBytes(HyperLogLog distinct, BytesValues values)
     {
         foreach (ReadOnlySpan<byte> v in values)
