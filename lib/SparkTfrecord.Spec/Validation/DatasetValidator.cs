@@ -438,7 +438,7 @@ public sealed class DatasetValidator
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ObserveBytesInSmallVocabulary(byte[][] vocabulary, FeatureStats s, BytesValues values, RecordRef at)
     {
         HyperLogLog distinct = s.Distinct;
