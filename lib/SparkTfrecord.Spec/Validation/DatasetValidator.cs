@@ -332,6 +332,7 @@ public sealed class DatasetValidator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ObserveInt64s(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
     {
         long min = long.MaxValue;
