@@ -73,7 +73,11 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
 
     public RecordRef? FirstPresent { get; set; }
 
-    public HyperLogLog Distinct => _distinct ??= new HyperLogLog();
+    public HyperLogLog Distinct
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => _distinct ??= new HyperLogLog();
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ObserveKind(FeatureKind kind)

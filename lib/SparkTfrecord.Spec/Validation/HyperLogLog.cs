@@ -19,6 +19,7 @@ internal sealed class HyperLogLog
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(ReadOnlySpan<byte> value) => AddHash(Hash64(value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddHash(ulong hash)
     {
         // The index has Precision bits, so it is always inside the registers: no bounds check needed.
