@@ -198,6 +198,7 @@ public sealed class DatasetValidator
         return stats;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Observe(int index, scoped in FeatureView feature, RecordRef at)
     {
         Plan plan = _plans[index];
