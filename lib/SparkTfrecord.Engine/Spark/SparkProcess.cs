@@ -206,15 +206,7 @@ public static class SparkReport
             if (header.Contains(SparkScript.ReportColumnName) && i + 1 < lines.Count)
             {
                 string[] values = lines[i + 1].Trim().Split('\t');
-                var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-                for (int k = 0; k < header.Length && k < values.Length; k++)
-                {
-                    var column = columns.FirstOrDefault(c => c.Column == header[k]);
-                    if (column is not null && long.TryParse(values[k], NumberStyles.None, CultureInfo.InvariantCulture, out long v))
-                    {
-                        counts[column.Count] = v;
-                    }
-                }
+                var counts = CountsByHeader(header, values, columns);
 
                 return counts.ContainsKey("written") ? counts : null;
             }
@@ -263,20 +255,29 @@ public static class SparkReport
             }
 
             string[] values = lines[i + 1].Trim().Split('\t');
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            for (int k = 0; k < header.Length && k < values.Length; k++)
-            {
-                var column = columns.FirstOrDefault(c => c.Column == header[k]);
-                if (column is not null && long.TryParse(values[k], NumberStyles.None, CultureInfo.InvariantCulture, out long v))
-                {
-                    counts[column.Count] = v;
-                }
-            }
+            var counts = CountsByHeader(header, values, columns);
 
             return counts.ContainsKey("rows_read") && counts.ContainsKey("rows_bad") ? counts : null;
         }
 
         return null;
+    }
+
+    /// <summary>The counts of a row printed under its header (spark-sql with <c>hive.cli.print.header=true</c>): each
+    /// header column the script declared, with an integer value, under its count name.</summary>
+    private static Dictionary<string, long> CountsByHeader(string[] header, string[] values, IReadOnlyList<ReportColumn> columns)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int k = 0; k < header.Length && k < values.Length; k++)
+        {
+            var column = columns.FirstOrDefault(c => c.Column == header[k]);
+            if (column is not null && long.TryParse(values[k], NumberStyles.None, CultureInfo.InvariantCulture, out long v))
+            {
+                counts[column.Count] = v;
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>Whether a line of Spark's output is the bad-rows check's error: the message the script gives
