@@ -43,6 +43,9 @@ public sealed class DatasetValidator
         _unknownLookup = _unknown.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
+    /// <summary>The record being checked, for anomalies (built only when one is found).</summary>
+    private RecordRef At => new(_file, _recordInFile);
+
     /// <summary>Records seen so far.</summary>
     public long RecordCount { get; private set; }
 
@@ -61,20 +64,19 @@ public sealed class DatasetValidator
     public void Add(ReadOnlySpan<byte> payload)
     {
         long record = RecordCount;
-        var at = new RecordRef(_file, _recordInFile);
         _nextGuess = 0;
         int seen;
         if (_rules.IsSequence)
         {
             SequenceExampleView seq = _decoder.DecodeSequenceExample(payload);
-            seen = ObserveFeatures(seq.Context, record, at, inSequence: false);
+            seen = ObserveFeatures(seq.Context, record, inSequence: false);
             for (int i = 0; i < seq.FeatureListCount; i++)
             {
                 FeatureListView list = seq.GetFeatureList(i);
                 int index = Find(list.Utf8Name, inSequence: true);
                 if (index < 0)
                 {
-                    Unknown(list.Utf8Name, at).Present++;
+                    Unknown(list.Utf8Name).Present++;
                     continue;
                 }
 
@@ -84,12 +86,12 @@ public sealed class DatasetValidator
                     seen++;
                 }
 
-                ObserveList(index, list, at);
+                ObserveList(index, list);
             }
         }
         else
         {
-            seen = ObserveFeatures(_decoder.DecodeExample(payload), record, at, inSequence: false);
+            seen = ObserveFeatures(_decoder.DecodeExample(payload), record, inSequence: false);
         }
 
         if (seen < _expected.Length)
@@ -100,7 +102,7 @@ public sealed class DatasetValidator
                 {
                     FeatureStats s = _stats[i];
                     s.Missing++;
-                    s.FirstMissing ??= at;
+                    s.FirstMissing ??= At;
                 }
             }
         }
@@ -128,7 +130,7 @@ public sealed class DatasetValidator
     }
 
     /// <summary>Observes the features of a record; returns how many declared features it has.</summary>
-    private int ObserveFeatures(FeaturesView features, long record, RecordRef at, bool inSequence)
+    private int ObserveFeatures(FeaturesView features, long record, bool inSequence)
     {
         int seen = 0;
         foreach (FeatureView feature in features)
@@ -141,7 +143,7 @@ public sealed class DatasetValidator
             int index = Find(feature.Utf8Name, inSequence);
             if (index < 0)
             {
-                FeatureStats unknown = Unknown(feature.Utf8Name, at);
+                FeatureStats unknown = Unknown(feature.Utf8Name);
                 unknown.Present++;
                 unknown.ObserveKind(feature.Kind);
                 continue;
@@ -153,7 +155,7 @@ public sealed class DatasetValidator
                 seen++;
             }
 
-            Observe(index, in feature, at);
+            Observe(index, in feature);
         }
 
         return seen;
@@ -187,11 +189,11 @@ public sealed class DatasetValidator
         return -1;
     }
 
-    private FeatureStats Unknown(ReadOnlySpan<byte> name, RecordRef at)
+    private FeatureStats Unknown(ReadOnlySpan<byte> name)
     {
         if (!_unknownLookup.TryGetValue(name, out FeatureStats? stats))
         {
-            stats = new FeatureStats(Encoding.UTF8.GetString(name), null) { FirstPresent = at };
+            stats = new FeatureStats(Encoding.UTF8.GetString(name), null) { FirstPresent = At };
             _unknown[name.ToArray()] = stats;
         }
 
@@ -199,7 +201,7 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Observe(int index, scoped in FeatureView feature, RecordRef at)
+    private void Observe(int index, scoped in FeatureView feature)
     {
         Plan plan = _plans[index];
         FeatureStats s = plan.Stats;
@@ -215,28 +217,28 @@ public sealed class DatasetValidator
 
         if (plan.HasKind && actual != plan.Kind)
         {
-            FlagKind(s, actual, at);
+            FlagKind(s, actual);
             return;
         }
 
         if (plan.ChecksCount)
         {
-            CheckCount(plan.Expected, s, count, at);
+            CheckCount(plan.Expected, s, count);
         }
 
         ExpectedFeature e = plan.Expected;
         switch (actual)
         {
             case FeatureKind.Int64:
-                ObserveInt64s(e, s, in feature, at);
+                ObserveInt64s(e, s, in feature);
                 return;
             case FeatureKind.Float:
-                ObserveFloats(e, s, in feature, at);
+                ObserveFloats(e, s, in feature);
                 return;
             case FeatureKind.Bytes:
                 if (plan.SmallVocabulary is { } small)
                 {
-                    ObserveBytesInSmallVocabulary(small, s, feature.GetBytes(), at);
+                    ObserveBytesInSmallVocabulary(small, s, feature.GetBytes());
                 }
                 else if (e.VocabularyLookup is null)
                 {
@@ -244,7 +246,7 @@ public sealed class DatasetValidator
                 }
                 else
                 {
-                    ObserveBytesInVocabulary(e, s, feature.GetBytes(), at);
+                    ObserveBytesInVocabulary(e, s, feature.GetBytes());
                 }
 
                 return;
@@ -254,29 +256,29 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FlagKind(FeatureStats s, FeatureKind actual, RecordRef at) =>
-        s.Flag(AnomalyType.UnexpectedDataType, at, actual.ToString().ToLowerInvariant());
+    private void FlagKind(FeatureStats s, FeatureKind actual) =>
+        s.Flag(AnomalyType.UnexpectedDataType, At, actual.ToString().ToLowerInvariant());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CheckCount(ExpectedFeature e, FeatureStats s, int count, RecordRef at)
+    private void CheckCount(ExpectedFeature e, FeatureStats s, int count)
     {
         if (e.ExactCount is { } exact && count != exact)
         {
-            s.Flag(AnomalyType.InvalidFeatureShape, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            s.Flag(AnomalyType.InvalidFeatureShape, At, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (e.MinValues is { } minValues && count < minValues)
         {
-            s.Flag(AnomalyType.LowNumberValues, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            s.Flag(AnomalyType.LowNumberValues, At, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (e.MaxValues is { } maxValues && count > maxValues)
         {
-            s.Flag(AnomalyType.HighNumberValues, at, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            s.Flag(AnomalyType.HighNumberValues, At, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
-    private void ObserveList(int index, FeatureListView list, RecordRef at)
+    private void ObserveList(int index, FeatureListView list)
     {
         ExpectedFeature e = _expected[index];
         FeatureStats s = _stats[index];
@@ -293,29 +295,29 @@ public sealed class DatasetValidator
             s.ObserveKind(frame.Kind);
             if (e.Kind is { } kind && frame.Kind != kind)
             {
-                s.Flag(AnomalyType.UnexpectedDataType, at, frame.Kind.ToString().ToLowerInvariant());
+                s.Flag(AnomalyType.UnexpectedDataType, At, frame.Kind.ToString().ToLowerInvariant());
                 return;
             }
 
             if (e.FrameCount is { } perFrame && frame.Count != perFrame)
             {
-                s.Flag(AnomalyType.InvalidFeatureShape, at, $"a frame of {frame.Count}");
+                s.Flag(AnomalyType.InvalidFeatureShape, At, $"a frame of {frame.Count}");
             }
 
-            ObserveValues(e, s, in frame, at);
+            ObserveValues(e, s, in frame);
         }
     }
 
     // One method per kind, so each visit sets up (and zeroes) only the locals of its own kind's loop.
-    private static void ObserveValues(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
+    private void ObserveValues(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature)
     {
         switch (feature.Kind)
         {
             case FeatureKind.Int64:
-                ObserveInt64s(e, s, in feature, at);
+                ObserveInt64s(e, s, in feature);
                 return;
             case FeatureKind.Float:
-                ObserveFloats(e, s, in feature, at);
+                ObserveFloats(e, s, in feature);
                 return;
             case FeatureKind.Bytes:
                 if (e.VocabularyLookup is null)
@@ -324,7 +326,7 @@ public sealed class DatasetValidator
                 }
                 else
                 {
-                    ObserveBytesInVocabulary(e, s, feature.GetBytes(), at);
+                    ObserveBytesInVocabulary(e, s, feature.GetBytes());
                 }
 
                 return;
@@ -334,7 +336,7 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ObserveInt64s(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
+    private void ObserveInt64s(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature)
     {
         long min = long.MaxValue;
         long max = long.MinValue;
@@ -360,24 +362,24 @@ public sealed class DatasetValidator
         s.ObserveInt(min, max);
         if (e.IntMin is { } lo && min < lo)
         {
-            s.Flag(AnomalyType.SmallInt, at, min.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            s.Flag(AnomalyType.SmallInt, At, min.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (e.IntMax is { } hi && max > hi)
         {
-            s.Flag(AnomalyType.BigInt, at, max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            s.Flag(AnomalyType.BigInt, At, max.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (notInSet)
         {
-            s.Flag(AnomalyType.IntNotInDomain, at, notInSetValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            s.Flag(AnomalyType.IntNotInDomain, At, notInSetValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ObserveFloats(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature, RecordRef at)
+    private void ObserveFloats(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature)
     {
         double min = double.PositiveInfinity;
         double max = double.NegativeInfinity;
@@ -404,12 +406,12 @@ public sealed class DatasetValidator
 
         if (nan)
         {
-            s.Flag(AnomalyType.HasNan, at, "NaN");
+            s.Flag(AnomalyType.HasNan, At, "NaN");
         }
 
         if (inf)
         {
-            s.Flag(AnomalyType.HasInf, at, "Infinity");
+            s.Flag(AnomalyType.HasInf, At, "Infinity");
         }
 
         if (!finite)
@@ -420,12 +422,12 @@ public sealed class DatasetValidator
         s.ObserveFloat(min, max);
         if (e.FloatMin is { } lo && min < lo)
         {
-            s.Flag(AnomalyType.SmallFloat, at, Json.PythonFloat.Repr(min));
+            s.Flag(AnomalyType.SmallFloat, At, Json.PythonFloat.Repr(min));
         }
 
         if (e.FloatMax is { } hi && max > hi)
         {
-            s.Flag(AnomalyType.BigFloat, at, Json.PythonFloat.Repr(max));
+            s.Flag(AnomalyType.BigFloat, At, Json.PythonFloat.Repr(max));
         }
 
         return;
@@ -441,7 +443,7 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ObserveBytesInSmallVocabulary(byte[][] vocabulary, FeatureStats s, BytesValues values, RecordRef at)
+    private void ObserveBytesInSmallVocabulary(byte[][] vocabulary, FeatureStats s, BytesValues values)
     {
         HyperLogLog distinct = s.Distinct;
         bool outside = false;
@@ -458,7 +460,7 @@ public sealed class DatasetValidator
 
         if (outside)
         {
-            s.Flag(AnomalyType.UnexpectedStringValues, at, $"\"{outsideValue}\"");
+            s.Flag(AnomalyType.UnexpectedStringValues, At, $"\"{outsideValue}\"");
         }
 
         static bool Contains(byte[][] vocabulary, ReadOnlySpan<byte> value)
@@ -476,7 +478,7 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ObserveBytesInVocabulary(ExpectedFeature e, FeatureStats s, BytesValues values, RecordRef at)
+    private void ObserveBytesInVocabulary(ExpectedFeature e, FeatureStats s, BytesValues values)
     {
         HyperLogLog distinct = s.Distinct;
         var vocabulary = e.VocabularyLookup!.Value;
@@ -494,7 +496,7 @@ public sealed class DatasetValidator
 
         if (outside)
         {
-            s.Flag(AnomalyType.UnexpectedStringValues, at, $"\"{outsideValue}\"");
+            s.Flag(AnomalyType.UnexpectedStringValues, At, $"\"{outsideValue}\"");
         }
     }
 }

@@ -60,58 +60,66 @@ internal sealed class HyperLogLog
     private const ulong K2 = 0x8EBC6AF09C88C6E3;
 
     /// <summary>
-    /// A fast 64-bit hash with well-mixed high bits (HyperLogLog takes its register index from them): short inputs are
-    /// read as two overlapping words, longer ones 16 bytes at a time, each step one 64x64→128-bit multiply folded.
+    /// A fast 64-bit hash with well-mixed high bits (HyperLogLog takes its register index and rank from them). Values of
+    /// up to 16 bytes are read as two words (overlapping when shorter) and mixed by one 64x64→128-bit multiply, folded;
+    /// longer ones are folded 16 bytes at a time and then mixed twice.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Hash64(ReadOnlySpan<byte> data)
     {
         int length = data.Length;
         ulong seed = K0 ^ (ulong)length;
+        if (length > 16)
+        {
+            return HashLong(data, seed);
+        }
+
+        // Unaligned reads at the start and at the end of the value: the lengths guarantee both are inside it, so no
+        // bounds checks.
+        ref byte start = ref MemoryMarshal.GetReference(data);
         ulong a;
         ulong b;
-        if (length <= 16)
+        if (length >= 8)
         {
-            // Unaligned reads at the start and at the end of the value (overlapping when it is shorter than 16 bytes):
-            // the lengths guarantee both are inside it, so no bounds checks.
-            ref byte start = ref MemoryMarshal.GetReference(data);
-            if (length >= 8)
-            {
-                a = Unsafe.ReadUnaligned<ulong>(ref start);
-                b = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8));
-            }
-            else if (length >= 4)
-            {
-                a = Unsafe.ReadUnaligned<uint>(ref start);
-                b = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4));
-            }
-            else if (length > 0)
-            {
-                a = ((ulong)start << 16) | ((ulong)Unsafe.Add(ref start, length >> 1) << 8) | Unsafe.Add(ref start, length - 1);
-                b = 0;
-            }
-            else
-            {
-                a = 0;
-                b = 0;
-            }
+            a = Unsafe.ReadUnaligned<ulong>(ref start);
+            b = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8));
+        }
+        else if (length >= 4)
+        {
+            a = Unsafe.ReadUnaligned<uint>(ref start);
+            b = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4));
+        }
+        else if (length > 0)
+        {
+            a = ((ulong)start << 16) | ((ulong)Unsafe.Add(ref start, length >> 1) << 8) | Unsafe.Add(ref start, length - 1);
+            b = 0;
         }
         else
         {
-            ReadOnlySpan<byte> rest = data;
-            while (rest.Length > 16)
-            {
-                seed = Fold(BinaryPrimitives.ReadUInt64LittleEndian(rest) ^ K1, BinaryPrimitives.ReadUInt64LittleEndian(rest[8..]) ^ seed);
-                rest = rest[16..];
-            }
-
-            // The input's last 16 bytes, overlapping what the loop read when the length is not a multiple of 16.
-            ReadOnlySpan<byte> last = data[^16..];
-            a = BinaryPrimitives.ReadUInt64LittleEndian(last);
-            b = BinaryPrimitives.ReadUInt64LittleEndian(last[8..]);
+            a = 0;
+            b = 0;
         }
 
-        return Fold(Fold(a ^ K1, b ^ seed) ^ K2, K1 ^ (ulong)length);
+        // The two words hold the whole value, so one multiply mixes all of it into the high bits; a second (as for long
+        // values) made no estimate better and cost a sixth of validation's time (HyperLogLogTests check the estimates).
+        return Fold(a ^ K1, b ^ seed);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong HashLong(ReadOnlySpan<byte> data, ulong seed)
+    {
+        ReadOnlySpan<byte> rest = data;
+        while (rest.Length > 16)
+        {
+            seed = Fold(BinaryPrimitives.ReadUInt64LittleEndian(rest) ^ K1, BinaryPrimitives.ReadUInt64LittleEndian(rest[8..]) ^ seed);
+            rest = rest[16..];
+        }
+
+        // The input's last 16 bytes, overlapping what the loop read when the length is not a multiple of 16.
+        ReadOnlySpan<byte> last = data[^16..];
+        ulong a = BinaryPrimitives.ReadUInt64LittleEndian(last);
+        ulong b = BinaryPrimitives.ReadUInt64LittleEndian(last[8..]);
+        return Fold(Fold(a ^ K1, b ^ seed) ^ K2, K1 ^ (ulong)data.Length);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
