@@ -221,32 +221,68 @@ public sealed class DatasetValidator
             return;
         }
 
-        if (plan.ChecksCount)
+        if (count < plan.FewestValues || count > plan.MostValues)
         {
-            CheckCount(plan.Expected, s, count);
+            FlagCount(plan.Expected, s, count);
         }
 
-        ExpectedFeature e = plan.Expected;
-        switch (actual)
+        ObserveValues(plan, s, in feature);
+    }
+
+    private void ObserveList(int index, FeatureListView list)
+    {
+        Plan plan = _plans[index];
+        FeatureStats s = plan.Stats;
+        s.Present++;
+        s.ObserveCount(list.Count);
+        if (plan.Skip)
+        {
+            return;
+        }
+
+        for (int f = 0; f < list.Count; f++)
+        {
+            FeatureView frame = list[f];
+            s.ObserveKind(frame.Kind);
+            if (plan.HasKind && frame.Kind != plan.Kind)
+            {
+                FlagKind(s, frame.Kind);
+                return;
+            }
+
+            if (plan.Expected.FrameCount is { } perFrame && frame.Count != perFrame)
+            {
+                s.Flag(AnomalyType.InvalidFeatureShape, At, $"a frame of {frame.Count}");
+            }
+
+            ObserveValues(plan, s, in frame);
+        }
+    }
+
+    /// <summary>Checks and gathers the values of a feature (or of one frame of a feature list).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ObserveValues(Plan plan, FeatureStats s, scoped in FeatureView feature)
+    {
+        switch (feature.Kind)
         {
             case FeatureKind.Int64:
-                ObserveInt64s(e, s, in feature);
+                ObserveInt64s(plan, s, in feature);
                 return;
             case FeatureKind.Float:
-                ObserveFloats(e, s, in feature);
+                ObserveFloats(plan.Expected, s, in feature);
                 return;
             case FeatureKind.Bytes:
                 if (plan.SmallVocabulary is { } small)
                 {
                     ObserveBytesInSmallVocabulary(small, s, feature.GetBytes());
                 }
-                else if (e.VocabularyLookup is null)
+                else if (plan.Expected.VocabularyLookup is null)
                 {
                     ObserveBytes(s.Distinct, feature.GetBytes());
                 }
                 else
                 {
-                    ObserveBytesInVocabulary(e, s, feature.GetBytes());
+                    ObserveBytesInVocabulary(plan.Expected, s, feature.GetBytes());
                 }
 
                 return;
@@ -259,8 +295,8 @@ public sealed class DatasetValidator
     private void FlagKind(FeatureStats s, FeatureKind actual) =>
         s.Flag(AnomalyType.UnexpectedDataType, At, actual.ToString().ToLowerInvariant());
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckCount(ExpectedFeature e, FeatureStats s, int count)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FlagCount(ExpectedFeature e, FeatureStats s, int count)
     {
         if (e.ExactCount is { } exact && count != exact)
         {
@@ -278,71 +314,14 @@ public sealed class DatasetValidator
         }
     }
 
-    private void ObserveList(int index, FeatureListView list)
-    {
-        ExpectedFeature e = _expected[index];
-        FeatureStats s = _stats[index];
-        s.Present++;
-        s.ObserveCount(list.Count);
-        if (e.Skip)
-        {
-            return;
-        }
-
-        for (int f = 0; f < list.Count; f++)
-        {
-            FeatureView frame = list[f];
-            s.ObserveKind(frame.Kind);
-            if (e.Kind is { } kind && frame.Kind != kind)
-            {
-                s.Flag(AnomalyType.UnexpectedDataType, At, frame.Kind.ToString().ToLowerInvariant());
-                return;
-            }
-
-            if (e.FrameCount is { } perFrame && frame.Count != perFrame)
-            {
-                s.Flag(AnomalyType.InvalidFeatureShape, At, $"a frame of {frame.Count}");
-            }
-
-            ObserveValues(e, s, in frame);
-        }
-    }
-
-    // One method per kind, so each visit sets up (and zeroes) only the locals of its own kind's loop.
-    private void ObserveValues(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature)
-    {
-        switch (feature.Kind)
-        {
-            case FeatureKind.Int64:
-                ObserveInt64s(e, s, in feature);
-                return;
-            case FeatureKind.Float:
-                ObserveFloats(e, s, in feature);
-                return;
-            case FeatureKind.Bytes:
-                if (e.VocabularyLookup is null)
-                {
-                    ObserveBytes(s.Distinct, feature.GetBytes());
-                }
-                else
-                {
-                    ObserveBytesInVocabulary(e, s, feature.GetBytes());
-                }
-
-                return;
-            default:
-                return;
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ObserveInt64s(ExpectedFeature e, FeatureStats s, scoped in FeatureView feature)
+    private void ObserveInt64s(Plan plan, FeatureStats s, scoped in FeatureView feature)
     {
         long min = long.MaxValue;
         long max = long.MinValue;
         bool notInSet = false;
         long notInSetValue = 0;
-        HashSet<long>? set = e.Integers;
+        HashSet<long>? set = plan.Integers;
         foreach (long v in feature.GetInt64s())
         {
             min = Math.Min(min, v);
@@ -360,6 +339,15 @@ public sealed class DatasetValidator
         }
 
         s.ObserveInt(min, max);
+        if (min < plan.IntLow || max > plan.IntHigh || notInSet)
+        {
+            FlagInt64s(plan.Expected, s, min, max, notInSet, notInSetValue);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FlagInt64s(ExpectedFeature e, FeatureStats s, long min, long max, bool notInSet, long notInSetValue)
+    {
         if (e.IntMin is { } lo && min < lo)
         {
             s.Flag(AnomalyType.SmallInt, At, min.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -374,8 +362,6 @@ public sealed class DatasetValidator
         {
             s.Flag(AnomalyType.IntNotInDomain, At, notInSetValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-
-        return;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -517,7 +503,11 @@ internal sealed class Plan
         Skip = expected.Skip;
         HasKind = expected.Kind is not null;
         Kind = expected.Kind ?? FeatureKind.None;
-        ChecksCount = expected.ExactCount is not null || expected.MinValues is not null || expected.MaxValues is not null;
+        FewestValues = Math.Max(expected.ExactCount ?? 0, expected.MinValues ?? 0);
+        MostValues = Math.Min(expected.ExactCount ?? long.MaxValue, expected.MaxValues ?? long.MaxValue);
+        IntLow = expected.IntMin ?? long.MinValue;
+        IntHigh = expected.IntMax ?? long.MaxValue;
+        Integers = expected.Integers;
         if (expected.Vocabulary is { Count: <= SmallVocabularySize } words)
         {
             SmallVocabulary = [.. words.Select(Encoding.UTF8.GetBytes)];
@@ -534,9 +524,20 @@ internal sealed class Plan
 
     public FeatureKind Kind { get; }
 
-    public bool ChecksCount { get; }
+    /// <summary>The fewest values a record may have without an anomaly (0 when the spec sets no bound).</summary>
+    public long FewestValues { get; }
+
+    /// <summary>The most values a record may have without an anomaly.</summary>
+    public long MostValues { get; }
 
     public byte[][]? SmallVocabulary { get; }
+
+    /// <summary>The domain's int64 bounds (the type's own when the domain has none).</summary>
+    public long IntLow { get; }
+
+    public long IntHigh { get; }
+
+    public HashSet<long>? Integers { get; }
 }
 
 /// <summary>A record: its file and 0-based index in the file.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using SparkTfrecord.Tfrecord.Example;
 
 namespace SparkTfrecord.Spec.Validation;
@@ -59,9 +60,7 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
     private long _intMax = long.MinValue;
     private double _floatMin = double.PositiveInfinity;
     private double _floatMax = double.NegativeInfinity;
-    private long _int64Records;
-    private long _floatRecords;
-    private long _bytesRecords;
+    private int _kindsSeen; // bit (1 << kind) for each list kind seen
 
     public string Name { get; } = name;
 
@@ -79,28 +78,46 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
         get => _distinct ??= new HyperLogLog();
     }
 
+    // Both run for every feature of every record: a value already recorded is only read, not written again.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ObserveKind(FeatureKind kind)
     {
-        switch (kind)
+        int bit = 1 << (int)kind;
+        if ((_kindsSeen & bit) == 0)
         {
-            case FeatureKind.Int64: _int64Records++; break;
-            case FeatureKind.Float: _floatRecords++; break;
-            case FeatureKind.Bytes: _bytesRecords++; break;
+            _kindsSeen |= bit;
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ObserveCount(int count)
+    {
+        _valuesSum += count;
+        if (count < _valuesMin || count > _valuesMax)
+        {
+            WidenCounts(count);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void WidenCounts(int count)
     {
         _valuesMin = Math.Min(_valuesMin, count);
         _valuesMax = Math.Max(_valuesMax, count);
-        _valuesSum += count;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void ObserveInt(long min, long max)
     {
-        _intMin = Math.Min(_intMin, min);
-        _intMax = Math.Max(_intMax, max);
+        if (min < _intMin)
+        {
+            _intMin = min;
+        }
+
+        if (max > _intMax)
+        {
+            _intMax = max;
+        }
     }
 
     public void ObserveFloat(double min, double max)
@@ -154,8 +171,8 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
             anomalies.Add(new Anomaly(AnomalyTypes.Name(type), Describe(type, t), t.Count, t.First));
         }
 
-        string kind = (_int64Records > 0 ? 1 : 0) + (_floatRecords > 0 ? 1 : 0) + (_bytesRecords > 0 ? 1 : 0) > 1 ? "mixed"
-            : _int64Records > 0 ? "int64" : _floatRecords > 0 ? "float" : _bytesRecords > 0 ? "bytes"
+        string kind = BitOperations.PopCount((uint)(_kindsSeen & ~(1 << (int)FeatureKind.None))) > 1 ? "mixed"
+            : Saw(FeatureKind.Int64) ? "int64" : Saw(FeatureKind.Float) ? "float" : Saw(FeatureKind.Bytes) ? "bytes"
             : expected?.Kind is { } k ? k.ToString().ToLowerInvariant() : "none";
         object? min = _intMin <= _intMax ? _intMin : _floatMin <= _floatMax ? _floatMin : null;
         object? max = _intMin <= _intMax ? _intMax : _floatMin <= _floatMax ? _floatMax : null;
@@ -172,6 +189,8 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
             _distinct?.Estimate(),
             anomalies);
     }
+
+    private bool Saw(FeatureKind kind) => (_kindsSeen & (1 << (int)kind)) != 0;
 
     private string Describe(AnomalyType type, Tally t)
     {
