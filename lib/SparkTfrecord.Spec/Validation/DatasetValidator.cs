@@ -155,7 +155,38 @@ public sealed class DatasetValidator
                 seen++;
             }
 
-            Observe(index, in feature);
+            // Most features of most records are one value of the declared kind: those are checked here, without a
+            // call; everything else goes through Observe.
+            Plan plan = _plans[index];
+            if (feature.Count == 1 && feature.Kind == plan.Kind && plan.Scalar != ScalarPath.None)
+            {
+                FeatureStats s = plan.Stats;
+                s.Present++;
+                s.ObserveKind(plan.Kind);
+                s.ObserveCount(1);
+                if (plan.Scalar == ScalarPath.Bytes)
+                {
+                    foreach (ReadOnlySpan<byte> v in feature.GetBytes())
+                    {
+                        s.Distinct.Add(v);
+                    }
+                }
+                else
+                {
+                    foreach (long v in feature.GetInt64s())
+                    {
+                        s.ObserveInt(v, v);
+                        if (v < plan.IntLow || v > plan.IntHigh)
+                        {
+                            FlagInt64s(plan.Expected, s, v, v, notInSet: false, 0);
+                        }
+                    }
+                }
+
+                continue;
+            }
+
+            Observe(plan, in feature);
         }
 
         return seen;
@@ -201,9 +232,8 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Observe(int index, scoped in FeatureView feature)
+    private void Observe(Plan plan, scoped in FeatureView feature)
     {
-        Plan plan = _plans[index];
         FeatureStats s = plan.Stats;
         FeatureKind actual = feature.Kind;
         int count = feature.Count;
@@ -508,6 +538,15 @@ internal sealed class Plan
         IntLow = expected.IntMin ?? long.MinValue;
         IntHigh = expected.IntMax ?? long.MaxValue;
         Integers = expected.Integers;
+        if (!Skip && HasKind && FewestValues <= 1 && MostValues >= 1)
+        {
+            Scalar = Kind switch
+            {
+                FeatureKind.Bytes when expected.Vocabulary is null => ScalarPath.Bytes,
+                FeatureKind.Int64 when Integers is null => ScalarPath.Int64,
+                _ => ScalarPath.None,
+            };
+        }
         if (expected.Vocabulary is { Count: <= SmallVocabularySize } words)
         {
             SmallVocabulary = [.. words.Select(Encoding.UTF8.GetBytes)];
@@ -532,12 +571,28 @@ internal sealed class Plan
 
     public byte[][]? SmallVocabulary { get; }
 
+    /// <summary>How a record's single value of the declared kind is checked without a call, if it can be.</summary>
+    public ScalarPath Scalar { get; }
+
     /// <summary>The domain's int64 bounds (the type's own when the domain has none).</summary>
     public long IntLow { get; }
 
     public long IntHigh { get; }
 
     public HashSet<long>? Integers { get; }
+}
+
+/// <summary>The checks of a single value that <see cref="DatasetValidator"/> makes inline.</summary>
+internal enum ScalarPath
+{
+    /// <summary>None: the value goes through the general path.</summary>
+    None,
+
+    /// <summary>A bytes value without a vocabulary: counted towards the distinct estimate.</summary>
+    Bytes,
+
+    /// <summary>An int64 value without a list domain: min, max and the domain's bounds.</summary>
+    Int64,
 }
 
 /// <summary>A record: its file and 0-based index in the file.</summary>
