@@ -186,7 +186,7 @@ public sealed class DatasetValidator
                 continue;
             }
 
-            Observe(plan, in feature);
+            Observe(plan, feature);
         }
 
         return seen;
@@ -232,7 +232,7 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Observe(Plan plan, scoped in FeatureView feature)
+    private void Observe(Plan plan, FeatureView feature)
     {
         FeatureStats s = plan.Stats;
         FeatureKind actual = feature.Kind;
