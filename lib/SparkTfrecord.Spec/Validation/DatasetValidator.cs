@@ -171,6 +171,16 @@ public sealed class DatasetValidator
                         s.Distinct.Add(v);
                     }
                 }
+                else if (plan.Scalar == ScalarPath.Word)
+                {
+                    foreach (ReadOnlySpan<byte> v in feature.GetBytes())
+                    {
+                        if (!plan.CountWord(v, s.Distinct))
+                        {
+                            FlagOutside(s, v);
+                        }
+                    }
+                }
                 else
                 {
                     foreach (long v in feature.GetInt64s())
@@ -302,9 +312,9 @@ public sealed class DatasetValidator
                 ObserveFloats(plan.Expected, s, in feature);
                 return;
             case FeatureKind.Bytes:
-                if (plan.SmallVocabulary is { } small)
+                if (plan.SmallVocabulary is not null)
                 {
-                    ObserveBytesInSmallVocabulary(small, s, feature.GetBytes());
+                    ObserveBytesInSmallVocabulary(plan, s, feature.GetBytes());
                 }
                 else if (plan.Expected.VocabularyLookup is null)
                 {
@@ -320,6 +330,10 @@ public sealed class DatasetValidator
                 return;
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FlagOutside(FeatureStats s, ReadOnlySpan<byte> value) =>
+        s.Flag(AnomalyType.UnexpectedStringValues, At, $"\"{Encoding.UTF8.GetString(value.Length > 64 ? value[..64] : value)}\"");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void FlagKind(FeatureStats s, FeatureKind actual) =>
@@ -459,15 +473,13 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ObserveBytesInSmallVocabulary(byte[][] vocabulary, FeatureStats s, BytesValues values)
+    private void ObserveBytesInSmallVocabulary(Plan plan, FeatureStats s, BytesValues values)
     {
-        HyperLogLog distinct = s.Distinct;
         bool outside = false;
         string? outsideValue = null;
         foreach (ReadOnlySpan<byte> v in values)
         {
-            distinct.Add(v);
-            if (!outside && !Contains(vocabulary, v))
+            if (!plan.CountWord(v, s.Distinct) && !outside)
             {
                 outside = true;
                 outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
@@ -477,19 +489,6 @@ public sealed class DatasetValidator
         if (outside)
         {
             s.Flag(AnomalyType.UnexpectedStringValues, At, $"\"{outsideValue}\"");
-        }
-
-        static bool Contains(byte[][] vocabulary, ReadOnlySpan<byte> value)
-        {
-            foreach (byte[] word in vocabulary)
-            {
-                if (word.Length == value.Length && value.SequenceEqual(word))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 
@@ -526,6 +525,8 @@ internal sealed class Plan
     /// <summary>Vocabularies up to this size are searched by comparing each word, which is faster than hashing.</summary>
     private const int SmallVocabularySize = 8;
 
+    private readonly bool[]? _wordCounted;
+
     public Plan(ExpectedFeature expected, FeatureStats stats)
     {
         Expected = expected;
@@ -538,18 +539,21 @@ internal sealed class Plan
         IntLow = expected.IntMin ?? long.MinValue;
         IntHigh = expected.IntMax ?? long.MaxValue;
         Integers = expected.Integers;
+        if (expected.Vocabulary is { Count: <= SmallVocabularySize } words)
+        {
+            SmallVocabulary = [.. words.Select(Encoding.UTF8.GetBytes)];
+            _wordCounted = new bool[SmallVocabulary.Length];
+        }
+
         if (!Skip && HasKind && FewestValues <= 1 && MostValues >= 1)
         {
             Scalar = Kind switch
             {
                 FeatureKind.Bytes when expected.Vocabulary is null => ScalarPath.Bytes,
+                FeatureKind.Bytes when SmallVocabulary is not null => ScalarPath.Word,
                 FeatureKind.Int64 when Integers is null => ScalarPath.Int64,
                 _ => ScalarPath.None,
             };
-        }
-        if (expected.Vocabulary is { Count: <= SmallVocabularySize } words)
-        {
-            SmallVocabulary = [.. words.Select(Encoding.UTF8.GetBytes)];
         }
     }
 
@@ -570,6 +574,35 @@ internal sealed class Plan
     public long MostValues { get; }
 
     public byte[][]? SmallVocabulary { get; }
+
+    /// <summary>
+    /// Finds a value in the small vocabulary and adds it to the distinct count the first time that word is seen (adding
+    /// it again would change nothing); a value outside the vocabulary is added every time.
+    /// </summary>
+    /// <returns>False when the value is not in the vocabulary.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool CountWord(ReadOnlySpan<byte> value, HyperLogLog distinct)
+    {
+        byte[][] words = SmallVocabulary!;
+        for (int i = 0; i < words.Length; i++)
+        {
+            byte[] word = words[i];
+            if (word.Length == value.Length && value.SequenceEqual(word))
+            {
+                bool[] counted = _wordCounted!;
+                if (!counted[i])
+                {
+                    counted[i] = true;
+                    distinct.Add(value);
+                }
+
+                return true;
+            }
+        }
+
+        distinct.Add(value);
+        return false;
+    }
 
     /// <summary>How a record's single value of the declared kind is checked without a call, if it can be.</summary>
     public ScalarPath Scalar { get; }
@@ -593,6 +626,9 @@ internal enum ScalarPath
 
     /// <summary>An int64 value without a list domain: min, max and the domain's bounds.</summary>
     Int64,
+
+    /// <summary>A bytes value with a small vocabulary: looked up in it and counted towards the distinct estimate.</summary>
+    Word,
 }
 
 /// <summary>A record: its file and 0-based index in the file.</summary>
