@@ -76,7 +76,9 @@ public sealed class DatasetValidator
                 int index = Find(list.Utf8Name, inSequence: true);
                 if (index < 0)
                 {
-                    Unknown(list.Utf8Name).Present++;
+                    FeatureStats unknownList = Unknown(list.Utf8Name);
+                    unknownList.Present++;
+                    unknownList.ObserveCount(list.Count);
                     continue;
                 }
 
@@ -118,7 +120,9 @@ public sealed class DatasetValidator
         var summaries = new List<FeatureSummary>();
         for (int i = 0; i < _expected.Length; i++)
         {
-            summaries.Add(_stats[i].Summarize(RecordCount, known: true));
+            FeatureStats s = _stats[i];
+            s.Present = RecordCount - s.Missing; // a name is at most once in a record: the decoder merges repeats
+            summaries.Add(s.Summarize(RecordCount, known: true));
         }
 
         foreach (FeatureStats s in _unknown.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
@@ -146,6 +150,7 @@ public sealed class DatasetValidator
                 FeatureStats unknown = Unknown(feature.Utf8Name);
                 unknown.Present++;
                 unknown.ObserveKind(feature.Kind);
+                unknown.ObserveCount(feature.Count);
                 continue;
             }
 
@@ -160,10 +165,8 @@ public sealed class DatasetValidator
             Plan plan = _plans[index];
             if (feature.Count == 1 && feature.Kind == plan.Kind && plan.Scalar != ScalarPath.None)
             {
+                // Neither presence nor the value count is counted here: FeatureStats derives both at the end.
                 FeatureStats s = plan.Stats;
-                s.Present++;
-                s.ObserveKind(plan.Kind);
-                s.ObserveCount(1);
                 if (plan.Scalar == ScalarPath.Bytes)
                 {
                     foreach (ReadOnlySpan<byte> v in feature.GetBytes())
@@ -247,7 +250,6 @@ public sealed class DatasetValidator
         FeatureStats s = plan.Stats;
         FeatureKind actual = feature.Kind;
         int count = feature.Count;
-        s.Present++;
         s.ObserveKind(actual);
         s.ObserveCount(count);
         if (plan.Skip)
@@ -273,7 +275,6 @@ public sealed class DatasetValidator
     {
         Plan plan = _plans[index];
         FeatureStats s = plan.Stats;
-        s.Present++;
         s.ObserveCount(list.Count);
         if (plan.Skip)
         {
