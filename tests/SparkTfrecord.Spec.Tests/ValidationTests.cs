@@ -75,6 +75,58 @@ public sealed class ValidationTests
         Assert.That(a.First?.File, Does.EndWith("part-00000.tfrecord"));
     }
 
+    [Test]
+    public void Statistics_count_every_record_whether_it_is_a_plain_single_value_or_not()
+    {
+        // Most records' age is one int64 (the validator's inline path, which counts nothing itself); record 7 has a
+        // string and record 9 two values (the general path). The summary must add both up.
+        var records = new DinRecords
+        {
+            Drop = (i, n) => (i is 7 or 9 && n == "age") || (i == 5 && n == "user_id"),
+            Plant = (i, e) =>
+            {
+                if (i == 7)
+                {
+                    e.AddString(new FeatureKey("age"), "seven");
+                }
+                else if (i == 9)
+                {
+                    e.AddInt64List(new FeatureKey("age"), [20, 21]);
+                }
+            },
+        };
+
+        ValidationReport report = Validate(records);
+
+        FeatureSummary age = report.Features.Single(f => f.Name == "age");
+        Assert.That((age.Present, age.Kind, age.ValuesMin, age.ValuesMax), Is.EqualTo((300L, "mixed", (long?)1, (long?)2)));
+        Assert.That(age.ValuesMean, Is.EqualTo(301.0 / 300).Within(1e-12));
+        Assert.That((age.Min, age.Max), Is.EqualTo(((object)18L, (object)77L)));
+        FeatureSummary user = report.Features.Single(f => f.Name == "user_id");
+        Assert.That((user.Present, user.Kind, user.ValuesMin, user.ValuesMean, user.ValuesMax), Is.EqualTo((299L, "bytes", (long?)1, (double?)1.0, (long?)1)));
+        Assert.That(user.Anomalies.Single().Type, Is.EqualTo("FEATURE_TYPE_LOW_FRACTION_PRESENT"));
+
+        // A second report over the same records says the same.
+        Assert.That(
+            report.Features.Select(f => (f.Name, f.Present, f.ValuesMin, f.ValuesMean, f.ValuesMax, f.Kind)),
+            Is.EqualTo(ValidateAgain().Features.Select(f => (f.Name, f.Present, f.ValuesMin, f.ValuesMean, f.ValuesMax, f.Kind))));
+
+        ValidationReport ValidateAgain()
+        {
+            string path = Path.Combine(_temp, "part-00000.tfrecord");
+            var validator = new DatasetValidator(ValidationRules.FromSpec(s_din));
+            using TfRecordReader reader = TfRecordReader.Open(path);
+            validator.BeginFile(path);
+            while (reader.TryRead(out ReadOnlySpan<byte> payload))
+            {
+                validator.Add(payload);
+            }
+
+            validator.GetReport();
+            return validator.GetReport();
+        }
+    }
+
     private static readonly FeatureSpec s_floats = SpecLoader.Parse("""
         spec: 1
         features:
