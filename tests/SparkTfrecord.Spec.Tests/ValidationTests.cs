@@ -244,5 +244,34 @@ public sealed class ValidationTests
         Assert.That(clicks.Present, Is.EqualTo(3));
         Assert.That(clicks.Anomalies.Select(a => a.Type), Is.EqualTo(new[] { "INVALID_FEATURE_SHAPE" }));
         Assert.That(clicks.Anomalies[0].First, Is.EqualTo(new RecordRef("mem", 1)));
+        Assert.That((clicks.Kind, clicks.ValuesMin, clicks.ValuesMax, clicks.DistinctApprox), Is.EqualTo(("bytes", (long?)2, (long?)2, (long?)3)), "two frames a record; a, b, c");
+        FeatureSummary label = report.Features.Single(f => f.Name == "label");
+        Assert.That((label.Present, label.Kind, label.ValuesMean, label.Min, label.Max), Is.EqualTo((3L, "int64", (double?)1.0, (object)1L, (object)1L)));
+    }
+
+    [Test]
+    public void Sequence_frames_outside_a_small_vocabulary_are_reported()
+    {
+        FeatureSpec spec = SpecLoader.Parse("spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: clicks, dtype: string, shape: seq, domain: [a, b]}\n");
+        var validator = new DatasetValidator(ValidationRules.FromSpec(spec));
+        var encoder = new SequenceExampleEncoder();
+        validator.BeginFile("mem");
+        for (int i = 0; i < 4; i++)
+        {
+            encoder.Clear();
+            encoder.AddInt64List(new FeatureKey("label"), [0]);
+            encoder.BeginFeatureList(new FeatureKey("clicks"));
+            encoder.AddStringFrame(["a"]);
+            encoder.AddStringFrame([i == 2 ? "z" : "b"]);
+            encoder.EndFeatureList();
+            validator.Add(encoder.GetPayload());
+        }
+
+        FeatureSummary clicks = validator.GetReport().Features.Single(f => f.Name == "clicks");
+
+        Anomaly outside = clicks.Anomalies.Single();
+        Assert.That((outside.Type, outside.Count, outside.First), Is.EqualTo(("ENUM_TYPE_UNEXPECTED_STRING_VALUES", 1L, (RecordRef?)new RecordRef("mem", 2))));
+        Assert.That(outside.Description, Does.Contain("\"z\""));
+        Assert.That(clicks.DistinctApprox, Is.EqualTo(3));
     }
 }
