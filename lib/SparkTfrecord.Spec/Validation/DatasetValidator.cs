@@ -160,42 +160,11 @@ public sealed class DatasetValidator
                 seen++;
             }
 
-            // Most features of most records are one value of the declared kind: those are checked here, without a
-            // call; everything else goes through Observe.
+            // Most features of most records are one value of the declared kind: those are checked without a call.
             Plan plan = _plans[index];
             if (feature.Count == 1 && feature.Kind == plan.Kind && plan.Scalar != ScalarPath.None)
             {
-                // Neither presence nor the value count is counted here: FeatureStats derives both at the end.
-                FeatureStats s = plan.Stats;
-                if (plan.Scalar == ScalarPath.Bytes)
-                {
-                    foreach (ReadOnlySpan<byte> v in feature.GetBytes())
-                    {
-                        s.Distinct.Add(v);
-                    }
-                }
-                else if (plan.Scalar == ScalarPath.Word)
-                {
-                    foreach (ReadOnlySpan<byte> v in feature.GetBytes())
-                    {
-                        if (!plan.CountWord(v, s.Distinct))
-                        {
-                            FlagOutside(s, v);
-                        }
-                    }
-                }
-                else
-                {
-                    foreach (long v in feature.GetInt64s())
-                    {
-                        s.ObserveInt(v, v);
-                        if (v < plan.IntLow || v > plan.IntHigh)
-                        {
-                            FlagInt64s(plan.Expected, s, v, v, notInSet: false, 0);
-                        }
-                    }
-                }
-
+                ObserveSingleValue(plan, feature);
                 continue;
             }
 
@@ -242,6 +211,47 @@ public sealed class DatasetValidator
         }
 
         return stats;
+    }
+
+    /// <summary>
+    /// Checks the one value of a feature of the declared kind. Neither presence nor the value count is counted here:
+    /// <see cref="FeatureStats"/> derives both at the end, which keeps the commonest visit short.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ObserveSingleValue(Plan plan, FeatureView feature)
+    {
+        FeatureStats s = plan.Stats;
+        switch (plan.Scalar)
+        {
+            case ScalarPath.Bytes:
+                foreach (ReadOnlySpan<byte> v in feature.GetBytes())
+                {
+                    s.Distinct.Add(v);
+                }
+
+                return;
+            case ScalarPath.Word:
+                foreach (ReadOnlySpan<byte> v in feature.GetBytes())
+                {
+                    if (!plan.CountWord(v, s.Distinct))
+                    {
+                        FlagOutside(s, v);
+                    }
+                }
+
+                return;
+            default:
+                foreach (long v in feature.GetInt64s())
+                {
+                    s.ObserveInt(v, v);
+                    if (v < plan.IntLow || v > plan.IntHigh)
+                    {
+                        FlagInt64s(plan.Expected, s, v, v, notInSet: false, 0);
+                    }
+                }
+
+                return;
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -476,20 +486,14 @@ public sealed class DatasetValidator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ObserveBytesInSmallVocabulary(Plan plan, FeatureStats s, BytesValues values)
     {
-        bool outside = false;
-        string? outsideValue = null;
+        bool flagged = false; // an anomaly counts records: the first value outside is the record's example
         foreach (ReadOnlySpan<byte> v in values)
         {
-            if (!plan.CountWord(v, s.Distinct) && !outside)
+            if (!plan.CountWord(v, s.Distinct) && !flagged)
             {
-                outside = true;
-                outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
+                flagged = true;
+                FlagOutside(s, v);
             }
-        }
-
-        if (outside)
-        {
-            s.Flag(AnomalyType.UnexpectedStringValues, At, $"\"{outsideValue}\"");
         }
     }
 
@@ -498,28 +502,23 @@ public sealed class DatasetValidator
     {
         HyperLogLog distinct = s.Distinct;
         var vocabulary = e.VocabularyLookup!.Value;
-        bool outside = false;
-        string? outsideValue = null;
+        bool flagged = false;
         foreach (ReadOnlySpan<byte> v in values)
         {
             distinct.Add(v);
-            if (!outside && !vocabulary.Contains(v))
+            if (!flagged && !vocabulary.Contains(v))
             {
-                outside = true;
-                outsideValue = Encoding.UTF8.GetString(v.Length > 64 ? v[..64] : v);
+                flagged = true;
+                FlagOutside(s, v);
             }
-        }
-
-        if (outside)
-        {
-            s.Flag(AnomalyType.UnexpectedStringValues, At, $"\"{outsideValue}\"");
         }
     }
 }
 
 /// <summary>
 /// What <see cref="DatasetValidator"/> checks of one declared feature, flattened from its <see cref="ExpectedFeature"/>
-/// when the validator is made, so a visit tests plain fields rather than nullable properties.
+/// when the validator is made, so a visit tests plain fields rather than nullable properties. A plan belongs to one
+/// validator: it remembers which vocabulary words that validator has counted.
 /// </summary>
 internal sealed class Plan
 {
@@ -574,7 +573,21 @@ internal sealed class Plan
     /// <summary>The most values a record may have without an anomaly.</summary>
     public long MostValues { get; }
 
+    /// <summary>The vocabulary's words as UTF-8, when it is small enough to search word by word.</summary>
     public byte[][]? SmallVocabulary { get; }
+
+    /// <summary>How a record's single value of the declared kind is checked without a call, if it can be.</summary>
+    public ScalarPath Scalar { get; }
+
+    /// <summary>The domain's lower int64 bound (the type's own when the domain has none).</summary>
+    public long IntLow { get; }
+
+    /// <summary>The domain's upper int64 bound (the type's own when the domain has none).</summary>
+    public long IntHigh { get; }
+
+    /// <summary>The domain's list of allowed integers, if it has one.</summary>
+
+    public HashSet<long>? Integers { get; }
 
     /// <summary>
     /// Finds a value in the small vocabulary and adds it to the distinct count the first time that word is seen (adding
@@ -604,16 +617,6 @@ internal sealed class Plan
         distinct.Add(value);
         return false;
     }
-
-    /// <summary>How a record's single value of the declared kind is checked without a call, if it can be.</summary>
-    public ScalarPath Scalar { get; }
-
-    /// <summary>The domain's int64 bounds (the type's own when the domain has none).</summary>
-    public long IntLow { get; }
-
-    public long IntHigh { get; }
-
-    public HashSet<long>? Integers { get; }
 }
 
 /// <summary>The checks of a single value that <see cref="DatasetValidator"/> makes inline.</summary>

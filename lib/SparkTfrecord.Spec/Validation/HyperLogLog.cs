@@ -60,74 +60,58 @@ internal sealed class HyperLogLog
     private const ulong K2 = 0x8EBC6AF09C88C6E3;
 
     /// <summary>
-    /// A fast 64-bit hash with well-mixed high bits (HyperLogLog takes its register index and rank from them). A value of
-    /// up to 7 bytes fits one word with its length, which goes through a bijective mixer (MurmurHash3's 64-bit
-    /// finalizer); up to 16 bytes, two words (overlapping when shorter) go through two 64x64→128-bit multiplies, each
-    /// folded; longer values are folded 16 bytes at a time first.
+    /// A fast 64-bit hash with well-mixed high bits (HyperLogLog takes its register index from them): short inputs are
+    /// read as two overlapping words, longer ones 16 bytes at a time, each step one 64x64→128-bit multiply folded.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Hash64(ReadOnlySpan<byte> data)
     {
         int length = data.Length;
         ulong seed = K0 ^ (ulong)length;
-        if (length > 16)
+        ulong a;
+        ulong b;
+        if (length <= 16)
         {
-            return HashLong(data, seed);
-        }
-
-        // Unaligned reads at the start and at the end of the value: the lengths guarantee both are inside it, so no
-        // bounds checks.
-        ref byte start = ref MemoryMarshal.GetReference(data);
-        if (length >= 8)
-        {
-            ulong a = Unsafe.ReadUnaligned<ulong>(ref start);
-            ulong b = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8));
-            return Fold(Fold(a ^ K1, b ^ seed) ^ K2, K1 ^ (ulong)length);
-        }
-
-        ulong word;
-        if (length >= 4)
-        {
-            word = Unsafe.ReadUnaligned<uint>(ref start) | ((ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4)) << 32);
-        }
-        else if (length > 0)
-        {
-            word = ((ulong)start << 16) | ((ulong)Unsafe.Add(ref start, length >> 1) << 8) | Unsafe.Add(ref start, length - 1);
+            // Unaligned reads at the start and at the end of the value (overlapping when it is shorter than 16 bytes):
+            // the lengths guarantee both are inside it, so no bounds checks.
+            ref byte start = ref MemoryMarshal.GetReference(data);
+            if (length >= 8)
+            {
+                a = Unsafe.ReadUnaligned<ulong>(ref start);
+                b = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8));
+            }
+            else if (length >= 4)
+            {
+                a = Unsafe.ReadUnaligned<uint>(ref start);
+                b = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4));
+            }
+            else if (length > 0)
+            {
+                a = ((ulong)start << 16) | ((ulong)Unsafe.Add(ref start, length >> 1) << 8) | Unsafe.Add(ref start, length - 1);
+                b = 0;
+            }
+            else
+            {
+                a = 0;
+                b = 0;
+            }
         }
         else
         {
-            word = 0;
+            ReadOnlySpan<byte> rest = data;
+            while (rest.Length > 16)
+            {
+                seed = Fold(BinaryPrimitives.ReadUInt64LittleEndian(rest) ^ K1, BinaryPrimitives.ReadUInt64LittleEndian(rest[8..]) ^ seed);
+                rest = rest[16..];
+            }
+
+            // The input's last 16 bytes, overlapping what the loop read when the length is not a multiple of 16.
+            ReadOnlySpan<byte> last = data[^16..];
+            a = BinaryPrimitives.ReadUInt64LittleEndian(last);
+            b = BinaryPrimitives.ReadUInt64LittleEndian(last[8..]);
         }
 
-        return Mix(word ^ seed);
-    }
-
-    /// <summary>MurmurHash3's 64-bit finalizer: a bijection whose every output bit depends on every input bit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mix(ulong x)
-    {
-        x ^= x >> 33;
-        x *= 0xFF51AFD7ED558CCD;
-        x ^= x >> 33;
-        x *= 0xC4CEB9FE1A85EC53;
-        return x ^ (x >> 33);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong HashLong(ReadOnlySpan<byte> data, ulong seed)
-    {
-        ReadOnlySpan<byte> rest = data;
-        while (rest.Length > 16)
-        {
-            seed = Fold(BinaryPrimitives.ReadUInt64LittleEndian(rest) ^ K1, BinaryPrimitives.ReadUInt64LittleEndian(rest[8..]) ^ seed);
-            rest = rest[16..];
-        }
-
-        // The input's last 16 bytes, overlapping what the loop read when the length is not a multiple of 16.
-        ReadOnlySpan<byte> last = data[^16..];
-        ulong a = BinaryPrimitives.ReadUInt64LittleEndian(last);
-        ulong b = BinaryPrimitives.ReadUInt64LittleEndian(last[8..]);
-        return Fold(Fold(a ^ K1, b ^ seed) ^ K2, K1 ^ (ulong)data.Length);
+        return Fold(Fold(a ^ K1, b ^ seed) ^ K2, K1 ^ (ulong)length);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
