@@ -1,8 +1,14 @@
 # Shared body of the stand-in bin/spark-submit and bin/spark-sql (a test double of an external program; see
 # ../README.md). Sourced by them with FAKE_SPARK_PROGRAM set; bash only.
 
-fake_now() { date '+%y/%m/%d %H:%M:%S'; }
-fake_log() { printf '%s %s %s: %s\n' "$(fake_now)" "${2:-INFO}" "${3:-FakeSpark}" "$1" >&2; }
+# The time comes from printf's own %(...)T, not from date in a $(...): while bash waits for a foreground child, a
+# SIGINT that the child does not die of is dropped (bash assumes the child handled it), trap or no trap, so a log line
+# written as the signal arrives would make the run miss it.
+fake_log() {
+  local now
+  printf -v now '%(%y/%m/%d %H:%M:%S)T' -1
+  printf '%s %s %s: %s\n' "$now" "${2:-INFO}" "${3:-FakeSpark}" "$1" >&2
+}
 
 # JSON string of $1 (escapes backslash, quote and control characters).
 fake_json() {
