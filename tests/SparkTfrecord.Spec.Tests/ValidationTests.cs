@@ -127,6 +127,15 @@ public sealed class ValidationTests
         }
     }
 
+    [Test]
+    public void A_feature_the_spec_does_not_know_gets_its_statistics_too()
+    {
+        ValidationReport report = Validate(new DinRecords { Plant = (i, e) => { if (i < 2) { e.AddStringList(new FeatureKey("debug_note"), ["x", "y", "x"]); } } });
+
+        FeatureSummary note = report.Features.Single(f => f.Name == "debug_note");
+        Assert.That((note.Known, note.Present, note.Kind, note.ValuesMin, note.ValuesMean, note.ValuesMax), Is.EqualTo((false, 2L, "bytes", (long?)3, (double?)3.0, (long?)3)));
+    }
+
     private static readonly FeatureSpec s_floats = SpecLoader.Parse("""
         spec: 1
         features:

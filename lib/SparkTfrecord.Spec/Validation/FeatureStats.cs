@@ -177,16 +177,19 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
         // Records present but not passed to ObserveCount held one value of the expected kind (the validator's inline
         // path for single values counts nothing, to keep the commonest visit short).
         long single = Present - _countedRecords;
+        long valuesSum = _valuesSum;
+        long valuesMin = _valuesMin;
+        long valuesMax = _valuesMax;
+        int kinds = _kindsSeen & ~(1 << (int)FeatureKind.None);
         if (single > 0 && expected?.Kind is { } expectedKind)
         {
-            _valuesSum += single;
-            _valuesMin = Math.Min(_valuesMin, 1);
-            _valuesMax = Math.Max(_valuesMax, 1);
-            _countedRecords = Present;
-            ObserveKind(expectedKind);
+            valuesSum += single;
+            valuesMin = Math.Min(valuesMin, 1);
+            valuesMax = Math.Max(valuesMax, 1);
+            kinds |= 1 << (int)expectedKind;
         }
 
-        string kind = BitOperations.PopCount((uint)(_kindsSeen & ~(1 << (int)FeatureKind.None))) > 1 ? "mixed"
+        string kind = BitOperations.PopCount((uint)kinds) > 1 ? "mixed"
             : Saw(FeatureKind.Int64) ? "int64" : Saw(FeatureKind.Float) ? "float" : Saw(FeatureKind.Bytes) ? "bytes"
             : expected?.Kind is { } k ? k.ToString().ToLowerInvariant() : "none";
         object? min = _intMin <= _intMax ? _intMin : _floatMin <= _floatMax ? _floatMin : null;
@@ -196,16 +199,16 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
             kind,
             known,
             Present,
-            Present > 0 ? _valuesMin : null,
-            Present > 0 ? (double)_valuesSum / Present : null,
-            Present > 0 ? _valuesMax : null,
+            Present > 0 ? valuesMin : null,
+            Present > 0 ? (double)valuesSum / Present : null,
+            Present > 0 ? valuesMax : null,
             min,
             max,
             _distinct?.Estimate(),
             anomalies);
-    }
 
-    private bool Saw(FeatureKind kind) => (_kindsSeen & (1 << (int)kind)) != 0;
+        bool Saw(FeatureKind seen) => (kinds & (1 << (int)seen)) != 0;
+    }
 
     private string Describe(AnomalyType type, Tally t)
     {
