@@ -13,7 +13,6 @@ public sealed class DatasetValidator
 {
     private readonly ValidationRules _rules;
     private readonly ExpectedFeature[] _expected;
-    private readonly FeatureStats[] _stats;
     private readonly Plan[] _plans;
     private readonly long[] _seenAt;
     private readonly Dictionary<byte[], FeatureStats> _unknown = new(ByteKeyComparer.Instance);
@@ -31,12 +30,7 @@ public sealed class DatasetValidator
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
         _expected = [.. rules.Features];
-        _stats = _expected.Select(e => new FeatureStats(e.Name, e)).ToArray();
-        _plans = new Plan[_expected.Length];
-        for (int i = 0; i < _plans.Length; i++)
-        {
-            _plans[i] = new Plan(_expected[i], _stats[i]);
-        }
+        _plans = [.. _expected.Select(e => new Plan(e, new FeatureStats(e.Name, e)))];
 
         _seenAt = new long[_expected.Length];
         Array.Fill(_seenAt, -1);
@@ -102,7 +96,7 @@ public sealed class DatasetValidator
             {
                 if (_seenAt[i] != record)
                 {
-                    FeatureStats s = _stats[i];
+                    FeatureStats s = _plans[i].Stats;
                     s.Missing++;
                     s.FirstMissing ??= At;
                 }
@@ -120,9 +114,7 @@ public sealed class DatasetValidator
         var summaries = new List<FeatureSummary>();
         for (int i = 0; i < _expected.Length; i++)
         {
-            FeatureStats s = _stats[i];
-            s.Present = RecordCount - s.Missing; // a name is at most once in a record: the decoder merges repeats
-            summaries.Add(s.Summarize(RecordCount, known: true));
+            summaries.Add(_plans[i].Stats.Summarize(RecordCount, known: true));
         }
 
         foreach (FeatureStats s in _unknown.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
@@ -470,8 +462,6 @@ public sealed class DatasetValidator
         {
             s.Flag(AnomalyType.BigFloat, At, Json.PythonFloat.Repr(max));
         }
-
-        return;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

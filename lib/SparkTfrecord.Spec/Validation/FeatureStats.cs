@@ -65,7 +65,11 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
 
     public string Name { get; } = name;
 
-    /// <summary>Records that have the feature (for a declared feature, set from <see cref="Missing"/> at the end).</summary>
+    /// <summary>
+    /// Records that have a feature the spec does not know, counted as they come. A declared feature's presence is not
+    /// counted: a name is at most once in a record (the decoder keeps the last of repeats), so it is the records less
+    /// <see cref="Missing"/>.
+    /// </summary>
     public long Present { get; set; }
 
     public long Missing { get; set; }
@@ -142,15 +146,16 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
 
     public FeatureSummary Summarize(long records, bool known)
     {
+        long present = known ? records - Missing : Present;
         var anomalies = new List<Anomaly>();
         if (!known)
         {
-            anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.NewColumn), $"not in the spec or schema; present in {Present} records", Present, FirstPresent));
+            anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.NewColumn), $"not in the spec or schema; present in {present} records", present, FirstPresent));
         }
         else if (expected is { Skip: false } e && records > 0)
         {
-            double fraction = (double)Present / records;
-            if (Present == 0 && (e.MinFraction > 0 || e.MinCount > 0))
+            double fraction = (double)present / records;
+            if (present == 0 && (e.MinFraction > 0 || e.MinCount > 0))
             {
                 anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.MissingColumn), $"missing from all {records} records", records, FirstMissing));
             }
@@ -162,9 +167,9 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
                     anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.LowFractionPresent), $"missing from {Missing} of {records} records ({required})", Missing, FirstMissing));
                 }
 
-                if (Present < e.MinCount)
+                if (present < e.MinCount)
                 {
-                    anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.LowNumberPresent), $"present in {Present} records, fewer than min_count {e.MinCount}", Present, FirstPresent));
+                    anomalies.Add(new Anomaly(AnomalyTypes.Name(AnomalyType.LowNumberPresent), $"present in {present} records, fewer than min_count {e.MinCount}", present, FirstPresent));
                 }
             }
         }
@@ -176,7 +181,7 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
 
         // Records present but not passed to ObserveCount held one value of the expected kind (the validator's inline
         // path for single values counts nothing, to keep the commonest visit short).
-        long single = Present - _countedRecords;
+        long single = present - _countedRecords;
         long valuesSum = _valuesSum;
         long valuesMin = _valuesMin;
         long valuesMax = _valuesMax;
@@ -198,10 +203,10 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
             Name,
             kind,
             known,
-            Present,
-            Present > 0 ? valuesMin : null,
-            Present > 0 ? (double)valuesSum / Present : null,
-            Present > 0 ? valuesMax : null,
+            present,
+            present > 0 ? valuesMin : null,
+            present > 0 ? (double)valuesSum / present : null,
+            present > 0 ? valuesMax : null,
             min,
             max,
             _distinct?.Estimate(),
