@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -317,15 +316,13 @@ public sealed class ExampleDecoder
         {
             if (kind == (uint)FeatureKind.Int64)
             {
-                // Up to 8 bytes of varints, read at once as the top bytes of the 8 that end the entry (an entry is at
-                // least 10 bytes): a byte below 0x80 ends a varint, and the last byte must end one.
+                // Up to 8 bytes of varints, read at once (an entry is at least 10 bytes).
                 if ((uint)(run - 1) > 7)
                 {
                     return 0;
                 }
 
-                ulong word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, (nint)(uint)(entryEnd - 8)));
-                ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue << (8 * (8 - run)));
+                ulong ends = VarintEnds(ref b, entryEnd, run);
                 if ((long)ends >= 0)
                 {
                     return 0;
@@ -375,8 +372,7 @@ public sealed class ExampleDecoder
     {
         if (length >= 4)
         {
-            ref byte name = ref Unsafe.Add(ref b, (nint)(uint)start);
-            return (length * 31) ^ Unsafe.ReadUnaligned<int>(ref name) ^ (int)BitOperations.RotateLeft(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref name, length - 4)), 7);
+            return LongFingerprint(ref Unsafe.Add(ref b, (nint)(uint)start), length);
         }
 
         return Fingerprint(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, (nint)(uint)start), length));
@@ -439,7 +435,7 @@ public sealed class ExampleDecoder
         slot.NameLength = (int)nameLength;
         slot.Fingerprint = FingerprintAt(ref b, nameStart, (int)nameLength);
         slot.Kind = (FeatureKind)kind;
-        int first = kind == (uint)FeatureKind.Bytes ? _runCount : _segmentCount;
+        int first = RunsRecorded((FeatureKind)kind);
         slot.RunFirst = first;
         slot.ValueCount = kind switch
         {
@@ -447,7 +443,7 @@ public sealed class ExampleDecoder
             (uint)FeatureKind.Int64 => ScanInt64s(data, pos, entryEnd),
             _ => ScanFloats(data, pos, entryEnd),
         };
-        slot.RunCount = (kind == (uint)FeatureKind.Bytes ? _runCount : _segmentCount) - first;
+        slot.RunCount = RunsRecorded((FeatureKind)kind) - first;
         return entryEnd;
     }
 
@@ -523,10 +519,8 @@ public sealed class ExampleDecoder
         int run = end - pos - 2;
         if (run > 0 && run <= 8 && end >= 8 && data[pos] == ListTag && data[pos + 1] == run)
         {
-            // Up to 8 bytes of varints, read at once as the top bytes of the 8 that end the list: a byte below 0x80
-            // ends a varint, and the last byte must end one.
-            ulong word = BinaryPrimitives.ReadUInt64LittleEndian(data[(end - 8)..]);
-            ulong ends = ~word & 0x8080808080808080UL & (ulong.MaxValue << (8 * (8 - run)));
+            // Up to 8 bytes of varints, read at once.
+            ulong ends = VarintEnds(ref MemoryMarshal.GetReference(data), end, run);
             if ((long)ends < 0)
             {
                 AddRun(pos + 2, run);
@@ -536,6 +530,16 @@ public sealed class ExampleDecoder
 
         return CountInt64s(data, pos, end);
     }
+
+    /// <summary>
+    /// Where the varints of a packed run of <paramref name="run"/> bytes (1 to 8) that ends at <paramref name="end"/>
+    /// (at least 8, inside the span) end, read at once as the top bytes of the 8 that end there: the 0x80 bit of each
+    /// byte below 0x80. The last byte must end a varint, so the run is valid when the result is negative as a long, and
+    /// its population count is then the number of varints.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong VarintEnds(ref byte b, int end, int run) =>
+        ~Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, (nint)(uint)(end - 8))) & 0x8080808080808080UL & (ulong.MaxValue << (8 * (8 - run)));
 
     /// <summary>Records the runs of a FloatList body; one packed field with a one-byte length is counted here.</summary>
     private int ScanFloats(ReadOnlySpan<byte> data, int pos, int end)
@@ -736,19 +740,19 @@ public sealed class ExampleDecoder
                 // Another member of the oneof replaces the list; the same member again is merged (values appended,
                 // and its runs recorded right after the first list's).
                 slot.Kind = kind;
-                slot.RunFirst = kind == FeatureKind.Bytes ? _runCount : _segmentCount;
+                slot.RunFirst = RunsRecorded(kind);
                 slot.RunCount = 0;
                 slot.ValueCount = 0;
             }
 
-            int runsBefore = kind == FeatureKind.Bytes ? _runCount : _segmentCount;
+            int runsBefore = RunsRecorded(kind);
             slot.ValueCount += kind switch
             {
                 FeatureKind.Int64 => CountInt64s(data, pos, listEnd),
                 FeatureKind.Float => CountFloats(data, pos, listEnd),
                 _ => CountBytes(data, pos, listEnd),
             };
-            slot.RunCount += (kind == FeatureKind.Bytes ? _runCount : _segmentCount) - runsBefore;
+            slot.RunCount += RunsRecorded(kind) - runsBefore;
             pos = listEnd;
         }
     }
@@ -919,6 +923,10 @@ public sealed class ExampleDecoder
         Segments[_segmentCount++] = new Segment(start, length);
     }
 
+    /// <summary>How many runs the table of a <paramref name="kind"/> list holds: <see cref="Runs"/> for bytes, else <see cref="Segments"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int RunsRecorded(FeatureKind kind) => kind == FeatureKind.Bytes ? _runCount : _segmentCount;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void GrowRuns() => Array.Resize(ref Runs, Runs.Length * 2);
 
@@ -969,7 +977,7 @@ public sealed class ExampleDecoder
     {
         if (name.Length >= 4)
         {
-            return (name.Length * 31) ^ BinaryPrimitives.ReadInt32LittleEndian(name) ^ (int)BitOperations.RotateLeft(BinaryPrimitives.ReadUInt32LittleEndian(name[^4..]), 7);
+            return LongFingerprint(ref MemoryMarshal.GetReference(name), name.Length);
         }
 
         int h = name.Length;
@@ -980,6 +988,11 @@ public sealed class ExampleDecoder
 
         return h;
     }
+
+    /// <summary><see cref="Fingerprint"/> of a name of <paramref name="length"/> bytes, at least 4, at <paramref name="name"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LongFingerprint(ref byte name, int length) =>
+        (length * 31) ^ Unsafe.ReadUnaligned<int>(ref name) ^ (int)BitOperations.RotateLeft(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref name, length - 4)), 7);
 
     // The readers below inline only the one-byte case, which is nearly every tag and length in an Example. The rest
     // (longer varints, and every error) is in methods that take and return values rather than references, so that

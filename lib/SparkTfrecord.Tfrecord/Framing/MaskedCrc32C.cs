@@ -136,7 +136,7 @@ public static class MaskedCrc32C
         }
 
         data = data[pos..];
-        return BitOperations.Crc32C(BitOperations.Crc32C(0, a0.GetElement(0)), a0.GetElement(1));
+        return Reduce(a0);
     }
 
     /// <summary>
@@ -219,9 +219,13 @@ public static class MaskedCrc32C
     private static uint Finish(Vector512<ulong> acc, ref byte p, int length)
     {
         Vector256<ulong> half = acc.GetLower() ^ acc.GetUpper();
-        Vector128<ulong> last = half.GetLower() ^ half.GetUpper() ^ Load(ref p, length - 16);
-        return BitOperations.Crc32C(BitOperations.Crc32C(0, last.GetElement(0)), last.GetElement(1));
+        return Reduce(half.GetLower() ^ half.GetUpper() ^ Load(ref p, length - 16));
     }
+
+    /// <summary>The CRC state after a 16-byte block (the folded blocks so far) from state 0, with the CRC instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Reduce(Vector128<ulong> block) =>
+        BitOperations.Crc32C(BitOperations.Crc32C(0, block.GetElement(0)), block.GetElement(1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> LoadGroup(ref byte groupsStart, int q) =>

@@ -47,7 +47,6 @@ public sealed class TfRecordReader : IDisposable
     private readonly Stream _raw;
     private readonly string? _path;
     private readonly TfRecordReaderOptions _options;
-    private readonly ulong _maxRecordLength;
     private Stream _source;
     private PrefixedStream? _compressed;
     private byte[] _buffer;
@@ -74,7 +73,6 @@ public sealed class TfRecordReader : IDisposable
         _raw = stream;
         _path = path;
         _options = options;
-        _maxRecordLength = (ulong)options.MaxRecordLength;
         _buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
         _source = stream;
         Compression = options.Compression ?? DetectCompression();
@@ -146,7 +144,7 @@ public sealed class TfRecordReader : IDisposable
             ReadOnlySpan<byte> rest = _buffer.AsSpan(pos, available);
             ulong length = BinaryPrimitives.ReadUInt64LittleEndian(rest);
             if (length <= (ulong)(available - TfRecordWriter.FramingOverhead)
-                && length <= _maxRecordLength
+                && length <= (ulong)_options.MaxRecordLength
                 && MaskedCrc32C.ComputeUInt64(length) == BinaryPrimitives.ReadUInt32LittleEndian(rest[8..]))
             {
                 ReadOnlySpan<byte> data = rest.Slice(TfRecordWriter.HeaderSize, (int)length);

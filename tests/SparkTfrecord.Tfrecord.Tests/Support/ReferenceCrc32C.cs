@@ -43,12 +43,20 @@ internal static class ReferenceCrc32C
         return table;
     }
 
+    /// <summary>A record header: <paramref name="length"/> and its masked CRC, whatever bytes follow it.</summary>
+    public static byte[] Header(ulong length)
+    {
+        var header = new byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(header, length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), Masked(header.AsSpan(0, 8)));
+        return header;
+    }
+
     /// <summary>Frames one payload as a TFRecord record.</summary>
     public static byte[] Frame(ReadOnlySpan<byte> payload)
     {
         var record = new byte[payload.Length + 16];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(record, (ulong)payload.Length);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), Masked(record.AsSpan(0, 8)));
+        Header((ulong)payload.Length).CopyTo(record, 0);
         payload.CopyTo(record.AsSpan(12));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(12 + payload.Length), Masked(payload));
         return record;
