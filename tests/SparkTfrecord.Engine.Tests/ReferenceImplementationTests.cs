@@ -135,7 +135,7 @@ public sealed class ReferenceImplementationTests
         var imps = raw.Select((imp, index) => (imp, index))
             .Where(x => Local(x.imp.Ts)[..10] is "2024-01-15" or "2024-01-16")
             .GroupBy(x => (x.imp.Request, x.imp.Item))
-            .Select(g => g.OrderBy(x => x.imp.Ts).ThenBy(x => Local(x.imp.Ts)[..10], StringComparer.Ordinal).ThenBy(x => x.index).First().imp)
+            .Select(g => g.OrderBy(x => x.imp.Ts).ThenBy(x => x.index).First().imp)
             .Where(i => i.Ts >= dayStart && i.Ts < dayEnd + Within)
             .ToList();
 

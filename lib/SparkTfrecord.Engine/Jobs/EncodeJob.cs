@@ -1,7 +1,4 @@
-using System.Data.Common;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Output;
@@ -272,7 +269,7 @@ public static class EncodeJob
                 encoder.Clear();
                 for (int i = 0; i < keys.Length; i++)
                 {
-                    AddFeature(encoder, keys[i], kinds[i].Kind, kinds[i].IsList, r, i);
+                    SamplesJob.AddFeature(encoder, keys[i], kinds[i].Kind, kinds[i].IsList, r, i);
                 }
 
                 if (label >= 0 && !r.IsDBNull(label) && r.GetInt64(label) == 1)
@@ -303,37 +300,6 @@ public static class EncodeJob
         return parts;
     }
 
-    // As the embedded job writes a sample: a null cell is an omitted feature; an empty list a feature with an empty list.
-    private static void AddFeature(ExampleEncoder encoder, FeatureKey key, FeatureKind kind, bool list, DbDataReader r, int i)
-    {
-        if (r.IsDBNull(i))
-        {
-            return;
-        }
-
-        switch (kind, list)
-        {
-            case (FeatureKind.Int64, false):
-                encoder.AddInt64(key, r.GetInt64(i));
-                break;
-            case (FeatureKind.Float, false):
-                encoder.AddFloat(key, r.GetFloat(i));
-                break;
-            case (FeatureKind.String, false):
-                encoder.AddString(key, r.GetString(i));
-                break;
-            case (FeatureKind.Int64, true):
-                encoder.AddInt64List(key, CollectionsMarshal.AsSpan(r.GetFieldValue<List<long>>(i)));
-                break;
-            case (FeatureKind.Float, true):
-                encoder.AddFloatList(key, CollectionsMarshal.AsSpan(r.GetFieldValue<List<float>>(i)));
-                break;
-            default:
-                encoder.AddStringList(key, r.GetFieldValue<List<string>>(i));
-                break;
-        }
-    }
-
     private static void WriteManifest(string path, JobDefinition definition, OutputConfig output, string engine, IReadOnlyList<ShardInfo> shards,
         IReadOnlyDictionary<string, long> counts, IReadOnlyList<string> files) =>
         Manifest.Write(path, new ManifestContent
@@ -343,9 +309,7 @@ public static class EncodeJob
             Engine = engine,
             Writer = "native",
             Compression = output.Compression,
-            Records = shards.Sum(s => s.Records),
-            Positives = counts.GetValueOrDefault("positives"),
-            Shards = shards.Select(s => new ManifestShard(s.File, s.Records, s.Bytes)).ToList(),
+            Shards = ManifestShard.Of(shards),
             Features = definition.Features,
             Inputs = [new ManifestInput("parquet", null, files)],
             Counts = counts,

@@ -175,15 +175,8 @@ public static class SamplesJob
         progress.Start("join", sql.Statements.Count);
         for (int i = 0; i < sql.Statements.Count; i++)
         {
-            try
-            {
-                engine.Execute(sql.Statements[i].Sql);
-            }
-            catch (DuckDB.NET.Data.DuckDBException e)
-            {
-                throw InputError(sql.Statements[i].Name, e, definition.File);
-            }
-
+            var statement = sql.Statements[i];
+            OnInput(statement.Name, definition.File, () => engine.Execute(statement.Sql));
             progress.Report(i + 1);
         }
 
@@ -274,7 +267,7 @@ public static class SamplesJob
     /// <param name="e">DuckDB's error.</param>
     /// <param name="spec">The job's spec file.</param>
     /// <returns>The exception to throw.</returns>
-    internal static IOException InputError(string statement, DuckDB.NET.Data.DuckDBException e, string spec)
+    private static IOException InputError(string statement, DuckDB.NET.Data.DuckDBException e, string spec)
     {
         // DuckDB checks a Parquet string column's UTF-8 as it decodes a page and stops the query at the first bad value:
         // there is no row to set aside, so the job stops and names the file (CSV and JSON lines are checked per line).
@@ -289,6 +282,19 @@ public static class SamplesJob
         }
 
         return new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
+    }
+
+    // Runs what reads the input; DuckDB's error becomes InputError's.
+    private static void OnInput(string statement, string spec, Action run)
+    {
+        try
+        {
+            run();
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            throw InputError(statement, e, spec);
+        }
     }
 
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
@@ -308,33 +314,15 @@ public static class SamplesJob
     private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        string spec = plan.Definition.File;
         foreach (var statement in sql.QuarantineStatements)
         {
-            try
-            {
-                engine.Execute(statement.Sql);
-            }
-            catch (DuckDB.NET.Data.DuckDBException e)
-            {
-                throw InputError(statement.Name, e, plan.Definition.File);
-            }
+            OnInput(statement.Name, spec, () => engine.Execute(statement.Sql));
         }
 
         using var stream = File.Create(file);
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        try
-        {
-            ReadQuarantine(engine, sql, plan, stream, w);
-        }
-        catch (DuckDB.NET.Data.DuckDBException e)
-        {
-            throw InputError("quarantine", e, plan.Definition.File);
-        }
-    }
-
-    private static void ReadQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, Stream stream, Utf8JsonWriter w)
-    {
-        engine.Query(sql.QuarantineQuery, r =>
+        OnInput("quarantine", spec, () => engine.Query(sql.QuarantineQuery, r =>
         {
             while (r.Read())
             {
@@ -363,7 +351,7 @@ public static class SamplesJob
                 stream.WriteByte((byte)'\n');
                 w.Reset();
             }
-        });
+        }));
     }
 
     private static (List<ShardInfo> Shards, Dictionary<string, (long Min, double Mean, long Max)> Histories) WriteSamples(
@@ -375,48 +363,47 @@ public static class SamplesJob
         bool split = plan.Job.Sampling.EvalFraction > 0;
         using var train = new ShardedTfRecordWriter(work, split ? "train" : "", output.Shards, output.Compression);
         using var eval = split ? new ShardedTfRecordWriter(work, "eval", output.Shards, output.Compression) : null;
-        // History lengths for the summary, measured on what is written.
+        // History lengths for the summary, measured on what is written; history[i] is column i's index in them, or -1.
         int[] historyColumns = columns.Select((c, i) => (c, i)).Where(x => plan.Job.Histories.Any(h => h.Feature == x.c.Name)).Select(x => x.i).ToArray();
+        int[] history = Enumerable.Range(0, columns.Count).Select(i => Array.IndexOf(historyColumns, i)).ToArray();
         long[] min = historyColumns.Select(_ => long.MaxValue).ToArray();
         long[] max = new long[historyColumns.Length];
         long[] sum = new long[historyColumns.Length];
-        long rows = 0;
         progress.Start("write", total);
         long n = 0;
         for (int pass = 0; pass < passes; pass++)
         {
-        engine.Query(sql.OutputPass(pass, passes), r =>
-        {
-            int hashColumn = columns.Count;
-            int splitColumn = columns.Count + 1;
-            while (r.Read())
+            engine.Query(sql.OutputPass(pass, passes), r =>
             {
-                encoder.Clear();
-                for (int i = 0; i < columns.Count; i++)
+                int hashColumn = columns.Count;
+                int splitColumn = columns.Count + 1;
+                while (r.Read())
                 {
-                    int length = AddFeature(encoder, keys[i], columns[i], r, i);
-                    int h = Array.IndexOf(historyColumns, i);
-                    if (h >= 0)
+                    encoder.Clear();
+                    for (int i = 0; i < columns.Count; i++)
                     {
-                        min[h] = Math.Min(min[h], length);
-                        max[h] = Math.Max(max[h], length);
-                        sum[h] += length;
+                        int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, i);
+                        int h = history[i];
+                        if (h >= 0)
+                        {
+                            min[h] = Math.Min(min[h], length);
+                            max[h] = Math.Max(max[h], length);
+                            sum[h] += length;
+                        }
+                    }
+
+                    int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
+                    var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
+                    writer.WriteFramed(shard, encoder.GetRecord());
+                    if ((++n & 0xFFF) == 0)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        progress.Report(n);
                     }
                 }
 
-                int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
-                var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
-                writer.WriteFramed(shard, encoder.GetRecord());
-                if ((++n & 0xFFF) == 0)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    progress.Report(n);
-                }
-            }
-
-            progress.Report(n);
-            rows = n;
-        });
+                progress.Report(n);
+            });
         }
 
         var parts = train.Close().ToList();
@@ -429,21 +416,29 @@ public static class SamplesJob
         var histories = new Dictionary<string, (long, double, long)>(StringComparer.Ordinal);
         for (int h = 0; h < historyColumns.Length; h++)
         {
-            histories[columns[historyColumns[h]].Name] = rows == 0 ? (0, 0.0, 0) : (min[h], (double)sum[h] / rows, max[h]);
+            histories[columns[historyColumns[h]].Name] = n == 0 ? (0, 0.0, 0) : (min[h], (double)sum[h] / n, max[h]);
         }
 
         return (parts, histories);
     }
 
-    // A null cell is an omitted feature (as the Spark connectors do); an empty list is a feature with an empty list.
-    private static int AddFeature(ExampleEncoder encoder, FeatureKey key, OutputColumn column, DbDataReader r, int i)
+    /// <summary>Adds cell <paramref name="i"/> as a feature, as the job writes a sample: a null cell is an omitted
+    /// feature (as the Spark connectors do); an empty list is a feature with an empty list.</summary>
+    /// <param name="encoder">The record.</param>
+    /// <param name="key">The feature.</param>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="list">Whether it is a list.</param>
+    /// <param name="r">The reader on the row.</param>
+    /// <param name="i">The column.</param>
+    /// <returns>The values added: 0 for a null cell, 1 for a scalar, a list's length.</returns>
+    internal static int AddFeature(ExampleEncoder encoder, FeatureKey key, FeatureKind kind, bool list, DbDataReader r, int i)
     {
         if (r.IsDBNull(i))
         {
             return 0;
         }
 
-        switch (column.Kind, column.IsList)
+        switch (kind, list)
         {
             case (FeatureKind.Int64, false):
                 encoder.AddInt64(key, r.GetInt64(i));

@@ -10,7 +10,17 @@ namespace SparkTfrecord.Engine.Output;
 /// <param name="File">The path relative to the output folder.</param>
 /// <param name="Records">Its records, or null where they were not counted (a connector's parts).</param>
 /// <param name="Bytes">Its size.</param>
-public sealed record ManifestShard(string File, long? Records, long Bytes);
+public sealed record ManifestShard(string File, long? Records, long Bytes)
+{
+    /// <summary>The native writer's part files as the manifest lists them.</summary>
+    /// <param name="shards">The part files.</param>
+    /// <returns>The manifest's shards.</returns>
+    public static IReadOnlyList<ManifestShard> Of(IEnumerable<ShardInfo> shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        return shards.Select(s => new ManifestShard(s.File, s.Records, s.Bytes)).ToList();
+    }
+}
 
 /// <summary>One input of a run: its name, the paths it was declared by and the files read.</summary>
 /// <param name="Name">The source's name.</param>
@@ -39,11 +49,13 @@ public sealed record ManifestContent
     /// <summary>The compression of the part files.</summary>
     public required TfRecordCompression Compression { get; init; }
 
-    /// <summary>The records written.</summary>
-    public required long Records { get; init; }
+    /// <summary>The records written: the shards' records where every shard's were counted, else the count <c>written</c>.</summary>
+    public long Records => Shards.Count > 0 && Shards.All(s => s.Records is not null)
+        ? Shards.Sum(s => s.Records!.Value)
+        : Counts.GetValueOrDefault("written");
 
-    /// <summary>The positive samples written.</summary>
-    public required long Positives { get; init; }
+    /// <summary>The positive samples written: the count <c>positives</c>.</summary>
+    public long Positives => Counts.GetValueOrDefault("positives");
 
     /// <summary>The part files.</summary>
     public required IReadOnlyList<ManifestShard> Shards { get; init; }
@@ -82,10 +94,6 @@ public sealed record ManifestContent
             Engine = engine,
             Writer = writer,
             Compression = plan.Job.Output.Compression,
-            Records = shards.All(s => s.Records is not null) && shards.Count > 0
-                ? shards.Sum(s => s.Records!.Value)
-                : counts.GetValueOrDefault("written"),
-            Positives = counts.GetValueOrDefault("positives"),
             Shards = shards,
             Features = plan.Definition.Features,
             Sampling = (plan.Job.Sampling, plan.Job.Output.ShardKey),
@@ -117,8 +125,7 @@ public static class Manifest
     /// <param name="counts">The run's counts.</param>
     public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<ShardInfo> shards, IReadOnlyDictionary<string, long> counts)
     {
-        ArgumentNullException.ThrowIfNull(shards);
-        Write(path, ManifestContent.ForPlan(plan, engine, "native", shards.Select(s => new ManifestShard(s.File, s.Records, s.Bytes)).ToList(), counts));
+        Write(path, ManifestContent.ForPlan(plan, engine, "native", ManifestShard.Of(shards), counts));
     }
 
     /// <summary>Writes a manifest.</summary>

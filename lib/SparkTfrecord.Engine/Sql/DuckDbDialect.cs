@@ -6,12 +6,19 @@ using SparkTfrecord.Engine.Planning;
 namespace SparkTfrecord.Engine.Sql;
 
 /// <summary>
-/// DuckDB's spelling (1.5): list functions, <c>read_parquet</c> / <c>read_csv</c> / <c>read_json</c>, ICU time zones.
+/// DuckDB's spelling (1.5): list functions, <c>read_parquet</c> / <c>read_csv</c> (CSV, and JSON lines as lines of text
+/// parsed with <c>from_json</c>), ICU time zones.
 /// A row's <c>__file</c> is its file's index in the plan's sorted file list (<c>file_index</c>), which keeps the
 /// typed tables small; <see cref="Planning.PlannedSource.Files"/> names it.
 /// </summary>
 public sealed class DuckDbDialect : SqlDialect
 {
+    // The reader columns of a source whose reader neither rejects nor skips rows itself.
+    private const string NoReason = "CAST(NULL AS VARCHAR) AS __bad, FALSE AS __skip";
+
+    // A file's first row number, and whether its rows' numbers are consecutive (see ReadSource), grouped by __file.
+    private const string FileSpan = "min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok";
+
     /// <summary>The one instance.</summary>
     public static DuckDbDialect Instance { get; } = new();
 
@@ -93,17 +100,16 @@ public sealed class DuckDbDialect : SqlDialect
         {
             // Nothing to read (look-back days not there): an empty relation with the columns' names.
             string nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS VARCHAR) AS {Identifier(c)}"));
-            return ([], $"(SELECT {nulls}, CAST(NULL AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS VARCHAR) AS __bad, FALSE AS __skip WHERE 1 = 0)");
+            return ([], $"(SELECT {nulls}, CAST(NULL AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row, {NoReason} WHERE 1 = 0)");
         }
 
         string files = FileList(source);
         string select = string.Join(", ", columns.Select(Identifier));
-        const string NoReason = "CAST(NULL AS VARCHAR) AS __bad, FALSE AS __skip";
         string relation = source.Config.Format switch
         {
             SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, file_row_number + 1 AS __row, {NoReason} FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
-            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, {NoReason} FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, skip = 0, all_varchar = true, " +
-                $"store_rejects = true, rejects_table = {String(RejectsTable(source))}, rejects_scan = {String("rejects_scan_" + source.Name)}) WITH ORDINALITY)",
+            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, {NoReason} FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, all_varchar = true, " +
+                $"{StoreRejects(source)}) WITH ORDINALITY)",
             _ => JsonLines(source, files, columns),
         };
         return ([], relation);
@@ -153,7 +159,7 @@ public sealed class DuckDbDialect : SqlDialect
         bool csv = source.Config.Format == SourceFormat.Csv;
         int header = csv && source.Config.Csv.Header ? 1 : 0;
         var prelude = new List<string>();
-        string skipped = $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(RejectsTable(source))}";
+        string skipped = RejectedLines(RejectsTable(source));
         string linesJoin = "";
         string linesOk = "";
         if (csv)
@@ -162,15 +168,15 @@ public sealed class DuckDbDialect : SqlDialect
             string lineRejects = "rejects_lines_" + source.Name;
             prelude.Add(
                 $"CREATE OR REPLACE TEMP TABLE {lines} AS\n" +
-                $"SELECT __file, min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok, list(__row ORDER BY __row) FILTER (WHERE __blank) AS __blanks FROM (\n" +
+                $"SELECT __file, {FileSpan}, list(__row ORDER BY __row) FILTER (WHERE __blank) AS __blanks FROM (\n" +
                 $"  SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line IS NULL AS __blank\n" +
-                $"  FROM {LineReader(FileList(source), $"store_rejects = true, rejects_table = {String(lineRejects)}, rejects_scan = {String("rejects_lines_scan_" + source.Name)}")}\n" +
+                $"  FROM {LineReader(FileList(source), StoreRejects(lineRejects, "rejects_lines_scan_" + source.Name))}\n" +
                 $") r GROUP BY __file");
 
             // The blank lines' numbers: this reading of the files rejects lines that are not UTF-8 or too long, and
             // numbers its rows and its rejected lines as the CSV reading does.
             string blankRows = $"SELECT __file, unnest(__blanks) - __lo + 1 AS __k FROM {lines} WHERE __ok";
-            string lineSkipped = $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(lineRejects)}";
+            string lineSkipped = RejectedLines(lineRejects);
             skipped = $"{skipped}\n  UNION ALL\n  SELECT r.__file, r.__k + coalesce(x.__n, 0) AS __line FROM ({blankRows}) r\n  ASOF LEFT JOIN ({SkipIndex(lineSkipped, 0)}) x ON r.__file = x.__file AND r.__k > x.__a";
             linesJoin = $"\n    LEFT JOIN {lines} l ON t.__file = l.__file";
             linesOk = " AND coalesce(l.__ok, FALSE)";
@@ -181,7 +187,7 @@ public sealed class DuckDbDialect : SqlDialect
         string relation =
             $"(SELECT r.__file, CASE WHEN r.__ok THEN r.__k + {header} + coalesce(x.__n, 0) END AS __row, r.__reason FROM (\n" +
             $"    SELECT t.__file, t.__row - f.__lo + 1 AS __k, t.__reason, f.__ok{linesOk} AS __ok\n" +
-            $"    FROM {typed} t JOIN (SELECT __file, min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok FROM {typed} GROUP BY __file) f ON t.__file = f.__file{linesJoin}\n" +
+            $"    FROM {typed} t JOIN (SELECT __file, {FileSpan} FROM {typed} GROUP BY __file) f ON t.__file = f.__file{linesJoin}\n" +
             $"    WHERE t.__reason IS NOT NULL\n" +
             $"  ) r ASOF LEFT JOIN {skips} x ON r.__file = x.__file AND r.__k > x.__a)";
         return (prelude, relation);
@@ -205,6 +211,17 @@ public sealed class DuckDbDialect : SqlDialect
 
     private static string RejectsTable(PlannedSource source) => "rejects_" + source.Name;
 
+    // The reader options that keep the lines it rejects, with their lines, in a table.
+    private string StoreRejects(string table, string scan) =>
+        $"store_rejects = true, rejects_table = {String(table)}, rejects_scan = {String(scan)}";
+
+    // The source's own reading: rejects in RejectsTable.
+    private string StoreRejects(PlannedSource source) => StoreRejects(RejectsTable(source), "rejects_scan_" + source.Name);
+
+    // The lines a reader rejected, one row per error, as (__file, __line).
+    private string RejectedLines(string table) =>
+        $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(table)}";
+
     private string FileList(PlannedSource source) => "[" + string.Join(", ", source.Files.Select(String)) + "]";
 
     private string JsonLines(PlannedSource source, string files, IReadOnlyList<string> columns)
@@ -218,7 +235,7 @@ public sealed class DuckDbDialect : SqlDialect
             $"    CASE WHEN __skip THEN NULL WHEN NOT __valid THEN 'malformed JSON line' WHEN __v IS NULL THEN 'malformed JSON line: not a JSON object' END AS __bad, __skip FROM (\n" +
             $"  SELECT __file, __row, __skip, __valid, CASE WHEN __valid AND starts_with(ltrim(__line, {Space}), '{{') THEN from_json(__line, {String(structure)}) END AS __v FROM (\n" +
             $"    SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line, coalesce(trim(__line, {Space}), '') = '' AS __skip, json_valid(__line) AS __valid\n" +
-            $"    FROM {LineReader(files, $"store_rejects = true, rejects_table = {String(RejectsTable(source))}, rejects_scan = {String("rejects_scan_" + source.Name)}")}\n" +
+            $"    FROM {LineReader(files, StoreRejects(source))}\n" +
             $"  ) l\n" +
             $") j)";
     }
@@ -226,8 +243,8 @@ public sealed class DuckDbDialect : SqlDialect
     // The session's TimeZone is UTC (the engine sets it), so make_timestamp's instant is read as UTC.
     private string Local(string micros, string zone) => $"timezone({String(zone)}, CAST(make_timestamp({micros}) AS TIMESTAMPTZ))";
 
-    // The caller adds skip = 0: DuckDB's sniffer may otherwise skip leading lines it takes for a preamble, and the
-    // line numbers would not count them.
+    // skip = 0: DuckDB's sniffer may otherwise skip leading lines it takes for a preamble, and the line numbers would
+    // not count them.
     private string CsvOptions(CsvOptions csv)
     {
         string options = $"header = {(csv.Header ? "true" : "false")}, delim = {String(csv.Delimiter.ToString())}, quote = '\"'";
@@ -236,6 +253,6 @@ public sealed class DuckDbDialect : SqlDialect
             options += ", names = [" + string.Join(", ", csv.Columns.Select(String)) + "]";
         }
 
-        return options;
+        return options + ", skip = 0";
     }
 }

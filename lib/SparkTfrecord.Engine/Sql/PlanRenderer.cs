@@ -84,6 +84,9 @@ public static class PlanRenderer
 
     private sealed class Renderer(JobPlan plan, SqlDialect d)
     {
+        // A typed row that is good: not bad, and a row at all (the reader's __skip marks a blank line).
+        private const string GoodRow = "__reason IS NULL AND NOT __skip";
+
         private readonly List<SqlStatement> _statements = [];
 
         private JobConfig Job => plan.Job;
@@ -98,7 +101,7 @@ public static class PlanRenderer
                 string rejected = d.RejectedRows(s) is { } r ? $" + (SELECT count(*) FROM {r} rj)" : "";
                 stats.Add(($"read.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE NOT __skip){rejected})"));
                 stats.Add(($"quarantined.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NOT NULL){rejected})"));
-                stats.Add(($"duplicates.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL AND NOT __skip) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
+                stats.Add(($"duplicates.{s.Name}", $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE {GoodRow}) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
             }
 
             stats.Add(("outside_day", $"(SELECT count(*) FROM {Q("clean_" + job.Samples)} WHERE __ts < {d.BigInt(plan.DayStartMicros)} OR __ts >= {d.BigInt(plan.DayEndMicros)})"));
@@ -317,14 +320,14 @@ public static class PlanRenderer
             IReadOnlyList<string> partition = c.Key is { } key ? [key] : c.Dedup;
             if (partition.Count == 0)
             {
-                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL AND NOT __skip");
+                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE {GoodRow}");
                 return;
             }
 
             string order = string.Join(", ", (c.Time is null ? [] : new[] { "__ts" }).Concat(["__file", "__row"]).Concat(c.Columns.Select(Q)));
             Add("clean_" + s.Name,
                 $"SELECT {columns} FROM (\n  SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", partition.Select(Q))} ORDER BY {order}) AS __rn\n" +
-                $"  FROM {Q("typed_" + s.Name)} WHERE __reason IS NULL AND NOT __skip\n) t WHERE __rn = 1");
+                $"  FROM {Q("typed_" + s.Name)} WHERE {GoodRow}\n) t WHERE __rn = 1");
         }
 
         private void RenderImpressions()
