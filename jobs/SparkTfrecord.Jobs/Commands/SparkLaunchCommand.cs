@@ -29,13 +29,7 @@ internal static partial class SparkEngineCommand
 
     public static int Samples(ParseResult result, JobOptions o, SparkOptions spark)
     {
-        var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
-        string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required: the folder of this run's samples.");
-        if (dates.Count > 1 && !output.Contains("{date}", StringComparison.Ordinal))
-        {
-            throw new UsageException($"--date {result.GetValue(o.Date)} is a range: --output must contain {{date}} so that each day has its own output.");
-        }
-
+        var (dates, output) = SamplesCommand.DatesAndOutput(result, o);
         if (!TryLoad(result, o, out var definition))
         {
             return ExitCodes.Failure;
@@ -71,19 +65,7 @@ internal static partial class SparkEngineCommand
             }
         }
 
-        if (summaries.Count > 0)
-        {
-            string json = summaries.Count == 1 ? summaries[0] + "\n" : "[\n" + string.Join(",\n", summaries) + "\n]\n";
-            if (result.GetValue(o.Summary) is { } file)
-            {
-                File.WriteAllText(file, json, new UTF8Encoding(false));
-            }
-            else
-            {
-                Console.Out.Write(json);
-            }
-        }
-
+        SamplesCommand.WriteSummaries(result, o, summaries);
         return ExitCodes.Success;
     }
 
