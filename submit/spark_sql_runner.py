@@ -195,18 +195,27 @@ class ReportError(Exception):
     """The reporting statement's result is not one row holding one non-negative integer."""
 
 
-def _report_value(rows, column, position):
-    if len(rows) != 1:
-        raise ReportError("the {0} statement returned {1} rows; expected exactly one".format(column, len(rows)))
-    row = rows[0]
-    value = row[position] if isinstance(row, (list, tuple)) else row[column]  # pyspark's Row is a tuple
+def _cell(row, column, position):
+    return row[position] if isinstance(row, (list, tuple)) else row[column]  # pyspark's Row is a tuple
+
+
+def _count(value):
+    """value as a non-negative integer, or None when it is not one (None, a bool, a fraction, a string, ...)."""
     if value is None or isinstance(value, bool):
-        raise ReportError("the {0} statement returned {1!r}; expected a non-negative integer".format(column, value))
+        return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ReportError("the {0} statement returned {1!r}; expected a non-negative integer".format(column, value))
-    if number != value or number < 0:
+        return None
+    return number if number == value and number >= 0 else None
+
+
+def _report_value(rows, column, position):
+    if len(rows) != 1:
+        raise ReportError("the {0} statement returned {1} rows; expected exactly one".format(column, len(rows)))
+    value = _cell(rows[0], column, position)
+    number = _count(value)
+    if number is None:
         raise ReportError("the {0} statement returned {1!r}; expected a non-negative integer".format(column, value))
     return number
 
@@ -220,18 +229,14 @@ def _integer_columns(row, columns, log, where):
         if not column or "=" in column or any(ch.isspace() for ch in column):
             log("{0} column {1!r} is not written to the report: its name cannot be a name=value line".format(where, column))
             continue
-        try:
-            value = _report_value([row], column, position)
-        except ReportError:
-            value = row[position] if isinstance(row, (list, tuple)) else row[column]
+        value = _cell(row, column, position)
+        number = _count(value)
+        if number is None:
             log("{0} column {1} = {2!r} is not written to the report: not a non-negative integer".format(
                 where, column, value))
             continue
-        pairs.append((column, value))
+        pairs.append((column, number))
     return pairs
-
-
-_WRAPPER = re.compile(r"^An error occurred while calling ")
 
 
 def failure_text(error):

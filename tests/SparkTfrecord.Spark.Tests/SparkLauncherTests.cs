@@ -212,30 +212,35 @@ public sealed class SparkLauncherTests
         });
     }
 
+    // Input counts for the fake (2800 rows read, 6 bad), and what the summary and the manifest must then hold.
+    private const string FakeInputCounts = "read_impressions=2000 quarantined_impressions=5 read_clicks=300 quarantined_clicks=1 read_users=300 read_items=200";
+
+    private static void AssertFakeInputCounts(JsonElement summary, JsonElement manifest)
+    {
+        Assert.That(summary.GetProperty("rows_read").GetInt64(), Is.EqualTo(2800));
+        Assert.That(summary.GetProperty("quarantined").GetInt64(), Is.EqualTo(6));
+        foreach (var counts in new[] { summary.GetProperty("counts"), manifest.GetProperty("counts") })
+        {
+            Assert.That(counts.GetProperty("read.impressions").GetInt64(), Is.EqualTo(2000));
+            Assert.That(counts.GetProperty("quarantined.impressions").GetInt64(), Is.EqualTo(5));
+            Assert.That(counts.GetProperty("read.clicks").GetInt64(), Is.EqualTo(300));
+            Assert.That(counts.GetProperty("quarantined.clicks").GetInt64(), Is.EqualTo(1));
+            Assert.That(counts.GetProperty("quarantined.items").GetInt64(), Is.Zero);
+        }
+    }
+
     [Test]
     public void The_input_counts_of_the_report_reach_the_summary_and_the_manifest()
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(
-            Env(record, ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=5 read_clicks=300 quarantined_clicks=1 read_users=300 read_items=200")),
-            Args(output, "--spark-version", "3.5"));
+        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_COUNTS", FakeInputCounts)), Args(output, "--spark-version", "3.5"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         var summary = JsonDocument.Parse(result.Stdout).RootElement;
         var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
         Assert.Multiple(() =>
         {
-            Assert.That(summary.GetProperty("rows_read").GetInt64(), Is.EqualTo(2800));
-            Assert.That(summary.GetProperty("quarantined").GetInt64(), Is.EqualTo(6));
-            foreach (var counts in new[] { summary.GetProperty("counts"), manifest.GetProperty("counts") })
-            {
-                Assert.That(counts.GetProperty("read.impressions").GetInt64(), Is.EqualTo(2000));
-                Assert.That(counts.GetProperty("quarantined.impressions").GetInt64(), Is.EqualTo(5));
-                Assert.That(counts.GetProperty("read.clicks").GetInt64(), Is.EqualTo(300));
-                Assert.That(counts.GetProperty("quarantined.clicks").GetInt64(), Is.EqualTo(1));
-                Assert.That(counts.GetProperty("quarantined.items").GetInt64(), Is.Zero);
-            }
-
+            AssertFakeInputCounts(summary, manifest);
             Assert.That(result.Stderr, Does.Contain("6 of 2800 input rows were bad and left out"));
         });
     }
@@ -273,7 +278,7 @@ public sealed class SparkLauncherTests
     {
         var (output, record) = Fresh();
         var result = Sparktf.RunWith(
-            Env(record, ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=5 read_clicks=300 quarantined_clicks=1 read_users=300 read_items=200 positives=11 missing_users=4 samples=50")),
+            Env(record, ("FAKE_SPARK_COUNTS", FakeInputCounts + " positives=11 missing_users=4 samples=50")),
             Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
@@ -283,15 +288,9 @@ public sealed class SparkLauncherTests
         {
             Assert.That(Argv(Records(record).Single()), Does.Contain("--report"), "the run was the runner's, in cluster mode");
             Assert.That(summary.GetProperty("samples_written").GetInt64(), Is.EqualTo(42));
-            Assert.That(summary.GetProperty("rows_read").GetInt64(), Is.EqualTo(2800));
-            Assert.That(summary.GetProperty("quarantined").GetInt64(), Is.EqualTo(6));
+            AssertFakeInputCounts(summary, manifest);
             foreach (var counts in new[] { summary.GetProperty("counts"), manifest.GetProperty("counts") })
             {
-                Assert.That(counts.GetProperty("read.impressions").GetInt64(), Is.EqualTo(2000));
-                Assert.That(counts.GetProperty("quarantined.impressions").GetInt64(), Is.EqualTo(5));
-                Assert.That(counts.GetProperty("read.clicks").GetInt64(), Is.EqualTo(300));
-                Assert.That(counts.GetProperty("quarantined.clicks").GetInt64(), Is.EqualTo(1));
-                Assert.That(counts.GetProperty("quarantined.items").GetInt64(), Is.Zero);
                 Assert.That(counts.GetProperty("positives").GetInt64(), Is.EqualTo(11));
                 Assert.That(counts.GetProperty("missing.users").GetInt64(), Is.EqualTo(4));
                 Assert.That(counts.GetProperty("negatives_dropped").GetInt64(), Is.EqualTo(8));

@@ -34,13 +34,7 @@ internal static class SamplesCommand
     private static int Run(ParseResult result, JobOptions o)
     {
         var err = Console.Error;
-        var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
-        string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required: the folder of this run's samples.");
-        if (dates.Count > 1 && !output.Contains("{date}", StringComparison.Ordinal))
-        {
-            throw new UsageException($"--date {result.GetValue(o.Date)} is a range: --output must contain {{date}} so that each day has its own output.");
-        }
-
+        var (dates, output) = DatesAndOutput(result, o);
         JobDefinition definition;
         try
         {
@@ -112,6 +106,33 @@ internal static class SamplesCommand
             return ExitCodes.Failure;
         }
 
+        WriteSummaries(result, o, summaries);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The run's dates and its <c>--output</c>, which is required and, for a range of dates, must contain
+    /// <c>{date}</c>; shared by both engines.</summary>
+    internal static (IReadOnlyList<DateOnly> Dates, string Output) DatesAndOutput(ParseResult result, JobOptions o)
+    {
+        var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
+        string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required: the folder of this run's samples.");
+        if (dates.Count > 1 && !output.Contains("{date}", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--date {result.GetValue(o.Date)} is a range: --output must contain {{date}} so that each day has its own output.");
+        }
+
+        return (dates, output);
+    }
+
+    /// <summary>Writes the summaries (JSON objects without their last newline) to <c>--summary</c>, else stdout: one
+    /// object, or an array of them for a range of dates; nothing when there are none (a dry run). Shared by both engines.</summary>
+    internal static void WriteSummaries(ParseResult result, JobOptions o, IReadOnlyList<string> summaries)
+    {
+        if (summaries.Count == 0)
+        {
+            return;
+        }
+
         string json = summaries.Count == 1 ? summaries[0] + "\n" : "[\n" + string.Join(",\n", summaries) + "\n]\n";
         if (result.GetValue(o.Summary) is { } file)
         {
@@ -121,8 +142,6 @@ internal static class SamplesCommand
         {
             Console.Out.Write(json);
         }
-
-        return ExitCodes.Success;
     }
 
     private static SamplesJobOptions Copy(SamplesJobOptions o, IJobProgress progress) => new()

@@ -29,13 +29,7 @@ internal static partial class SparkEngineCommand
 
     public static int Samples(ParseResult result, JobOptions o, SparkOptions spark)
     {
-        var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
-        string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required: the folder of this run's samples.");
-        if (dates.Count > 1 && !output.Contains("{date}", StringComparison.Ordinal))
-        {
-            throw new UsageException($"--date {result.GetValue(o.Date)} is a range: --output must contain {{date}} so that each day has its own output.");
-        }
-
+        var (dates, output) = SamplesCommand.DatesAndOutput(result, o);
         if (!TryLoad(result, o, out var definition))
         {
             return ExitCodes.Failure;
@@ -71,19 +65,7 @@ internal static partial class SparkEngineCommand
             }
         }
 
-        if (summaries.Count > 0)
-        {
-            string json = summaries.Count == 1 ? summaries[0] + "\n" : "[\n" + string.Join(",\n", summaries) + "\n]\n";
-            if (result.GetValue(o.Summary) is { } file)
-            {
-                File.WriteAllText(file, json, new UTF8Encoding(false));
-            }
-            else
-            {
-                Console.Out.Write(json);
-            }
-        }
-
+        SamplesCommand.WriteSummaries(result, o, summaries);
         return ExitCodes.Success;
     }
 
@@ -255,35 +237,33 @@ internal static partial class SparkEngineCommand
                 }
             }
 
-            string outputState = setup.OutputIsLocal ? "the output is as it was" : $"{setup.Output} has no _SUCCESS";
-            var inputCounts = SparkReport.ParseInputCounts(stdout, script.InputCounts);
-            if (exit != 0 && cluster && ReadReport(reportUri, script.Report, script.InputCounts) is { } failed)
-            {
-                // The driver's log stays on the cluster: the runner's report file names the failed statement, and the
-                // input counts when the bad-rows check is what stopped it.
-                if (failed.Failure is { } failure)
-                {
-                    err.WriteLine($"sparktf: the Spark SQL runner's report: {failure}");
-                    if (SparkReport.IsBadRowsFailure(failure))
-                    {
-                        Volatile.Write(ref badRowsFailure, true);
-                    }
-                }
-
-                inputCounts ??= failed.InputCounts;
-            }
-
-            if (exit != 0 && (Volatile.Read(ref badRowsFailure) || (inputCounts is not null && OverLimit(inputCounts, script.MaxBadFraction))))
-            {
-                err.WriteLine(TooManyBadRows(inputCounts, script.MaxBadFraction, $"The Spark script stopped at its bad-rows check, before writing ({program} exited with {exit}), so {outputState}."));
-                return ExitCodes.Failure;
-            }
-
+            double maxBad = setup.Plan.Job.MaxBadFraction;
             if (exit != 0)
             {
+                string outputState = setup.OutputIsLocal ? "the output is as it was" : $"{setup.Output} has no _SUCCESS";
+                bool badRows = Volatile.Read(ref badRowsFailure);
+                var inputCounts = SparkReport.ParseInputCounts(stdout, script.InputCounts);
+                if (cluster && ReadReport(reportUri, script.Report, script.InputCounts) is { } failed)
+                {
+                    // The driver's log stays on the cluster: the runner's report file names the failed statement, and
+                    // the input counts when the bad-rows check is what stopped it.
+                    if (failed.Failure is { } failure)
+                    {
+                        err.WriteLine($"sparktf: the Spark SQL runner's report: {failure}");
+                        badRows |= SparkReport.IsBadRowsFailure(failure);
+                    }
+
+                    inputCounts ??= failed.InputCounts;
+                }
+
+                if (badRows || (inputCounts is not null && OverLimit(inputCounts, maxBad)))
+                {
+                    err.WriteLine(TooManyBadRows(inputCounts, maxBad, $"The Spark script stopped at its bad-rows check, before writing ({program} exited with {exit}), so {outputState}."));
+                    return ExitCodes.Failure;
+                }
+
                 keepTemp = true;
-                err.WriteLine($"sparktf: {program} failed with exit code {exit}: the Spark job did not finish (its log is above). The script is kept at {scriptPath}; " +
-                              (setup.OutputIsLocal ? "the output is as it was." : $"{setup.Output} has no _SUCCESS."));
+                err.WriteLine($"sparktf: {program} failed with exit code {exit}: the Spark job did not finish (its log is above). The script is kept at {scriptPath}; {outputState}.");
                 return ExitCodes.Failure;
             }
 
@@ -299,19 +279,9 @@ internal static partial class SparkEngineCommand
 
             // The script checked the bad rows before writing; the report's counts are checked again, so that a script
             // whose check did not run never commits an output over the limit.
-            var reported = new Dictionary<string, long>(StringComparer.Ordinal)
+            if (OverLimit(counts, maxBad))
             {
-                ["rows_read"] = counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value),
-                ["rows_bad"] = counts.Where(c => c.Key.StartsWith("quarantined.", StringComparison.Ordinal)).Sum(c => c.Value),
-            };
-            foreach (var c in counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal) || c.Key.StartsWith("quarantined.", StringComparison.Ordinal)))
-            {
-                reported[c.Key] = c.Value;
-            }
-
-            if (OverLimit(reported, script.MaxBadFraction))
-            {
-                err.WriteLine(TooManyBadRows(reported, script.MaxBadFraction, $"{program} reported them after writing (the script's own check did not stop it); " +
+                err.WriteLine(TooManyBadRows(counts, maxBad, $"{program} reported them after writing (the script's own check did not stop it); " +
                     (setup.OutputIsLocal ? "nothing was committed: the output is as it was." : $"{setup.Output} was written, but no _manifest.json was added.")));
                 return ExitCodes.Failure;
             }
@@ -385,8 +355,9 @@ internal static partial class SparkEngineCommand
             }
 
             summary = new SamplesSummary(date, setup.Output, counts, histories, [], clock.Elapsed.TotalSeconds, engineName).ToJson();
+            var (rowsRead, rowsBad) = Totals(counts);
             err.WriteLine($"sparktf: {date:yyyy-MM-dd}: {counts["written"]} samples in {setup.Output}" +
-                          (reported["rows_bad"] > 0 ? $"; {reported["rows_bad"]} of {reported["rows_read"]} input rows were bad and left out (counted as quarantined; the Spark engine keeps no quarantine file)" : ""));
+                          (rowsBad > 0 ? $"; {rowsBad} of {rowsRead} input rows were bad and left out (counted as quarantined; the Spark engine keeps no quarantine file)" : ""));
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)
@@ -415,11 +386,16 @@ internal static partial class SparkEngineCommand
         }
     }
 
+    /// <summary>All rows read and bad: the sums of the per-source <c>read.SOURCE</c> and <c>quarantined.SOURCE</c>
+    /// counts (the summary's rows_read and quarantined).</summary>
+    private static (long Read, long Bad) Totals(IReadOnlyDictionary<string, long> counts) =>
+        (counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value),
+         counts.Where(c => c.Key.StartsWith("quarantined.", StringComparison.Ordinal)).Sum(c => c.Value));
+
     /// <summary>The embedded engine's rule: rows were read and bad / read is above the limit.</summary>
     private static bool OverLimit(IReadOnlyDictionary<string, long> counts, double maxBad)
     {
-        long read = counts.GetValueOrDefault("rows_read");
-        long bad = counts.GetValueOrDefault("rows_bad");
+        var (read, bad) = Totals(counts);
         return read > 0 && (double)bad / read > maxBad;
     }
 
@@ -428,8 +404,9 @@ internal static partial class SparkEngineCommand
     {
         string limit = maxBad.ToString("R", CultureInfo.InvariantCulture);
         string found;
-        if (counts is not null && counts.TryGetValue("rows_read", out long read) && counts.TryGetValue("rows_bad", out long bad))
+        if (counts is not null)
         {
+            var (read, bad) = Totals(counts);
             var sources = counts.Keys.Where(k => k.StartsWith("read.", StringComparison.Ordinal)).Select(k => k["read.".Length..])
                 .Select(s => $"{s} {counts.GetValueOrDefault("quarantined." + s)} of {counts[$"read.{s}"]}");
             string fraction = read > 0 ? (100.0 * bad / read).ToString("0.###", CultureInfo.InvariantCulture) + "%" : "0%";

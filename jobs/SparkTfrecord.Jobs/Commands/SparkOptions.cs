@@ -73,7 +73,7 @@ internal sealed class SparkOptions
 
     /// <summary>The definition with the command line's overrides applied: output layout, and the bad-rows limit that the
     /// Spark script checks.</summary>
-    public static JobDefinition WithOverrides(JobDefinition definition, int? shards, SparkTfrecord.Tfrecord.Framing.TfRecordCompression? compression, double? maxBadFraction = null)
+    public static JobDefinition WithOverrides(JobDefinition definition, int? shards, SparkTfrecord.Tfrecord.Framing.TfRecordCompression? compression, double? maxBadFraction)
     {
         var job = definition.Job;
         return definition with

@@ -249,19 +249,21 @@ public static class SparkReport
         for (int i = lines.Count - 2; i >= 0; i--)
         {
             string[] header = lines[i].Trim().Split('\t');
-            if (!header.Contains("sparktf_rows_read"))
+            if (!header.Contains(SparkScript.RowsReadColumn))
             {
                 continue;
             }
 
             string[] values = lines[i + 1].Trim().Split('\t');
-            var counts = CountsByHeader(header, values, columns);
-
-            return counts.ContainsKey("rows_read") && counts.ContainsKey("rows_bad") ? counts : null;
+            return WithTotals(CountsByHeader(header, values, columns));
         }
 
         return null;
     }
+
+    // Input counts that have both totals (rows_read and rows_bad), else null.
+    private static Dictionary<string, long>? WithTotals(Dictionary<string, long> inputs) =>
+        inputs.ContainsKey("rows_read") && inputs.ContainsKey("rows_bad") ? inputs : null;
 
     /// <summary>The counts of a row printed under its header (spark-sql with <c>hive.cli.print.header=true</c>): each
     /// header column the script declared, with an integer value, under its count name.</summary>
@@ -359,7 +361,7 @@ public static class SparkReport
 
         return new SparkReportFile(
             counts.ContainsKey("written") ? counts : null,
-            inputs.ContainsKey("rows_read") && inputs.ContainsKey("rows_bad") ? inputs : null,
+            WithTotals(inputs),
             failure);
     }
 

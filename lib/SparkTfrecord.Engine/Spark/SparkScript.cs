@@ -64,9 +64,6 @@ public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnly
     /// <c>read_SOURCE</c> and <c>quarantined_SOURCE</c> per source.</summary>
     public IReadOnlyList<ReportColumn> InputCounts { get; init; } = [];
 
-    /// <summary>The bad-rows limit the script checks: the job fails when more than this fraction of the rows read is bad.</summary>
-    public double MaxBadFraction { get; init; }
-
     /// <summary>The script: a comment, then every statement ending with <c>;</c> on its own line.</summary>
     /// <returns>The text.</returns>
     public string Text()
@@ -107,6 +104,11 @@ public static class SparkScript
     /// <summary>The input counts view's boolean column that the bad-rows check asserts; on Spark 2.4 to 3.1 (where
     /// <c>assert_true</c> takes no message) Spark's error names it: <c>'sparktf_bad_rows_within_limit#N' is not true!</c>.</summary>
     public const string WithinLimitColumn = "sparktf_bad_rows_within_limit";
+
+    /// <summary>The input counts row's first column (all rows read), by which its header line is found.</summary>
+    public const string RowsReadColumn = "sparktf_rows_read";
+
+    private const string RowsBadColumn = "sparktf_rows_bad";
 
     /// <summary>The start of the bad-rows check's error message on Spark 3.2 and later.</summary>
     public const string TooManyBadRows = "sparktf: too many bad input rows";
@@ -154,7 +156,6 @@ public static class SparkScript
 
         var statements = new List<string>(SparkDialect.SessionSettings);
         int lastTyped = rendered.Statements.ToList().FindLastIndex(s => s.Name.StartsWith("typed_", StringComparison.Ordinal));
-        double maxBad = plan.Job.MaxBadFraction;
         var inputCounts = InputCounts(plan, d);
         for (int i = 0; i < rendered.Statements.Count; i++)
         {
@@ -164,7 +165,7 @@ public static class SparkScript
             {
                 // Bad rows are counted and checked as soon as the typed views exist: a run over the limit stops before
                 // anything is computed or written.
-                statements.AddRange(BadRowsCheck(plan, d, inputCounts, maxBad, legacy));
+                statements.AddRange(BadRowsCheck(plan, d, inputCounts, plan.Job.MaxBadFraction, legacy));
             }
 
             // The impressions carry a per-run row id that later views join on: cached, it is computed once. The samples
@@ -195,7 +196,7 @@ public static class SparkScript
             CheckShellSafe(s);
         }
 
-        return new SparkScriptText(statements, report, d, header) { InputCounts = inputCounts, MaxBadFraction = maxBad };
+        return new SparkScriptText(statements, report, d, header) { InputCounts = inputCounts };
     }
 
     /// <summary>
@@ -314,12 +315,14 @@ public static class SparkScript
         return sb.ToString();
     }
 
+    // The number of rows for which the condition holds (0 for none), as a BIGINT.
+    private static string Count(string condition) => $"CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)";
+
     // One row: what the output view holds (written, positives, eval, history lengths) beside what only the samples
     // know (all samples before down-sampling, missing profiles); both are cached, so this reads no input again.
     private static List<ReportColumn> Report(JobPlan plan, SparkDialect d, out string sql, string samples)
     {
         var job = plan.Job;
-        string Count(string condition) => $"CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)";
         var output = new List<ReportColumn>
         {
             new("written", ReportColumnName, "CAST(count(*) AS BIGINT)"),
@@ -342,8 +345,7 @@ public static class SparkScript
 
         string Select(IEnumerable<ReportColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));
         // The input counts (rows read and bad per source), from the cached view the bad-rows check made.
-        var input = plan.Sources.Keys.SelectMany(s => new ReportColumn[] { new($"read.{s}", $"read_{s}", d.Identifier($"read_{s}")), new($"quarantined.{s}", $"quarantined_{s}", d.Identifier($"quarantined_{s}")) });
-        var report = output.Concat(all).Concat(input).ToList();
+        var report = output.Concat(all).Concat(SourceCounts(plan, d)).ToList();
         sql = $"SELECT {string.Join(", ", report.Select(r => d.Identifier(r.Column)))} FROM (\n" +
               $"  SELECT {Select(output)}\n  FROM {d.Identifier(OutputView)}\n" +
               $") o CROSS JOIN (\n" +
@@ -352,22 +354,21 @@ public static class SparkScript
         return report;
     }
 
-    // The input counts row's columns: all rows read and bad, then per source (the names the embedded engine's stats use).
-    private static List<ReportColumn> InputCounts(JobPlan plan, SparkDialect d)
-    {
-        var columns = new List<ReportColumn>
-        {
-            new("rows_read", "sparktf_rows_read", string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"read_{s}")))),
-            new("rows_bad", "sparktf_rows_bad", string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"quarantined_{s}")))),
-        };
-        foreach (string s in plan.Sources.Keys)
-        {
-            columns.Add(new($"read.{s}", $"read_{s}", d.Identifier($"read_{s}")));
-            columns.Add(new($"quarantined.{s}", $"quarantined_{s}", d.Identifier($"quarantined_{s}")));
-        }
+    // The input counts row's columns: all rows read and bad, then per source.
+    private static List<ReportColumn> InputCounts(JobPlan plan, SparkDialect d) =>
+    [
+        new("rows_read", RowsReadColumn, string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"read_{s}")))),
+        new("rows_bad", RowsBadColumn, string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"quarantined_{s}")))),
+        .. SourceCounts(plan, d),
+    ];
 
-        return columns;
-    }
+    // Rows read and bad per source, columns of the input counts view (the count names the embedded engine's stats use).
+    private static IEnumerable<ReportColumn> SourceCounts(JobPlan plan, SparkDialect d) =>
+        plan.Sources.Keys.SelectMany(s => new ReportColumn[]
+        {
+            new($"read.{s}", $"read_{s}", d.Identifier($"read_{s}")),
+            new($"quarantined.{s}", $"quarantined_{s}", d.Identifier($"quarantined_{s}")),
+        });
 
     // The bad-rows check: the input counts, one scan of each typed view, cached (the report reads them again) and printed
     // (so the launcher can say what was found when the check fails), then the assertion. The rule is the embedded
@@ -376,12 +377,11 @@ public static class SparkScript
     // asserts the column alone and Spark's error names it.
     private static IEnumerable<string> BadRowsCheck(JobPlan plan, SparkDialect d, IReadOnlyList<ReportColumn> counts, double maxBad, bool legacy)
     {
-        string Count(string condition) => $"CAST(coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS BIGINT)";
         var perSource = plan.Sources.Keys.Select((s, i) =>
             $"  SELECT {Count("NOT __skip")} AS {d.Identifier($"read_{s}")}, {Count("__reason IS NOT NULL")} AS {d.Identifier($"quarantined_{s}")}\n" +
             $"  FROM {d.Identifier("typed_" + s)}\n) s{i.ToString(CultureInfo.InvariantCulture)}");
-        string read = d.Identifier("sparktf_rows_read");
-        string bad = d.Identifier("sparktf_rows_bad");
+        string read = d.Identifier(RowsReadColumn);
+        string bad = d.Identifier(RowsBadColumn);
         string limit = maxBad.ToString("R", CultureInfo.InvariantCulture);
         string view = d.Identifier(InputCountsView);
         yield return

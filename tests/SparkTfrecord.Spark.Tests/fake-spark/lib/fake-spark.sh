@@ -164,6 +164,15 @@ fake_count() {
   printf '0'
 }
 
+# A `name=value` line per name (sparktf_samples_written left out: it has its own key line), as the runner writes the
+# columns of a row to its report file; see fake_count for the values.
+fake_name_values() {
+  local name
+  for name in $1; do
+    [ "$name" = sparktf_samples_written ] || printf '%s=%s\n' "$name" "$(fake_count "$name")"
+  done
+}
+
 # Prints a query's result row as spark-sql does: with FAKE_SPARK_SAMPLES_FORMAT=header the column names, then the
 # values, tab-separated; with plain the values only.
 fake_print_row() {
@@ -218,7 +227,7 @@ fake_bad_rows_check() {
       # failure to its report file, and spark-submit only says that the application failed.
       if [ -n "${fake_report:-}" ]; then
         {
-          for name in $counts; do printf '%s=%s\n' "$name" "$(fake_count "$name")"; done
+          fake_name_values "$counts"
           printf 'SPARKTF_FAILED=statement 9 of 20 (line 65): Py4JJavaError: An error occurred while calling o77.collectToPython. ... java.lang.RuntimeException: %s\n' "$message"
         } | fake_write_file "$fake_report"
       fi
