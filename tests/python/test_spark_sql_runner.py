@@ -440,8 +440,16 @@ class ReportContentTest(unittest.TestCase):
                          "java.lang.RuntimeException: 'sparktf_bad_rows_within_limit#42' is not true!")
 
     def test_without_report_option_a_failure_writes_no_file(self):
-        code, _, _, reports = run_main(["{script}"], FakeSession(fail_on="nope"), "SELECT * FROM nope")
-        self.assertEqual((code, reports), (1, {}))
+        # Run from an empty working directory too, so that a report written to a default relative path would show.
+        with tempfile.TemporaryDirectory() as cwd:
+            previous = os.getcwd()
+            os.chdir(cwd)
+            try:
+                code, _, _, reports = run_main(["{script}"], FakeSession(fail_on="nope"), "SELECT * FROM nope")
+            finally:
+                os.chdir(previous)
+            self.assertEqual((code, reports), (1, {}))
+            self.assertEqual(os.listdir(cwd), [])
 
 
 class ReportFileTest(unittest.TestCase):
