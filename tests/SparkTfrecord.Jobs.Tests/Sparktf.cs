@@ -28,7 +28,19 @@ internal static class Sparktf
     }
 
     /// <summary>The shared fixtures folder, beside the repository.</summary>
-    public static string Fixtures => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "tfrecord"));
+    public static string Fixtures
+    {
+        get
+        {
+            string path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "tfrecord"));
+            if (!Directory.Exists(path))
+            {
+                Assert.Fail($"The shared fixtures are missing at {path}: the tests expect ../shared/fixtures beside the repository.");
+            }
+
+            return path;
+        }
+    }
 
     public static Result Run(params string[] args) => RunIn(null, null, args);
 

@@ -27,7 +27,19 @@ internal static class Repo
 
     public static string Conf(string name) => Path.Combine(Root, "conf", name);
 
-    public static string Fixtures => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "tfrecord"));
+    public static string Fixtures
+    {
+        get
+        {
+            string path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "tfrecord"));
+            if (!Directory.Exists(path))
+            {
+                Assert.Fail($"The shared fixtures are missing at {path}: the tests expect ../shared/fixtures beside the repository.");
+            }
+
+            return path;
+        }
+    }
 
     public static string PythonLib => Path.Combine(Root, "lib", "python");
 
