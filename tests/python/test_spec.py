@@ -256,6 +256,29 @@ class MalformedSpecTest(unittest.TestCase):
                     self.assertEqual(str(e), f"{path}:{line}:{column}: {message}")
 
 
+class LimitsTest(unittest.TestCase):
+    def test_a_spec_nested_40000_deep_is_refused_without_recursion_error(self):
+        text = "spec: 1\njob: " + "[" * 40000 + "]" * 40000 + "\n"
+        with self.assertRaises(sts.SpecError) as caught:
+            sts.loads(text, "deep.yaml")
+        e = caught.exception
+        self.assertEqual((e.line, e.column), (2, 69), str(e))
+        self.assertIn("more than 64 deep", str(e))
+
+    def test_a_spec_file_over_4_mib_is_refused_naming_its_size_and_the_limit(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "big.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("spec: 1\nfeatures:\n")
+                f.write("  - {name: f, dtype: int64}\n" * 200000)
+            size = os.path.getsize(path)
+            with self.assertRaises(sts.SpecError) as caught:
+                sts.load(path)
+            self.assertEqual(str(caught.exception),
+                             f"{path}:1:1: the file is {size} bytes, more than the 4194304 bytes (4 MiB) a spec may have. "
+                             "A spec declares features and the job's settings; keep data (long value lists, logs) out of it.")
+
+
 class ManifestTest(unittest.TestCase):
     def test_matching_manifest_passes(self):
         self.assertEqual(sts.check_manifest({"spec_hash": DIN_HASH, "counts": [1]}, DIN), DIN_HASH)

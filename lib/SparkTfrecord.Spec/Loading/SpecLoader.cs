@@ -12,6 +12,16 @@ namespace SparkTfrecord.Spec;
 /// </summary>
 public static partial class SpecLoader
 {
+    /// <summary>
+    /// The largest spec file read, in bytes (4 MiB). A spec is a few kilobytes, or a few hundred with long domain
+    /// lists; the YAML tree takes about 70 times the file's size in memory (3.6 GB for a 50 MB file), so a larger file is
+    /// refused before it is read.
+    /// </summary>
+    public const long MaxBytes = 4L * 1024 * 1024;
+
+    /// <summary>The deepest nesting of mappings and lists read (a spec needs about 5 levels).</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Reads and checks the spec file at <paramref name="path"/>.</summary>
     /// <param name="path">The YAML file; the path is used as given in every message.</param>
     /// <returns>The loaded spec.</returns>
@@ -23,7 +33,14 @@ public static partial class SpecLoader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            using var stream = File.OpenRead(path);
+            if (stream.CanSeek)
+            {
+                CheckSize(path, stream.Length);
+            }
+
+            using var reader = new StreamReader(stream, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -42,10 +59,11 @@ public static partial class SpecLoader
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(file);
+        CheckSize(file, System.Text.Encoding.UTF8.GetByteCount(yaml));
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(yaml)), file));
         }
         catch (YamlException e)
         {
@@ -63,6 +81,15 @@ public static partial class SpecLoader
         }
 
         return new SpecReader(file).Read(stream.Documents[0].RootNode);
+    }
+
+    private static void CheckSize(string file, long bytes)
+    {
+        if (bytes > MaxBytes)
+        {
+            throw new SpecException(file, 1, 1, $"the file is {bytes} bytes, more than the {MaxBytes} bytes (4 MiB) a spec may have",
+                "A spec declares features and the job's settings; keep data (long value lists, logs) out of it.");
+        }
     }
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]

@@ -6,6 +6,7 @@ scalar's type itself, so this reader and the C# one can never read the same file
 import hashlib
 import json
 import math
+import os
 import re
 
 import yaml
@@ -22,6 +23,11 @@ _SHAPES = ["scalar", "var", "seq"]
 _ROLES = ["label", "user", "context", "item", "history", "key", "other"]
 
 _MAX_SIZE = 2**31 - 1
+# The largest spec file read and the deepest nesting of mappings and lists, as in C# (SpecLoader.MaxBytes, MaxDepth):
+# PyYAML's composer recurses once per level (a deep file would end in RecursionError), and its tree takes many
+# times the file's size in memory.
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _FLOAT32_MAX = 3.4028234663852886e38
@@ -51,14 +57,36 @@ class SpecError(ValueError):
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe composer, remembering each node's explicit tag (None when it has none)."""
+    """PyYAML's safe composer, remembering each node's explicit tag (None when it has none) and refusing nesting
+    deeper than MAX_DEPTH before the composer's recursion gets there."""
+
+    sparktf_file = "<spec>"
+    sparktf_depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
-        node = super().compose_node(parent, index)
+        nested = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
+        if nested:
+            self.sparktf_depth += 1
+            if self.sparktf_depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise SpecError(self.sparktf_file, mark.line + 1, mark.column + 1,
+                                f"the YAML nests mappings and lists more than {MAX_DEPTH} deep",
+                                "A spec needs a handful of levels; remove the extra nesting.")
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            if nested:
+                self.sparktf_depth -= 1
         if not isinstance(event, yaml.AliasEvent):
             node.sparktf_tag = event.tag
         return node
+
+
+def _check_size(file, size):
+    if size > MAX_BYTES:
+        raise SpecError(file, 1, 1, f"the file is {size} bytes, more than the {MAX_BYTES} bytes (4 MiB) a spec may have",
+                        "A spec declares features and the job's settings; keep data (long value lists, logs) out of it.")
 
 
 # ---- plain scalars: the spec's own reading, shared with C# (PlainScalars.cs) ----
@@ -607,8 +635,13 @@ def _check_duplicate_keys(node, file, seen=None):
 
 def describe_text(text, file="<spec>"):
     """The normalized feature description of spec text (what `sparktf spec export --target json` prints)."""
+    _check_size(file, len(text.encode("utf-8")))
+    loader = _Loader(text)
+    loader.sparktf_file = file
     try:
-        documents = list(yaml.compose_all(text, Loader=_Loader))
+        documents = []
+        while loader.check_node():
+            documents.append(loader.get_node())
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
@@ -617,6 +650,8 @@ def describe_text(text, file="<spec>"):
                         "Fix the YAML syntax (indentation, quotes, ':' followed by a space).") from e
     except yaml.YAMLError as e:
         raise SpecError(file, 0, 0, f"YAML syntax error: {e}", "Fix the YAML syntax.") from e
+    finally:
+        loader.dispose()
     if len(documents) != 1:
         raise SpecError(file, 1, 1, "the file is empty" if not documents else "the file holds several YAML documents",
                         "A spec is one YAML mapping starting with 'spec: 1'.")
@@ -628,6 +663,7 @@ def describe_text(text, file="<spec>"):
 def describe(path):
     """The normalized feature description of the spec file at `path`."""
     with open(path, encoding="utf-8") as f:
+        _check_size(str(path), os.fstat(f.fileno()).st_size)
         text = f.read()
     return describe_text(text, str(path))
 
