@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SparkTfrecord.Tfrecord.Framing;
+using SparkTfrecord.Spec.Loading;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace SparkTfrecord.Engine.Config;
@@ -24,6 +26,7 @@ public static partial class JobConfigParser
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(features);
         var r = new Reader(file);
+        r.RefuseTags(job);
         r.OnlyKeys(job, "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine");
 
         var sourcesNode = r.Mapping(r.Required(job, "sources"), "sources");
@@ -41,11 +44,7 @@ public static partial class JobConfigParser
             throw r.Error(r.Child(job, "samples") ?? sourcesNode, $"the samples source '{samples}' needs a time column (time: {{column: ts, unit: ms}}).");
         }
 
-        string timeZone = r.OptionalString(job, "timezone") ?? "UTC";
-        if (!TryFindZone(timeZone, out _))
-        {
-            throw r.Error(r.Child(job, "timezone")!, $"unknown time zone '{timeZone}': use an IANA name such as Asia/Shanghai or UTC.");
-        }
+        string timeZone = r.Child(job, "timezone") is { } zoneNode ? r.Zone(zoneNode, "timezone") : "UTC";
 
         var byName = features.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -67,7 +66,7 @@ public static partial class JobConfigParser
                 throw r.Error(r.Child(map, "events")!, $"the label's events '{events}' need a time column.");
             }
 
-            var match = r.StringList(r.Required(map, "match"), "match");
+            var match = r.ColumnList(r.Required(map, "match"), "match");
             if (match.Count == 0)
             {
                 throw r.Error(r.Child(map, "match")!, "match needs at least one column, for example [request_id, item_id].");
@@ -84,12 +83,12 @@ public static partial class JobConfigParser
             {
                 string feature = r.Name(keyNode, "a history feature");
                 var f = r.Feature(byName, feature, keyNode, used);
+                var map = r.Mapping(valueNode, $"history '{feature}'");
                 if (!f.IsList)
                 {
                     throw r.Error(keyNode, $"history feature '{feature}' must be a list in the spec (shape: var).");
                 }
 
-                var map = r.Mapping(valueNode, $"history '{feature}'");
                 r.OnlyKeys(map, "events", "value", "window", "max_length", "order", "user", "missing");
                 string events = r.RequiredString(map, "events");
                 SourceConfig source = r.Source(sources, events, r.Child(map, "events")!, "the history's events");
@@ -102,7 +101,7 @@ public static partial class JobConfigParser
                 string valueText = r.Scalar(valueNodeRef, "value");
                 ColumnRef value = valueText.Contains('.', StringComparison.Ordinal)
                     ? r.ColumnRef(valueNodeRef, valueText, sources)
-                    : new ColumnRef(events, valueText);
+                    : new ColumnRef(events, r.ColumnName(valueNodeRef, "value"));
                 if (value.Source != events && sources[value.Source].Key is null)
                 {
                     throw r.Error(valueNodeRef, $"'{valueText}': a history value comes from the events or from a table with a key (key: COLUMN) joined on it.");
@@ -121,7 +120,8 @@ public static partial class JobConfigParser
                 }
 
                 histories.Add(new HistoryRule(feature, events, value, r.Duration(r.Required(map, "window"), "window"), maxLength,
-                    r.OptionalString(map, "user") ?? "user_id", r.OptionalString(map, "missing")));
+                    r.Child(map, "user") is { } userNode ? r.ColumnName(userNode, "user") : "user_id",
+                    r.Child(map, "missing") is { } missingNode ? r.MissingValue(missingNode, f.Kind, feature) : null));
             }
         }
 
@@ -180,13 +180,13 @@ public static partial class JobConfigParser
             r.OnlyKeys(map, "negative_rate", "eval_fraction", "salt", "key");
             double rate = r.OptionalFraction(map, "negative_rate") ?? 1.0;
             double eval = r.OptionalFraction(map, "eval_fraction") ?? 0.0;
-            var key = r.Child(map, "key") is { } k ? r.StringList(k, "key") : (IReadOnlyList<string>)[];
+            var key = r.Child(map, "key") is { } k ? r.ColumnList(k, "key") : (IReadOnlyList<string>)[];
             if ((rate < 1.0 || eval > 0.0) && key.Count == 0)
             {
                 throw r.Error(map, "sampling needs key: [COLUMNS] (the impression columns whose hash decides, for example [request_id, item_id]).");
             }
 
-            sampling = new SamplingConfig(rate, eval, r.OptionalString(map, "salt") ?? "", key);
+            sampling = new SamplingConfig(rate, eval, r.Child(map, "salt") is { } saltNode ? r.FreeText(saltNode, "salt", allowEmpty: true) : "", key);
         }
 
         var output = new OutputConfig(1, TfRecordCompression.None, []);
@@ -206,7 +206,7 @@ public static partial class JobConfigParser
                 throw r.Error(r.Child(map, "compression")!, $"compression must be none, gzip or zlib, not '{c}'.");
             }
 
-            var shardKey = r.Child(map, "shard_key") is { } sk ? r.StringList(sk, "shard_key") : (IReadOnlyList<string>)[];
+            var shardKey = r.Child(map, "shard_key") is { } sk ? r.ColumnList(sk, "shard_key") : (IReadOnlyList<string>)[];
             output = new OutputConfig(shards, compression, shardKey);
         }
 
@@ -337,21 +337,30 @@ public static partial class JobConfigParser
             return false;
         }
 
-        value = m.Groups[2].Value switch
+        try
         {
-            "d" => TimeSpan.FromDays(n),
-            "h" => TimeSpan.FromHours(n),
-            "m" => TimeSpan.FromMinutes(n),
-            "s" => TimeSpan.FromSeconds(n),
-            _ => TimeSpan.FromMilliseconds(n),
-        };
+            value = m.Groups[2].Value switch
+            {
+                "d" => TimeSpan.FromDays(n),
+                "h" => TimeSpan.FromHours(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "s" => TimeSpan.FromSeconds(n),
+                _ => TimeSpan.FromMilliseconds(n),
+            };
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            // A duration beyond TimeSpan's range is read as the longest one, for the caller's limit to refuse.
+            value = TimeSpan.MaxValue;
+        }
+
         return true;
     }
 
     private static SourceConfig ParseSource(Reader r, string name, YamlMappingNode map)
     {
         r.OnlyKeys(map, s_sourceKeys);
-        string path = r.RequiredString(map, "path");
+        string path = r.PathTemplateText(r.Required(map, "path"));
         string formatText = r.OptionalString(map, "format") ?? "parquet";
         SourceFormat format = formatText switch
         {
@@ -367,24 +376,14 @@ public static partial class JobConfigParser
             var c = r.Mapping(csvNode, "csv");
             r.OnlyKeys(c, "header", "delimiter", "columns");
             bool header = r.OptionalBool(c, "header") ?? true;
-            string delimiter = r.OptionalString(c, "delimiter") ?? ",";
-            if (delimiter == "\\t" || delimiter == "tab")
-            {
-                delimiter = "\t";
-            }
-
-            if (delimiter.Length != 1)
-            {
-                throw r.Error(r.Child(c, "delimiter")!, "delimiter must be one character (\\t or tab for a tab).");
-            }
-
-            var columns = r.Child(c, "columns") is { } cols ? r.StringList(cols, "columns") : (IReadOnlyList<string>)[];
+            char delimiter = r.Child(c, "delimiter") is { } delimiterNode ? r.Delimiter(delimiterNode) : ',';
+            var columns = r.Child(c, "columns") is { } cols ? r.ColumnList(cols, "columns") : (IReadOnlyList<string>)[];
             if (!header && columns.Count == 0)
             {
                 throw r.Error(c, "a CSV source without a header needs columns: [NAMES] in file order.");
             }
 
-            csv = new CsvOptions(header, delimiter[0], columns);
+            csv = new CsvOptions(header, delimiter, columns);
         }
 
         TimeColumn? time = null;
@@ -401,28 +400,23 @@ public static partial class JobConfigParser
                 "text" or "timestamp" => TimeUnit.Text,
                 _ => throw r.Error(r.Child(t, "unit")!, $"unit '{unitText}' is not supported: use s, ms, us (epoch) or text."),
             };
-            string zone = r.OptionalString(t, "zone") ?? "UTC";
-            if (!TryFindZone(zone, out _))
-            {
-                throw r.Error(r.Child(t, "zone")!, $"unknown time zone '{zone}'.");
-            }
-
-            time = new TimeColumn(r.RequiredString(t, "column"), unit, zone);
+            string zone = r.Child(t, "zone") is { } zoneNode ? r.Zone(zoneNode, "zone") : "UTC";
+            time = new TimeColumn(r.ColumnName(r.Required(t, "column"), "the time column"), unit, zone);
         }
 
-        string? key = r.OptionalString(map, "key");
+        string? key = r.Child(map, "key") is { } keyNode ? r.ColumnName(keyNode, "key") : null;
         if (time is null && key is null)
         {
             throw r.Error(map, $"source '{name}' needs time: {{column: ..., unit: ...}} (an event source) or key: COLUMN (a profile table).");
         }
 
-        var dedup = r.Child(map, "dedup") is { } d ? r.StringList(d, "dedup") : (IReadOnlyList<string>)[];
+        var dedup = r.Child(map, "dedup") is { } d ? r.ColumnList(d, "dedup") : (IReadOnlyList<string>)[];
         var rename = new Dictionary<string, string>(StringComparer.Ordinal);
         if (r.Child(map, "rename") is { } renameNode)
         {
             foreach (var (k, v) in r.Mapping(renameNode, "rename").Children)
             {
-                rename[r.Name(k, "a column")] = r.Scalar(v, "rename");
+                rename[r.ColumnName(k, "a column")] = r.FileColumn(v);
             }
         }
 
@@ -438,7 +432,7 @@ public static partial class JobConfigParser
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex NamePattern();
 
-    private sealed class Reader(string file)
+    private sealed partial class Reader(string file)
     {
         public JobConfigException Error(YamlNode node, string what) => JobConfigException.At(file, node.Start.Line, node.Start.Column, what);
 
@@ -465,15 +459,11 @@ public static partial class JobConfigParser
         public string Scalar(YamlNode node, string what) =>
             node is YamlScalarNode { Value: { } s } ? s : throw Error(node, $"{what} must be a single value.");
 
-        public string Name(YamlNode node, string what)
-        {
-            string s = Scalar(node, what);
-            return NamePattern().IsMatch(s) ? s : throw Error(node, $"'{s}' is not a valid name for {what} (letters, digits and _, not starting with a digit).");
-        }
+        public string Name(YamlNode node, string what) => CheckedName(node, what);
 
-        public string RequiredString(YamlMappingNode map, string key) => Scalar(Required(map, key), key);
+        public string RequiredString(YamlMappingNode map, string key) => Text(Required(map, key), key);
 
-        public string? OptionalString(YamlMappingNode map, string key) => Child(map, key) is { } n ? Scalar(n, key) : null;
+        public string? OptionalString(YamlMappingNode map, string key) => Child(map, key) is { } n ? Text(n, key) : null;
 
         public int? OptionalInt(YamlMappingNode map, string key)
         {
@@ -482,8 +472,9 @@ public static partial class JobConfigParser
                 return null;
             }
 
-            return int.TryParse(Scalar(n, key), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
-                ? v : throw Error(n, $"{key} must be an integer.");
+            string s = Scalar(n, key);
+            return n is YamlScalarNode { Style: ScalarStyle.Plain } && PlainScalars.IsInteger(s) && int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)
+                ? v : throw Error(n, $"{key} must be an integer written as plain digits, not '{s}' (no quotes, '+', '_', leading zeros or point).");
         }
 
         public bool? OptionalBool(YamlMappingNode map, string key)
@@ -493,12 +484,10 @@ public static partial class JobConfigParser
                 return null;
             }
 
-            return Scalar(n, key) switch
-            {
-                "true" or "yes" => true,
-                "false" or "no" => false,
-                var s => throw Error(n, $"{key} must be true or false, not '{s}'."),
-            };
+            string s = Scalar(n, key);
+            return n is YamlScalarNode { Style: ScalarStyle.Plain } && s is "true" or "false"
+                ? s == "true"
+                : throw Error(n, $"{key} must be true or false, unquoted, not '{s}' (yes, no, on and off mean different things to YAML 1.1 and 1.2 readers).");
         }
 
         public double? OptionalFraction(YamlMappingNode map, string key)
@@ -508,23 +497,22 @@ public static partial class JobConfigParser
                 return null;
             }
 
-            return double.TryParse(Scalar(n, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v is >= 0 and <= 1
-                ? v : throw Error(n, $"{key} must be a number from 0 to 1.");
+            string s = Scalar(n, key);
+            return n is YamlScalarNode { Style: ScalarStyle.Plain } && (PlainScalars.IsInteger(s) || PlainScalars.IsFloat(s)) && PlainScalars.ParseFloat(s) is >= 0 and <= 1 and var v
+                ? v : throw Error(n, $"{key} must be a number from 0 to 1 written with digits on both sides of the point (0.05, 1.0, 0 or 1), not '{s}'.");
         }
 
         public TimeSpan Duration(YamlNode node, string what)
         {
             string s = Scalar(node, what);
-            return TryParseDuration(s, out var d) && d > TimeSpan.Zero
+            if (TryParseDuration(s, out var d) && d > TimeSpan.FromDays(MaxDurationDays))
+            {
+                throw Error(node, $"{what} '{s}' is longer than {MaxDurationDays} days.");
+            }
+
+            return TryParseDuration(s, out d) && d > TimeSpan.Zero
                 ? d : throw Error(node, $"{what} '{s}' is not a duration: write a number and a unit, such as 30m, 2h, 15d, 45s or 500ms.");
         }
-
-        public IReadOnlyList<string> StringList(YamlNode node, string what) => node switch
-        {
-            YamlScalarNode => [Name(node, what)],
-            YamlSequenceNode seq => seq.Children.Select(c => Name(c, what)).ToList(),
-            _ => throw Error(node, $"{what} must be a name or a list of names."),
-        };
 
         public SourceConfig Source(Dictionary<string, SourceConfig> sources, string name, YamlNode at, string what) =>
             sources.TryGetValue(name, out var s) ? s
@@ -546,7 +534,7 @@ public static partial class JobConfigParser
                 throw Error(node, $"'{column}' in '{text}' is not a column name.");
             }
 
-            return new ColumnRef(source, column);
+            return new ColumnRef(source, RegisterColumn(node, CheckName(node, column, $"the column in '{text}'")));
         }
 
         public FeatureColumn Feature(Dictionary<string, FeatureColumn> byName, string name, YamlNode at, HashSet<string> used)

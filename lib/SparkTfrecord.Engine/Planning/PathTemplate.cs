@@ -64,6 +64,63 @@ public static partial class PathTemplate
         return paths.Count == 1 ? paths[0] : throw new FormatException($"'{template}' must name one path: ranges are for inputs.");
     }
 
+    /// <summary>The largest day offset in a template (about 100 years), so that every date it names exists.</summary>
+    public const int MaxOffsetDays = 36_600;
+
+    /// <summary>
+    /// Checks a template when the config is read, so that a mistake is reported at its place rather than when the
+    /// job expands it: every placeholder is <c>{input}</c>, <c>{date}</c>, <c>{date+Nd}</c>, <c>{date-Nd}</c> or a
+    /// range of two of those whose first day is not after its last (a reversed range would name no day at all), with
+    /// N at most <see cref="MaxOffsetDays"/>; braces are balanced.
+    /// </summary>
+    /// <param name="template">The template.</param>
+    /// <returns>What is wrong, or null.</returns>
+    public static string? Check(string template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        foreach (Match m in PlaceholderPattern().Matches(template))
+        {
+            string body = m.Groups[1].Value;
+            if (body == "input")
+            {
+                continue;
+            }
+
+            string[] ends = body.Split("..");
+            if (ends.Length > 2)
+            {
+                return $"'{{{body}}}' is not a day or a range of days (date-15d..date+1d)";
+            }
+
+            var offsets = new List<int>();
+            foreach (string end in ends)
+            {
+                var d = DayPattern().Match(end.Trim());
+                if (!d.Success)
+                {
+                    return $"'{{{body}}}' is not {{input}}, {{date}}, {{date+Nd}}, {{date-Nd}} or a range such as {{date-15d..date+1d}}";
+                }
+
+                if (d.Groups[2].Success && (!int.TryParse(d.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n > MaxOffsetDays))
+                {
+                    return $"'{{{body}}}' goes more than {MaxOffsetDays} days from the run date";
+                }
+
+                offsets.Add(d.Groups[2].Success ? (d.Groups[1].Value == "-" ? -1 : 1) * int.Parse(d.Groups[2].Value, CultureInfo.InvariantCulture) : 0);
+            }
+
+            if (offsets.Count == 2 && offsets[0] > offsets[1])
+            {
+                return $"the range '{{{body}}}' ends before it starts, so it names no day; write the earlier day first";
+            }
+        }
+
+        string rest = PlaceholderPattern().Replace(template, "");
+        return rest.Contains('{', StringComparison.Ordinal) || rest.Contains('}', StringComparison.Ordinal)
+            ? "a '{' or '}' is not part of a placeholder ({input}, {date}, {date-15d..date+1d})"
+            : null;
+    }
+
     /// <summary>The text of a date in paths: yyyy-MM-dd.</summary>
     /// <param name="date">The date.</param>
     /// <returns>The text.</returns>

@@ -1,0 +1,286 @@
+using System.Globalization;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Spec.Loading;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SparkTfrecord.Engine.Config;
+
+/// <summary>
+/// The rules every value of the <c>job:</c> section is checked against when the config is read, so that a mistake
+/// that could only fail later (as an engine's parser or binder error, without a place) is reported at its file, line
+/// and column with what to do. Scalars follow the spec's own reading (<see cref="PlainScalars"/>): only forms that
+/// YAML 1.1 and 1.2 readers read alike, and no explicit tags.
+/// </summary>
+public static partial class JobConfigParser
+{
+    /// <summary>The longest duration accepted (<c>within</c>, <c>window</c>): ten years.</summary>
+    public const int MaxDurationDays = 3660;
+
+    private sealed partial class Reader
+    {
+        // Column names seen so far, by their lower-case form: SQL engines ignore case in names, so two names that
+        // differ only in case would be one column to DuckDB and Spark.
+        private readonly Dictionary<string, (string Name, YamlNode Node)> _columns = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Refuses explicit tags (<c>!!str</c>, <c>!!python/object</c>) anywhere in the section, as the spec's reader
+        /// does: the config decides every value's type, and quotes make a string. Walks the tree once, without
+        /// recursion, visiting a node reached through several aliases once.
+        /// </summary>
+        public void RefuseTags(YamlNode root)
+        {
+            var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+            var stack = new Stack<YamlNode>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                var node = stack.Pop();
+                if (!seen.Add(node))
+                {
+                    continue;
+                }
+
+                if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific)
+                {
+                    throw Error(node, $"the tag '{node.Tag.Value}' is not allowed: remove it (the job section decides each value's type, and quotes make a string).");
+                }
+
+                switch (node)
+                {
+                    case YamlMappingNode map:
+                        foreach (var (k, v) in map.Children)
+                        {
+                            stack.Push(v);
+                            stack.Push(k);
+                        }
+
+                        break;
+                    case YamlSequenceNode seq:
+                        foreach (var c in seq.Children)
+                        {
+                            stack.Push(c);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        /// <summary>A scalar meant as text: a plain one must be one that every YAML reader reads as a string.</summary>
+        public string Text(YamlNode node, string what)
+        {
+            string s = Scalar(node, what);
+            if (node is YamlScalarNode { Style: ScalarStyle.Plain } && PlainScalars.WhyNotAString(s) is { } why)
+            {
+                throw Error(node, $"{what}: {why}. Quote it: \"{s}\".");
+            }
+
+            return s;
+        }
+
+        /// <summary>Free text that reaches SQL as a literal or a path: no control characters, no broken UTF-16.</summary>
+        public string FreeText(YamlNode node, string what, bool allowEmpty)
+        {
+            string s = Text(node, what);
+            if (!allowEmpty && s.Length == 0)
+            {
+                throw Error(node, $"{what} is empty.");
+            }
+
+            CheckCharacters(node, s, what);
+            return s;
+        }
+
+        public void CheckCharacters(YamlNode node, string s, string what)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (char.IsControl(c))
+                {
+                    throw Error(node, $"{what} holds the control character U+{(int)c:X4} at character {i + 1}: remove it (SQL engines and file systems do not all take it).");
+                }
+
+                if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(c))
+                {
+                    throw Error(node, $"{what} holds an unpaired surrogate U+{(int)c:X4} at character {i + 1}, which is not text: remove it.");
+                }
+            }
+        }
+
+        /// <summary>
+        /// A name the job makes an SQL identifier of (a source, a feature, a logical column): the identifier pattern,
+        /// not starting with <c>__</c> (the job's internal columns: <c>__file</c>, <c>__row</c>, <c>__ts</c>, ...).
+        /// </summary>
+        public string CheckedName(YamlNode node, string what) => CheckName(node, Text(node, what), what);
+
+        public string CheckName(YamlNode node, string s, string what)
+        {
+            if (!NamePattern().IsMatch(s))
+            {
+                throw Error(node, s.Length == 0
+                    ? $"{what} is empty: write a name (letters, digits and _, not starting with a digit)."
+                    : $"'{s}' is not a valid name for {what} (letters, digits and _, not starting with a digit).");
+            }
+
+            if (s.StartsWith("__", StringComparison.Ordinal))
+            {
+                throw Error(node, $"'{s}' ({what}) starts with '__', which the job keeps for its internal columns (__file, __row, __ts, ...): rename it (rename: {{{s.TrimStart('_')}: {s}}} reads a file column of that name).");
+            }
+
+            return s;
+        }
+
+        /// <summary>A logical column name: a checked name that differs from every other column name by more than case.</summary>
+        public string ColumnName(YamlNode node, string what) => RegisterColumn(node, CheckedName(node, what));
+
+        public string RegisterColumn(YamlNode node, string s)
+        {
+            if (_columns.TryGetValue(s, out var first) && first.Name != s)
+            {
+                throw Error(node, $"column '{s}' differs from column '{first.Name}' (line {first.Node.Start.Line}) only in case; DuckDB and Spark ignore case in names, so write it the same way everywhere.");
+            }
+
+            _columns.TryAdd(s, (s, node));
+            return s;
+        }
+
+        /// <summary>A list of column names (or one), each listed once.</summary>
+        public IReadOnlyList<string> ColumnList(YamlNode node, string what)
+        {
+            var items = node switch
+            {
+                YamlScalarNode => [node],
+                YamlSequenceNode seq => seq.Children.ToList(),
+                _ => throw Error(node, $"{what} must be a name or a list of names."),
+            };
+            var names = new List<string>();
+            foreach (var item in items)
+            {
+                string name = ColumnName(item, what);
+                if (names.Contains(name, StringComparer.Ordinal))
+                {
+                    throw Error(item, $"{what} lists '{name}' twice: list each column once.");
+                }
+
+                names.Add(name);
+            }
+
+            return names;
+        }
+
+        /// <summary>
+        /// A column's name in the files (a <c>rename</c> value): any text the engines can quote, so not empty, no
+        /// control characters, no backtick or ';' (the spark-sql shell mishandles them in names) and not starting
+        /// with <c>__</c>.
+        /// </summary>
+        public string FileColumn(YamlNode node)
+        {
+            string s = FreeText(node, "a column name in the files", allowEmpty: false);
+            if (s.Contains('`', StringComparison.Ordinal) || s.Contains(';', StringComparison.Ordinal))
+            {
+                throw Error(node, $"the column name '{s}' holds a backtick or ';', which the Spark engine cannot quote: rename the column in the files.");
+            }
+
+            if (s.StartsWith("__", StringComparison.Ordinal))
+            {
+                throw Error(node, $"the column name '{s}' starts with '__', which the job keeps for its internal columns: rename the column in the files.");
+            }
+
+            return s;
+        }
+
+        /// <summary>A path template: free text whose placeholders the job can expand.</summary>
+        public string PathTemplateText(YamlNode node)
+        {
+            string s = FreeText(node, "path", allowEmpty: false);
+            if (PathTemplate.Check(s) is { } why)
+            {
+                throw Error(node, $"path '{s}': {why}.");
+            }
+
+            return s;
+        }
+
+        /// <summary>
+        /// A CSV delimiter: one character, <c>\t</c> or <c>tab</c> for a tab. Not the quote <c>"</c> (DuckDB refuses
+        /// it; a field could not be told from a quoted one), not a line break (records end there), not NUL (DuckDB's
+        /// SQL cannot hold it).
+        /// </summary>
+        public char Delimiter(YamlNode node)
+        {
+            string s = Text(node, "delimiter");
+            if (s is "\\t" or "tab")
+            {
+                return '\t';
+            }
+
+            if (s.Length != 1)
+            {
+                throw Error(node, s.Length == 0
+                    ? "delimiter is empty: write one character, such as ',' or '|' (\\t or tab for a tab)."
+                    : $"delimiter '{s}' is {s.Length} characters: write one character, such as ',' or '|' (\\t or tab for a tab).");
+            }
+
+            return s[0] switch
+            {
+                '"' => throw Error(node, "delimiter '\"' is the quote character of CSV fields: use another character, such as ',' or '|'."),
+                '\r' or '\n' => throw Error(node, "delimiter is a line break, which ends records: use another character, such as ',' or '|'."),
+                '\0' => throw Error(node, "delimiter is NUL (U+0000), which DuckDB cannot take: use another character, such as ',' or '|'."),
+                var c when char.IsSurrogate(c) => throw Error(node, "delimiter is half a character: use one character of the Basic Multilingual Plane, such as ',' or '|'."),
+                var c => c,
+            };
+        }
+
+        /// <summary>An IANA time zone name both engines know (DuckDB's ICU and Spark's java.time).</summary>
+        public string Zone(YamlNode node, string what)
+        {
+            string s = FreeText(node, what, allowEmpty: false);
+            if (!TryFindZone(s, out var zone) || !zone.HasIanaId || s.Contains("..", StringComparison.Ordinal) || s.StartsWith('/'))
+            {
+                throw Error(node, $"unknown time zone '{s}': use an IANA name such as Asia/Shanghai or UTC.");
+            }
+
+            return s;
+        }
+
+        /// <summary>
+        /// A history's <c>missing</c> value, of the feature's kind: an integer or a number as the spec writes them, or
+        /// text; returned as the text the engines cast.
+        /// </summary>
+        public string MissingValue(YamlNode node, FeatureKind kind, string feature)
+        {
+            string what = $"missing of history '{feature}'";
+            if (kind == FeatureKind.String)
+            {
+                return FreeText(node, what, allowEmpty: true);
+            }
+
+            string s = Scalar(node, what);
+            bool plain = node is YamlScalarNode { Style: ScalarStyle.Plain };
+            if (kind == FeatureKind.Int64)
+            {
+                return plain && PlainScalars.IsInteger(s) && PlainScalars.TryParseInteger(s, out long v)
+                    ? v.ToString(CultureInfo.InvariantCulture)
+                    : throw Error(node, $"{what} is '{s}', not an int64: write an unquoted integer such as 0 or -1 (the feature is int64).");
+            }
+
+            if (plain && (PlainScalars.IsInteger(s) || PlainScalars.IsFloat(s)))
+            {
+                double d = PlainScalars.ParseFloat(s);
+                if (double.IsFinite(d) && Math.Abs(d) <= float.MaxValue)
+                {
+                    return s;
+                }
+            }
+
+            throw Error(node, $"{what} is '{s}', not a float: write an unquoted number with digits on both sides of the point, such as 0.0 or -1.5 (the feature is float32).");
+        }
+
+    }
+}
