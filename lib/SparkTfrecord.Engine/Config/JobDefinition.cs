@@ -49,6 +49,21 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
                     $"feature '{f.Name}' starts with '__', which the job keeps for its internal columns (__h, __split, __ts, ...): rename the feature.");
             }
 
+            IEnumerable<string> texts = f.Default switch
+            {
+                string one => [one],
+                System.Collections.IEnumerable many => many.OfType<string>(),
+                _ => [],
+            };
+            foreach (string text in texts)
+            {
+                if (text.Contains('\0', StringComparison.Ordinal) || HasUnpairedSurrogate(text))
+                {
+                    throw JobConfigException.At(spec.File, f.Location.Line, f.Location.Column,
+                        $"the default of feature '{f.Name}' holds a NUL character or an unpaired surrogate, which the SQL engines cannot take as text: remove it.");
+                }
+            }
+
             if (f.Shape == FeatureShape.Sequence)
             {
                 throw JobConfigException.At(spec.File, f.Location.Line, f.Location.Column,
@@ -79,5 +94,22 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
 
         var config = JobConfigParser.Parse(spec.File, job, features);
         return new JobDefinition(spec.File, features, config, spec.Hash);
+    }
+
+    private static bool HasUnpairedSurrogate(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
