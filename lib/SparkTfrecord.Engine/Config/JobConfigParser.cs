@@ -33,7 +33,7 @@ public static partial class JobConfigParser
         var sources = new Dictionary<string, SourceConfig>(StringComparer.Ordinal);
         foreach (var (keyNode, valueNode) in sourcesNode.Children)
         {
-            string name = r.Name(keyNode, "a source name");
+            string name = r.SourceName(keyNode, sources.Keys);
             sources[name] = ParseSource(r, name, r.Mapping(valueNode, $"source '{name}'"));
         }
 

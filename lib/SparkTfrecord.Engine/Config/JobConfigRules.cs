@@ -136,6 +136,19 @@ public static partial class JobConfigParser
             return s;
         }
 
+        /// <summary>A source's name: a checked name that differs from the other sources' names by more than case (the
+        /// engines' tables are named after it, and they ignore case).</summary>
+        public string SourceName(YamlNode node, IEnumerable<string> earlier)
+        {
+            string s = CheckedName(node, "a source name");
+            if (earlier.FirstOrDefault(e => string.Equals(e, s, StringComparison.OrdinalIgnoreCase)) is { } other)
+            {
+                throw Error(node, $"source '{s}' differs from source '{other}' only in case; DuckDB and Spark ignore case in table names: rename one.");
+            }
+
+            return s;
+        }
+
         /// <summary>A logical column name: a checked name that differs from every other column name by more than case.</summary>
         public string ColumnName(YamlNode node, string what) => RegisterColumn(node, CheckedName(node, what));
 
