@@ -71,6 +71,8 @@ public sealed class JobConfigRulesTests
         yield return Case("internal_file_column", "rename: {category: Category}", "rename: {category: __skip}", "__skip", "the column name '__skip' starts with '__'");
         yield return Case("names_differing_in_case", "match: [request_id, item_id]", "match: [request_id, Item_Id]", "Item_Id", "column 'Item_Id' differs from column 'item_id' (line 15) only in case");
         yield return Case("sources_differing_in_case", "    clicks: {path:", "    Clicks: {path: \"{input}/c\", key: k}\n    clicks: {path:", "^clicks: {path", "source 'clicks' differs from source 'Clicks' only in case");
+        yield return Case("reader_column_renamed", "rename: {category: Category}", "rename: {category: file_row_number}", "^file_row_number", "source 'items' reads a column named 'file_row_number' from its files");
+        yield return Case("reader_column_by_its_own_name", "device: impressions.device}", "device: impressions.FileName}", "^impressions.FileName", "source 'impressions' reads a column named 'FileName' from its files");
         yield return Case("history_user_with_nul", "user: user_id,", "user: \"user\\0id\",", "\"user\\0id\"", "'user\0id' is not a valid name for user");
         yield return Case("history_value_empty", "value: item_num,", "value: \"\",", "\"\",", "value is empty");
         yield return Case("unquoted_yaml_1_1_boolean_as_name", "key: item_id,", "key: no,", "no,", "key: 'no' is read as a boolean by YAML 1.1 readers");

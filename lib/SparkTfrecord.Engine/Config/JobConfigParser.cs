@@ -293,6 +293,7 @@ public static partial class JobConfigParser
             s => s.Name,
             s => s with { Columns = needed[s.Name].Where(c => s.Time is null || c != s.Time.Column).ToList() },
             StringComparer.Ordinal);
+        r.CheckReadableColumns(finalSources.Values, job);
         return new JobConfig(file, finalSources, samples, timeZone, label, labelFeature, histories, columns, sampling, output, maxBad);
     }
 

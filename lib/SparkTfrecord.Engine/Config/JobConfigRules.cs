@@ -23,6 +23,37 @@ public static partial class JobConfigParser
         // differ only in case would be one column to DuckDB and Spark.
         private readonly Dictionary<string, (string Name, YamlNode Node)> _columns = new(StringComparer.OrdinalIgnoreCase);
 
+        // Names DuckDB's file readers answer themselves when the files have no such column (the file's name, its index,
+        // the row's number: read silently in place of the missing column) or add (WITH ORDINALITY's column), and the
+        // column Spark's CSV and JSON readers fill with a malformed line's text (spark.sql.columnNameOfCorruptRecord).
+        private static readonly string[] s_readerColumns = ["filename", "file_index", "file_row_number", "ordinality", "_corrupt_record"];
+
+        // Where each column name in the files (a rename value) was written.
+        private readonly Dictionary<string, YamlNode> _fileColumns = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Refuses a column the job reads from the files under a name the engines' readers answer themselves: a
+        /// missing column of that name would be read as the file's name or the row's number rather than reported.
+        /// </summary>
+        public void CheckReadableColumns(IEnumerable<SourceConfig> sources, YamlNode fallback)
+        {
+            foreach (var source in sources)
+            {
+                foreach (string logical in source.Columns.Concat(source.Time is { } t ? [t.Column] : []))
+                {
+                    bool renamed = source.Rename.TryGetValue(logical, out string? physical);
+                    physical ??= logical;
+                    if (s_readerColumns.Contains(physical, StringComparer.OrdinalIgnoreCase))
+                    {
+                        YamlNode at = renamed && _fileColumns.TryGetValue(physical, out var r) ? r
+                            : _columns.TryGetValue(logical, out var c) ? c.Node : fallback;
+                        throw Error(at, $"source '{source.Name}' reads a column named '{physical}' from its files, a name the engines' file readers answer " +
+                            "themselves (the file's name or index, the row's number, a malformed line's text), so a missing column would be read silently: rename the column in the files.");
+                    }
+                }
+            }
+        }
+
         /// <summary>
         /// Refuses explicit tags (<c>!!str</c>, <c>!!python/object</c>) anywhere in the section, as the spec's reader
         /// does: the config decides every value's type, and quotes make a string. Walks the tree once, without
@@ -205,6 +236,7 @@ public static partial class JobConfigParser
                 throw Error(node, $"the column name '{s}' starts with '__', which the job keeps for its internal columns: rename the column in the files.");
             }
 
+            _fileColumns.TryAdd(s, node);
             return s;
         }
 

@@ -35,6 +35,8 @@ public sealed class ConfigMistakesTests
         yield return Case("str_tag_under_job", "timezone: Asia/Shanghai", "timezone: !!str Asia/Shanghai", "timezone: ^!!str", "the tag 'tag:yaml.org,2002:str' is not allowed");
         yield return Case("internal_column_name", "match: [request_id, item_id]", "match: [request_id, __file]", "match: [request_id, ^__file]", "'__file' (match) starts with '__', which the job keeps for its internal columns");
         yield return Case("internal_file_column_name", Users, "users:       {path: \"{input}/users\", format: parquet, key: user_id, rename: {gender: __row}}", "gender: ^__row", "the column name '__row' starts with '__'");
+        // Was read silently as each row's file name (exit 0), the files having no such column.
+        yield return Case("reader_column_name", "device: impressions.device", "device: impressions.filename", "device: ^impressions.filename", "source 'impressions' reads a column named 'filename' from its files, a name the engines' file readers answer themselves");
         yield return Case("reversed_day_range", "{date-15d..date+1d}", "{date+1d..date-15d}", "clicks:      {path: ^\"", "the range '{date+1d..date-15d}' ends before it starts, so it names no day");
         yield return Case("yaml_1_1_boolean", "shard_key: request_id", "shard_key: [request_id, on]", "shard_key: [request_id, ^on]", "'on' is read as a boolean by YAML 1.1 readers");
     }
