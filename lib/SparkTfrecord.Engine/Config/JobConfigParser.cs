@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SparkTfrecord.Tfrecord.Framing;
 using SparkTfrecord.Spec.Loading;
+using SparkTfrecord.Tfrecord.Framing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -83,12 +83,12 @@ public static partial class JobConfigParser
             {
                 string feature = r.Name(keyNode, "a history feature");
                 var f = r.Feature(byName, feature, keyNode, used);
-                var map = r.Mapping(valueNode, $"history '{feature}'");
                 if (!f.IsList)
                 {
                     throw r.Error(keyNode, $"history feature '{feature}' must be a list in the spec (shape: var).");
                 }
 
+                var map = r.Mapping(valueNode, $"history '{feature}'");
                 r.OnlyKeys(map, "events", "value", "window", "max_length", "order", "user", "missing");
                 string events = r.RequiredString(map, "events");
                 SourceConfig source = r.Source(sources, events, r.Child(map, "events")!, "the history's events");
