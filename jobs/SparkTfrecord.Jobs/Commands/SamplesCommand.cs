@@ -74,6 +74,7 @@ internal static class SamplesCommand
                     Compression = result.GetValue(o.Compression),
                     MaxBadFraction = result.GetValue(o.MaxBadFraction),
                     NoClobber = result.GetValue(o.NoClobber),
+                    Force = result.GetValue(o.Force),
                     Audit = result.GetValue(o.Audit),
                     Engine = o.EngineOptions(result),
                     OnCommitStep = step =>
@@ -153,6 +154,7 @@ internal static class SamplesCommand
         Compression = o.Compression,
         MaxBadFraction = o.MaxBadFraction,
         NoClobber = o.NoClobber,
+        Force = o.Force,
         Audit = o.Audit,
         Engine = o.Engine,
         OnCommitStep = o.OnCommitStep,

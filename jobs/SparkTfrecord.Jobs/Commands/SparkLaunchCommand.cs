@@ -155,7 +155,12 @@ internal static partial class SparkEngineCommand
         {
             if (setup.OutputIsLocal)
             {
-                committer = OutputCommitter.Begin(setup.Output, new OutputCommitOptions { NoClobber = result.GetValue(o.NoClobber) });
+                committer = OutputCommitter.Begin(setup.Output, new OutputCommitOptions
+                {
+                    NoClobber = result.GetValue(o.NoClobber),
+                    Force = result.GetValue(o.Force),
+                    InputPaths = OutputGuard.InputsOf(setup.Plan, options.Input),
+                });
             }
 
             string target = setup.Staging ?? committer?.WorkDirectory ?? setup.Output;
