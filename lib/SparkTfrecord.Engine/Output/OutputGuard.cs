@@ -288,16 +288,16 @@ public static class OutputGuard
             }
 
             string inputReal = Resolve(local);
-            string? what = inputReal == real ? $"the input {input}"
-                : IsSameOrInside(inputReal, real) ? $"a folder that holds the input {input}"
-                : IsSameOrInside(real, inputReal) ? $"inside the input {input}"
+            string? problem = inputReal == real
+                ? $"is the input {input}: " + (file ? "writing it would replace the data being read." : "the output folder is replaced as a whole, so this would delete the inputs being read.")
+                : IsSameOrInside(inputReal, real)
+                ? $"holds the input {input}: the output folder is replaced as a whole, so this would delete the inputs being read."
+                : IsSameOrInside(real, inputReal)
+                ? $"is inside the input {input}: the samples would be written among the inputs, and replacing the output later could delete inputs, or a run could read samples as input."
                 : null;
-            if (what is not null)
+            if (problem is not null)
             {
-                string effect = file
-                    ? "writing it would replace the data being read."
-                    : "the output folder is replaced as a whole, so this would delete the inputs being read (or a later run would read the samples as input).";
-                throw Refuse(OutputRefusal.Input, full, $"--output {full} is {what}: {effect} Choose an output outside the inputs. {ForceNever}");
+                throw Refuse(OutputRefusal.Input, full, $"--output {full} {problem} Choose an output outside the inputs. {ForceNever}");
             }
         }
     }
