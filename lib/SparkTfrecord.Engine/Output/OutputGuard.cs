@@ -195,12 +195,14 @@ public static class OutputGuard
     public static IReadOnlyList<string> InputsOf(JobPlan plan, string? input)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var paths = plan.Sources.Values.SelectMany(s => s.Paths).ToList();
+        // --input first: an output that is --input itself is named as such, not as a folder holding a source's path.
+        var paths = new List<string>();
         if (!string.IsNullOrEmpty(input))
         {
             paths.Add(input);
         }
 
+        paths.AddRange(plan.Sources.Values.SelectMany(s => s.Paths));
         return paths;
     }
 
