@@ -63,6 +63,20 @@ internal static class SamplesCommand
         var summaries = new List<string>();
         try
         {
+            // A backfill checks every day's output before the first day runs, so a refused output stops it before any work.
+            if (dates.Count > 1)
+            {
+                foreach (var date in dates)
+                {
+                    var plan = SparkTfrecord.Engine.Planning.JobPlan.Create(definition, date, result.GetValue(o.Input), resolveFiles: false);
+                    OutputGuard.CheckFolder(SparkTfrecord.Engine.Planning.PathTemplate.ExpandOne(output, date), new OutputGuardOptions
+                    {
+                        Force = result.GetValue(o.Force),
+                        InputPaths = OutputGuard.InputsOf(plan, result.GetValue(o.Input)),
+                    });
+                }
+            }
+
             foreach (var date in dates)
             {
                 var options = new SamplesJobOptions

@@ -245,6 +245,22 @@ public sealed class OutputSafetyTests
     }
 
     [Test]
+    public void A_backfill_checks_every_days_output_before_the_first_day_runs()
+    {
+        using var box = Project("backfill");
+        box.Write("out/dt=2024-01-15/my-notes.txt", "not samples\n");
+        var before = box.Snapshot();
+
+        var result = box.Run(box.Path("proj"), "samples", "--conf", box.Path("proj", "din.yaml"), "--date", "2024-01-14.." + Date, "--input", box.Path("logs"),
+            "--output", box.Path("out", "dt={date}"), "--shards", "2");
+
+        AssertRefused(result, box.Path("out", "dt=" + Date), "is not empty", "my-notes.txt", "--force");
+        Assert.That(Directory.Exists(box.Path("out", "dt=2024-01-14")), Is.False, "the first day ran before the refusal");
+        box.AssertUntouchedOutside(before);
+        box.AssertNoLeftovers();
+    }
+
+    [Test]
     public void An_empty_folder_is_accepted()
     {
         using var box = Project("empty");
