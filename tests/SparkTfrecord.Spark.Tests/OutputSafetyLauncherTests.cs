@@ -165,6 +165,25 @@ public sealed class OutputSafetyLauncherTests
         AssertNoLeftovers();
     }
 
+    [Test]
+    public void A_spark_backfill_checks_every_days_output_before_spark_starts()
+    {
+        _box.Write("out/dt=2024-05-01/draft.md", "# not samples\n");
+        var before = Snapshot();
+
+        var result = Processes.Run("dotnet",
+            ["exec", Sparktf.Dll, "samples", "--engine", "spark", "--conf", _box["proj/din.yaml"], "--date", "2024-04-30..2024-05-01", "--input", _box["logs"],
+             "--output", _box["out/dt={date}"], "--spark-version", "3.5"],
+            _box["proj"],
+            new Dictionary<string, string?> { ["SPARK_HOME"] = s_home, ["FAKE_SPARK_RECORD"] = _records["record.jsonl"], ["FAKE_SPARK_OUTPUT"] = "auto", ["HADOOP_HOME"] = null, ["TMPDIR"] = _box["tmp"] },
+            timeoutSeconds: 120);
+
+        AssertRefusedBeforeSpark(result, _box["out/dt=2024-05-01"], "is not empty", "draft.md", "--force");
+        Assert.That(Directory.Exists(_box["out/dt=2024-04-30"]), Is.False);
+        AssertUntouchedOutside(before);
+        AssertNoLeftovers();
+    }
+
     /// <summary>Every file below the sandbox (its TMPDIR aside) with its SHA-256.</summary>
     private SortedDictionary<string, string> Snapshot()
     {
