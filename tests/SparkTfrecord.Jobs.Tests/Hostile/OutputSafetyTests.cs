@@ -390,6 +390,25 @@ public sealed class OutputSafetyTests
         box.AssertNoLeftovers();
     }
 
+    [Test]
+    public void A_lock_whose_file_names_no_run_says_so()
+    {
+        // A holder that wrote nothing into the lock file (an older sparktf, say): this test process holds the flock.
+        using var box = Project("lock-unnamed");
+        string output = box.Path("out", "dt=" + Date);
+        Directory.CreateDirectory(box.Path("out"));
+        var before = box.Snapshot();
+        using (new FileStream(box.Path("out", ".dt=" + Date + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var result = Samples(box, box.Path("proj"), output);
+
+            AssertRefused(result, "another run is writing", output, "the lock file is empty", ".dt=" + Date + ".lock");
+        }
+
+        box.AssertUntouchedOutside(before, "out/dt=" + Date);
+        box.AssertNoLeftovers();
+    }
+
     // ---- encode ----
 
     private Sandbox EncodeProject(string name)
