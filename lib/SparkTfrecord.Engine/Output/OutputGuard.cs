@@ -120,6 +120,15 @@ public static class OutputGuard
                 $"Choose another path, or move the file away if the run should write there. {ForceNever}");
         }
 
+        for (string? above = Path.GetDirectoryName(full); above is not null && !Directory.Exists(above); above = Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above))
+            {
+                throw Refuse(OutputRefusal.IsFile, full,
+                    $"--output {full} cannot be made: {above} is a file, not a folder. Choose another path. {ForceNever}");
+            }
+        }
+
         string real = Resolve(full);
         string cwd = Resolve(options.WorkingDirectory ?? Environment.CurrentDirectory);
         if (IsSameOrInside(cwd, real))

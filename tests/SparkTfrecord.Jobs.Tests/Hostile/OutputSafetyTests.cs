@@ -212,8 +212,10 @@ public sealed class OutputSafetyTests
         var before = box.Snapshot();
 
         var result = Samples(box, box.Path("proj"), box.Path("notes.txt"), "--force");
+        var below = Samples(box, box.Path("proj"), box.Path("notes.txt", "dt=" + Date));
 
         AssertRefused(result, box.Path("notes.txt"), "is a file", ForceNever);
+        AssertRefused(below, box.Path("notes.txt") + " is a file", ForceNever);
         box.AssertUntouchedOutside(before);
         box.AssertNoLeftovers();
     }
