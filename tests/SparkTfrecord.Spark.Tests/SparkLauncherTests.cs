@@ -61,6 +61,16 @@ public sealed class SparkLauncherTests
     private string[] Args(string output, params string[] extra) =>
         ["samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output, .. extra];
 
+    /// <summary>A previous output as Spark's committer leaves one (_SUCCESS and a part file), which a rerun may replace;
+    /// returns its file names.</summary>
+    private static string[] PreviousOutput(string output)
+    {
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "_SUCCESS"), "");
+        File.WriteAllText(Path.Combine(output, "part-00000-previous"), "x");
+        return ["_SUCCESS", "part-00000-previous"];
+    }
+
     private static List<JsonElement> Records(string record) =>
         File.Exists(record) ? File.ReadAllLines(record).Select(l => JsonDocument.Parse(l).RootElement).ToList() : [];
 
@@ -199,15 +209,14 @@ public sealed class SparkLauncherTests
     public void A_failed_or_incomplete_spark_run_is_exit_1_and_the_previous_output_stays(string variable, string? value, string message)
     {
         var (output, record) = Fresh();
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        string[] previous = PreviousOutput(output);
         var result = Sparktf.RunWith(Env(record, (variable, value)), Args(output, "--spark-version", "3.5"));
 
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
             Assert.That(result.Stderr, Does.Contain(message));
-            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EqualTo(new[] { "previous" }));
+            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EquivalentTo(previous));
             Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*tmp*"), Is.Empty);
         });
     }
@@ -252,8 +261,7 @@ public sealed class SparkLauncherTests
     public void Too_many_bad_rows_stop_the_script_before_it_writes_and_the_run_is_exit_1_with_the_counts(string writer, string connector, string version, string sparkError)
     {
         var (output, record) = Fresh();
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        string[] previous = PreviousOutput(output);
         string parquet = _temp[$"bad-rows-{writer}-{version}.parquet"];
         File.WriteAllText(parquet, "not parquet: the fake must fail before writing it");
         var result = Sparktf.RunWith(
@@ -268,7 +276,7 @@ public sealed class SparkLauncherTests
             Assert.That(result.Stderr, Does.Contain("sparktf: too many bad input rows: 33 of 2300 input rows are bad (1.435%: impressions 30 of 2000, clicks 3 of 300, users 0 of 0, items 0 of 0), above the limit of 0.005 (quarantine.max_bad_fraction or --max-bad-fraction)"));
             Assert.That(result.Stderr, Does.Contain("stopped at its bad-rows check, before writing").And.Contain("the output is as it was").And.Contain("raise --max-bad-fraction"));
             Assert.That(result.Stdout, Is.Empty, "no summary");
-            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EqualTo(new[] { "previous" }), "no _SUCCESS, no _manifest.json, no part file");
+            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EquivalentTo(previous), "the previous output as it was: no new _manifest.json or part file");
             Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "no work or staging folder is left");
         });
     }
@@ -306,8 +314,7 @@ public sealed class SparkLauncherTests
     public void In_cluster_mode_the_runners_report_file_tells_the_bad_rows_check_with_the_counts(string connector, string version, string sparkError)
     {
         var (output, record) = Fresh();
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        string[] previous = PreviousOutput(output);
         var result = Sparktf.RunWith(
             Env(record, ("FAKE_SPARK_FAIL_BAD_ROWS", "1"), ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=30 read_clicks=300 quarantined_clicks=3")),
             Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--connector", connector, "--spark-version", version, "--max-bad-fraction", "0.005"));
@@ -321,7 +328,7 @@ public sealed class SparkLauncherTests
             Assert.That(result.Stderr, Does.Contain("stopped at its bad-rows check, before writing (spark-submit exited with 1)").And.Contain("raise --max-bad-fraction"));
             Assert.That(result.Stderr, Does.Not.Contain("spark-submit failed with exit code"));
             Assert.That(result.Stdout, Is.Empty, "no summary");
-            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EqualTo(new[] { "previous" }));
+            Assert.That(Directory.GetFiles(output).Select(Path.GetFileName), Is.EquivalentTo(previous));
             Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "no work folder is left");
             Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(output)!, ".dt=2024-05-01.sparktf-report")), Is.False, "the report file is removed once read");
         });

@@ -19,7 +19,7 @@ internal static class EncodeCommand
     {
         var spec = CommonOptions.Spec();
         var input = new Option<string[]>("--input", "-i") { Description = "Parquet files, folders or globs with a column per feature (and optionally __h, __split and the order columns the Spark engine writes).", Required = true, Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output", "-o") { Description = "The output folder (the leaf of one run); replaced atomically.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "The output folder (the leaf of one run); replaced atomically when it is missing, empty or an earlier output of sparktf; any other folder is refused (see --force).", Required = true };
         var shards = new Option<int?>("--shards") { Description = "Number of part files (default: the spec's job output.shards)." };
         var compression = new Option<TfRecordCompression?>("--compression")
         {
@@ -37,10 +37,11 @@ internal static class EncodeCommand
             },
         };
         var noClobber = new Option<bool>("--no-clobber") { Description = "Fail instead of replacing an existing output." };
+        var force = new Option<bool>("--force") { Description = JobOptions.ForceDescription };
         var summary = new Option<string>("--summary") { Description = "Write the JSON summary to this file instead of stdout." };
         var command = new Command("encode", "Turn Parquet samples with the spec's columns into TFRecord shards (native writer, _manifest.json, _SUCCESS, atomic replace).")
         {
-            spec, input, output, shards, compression, noClobber, summary,
+            spec, input, output, shards, compression, noClobber, force, summary,
         };
         command.SetAction(result =>
         {
@@ -74,6 +75,7 @@ internal static class EncodeCommand
                     Shards = result.GetValue(shards),
                     Compression = result.GetValue(compression),
                     NoClobber = result.GetValue(noClobber),
+                    Force = result.GetValue(force),
                 }, cancel.Token);
             }
             catch (OperationCanceledException)

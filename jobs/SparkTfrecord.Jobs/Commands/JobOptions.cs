@@ -15,7 +15,7 @@ internal sealed class JobOptions
 
     public Option<string> Input { get; } = new("--input", "-i") { Description = "The value of {input} in the job's source paths." };
 
-    public Option<string> Output { get; } = new("--output", "-o") { Description = "The output folder of this run (the leaf; {date} allowed). It is replaced atomically." };
+    public Option<string> Output { get; } = new("--output", "-o") { Description = "The output folder of this run (the leaf; {date} allowed). It is replaced atomically when it is missing, empty or an earlier output of sparktf; any other folder is refused (see --force)." };
 
     public Option<int?> Shards { get; } = new("--shards") { Description = "Number of part files (default: the job's output.shards)." };
 
@@ -39,6 +39,13 @@ internal sealed class JobOptions
 
     public Option<bool> NoClobber { get; } = new("--no-clobber") { Description = "Fail instead of replacing an existing output." };
 
+    public Option<bool> Force { get; } = new("--force") { Description = ForceDescription };
+
+    /// <summary>The help of every command's --force.</summary>
+    public const string ForceDescription =
+        "Replace an output folder that is not empty and was not written by sparktf (everything in it is deleted). Never overrides the cases that are always wrong: " +
+        "the working directory or a folder above it, an input or a folder holding or inside one, a folder holding other outputs (dt=... folders, other manifests), the root, a file or a link.";
+
     public Option<double?> MaxBadFraction { get; } = new("--max-bad-fraction") { Description = "Fail when more than this fraction of input rows is bad (default: the job's quarantine.max_bad_fraction, else 0)." };
 
     public Option<string> Summary { get; } = new("--summary") { Description = "Write the JSON summary to this file instead of stdout." };
@@ -54,7 +61,7 @@ internal sealed class JobOptions
     public Command AddTo(Command command)
     {
         Engine.AcceptOnlyFromAmong("duckdb", "spark");
-        foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
+        foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
         {
             command.Options.Add(option);
         }

@@ -63,6 +63,20 @@ internal static class SamplesCommand
         var summaries = new List<string>();
         try
         {
+            // A backfill checks every day's output before the first day runs, so a refused output stops it before any work.
+            if (dates.Count > 1)
+            {
+                foreach (var date in dates)
+                {
+                    var plan = SparkTfrecord.Engine.Planning.JobPlan.Create(definition, date, result.GetValue(o.Input), resolveFiles: false);
+                    OutputGuard.CheckFolder(SparkTfrecord.Engine.Planning.PathTemplate.ExpandOne(output, date), new OutputGuardOptions
+                    {
+                        Force = result.GetValue(o.Force),
+                        InputPaths = OutputGuard.InputsOf(plan, result.GetValue(o.Input)),
+                    });
+                }
+            }
+
             foreach (var date in dates)
             {
                 var options = new SamplesJobOptions
@@ -74,6 +88,7 @@ internal static class SamplesCommand
                     Compression = result.GetValue(o.Compression),
                     MaxBadFraction = result.GetValue(o.MaxBadFraction),
                     NoClobber = result.GetValue(o.NoClobber),
+                    Force = result.GetValue(o.Force),
                     Audit = result.GetValue(o.Audit),
                     Engine = o.EngineOptions(result),
                     OnCommitStep = step =>
@@ -153,6 +168,7 @@ internal static class SamplesCommand
         Compression = o.Compression,
         MaxBadFraction = o.MaxBadFraction,
         NoClobber = o.NoClobber,
+        Force = o.Force,
         Audit = o.Audit,
         Engine = o.Engine,
         OnCommitStep = o.OnCommitStep,

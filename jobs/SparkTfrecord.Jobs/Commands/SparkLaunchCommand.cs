@@ -7,6 +7,7 @@ using System.Text;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Spark;
 using SparkTfrecord.Tfrecord.Files;
 
@@ -50,6 +51,11 @@ internal static partial class SparkEngineCommand
 
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated, 15));
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted, 2));
+        if (dates.Count > 1 && !result.GetValue(spark.DryRun))
+        {
+            CheckLocalOutputs(result, o, spark, definition, dates, output);
+        }
+
         var summaries = new List<string>();
         foreach (var date in dates)
         {
@@ -67,6 +73,30 @@ internal static partial class SparkEngineCommand
 
         SamplesCommand.WriteSummaries(result, o, summaries);
         return ExitCodes.Success;
+    }
+
+    /// <summary>A backfill checks every day's local output with the output guard before the first day starts Spark, so a
+    /// refused output stops it before any work (remote outputs are not checked here).</summary>
+    private static void CheckLocalOutputs(ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, IReadOnlyList<DateOnly> dates, string output)
+    {
+        string? input = result.GetValue(o.Input);
+        foreach (var date in dates)
+        {
+            var options = spark.RunOptions(result, date, input, output);
+            string expanded = PathTemplate.ExpandOne(output, date);
+            if (!SparkSetup.IsLocalPath(expanded, options))
+            {
+                continue;
+            }
+
+            bool localInput = input is not null && SparkSetup.IsLocalPath(input, options);
+            var plan = JobPlan.Create(definition, date, localInput ? input : "{input}", resolveFiles: false);
+            OutputGuard.CheckFolder(expanded, new OutputGuardOptions
+            {
+                Force = result.GetValue(o.Force),
+                InputPaths = OutputGuard.InputsOf(plan, localInput ? input : null),
+            });
+        }
     }
 
     private static int RunOne(ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, DateOnly date, string output, CancellationToken cancellation, out string? summary)
@@ -155,7 +185,12 @@ internal static partial class SparkEngineCommand
         {
             if (setup.OutputIsLocal)
             {
-                committer = OutputCommitter.Begin(setup.Output, new OutputCommitOptions { NoClobber = result.GetValue(o.NoClobber) });
+                committer = OutputCommitter.Begin(setup.Output, new OutputCommitOptions
+                {
+                    NoClobber = result.GetValue(o.NoClobber),
+                    Force = result.GetValue(o.Force),
+                    InputPaths = OutputGuard.InputsOf(setup.Plan, options.Input),
+                });
             }
 
             string target = setup.Staging ?? committer?.WorkDirectory ?? setup.Output;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Tfrecord.Framing;
 using SparkTfrecord.Tfrecord.Json;
 
@@ -10,18 +11,25 @@ internal static class WriteCommand
     public static Command Create()
     {
         var input = new Option<string>("--input", "-i") { Description = "JSON lines in the form 'inspect' prints ('-' for stdin).", Required = true };
-        var output = new Option<string>("--output", "-o") { Description = "The TFRecord file to write (replaced atomically).", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "The TFRecord file to write; replaced atomically when it is missing, empty or a TFRecord file; any other file is refused (see --force).", Required = true };
         var compression = CommonOptions.Compression("none, gzip or zlib (default none).");
+        var force = new Option<bool>("--force")
+        {
+            Description = "Replace an output file that is not a TFRecord file. Never overrides the cases that are always wrong: the input file itself, a folder or a link.",
+        };
         var seq = new Option<bool>("--seq") { Description = "Write every line as a tf.train.SequenceExample." };
         var command = new Command("write", "Write a TFRecord file from JSON lines in the form 'inspect' prints; feature keys are written in each line's order.")
         {
-            input, output, compression, seq,
+            input, output, compression, seq, force,
         };
         command.SetAction(result =>
         {
             using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             string inputPath = result.GetValue(input)!;
             string outputPath = result.GetValue(output)!;
+
+            // Before anything is read: a wrong --output must not cost the user a file.
+            OutputGuard.CheckFile(outputPath, new OutputGuardOptions { Force = result.GetValue(force), InputPaths = inputPath == "-" ? [] : [inputPath] });
             long count = Run(inputPath, outputPath, result.GetValue(compression), result.GetValue(seq));
             context.Err.WriteLine($"sparktf: wrote {count} records to {outputPath}");
             return ExitCodes.Success;

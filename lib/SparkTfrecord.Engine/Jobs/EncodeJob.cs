@@ -29,6 +29,9 @@ public sealed class EncodeJobOptions
     /// <summary>Refuse to replace an existing output.</summary>
     public bool NoClobber { get; init; }
 
+    /// <summary>Replace a non-empty folder this tool did not write (see <see cref="OutputGuard"/>).</summary>
+    public bool Force { get; init; }
+
     /// <summary>An output already locked by the caller (the Spark launcher holds it for the whole run); not disposed here.</summary>
     public OutputCommitter? Committer { get; init; }
 
@@ -95,7 +98,7 @@ public static class EncodeJob
         string outputPath = options.Committer?.Output ?? Path.GetFullPath(options.Output);
 
         var owned = options.Committer is null
-            ? OutputCommitter.Begin(outputPath, new OutputCommitOptions { NoClobber = options.NoClobber, OnStep = options.OnCommitStep })
+            ? OutputCommitter.Begin(outputPath, new OutputCommitOptions { NoClobber = options.NoClobber, Force = options.Force, InputPaths = options.Inputs, OnStep = options.OnCommitStep })
             : null;
         try
         {

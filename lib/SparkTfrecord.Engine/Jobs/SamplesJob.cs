@@ -42,6 +42,9 @@ public sealed class SamplesJobOptions
     /// <summary>Refuse to replace an existing output.</summary>
     public bool NoClobber { get; init; }
 
+    /// <summary>Replace a non-empty folder this tool did not write (see <see cref="OutputGuard"/>).</summary>
+    public bool Force { get; init; }
+
     /// <summary>Also write the samples as Parquet under <c>_audit/</c>, with key and time columns.</summary>
     public bool Audit { get; init; }
 
@@ -166,7 +169,13 @@ public static class SamplesJob
         string outputPath = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, options.Date));
 
         // The lock comes first, so a second run on the same output is refused at once, before any work.
-        using var committer = OutputCommitter.Begin(outputPath, new OutputCommitOptions { NoClobber = options.NoClobber, OnStep = options.OnCommitStep });
+        using var committer = OutputCommitter.Begin(outputPath, new OutputCommitOptions
+        {
+            NoClobber = options.NoClobber,
+            Force = options.Force,
+            InputPaths = OutputGuard.InputsOf(plan, options.Input),
+            OnStep = options.OnCommitStep,
+        });
         using var engine = new DuckDbEngine(options.Engine);
         using var registration = cancellation.Register(engine.Cancel);
         cancellation.ThrowIfCancellationRequested();

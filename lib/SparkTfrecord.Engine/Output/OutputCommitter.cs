@@ -6,7 +6,7 @@ namespace SparkTfrecord.Engine.Output;
 /// <param name="message">The message.</param>
 public sealed class OutputExistsException(string message) : IOException(message);
 
-/// <summary>Another run holds the output's lock.</summary>
+/// <summary>Another run holds the output's lock; the message names it (pid, host, start, command) where the lock file says.</summary>
 /// <param name="message">The message.</param>
 public sealed class OutputLockedException(string message) : IOException(message);
 
@@ -15,6 +15,16 @@ public sealed class OutputCommitOptions
 {
     /// <summary>Refuse to replace an existing output.</summary>
     public bool NoClobber { get; init; }
+
+    /// <summary>Replace a non-empty folder this tool did not write (see <see cref="OutputGuard"/>; never the cases that
+    /// are always wrong).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>The run's inputs, which the output may not be, hold or lie in (see <see cref="OutputGuard"/>).</summary>
+    public IReadOnlyList<string> InputPaths { get; init; } = [];
+
+    /// <summary>The working directory the output may not be or hold (default: the process's).</summary>
+    public string? WorkingDirectory { get; init; }
 
     /// <summary>Called after each step of the protocol with its name (see <see cref="OutputCommitter.Steps"/>); for tests that stop the process there.</summary>
     public Action<string>? OnStep { get; init; }
@@ -35,6 +45,9 @@ public sealed class OutputCommitter : IDisposable
     public static readonly IReadOnlyList<string> Steps =
         ["locked", "work-created", "parts-written", "manifest-written", "success-written", "swapped", "old-removed", "unlocked"];
 
+    /// <summary>errno EAGAIN / EWOULDBLOCK on Linux: .NET's IOException when flock finds the file locked.</summary>
+    private const int EWouldBlock = 11;
+
     private readonly FileStream _lock;
     private readonly Action<string>? _onStep;
     private bool _committed;
@@ -54,39 +67,53 @@ public sealed class OutputCommitter : IDisposable
     /// <summary>The hidden folder the run writes into.</summary>
     public string WorkDirectory { get; }
 
-    /// <summary>Locks the output, removes leftovers of killed runs and creates the work folder.</summary>
+    /// <summary>
+    /// Checks the output with <see cref="OutputGuard.CheckFolder"/>, locks it (writing this run's pid, host, start time
+    /// and command line into the lock file, so a refused run can name it), removes leftovers of killed runs and creates
+    /// the work folder.
+    /// </summary>
     /// <param name="output">The output folder.</param>
     /// <param name="options">Options.</param>
     /// <returns>The committer; dispose it to release the lock (and remove the work folder if not committed).</returns>
+    /// <exception cref="OutputRefusedException">The output may not be replaced, or its folder cannot be written.</exception>
     /// <exception cref="OutputLockedException">Another run is writing the same output.</exception>
     /// <exception cref="OutputExistsException">The output exists and <see cref="OutputCommitOptions.NoClobber"/> is set.</exception>
     public static OutputCommitter Begin(string output, OutputCommitOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(output);
         options ??= new OutputCommitOptions();
+
+        // The guard comes first: a refused output is left exactly as it was, without even a lock file beside it.
+        OutputGuard.CheckFolder(output, new OutputGuardOptions { Force = options.Force, InputPaths = options.InputPaths, WorkingDirectory = options.WorkingDirectory });
         string full = Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar);
         string parent = Path.GetDirectoryName(full) ?? throw new IOException($"{output}: the output must be a folder below a parent folder.");
         string leaf = Path.GetFileName(full);
-        Directory.CreateDirectory(parent);
-        if (File.Exists(full))
-        {
-            throw new IOException($"{full} is a file; the output must be a folder (the leaf folder of one run).");
-        }
-
         string lockPath = Path.Combine(parent, $".{leaf}.lock");
         FileStream lockFile;
         try
         {
+            Directory.CreateDirectory(parent);
+
             // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix: held while this process lives, gone when it dies.
             lockFile = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (IOException e) when (e.HResult == EWouldBlock)
+        {
+            throw new OutputLockedException($"another run is writing {full}: {LockHolder.Describe(lockPath)} (it holds the lock {lockPath}). " +
+                "Wait for it to finish or stop it, then run again.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && OutputGuard.NotWritable(e, full, Directory.Exists(parent) ? lockPath : parent) is { } refused)
+        {
+            throw refused;
+        }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            throw new OutputLockedException($"another run is writing {full} (it holds {lockPath}); wait for it to finish or stop it, then run again.");
+            throw new IOException($"cannot create the lock file {lockPath} beside the output {full}: {e.Message}", e);
         }
 
         try
         {
+            LockHolder.Write(lockFile);
             options.OnStep?.Invoke("locked");
             if (options.NoClobber && Directory.Exists(full))
             {

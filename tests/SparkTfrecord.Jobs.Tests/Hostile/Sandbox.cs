@@ -158,6 +158,33 @@ internal sealed class Sandbox : IDisposable
         return new Sparktf.Result(process.ExitCode, Encoding.UTF8.GetString(bytes), stderr.Result, bytes);
     }
 
+    /// <summary>Starts sparktf like <see cref="Run(string?, IReadOnlyDictionary{string, string}?, string[])"/> without
+    /// waiting (standard output and error redirected), for a test that acts while it runs.</summary>
+    public Process Start(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Root,
+        };
+        start.Environment["TMPDIR"] = Temp;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Sparktf.Dll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
+    }
+
     public void Dispose()
     {
         try

@@ -1,0 +1,508 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Tfrecord.Framing;
+
+namespace SparkTfrecord.Engine.Output;
+
+/// <summary>Why an output was refused.</summary>
+public enum OutputRefusal
+{
+    /// <summary>The output is the root folder.</summary>
+    Root,
+
+    /// <summary>A folder output is an existing file.</summary>
+    IsFile,
+
+    /// <summary>A file output is an existing folder.</summary>
+    IsFolder,
+
+    /// <summary>The output's leaf is a symbolic link: replacing it would replace the link, not its target.</summary>
+    SymbolicLink,
+
+    /// <summary>The output is the working directory or one of its ancestors.</summary>
+    WorkingDirectory,
+
+    /// <summary>The output is an input, holds one, or lies inside one.</summary>
+    Input,
+
+    /// <summary>The output holds other outputs (<c>key=value</c> partition folders or another <c>_manifest.json</c>).</summary>
+    OtherOutputs,
+
+    /// <summary>The output folder holds files this tool did not write (<c>--force</c> replaces it).</summary>
+    NotEmpty,
+
+    /// <summary>A file output exists and is not a TFRecord file (<c>--force</c> replaces it).</summary>
+    NotTfRecord,
+
+    /// <summary>The output's folder is on a read-only file system.</summary>
+    ReadOnly,
+
+    /// <summary>This user may not write the output's folder.</summary>
+    PermissionDenied,
+}
+
+/// <summary>The output was refused before any work; the message says what was found and how to proceed.</summary>
+public sealed class OutputRefusedException : IOException
+{
+    /// <summary>Makes the exception.</summary>
+    /// <param name="reason">Why.</param>
+    /// <param name="output">The output (full path).</param>
+    /// <param name="message">The message for the user.</param>
+    public OutputRefusedException(OutputRefusal reason, string output, string message)
+        : base(message)
+    {
+        Reason = reason;
+        Output = output;
+    }
+
+    /// <summary>Why the output was refused.</summary>
+    public OutputRefusal Reason { get; }
+
+    /// <summary>The output (full path).</summary>
+    public string Output { get; }
+
+    /// <summary>Whether <c>--force</c> would have let the run replace the output.</summary>
+    public bool ForceOverrides => Reason is OutputRefusal.NotEmpty or OutputRefusal.NotTfRecord;
+}
+
+/// <summary>What <see cref="OutputGuard"/> checks an output against.</summary>
+public sealed class OutputGuardOptions
+{
+    /// <summary>Replace a non-empty folder (or a file) this tool did not write. Never overrides the cases that are always
+    /// wrong: the root, the working directory or its ancestors, the inputs, other outputs, a file or a link.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>The run's inputs: folders, files or globs (a glob counts from its folder), local or <c>file:</c>;
+    /// remote URIs and unexpanded templates are left out.</summary>
+    public IReadOnlyList<string> InputPaths { get; init; } = [];
+
+    /// <summary>The working directory (default: the process's).</summary>
+    public string? WorkingDirectory { get; init; }
+}
+
+/// <summary>
+/// The one place that decides whether a run may replace its output. The commit protocol replaces an output as a whole,
+/// so a wrong <c>--output</c> deletes whatever was there: this guard lets a run replace only a folder that is missing,
+/// empty or written by this tool (its <c>_manifest.json</c>, or <c>_SUCCESS</c> with part files and nothing else), and
+/// refuses, before any work, the root, a file, a symbolic link, the working directory or an ancestor of it, an input
+/// or a folder that holds or lies in one, and a folder holding other outputs; any other non-empty folder is replaced
+/// only with <c>--force</c>. Paths are compared after resolving symbolic links.
+/// </summary>
+public static class OutputGuard
+{
+    /// <summary>How deep below an output the guard looks for other outputs.</summary>
+    public const int OtherOutputsDepth = 4;
+
+    private const string ForceNever = "--force never overrides this.";
+
+    /// <summary>Checks a folder output (the leaf folder of one run).</summary>
+    /// <param name="output">The output folder.</param>
+    /// <param name="options">Force, inputs and working directory.</param>
+    /// <exception cref="OutputRefusedException">The output may not be replaced; the message says why and what to do.</exception>
+    public static void CheckFolder(string output, OutputGuardOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        ArgumentNullException.ThrowIfNull(options);
+        string full = Normalize(output);
+        if (full == "/")
+        {
+            throw Refuse(OutputRefusal.Root, full,
+                $"--output {output} is the root folder /: the output folder is replaced as a whole, so this would delete everything on the machine. " +
+                $"Give this run a folder of its own, e.g. /data/samples/dt={{date}}. {ForceNever}");
+        }
+
+        CheckLink(full, output);
+        if (File.Exists(full))
+        {
+            throw Refuse(OutputRefusal.IsFile, full,
+                $"--output {full} is a file, not a folder: the output is the folder of one run (its part files, _manifest.json and _SUCCESS). " +
+                $"Choose another path, or move the file away if the run should write there. {ForceNever}");
+        }
+
+        for (string? above = Path.GetDirectoryName(full); above is not null && !Directory.Exists(above); above = Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above))
+            {
+                throw Refuse(OutputRefusal.IsFile, full,
+                    $"--output {full} cannot be made: {above} is a file, not a folder. Choose another path. {ForceNever}");
+            }
+        }
+
+        string real = Resolve(full);
+        string cwd = Resolve(options.WorkingDirectory ?? Environment.CurrentDirectory);
+        if (IsSameOrInside(cwd, real))
+        {
+            string what = cwd == real ? "the working directory" : $"an ancestor of the working directory {cwd}";
+            throw Refuse(OutputRefusal.WorkingDirectory, full,
+                $"--output {full} is {what}: the output folder is replaced as a whole, so this would delete the folder you are working in and everything in it " +
+                $"(code, specs, logs). Give this run a folder of its own below it, e.g. --output {Path.Combine(output, "samples")}. {ForceNever}");
+        }
+
+        CheckInputs(full, real, options, file: false);
+        if (!Directory.Exists(full))
+        {
+            return;
+        }
+
+        var others = OtherOutputs(full);
+        if (others.Count > 0)
+        {
+            throw Refuse(OutputRefusal.OtherOutputs, full,
+                $"--output {full} holds other outputs ({string.Join(", ", others)}): replacing it would delete them. " +
+                $"Give this run a folder of its own, e.g. --output {Path.Combine(full, "dt={date}")}. {ForceNever}");
+        }
+
+        var entries = Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        if (entries.Count == 0 || IsOwnOutput(full) || options.Force)
+        {
+            return;
+        }
+
+        string examples = string.Join(", ", entries.Take(5)) + (entries.Count > 5 ? ", ..." : "");
+        throw Refuse(OutputRefusal.NotEmpty, full,
+            $"--output {full} is not empty and is not an output of sparktf (no sparktf _manifest.json, and not _SUCCESS with part files only): " +
+            $"it holds {entries.Count} {(entries.Count == 1 ? "entry" : "entries")} ({examples}), which replacing it would delete. " +
+            "Choose a new or empty folder, or, if this folder is meant to be replaced with everything in it, run again with --force.");
+    }
+
+    /// <summary>Checks a file output (<c>sparktf write</c>): it may be missing or a TFRecord file; any other file is
+    /// replaced only with <see cref="OutputGuardOptions.Force"/>; a folder, a link and an input are refused.</summary>
+    /// <param name="output">The output file.</param>
+    /// <param name="options">Force and inputs.</param>
+    /// <exception cref="OutputRefusedException">The output may not be replaced; the message says why and what to do.</exception>
+    public static void CheckFile(string output, OutputGuardOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(output);
+        ArgumentNullException.ThrowIfNull(options);
+        string full = Normalize(output);
+        CheckLink(full, output);
+        if (Directory.Exists(full))
+        {
+            throw Refuse(OutputRefusal.IsFolder, full,
+                $"--output {full} is a folder: write's output is the TFRecord file to write. Give a file path, e.g. --output {Path.Combine(full, "data.tfrecord")}. {ForceNever}");
+        }
+
+        CheckInputs(full, Resolve(full), options, file: true);
+        if (!File.Exists(full) || options.Force)
+        {
+            return;
+        }
+
+        if (NotTfRecord(full) is { } why)
+        {
+            throw Refuse(OutputRefusal.NotTfRecord, full,
+                $"--output {full} exists and is not a TFRecord file ({why}): replacing it would lose it. " +
+                "Choose another path, or, if this file is meant to be replaced, run again with --force.");
+        }
+    }
+
+    /// <summary>The inputs of a job plan as the guard compares them: every source's expanded paths, and <c>--input</c>.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="input">The value of <c>{input}</c>, or null.</param>
+    /// <returns>The paths.</returns>
+    public static IReadOnlyList<string> InputsOf(JobPlan plan, string? input)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        // --input first: an output that is --input itself is named as such, not as a folder holding a source's path.
+        var paths = new List<string>();
+        if (!string.IsNullOrEmpty(input))
+        {
+            paths.Add(input);
+        }
+
+        paths.AddRange(plan.Sources.Values.SelectMany(s => s.Paths));
+        return paths;
+    }
+
+    /// <summary>Whether a file is a <c>_manifest.json</c> that this tool wrote: a JSON object with an integer
+    /// <c>version</c> of 1 or more, <c>kind</c> "samples", and <c>spec_hash</c> and <c>engine</c> strings.</summary>
+    /// <param name="file">The file.</param>
+    /// <returns>True for a manifest of this tool.</returns>
+    public static bool IsManifest(string file)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            if (!info.Exists || info.Length > 64 << 20)
+            {
+                return false;
+            }
+
+            using var stream = File.OpenRead(file);
+            using var doc = JsonDocument.Parse(stream);
+            var root = doc.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.Number && version.TryGetInt32(out int v) && v >= 1
+                && root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "samples"
+                && root.TryGetProperty("spec_hash", out var hash) && hash.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("engine", out var engine) && engine.ValueKind == JsonValueKind.String;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The message for an output whose folder cannot be written (read-only file system, permission denied),
+    /// or null when <paramref name="e"/> is not such a failure.</summary>
+    /// <param name="e">The failure.</param>
+    /// <param name="output">The output (full path).</param>
+    /// <param name="path">The path that could not be written.</param>
+    /// <returns>The exception to throw instead, or null.</returns>
+    public static OutputRefusedException? NotWritable(Exception e, string output, string path)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        const int erofs = 30;
+        if (e is IOException { HResult: erofs })
+        {
+            return Refuse(OutputRefusal.ReadOnly, output,
+                $"cannot write {path}: it is on a read-only file system, so the output {output} cannot be written there. " +
+                "Choose an output on a writable file system (or remount it read-write).");
+        }
+
+        if (e is UnauthorizedAccessException)
+        {
+            return Refuse(OutputRefusal.PermissionDenied, output,
+                $"cannot write {path}: permission denied (read-only folder or not this user's), so the output {output} cannot be written there. " +
+                "Choose an output in a folder you can write, or fix the folder's permissions.");
+        }
+
+        return null;
+    }
+
+    private static OutputRefusedException Refuse(OutputRefusal reason, string output, string message) => new(reason, output, message);
+
+    private static string Normalize(string path)
+    {
+        string full = Path.GetFullPath(StripFileScheme(path));
+        return full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    private static void CheckLink(string full, string output)
+    {
+        if (new FileInfo(full).LinkTarget is { } target)
+        {
+            throw Refuse(OutputRefusal.SymbolicLink, full,
+                $"--output {output} is a symbolic link (to {target}): the output is replaced by renaming, which would replace the link itself, not write into {target}. " +
+                $"Pass the real path as --output, or remove the link. {ForceNever}");
+        }
+    }
+
+    private static void CheckInputs(string full, string real, OutputGuardOptions options, bool file)
+    {
+        foreach (string input in options.InputPaths)
+        {
+            if (LocalBase(input) is not { } local)
+            {
+                continue;
+            }
+
+            string inputReal = Resolve(local);
+            string? problem = inputReal == real
+                ? $"is the input {input}: " + (file ? "writing it would replace the data being read." : "the output folder is replaced as a whole, so this would delete the inputs being read.")
+                : IsSameOrInside(inputReal, real)
+                ? $"holds the input {input}: the output folder is replaced as a whole, so this would delete the inputs being read."
+                : IsSameOrInside(real, inputReal)
+                ? $"is inside the input {input}: the samples would be written among the inputs, and replacing the output later could delete inputs, or a run could read samples as input."
+                : null;
+            if (problem is not null)
+            {
+                throw Refuse(OutputRefusal.Input, full, $"--output {full} {problem} Choose an output outside the inputs. {ForceNever}");
+            }
+        }
+    }
+
+    /// <summary>The local path an input stands for: a glob counts from the folder before its first wildcard; remote URIs
+    /// and paths with unexpanded templates give null.</summary>
+    private static string? LocalBase(string input)
+    {
+        if (string.IsNullOrWhiteSpace(input) || input == "-" || input.Contains('{', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string path = StripFileScheme(input);
+        int scheme = path.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0)
+        {
+            return null;
+        }
+
+        int glob = path.IndexOfAny(['*', '?', '[']);
+        if (glob >= 0)
+        {
+            string prefix = path[..glob];
+            int slash = prefix.LastIndexOf('/');
+            path = slash < 0 ? "." : slash == 0 ? "/" : prefix[..slash];
+        }
+
+        return Path.GetFullPath(path);
+    }
+
+    private static string StripFileScheme(string path) =>
+        path.StartsWith("file://", StringComparison.Ordinal) ? path["file://".Length..]
+        : path.StartsWith("file:", StringComparison.Ordinal) ? path["file:".Length..]
+        : path;
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or below it (both resolved, absolute).</summary>
+    private static bool IsSameOrInside(string path, string folder) =>
+        path == folder || folder == "/" || path.StartsWith(folder + "/", StringComparison.Ordinal);
+
+    /// <summary>The path with symbolic links resolved: its longest existing prefix through <c>realpath</c>, then the rest.</summary>
+    private static string Resolve(string path)
+    {
+        string full = Normalize(path);
+        string existing = full;
+        var rest = new Stack<string>();
+        while (!Directory.Exists(existing) && !File.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            rest.Push(Path.GetFileName(existing));
+            existing = parent;
+        }
+
+        string resolved = Native.RealPath(existing) ?? existing;
+        while (rest.Count > 0)
+        {
+            resolved = Path.Combine(resolved, rest.Pop());
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Examples of other outputs below a folder: <c>key=value</c> partition folders (<c>dt=2024-01-14</c>)
+    /// and folders holding a <c>_manifest.json</c>, looked for <see cref="OtherOutputsDepth"/> levels down.</summary>
+    private static List<string> OtherOutputs(string folder)
+    {
+        var found = new List<string>();
+        var pending = new Queue<(string Path, int Depth)>();
+        pending.Enqueue((folder, 0));
+        var enumeration = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true };
+        while (pending.Count > 0 && found.Count < 3)
+        {
+            var (dir, depth) = pending.Dequeue();
+            foreach (string sub in Directory.EnumerateDirectories(dir, "*", enumeration).Order(StringComparer.Ordinal))
+            {
+                string name = Path.GetFileName(sub);
+                string relative = Path.GetRelativePath(folder, sub);
+                if (new DirectoryInfo(sub).LinkTarget is not null)
+                {
+                    continue;
+                }
+
+                if (name.IndexOf('=', StringComparison.Ordinal) > 0 && !name.StartsWith('.'))
+                {
+                    found.Add(relative);
+                }
+                else if (File.Exists(Path.Combine(sub, "_manifest.json")))
+                {
+                    found.Add(Path.Combine(relative, "_manifest.json"));
+                }
+                else if (depth + 1 < OtherOutputsDepth)
+                {
+                    pending.Enqueue((sub, depth + 1));
+                }
+
+                if (found.Count >= 3)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Whether a folder is an output of this tool: its <c>_manifest.json</c> is one, or it holds <c>_SUCCESS</c>
+    /// with part files (and their checksums) only, as Spark's committer leaves them.</summary>
+    private static bool IsOwnOutput(string folder)
+    {
+        string manifest = Path.Combine(folder, "_manifest.json");
+        if (File.Exists(manifest))
+        {
+            return IsManifest(manifest);
+        }
+
+        return File.Exists(Path.Combine(folder, "_SUCCESS")) && OnlyParts(folder, 0);
+    }
+
+    /// <summary>Whether a folder holds nothing but <c>_SUCCESS</c>, part files, their hidden <c>.crc</c> checksums and (at the
+    /// top) the connector's <c>train/</c> and <c>eval/</c> folders of the same kind. <c>_SUCCESS</c> alone (Spark's output
+    /// of no samples) counts: it holds nothing to lose.</summary>
+    private static bool OnlyParts(string folder, int depth)
+    {
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
+        {
+            string name = entry.Name;
+            bool ok = entry.LinkTarget is null && (entry is DirectoryInfo
+                ? depth == 0 && name is "train" or "eval" && File.Exists(Path.Combine(entry.FullName, "_SUCCESS")) && OnlyParts(entry.FullName, depth + 1)
+                : name == "_SUCCESS" || name.StartsWith("part-", StringComparison.Ordinal) || (name.StartsWith('.') && name.EndsWith(".crc", StringComparison.Ordinal)));
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Why a file is not a TFRecord file, or null when it is one (or empty).</summary>
+    private static string? NotTfRecord(string file)
+    {
+        try
+        {
+            if (new FileInfo(file).Length == 0)
+            {
+                return null;
+            }
+
+            using var reader = TfRecordReader.Open(file);
+            return reader.TryRead(out _) ? null : "it holds no record";
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        {
+            return e.Message.TrimEnd('.');
+        }
+    }
+
+    private static class Native
+    {
+#pragma warning disable SYSLIB1054 // LibraryImport needs unsafe code; the runtime marshaller is fine for a few calls per run.
+        [DllImport("libc", SetLastError = true)]
+        private static extern IntPtr realpath(string path, IntPtr resolved);
+
+        [DllImport("libc")]
+        private static extern void free(IntPtr pointer);
+#pragma warning restore SYSLIB1054
+
+        public static string? RealPath(string path)
+        {
+            if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            {
+                return null;
+            }
+
+            try
+            {
+                IntPtr resolved = realpath(path, IntPtr.Zero);
+                if (resolved == IntPtr.Zero)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return Marshal.PtrToStringUTF8(resolved);
+                }
+                finally
+                {
+                    free(resolved);
+                }
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
+}
