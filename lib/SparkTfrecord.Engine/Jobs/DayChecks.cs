@@ -46,7 +46,7 @@ public static class DayChecks
         var failures = new List<string>();
         if (written < checks.MinSamples)
         {
-            failures.Add(job.Checks is null
+            failures.Add((job.Checks ?? DayChecksConfig.Default) == DayChecksConfig.Default
                 ? $"{written} samples written: an empty day (checks.min_samples is 1 by default; set checks: {{min_samples: 0}} in the job section if an empty day is expected)"
                 : $"{written} samples written, fewer than checks.min_samples ({checks.MinSamples})");
         }
