@@ -63,12 +63,20 @@ public static class DayChecks
 
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"the day {PathTemplate.Format(plan.Date)} failed its checks: {string.Join("; ", failures)}. ");
-        text.Append(CultureInfo.InvariantCulture, $"Counts: {read} {samples} rows read, {quarantined} quarantined, {duplicates} duplicates, {outside} outside the run date, {Get("samples")} samples, {written} written. ");
-        text.Append(Hint(plan, read, kept, outside, samplesTimes));
+        // Only the counts the engine gave (the Spark engine reports outside_day and duplicates only when the job sets
+        // checks.max_outside_day_fraction).
+        bool knowsOutside = counts.ContainsKey("outside_day");
+        text.Append(CultureInfo.InvariantCulture, $"Counts: {read} {samples} rows read, {quarantined} quarantined");
+        text.Append(counts.ContainsKey("duplicates." + samples) ? $", {duplicates.ToString(CultureInfo.InvariantCulture)} duplicates" : "");
+        text.Append(knowsOutside ? $", {outside.ToString(CultureInfo.InvariantCulture)} outside the run date" : "");
+        text.Append(counts.ContainsKey("samples") ? $", {Get("samples").ToString(CultureInfo.InvariantCulture)} samples" : "");
+        text.Append(CultureInfo.InvariantCulture, $", {written} written. ");
+        text.Append(Hint(plan, read, knowsOutside ? kept : -1, outside, samplesTimes));
         return text.ToString().TrimEnd();
     }
 
-    // Why the day may be empty or off: no rows read, or rows whose times (in the declared unit) miss the date.
+    // Why the day may be empty or off: no rows read, or rows whose times (in the declared unit) miss the date; kept is
+    // -1 when the engine did not count the rows outside the date.
     private static string Hint(JobPlan plan, long read, long kept, long outside, TimeRange? times)
     {
         var job = plan.Job;
@@ -80,15 +88,15 @@ public static class DayChecks
             return $"No {job.Samples} rows were read: check --input and the {source}'s path ('{plan.Samples.Config.PathTemplate}'; 'sparktf plan' lists the files it reads).";
         }
 
-        if (kept == 0 || outside == 0)
+        if (kept == 0 || (kept > 0 && outside == 0))
         {
             return "";
         }
 
         string unit = UnitName(time.Unit);
-        if (times is not { } range)
+        if (kept < 0 || times is not { } range)
         {
-            return $"Check the {source}'s time unit (time: {{column: {time.Column}, unit: {unit}}}: a wrong unit puts every row far from the date) " +
+            return $"Check the time unit of {source} (time: {{column: {time.Column}, unit: {unit}}}: a wrong unit puts every row far from the date) " +
                    $"and the job's timezone (a wrong zone shifts the day by hours). {day}";
         }
 
