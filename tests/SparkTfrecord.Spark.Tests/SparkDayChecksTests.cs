@@ -102,22 +102,24 @@ public sealed class SparkDayChecksTests
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "previous"), "x");
 
-        var above = Sparktf.RunWith(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=300")), Args(spec, output));
+        string summaryFile = _temp["outside/summary.json"];
+        var above = Sparktf.RunWith(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=300")), Args(spec, output, "--summary", summaryFile));
 
         Assert.Multiple(() =>
         {
             Assert.That(above.ExitCode, Is.EqualTo(1), above.Output);
             Assert.That(above.Stderr, Does.Contain("300 of 400 impressions rows (75%) fall outside the run date, more than checks.max_outside_day_fraction (0.5)"));
-            var summary = JsonDocument.Parse(above.Stdout).RootElement;
-            Assert.That(summary.GetProperty("status").GetString(), Is.EqualTo("failed"), "without --summary the failed summary goes to stdout");
+            Assert.That(above.Stdout, Is.Empty, "stdout carries a summary only for a committed day");
+            var summary = JsonDocument.Parse(File.ReadAllText(summaryFile)).RootElement;
+            Assert.That(summary.GetProperty("status").GetString(), Is.EqualTo("failed"));
             Assert.That(summary.GetProperty("counts").GetProperty("outside_day").GetInt64(), Is.EqualTo(300));
             AssertPreviousOutputKept(output);
         });
 
-        var below = Sparktf.RunWith(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=100")), Args(spec, output));
+        var below = Sparktf.RunWith(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=100")), Args(spec, output, "--summary", summaryFile));
 
         Assert.That(below.ExitCode, Is.Zero, below.Output);
-        Assert.That(JsonDocument.Parse(below.Stdout).RootElement.GetProperty("status").GetString(), Is.EqualTo("succeeded"));
+        Assert.That(JsonDocument.Parse(File.ReadAllText(summaryFile)).RootElement.GetProperty("status").GetString(), Is.EqualTo("succeeded"));
         Assert.That(File.Exists(Path.Combine(output, "_SUCCESS")), Is.True);
     }
 }

@@ -45,6 +45,7 @@ internal static class SamplesCommand
         catch (JobConfigException e)
         {
             err.WriteLine($"sparktf: {e.Message}");
+            WriteSummaries(result, o, [FailedBeforeStart(dates[0], output, "duckdb", e.Message)], failed: true);
             return ExitCodes.Failure;
         }
 
@@ -72,7 +73,7 @@ internal static class SamplesCommand
             err.WriteLine($"sparktf: {error}");
             string path = Path.GetFullPath(PathTemplate.ExpandOne(output, current));
             summaries.Add(SamplesSummary.Failed(current, path, "duckdb", error, counts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
-            WriteSummaries(result, o, summaries);
+            WriteSummaries(result, o, summaries, failed: true);
             return code;
         }
 
@@ -143,6 +144,11 @@ internal static class SamplesCommand
         return (dates, output);
     }
 
+    /// <summary>The summary of a run that failed before its first day started (a config error): the first day's, with
+    /// no counts. Shared by both engines.</summary>
+    internal static string FailedBeforeStart(DateOnly date, string output, string engine, string error) =>
+        SamplesSummary.Failed(date, output.Contains("://", StringComparison.Ordinal) ? PathTemplate.ExpandOne(output, date) : Path.GetFullPath(PathTemplate.ExpandOne(output, date)), engine, error, null, 0).ToJson().TrimEnd();
+
     /// <summary>
     /// Refuses a <c>--summary</c> that cannot be written, before any work: a folder is a usage error (exit 2); a missing
     /// folder or a file that cannot be opened for writing is exit 1. Shared by both engines.
@@ -186,10 +192,12 @@ internal static class SamplesCommand
     }
 
     /// <summary>Writes the summaries (JSON objects without their last newline) to <c>--summary</c>, else stdout: one
-    /// object, or an array of them for a range of dates; nothing when there are none (a dry run). Shared by both engines.</summary>
-    internal static void WriteSummaries(ParseResult result, JobOptions o, IReadOnlyList<string> summaries)
+    /// object, or an array of them for a range of dates; nothing when there are none (a dry run). A failed run's
+    /// summaries (<paramref name="failed"/>, the last with status failed) go to <c>--summary</c> only: stdout carries a
+    /// summary only when every day was committed. Shared by both engines.</summary>
+    internal static void WriteSummaries(ParseResult result, JobOptions o, IReadOnlyList<string> summaries, bool failed = false)
     {
-        if (summaries.Count == 0)
+        if (summaries.Count == 0 || (failed && result.GetValue(o.Summary) is null))
         {
             return;
         }

@@ -40,8 +40,13 @@ internal static partial class SparkEngineCommand
             SamplesCommand.CheckSummaryTarget(result, o);
         }
 
-        if (!TryLoad(result, o, out var definition))
+        if (!TryLoad(result, o, out var definition, out string? configError))
         {
+            if (!result.GetValue(spark.DryRun))
+            {
+                SamplesCommand.WriteSummaries(result, o, [SamplesCommand.FailedBeforeStart(dates[0], output, "spark", configError!)], failed: true);
+            }
+
             return ExitCodes.Failure;
         }
 
@@ -75,7 +80,7 @@ internal static partial class SparkEngineCommand
                 summaries.Add(SamplesSummary.Failed(date, target, "spark", error, s_failureCounts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
                 if (!result.GetValue(spark.DryRun))
                 {
-                    SamplesCommand.WriteSummaries(result, o, summaries);
+                    SamplesCommand.WriteSummaries(result, o, summaries, failed: true);
                 }
 
                 return code;

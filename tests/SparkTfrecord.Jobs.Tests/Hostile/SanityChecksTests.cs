@@ -207,11 +207,15 @@ public sealed class SanityChecksTests
         var before = box.Snapshot();
         int line = File.ReadAllLines(box.Path("spec.yaml")).ToList().FindIndex(l => l.StartsWith("  checks:", StringComparison.Ordinal)) + 1;
 
-        var result = box.Run(null, Samples(box, "out"));
+        var result = box.Run(null, Samples(box, "out", "--summary", box.Path("summary.json")));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Stderr);
         Assert.That(result.Stderr, Does.Contain(message).And.Match($@"spec\.yaml:{line}:\d+: "));
-        box.AssertUntouchedOutside(before);
+        var summary = JsonDocument.Parse(File.ReadAllText(box.Path("summary.json"))).RootElement;
+        Assert.That(summary.GetProperty("status").GetString(), Is.EqualTo("failed"), "a config error is a failed run with a summary too");
+        Assert.That(summary.GetProperty("error").GetString(), Does.Contain(message));
+        Assert.That(Directory.Exists(box.Path("out")), Is.False);
+        box.AssertUntouchedOutside(before, "summary.json");
         box.AssertNoLeftovers();
     }
 
