@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SparkTfrecord.Tfrecord;
+using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -9,7 +10,7 @@ internal static class CommonOptions
 {
     public static Argument<string[]> Paths() => new("PATH")
     {
-        Description = "TFRecord files, folders (every part file in them; names starting with '_' or '.' are skipped) or glob patterns.",
+        Description = "TFRecord files, folders (every part file in them and their subfolders, such as a split output's train/ and eval/; names starting with '_' or '.' are skipped) or glob patterns.",
         Arity = ArgumentArity.OneOrMore,
     };
 
@@ -19,6 +20,54 @@ internal static class CommonOptions
         Description = "The YAML feature spec (for example conf/din.yaml); --conf is the same option.",
         Required = required,
     };
+
+    public static Option<bool> AllowEmpty() => new("--allow-empty")
+    {
+        Description = "Accept a folder with no TFRecord file, or files with no record (exit 0); by default that is an error (exit 1).",
+    };
+
+    /// <summary>
+    /// The data files of the paths (see <see cref="TfRecordPaths.Expand"/>); a folder that holds none is an error
+    /// unless <paramref name="allowEmpty"/>, saying what was looked for.
+    /// </summary>
+    public static IReadOnlyList<string> DataFiles(IEnumerable<string> paths, bool allowEmpty)
+    {
+        var files = new List<string>();
+        foreach (string path in paths)
+        {
+            var found = TfRecordPaths.Expand([path]);
+            if (found.Count == 0 && !allowEmpty)
+            {
+                throw new IOException($"{path}: no TFRecord file in this folder or its subfolders (looked for data files: names not starting with '_' or '.', " +
+                                      "such as part-00000-of-00004.tfrecord.gz, or a split output's train/ and eval/ folders). " +
+                                      "It may be a failed or empty run's output; pass --allow-empty if an empty folder is expected.");
+            }
+
+            files.AddRange(found);
+        }
+
+        return files;
+    }
+
+    /// <summary>Whether any of the files holds a record (reads up to the first one).</summary>
+    public static bool AnyRecord(IEnumerable<string> files, bool skipCorrupt)
+    {
+        foreach (string file in files)
+        {
+            using TfRecordReader reader = TfRecordReader.Open(file, ReaderOptions(skipCorrupt));
+            if (reader.TryRead(out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The error for files that hold no record at all (unless <c>--allow-empty</c>).</summary>
+    public static IOException NoRecords(IReadOnlyCollection<string> paths, int files) =>
+        new($"{string.Join(", ", paths)}: no record in {files} TFRecord file{(files == 1 ? "" : "s")} (an empty output, such as a day with no samples). " +
+            "Pass --allow-empty if an empty output is expected.");
 
     public static Option<bool> SkipCorrupt() => new("--skip-corrupt")
     {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using SparkTfrecord.Tfrecord.Example;
-using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
 using SparkTfrecord.Tfrecord.Json;
 
@@ -20,9 +19,10 @@ internal static class InspectCommand
         var limit = new Option<long?>("--limit", "-n") { Description = "Print at most N records in all." };
         var seq = new Option<bool>("--seq") { Description = "Read every record as a tf.train.SequenceExample (default: decided per file from its first records)." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
+        var allowEmpty = CommonOptions.AllowEmpty();
         var command = new Command("inspect", "Print TFRecord records as JSON, one object per line: {\"feature\": {\"int64\"|\"float\"|\"bytes\": [...]}}, keys sorted; SequenceExamples as {\"context\": {...}, \"feature_lists\": {...}}.")
         {
-            paths, limit, seq, skipCorrupt,
+            paths, limit, seq, skipCorrupt, allowEmpty,
         };
         command.SetAction(result =>
         {
@@ -33,7 +33,14 @@ internal static class InspectCommand
             }
 
             using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
-            return Run(context, TfRecordPaths.Expand(result.GetValue(paths)!), max ?? long.MaxValue, result.GetValue(seq), result.GetValue(skipCorrupt));
+            string[] given = result.GetValue(paths)!;
+            var files = CommonOptions.DataFiles(given, result.GetValue(allowEmpty));
+            if (!result.GetValue(allowEmpty) && !CommonOptions.AnyRecord(files, result.GetValue(skipCorrupt)))
+            {
+                throw CommonOptions.NoRecords(given, files.Count);
+            }
+
+            return Run(context, files, max ?? long.MaxValue, result.GetValue(seq), result.GetValue(skipCorrupt));
         });
         return command;
     }

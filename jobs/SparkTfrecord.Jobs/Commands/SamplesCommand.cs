@@ -5,6 +5,7 @@ using System.Text;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Engine.Planning;
 using Spectre.Console;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -35,6 +36,7 @@ internal static class SamplesCommand
     {
         var err = Console.Error;
         var (dates, output) = DatesAndOutput(result, o);
+        CheckSummaryTarget(result, o);
         JobDefinition definition;
         try
         {
@@ -43,6 +45,7 @@ internal static class SamplesCommand
         catch (JobConfigException e)
         {
             err.WriteLine($"sparktf: {e.Message}");
+            WriteSummaries(result, o, [FailedBeforeStart(dates[0], output, "duckdb", e.Message)], failed: true);
             return ExitCodes.Failure;
         }
 
@@ -61,6 +64,19 @@ internal static class SamplesCommand
         string[] pauseAt = (Environment.GetEnvironmentVariable(PauseAtStepVariable) ?? "").Split(':');
 
         var summaries = new List<string>();
+        var clock = Stopwatch.StartNew();
+        DateOnly current = dates[0];
+
+        // A failed day still gets its summary (status failed, the error, the counts known), after the days before it.
+        int Failed(string error, IReadOnlyDictionary<string, long>? counts, int code)
+        {
+            err.WriteLine($"sparktf: {error}");
+            string path = Path.GetFullPath(PathTemplate.ExpandOne(output, current));
+            summaries.Add(SamplesSummary.Failed(current, path, "duckdb", error, counts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
+            WriteSummaries(result, o, summaries, failed: true);
+            return code;
+        }
+
         try
         {
             // A backfill checks every day's output before the first day runs, so a refused output stops it before any work.
@@ -79,6 +95,8 @@ internal static class SamplesCommand
 
             foreach (var date in dates)
             {
+                current = date;
+                clock.Restart();
                 var options = new SamplesJobOptions
                 {
                     Date = date,
@@ -112,13 +130,15 @@ internal static class SamplesCommand
         }
         catch (OperationCanceledException)
         {
-            err.WriteLine($"sparktf: samples: stopped by {(interruptedCode == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
-            return interruptedCode;
+            return Failed($"samples: stopped by {(interruptedCode == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.", null, interruptedCode);
         }
-        catch (Exception e) when (e is JobFailedException or JobConfigException or OutputLockedException or OutputExistsException)
+        catch (JobFailedException e)
         {
-            err.WriteLine($"sparktf: {e.Message}");
-            return ExitCodes.Failure;
+            return Failed(e.Message, e.Counts, ExitCodes.Failure);
+        }
+        catch (Exception e) when (e is JobConfigException or OutputLockedException or OutputExistsException or IOException or UnauthorizedAccessException)
+        {
+            return Failed(e.Message, null, ExitCodes.Failure);
         }
 
         WriteSummaries(result, o, summaries);
@@ -139,11 +159,60 @@ internal static class SamplesCommand
         return (dates, output);
     }
 
-    /// <summary>Writes the summaries (JSON objects without their last newline) to <c>--summary</c>, else stdout: one
-    /// object, or an array of them for a range of dates; nothing when there are none (a dry run). Shared by both engines.</summary>
-    internal static void WriteSummaries(ParseResult result, JobOptions o, IReadOnlyList<string> summaries)
+    /// <summary>The summary of a run that failed before its first day started (a config error): the first day's, with
+    /// no counts. Shared by both engines.</summary>
+    internal static string FailedBeforeStart(DateOnly date, string output, string engine, string error) =>
+        SamplesSummary.Failed(date, output.Contains("://", StringComparison.Ordinal) ? PathTemplate.ExpandOne(output, date) : Path.GetFullPath(PathTemplate.ExpandOne(output, date)), engine, error, null, 0).ToJson().TrimEnd();
+
+    /// <summary>
+    /// Refuses a <c>--summary</c> that cannot be written, before any work: a folder is a usage error (exit 2); a missing
+    /// folder or a file that cannot be opened for writing is exit 1. Shared by both engines.
+    /// </summary>
+    internal static void CheckSummaryTarget(ParseResult result, JobOptions o)
     {
-        if (summaries.Count == 0)
+        if (result.GetValue(o.Summary) is not { } file)
+        {
+            return;
+        }
+
+        if (file.Length == 0 || Directory.Exists(file) || file.EndsWith('/'))
+        {
+            throw new UsageException($"--summary '{file}' is a folder, not a file: give the JSON summary's file, for example {Path.Combine(file, "summary.json")}. Nothing was run.");
+        }
+
+        string full = Path.GetFullPath(file);
+        string folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new IOException($"--summary {file}: the folder {folder} does not exist, so the summary could not be written; create it or choose another file. Nothing was run.");
+        }
+
+        bool existed = File.Exists(full);
+        try
+        {
+            // Opened for writing without truncating it, so an existing summary stays until this run writes its own.
+            using (File.Open(full, existed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(full);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--summary {file} cannot be written ({e.Message}); choose a file you can write. Nothing was run.", e);
+        }
+    }
+
+    /// <summary>Writes the summaries (JSON objects without their last newline) to <c>--summary</c>, else stdout: one
+    /// object, or an array of them for a range of dates; nothing when there are none (a dry run). A failed run's
+    /// summaries (<paramref name="failed"/>, the last with status failed) go to <c>--summary</c> only: stdout carries a
+    /// summary only when every day was committed. Shared by both engines.</summary>
+    internal static void WriteSummaries(ParseResult result, JobOptions o, IReadOnlyList<string> summaries, bool failed = false)
+    {
+        if (summaries.Count == 0 || (failed && result.GetValue(o.Summary) is null))
         {
             return;
         }
@@ -151,7 +220,11 @@ internal static class SamplesCommand
         string json = summaries.Count == 1 ? summaries[0] + "\n" : "[\n" + string.Join(",\n", summaries) + "\n]\n";
         if (result.GetValue(o.Summary) is { } file)
         {
-            File.WriteAllText(file, json, new UTF8Encoding(false));
+            // Written beside and moved into place, so a reader never sees half a summary.
+            string full = Path.GetFullPath(file);
+            string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+            File.WriteAllText(temp, json, new UTF8Encoding(false));
+            File.Move(temp, full, overwrite: true);
         }
         else
         {

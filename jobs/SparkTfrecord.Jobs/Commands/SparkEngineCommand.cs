@@ -31,17 +31,21 @@ internal static partial class SparkEngineCommand
         return ExitCodes.Success;
     }
 
-    private static bool TryLoad(ParseResult result, JobOptions o, out JobDefinition definition)
+    private static bool TryLoad(ParseResult result, JobOptions o, out JobDefinition definition) => TryLoad(result, o, out definition, out _);
+
+    private static bool TryLoad(ParseResult result, JobOptions o, out JobDefinition definition, out string? error)
     {
         try
         {
             definition = SparkOptions.WithOverrides(JobDefinition.Load(result.GetValue(o.Spec)!), result.GetValue(o.Shards), result.GetValue(o.Compression), result.GetValue(o.MaxBadFraction));
+            error = null;
             return true;
         }
         catch (JobConfigException e)
         {
             Console.Error.WriteLine($"sparktf: {e.Message}");
             definition = null!;
+            error = e.Message;
             return false;
         }
     }

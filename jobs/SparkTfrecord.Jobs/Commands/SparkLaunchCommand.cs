@@ -28,11 +28,25 @@ internal static partial class SparkEngineCommand
     private static SparkProcess? s_running;
     private static int? s_signal;
 
+    // The failure of the day RunOne is on, for its summary: what failed and the counts known (set where it fails).
+    private static string? s_failure;
+    private static IReadOnlyDictionary<string, long>? s_failureCounts;
+
     public static int Samples(ParseResult result, JobOptions o, SparkOptions spark)
     {
         var (dates, output) = SamplesCommand.DatesAndOutput(result, o);
-        if (!TryLoad(result, o, out var definition))
+        if (!result.GetValue(spark.DryRun))
         {
+            SamplesCommand.CheckSummaryTarget(result, o);
+        }
+
+        if (!TryLoad(result, o, out var definition, out string? configError))
+        {
+            if (!result.GetValue(spark.DryRun))
+            {
+                SamplesCommand.WriteSummaries(result, o, [SamplesCommand.FailedBeforeStart(dates[0], output, "spark", configError!)], failed: true);
+            }
+
             return ExitCodes.Failure;
         }
 
@@ -59,9 +73,21 @@ internal static partial class SparkEngineCommand
         var summaries = new List<string>();
         foreach (var date in dates)
         {
+            var clock = Stopwatch.StartNew();
+            s_failure = null;
+            s_failureCounts = null;
             int code = RunOne(result, o, spark, definition, date, output, cancel.Token, out string? summary);
             if (code != ExitCodes.Success)
             {
+                // A failed day still gets its summary (status failed, the error, the counts known), after the days before it.
+                string error = s_failure ?? (code == ExitCodes.Failure ? "the Spark run failed (see the messages above)" : $"stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}");
+                string target = output.Contains("://", StringComparison.Ordinal) ? PathTemplate.ExpandOne(output, date) : Path.GetFullPath(PathTemplate.ExpandOne(output, date));
+                summaries.Add(SamplesSummary.Failed(date, target, "spark", error, s_failureCounts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
+                if (!result.GetValue(spark.DryRun))
+                {
+                    SamplesCommand.WriteSummaries(result, o, summaries, failed: true);
+                }
+
                 return code;
             }
 
@@ -116,6 +142,7 @@ internal static partial class SparkEngineCommand
             : !File.Exists(Path.Combine(home, "bin", "spark-submit")) ? $"{Path.Combine(home, "bin", "spark-submit")} does not exist" : null;
         if (missing is not null && !dryRun)
         {
+            s_failure = $"Spark not found: {missing}.";
             err.WriteLine($"sparktf: Spark not found: {missing}. The Spark engine runs the cluster's own Spark: install a Spark distribution " +
                           "(3.3 or later; 2.4 for --connector tensorflow) from https://spark.apache.org/downloads.html, or use the Spark client of your " +
                           "cluster's edge node, and set SPARK_HOME or pass --spark-home DIR (it needs bin/spark-submit and bin/spark-sql). " +
@@ -293,13 +320,11 @@ internal static partial class SparkEngineCommand
 
                 if (badRows || (inputCounts is not null && OverLimit(inputCounts, maxBad)))
                 {
-                    err.WriteLine(TooManyBadRows(inputCounts, maxBad, $"The Spark script stopped at its bad-rows check, before writing ({program} exited with {exit}), so {outputState}."));
-                    return ExitCodes.Failure;
+                    return Fail(err, TooManyBadRows(inputCounts, maxBad, $"The Spark script stopped at its bad-rows check, before writing ({program} exited with {exit}), so {outputState}."), inputCounts);
                 }
 
                 keepTemp = true;
-                err.WriteLine($"sparktf: {program} failed with exit code {exit}: the Spark job did not finish (its log is above). The script is kept at {scriptPath}; {outputState}.");
-                return ExitCodes.Failure;
+                return Fail(err, $"{program} failed with exit code {exit}: the Spark job did not finish (its log is above). The script is kept at {scriptPath}; {outputState}.", inputCounts);
             }
 
             // The checks: the reported count, and _SUCCESS where Spark wrote.
@@ -307,18 +332,16 @@ internal static partial class SparkEngineCommand
             if (counts is null || !counts.ContainsKey("written"))
             {
                 keepTemp = true;
-                err.WriteLine($"sparktf: {program} exited 0 but reported no sample count ({(cluster ? "no report at " + reportUri : "no sparktf_samples_written row on its stdout")}): " +
-                              $"the script's last statement did not run. Not reporting success. The script is kept at {scriptPath}.");
-                return ExitCodes.Failure;
+                return Fail(err, $"{program} exited 0 but reported no sample count ({(cluster ? "no report at " + reportUri : "no sparktf_samples_written row on its stdout")}): " +
+                                 $"the script's last statement did not run. Not reporting success. The script is kept at {scriptPath}.", counts);
             }
 
             // The script checked the bad rows before writing; the report's counts are checked again, so that a script
             // whose check did not run never commits an output over the limit.
             if (OverLimit(counts, maxBad))
             {
-                err.WriteLine(TooManyBadRows(counts, maxBad, $"{program} reported them after writing (the script's own check did not stop it); " +
-                    (setup.OutputIsLocal ? "nothing was committed: the output is as it was." : $"{setup.Output} was written, but no _manifest.json was added.")));
-                return ExitCodes.Failure;
+                return Fail(err, TooManyBadRows(counts, maxBad, $"{program} reported them after writing (the script's own check did not stop it); " +
+                    (setup.OutputIsLocal ? "nothing was committed: the output is as it was." : $"{setup.Output} was written, but no _manifest.json was added.")), counts);
             }
 
             bool split = definition.Job.Sampling.EvalFraction > 0 && options.Writer == SparkWriter.Connector;
@@ -328,9 +351,31 @@ internal static partial class SparkEngineCommand
                 if (!SuccessExists(dir, setup.OutputIsLocal, err))
                 {
                     keepTemp = true;
-                    err.WriteLine($"sparktf: {program} exited 0 but {dir}/_SUCCESS is missing: Spark's committer did not finish the output. Not reporting success.");
-                    return ExitCodes.Failure;
+                    return Fail(err, $"{program} exited 0 but {dir}/_SUCCESS is missing: Spark's committer did not finish the output. Not reporting success.", counts);
                 }
+            }
+
+            // The day's sanity checks (DayChecks, as the embedded engine): the report's counts, before anything is put
+            // in place. A local output is still in the hidden work folder (or Spark's Parquet in staging) and is dropped;
+            // a remote output Spark wrote in place, so its _SUCCESS markers are removed and no _manifest.json is added.
+            if (DayChecks.Check(setup.Plan, counts) is { } dayFailure)
+            {
+                string outcome;
+                if (setup.OutputIsLocal || options.Writer == SparkWriter.Native)
+                {
+                    outcome = setup.OutputIsLocal ? $"Nothing was committed: {setup.Output} is as it was." : $"Nothing was encoded into {setup.Output}.";
+                }
+                else
+                {
+                    var removed = Hadoop() is { } hadoop
+                        ? successDirs.Where(d => SparkProcess.RunToEnd(hadoop, ["fs", "-rm", "-f", d.TrimEnd('/') + "/_SUCCESS"]).ExitCode == 0).ToList()
+                        : [];
+                    outcome = $"Spark wrote {setup.Output} in place (a remote output has no commit step); " +
+                              (removed.Count == successDirs.Length ? "its _SUCCESS was removed so that nothing downstream takes the day as done, " : "its _SUCCESS could not be removed (no hadoop command): remove it before anything downstream reads the day, ") +
+                              "and no _manifest.json was added.";
+                }
+
+                return Fail(err, $"{dayFailure} {outcome}", counts);
             }
 
             counts["negatives_dropped"] = counts.GetValueOrDefault("samples", counts["written"]) - counts["written"];
@@ -379,6 +424,11 @@ internal static partial class SparkEngineCommand
                 }
             }
 
+            if (setup.OutputIsLocal)
+            {
+                SamplesJob.RemoveStaleQuarantine(setup.Output);
+            }
+
             var histories = definition.Job.Histories.ToDictionary(
                 h => h.Feature,
                 h => (counts.GetValueOrDefault($"history_min.{h.Feature}"),
@@ -403,8 +453,7 @@ internal static partial class SparkEngineCommand
         }
         catch (Exception e) when (e is OutputLockedException or OutputExistsException or IOException or DuckDB.NET.Data.DuckDBException)
         {
-            err.WriteLine($"sparktf: {e.Message}");
-            return ExitCodes.Failure;
+            return Fail(err, e.Message, null);
         }
         finally
         {
@@ -419,6 +468,16 @@ internal static partial class SparkEngineCommand
                 Directory.Delete(temp, recursive: true);
             }
         }
+    }
+
+    /// <summary>Reports a failure on stderr and keeps it, with the counts known, for the failed day's summary.</summary>
+    private static int Fail(TextWriter err, string message, IReadOnlyDictionary<string, long>? counts)
+    {
+        const string prefix = "sparktf: ";
+        s_failure = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
+        s_failureCounts = counts;
+        err.WriteLine(prefix + s_failure);
+        return ExitCodes.Failure;
     }
 
     /// <summary>All rows read and bad: the sums of the per-source <c>read.SOURCE</c> and <c>quarantined.SOURCE</c>

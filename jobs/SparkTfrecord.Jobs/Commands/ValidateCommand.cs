@@ -2,7 +2,6 @@ using System.CommandLine;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Spec.Validation;
 using SparkTfrecord.Tfrecord;
-using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -20,9 +19,10 @@ internal static class ValidateCommand
         var schema = new Option<string?>("--schema") { Description = "A TensorFlow Data Validation schema.pbtxt (text format) instead of a feature spec." };
         var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file (format documented in README.md, with a version field)." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
-        var command = new Command("validate", "Check every record against a feature spec or a TFDV schema and print per-feature statistics and anomalies (TFDV's names). Exit 0 clean, 3 anomalies found, 1 other failures.")
+        var allowEmpty = CommonOptions.AllowEmpty();
+        var command = new Command("validate", "Check every record against a feature spec or a TFDV schema and print per-feature statistics and anomalies (TFDV's names). A folder includes its subfolders (a split output's train/ and eval/); no record is an error unless --allow-empty. Exit 0 clean, 3 anomalies found, 1 other failures.")
         {
-            paths, spec, schema, report, skipCorrupt,
+            paths, spec, schema, report, skipCorrupt, allowEmpty,
         };
         command.SetAction(result =>
         {
@@ -37,7 +37,11 @@ internal static class ValidateCommand
             ValidationRules rules = specPath is not null ? ValidationRules.FromSpec(SpecLoader.Load(specPath)) : ValidationRules.LoadTfdvSchema(schemaPath!);
             var validator = new DatasetValidator(rules);
             bool skipped = false;
-            foreach (string file in TfRecordPaths.Expand(result.GetValue(paths)!))
+            string[] given = result.GetValue(paths)!;
+            bool empty = result.GetValue(allowEmpty);
+            var files = CommonOptions.DataFiles(given, empty);
+            long records = 0;
+            foreach (string file in files)
             {
                 using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt)));
                 validator.BeginFile(file);
@@ -54,6 +58,13 @@ internal static class ValidateCommand
                 }
 
                 skipped |= CommonOptions.ReportSkipped(context.Err, file, reader);
+                records += reader.RecordCount;
+            }
+
+            // No record validates as clean but proves nothing: an empty output is an error unless it is expected.
+            if (records == 0 && !empty)
+            {
+                throw CommonOptions.NoRecords(given, files.Count);
             }
 
             ValidationReport summary = validator.GetReport();

@@ -141,6 +141,7 @@ public sealed record OutputConfig(int Shards, TfRecordCompression Compression, I
 /// <param name="Sampling">Down-sampling and split.</param>
 /// <param name="Output">The writer's layout.</param>
 /// <param name="MaxBadFraction">The fraction of bad input rows above which the job fails.</param>
+/// <param name="Checks">The day's sanity checks (<c>checks:</c>); null is <see cref="DayChecksConfig.Default"/>.</param>
 public sealed record JobConfig(
     string File,
     IReadOnlyDictionary<string, SourceConfig> Sources,
@@ -152,4 +153,5 @@ public sealed record JobConfig(
     IReadOnlyList<ColumnRule> Columns,
     SamplingConfig Sampling,
     OutputConfig Output,
-    double MaxBadFraction);
+    double MaxBadFraction,
+    DayChecksConfig? Checks = null);

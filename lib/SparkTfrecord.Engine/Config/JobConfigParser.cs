@@ -27,7 +27,7 @@ public static partial class JobConfigParser
         ArgumentNullException.ThrowIfNull(features);
         var r = new Reader(file);
         r.RefuseTags(job);
-        r.OnlyKeys(job, "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine");
+        r.OnlyKeys(job, "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine", "checks");
 
         var sourcesNode = r.Mapping(r.Required(job, "sources"), "sources");
         var sources = new Dictionary<string, SourceConfig>(StringComparer.Ordinal);
@@ -294,7 +294,7 @@ public static partial class JobConfigParser
             s => s with { Columns = needed[s.Name].Where(c => s.Time is null || c != s.Time.Column).ToList() },
             StringComparer.Ordinal);
         r.CheckReadableColumns(finalSources.Values, job);
-        return new JobConfig(file, finalSources, samples, timeZone, label, labelFeature, histories, columns, sampling, output, maxBad);
+        return new JobConfig(file, finalSources, samples, timeZone, label, labelFeature, histories, columns, sampling, output, maxBad, ParseChecks(r, job));
     }
 
     /// <summary>Finds a time zone by IANA name.</summary>
@@ -356,6 +356,29 @@ public static partial class JobConfigParser
         }
 
         return true;
+    }
+
+    // checks: {min_samples: N, max_outside_day_fraction: F}, the day's sanity checks (see Jobs.DayChecks).
+    private static DayChecksConfig ParseChecks(Reader r, YamlMappingNode job)
+    {
+        if (r.Child(job, "checks") is not { } checksNode)
+        {
+            return DayChecksConfig.Default;
+        }
+
+        var map = r.Mapping(checksNode, "checks");
+        r.OnlyKeys(map, "min_samples", "max_outside_day_fraction");
+        long minSamples = DayChecksConfig.Default.MinSamples;
+        if (r.Child(map, "min_samples") is { } minNode)
+        {
+            string text = r.Scalar(minNode, "min_samples");
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out minSamples))
+            {
+                throw r.Error(minNode, $"min_samples must be a whole number of samples, 0 or more (0 allows an empty day), not '{text}'.");
+            }
+        }
+
+        return new DayChecksConfig(minSamples, r.OptionalFraction(map, "max_outside_day_fraction"));
     }
 
     private static SourceConfig ParseSource(Reader r, string name, YamlMappingNode map)

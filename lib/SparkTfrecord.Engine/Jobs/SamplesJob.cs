@@ -14,9 +14,15 @@ using FeatureKind = SparkTfrecord.Engine.Config.FeatureKind;
 
 namespace SparkTfrecord.Engine.Jobs;
 
-/// <summary>The job failed for a reason the user can act on (too many bad rows, ...); the message says what to do.</summary>
+/// <summary>The job failed for a reason the user can act on (too many bad rows, a day that fails its checks, ...); the
+/// message says what to do.</summary>
 /// <param name="message">The message.</param>
-public sealed class JobFailedException(string message) : Exception(message);
+/// <param name="counts">The run's counts known when it failed (for the failed run's summary), or null.</param>
+public sealed class JobFailedException(string message, IReadOnlyDictionary<string, long>? counts = null) : Exception(message)
+{
+    /// <summary>The run's counts known when it failed, or null.</summary>
+    public IReadOnlyDictionary<string, long>? Counts { get; } = counts;
+}
 
 /// <summary>Options of one run of the samples job.</summary>
 public sealed class SamplesJobOptions
@@ -82,7 +88,22 @@ public sealed record SamplesSummary(
     double Seconds,
     string Engine)
 {
-    /// <summary>The summary's JSON form (version 1), as printed on stdout or written to <c>--summary</c>.</summary>
+    /// <summary>Why the run failed, or null for a run that committed its output.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The summary of a run that failed: its error and the counts known when it stopped.</summary>
+    /// <param name="date">The run date.</param>
+    /// <param name="output">The output folder (as it was: nothing was committed).</param>
+    /// <param name="engine">The engine.</param>
+    /// <param name="error">What failed.</param>
+    /// <param name="counts">The counts known, or null.</param>
+    /// <param name="seconds">Wall time.</param>
+    /// <returns>The summary.</returns>
+    public static SamplesSummary Failed(DateOnly date, string output, string engine, string error, IReadOnlyDictionary<string, long>? counts, double seconds) =>
+        new(date, output, counts ?? new Dictionary<string, long>(), new Dictionary<string, (long, double, long)>(), [], seconds, engine) { Error = error };
+
+    /// <summary>The summary's JSON form (version 1), as printed on stdout or written to <c>--summary</c>: <c>status</c>
+    /// is <c>succeeded</c> or <c>failed</c> (then <c>error</c> says why, and the counts are those known when it stopped).</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson()
     {
@@ -94,6 +115,12 @@ public sealed record SamplesSummary(
             w.WriteString("date", PathTemplate.Format(Date));
             w.WriteString("output", Output);
             w.WriteString("engine", Engine);
+            w.WriteString("status", Error is null ? "succeeded" : "failed");
+            if (Error is not null)
+            {
+                w.WriteString("error", Error);
+            }
+
             long Get(string k) => Counts.TryGetValue(k, out long v) ? v : 0;
             w.WriteNumber("rows_read", Counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value));
             w.WriteNumber("samples_written", Get("written"));
@@ -207,8 +234,16 @@ public static class SamplesJob
                 File.Copy(quarantineFile, kept, overwrite: true);
                 throw new JobFailedException(
                     $"{bad} of {read} input rows are bad ({(double)bad / read:P3}), above the limit of {maxBad:P3} (quarantine.max_bad_fraction or --max-bad-fraction); " +
-                    $"the rows and reasons are in {kept}. Nothing was written to {outputPath}.");
+                    $"the rows and reasons are in {kept}. Nothing was written to {outputPath}.",
+                    counts);
             }
+        }
+
+        // The day's sanity checks (an empty day, too many rows outside the date), before anything is written.
+        if (DayChecks.Check(plan, counts) is not null)
+        {
+            string failure = DayChecks.Check(plan, counts, SamplesTimes(engine, plan))!;
+            throw new JobFailedException($"{failure} Nothing was committed: {outputPath} is as it was.", counts);
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -229,6 +264,7 @@ public static class SamplesJob
         progress.Start("commit", null);
         committer.Commit();
         progress.Stop();
+        RemoveStaleQuarantine(outputPath);
         return new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
     }
 
@@ -304,6 +340,28 @@ public static class SamplesJob
         {
             throw InputError(statement, e, spec);
         }
+    }
+
+    /// <summary>Removes the <c>OUTPUT.quarantine.jsonl</c> an earlier run left beside the output when it failed on
+    /// too many bad rows: a committed output keeps its own quarantine inside it, so the old file only misleads.</summary>
+    /// <param name="outputPath">The output folder.</param>
+    public static void RemoveStaleQuarantine(string outputPath)
+    {
+        ArgumentNullException.ThrowIfNull(outputPath);
+        string stale = Path.TrimEndingDirectorySeparator(outputPath) + ".quarantine.jsonl";
+        if (File.Exists(stale))
+        {
+            File.Delete(stale);
+        }
+    }
+
+    // The samples source's time range as read in its declared unit (for a failed day's message).
+    private static TimeRange? SamplesTimes(DuckDbEngine engine, JobPlan plan)
+    {
+        var row = engine.Row($"SELECT min(__ts) AS lo, max(__ts) AS hi FROM {DuckDbDialect.Instance.Identifier("clean_" + plan.Job.Samples)}");
+        return row["lo"] is { } lo && row["hi"] is { } hi
+            ? new TimeRange(Convert.ToInt64(lo, CultureInfo.InvariantCulture), Convert.ToInt64(hi, CultureInfo.InvariantCulture))
+            : null;
     }
 
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)

@@ -346,12 +346,28 @@ public static class SparkScript
         string Select(IEnumerable<ReportColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));
         // The input counts (rows read and bad per source), from the cached view the bad-rows check made.
         var report = output.Concat(all).Concat(SourceCounts(plan, d)).ToList();
-        sql = $"SELECT {string.Join(", ", report.Select(r => d.Identifier(r.Column)))} FROM (\n" +
+
+        // checks.max_outside_day_fraction needs the samples source's rows outside the date and its duplicates (the
+        // embedded engine's outside_day and duplicates.SOURCE): one more pass over its de-duplicated rows, so only
+        // a job that sets the limit pays for it.
+        var outside = new List<ReportColumn>();
+        string outsideJoin = "";
+        if (job.Checks?.MaxOutsideDayFraction is not null)
+        {
+            string read = d.Identifier($"read_{job.Samples}");
+            string bad = d.Identifier($"quarantined_{job.Samples}");
+            outside.Add(new("outside_day", "outside_day", "c.__outside"));
+            outside.Add(new($"duplicates.{job.Samples}", $"duplicates_{job.Samples}", $"i.{read} - i.{bad} - c.__clean"));
+            outsideJoin = $" CROSS JOIN (\n  SELECT {Count($"__ts < {d.BigInt(plan.DayStartMicros)} OR __ts >= {d.BigInt(plan.DayEndMicros)}")} AS __outside, CAST(count(*) AS BIGINT) AS __clean\n" +
+                          $"  FROM {d.Identifier("clean_" + job.Samples)}\n) c";
+        }
+
+        sql = $"SELECT {string.Join(", ", report.Select(r => d.Identifier(r.Column)).Concat(outside.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}")))} FROM (\n" +
               $"  SELECT {Select(output)}\n  FROM {d.Identifier(OutputView)}\n" +
               $") o CROSS JOIN (\n" +
               $"  SELECT {Select(all)}\n  FROM {d.Identifier(samples)}\n" +
-              $") a CROSS JOIN {d.Identifier(InputCountsView)} i";
-        return report;
+              $") a CROSS JOIN {d.Identifier(InputCountsView)} i{outsideJoin}";
+        return [.. report, .. outside];
     }
 
     // The input counts row's columns: all rows read and bad, then per source.

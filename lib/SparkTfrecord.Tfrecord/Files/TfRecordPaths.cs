@@ -6,10 +6,12 @@ namespace SparkTfrecord.Tfrecord.Files;
 public static class TfRecordPaths
 {
     /// <summary>
-    /// Expands each path: a file is itself; a folder is every data file directly in it; a path with <c>*</c>, <c>?</c>
-    /// or <c>[...]</c> in its last segments is a glob. Names that begin with <c>_</c> or <c>.</c> are not data (as
-    /// Spark treats <c>_SUCCESS</c>, <c>_manifest.json</c> and <c>.crc</c> files) and are skipped in folders and globs.
-    /// Results keep the order of the arguments; each folder's or glob's files are sorted by ordinal name.
+    /// Expands each path: a file is itself; a folder is every data file in it and in its subfolders (so a split
+    /// output's <c>train/</c> and <c>eval/</c> are read); a path with <c>*</c>, <c>?</c> or <c>[...]</c> in its last
+    /// segments is a glob. Names that begin with <c>_</c> or <c>.</c> are not data (as Spark treats <c>_SUCCESS</c>,
+    /// <c>_manifest.json</c>, <c>_audit/</c> and <c>.crc</c> files) and are skipped, files and folders alike, in folders
+    /// and globs. Results keep the order of the arguments; each folder's or glob's files are sorted by ordinal path.
+    /// A folder with no data file expands to nothing (callers that need records check for that).
     /// </summary>
     /// <param name="paths">The paths as given.</param>
     /// <returns>The data files.</returns>
@@ -53,9 +55,10 @@ public static class TfRecordPaths
     public static bool IsDataFileName(string fileName) =>
         fileName.Length > 0 && fileName[0] != '_' && fileName[0] != '.';
 
+    // Every data file below the folder whose path has no marker or hidden name in it.
     private static IEnumerable<string> DataFilesIn(string folder) =>
-        Directory.EnumerateFiles(folder)
-            .Where(f => IsDataFileName(Path.GetFileName(f)))
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetRelativePath(folder, f).Split(Path.DirectorySeparatorChar).All(IsDataFileName))
             .Order(StringComparer.Ordinal);
 
     private static List<string> Glob(string pattern)
