@@ -162,11 +162,12 @@ public static class SamplesJob
         };
         definition = definition with { Job = job with { Output = output } };
         var plan = JobPlan.Create(definition, options.Date, options.Input);
-        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         string outputPath = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, options.Date));
 
         // The lock comes first, so a second run on the same output is refused at once, before any work.
         using var committer = OutputCommitter.Begin(outputPath, new OutputCommitOptions { NoClobber = options.NoClobber, OnStep = options.OnCommitStep });
+        plan = InputScan.Apply(plan, cancellation);
+        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         using var engine = new DuckDbEngine(options.Engine);
         using var registration = cancellation.Register(engine.Cancel);
         cancellation.ThrowIfCancellationRequested();
@@ -183,6 +184,7 @@ public static class SamplesJob
         progress.Stop();
         var counts = ReadCounts(engine, sql, plan);
         counts["negatives_dropped"] = counts["samples"] - counts["written"];
+        var unread = CheckInputLines(engine, plan, counts);
 
         // Bad rows: kept with the output (or beside it when the job fails), then the threshold.
         long read = plan.Sources.Keys.Sum(s => counts[$"read.{s}"]);
@@ -191,7 +193,7 @@ public static class SamplesJob
         if (bad > 0)
         {
             string quarantineFile = Path.Combine(committer.WorkDirectory, "_quarantine", "rows.jsonl");
-            WriteQuarantine(engine, sql, plan, quarantineFile);
+            WriteQuarantine(engine, sql, plan, quarantineFile, unread);
             if (read > 0 && (double)bad / read > maxBad)
             {
                 string kept = outputPath + ".quarantine.jsonl";
@@ -235,7 +237,7 @@ public static class SamplesJob
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
-        var plan = JobPlan.Create(definition, options.Date, options.Input);
+        var plan = InputScan.Apply(JobPlan.Create(definition, options.Date, options.Input));
         var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         using var engine = new DuckDbEngine(options.Engine);
         foreach (var statement in sql.Statements)
@@ -297,6 +299,21 @@ public static class SamplesJob
         }
     }
 
+    // Every line of every input file is read, quarantined or (CSV) a blank line or header: checked against counts the
+    // engine did not make (see InputAccounting). Lines a CSV reader could not read after a broken quote are counted as
+    // quarantined and returned as quarantine entries; any other difference fails the job.
+    private static List<UnreadLines> CheckInputLines(DuckDbEngine engine, JobPlan plan, Dictionary<string, long> counts)
+    {
+        try
+        {
+            return InputAccounting.Check(engine, plan, counts);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            throw InputError("input-lines", e, plan.Definition.File);
+        }
+    }
+
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
     {
         var row = engine.Row(sql.StatsQuery);
@@ -311,7 +328,7 @@ public static class SamplesJob
         return counts;
     }
 
-    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file)
+    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file, IReadOnlyList<UnreadLines> unread)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         string spec = plan.Definition.File;
@@ -352,6 +369,20 @@ public static class SamplesJob
                 w.Reset();
             }
         }));
+
+        // Then the lines the reader could not read at all (after the rows it gave of the same files).
+        foreach (var u in unread)
+        {
+            w.WriteStartObject();
+            w.WriteString("source", u.Source);
+            w.WriteString("file", u.File);
+            w.WriteNumber("row", u.Row);
+            w.WriteString("reason", u.Reason);
+            w.WriteEndObject();
+            w.Flush();
+            stream.WriteByte((byte)'\n');
+            w.Reset();
+        }
     }
 
     private static (List<ShardInfo> Shards, Dictionary<string, (long Min, double Mean, long Max)> Histories) WriteSamples(
