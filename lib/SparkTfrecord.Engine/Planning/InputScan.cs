@@ -106,7 +106,15 @@ public static class InputScan
 
         if (names is null)
         {
-            return null;
+            // Every file is empty: no rows, and the columns the job reads are as good as any.
+            var c = source.Config;
+            var read = c.Columns.Select(l => c.Rename.TryGetValue(l, out var p) ? p : l).ToList();
+            if (c.Time is { } time)
+            {
+                read.Add(c.Rename.TryGetValue(time.Column, out var p) ? p : time.Column);
+            }
+
+            return read.Distinct(StringComparer.Ordinal).ToList();
         }
 
         for (int i = 0; i < options.Columns.Count && i < names.Count; i++)
