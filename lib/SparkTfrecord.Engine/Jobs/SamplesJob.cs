@@ -283,7 +283,24 @@ public static class SamplesJob
                 "rewrite the file with that column as UTF-8 text (or as binary), or move the file out of the input, and rerun.", e);
         }
 
-        return new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
+        return CsvStateError(statement, e) ?? new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
+    }
+
+    // DuckDB's CSV reader stops the query on a carriage return that neither ends a line nor stands inside quotes (its
+    // advice, to turn strict mode off, is not the user's to take): say so, with the file.
+    private static IOException? CsvStateError(string statement, DuckDB.NET.Data.DuckDBException e)
+    {
+        var state = System.Text.RegularExpressions.Regex.Match(e.Message, @"CSV Parser state machine reached an invalid state[\s\S]*?\bfile = (?<file>[^\n]*)");
+        if (!state.Success)
+        {
+            return null;
+        }
+
+        string source = statement.StartsWith("typed_", StringComparison.Ordinal) ? $"source '{statement["typed_".Length..]}': " : "";
+        return new IOException(
+            $"{source}{state.Groups["file"].Value.TrimEnd()}: the CSV reader stopped at a character it cannot place (DuckDB: \"The CSV Parser state machine reached an invalid state\"), " +
+            "most often a carriage return (\\r) that does not end a line and is not inside quotes. Nothing was written. " +
+            "Remove the stray carriage returns (or quote the fields that hold them) and rerun.", e);
     }
 
     // Runs what reads the input; DuckDB's error becomes InputError's.

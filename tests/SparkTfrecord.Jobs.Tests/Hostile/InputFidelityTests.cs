@@ -224,6 +224,29 @@ public sealed class InputFidelityTests
         box.AssertNoLeftovers();
     }
 
+    [Test]
+    public void A_stray_carriage_return_in_a_csv_field_stops_the_job_with_the_file_and_what_to_do()
+    {
+        using var box = Sandbox.Create("csv-cr");
+        string spec = Spec(box, "csv");
+        box.CopyFolder(Path.Combine(_root, "csv"), "logs");
+        string file = box.Path(DayFile("csv"));
+        var lines = File.ReadAllLines(file).ToList();
+        lines[4] = SetField(lines[4], 4, "pixel\r6");
+        File.WriteAllText(file, string.Join("\n", lines) + "\n");
+        var before = box.Snapshot();
+
+        var result = box.Run(null, Args(spec, "out", "--max-bad-fraction", "0.5"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Stderr);
+        Assert.That(result.Stderr, Does.Contain(file).And.Contain("carriage return").And.Contain("Nothing was written"));
+        Assert.That(result.Stderr, Does.Not.Contain("strict_mode"), "DuckDB's advice is not the user's to take");
+        Assert.That(result.Stderr, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(Directory.Exists(box.Path("out")), Is.False);
+        box.AssertUntouchedOutside(before, "out");
+        box.AssertNoLeftovers();
+    }
+
     private static string DayFile(string format) => Path.Combine("logs", "impressions", "dt=" + Date, "part-00000." + format);
 
     private static string[] Args(string spec, string output, params string[] more) =>
