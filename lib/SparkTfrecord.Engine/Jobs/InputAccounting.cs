@@ -22,8 +22,10 @@ internal sealed record UnreadLines(string Source, string File, long Row, string 
 /// are counted as blank), and the records it rejected (likewise). JSON lines: every line is a row read (a blank one is
 /// skipped) or a rejected line.</para>
 /// <para>A CSV record with an unterminated quote leaves the reader no way to tell where the next record starts, and
-/// DuckDB's reader then reads nothing more of the file: those lines are quarantined as one entry that counts every one
-/// of them (so the bad-rows limit sees them all). Any other difference stops the job, naming the file and both counts.</para>
+/// DuckDB's reader then reads nothing more of the file's scan chunk (about 8 MB): when that was the rest of the file,
+/// those lines are quarantined as one entry that counts every one of them (so the bad-rows limit sees them all); when
+/// the reader went on in a later chunk, the job stops naming the file and the line. Any other difference stops the
+/// job, naming the file and both counts.</para>
 /// </summary>
 internal static class InputAccounting
 {
@@ -113,17 +115,18 @@ internal static class InputAccounting
         // The reader's rejected records per file: how many, the lines they span beyond their first (a rejected line's
         // text, as DuckDB keeps it, is cut at 10,000 characters and may begin with the line ends before it), and the
         // record with an unterminated quote, if any.
-        var rejected = new Dictionary<long, (long Records, long Extra, long? Unquoted)>();
+        var rejected = new Dictionary<long, (long Records, long Extra, long? Unquoted, long UnquotedAt)>();
         engine.Query(
             $"SELECT CAST(file_id AS BIGINT), count(DISTINCT line), " +
             $"CAST(coalesce(sum(len(t) - len(replace(t, chr(10), ''))) FILTER (WHERE error_type <> 'UNQUOTED VALUE'), 0) AS BIGINT), " +
-            $"CAST(min(line) FILTER (WHERE error_type = 'UNQUOTED VALUE') AS BIGINT) " +
-            $"FROM (SELECT DISTINCT file_id, line, error_type, trim(csv_line, chr(13) || chr(10)) AS t FROM {Q("rejects_" + source.Name)}) r GROUP BY file_id",
+            $"CAST(min(line) FILTER (WHERE error_type = 'UNQUOTED VALUE') AS BIGINT), " +
+            $"CAST(arg_min(line_byte_position, line) FILTER (WHERE error_type = 'UNQUOTED VALUE') AS BIGINT) " +
+            $"FROM (SELECT DISTINCT file_id, line, line_byte_position, error_type, trim(csv_line, chr(13) || chr(10)) AS t FROM {Q("rejects_" + source.Name)}) r GROUP BY file_id",
             r =>
             {
                 while (r.Read())
                 {
-                    rejected[r.GetInt64(0)] = (r.GetInt64(1), csv ? r.GetInt64(2) : 0, r.IsDBNull(3) ? null : r.GetInt64(3));
+                    rejected[r.GetInt64(0)] = (r.GetInt64(1), csv ? r.GetInt64(2) : 0, r.IsDBNull(3) ? null : r.GetInt64(3), r.IsDBNull(4) ? 0 : r.GetInt64(4));
                 }
             });
 
@@ -133,7 +136,7 @@ internal static class InputAccounting
             string file = source.Files[i];
             var scan = source.Scans![i];
             long read = rows.GetValueOrDefault(i);
-            var (records, extra, unquoted) = rejected.GetValueOrDefault(i);
+            var (records, extra, unquoted, unquotedAt) = rejected.GetValueOrDefault(i);
             long header = csv && source.Config.Csv.Header && scan.Lines > 0 ? 1 : 0;
             long blank = csv ? scan.BlankLines : 0;
             long accounted = header + blank + read + records + extra;
@@ -151,6 +154,20 @@ internal static class InputAccounting
             long missing = scan.Lines - accounted;
             if (missing > 0 && unquoted is { } line)
             {
+                // DuckDB numbers the line as the header, blank lines and records before it, plus one. When it read
+                // nothing after it, those are all the header, rows and rejected records it gave, and the blank lines
+                // before it (counted here up to the line's first byte). A file of several scan chunks (about 8 MB
+                // each) is read again from the next chunk on, and then the lines of the rows after the gap cannot be
+                // told: the job stops.
+                long blankBefore = TextFileScan.ReadPrefix(file, unquotedAt, loneCarriageReturnEndsLine: false).BlankLines;
+                if (header + read + records + blankBefore != line)
+                {
+                    throw new JobFailedException(
+                        $"source '{source.Name}': {file}: the quote opened on line {line} is never closed, so the CSV reader cannot tell where a record starts after it: " +
+                        $"it skipped {missing} lines and went on further down the file, so the lines of the rows after them cannot be told. " +
+                        "Nothing was written. Close the quote (or move the file out of the input) and rerun.");
+                }
+
                 unread.Add((new UnreadLines(source.Name, file, line + 1,
                     $"not read: the quote opened on line {line} is never closed, so the CSV reader cannot tell where a record starts after it; " +
                     $"the rest of the file ({missing} lines) is quarantined. Close the quote and rerun to read them"), missing));

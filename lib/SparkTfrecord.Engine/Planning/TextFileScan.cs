@@ -31,12 +31,24 @@ public sealed record TextFileScan(long Lines, long BlankLines, long LongestLine,
         return Read(stream, loneCarriageReturnEndsLine, cancellation);
     }
 
+    /// <summary>Reads the first bytes of a file and counts the lines in them (see <see cref="Read(string, bool, CancellationToken)"/>).</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="bytes">How many bytes to read (the start of a line, for whole lines before it).</param>
+    /// <param name="loneCarriageReturnEndsLine">Whether a lone <c>\r</c> ends a line.</param>
+    /// <returns>The counts.</returns>
+    public static TextFileScan ReadPrefix(string file, long bytes, bool loneCarriageReturnEndsLine)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        return Read(stream, loneCarriageReturnEndsLine, default, bytes);
+    }
+
     /// <summary>Reads a stream to its end and counts its lines (see <see cref="Read(string, bool, CancellationToken)"/>).</summary>
     /// <param name="stream">The bytes.</param>
     /// <param name="loneCarriageReturnEndsLine">Whether a lone <c>\r</c> ends a line.</param>
     /// <param name="cancellation">Stops the scan.</param>
+    /// <param name="maxBytes">Read at most this many bytes.</param>
     /// <returns>The counts.</returns>
-    public static TextFileScan Read(Stream stream, bool loneCarriageReturnEndsLine, CancellationToken cancellation = default)
+    public static TextFileScan Read(Stream stream, bool loneCarriageReturnEndsLine, CancellationToken cancellation = default, long maxBytes = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] buffer = new byte[1 << 20];
@@ -49,8 +61,10 @@ public sealed record TextFileScan(long Lines, long BlankLines, long LongestLine,
         var first = new MemoryStream();
         bool inFirst = true;
         int n;
-        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+        long remaining = maxBytes;
+        while (remaining > 0 && (n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining))) > 0)
         {
+            remaining -= n;
             cancellation.ThrowIfCancellationRequested();
             var span = buffer.AsSpan(0, n);
             int pos = 0;
