@@ -120,6 +120,22 @@ public sealed class QuarantineTests
     }
 
     [Test]
+    public void File_names_with_glob_characters_are_read_literally_each_once()
+    {
+        // Unescaped, DuckDB would read 'p*?.csv' as a pattern matching both files, and '[x].csv' as 'x.csv'.
+        string star = Write("dt=2024-01-15/p*?.csv", Header, "r1,u1,A,2024-01-15 10:00:00,star");
+        string plain = Write("dt=2024-01-15/pxy.csv", Header, "r2,u1,A,2024-01-15 10:00:00,plain");
+        string bracket = Write("dt=2024-01-15/[x].csv", Header, "r3,u1,A,2024-01-15 10:00:00,bracket");
+        string x = Write("dt=2024-01-15/x.csv", Header, "r4,u1,A,2024-01-15 10:00:00,x");
+
+        var result = Run("format: csv, csv: {header: true}");
+
+        Assert.That(result.Count("read.impressions"), Is.EqualTo(4));
+        Assert.That(result.Samples.Select(s => s.Str("device")).Order(), Is.EqualTo(new[] { "bracket", "plain", "star", "x" }));
+        Assert.That(new[] { star, plain, bracket, x }.All(File.Exists));
+    }
+
+    [Test]
     public void Csv_without_a_header_with_a_tab_delimiter_and_windows_line_ends_counts_lines_from_one()
     {
         string file = WriteLines("dt=2024-01-15/part-0.tsv", "\r\n",
