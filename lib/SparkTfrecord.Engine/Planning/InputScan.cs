@@ -96,8 +96,9 @@ public static class InputScan
                 names = these;
                 first = file;
             }
-            else if (!names.SequenceEqual(these, StringComparer.Ordinal))
+            else if (names.Count != these.Count || !names.Skip(options.Columns.Count).SequenceEqual(these.Skip(options.Columns.Count), StringComparer.Ordinal))
             {
+                // The job's names stand for the first columns, so only the rest must match (and the number of columns).
                 throw new IOException(
                     $"source '{source.Name}': {file}: its header ({string.Join(options.Delimiter, these)}) differs from that of {first} ({string.Join(options.Delimiter, names)}); " +
                     "the files of a source are read with one set of columns in one order: make the headers the same (or move the file out of the input) and rerun.");
