@@ -84,6 +84,58 @@ public sealed class QuarantineTests
     }
 
     [Test]
+    public void Csv_records_spanning_lines_and_blank_lines_inside_quotes_account_for_every_line_of_the_file()
+    {
+        // 9 lines: the header, r1 over 4 lines (one of them blank, inside its quotes), a blank line, r2, r3 over 2.
+        string file = Write("dt=2024-01-15/part-0.csv",
+            Header,
+            "r1,u1,A,2024-01-15 10:00:00,\"one",
+            "",
+            "two",
+            "three\"",
+            "",
+            "r2,,A,2024-01-15 10:01:00,pixel",
+            "r3,u1,A,2024-01-15 10:02:00,\"x",
+            "y\"");
+
+        var result = Run("format: csv, csv: {header: true}");
+
+        Assert.That(Quarantine(result), Is.EqualTo(new[] { (file, 4L, NullUser) }), "lines after r1 count records, as DuckDB counts them");
+        Assert.That(result.Count("read.impressions"), Is.EqualTo(3));
+        Assert.That(result["r1", "A"].Str("device"), Is.EqualTo("one\n\ntwo\nthree"));
+        Assert.That(result["r3", "A"].Str("device"), Is.EqualTo("x\ny"));
+    }
+
+    [Test]
+    public void Csv_columns_are_named_by_each_file_header_and_files_of_a_source_must_share_it()
+    {
+        Write("dt=2024-01-15/part-0.csv", "device,ts,item_id,user_id,request_id", "pixel,2024-01-15 10:00:00,A,u1,r1");
+        var result = Run("format: csv, csv: {header: true}");
+        Assert.That(result["r1", "A"].Str("device"), Is.EqualTo("pixel"));
+        Assert.That(result["r1", "A"].Str("user_id"), Is.EqualTo("u1"));
+
+        string other = Write("dt=2024-01-15/part-1.csv", Header, "r2,u1,A,2024-01-15 10:00:00,pixel");
+        var error = Assert.Throws<IOException>(() => Run("format: csv, csv: {header: true}"));
+        Assert.That(error!.Message, Does.Contain(other).And.Contain("differs from that of").And.Contain("part-0.csv"));
+    }
+
+    [Test]
+    public void File_names_with_glob_characters_are_read_literally_each_once()
+    {
+        // Unescaped, DuckDB would read 'p*?.csv' as a pattern matching both files, and '[x].csv' as 'x.csv'.
+        string star = Write("dt=2024-01-15/p*?.csv", Header, "r1,u1,A,2024-01-15 10:00:00,star");
+        string plain = Write("dt=2024-01-15/pxy.csv", Header, "r2,u1,A,2024-01-15 10:00:00,plain");
+        string bracket = Write("dt=2024-01-15/[x].csv", Header, "r3,u1,A,2024-01-15 10:00:00,bracket");
+        string x = Write("dt=2024-01-15/x.csv", Header, "r4,u1,A,2024-01-15 10:00:00,x");
+
+        var result = Run("format: csv, csv: {header: true}");
+
+        Assert.That(result.Count("read.impressions"), Is.EqualTo(4));
+        Assert.That(result.Samples.Select(s => s.Str("device")).Order(), Is.EqualTo(new[] { "bracket", "plain", "star", "x" }));
+        Assert.That(new[] { star, plain, bracket, x }.All(File.Exists));
+    }
+
+    [Test]
     public void Csv_without_a_header_with_a_tab_delimiter_and_windows_line_ends_counts_lines_from_one()
     {
         string file = WriteLines("dt=2024-01-15/part-0.tsv", "\r\n",

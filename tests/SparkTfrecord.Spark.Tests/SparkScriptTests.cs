@@ -280,6 +280,21 @@ public sealed partial class SparkScriptTests
         });
     }
 
+    [Test]
+    public void Glob_characters_in_paths_are_escaped_so_spark_reads_the_path_literally()
+    {
+        // Hadoop's GlobPattern takes a backslash as making the next character literal, and GlobExpander splits {a,b}
+        // at unescaped commas: a folder 'logs[1]' must not match 'logs1', nor a name with a comma split a list.
+        var local = SparkDialect.Modern.WithLocalPaths(true);
+        Assert.Multiple(() =>
+        {
+            Assert.That(local.PathPattern(["/in/logs[1]/imp/dt=2024-05-01"]), Is.EqualTo(@"file:///in/logs\[1\]/imp/dt=2024-05-01"));
+            Assert.That(local.PathPattern(["/in/a*b?/x", "/in/a*b?/y"]), Is.EqualTo(@"file:///in/a\*b\?/{x,y}"));
+            Assert.That(SparkDialect.Modern.PathPattern(["/in/{a,b}/x", "/in/c\\d/x"]), Is.EqualTo(@"/in/{\{a\,b\}/x,c\\d/x}"));
+            Assert.That(SparkDialect.Modern.PathPattern(["/in/plain"]), Is.EqualTo("/in/plain"));
+        });
+    }
+
     private static List<string> Numbers(string sql) =>
         BigNumber().Matches(StringLiteral().Replace(sql, "''")).Select(m => m.Value).Order(StringComparer.Ordinal).ToList();
 

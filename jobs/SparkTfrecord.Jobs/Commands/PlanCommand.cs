@@ -48,6 +48,9 @@ internal static class PlanCommand
             {
                 // Without --input the plan still renders, with the unresolved paths' files left out.
                 var plan = JobPlan.Create(definition, date, result.GetValue(options.Input) ?? "{input}", resolveFiles: result.GetValue(options.Input) is not null);
+
+                // As samples reads them: CSV columns from the files' headers, the reader's buffer from their longest line.
+                plan = InputScan.Apply(plan);
                 Console.Out.Write($"-- sparktf plan: {definition.File}, date {PathTemplate.Format(date)}, engine duckdb\n");
                 Console.Out.Write(PlanRenderer.Render(plan, DuckDbDialect.Instance).Script());
             }

@@ -192,7 +192,6 @@ public static class SamplesJob
         };
         definition = definition with { Job = job with { Output = output } };
         var plan = JobPlan.Create(definition, options.Date, options.Input);
-        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         string outputPath = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, options.Date));
 
         // The lock comes first, so a second run on the same output is refused at once, before any work.
@@ -203,6 +202,8 @@ public static class SamplesJob
             InputPaths = OutputGuard.InputsOf(plan, options.Input),
             OnStep = options.OnCommitStep,
         });
+        plan = InputScan.Apply(plan, cancellation);
+        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         using var engine = new DuckDbEngine(options.Engine);
         using var registration = cancellation.Register(engine.Cancel);
         cancellation.ThrowIfCancellationRequested();
@@ -219,6 +220,7 @@ public static class SamplesJob
         progress.Stop();
         var counts = ReadCounts(engine, sql, plan);
         counts["negatives_dropped"] = counts["samples"] - counts["written"];
+        var unread = CheckInputLines(engine, plan, counts);
 
         // Bad rows: kept with the output (or beside it when the job fails), then the threshold.
         long read = plan.Sources.Keys.Sum(s => counts[$"read.{s}"]);
@@ -227,7 +229,7 @@ public static class SamplesJob
         if (bad > 0)
         {
             string quarantineFile = Path.Combine(committer.WorkDirectory, "_quarantine", "rows.jsonl");
-            WriteQuarantine(engine, sql, plan, quarantineFile);
+            WriteQuarantine(engine, sql, plan, quarantineFile, unread);
             if (read > 0 && (double)bad / read > maxBad)
             {
                 string kept = outputPath + ".quarantine.jsonl";
@@ -280,7 +282,7 @@ public static class SamplesJob
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
-        var plan = JobPlan.Create(definition, options.Date, options.Input);
+        var plan = InputScan.Apply(JobPlan.Create(definition, options.Date, options.Input));
         var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         using var engine = new DuckDbEngine(options.Engine);
         foreach (var statement in sql.Statements)
@@ -326,7 +328,24 @@ public static class SamplesJob
                 "rewrite the file with that column as UTF-8 text (or as binary), or move the file out of the input, and rerun.", e);
         }
 
-        return new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
+        return CsvStateError(statement, e) ?? new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
+    }
+
+    // DuckDB's CSV reader stops the query on a carriage return that neither ends a line nor stands inside quotes (its
+    // advice, to turn strict mode off, is not the user's to take): say so, with the file.
+    private static IOException? CsvStateError(string statement, DuckDB.NET.Data.DuckDBException e)
+    {
+        var state = System.Text.RegularExpressions.Regex.Match(e.Message, @"CSV Parser state machine reached an invalid state[\s\S]*?\bfile = (?<file>[^\n]*)");
+        if (!state.Success)
+        {
+            return null;
+        }
+
+        string source = statement.StartsWith("typed_", StringComparison.Ordinal) ? $"source '{statement["typed_".Length..]}': " : "";
+        return new IOException(
+            $"{source}{state.Groups["file"].Value.TrimEnd()}: the CSV reader stopped at a character it cannot place (DuckDB: \"The CSV Parser state machine reached an invalid state\"), " +
+            "most often a carriage return (\\r) that does not end a line and is not inside quotes. Nothing was written. " +
+            "Remove the stray carriage returns (or quote the fields that hold them) and rerun.", e);
     }
 
     // Runs what reads the input; DuckDB's error becomes InputError's.
@@ -364,6 +383,21 @@ public static class SamplesJob
             : null;
     }
 
+    // Every line of every input file is read, quarantined or (CSV) a blank line or header: checked against counts the
+    // engine did not make (see InputAccounting). Lines a CSV reader could not read after a broken quote are counted as
+    // quarantined and returned as quarantine entries; any other difference fails the job.
+    private static List<UnreadLines> CheckInputLines(DuckDbEngine engine, JobPlan plan, Dictionary<string, long> counts)
+    {
+        try
+        {
+            return InputAccounting.Check(engine, plan, counts);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            throw InputError("input-lines", e, plan.Definition.File);
+        }
+    }
+
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
     {
         var row = engine.Row(sql.StatsQuery);
@@ -378,7 +412,7 @@ public static class SamplesJob
         return counts;
     }
 
-    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file)
+    private static void WriteQuarantine(DuckDbEngine engine, RenderedJob sql, JobPlan plan, string file, IReadOnlyList<UnreadLines> unread)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         string spec = plan.Definition.File;
@@ -419,6 +453,20 @@ public static class SamplesJob
                 w.Reset();
             }
         }));
+
+        // Then the lines the reader could not read at all (after the rows it gave of the same files).
+        foreach (var u in unread)
+        {
+            w.WriteStartObject();
+            w.WriteString("source", u.Source);
+            w.WriteString("file", u.File);
+            w.WriteNumber("row", u.Row);
+            w.WriteString("reason", u.Reason);
+            w.WriteEndObject();
+            w.Flush();
+            stream.WriteByte((byte)'\n');
+            w.Reset();
+        }
     }
 
     private static (List<ShardInfo> Shards, Dictionary<string, (long Min, double Mean, long Max)> Histories) WriteSamples(

@@ -21,6 +21,18 @@ public sealed record PlannedSource(
 
     /// <summary>Whether this is an event source (it has a time column).</summary>
     public bool IsEvents => Config.Time is not null;
+
+    /// <summary>For a CSV or JSON-lines source read by the embedded engine: what the job read of each file itself
+    /// (<see cref="InputScan"/>), in the order of <see cref="Files"/>; null when not scanned.</summary>
+    public IReadOnlyList<TextFileScan>? Scans { get; init; }
+
+    /// <summary>For a CSV source: the names of the files' columns in file order (the header's, with the job's
+    /// <c>columns</c> in their place), so the reader is told the columns rather than guessing them; null when not
+    /// known (the reader then detects them).</summary>
+    public IReadOnlyList<string>? CsvColumns { get; init; }
+
+    /// <summary>The longest line of the source's files in bytes (0 when not scanned).</summary>
+    public long LongestLine => Scans is null || Scans.Count == 0 ? 0 : Scans.Max(s => s.LongestLine);
 }
 
 /// <summary>An output column of the samples: one per feature, in spec order.</summary>
@@ -127,6 +139,15 @@ public sealed class JobPlan
         return new JobPlan(definition, date, sources, start, end);
     }
 
+    /// <summary>The same plan with other sources (the same names), such as sources with their files scanned.</summary>
+    /// <param name="sources">The sources by name.</param>
+    /// <returns>The plan.</returns>
+    public JobPlan WithSources(IReadOnlyDictionary<string, PlannedSource> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        return new JobPlan(Definition, Date, sources, DayStartMicros, DayEndMicros);
+    }
+
     /// <summary>Converts a duration to whole microseconds.</summary>
     /// <param name="span">The duration.</param>
     /// <returns>Microseconds.</returns>
@@ -210,6 +231,8 @@ public sealed class JobPlan
         return keys.ToDictionary(k => k.Key, k => (IReadOnlyList<string>)k.Value, StringComparer.Ordinal);
     }
 
+    // A path is taken literally: a file, or a folder's data files. Characters such as '[' or '*' in it are part of
+    // a name, never a pattern (a folder 'logs[1]' is never read as 'logs1').
     private static List<string> FindFiles(string path)
     {
         if (File.Exists(path))
@@ -224,18 +247,6 @@ public sealed class JobPlan
                 .Select(Path.GetFullPath)
                 .Order(StringComparer.Ordinal)
                 .ToList();
-        }
-
-        if (path.IndexOfAny(['*', '?', '[']) >= 0)
-        {
-            try
-            {
-                return TfRecordPaths.Expand([path]).Select(Path.GetFullPath).ToList();
-            }
-            catch (FileNotFoundException)
-            {
-                return [];
-            }
         }
 
         return [];

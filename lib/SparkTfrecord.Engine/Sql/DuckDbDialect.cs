@@ -19,6 +19,10 @@ public sealed class DuckDbDialect : SqlDialect
     // A file's first row number, and whether its rows' numbers are consecutive (see ReadSource), grouped by __file.
     private const string FileSpan = "min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok";
 
+    /// <summary>The reader's limit on a CSV or JSON line, in bytes (DuckDB's default, set explicitly): a longer line is
+    /// quarantined with this limit in its reason.</summary>
+    public const long MaxLineBytes = 2_000_000;
+
     /// <summary>The one instance.</summary>
     public static DuckDbDialect Instance { get; } = new();
 
@@ -108,12 +112,15 @@ public sealed class DuckDbDialect : SqlDialect
         string relation = source.Config.Format switch
         {
             SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, file_row_number + 1 AS __row, {NoReason} FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
-            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, {NoReason} FROM read_csv({files}, {CsvOptions(source.Config.Csv)}, all_varchar = true, " +
+            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, {NoReason} FROM read_csv({files}, {CsvOptions(source)}, " +
                 $"{StoreRejects(source)}) WITH ORDINALITY)",
             _ => JsonLines(source, files, columns),
         };
         return ([], relation);
     }
+
+    // The reason of a line over the reader's limit: DuckDB's message names the limit and the line's size.
+    private const string LineTooLong = "'line longer than the reader''s limit: ' || error_message";
 
     /// <inheritdoc/>
     /// <remarks>DuckDB reports a line once per error in it (one per extra column, say): the line is counted once. Its
@@ -128,9 +135,10 @@ public sealed class DuckDbDialect : SqlDialect
 
         string reason = source.Config.Format == SourceFormat.Csv
             ? "CASE WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8 text' || coalesce(' in column ' || column_name, '') " +
+              $"WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN {LineTooLong} " +
               "ELSE 'malformed CSV line: ' || CAST(error_type AS VARCHAR) || ': ' || error_message END"
             : "CASE WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8 text' " +
-              "WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN 'malformed JSON line: ' || error_message " +
+              $"WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN {LineTooLong} " +
               "ELSE 'malformed JSON line: ' || CAST(error_type AS VARCHAR) END";
         return $"(SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __row, min({reason}) AS __reason " +
                $"FROM {Identifier(RejectsTable(source))} GROUP BY file_id, line)";
@@ -170,7 +178,7 @@ public sealed class DuckDbDialect : SqlDialect
                 $"CREATE OR REPLACE TEMP TABLE {lines} AS\n" +
                 $"SELECT __file, {FileSpan}, list(__row ORDER BY __row) FILTER (WHERE __blank) AS __blanks FROM (\n" +
                 $"  SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line IS NULL AS __blank\n" +
-                $"  FROM {LineReader(FileList(source), StoreRejects(lineRejects, "rejects_lines_scan_" + source.Name))}\n" +
+                $"  FROM {LineReader(FileList(source), StoreRejects(lineRejects, "rejects_lines_scan_" + source.Name) + Buffer(source))}\n" +
                 $") r GROUP BY __file");
 
             // The blank lines' numbers: this reading of the files rejects lines that are not UTF-8 or too long, and
@@ -198,7 +206,17 @@ public sealed class DuckDbDialect : SqlDialect
     // stray carriage return is a line end rather than the end of the job; a line holding U+0001 is cut there (a JSON
     // line so cut is malformed, unless the U+0001 came after a whole object).
     private static string LineReader(string files, string options) =>
-        $"read_csv({files}, columns = {{'__line': 'VARCHAR'}}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, {options}) WITH ORDINALITY";
+        $"read_csv({files}, columns = {{'__line': 'VARCHAR'}}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = {MaxLineBytes}, {options}) WITH ORDINALITY";
+
+    // The reader's buffer for a source whose longest line (scanned by the job) is over the limit: DuckDB quarantines a
+    // line over max_line_size only when the line fits in its buffer (16 lines of the limit by default), and skips a
+    // longer one without a trace (and numbers the lines after it one too low), so the buffer holds twice the longest
+    // line with room to spare.
+    private static string Buffer(PlannedSource source)
+    {
+        long longest = source.LongestLine;
+        return longest <= MaxLineBytes ? "" : $", buffer_size = {Math.Max(16 * MaxLineBytes, (2 * longest) + (2 * MaxLineBytes)).ToString(CultureInfo.InvariantCulture)}";
+    }
 
     // For rows numbered k = 1, 2, ... among those a file gave, and the lines that gave none (__line), the count of such
     // lines before row k: the greatest __a below k, with its __n.
@@ -222,7 +240,46 @@ public sealed class DuckDbDialect : SqlDialect
     private string RejectedLines(string table) =>
         $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(table)}";
 
-    private string FileList(PlannedSource source) => "[" + string.Join(", ", source.Files.Select(String)) + "]";
+    /// <summary>The source's files as a DuckDB list of file names, each taken literally (see <see cref="LiteralPath"/>).</summary>
+    /// <param name="source">The source.</param>
+    /// <returns>The SQL list.</returns>
+    /// <exception cref="IOException">A file name cannot be given to DuckDB literally.</exception>
+    public string FileList(PlannedSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return "[" + string.Join(", ", source.Files.Select(f => String(LiteralPath(f)))) + "]";
+    }
+
+    /// <summary>
+    /// A file name as DuckDB's readers take it literally: they expand a name holding <c>*</c>, <c>?</c> or <c>[</c>
+    /// as a glob (<c>logs[1]</c> would read <c>logs1</c>), where a one-character class is that character, so each of
+    /// these becomes <c>[*]</c>, <c>[?]</c>, <c>[[]</c>. A glob also takes a backslash as an escape that no class
+    /// spells, so a name with both is refused.
+    /// </summary>
+    /// <param name="path">The file name.</param>
+    /// <returns>The name for DuckDB.</returns>
+    /// <exception cref="IOException">The name holds both a backslash and a glob character.</exception>
+    public static string LiteralPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.IndexOfAny(['*', '?', '[']) < 0)
+        {
+            return path;
+        }
+
+        if (path.Contains('\\', StringComparison.Ordinal))
+        {
+            throw new IOException($"{path}: the embedded engine cannot read a file whose name holds both a backslash and one of * ? [ (it would take the name as a pattern): rename the file or its folder and rerun.");
+        }
+
+        var sb = new System.Text.StringBuilder(path.Length + 8);
+        foreach (char c in path)
+        {
+            sb.Append(c is '*' or '?' or '[' ? $"[{c}]" : c);
+        }
+
+        return sb.ToString();
+    }
 
     private string JsonLines(PlannedSource source, string files, IReadOnlyList<string> columns)
     {
@@ -235,7 +292,7 @@ public sealed class DuckDbDialect : SqlDialect
             $"    CASE WHEN __skip THEN NULL WHEN NOT __valid THEN 'malformed JSON line' WHEN __v IS NULL THEN 'malformed JSON line: not a JSON object' END AS __bad, __skip FROM (\n" +
             $"  SELECT __file, __row, __skip, __valid, CASE WHEN __valid AND starts_with(ltrim(__line, {Space}), '{{') THEN from_json(__line, {String(structure)}) END AS __v FROM (\n" +
             $"    SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line, coalesce(trim(__line, {Space}), '') = '' AS __skip, json_valid(__line) AS __valid\n" +
-            $"    FROM {LineReader(files, StoreRejects(source))}\n" +
+            $"    FROM {LineReader(files, StoreRejects(source) + Buffer(source))}\n" +
             $"  ) l\n" +
             $") j)";
     }
@@ -243,16 +300,38 @@ public sealed class DuckDbDialect : SqlDialect
     // The session's TimeZone is UTC (the engine sets it), so make_timestamp's instant is read as UTC.
     private string Local(string micros, string zone) => $"timezone({String(zone)}, CAST(make_timestamp({micros}) AS TIMESTAMPTZ))";
 
-    // skip = 0: DuckDB's sniffer may otherwise skip leading lines it takes for a preamble, and the line numbers would
-    // not count them.
-    private string CsvOptions(CsvOptions csv)
+    /// <summary>One CSV file of a source read again as the source reads it, every column, skipping the lines it
+    /// rejects: for the job's count of the lines its records span.</summary>
+    /// <param name="source">The CSV source.</param>
+    /// <param name="file">One of its files.</param>
+    /// <returns>The table function call.</returns>
+    public string ReadCsvFile(PlannedSource source, string file)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(file);
+        return $"read_csv([{String(LiteralPath(file))}], {CsvOptions(source)}, ignore_errors = true)";
+    }
+
+    // The columns are given and nothing is detected (auto_detect = false): DuckDB's sniffer fails on a broken quote in
+    // the lines it samples, and may take leading lines for a preamble and skip them. Every column is read as text.
+    // Without known columns (a plan not scanned), the reader detects them, as before.
+    private string CsvOptions(PlannedSource source)
+    {
+        var csv = source.Config.Csv;
         string options = $"header = {(csv.Header ? "true" : "false")}, delim = {String(csv.Delimiter.ToString())}, quote = '\"'";
-        if (csv.Columns.Count > 0)
+        if (source.CsvColumns is { } columns)
         {
-            options += ", names = [" + string.Join(", ", csv.Columns.Select(String)) + "]";
+            options += ", escape = '\"', auto_detect = false, columns = {" + string.Join(", ", columns.Select(c => $"{String(c)}: 'VARCHAR'")) + "}";
+        }
+        else
+        {
+            options += ", all_varchar = true";
+            if (csv.Columns.Count > 0)
+            {
+                options += ", names = [" + string.Join(", ", csv.Columns.Select(String)) + "]";
+            }
         }
 
-        return options + ", skip = 0";
+        return options + $", skip = 0, max_line_size = {MaxLineBytes}{Buffer(source)}";
     }
 }

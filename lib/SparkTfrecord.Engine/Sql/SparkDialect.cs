@@ -240,14 +240,15 @@ public sealed class SparkDialect : SqlDialect
     /// <summary>
     /// One path for Spark's <c>path</c> option that stands for several: a Hadoop glob with the paths' common folder
     /// followed by <c>{a,b,...}</c> (Spark's file sources expand globs; alternatives that do not exist are skipped).
-    /// Absolute local paths become <c>file://</c> URIs when <see cref="LocalPaths"/> is set.
+    /// Absolute local paths become <c>file://</c> URIs when <see cref="LocalPaths"/> is set. Each path is taken
+    /// literally: its glob characters are escaped (<see cref="HadoopLiteral"/>).
     /// </summary>
     /// <param name="paths">The paths.</param>
     /// <returns>The path or glob.</returns>
     public string PathPattern(IReadOnlyList<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        var uris = paths.Select(Uri).ToList();
+        var uris = paths.Select(p => HadoopLiteral(Uri(p))).ToList();
         if (uris.Count == 1)
         {
             return uris[0];
@@ -269,6 +270,35 @@ public sealed class SparkDialect : SqlDialect
         int slash = first.LastIndexOf('/', Math.Max(0, Math.Min(common, first.Length - 1)));
         string prefix = slash >= 0 ? first[..(slash + 1)] : "";
         return prefix + "{" + string.Join(",", uris.Select(u => u[prefix.Length..])) + "}";
+    }
+
+    /// <summary>
+    /// A path as a Hadoop glob that matches only itself: Spark's file sources expand a path holding any of
+    /// <c>{}[]*?\</c> as a glob (Hadoop's <c>GlobPattern</c>, where a backslash makes the next character literal, and
+    /// <c>GlobExpander</c>, which splits <c>{a,b}</c> at commas), so each of <c>\ { } [ ] * ? ,</c> gets a backslash.
+    /// </summary>
+    /// <param name="path">The path or URI.</param>
+    /// <returns>The escaped path.</returns>
+    public static string HadoopLiteral(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.IndexOfAny(['\\', '{', '}', '[', ']', '*', '?', ',']) < 0)
+        {
+            return path;
+        }
+
+        var sb = new System.Text.StringBuilder(path.Length + 8);
+        foreach (char c in path)
+        {
+            if (c is '\\' or '{' or '}' or '[' or ']' or '*' or '?' or ',')
+            {
+                sb.Append('\\');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>A path as Spark should see it: local absolute paths as <c>file://</c> URIs when <see cref="LocalPaths"/> is set.</summary>
