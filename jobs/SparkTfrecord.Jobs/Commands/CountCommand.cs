@@ -12,9 +12,10 @@ internal static class CountCommand
         var paths = CommonOptions.Paths();
         var perFile = new Option<bool>("--per-file") { Description = "Print one line per file: the count, a tab, the path." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
+        var maxRecordBytes = CommonOptions.MaxRecordBytes();
         var command = new Command("count", "Count the records of TFRecord files (every record's CRCs are checked).")
         {
-            paths, perFile, skipCorrupt,
+            paths, perFile, skipCorrupt, maxRecordBytes,
         };
         command.SetAction(result =>
         {
@@ -22,7 +23,7 @@ internal static class CountCommand
             long total = 0;
             foreach (string file in TfRecordPaths.Expand(result.GetValue(paths)!))
             {
-                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt)));
+                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes)));
                 while (reader.TryRead(out _))
                 {
                 }

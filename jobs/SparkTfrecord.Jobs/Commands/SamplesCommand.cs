@@ -61,10 +61,17 @@ internal static class SamplesCommand
         string[] pauseAt = (Environment.GetEnvironmentVariable(PauseAtStepVariable) ?? "").Split(':');
 
         var summaries = new List<string>();
+        var committed = new List<DateOnly>();
+        DateOnly? current = null;
+        string Stopped() =>
+            $"sparktf: samples: stopped by {(interruptedCode == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}" +
+            (current is { } day ? $"; temporary files removed, the output of {day:yyyy-MM-dd} is as it was" : "") +
+            (committed.Count > 0 ? $"; complete and committed before the signal: {string.Join(", ", committed.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))}" : "") + ".";
         try
         {
             foreach (var date in dates)
             {
+                current = date;
                 var options = new SamplesJobOptions
                 {
                     Date = date,
@@ -93,11 +100,15 @@ internal static class SamplesCommand
                 };
                 SamplesSummary summary = WithProgress(date, progress => SamplesJob.Run(definition, Copy(options, progress), cancel.Token));
                 summaries.Add(summary.ToJson().TrimEnd());
+                committed.Add(date);
+                current = null;
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || cancel.IsCancellationRequested)
         {
-            err.WriteLine($"sparktf: samples: stopped by {(interruptedCode == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
+            // Whatever a signal interrupted (DuckDB's statement, a file being written) ends here: the run stops with
+            // the signal's exit code, its work folder and spill folder already removed by the job's disposal.
+            err.WriteLine(Stopped());
             return interruptedCode;
         }
         catch (Exception e) when (e is JobFailedException or JobConfigException or OutputLockedException or OutputExistsException)
@@ -105,8 +116,21 @@ internal static class SamplesCommand
             err.WriteLine($"sparktf: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (ArgumentException e) when (e.ParamName == "options")
+        {
+            // The engine refused a setting the command line let through.
+            err.WriteLine($"sparktf: samples: {e.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}; check --memory-limit and --threads.");
+            return ExitCodes.Usage;
+        }
 
         WriteSummaries(result, o, summaries);
+        if (cancel.IsCancellationRequested)
+        {
+            // The signal came after the last commit: the outputs are complete, but the run still reports the signal.
+            err.WriteLine(Stopped());
+            return interruptedCode;
+        }
+
         return ExitCodes.Success;
     }
 

@@ -20,9 +20,10 @@ internal static class ValidateCommand
         var schema = new Option<string?>("--schema") { Description = "A TensorFlow Data Validation schema.pbtxt (text format) instead of a feature spec." };
         var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file (format documented in README.md, with a version field)." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
+        var maxRecordBytes = CommonOptions.MaxRecordBytes();
         var command = new Command("validate", "Check every record against a feature spec or a TFDV schema and print per-feature statistics and anomalies (TFDV's names). Exit 0 clean, 3 anomalies found, 1 other failures.")
         {
-            paths, spec, schema, report, skipCorrupt,
+            paths, spec, schema, report, skipCorrupt, maxRecordBytes,
         };
         command.SetAction(result =>
         {
@@ -39,7 +40,7 @@ internal static class ValidateCommand
             bool skipped = false;
             foreach (string file in TfRecordPaths.Expand(result.GetValue(paths)!))
             {
-                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt)));
+                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes)));
                 validator.BeginFile(file);
                 while (reader.TryRead(out ReadOnlySpan<byte> payload))
                 {

@@ -181,7 +181,7 @@ public static class SamplesJob
         }
 
         progress.Stop();
-        var counts = ReadCounts(engine, sql, plan);
+        var counts = InPhase("counts", definition.File, () => ReadCounts(engine, sql, plan));
         counts["negatives_dropped"] = counts["samples"] - counts["written"];
 
         // Bad rows: kept with the output (or beside it when the job fails), then the threshold.
@@ -205,12 +205,13 @@ public static class SamplesJob
         cancellation.ThrowIfCancellationRequested();
         int passes = Passes(counts["written"], output.Shards, options.SamplesPerPass);
         var (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], passes, cancellation);
+        cancellation.ThrowIfCancellationRequested();
         committer.Step("parts-written");
         if (options.Audit)
         {
             string audit = Path.Combine(committer.WorkDirectory, "_audit");
             Directory.CreateDirectory(audit);
-            engine.Execute($"COPY ({sql.AuditQuery}) TO '{Path.Combine(audit, "samples.parquet").Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+            InPhase("audit", definition.File, () => engine.Execute($"COPY ({sql.AuditQuery}) TO '{Path.Combine(audit, "samples.parquet").Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)"));
         }
 
         string engineName = "duckdb " + engine.Version;
@@ -267,8 +268,13 @@ public static class SamplesJob
     /// <param name="e">DuckDB's error.</param>
     /// <param name="spec">The job's spec file.</param>
     /// <returns>The exception to throw.</returns>
-    private static IOException InputError(string statement, DuckDB.NET.Data.DuckDBException e, string spec)
+    private static Exception InputError(string statement, DuckDB.NET.Data.DuckDBException e, string spec)
     {
+        if (DuckDbEngine.IsOutOfMemory(e))
+        {
+            return OutOfMemory(statement, e);
+        }
+
         // DuckDB checks a Parquet string column's UTF-8 as it decodes a page and stops the query at the first bad value:
         // there is no row to set aside, so the job stops and names the file (CSV and JSON lines are checked per line).
         var text = System.Text.RegularExpressions.Regex.Match(e.Message, "Invalid string encoding found in Parquet file \"(?<file>.*)\": value \"(?<value>.*)\" is not valid UTF8");
@@ -284,18 +290,48 @@ public static class SamplesJob
         return new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
     }
 
+    /// <summary>The error for running out of memory in a phase, with what to change.</summary>
+    /// <param name="phase">The phase: a statement's name, quarantine, counts, write pass N of M, audit.</param>
+    /// <param name="e">DuckDB's or .NET's error.</param>
+    /// <returns>The exception to throw.</returns>
+    private static JobFailedException OutOfMemory(string phase, Exception e)
+    {
+        string what = e is OutOfMemoryException ? "the process could not allocate more memory" : $"DuckDB: {e.Message.Split('\n')[0]}";
+        return new JobFailedException(
+            $"out of memory in {phase} ({what}). DuckDB spills to disk beyond --memory-limit, but some of its work must fit in memory: " +
+            "raise --memory-limit (default 1GB) if the machine has the memory, use fewer --threads (each thread needs its own memory), " +
+            "and give --spill-dir a disk with room. The output was left as it was.");
+    }
+
     // Runs what reads the input; DuckDB's error becomes InputError's.
-    private static void OnInput(string statement, string spec, Action run)
+    private static void OnInput(string statement, string spec, Action run) => InPhase(statement, spec, () =>
+    {
+        run();
+        return 0;
+    });
+
+    // Runs a phase on the engine; DuckDB's error becomes InputError's (out of memory says the phase and what to do).
+    private static T InPhase<T>(string phase, string spec, Func<T> run)
     {
         try
         {
-            run();
+            return run();
         }
         catch (DuckDB.NET.Data.DuckDBException e)
         {
-            throw InputError(statement, e, spec);
+            throw InputError(phase, e, spec);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw OutOfMemory(phase, e);
         }
     }
+
+    private static void InPhase(string phase, string spec, Action run) => InPhase(phase, spec, () =>
+    {
+        run();
+        return 0;
+    });
 
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
     {
@@ -373,7 +409,7 @@ public static class SamplesJob
         long n = 0;
         for (int pass = 0; pass < passes; pass++)
         {
-            engine.Query(sql.OutputPass(pass, passes), r =>
+            InPhase($"write pass {pass + 1} of {passes}", plan.Definition.File, () => engine.Query(sql.OutputPass(pass, passes), r =>
             {
                 int hashColumn = columns.Count;
                 int splitColumn = columns.Count + 1;
@@ -403,7 +439,7 @@ public static class SamplesJob
                 }
 
                 progress.Report(n);
-            });
+            }));
         }
 
         var parts = train.Close().ToList();
