@@ -18,7 +18,8 @@ internal static class SamplesCommand
     /// <summary>Test-only hook: SIGKILL the process right after the named commit step (see OutputCommitter.Steps).</summary>
     public const string KillAtStepVariable = "SPARKTF_TEST_KILL_AT_STEP";
 
-    /// <summary>Test-only hook: wait (interruptibly) after a commit step, <c>STEP:MILLISECONDS</c>, so a test can act mid-run.</summary>
+    /// <summary>Test-only hook: wait (interruptibly) after a commit step, <c>STEP:MILLISECONDS</c>, so a test can act mid-run;
+    /// <c>STEP:MILLISECONDS:continue</c> then goes on even after a signal.</summary>
     public const string PauseAtStepVariable = "SPARKTF_TEST_PAUSE_AT_STEP";
 
     public static Command Create()
@@ -90,11 +91,17 @@ internal static class SamplesCommand
                             Process.GetCurrentProcess().Kill(); // SIGKILL: no cleanup of any kind, as a crash would be
                         }
 
-                        if (pauseAt.Length == 2 && step == pauseAt[0])
+                        if (pauseAt.Length is 2 or 3 && step == pauseAt[0])
                         {
                             err.WriteLine($"sparktf: test hook: pausing after step {step}");
                             cancel.Token.WaitHandle.WaitOne(int.Parse(pauseAt[1], System.Globalization.CultureInfo.InvariantCulture));
-                            cancel.Token.ThrowIfCancellationRequested();
+
+                            // STEP:MS:continue goes on into the next phase even when a signal came, as a signal arriving
+                            // just after the step would (the engine and the committer must then stop on their own).
+                            if (pauseAt.Length == 2)
+                            {
+                                cancel.Token.ThrowIfCancellationRequested();
+                            }
                         }
                     },
                 };
