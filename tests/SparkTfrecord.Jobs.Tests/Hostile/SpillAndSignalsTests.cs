@@ -62,10 +62,10 @@ internal sealed class SpillAndSignalsTests
     {
         using var sandbox = WithLogs("spill-dir");
         sandbox.Write("spill/notes.txt", "the user's file in the folder they named");
-        string stale = Spill(sandbox.Path("spill"), DeadPid());
         var before = sandbox.Snapshot();
+        string stale = Spill(sandbox.Path("spill"), DeadPid());
 
-        // A low memory limit and one thread make DuckDB spill into the folder while it runs.
+        // A low memory limit and one thread, so DuckDB has reason to spill into its folder while it runs.
         var result = sandbox.Run(null, Samples("--shards", "2", "--spill-dir", "spill", "--memory-limit", "60MB", "--threads", "1"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
