@@ -39,6 +39,7 @@ internal static class Cli
 
         try
         {
+            ThrowForTest();
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is SparkTfrecord.Spec.SpecException or TfRecordFormatException or IOException or FormatException or UnauthorizedAccessException or UsageException)
@@ -60,6 +61,21 @@ internal static class Cli
             stderr.WriteLine($"sparktf: internal error in '{CommandName(args)}': {e.GetType().Name}: {OneLine(e.Message)}. " +
                 "This is a bug in sparktf, not in your data: please report it with the command line and this message.");
             return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>Test-only hook: <c>bug</c> or <c>oom</c> throws what a bug or an exhausted heap would, to prove
+    /// that neither reaches the user as a stack trace.</summary>
+    public const string ThrowVariable = "SPARKTF_TEST_THROW";
+
+    private static void ThrowForTest()
+    {
+        switch (Environment.GetEnvironmentVariable(ThrowVariable))
+        {
+            case "bug":
+                throw new InvalidOperationException("test hook: a bug");
+            case "oom":
+                throw new OutOfMemoryException();
         }
     }
 

@@ -35,6 +35,19 @@ internal static class SamplesCommand
     private static int Run(ParseResult result, JobOptions o)
     {
         var err = Console.Error;
+
+        // Signals are taken from the start, so that one arriving while the spec loads also ends with the message.
+        using var cancel = new CancellationTokenSource();
+        int interruptedCode = ExitCodes.Interrupted;
+        void OnSignal(PosixSignalContext context, int code)
+        {
+            context.Cancel = true; // we stop ourselves, after cleaning up
+            interruptedCode = code;
+            cancel.Cancel();
+        }
+
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
         var (dates, output) = DatesAndOutput(result, o);
         JobDefinition definition;
         try
@@ -47,17 +60,6 @@ internal static class SamplesCommand
             return ExitCodes.Failure;
         }
 
-        using var cancel = new CancellationTokenSource();
-        int interruptedCode = ExitCodes.Interrupted;
-        void OnSignal(PosixSignalContext context, int code)
-        {
-            context.Cancel = true; // we stop ourselves, after cleaning up
-            interruptedCode = code;
-            cancel.Cancel();
-        }
-
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
         string? killAt = Environment.GetEnvironmentVariable(KillAtStepVariable);
         string[] pauseAt = (Environment.GetEnvironmentVariable(PauseAtStepVariable) ?? "").Split(':');
 

@@ -218,6 +218,27 @@ internal sealed class CrashTests
         sandbox.AssertNoLeftovers();
     }
 
+    [TestCase("bug", "internal error in 'count'", "InvalidOperationException", "please report")]
+    [TestCase("oom", "count: out of memory", "--memory-limit")]
+    public void An_unexpected_exception_is_one_line_with_exit_1_never_a_stack_trace(string kind, params string[] words)
+    {
+        using var sandbox = Sandbox.Create("internal-error");
+        sandbox.Write("a.jsonl", "{\"a\": {\"int64\": [1]}}\n");
+        var before = sandbox.Snapshot();
+
+        var result = sandbox.Run(null, new Dictionary<string, string> { ["SPARKTF_TEST_THROW"] = kind }, "count", "a.jsonl");
+
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line: " + result.Stderr);
+        foreach (string word in words)
+        {
+            Assert.That(result.Stderr, Does.Contain(word));
+        }
+
+        Assert.That(result.Stderr, Does.Not.Contain("   at ").And.Not.Contain("Unhandled exception"));
+        sandbox.AssertUntouchedOutside(before);
+    }
+
     /// <summary>Asserts the exit code, the message's key words and that no stack trace reached the user.</summary>
     internal static void AssertMessage(Sparktf.Result result, int exitCode, params string[] words)
     {
