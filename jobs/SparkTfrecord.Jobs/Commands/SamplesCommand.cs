@@ -85,6 +85,7 @@ internal static class SamplesCommand
                     MaxBadFraction = result.GetValue(o.MaxBadFraction),
                     NoClobber = result.GetValue(o.NoClobber),
                     Audit = result.GetValue(o.Audit),
+                    OnMemoryRetry = note => err.WriteLine($"sparktf: {date:yyyy-MM-dd} write: {note}"),
                     Engine = o.EngineOptions(result),
                     OnCommitStep = step =>
                     {
@@ -189,6 +190,8 @@ internal static class SamplesCommand
         Audit = o.Audit,
         Engine = o.Engine,
         OnCommitStep = o.OnCommitStep,
+        SamplesPerPass = o.SamplesPerPass,
+        OnMemoryRetry = o.OnMemoryRetry,
         Progress = progress,
     };
 

@@ -59,6 +59,19 @@ public sealed class SamplesJobOptions
 
     /// <summary>Progress receiver.</summary>
     public IJobProgress Progress { get; init; } = NoProgress.Instance;
+
+    /// <summary>Told (with what happened) when an output pass ran out of memory and the samples are written again in
+    /// more, smaller passes.</summary>
+    public Action<string>? OnMemoryRetry { get; init; }
+}
+
+/// <summary>An output pass ran out of memory (the job retries with more passes, else reports it).</summary>
+/// <param name="phase">The pass.</param>
+/// <param name="inner">DuckDB's or .NET's error.</param>
+internal sealed class PassOutOfMemoryException(string phase, Exception inner) : Exception(phase, inner)
+{
+    /// <summary>The pass, as the message names it.</summary>
+    public string Phase { get; } = phase;
 }
 
 /// <summary>What a run did, as the JSON summary reports it.</summary>
@@ -204,7 +217,28 @@ public static class SamplesJob
 
         cancellation.ThrowIfCancellationRequested();
         int passes = Passes(counts["written"], output.Shards, options.SamplesPerPass);
-        var (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], passes, cancellation);
+        List<ShardInfo> shards;
+        Dictionary<string, (long Min, double Mean, long Max)> histories;
+        while (true)
+        {
+            try
+            {
+                (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], passes, cancellation);
+                break;
+            }
+            catch (PassOutOfMemoryException e) when (passes < output.Shards)
+            {
+                // Working beats a good message: a pass's memory grows with its samples, so the day is written again
+                // from the start in 4x as many passes (at most one per shard), each pass's part files written anew.
+                passes = Math.Min(output.Shards, passes * 4);
+                options.OnMemoryRetry?.Invoke($"out of memory in {e.Phase} within the engine's memory limit; writing again in {passes} passes");
+            }
+            catch (PassOutOfMemoryException e)
+            {
+                throw OutOfMemory(e.Phase + (output.Shards > 1 ? $" (already one pass per shard; more --shards allow smaller passes)" : ""), e.InnerException!);
+            }
+        }
+
         cancellation.ThrowIfCancellationRequested();
         committer.Step("parts-written");
         if (options.Audit)
@@ -409,37 +443,53 @@ public static class SamplesJob
         long n = 0;
         for (int pass = 0; pass < passes; pass++)
         {
-            InPhase($"write pass {pass + 1} of {passes}", plan.Definition.File, () => engine.Query(sql.OutputPass(pass, passes), r =>
+            string phase = $"write pass {pass + 1} of {passes}";
+            try
             {
-                int hashColumn = columns.Count;
-                int splitColumn = columns.Count + 1;
-                while (r.Read())
+                engine.Query(sql.OutputPass(pass, passes), r =>
                 {
-                    encoder.Clear();
-                    for (int i = 0; i < columns.Count; i++)
+                    int hashColumn = columns.Count;
+                    int splitColumn = columns.Count + 1;
+                    while (r.Read())
                     {
-                        int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, i);
-                        int h = history[i];
-                        if (h >= 0)
+                        encoder.Clear();
+                        for (int i = 0; i < columns.Count; i++)
                         {
-                            min[h] = Math.Min(min[h], length);
-                            max[h] = Math.Max(max[h], length);
-                            sum[h] += length;
+                            int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, i);
+                            int h = history[i];
+                            if (h >= 0)
+                            {
+                                min[h] = Math.Min(min[h], length);
+                                max[h] = Math.Max(max[h], length);
+                                sum[h] += length;
+                            }
+                        }
+
+                        int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
+                        var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
+                        writer.WriteFramed(shard, encoder.GetRecord());
+                        if ((++n & 0xFFF) == 0)
+                        {
+                            cancellation.ThrowIfCancellationRequested();
+                            progress.Report(n);
                         }
                     }
 
-                    int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
-                    var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
-                    writer.WriteFramed(shard, encoder.GetRecord());
-                    if ((++n & 0xFFF) == 0)
-                    {
-                        cancellation.ThrowIfCancellationRequested();
-                        progress.Report(n);
-                    }
-                }
-
-                progress.Report(n);
-            }));
+                    progress.Report(n);
+                });
+            }
+            catch (DuckDB.NET.Data.DuckDBException e) when (DuckDbEngine.IsOutOfMemory(e))
+            {
+                throw new PassOutOfMemoryException(phase, e);
+            }
+            catch (OutOfMemoryException e)
+            {
+                throw new PassOutOfMemoryException(phase, e);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                throw InputError(phase, e, plan.Definition.File);
+            }
         }
 
         var parts = train.Close().ToList();
