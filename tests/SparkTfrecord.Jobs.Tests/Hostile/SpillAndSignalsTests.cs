@@ -126,19 +126,41 @@ internal sealed class SpillAndSignalsTests
         // The tester's case: SIGTERM right after the write phase (2 of 15 tries crashed on DuckDB's interrupt error).
         // Each try signals at a different moment from "write: done" on, through the audit, manifest and commit.
         using var sandbox = WithLogs("sigterm-after-write");
+        int signalled = 0;
         for (int i = 0; i < 6; i++)
         {
             using var run = Child.Start(sandbox, Samples("--shards", "2", "--audit"));
             run.WaitFor("write: done");
-            Thread.Sleep(i * 40);
-            Signal(run.Process.Id, "SIGTERM");
+            Thread.Sleep(i * 25);
+            bool delivered = TrySignal(run.Process.Id, "SIGTERM");
             var result = run.Finish(TimeSpan.FromSeconds(20));
 
-            CrashTests.AssertMessage(result, 143, "stopped by SIGTERM");
             string output = sandbox.Path(Output);
+            if (delivered && result.ExitCode != 0)
+            {
+                signalled++;
+                CrashTests.AssertMessage(result, 143, "stopped by SIGTERM");
+            }
+            else
+            {
+                // The run had already ended (or was ending, its handlers gone): it must have ended well.
+                Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+                Assert.That(result.Stderr, Does.Contain("commit: done"));
+            }
+
             Assert.That(!Directory.Exists(output) || File.Exists(Path.Combine(output, "_SUCCESS")), Is.True, $"try {i}: no partial output");
             sandbox.AssertNoLeftovers();
         }
+
+        Assert.That(signalled, Is.GreaterThanOrEqualTo(3), "most signals reached a running process");
+    }
+
+    private static bool TrySignal(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", signal.Replace("SIG", "", StringComparison.Ordinal), pid.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardError = true })!;
+        kill.StandardError.ReadToEnd();
+        kill.WaitForExit();
+        return kill.ExitCode == 0;
     }
 
     private static void Signal(int pid, string signal)
