@@ -23,7 +23,7 @@ while [[ $# -gt 0 ]]; do
         --impressions-per-day) impressions="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "kill-trial: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
