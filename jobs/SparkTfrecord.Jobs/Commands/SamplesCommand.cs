@@ -34,8 +34,6 @@ internal static class SamplesCommand
 
     private static int Run(ParseResult result, JobOptions o)
     {
-        var err = Console.Error;
-
         // Signals are taken from the start, so that one arriving while the spec loads also ends with the message.
         using var cancel = new CancellationTokenSource();
         int interruptedCode = ExitCodes.Interrupted;
@@ -46,8 +44,48 @@ internal static class SamplesCommand
             cancel.Cancel();
         }
 
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
+        s_sigterm ??= PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Signalled(c, ExitCodes.Terminated));
+        s_sigint ??= PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Signalled(c, ExitCodes.Interrupted));
+        s_onSignal = OnSignal;
+        try
+        {
+            return Run(result, o, cancel, () => interruptedCode);
+        }
+        finally
+        {
+            s_onSignal = null;
+        }
+    }
+
+    // The signal handlers stay for the life of the process: a signal that comes after the run returned, while the
+    // process ends, still gets the exit code and a message instead of the runtime's silent default.
+    private static PosixSignalRegistration? s_sigterm;
+    private static PosixSignalRegistration? s_sigint;
+    private static volatile Action<PosixSignalContext, int>? s_onSignal;
+
+    private static void Signalled(PosixSignalContext context, int code)
+    {
+        try
+        {
+            if (s_onSignal is { } during)
+            {
+                during(context, code);
+                return;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended while the signal came: as after it.
+        }
+
+        context.Cancel = true;
+        Console.Error.WriteLine($"sparktf: samples: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")} as it was ending; what it reported above stands.");
+        Environment.Exit(code);
+    }
+
+    private static int Run(ParseResult result, JobOptions o, CancellationTokenSource cancel, Func<int> signalCode)
+    {
+        var err = Console.Error;
         var (dates, output) = DatesAndOutput(result, o);
         JobDefinition definition;
         try
@@ -67,7 +105,7 @@ internal static class SamplesCommand
         var committed = new List<DateOnly>();
         DateOnly? current = null;
         string Stopped() =>
-            $"sparktf: samples: stopped by {(interruptedCode == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}" +
+            $"sparktf: samples: stopped by {(signalCode() == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}" +
             (current is { } day ? $"; temporary files removed, the output of {day:yyyy-MM-dd} is as it was" : "") +
             (committed.Count > 0 ? $"; complete and committed before the signal: {string.Join(", ", committed.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))}" : "") + ".";
         try
@@ -119,7 +157,7 @@ internal static class SamplesCommand
             // Whatever a signal interrupted (DuckDB's statement, a file being written) ends here: the run stops with
             // the signal's exit code, its work folder and spill folder already removed by the job's disposal.
             err.WriteLine(Stopped());
-            return interruptedCode;
+            return signalCode();
         }
         catch (Exception e) when (e is JobFailedException or JobConfigException or OutputLockedException or OutputExistsException)
         {
@@ -138,7 +176,7 @@ internal static class SamplesCommand
         {
             // The signal came after the last commit: the outputs are complete, but the run still reports the signal.
             err.WriteLine(Stopped());
-            return interruptedCode;
+            return signalCode();
         }
 
         return ExitCodes.Success;
