@@ -65,7 +65,7 @@ public sealed class TfRecordFormatException : IOException
             "truncated record: the file ends inside a record (was it still being written, or cut short in a copy?)");
 
     internal static TfRecordFormatException TooLarge(string? path, long recordStart, ulong length, long cap) =>
-        new(Invariant($"{Where(path)}: record too large at byte offset {recordStart}: its length field says {length} bytes, above the cap of {cap} bytes. If the file is genuine, raise the reader's maximum record length; otherwise the file is damaged."),
+        new(Invariant($"{Where(path)}: record too large at byte offset {recordStart}: its length field says {length} bytes, above the cap of {cap} bytes. If the file is genuine, raise the cap (sparktf inspect, count and validate: --max-record-bytes N; the library: TfRecordReaderOptions.MaxRecordLength) up to {int.MaxValue - 16} bytes; otherwise the file is damaged."),
             TfRecordErrorKind.RecordTooLarge, path, recordStart, null);
 
     internal static TfRecordFormatException CorruptCompression(string? path, long offset, Exception inner) =>

@@ -50,11 +50,11 @@ internal static class CommonOptions
     }
 
     /// <summary>Whether any of the files holds a record (reads up to the first one).</summary>
-    public static bool AnyRecord(IEnumerable<string> files, bool skipCorrupt)
+    public static bool AnyRecord(IEnumerable<string> files, TfRecordReaderOptions reading)
     {
         foreach (string file in files)
         {
-            using TfRecordReader reader = TfRecordReader.Open(file, ReaderOptions(skipCorrupt));
+            using TfRecordReader reader = TfRecordReader.Open(file, reading);
             if (reader.TryRead(out _))
             {
                 return true;
@@ -91,6 +91,37 @@ internal static class CommonOptions
         },
     };
 
+    /// <summary>The most part files a run may write (each is an open file while the samples are written).</summary>
+    public const int MaxShards = 100_000;
+
+    /// <summary>Makes a numeric option accept only <paramref name="min"/> to <paramref name="max"/> (a usage error, exit 2).</summary>
+    public static void Between<T>(Option<T> option, long min, long max)
+    {
+        option.Validators.Add(r =>
+        {
+            object? value = r.GetValue(option);
+            if (value is not null && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) is var v && (v < min || v > max))
+            {
+                r.AddError($"{option.Name} must be from {min} to {max}, not {v}.");
+            }
+        });
+    }
+
+    /// <summary>Whether <paramref name="text"/> is a size DuckDB's memory_limit takes: a number and a unit.</summary>
+    public static bool IsMemorySize(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"^\s*[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>The reader's cap on one record's length, settable where TFRecord files are read.</summary>
+    public static Option<long?> MaxRecordBytes()
+    {
+        var option = new Option<long?>("--max-record-bytes")
+        {
+            Description = $"The largest record accepted, in bytes (default {new TfRecordReaderOptions().MaxRecordLength}); a bigger length field is reported as damage. Raise it for files with genuinely huge records.",
+        };
+        Between(option, 1, int.MaxValue - 16);
+        return option;
+    }
+
     /// <summary>Reports on stderr what a reader in skip mode dropped; returns whether anything was.</summary>
     public static bool ReportSkipped(TextWriter err, string path, TfRecordReader reader)
     {
@@ -104,5 +135,6 @@ internal static class CommonOptions
         return true;
     }
 
-    public static TfRecordReaderOptions ReaderOptions(bool skipCorrupt) => new() { SkipCorrupt = skipCorrupt };
+    public static TfRecordReaderOptions ReaderOptions(bool skipCorrupt, long? maxRecordBytes = null) =>
+        maxRecordBytes is { } cap ? new() { SkipCorrupt = skipCorrupt, MaxRecordLength = cap } : new() { SkipCorrupt = skipCorrupt };
 }

@@ -16,9 +16,10 @@ internal static class CountCommand
         var perSplit = new Option<bool>("--per-split") { Description = "Print one line per folder of files (a split output's train/ and eval/): the count, a tab, the folder." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
         var allowEmpty = CommonOptions.AllowEmpty();
+        var maxRecordBytes = CommonOptions.MaxRecordBytes();
         var command = new Command("count", "Count the records of TFRecord files (every record's CRCs are checked); a folder includes its subfolders (a split output's train/ and eval/).")
         {
-            paths, perFile, perSplit, skipCorrupt, allowEmpty,
+            paths, perFile, perSplit, skipCorrupt, allowEmpty, maxRecordBytes,
         };
         command.SetAction(result =>
         {
@@ -38,7 +39,7 @@ internal static class CountCommand
             var splits = new List<(string Folder, long Count)>();
             foreach (string file in files)
             {
-                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt)));
+                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes)));
                 while (reader.TryRead(out _))
                 {
                 }

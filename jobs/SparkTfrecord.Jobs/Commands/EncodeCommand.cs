@@ -78,14 +78,17 @@ internal static class EncodeCommand
                     Force = result.GetValue(force),
                 }, cancel.Token);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException || cancel.IsCancellationRequested)
             {
+                // Whatever the signal interrupted (DuckDB's query, a file being written) ends here.
                 Console.Error.WriteLine($"sparktf: encode: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
                 return code;
             }
             catch (Exception e) when (e is OutputLockedException or OutputExistsException or DuckDB.NET.Data.DuckDBException)
             {
-                Console.Error.WriteLine($"sparktf: {e.Message}");
+                Console.Error.WriteLine(SparkTfrecord.Engine.Engines.DuckDbEngine.IsOutOfMemory(e)
+                    ? $"sparktf: encode: out of memory reading the Parquet input ({e.Message.Split('\n')[0]}): encode fewer or smaller files at a time, or run it where more memory is free."
+                    : $"sparktf: {e.Message}");
                 return ExitCodes.Failure;
             }
 

@@ -29,9 +29,14 @@ internal static class GenLogsCommand
         {
             var day = DateOnlyOption.Parse(result.GetValue(date)!);
             int d = result.GetValue(days);
-            if (d < 1 || result.GetValue(impressions) < 0 || result.GetValue(users) < 1 || result.GetValue(items) < 1 || result.GetValue(bad) is < 0 or > 1)
+            if (d < 1 || result.GetValue(impressions) < 0 || result.GetValue(users) < 1 || result.GetValue(items) < 1 || result.GetValue(bad) is < 0 or > 1 || result.GetValue(impressionDays) < 0)
             {
-                throw new UsageException("--days, --users and --items must be at least 1, --impressions-per-day at least 0, --bad-rows from 0 to 1.");
+                throw new UsageException("--days, --users and --items must be at least 1, --impressions-per-day and --impression-days at least 0, --bad-rows from 0 to 1.");
+            }
+
+            if (day.DayNumber - (d - 1) < DateOnlyOption.Min.DayNumber)
+            {
+                throw new UsageException($"--days {d} before --date {day:yyyy-MM-dd} starts before {DateOnlyOption.Min:yyyy-MM-dd}: the supported range of dates is {DateOnlyOption.Range}.");
             }
 
             var options = new LogGeneratorOptions
@@ -50,7 +55,7 @@ internal static class GenLogsCommand
                     _ => SourceFormat.Parquet,
                 },
                 BadRowFraction = result.GetValue(bad),
-                ImpressionDays = result.GetValue(impressionDays),
+                ImpressionDays = Math.Min(result.GetValue(impressionDays), d), // more days of impressions than of logs is all of them
             };
             var counts = LogGenerator.Generate(options, done => Console.Error.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -61,12 +66,34 @@ internal static class GenLogsCommand
     }
 }
 
-/// <summary>Parses run dates: <c>yyyy-MM-dd</c>, or a range <c>D1..D2</c> for backfills.</summary>
+/// <summary>Parses run dates: <c>yyyy-MM-dd</c>, or a range <c>D1..D2</c> for backfills, within <see cref="Min"/> ..
+/// <see cref="Max"/>.</summary>
 internal static class DateOnlyOption
 {
-    public static DateOnly Parse(string text) =>
-        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d : throw new UsageException($"'{text}' is not a date: write yyyy-MM-dd, for example 2024-01-15.");
+    /// <summary>The first supported run date. The job reaches back from a run date (history windows, path offsets such
+    /// as {date-15d}) and forward (the day's end, {date+1d}), so dates near DateOnly's own ends cannot work; this range
+    /// leaves centuries of room either way and holds every date a click log can have.</summary>
+    public static readonly DateOnly Min = new(1900, 1, 1);
+
+    /// <summary>The last supported run date.</summary>
+    public static readonly DateOnly Max = new(9000, 12, 31);
+
+    public static string Range => $"{Min:yyyy-MM-dd} to {Max:yyyy-MM-dd}";
+
+    public static DateOnly Parse(string text)
+    {
+        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            throw new UsageException($"'{text}' is not a date: write yyyy-MM-dd, for example 2024-01-15.");
+        }
+
+        if (d < Min || d > Max)
+        {
+            throw new UsageException($"--date {text.Trim()} is outside the supported range of run dates, {Range}.");
+        }
+
+        return d;
+    }
 
     public static IReadOnlyList<DateOnly> ParseRange(string text)
     {

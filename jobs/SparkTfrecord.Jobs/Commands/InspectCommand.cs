@@ -13,6 +13,10 @@ internal static class InspectCommand
     // How many records decide whether a file holds SequenceExamples.
     private const int SniffRecords = 16;
 
+    // The longest bytes value printed whole by default: one JSON string of it takes up to six times its size in
+    // memory while the line is built, and System.Text.Json refuses values much above it.
+    private const int MaxPrintedWhole = 64 << 20;
+
     public static Command Create()
     {
         var paths = CommonOptions.Paths();
@@ -20,9 +24,15 @@ internal static class InspectCommand
         var seq = new Option<bool>("--seq") { Description = "Read every record as a tf.train.SequenceExample (default: decided per file from its first records)." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
         var allowEmpty = CommonOptions.AllowEmpty();
+        var maxRecordBytes = CommonOptions.MaxRecordBytes();
+        var maxBytesShown = new Option<int?>("--max-bytes-shown")
+        {
+            Description = $"Show bytes values longer than N bytes shortened, as {{\"length\": L, \"head\": \"first N bytes\"}} (or \"b64_head\" when not text); 'write' refuses that form. Without it, a value above {MaxPrintedWhole >> 20} MiB stops inspect with a message.",
+        };
+        CommonOptions.Between(maxBytesShown, 0, int.MaxValue);
         var command = new Command("inspect", "Print TFRecord records as JSON, one object per line: {\"feature\": {\"int64\"|\"float\"|\"bytes\": [...]}}, keys sorted; SequenceExamples as {\"context\": {...}, \"feature_lists\": {...}}.")
         {
-            paths, limit, seq, skipCorrupt, allowEmpty,
+            paths, limit, seq, skipCorrupt, allowEmpty, maxRecordBytes, maxBytesShown,
         };
         command.SetAction(result =>
         {
@@ -34,19 +44,21 @@ internal static class InspectCommand
 
             using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             string[] given = result.GetValue(paths)!;
+            var reading = CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes));
             var files = CommonOptions.DataFiles(given, result.GetValue(allowEmpty));
-            if (!result.GetValue(allowEmpty) && !CommonOptions.AnyRecord(files, result.GetValue(skipCorrupt)))
+            if (!result.GetValue(allowEmpty) && !CommonOptions.AnyRecord(files, reading))
             {
                 throw CommonOptions.NoRecords(given, files.Count);
             }
 
-            return Run(context, files, max ?? long.MaxValue, result.GetValue(seq), result.GetValue(skipCorrupt));
+            return Run(context, files, max ?? long.MaxValue, result.GetValue(seq), reading, result.GetValue(maxBytesShown));
         });
         return command;
     }
 
-    private static int Run(CliContext context, IReadOnlyList<string> files, long limit, bool forceSequence, bool skipCorrupt)
+    private static int Run(CliContext context, IReadOnlyList<string> files, long limit, bool forceSequence, TfRecordReaderOptions reading, int? maxBytesShown)
     {
+        var show = new Shown(maxBytesShown);
         var decoder = new ExampleDecoder();
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
         using var json = new Utf8JsonWriter(context.Stdout, options);
@@ -58,7 +70,7 @@ internal static class InspectCommand
                 break;
             }
 
-            using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(skipCorrupt));
+            using TfRecordReader reader = TfRecordReader.Open(file, reading);
             bool? sequence = forceSequence ? true : null;
             var pending = new List<(byte[] Payload, long Offset)>();
             while (printed < limit && reader.TryRead(out ReadOnlySpan<byte> payload))
@@ -81,7 +93,7 @@ internal static class InspectCommand
                     {
                         if (printed++ < limit)
                         {
-                            Print(json, context.Stdout, decoder, held, sequence.Value, file, offset);
+                            Print(json, context.Stdout, show, decoder, held, sequence.Value, file, offset);
                         }
                     }
 
@@ -89,7 +101,7 @@ internal static class InspectCommand
                     continue;
                 }
 
-                Print(json, context.Stdout, decoder, payload, sequence.Value, file, reader.RecordOffset);
+                Print(json, context.Stdout, show, decoder, payload, sequence.Value, file, reader.RecordOffset);
                 printed++;
             }
 
@@ -97,7 +109,7 @@ internal static class InspectCommand
             {
                 if (printed++ < limit)
                 {
-                    Print(json, context.Stdout, decoder, held, sequence ?? false, file, offset);
+                    Print(json, context.Stdout, show, decoder, held, sequence ?? false, file, offset);
                 }
             }
 
@@ -107,17 +119,37 @@ internal static class InspectCommand
         return ExitCodes.Success;
     }
 
-    private static void Print(Utf8JsonWriter json, Stream stdout, ExampleDecoder decoder, ReadOnlySpan<byte> payload, bool sequence, string file, long offset)
+    private sealed record Shown(int? MaxBytesShown)
+    {
+        public long Limit => MaxBytesShown ?? long.MaxValue;
+
+        // Refuses, before a byte of its line is printed, a record with a value too long to print whole.
+        public void Check((long Length, string? Feature) longest, string file, long offset)
+        {
+            if (MaxBytesShown is null && longest.Length > MaxPrintedWhole)
+            {
+                throw new IOException(
+                    $"{file}: the record at byte offset {offset} holds a bytes value of {longest.Length} bytes (feature '{longest.Feature}'), more than inspect prints whole " +
+                    $"({MaxPrintedWhole >> 20} MiB). Rerun with --max-bytes-shown N to see such values' length and first N bytes, or read the record with a TFRecord library.");
+            }
+        }
+    }
+
+    private static void Print(Utf8JsonWriter json, Stream stdout, Shown show, ExampleDecoder decoder, ReadOnlySpan<byte> payload, bool sequence, string file, long offset)
     {
         try
         {
             if (sequence)
             {
-                ExampleJson.WriteSequenceExample(json, decoder.DecodeSequenceExample(payload));
+                var view = decoder.DecodeSequenceExample(payload);
+                show.Check(ExampleJson.LongestBytes(view), file, offset);
+                ExampleJson.WriteSequenceExample(json, view, show.Limit);
             }
             else
             {
-                ExampleJson.WriteExample(json, decoder.DecodeExample(payload));
+                var view = decoder.DecodeExample(payload);
+                show.Check(ExampleJson.LongestBytes(view), file, offset);
+                ExampleJson.WriteExample(json, view, show.Limit);
             }
         }
         catch (Tfrecord.TfRecordFormatException e)

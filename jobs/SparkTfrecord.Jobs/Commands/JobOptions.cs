@@ -61,6 +61,32 @@ internal sealed class JobOptions
     public Command AddTo(Command command)
     {
         Engine.AcceptOnlyFromAmong("duckdb", "spark");
+
+        // Values checked when the line is parsed (exit 2 with the rule), so that no run starts, and no engine
+        // meets a value it would fail on halfway.
+        CommonOptions.Between(Shards, 1, CommonOptions.MaxShards);
+        CommonOptions.Between(Threads, 1, 1024);
+        MaxBadFraction.Validators.Add(r =>
+        {
+            if (r.GetValue(MaxBadFraction) is { } f && !(f >= 0 && f <= 1))
+            {
+                r.AddError($"--max-bad-fraction must be from 0 to 1 (a fraction of the input rows), not {Describe(f)}.");
+            }
+        });
+        MemoryLimit.Validators.Add(r =>
+        {
+            if (r.GetValue(MemoryLimit) is { } text && !CommonOptions.IsMemorySize(text))
+            {
+                r.AddError($"--memory-limit must be a size such as 500MB, 2GB or 1.5GiB (a number and one of B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), not '{text}'.");
+            }
+        });
+        SpillDir.Validators.Add(r =>
+        {
+            if (r.GetValue(SpillDir) is { } dir && (dir.Trim().Length == 0 || File.Exists(dir)))
+            {
+                r.AddError($"--spill-dir must name a folder (it is created if missing), not {(dir.Trim().Length == 0 ? "an empty value" : $"the file '{dir}'")}.");
+            }
+        });
         foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
         {
             command.Options.Add(option);

@@ -19,7 +19,8 @@ internal static class SamplesCommand
     /// <summary>Test-only hook: SIGKILL the process right after the named commit step (see OutputCommitter.Steps).</summary>
     public const string KillAtStepVariable = "SPARKTF_TEST_KILL_AT_STEP";
 
-    /// <summary>Test-only hook: wait (interruptibly) after a commit step, <c>STEP:MILLISECONDS</c>, so a test can act mid-run.</summary>
+    /// <summary>Test-only hook: wait (interruptibly) after a commit step, <c>STEP:MILLISECONDS</c>, so a test can act mid-run;
+    /// <c>STEP:MILLISECONDS:continue</c> then goes on even after a signal.</summary>
     public const string PauseAtStepVariable = "SPARKTF_TEST_PAUSE_AT_STEP";
 
     public static Command Create()
@@ -33,6 +34,57 @@ internal static class SamplesCommand
     }
 
     private static int Run(ParseResult result, JobOptions o)
+    {
+        // Signals are taken from the start, so that one arriving while the spec loads also ends with the message.
+        using var cancel = new CancellationTokenSource();
+        int interruptedCode = ExitCodes.Interrupted;
+        void OnSignal(PosixSignalContext context, int code)
+        {
+            context.Cancel = true; // we stop ourselves, after cleaning up
+            interruptedCode = code;
+            cancel.Cancel();
+        }
+
+        s_sigterm ??= PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Signalled(c, ExitCodes.Terminated));
+        s_sigint ??= PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Signalled(c, ExitCodes.Interrupted));
+        s_onSignal = OnSignal;
+        try
+        {
+            return Run(result, o, cancel, () => interruptedCode);
+        }
+        finally
+        {
+            s_onSignal = null;
+        }
+    }
+
+    // The signal handlers stay for the life of the process: a signal that comes after the run returned, while the
+    // process ends, still gets the exit code and a message instead of the runtime's silent default.
+    private static PosixSignalRegistration? s_sigterm;
+    private static PosixSignalRegistration? s_sigint;
+    private static volatile Action<PosixSignalContext, int>? s_onSignal;
+
+    private static void Signalled(PosixSignalContext context, int code)
+    {
+        try
+        {
+            if (s_onSignal is { } during)
+            {
+                during(context, code);
+                return;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended while the signal came: as after it.
+        }
+
+        context.Cancel = true;
+        Console.Error.WriteLine($"sparktf: samples: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")} as it was ending; what it reported above stands.");
+        Environment.Exit(code);
+    }
+
+    private static int Run(ParseResult result, JobOptions o, CancellationTokenSource cancel, Func<int> signalCode)
     {
         var err = Console.Error;
         var (dates, output) = DatesAndOutput(result, o);
@@ -49,30 +101,25 @@ internal static class SamplesCommand
             return ExitCodes.Failure;
         }
 
-        using var cancel = new CancellationTokenSource();
-        int interruptedCode = ExitCodes.Interrupted;
-        void OnSignal(PosixSignalContext context, int code)
-        {
-            context.Cancel = true; // we stop ourselves, after cleaning up
-            interruptedCode = code;
-            cancel.Cancel();
-        }
-
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => OnSignal(c, ExitCodes.Terminated));
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => OnSignal(c, ExitCodes.Interrupted));
         string? killAt = Environment.GetEnvironmentVariable(KillAtStepVariable);
         string[] pauseAt = (Environment.GetEnvironmentVariable(PauseAtStepVariable) ?? "").Split(':');
 
         var summaries = new List<string>();
         var clock = Stopwatch.StartNew();
-        DateOnly current = dates[0];
+        var committed = new List<DateOnly>();
+        DateOnly? current = null;
+        string Stopped() =>
+            $"samples: stopped by {(signalCode() == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}" +
+            (current is { } day ? $"; temporary files removed, the output of {day:yyyy-MM-dd} is as it was" : "") +
+            (committed.Count > 0 ? $"; complete and committed before the signal: {string.Join(", ", committed.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))}" : "") + ".";
 
         // A failed day still gets its summary (status failed, the error, the counts known), after the days before it.
         int Failed(string error, IReadOnlyDictionary<string, long>? counts, int code)
         {
             err.WriteLine($"sparktf: {error}");
-            string path = Path.GetFullPath(PathTemplate.ExpandOne(output, current));
-            summaries.Add(SamplesSummary.Failed(current, path, "duckdb", error, counts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
+            DateOnly day = current ?? dates[^1];
+            string path = Path.GetFullPath(PathTemplate.ExpandOne(output, day));
+            summaries.Add(SamplesSummary.Failed(day, path, "duckdb", error, counts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
             WriteSummaries(result, o, summaries, failed: true);
             return code;
         }
@@ -108,6 +155,7 @@ internal static class SamplesCommand
                     NoClobber = result.GetValue(o.NoClobber),
                     Force = result.GetValue(o.Force),
                     Audit = result.GetValue(o.Audit),
+                    OnMemoryRetry = note => err.WriteLine($"sparktf: {date:yyyy-MM-dd} write: {note}"),
                     Engine = o.EngineOptions(result),
                     OnCommitStep = step =>
                     {
@@ -116,21 +164,31 @@ internal static class SamplesCommand
                             Process.GetCurrentProcess().Kill(); // SIGKILL: no cleanup of any kind, as a crash would be
                         }
 
-                        if (pauseAt.Length == 2 && step == pauseAt[0])
+                        if (pauseAt.Length is 2 or 3 && step == pauseAt[0])
                         {
                             err.WriteLine($"sparktf: test hook: pausing after step {step}");
                             cancel.Token.WaitHandle.WaitOne(int.Parse(pauseAt[1], System.Globalization.CultureInfo.InvariantCulture));
-                            cancel.Token.ThrowIfCancellationRequested();
+
+                            // STEP:MS:continue goes on into the next phase even when a signal came, as a signal arriving
+                            // just after the step would (the engine and the committer must then stop on their own).
+                            if (pauseAt.Length == 2)
+                            {
+                                cancel.Token.ThrowIfCancellationRequested();
+                            }
                         }
                     },
                 };
                 SamplesSummary summary = WithProgress(date, progress => SamplesJob.Run(definition, Copy(options, progress), cancel.Token));
                 summaries.Add(summary.ToJson().TrimEnd());
+                committed.Add(date);
+                current = null;
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || cancel.IsCancellationRequested)
         {
-            return Failed($"samples: stopped by {(interruptedCode == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.", null, interruptedCode);
+            // Whatever a signal interrupted (DuckDB's statement, a file being written) ends here: the run stops with
+            // the signal's exit code, its work folder and spill folder already removed by the job's disposal.
+            return Failed(Stopped(), null, signalCode());
         }
         catch (JobFailedException e)
         {
@@ -140,8 +198,21 @@ internal static class SamplesCommand
         {
             return Failed(e.Message, null, ExitCodes.Failure);
         }
+        catch (ArgumentException e) when (e.ParamName == "options")
+        {
+            // The engine refused a setting the command line let through.
+            err.WriteLine($"sparktf: samples: {e.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}; check --memory-limit and --threads.");
+            return ExitCodes.Usage;
+        }
 
         WriteSummaries(result, o, summaries);
+        if (cancel.IsCancellationRequested)
+        {
+            // The signal came after the last commit: the outputs are complete, but the run still reports the signal.
+            err.WriteLine($"sparktf: {Stopped()}");
+            return signalCode();
+        }
+
         return ExitCodes.Success;
     }
 
@@ -245,6 +316,8 @@ internal static class SamplesCommand
         Audit = o.Audit,
         Engine = o.Engine,
         OnCommitStep = o.OnCommitStep,
+        SamplesPerPass = o.SamplesPerPass,
+        OnMemoryRetry = o.OnMemoryRetry,
         Progress = progress,
     };
 

@@ -20,9 +20,10 @@ internal static class ValidateCommand
         var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file (format documented in README.md, with a version field)." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
         var allowEmpty = CommonOptions.AllowEmpty();
+        var maxRecordBytes = CommonOptions.MaxRecordBytes();
         var command = new Command("validate", "Check every record against a feature spec or a TFDV schema and print per-feature statistics and anomalies (TFDV's names). A folder includes its subfolders (a split output's train/ and eval/); no record is an error unless --allow-empty. Exit 0 clean, 3 anomalies found, 1 other failures.")
         {
-            paths, spec, schema, report, skipCorrupt, allowEmpty,
+            paths, spec, schema, report, skipCorrupt, allowEmpty, maxRecordBytes,
         };
         command.SetAction(result =>
         {
@@ -43,7 +44,7 @@ internal static class ValidateCommand
             long records = 0;
             foreach (string file in files)
             {
-                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt)));
+                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes)));
                 validator.BeginFile(file);
                 while (reader.TryRead(out ReadOnlySpan<byte> payload))
                 {

@@ -41,6 +41,11 @@ internal static class WriteCommand
     {
         // Write beside the target and rename at the end, so a failure never leaves a half-written file under the name.
         string fullOutput = Path.GetFullPath(outputPath);
+        if (Path.GetDirectoryName(fullOutput) is null || Directory.Exists(fullOutput) || Path.EndsInDirectorySeparator(outputPath))
+        {
+            throw new UsageException($"--output {outputPath} is a folder: name the TFRecord file to write, for example {Path.Combine(outputPath, "part-00000.tfrecord")}.");
+        }
+
         string temp = Path.Combine(Path.GetDirectoryName(fullOutput)!, $".{Path.GetFileName(fullOutput)}.{Environment.ProcessId}.tmp");
         var reader = new ExampleJsonReader();
         long count;

@@ -14,7 +14,11 @@ public sealed class DuckDbEngineOptions
     /// <summary>DuckDB's memory limit, such as <c>1GB</c>; beyond it DuckDB spills to <see cref="SpillDirectory"/>.</summary>
     public string MemoryLimit { get; init; } = "1GB";
 
-    /// <summary>Where DuckDB spills; null for a folder in the system's temporary folder.</summary>
+    /// <summary>
+    /// The folder in which the engine makes its spill folder (<c>sparktf-spill-PID-GUID</c>, removed when the engine is
+    /// disposed); null for the system's temporary folder. Spill folders of processes that no longer run are removed
+    /// from it when an engine starts.
+    /// </summary>
     public string? SpillDirectory { get; init; }
 }
 
@@ -27,31 +31,130 @@ public sealed class DuckDbEngine : IDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly string _spill;
-    private readonly bool _ownsSpill;
     private DuckDBCommand? _running;
     private volatile bool _cancelled;
 
+    /// <summary>The prefix of every spill folder's name: <c>sparktf-spill-PID-GUID</c>.</summary>
+    public const string SpillPrefix = "sparktf-spill-";
+
     /// <summary>Opens an engine.</summary>
     /// <param name="options">Options, or null for defaults.</param>
+    /// <exception cref="ArgumentException">An option DuckDB refuses (such as a memory limit it cannot read).</exception>
+    /// <exception cref="IOException">The spill folder cannot be made.</exception>
     public DuckDbEngine(DuckDbEngineOptions? options = null)
     {
         options ??= new DuckDbEngineOptions();
-        _ownsSpill = options.SpillDirectory is null;
-        _spill = options.SpillDirectory ?? Path.Combine(Path.GetTempPath(), $"sparktf-spill-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string parent = Path.GetFullPath(options.SpillDirectory ?? Path.GetTempPath());
+        Directory.CreateDirectory(parent);
+        RemoveStaleSpills(parent);
+
+        // Always a folder of our own, also under --spill-dir: it is removed on every exit, and if this process is
+        // killed, the next run recognizes it by its name and removes it.
+        _spill = Path.Combine(parent, $"{SpillPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_spill);
         _connection = new DuckDBConnection("DataSource=:memory:");
-        _connection.Open();
-        foreach (string setting in new[]
+        try
         {
-            $"SET threads = {Math.Max(1, options.Threads).ToString(CultureInfo.InvariantCulture)}",
-            $"SET memory_limit = '{options.MemoryLimit.Replace("'", "", StringComparison.Ordinal)}'",
-            $"SET temp_directory = '{_spill.Replace("'", "''", StringComparison.Ordinal)}'",
-            "SET TimeZone = 'UTC'",
-            "SET preserve_insertion_order = false",
-            "SET enable_progress_bar = false",
-        })
+            _connection.Open();
+            foreach (string setting in new[]
+            {
+                $"SET threads = {Math.Max(1, options.Threads).ToString(CultureInfo.InvariantCulture)}",
+                $"SET memory_limit = '{options.MemoryLimit.Replace("'", "", StringComparison.Ordinal)}'",
+                $"SET temp_directory = '{_spill.Replace("'", "''", StringComparison.Ordinal)}'",
+                "SET TimeZone = 'UTC'",
+                "SET preserve_insertion_order = false",
+                "SET enable_progress_bar = false",
+            })
+            {
+                try
+                {
+                    Execute(setting);
+                }
+                catch (DuckDBException e)
+                {
+                    throw new ArgumentException($"the engine refused '{setting}': {e.Message}", nameof(options), e);
+                }
+            }
+        }
+        catch
         {
-            Execute(setting);
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether <paramref name="e"/> is DuckDB running out of memory (its "Out of Memory Error").</summary>
+    /// <param name="e">An exception.</param>
+    /// <returns>True for DuckDB's out-of-memory error.</returns>
+    public static bool IsOutOfMemory(Exception e) =>
+        e is DuckDBException d && (d.ErrorType == DuckDB.NET.Native.DuckDBErrorType.OutOfMemory || d.Message.Contains("Out of Memory Error", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Removes the spill folders in <paramref name="parent"/> left by processes that no longer run (a killed run cannot
+    /// remove its own). A folder whose process id is alive and is a .NET process (a sparktf run) is left alone.
+    /// </summary>
+    /// <param name="parent">The folder holding spill folders.</param>
+    /// <returns>The folders removed.</returns>
+    public static IReadOnlyList<string> RemoveStaleSpills(string parent)
+    {
+        var removed = new List<string>();
+        IEnumerable<string> folders;
+        try
+        {
+            folders = Directory.EnumerateDirectories(parent, SpillPrefix + "*").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return removed;
+        }
+
+        foreach (string folder in folders)
+        {
+            string rest = Path.GetFileName(folder)[SpillPrefix.Length..];
+            int dash = rest.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || IsLiveRun(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                removed.Add(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's folder, or one being removed by someone else: not ours to force.
+            }
+        }
+
+        return removed;
+    }
+
+    // A pid that is running a .NET program may be a sparktf run (pids are reused; another program reusing a dead
+    // run's pid is not, so its folder is stale).
+    private static bool IsLiveRun(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            if (process.HasExited)
+            {
+                return false;
+            }
+
+            string name = process.ProcessName;
+            return name.Contains("dotnet", StringComparison.OrdinalIgnoreCase) || name.Contains("sparktf", StringComparison.OrdinalIgnoreCase)
+                || name.Contains("testhost", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
         }
     }
 
@@ -87,6 +190,10 @@ public sealed class DuckDbEngine : IDisposable
         try
         {
             return command.ExecuteScalar();
+        }
+        catch (Exception e) when (_cancelled && e is not OperationCanceledException)
+        {
+            throw new OperationCanceledException("cancelled", e);
         }
         finally
         {
@@ -158,15 +265,13 @@ public sealed class DuckDbEngine : IDisposable
     public void Dispose()
     {
         _connection.Dispose();
-        if (_ownsSpill)
+        try
         {
-            try
-            {
-                Directory.Delete(_spill, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            Directory.Delete(_spill, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next run's sweep (RemoveStaleSpills) once this process has ended.
         }
     }
 

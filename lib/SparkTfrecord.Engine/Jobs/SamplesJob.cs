@@ -68,6 +68,19 @@ public sealed class SamplesJobOptions
 
     /// <summary>Progress receiver.</summary>
     public IJobProgress Progress { get; init; } = NoProgress.Instance;
+
+    /// <summary>Told (with what happened) when an output pass ran out of memory and the samples are written again in
+    /// more, smaller passes.</summary>
+    public Action<string>? OnMemoryRetry { get; init; }
+}
+
+/// <summary>An output pass ran out of memory (the job retries with more passes, else reports it).</summary>
+/// <param name="phase">The pass.</param>
+/// <param name="inner">DuckDB's or .NET's error.</param>
+internal sealed class PassOutOfMemoryException(string phase, Exception inner) : Exception(phase, inner)
+{
+    /// <summary>The pass, as the message names it.</summary>
+    public string Phase { get; } = phase;
 }
 
 /// <summary>What a run did, as the JSON summary reports it.</summary>
@@ -218,7 +231,7 @@ public static class SamplesJob
         }
 
         progress.Stop();
-        var counts = ReadCounts(engine, sql, plan);
+        var counts = InPhase("counts", definition.File, () => ReadCounts(engine, sql, plan));
         counts["negatives_dropped"] = counts["samples"] - counts["written"];
         var unread = CheckInputLines(engine, plan, counts);
 
@@ -250,13 +263,35 @@ public static class SamplesJob
 
         cancellation.ThrowIfCancellationRequested();
         int passes = Passes(counts["written"], output.Shards, options.SamplesPerPass);
-        var (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], passes, cancellation);
+        List<ShardInfo> shards;
+        Dictionary<string, (long Min, double Mean, long Max)> histories;
+        while (true)
+        {
+            try
+            {
+                (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], passes, cancellation);
+                break;
+            }
+            catch (PassOutOfMemoryException e) when (passes < output.Shards)
+            {
+                // Working beats a good message: a pass's memory grows with its samples, so the day is written again
+                // from the start in 4x as many passes (at most one per shard), each pass's part files written anew.
+                passes = Math.Min(output.Shards, passes * 4);
+                options.OnMemoryRetry?.Invoke($"out of memory in {e.Phase} within the engine's memory limit; writing again in {passes} passes");
+            }
+            catch (PassOutOfMemoryException e)
+            {
+                throw OutOfMemory(e.Phase + (output.Shards > 1 ? $" (already one pass per shard; more --shards allow smaller passes)" : ""), e.InnerException!);
+            }
+        }
+
+        cancellation.ThrowIfCancellationRequested();
         committer.Step("parts-written");
         if (options.Audit)
         {
             string audit = Path.Combine(committer.WorkDirectory, "_audit");
             Directory.CreateDirectory(audit);
-            engine.Execute($"COPY ({sql.AuditQuery}) TO '{Path.Combine(audit, "samples.parquet").Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+            InPhase("audit", definition.File, () => engine.Execute($"COPY ({sql.AuditQuery}) TO '{Path.Combine(audit, "samples.parquet").Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)"));
         }
 
         string engineName = "duckdb " + engine.Version;
@@ -314,8 +349,13 @@ public static class SamplesJob
     /// <param name="e">DuckDB's error.</param>
     /// <param name="spec">The job's spec file.</param>
     /// <returns>The exception to throw.</returns>
-    private static IOException InputError(string statement, DuckDB.NET.Data.DuckDBException e, string spec)
+    private static Exception InputError(string statement, DuckDB.NET.Data.DuckDBException e, string spec)
     {
+        if (DuckDbEngine.IsOutOfMemory(e))
+        {
+            return OutOfMemory(statement, e);
+        }
+
         // DuckDB checks a Parquet string column's UTF-8 as it decodes a page and stops the query at the first bad value:
         // there is no row to set aside, so the job stops and names the file (CSV and JSON lines are checked per line).
         var text = System.Text.RegularExpressions.Regex.Match(e.Message, "Invalid string encoding found in Parquet file \"(?<file>.*)\": value \"(?<value>.*)\" is not valid UTF8");
@@ -348,16 +388,40 @@ public static class SamplesJob
             "Remove the stray carriage returns (or quote the fields that hold them) and rerun.", e);
     }
 
+    /// <summary>The error for running out of memory in a phase, with what to change.</summary>
+    /// <param name="phase">The phase: a statement's name, quarantine, counts, write pass N of M, audit.</param>
+    /// <param name="e">DuckDB's or .NET's error.</param>
+    /// <returns>The exception to throw.</returns>
+    private static JobFailedException OutOfMemory(string phase, Exception e)
+    {
+        string what = e is OutOfMemoryException ? "the process could not allocate more memory" : $"DuckDB: {e.Message.Split('\n')[0]}";
+        return new JobFailedException(
+            $"out of memory in {phase} ({what}). DuckDB spills to disk beyond --memory-limit, but some of its work must fit in memory: " +
+            "raise --memory-limit (default 1GB) if the machine has the memory, use fewer --threads (each thread needs its own memory), " +
+            "and give --spill-dir a disk with room. The output was left as it was.");
+    }
+
     // Runs what reads the input; DuckDB's error becomes InputError's.
-    private static void OnInput(string statement, string spec, Action run)
+    private static void OnInput(string statement, string spec, Action run) => InPhase(statement, spec, () =>
+    {
+        run();
+        return 0;
+    });
+
+    // Runs a phase on the engine; DuckDB's error becomes InputError's (out of memory says the phase and what to do).
+    private static T InPhase<T>(string phase, string spec, Func<T> run)
     {
         try
         {
-            run();
+            return run();
         }
         catch (DuckDB.NET.Data.DuckDBException e)
         {
-            throw InputError(statement, e, spec);
+            throw InputError(phase, e, spec);
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw OutOfMemory(phase, e);
         }
     }
 
@@ -397,6 +461,12 @@ public static class SamplesJob
             throw InputError("input-lines", e, plan.Definition.File);
         }
     }
+
+    private static void InPhase(string phase, string spec, Action run) => InPhase(phase, spec, () =>
+    {
+        run();
+        return 0;
+    });
 
     private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
     {
@@ -488,37 +558,53 @@ public static class SamplesJob
         long n = 0;
         for (int pass = 0; pass < passes; pass++)
         {
-            engine.Query(sql.OutputPass(pass, passes), r =>
+            string phase = $"write pass {pass + 1} of {passes}";
+            try
             {
-                int hashColumn = columns.Count;
-                int splitColumn = columns.Count + 1;
-                while (r.Read())
+                engine.Query(sql.OutputPass(pass, passes), r =>
                 {
-                    encoder.Clear();
-                    for (int i = 0; i < columns.Count; i++)
+                    int hashColumn = columns.Count;
+                    int splitColumn = columns.Count + 1;
+                    while (r.Read())
                     {
-                        int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, i);
-                        int h = history[i];
-                        if (h >= 0)
+                        encoder.Clear();
+                        for (int i = 0; i < columns.Count; i++)
                         {
-                            min[h] = Math.Min(min[h], length);
-                            max[h] = Math.Max(max[h], length);
-                            sum[h] += length;
+                            int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, i);
+                            int h = history[i];
+                            if (h >= 0)
+                            {
+                                min[h] = Math.Min(min[h], length);
+                                max[h] = Math.Max(max[h], length);
+                                sum[h] += length;
+                            }
+                        }
+
+                        int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
+                        var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
+                        writer.WriteFramed(shard, encoder.GetRecord());
+                        if ((++n & 0xFFF) == 0)
+                        {
+                            cancellation.ThrowIfCancellationRequested();
+                            progress.Report(n);
                         }
                     }
 
-                    int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
-                    var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
-                    writer.WriteFramed(shard, encoder.GetRecord());
-                    if ((++n & 0xFFF) == 0)
-                    {
-                        cancellation.ThrowIfCancellationRequested();
-                        progress.Report(n);
-                    }
-                }
-
-                progress.Report(n);
-            });
+                    progress.Report(n);
+                });
+            }
+            catch (DuckDB.NET.Data.DuckDBException e) when (DuckDbEngine.IsOutOfMemory(e))
+            {
+                throw new PassOutOfMemoryException(phase, e);
+            }
+            catch (OutOfMemoryException e)
+            {
+                throw new PassOutOfMemoryException(phase, e);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                throw InputError(phase, e, plan.Definition.File);
+            }
         }
 
         var parts = train.Close().ToList();

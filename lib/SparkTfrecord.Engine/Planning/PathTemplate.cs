@@ -134,8 +134,15 @@ public static partial class PathTemplate
             throw new FormatException($"path template '{template}': '{{{expression}}}' is not date, date+Nd or date-Nd.");
         }
 
-        int offset = m.Groups[2].Success ? int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
-        return date.AddDays(m.Groups[1].Value == "-" ? -offset : offset);
+        // An offset that leaves the calendar (or int) is the template's mistake, said as such rather than an overflow.
+        bool parsed = long.TryParse(m.Groups[2].Success ? m.Groups[2].Value : "0", NumberStyles.None, CultureInfo.InvariantCulture, out long offset);
+        long day = date.DayNumber + (m.Groups[1].Value == "-" ? -offset : offset);
+        if (!parsed || offset > int.MaxValue || day < DateOnly.MinValue.DayNumber || day > DateOnly.MaxValue.DayNumber)
+        {
+            throw new FormatException($"path template '{template}': '{{{expression}}}' from {Format(date)} is outside the calendar (years 1 to 9999).");
+        }
+
+        return DateOnly.FromDayNumber((int)day);
     }
 
     [GeneratedRegex(@"\{([^{}]*)\}")]

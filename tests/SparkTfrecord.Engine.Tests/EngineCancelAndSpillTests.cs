@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using SparkTfrecord.Engine.Engines;
+
+namespace SparkTfrecord.Engine.Tests;
+
+/// <summary>
+/// The engine's promises to the job: a cancelled statement ends as OperationCanceledException on every path (never
+/// DuckDB's interrupt error), a setting DuckDB refuses is an ArgumentException that leaves no spill folder, and spill
+/// folders of ended processes are swept.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class EngineCancelAndSpillTests
+{
+    // A statement that runs for many seconds unless interrupted.
+    private const string Long = "SELECT count(*) FROM range(100000000000) a WHERE hash(a.range) % 7 = 3";
+
+    private string _parent = "";
+
+    [SetUp]
+    public void MakeParent() => _parent = Directory.CreateTempSubdirectory("sparktf-engine-spill-").FullName;
+
+    [TearDown]
+    public void RemoveParent() => Directory.Delete(_parent, recursive: true);
+
+    [TestCase("Execute")]
+    [TestCase("Scalar")]
+    [TestCase("Query")]
+    [TestCase("Row")]
+    public void Cancelling_a_running_statement_throws_OperationCanceledException(string method)
+    {
+        using var engine = new DuckDbEngine(new DuckDbEngineOptions { Threads = 1, SpillDirectory = _parent });
+        Action run = method switch
+        {
+            "Execute" => () => engine.Execute($"CREATE TEMP TABLE t AS {Long}"),
+            "Scalar" => () => engine.Scalar(Long),
+            "Query" => () => engine.Query(Long, r => r.Read()),
+            _ => () => engine.Row(Long),
+        };
+        var clock = Stopwatch.StartNew();
+        using var timer = new Timer(_ => engine.Cancel(), null, 300, Timeout.Infinite);
+
+        Assert.That(() => run(), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "the statement was interrupted, not finished");
+    }
+
+    [TestCase("Execute")]
+    [TestCase("Scalar")]
+    [TestCase("Row")]
+    public void A_cancel_between_statements_also_ends_as_OperationCanceledException(string method)
+    {
+        // The race a signal just after the write phase met: the interrupt lands while a short statement is being
+        // started or has just finished, and DuckDB reports it as its own "INTERRUPT Error" on that statement.
+        var random = new Random(5);
+        for (int i = 0; i < 40; i++)
+        {
+            using var engine = new DuckDbEngine(new DuckDbEngineOptions { Threads = 1, SpillDirectory = _parent });
+            Action once = method switch
+            {
+                "Execute" => () => engine.Execute("CREATE OR REPLACE TEMP TABLE t AS SELECT 42 AS x"),
+                "Scalar" => () => engine.Scalar("SELECT 42"),
+                _ => () => engine.Row("SELECT 42 AS x"),
+            };
+            var loop = Task.Run(() =>
+            {
+                while (true)
+                {
+                    once();
+                }
+            });
+            Thread.Sleep(random.Next(0, 4));
+            engine.Cancel();
+
+            var thrown = Assert.Throws<AggregateException>(() => loop.Wait(TimeSpan.FromSeconds(20)))!.InnerException;
+            Assert.That(thrown, Is.InstanceOf<OperationCanceledException>(), $"try {i}: {thrown}");
+        }
+    }
+
+    [Test]
+    public void A_refused_setting_is_an_argument_exception_and_leaves_no_spill_folder()
+    {
+        Assert.That(() => new DuckDbEngine(new DuckDbEngineOptions { MemoryLimit = "lots", SpillDirectory = _parent }),
+            Throws.ArgumentException.With.Message.Contains("memory_limit"));
+        Assert.That(Directory.EnumerateFileSystemEntries(_parent), Is.Empty);
+    }
+
+    [Test]
+    public void The_engine_spills_in_its_own_folder_removes_it_and_sweeps_those_of_ended_processes()
+    {
+        using var ended = Process.Start("true")!;
+        ended.WaitForExit();
+        string stale = Path.Combine(_parent, $"{DuckDbEngine.SpillPrefix}{ended.Id}-0123456789abcdef");
+        string live = Path.Combine(_parent, $"{DuckDbEngine.SpillPrefix}{Environment.ProcessId}-0123456789abcdef");
+        Directory.CreateDirectory(stale);
+        Directory.CreateDirectory(live);
+
+        string[] during;
+        using (new DuckDbEngine(new DuckDbEngineOptions { Threads = 1, SpillDirectory = _parent }))
+        {
+            during = Directory.GetDirectories(_parent).Select(Path.GetFileName).ToArray()!;
+        }
+
+        Assert.That(Directory.Exists(stale), Is.False, "an ended process's spill folder is swept");
+        Assert.That(during.Count(d => d.StartsWith($"{DuckDbEngine.SpillPrefix}{Environment.ProcessId}-", StringComparison.Ordinal)), Is.EqualTo(2), "its own folder, beside the live one");
+        Assert.That(Directory.GetDirectories(_parent).Select(Path.GetFileName), Is.EqualTo(new[] { Path.GetFileName(live) }), "its own folder is removed; a live one is kept");
+    }
+}
