@@ -19,21 +19,7 @@ internal sealed class JobOptions
 
     public Option<int?> Shards { get; } = new("--shards") { Description = "Number of part files (default: the job's output.shards)." };
 
-    public Option<TfRecordCompression?> Compression { get; } = new("--compression")
-    {
-        Description = "none, gzip or zlib (default: the job's output.compression).",
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
-            if (JobConfigParser.TryParseCompression(text, out var c))
-            {
-                return c;
-            }
-
-            result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
-            return null;
-        },
-    };
+    public Option<TfRecordCompression?> Compression { get; } = CommonOptions.JobCompression("none, gzip or zlib (default: the job's output.compression).");
 
     public Option<string> Engine { get; } = new("--engine") { Description = "The engine: duckdb (embedded, the default) or spark (a Spark SQL script run by spark-sql or spark-submit; see README, \"Run on a Spark cluster\").", DefaultValueFactory = _ => "duckdb" };
 
@@ -55,6 +41,21 @@ internal sealed class JobOptions
     {
         Engine.AcceptOnlyFromAmong("duckdb", "spark");
         foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
+
+    /// <summary>Adds the options <c>plan</c> reads: those that change the SQL or script it prints (the spec, the date,
+    /// the input and output paths, the output layout, the engine and the bad-rows limit the Spark script checks). The
+    /// run-time ones (--no-clobber, --summary, --audit, the DuckDB settings) are not offered, so its help lists no
+    /// option it would ignore.</summary>
+    public Command AddToPlan(Command command)
+    {
+        Engine.AcceptOnlyFromAmong("duckdb", "spark");
+        foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, MaxBadFraction })
         {
             command.Options.Add(option);
         }

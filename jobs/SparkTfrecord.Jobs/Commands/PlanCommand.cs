@@ -12,8 +12,8 @@ internal static class PlanCommand
     {
         var options = new JobOptions();
         var spark = new SparkOptions();
-        var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples' with the same options, without running it."));
-        spark.AddTo(command, withDryRun: false);
+        var command = options.AddToPlan(new Command("plan", "Print the SQL the chosen engine would run for 'samples' with the same options, without running it (it takes the options that shape the SQL)."));
+        spark.AddToPlan(command);
         command.SetAction(result =>
         {
             if (result.GetValue(options.Engine) == "spark")

@@ -231,7 +231,9 @@ internal static class SamplesCommand
                 if (quarter > _quarter && quarter < 4)
                 {
                     _quarter = quarter;
-                    err.WriteLine($"sparktf: {prefix} {_stage}: {done}/{_total} ({25 * quarter}%)");
+                    // The line says how far the stage is (done / total, rounded down), not which quarter it passed:
+                    // reports come every 4096 samples, so the quarter's mark and the fraction differ.
+                    err.WriteLine($"sparktf: {prefix} {_stage}: {done}/{_total} ({100 * done / _total.Value}%)");
                 }
             }
         }

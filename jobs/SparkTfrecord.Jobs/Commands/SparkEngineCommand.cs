@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Spark;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -25,10 +26,37 @@ internal static partial class SparkEngineCommand
                 return ExitCodes.Failure;
             }
 
-            Console.Out.Write(setup.Script().Text());
+            Console.Out.Write(setup.Script(LaunchTarget(setup)).Text());
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>How a plan or a dry run spells the part of the work folder's name that a launch chooses.</summary>
+    internal const string LaunchId = "<pid>-<id>";
+
+    /// <summary>
+    /// Where a launch's Spark writes, as a plan or a dry run shows it: a local connector output is written into a hidden
+    /// work folder whose name is only known at launch (its form, with <see cref="LaunchId"/>), then moved into place;
+    /// null when Spark writes the default target (the native writer's Parquet folder, or a cluster output).
+    /// </summary>
+    internal static string? LaunchTarget(SparkSetup setup) =>
+        setup.OutputIsLocal && setup.Staging is null ? OutputCommitter.WorkDirectoryFor(setup.Output, LaunchId) : null;
+
+    /// <summary>A dry run's account of where the samples go: what Spark writes, and where it ends up.</summary>
+    internal static string DescribeOutput(SparkSetup setup)
+    {
+        if (!setup.OutputIsLocal)
+        {
+            return $"Spark writes {setup.Output} itself (a cluster path: no work folder, so a failed run leaves it without _SUCCESS); sparktf then adds _manifest.json.";
+        }
+
+        string work = OutputCommitter.WorkDirectoryFor(setup.Output, LaunchId);
+        return setup.Staging is null
+            ? $"Spark writes the hidden work folder {work} ({LaunchId} is chosen at launch: the launcher's process id and a new id); " +
+              $"after its _SUCCESS and the count check, sparktf adds _manifest.json and moves the folder to {setup.Output}, replacing any previous output in one step."
+            : $"Spark writes Parquet to {setup.Staging}; sparktf encode then writes the shards into the hidden work folder {work} ({LaunchId} is chosen at launch) " +
+              $"and moves it to {setup.Output}, replacing any previous output in one step.";
     }
 
     private static bool TryLoad(ParseResult result, JobOptions o, out JobDefinition definition)
