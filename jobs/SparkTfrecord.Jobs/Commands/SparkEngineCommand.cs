@@ -26,17 +26,19 @@ internal static partial class SparkEngineCommand
                 return ExitCodes.Failure;
             }
 
-            Console.Out.Write(setup.Script(LaunchTarget(setup)).Text());
+            // The script writes --output itself, so it can be run by hand (README, "Debugging with --master
+            // local[*]"); a launch writes a hidden work folder first, which --dry-run shows.
+            Console.Out.Write(setup.Script().Text());
         }
 
         return ExitCodes.Success;
     }
 
-    /// <summary>How a plan or a dry run spells the part of the work folder's name that a launch chooses.</summary>
+    /// <summary>How a dry run spells the part of the work folder's name that a launch chooses.</summary>
     internal const string LaunchId = "<pid>-<id>";
 
     /// <summary>
-    /// Where a launch's Spark writes, as a plan or a dry run shows it: a local connector output is written into a hidden
+    /// Where a launch's Spark writes, as a dry run shows it: a local connector output is written into a hidden
     /// work folder whose name is only known at launch (its form, with <see cref="LaunchId"/>), then moved into place;
     /// null when Spark writes the default target (the native writer's Parquet folder, or a cluster output).
     /// </summary>
