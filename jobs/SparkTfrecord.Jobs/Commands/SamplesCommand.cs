@@ -21,6 +21,10 @@ internal static class SamplesCommand
     /// <summary>Test-only hook: wait (interruptibly) after a commit step, <c>STEP:MILLISECONDS</c>, so a test can act mid-run.</summary>
     public const string PauseAtStepVariable = "SPARKTF_TEST_PAUSE_AT_STEP";
 
+    private const int NoSpace = 28; // ENOSPC
+
+    private const int QuotaExceeded = 122; // EDQUOT on Linux
+
     public static Command Create()
     {
         var options = new JobOptions();
@@ -103,6 +107,13 @@ internal static class SamplesCommand
         catch (Exception e) when (e is JobFailedException or JobConfigException or OutputLockedException or OutputExistsException)
         {
             err.WriteLine($"sparktf: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (IOException e) when (e.HResult is NoSpace or QuotaExceeded)
+        {
+            // .NET's IOException carries the errno on Unix. The committer has removed the work folder by now.
+            err.WriteLine($"sparktf: samples: the file system is full ({e.Message.Trim()}). Nothing was committed: the output is as it was and " +
+                          "this run's temporary files are removed. Free space there (or write --output, or spill with --spill-dir, elsewhere) and run again.");
             return ExitCodes.Failure;
         }
 
