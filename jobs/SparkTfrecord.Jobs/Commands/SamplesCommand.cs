@@ -21,10 +21,6 @@ internal static class SamplesCommand
     /// <summary>Test-only hook: wait (interruptibly) after a commit step, <c>STEP:MILLISECONDS</c>, so a test can act mid-run.</summary>
     public const string PauseAtStepVariable = "SPARKTF_TEST_PAUSE_AT_STEP";
 
-    private const int NoSpace = 28; // ENOSPC
-
-    private const int QuotaExceeded = 122; // EDQUOT on Linux
-
     public static Command Create()
     {
         var options = new JobOptions();
@@ -95,7 +91,7 @@ internal static class SamplesCommand
                         }
                     },
                 };
-                SamplesSummary summary = WithProgress(date, progress => SamplesJob.Run(definition, Copy(options, progress), cancel.Token));
+                SamplesSummary summary = WithProgress(date, progress => SayWhenTheDiskIsFull(() => SamplesJob.Run(definition, Copy(options, progress), cancel.Token)));
                 summaries.Add(summary.ToJson().TrimEnd());
             }
         }
@@ -107,13 +103,6 @@ internal static class SamplesCommand
         catch (Exception e) when (e is JobFailedException or JobConfigException or OutputLockedException or OutputExistsException)
         {
             err.WriteLine($"sparktf: {e.Message}");
-            return ExitCodes.Failure;
-        }
-        catch (IOException e) when (e.HResult is NoSpace or QuotaExceeded)
-        {
-            // .NET's IOException carries the errno on Unix. The committer has removed the work folder by now.
-            err.WriteLine($"sparktf: samples: the file system is full ({e.Message.Trim()}). Nothing was committed: the output is as it was and " +
-                          "this run's temporary files are removed. Free space there (or write --output, or spill with --spill-dir, elsewhere) and run again.");
             return ExitCodes.Failure;
         }
 
@@ -169,6 +158,26 @@ internal static class SamplesCommand
         OnCommitStep = o.OnCommitStep,
         Progress = progress,
     };
+
+    /// <summary>
+    /// Runs a day's job and, when its file system fills up, says so with what it means and what to do (the I/O error
+    /// alone names a part file in a hidden folder). The job has removed its work folder by the time the error gets
+    /// here; the error stays an IOException, reported as the other I/O errors are (exit 1).
+    /// </summary>
+    private static T SayWhenTheDiskIsFull<T>(Func<T> run)
+    {
+        const int noSpace = 28; // ENOSPC: .NET's IOException carries the errno on Unix
+        const int quotaExceeded = 122; // EDQUOT on Linux
+        try
+        {
+            return run();
+        }
+        catch (IOException e) when (e.HResult is noSpace or quotaExceeded)
+        {
+            throw new IOException($"samples: the file system is full ({e.Message.Trim()}). Nothing was committed: the output is as it was and " +
+                                  "this run's temporary files are removed. Free space there (or write --output, or spill with --spill-dir, elsewhere) and run again.", e);
+        }
+    }
 
     /// <summary>Runs with a progress display on stderr (plain milestone lines when stderr is not a terminal).</summary>
     private static T WithProgress<T>(DateOnly date, Func<IJobProgress, T> run)
