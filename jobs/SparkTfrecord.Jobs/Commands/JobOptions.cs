@@ -48,21 +48,6 @@ internal sealed class JobOptions
         return command;
     }
 
-    /// <summary>Adds the options <c>plan</c> reads: those that change the SQL or script it prints (the spec, the date,
-    /// the input and output paths, the output layout, the engine and the bad-rows limit the Spark script checks). The
-    /// run-time ones (--no-clobber, --summary, --audit, the DuckDB settings) are not offered, so its help lists no
-    /// option it would ignore.</summary>
-    public Command AddToPlan(Command command)
-    {
-        Engine.AcceptOnlyFromAmong("duckdb", "spark");
-        foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, MaxBadFraction })
-        {
-            command.Options.Add(option);
-        }
-
-        return command;
-    }
-
     public DuckDbEngineOptions EngineOptions(ParseResult result) => new()
     {
         MemoryLimit = result.GetValue(MemoryLimit)!,
@@ -71,4 +56,8 @@ internal sealed class JobOptions
     };
 
     public static string Describe(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The options that only matter to a run, not to the SQL: <c>plan</c> removes them, so that its help lists
+    /// no option it would ignore.</summary>
+    public IEnumerable<Option> RunOnly => [NoClobber, Summary, Audit, MemoryLimit, Threads, SpillDir];
 }

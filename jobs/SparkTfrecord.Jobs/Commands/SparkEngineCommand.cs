@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SparkTfrecord.Engine.Config;
-using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Spark;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -43,7 +42,12 @@ internal static partial class SparkEngineCommand
     /// null when Spark writes the default target (the native writer's Parquet folder, or a cluster output).
     /// </summary>
     internal static string? LaunchTarget(SparkSetup setup) =>
-        setup.OutputIsLocal && setup.Staging is null ? OutputCommitter.WorkDirectoryFor(setup.Output, LaunchId) : null;
+        setup.OutputIsLocal && setup.Staging is null ? WorkDirectoryForm(setup.Output) : null;
+
+    /// <summary>The form of the committer's work folder for an output (OutputCommitter.Begin names it
+    /// <c>.&lt;leaf&gt;.tmp-&lt;pid&gt;-&lt;guid&gt;</c> beside the output; a test compares a dry run with a launch).</summary>
+    private static string WorkDirectoryForm(string output) =>
+        Path.Combine(Path.GetDirectoryName(output) ?? "", $".{Path.GetFileName(output)}.tmp-{LaunchId}");
 
     /// <summary>A dry run's account of where the samples go: what Spark writes, and where it ends up.</summary>
     internal static string DescribeOutput(SparkSetup setup)
@@ -53,7 +57,7 @@ internal static partial class SparkEngineCommand
             return $"Spark writes {setup.Output} itself (a cluster path: no work folder, so a failed run leaves it without _SUCCESS); sparktf then adds _manifest.json.";
         }
 
-        string work = OutputCommitter.WorkDirectoryFor(setup.Output, LaunchId);
+        string work = WorkDirectoryForm(setup.Output);
         return setup.Staging is null
             ? $"Spark writes the hidden work folder {work} ({LaunchId} is chosen at launch: the launcher's process id and a new id); " +
               $"after its _SUCCESS and the count check, sparktf adds _manifest.json and moves the folder to {setup.Output}, replacing any previous output in one step."

@@ -39,19 +39,6 @@ internal sealed class SparkOptions
         }
     }
 
-    /// <summary>Adds the options <c>plan --engine spark</c> reads: those that change the script or whether the
-    /// combination is accepted. --spark-home and --spark-conf only matter to the launch, so plan does not offer them.</summary>
-    public void AddToPlan(Command command)
-    {
-        DeployMode.AcceptOnlyFromAmong("client", "cluster");
-        Writer.AcceptOnlyFromAmong("connector", "native");
-        Connector.AcceptOnlyFromAmong("linkedin", "tensorflow");
-        foreach (Option o in new Option[] { Master, DeployMode, Writer, Connector, SparkVersion })
-        {
-            command.Options.Add(o);
-        }
-    }
-
     public SparkRunOptions RunOptions(ParseResult result, DateOnly date, string? input, string output)
     {
         string? version = result.GetValue(SparkVersion);
@@ -102,4 +89,7 @@ internal sealed class SparkOptions
             },
         };
     }
+
+    /// <summary>The options that only matter to a launch, not to the script: <c>plan</c> removes them.</summary>
+    public IEnumerable<Option> LaunchOnly => [SparkHome, SparkConf];
 }

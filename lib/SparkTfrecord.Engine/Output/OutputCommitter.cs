@@ -54,18 +54,6 @@ public sealed class OutputCommitter : IDisposable
     /// <summary>The hidden folder the run writes into.</summary>
     public string WorkDirectory { get; }
 
-    /// <summary>The hidden work folder of a run: beside the output, <c>.&lt;leaf&gt;.tmp-&lt;id&gt;</c>; a run's id is
-    /// its process id and a new GUID, so only the run itself knows it (a dry run shows the form).</summary>
-    /// <param name="output">The output folder (full path).</param>
-    /// <param name="id">The run's id.</param>
-    /// <returns>The work folder's full path.</returns>
-    public static string WorkDirectoryFor(string output, string id)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(output);
-        string full = output.TrimEnd(Path.DirectorySeparatorChar);
-        return Path.Combine(Path.GetDirectoryName(full) ?? "", $".{Path.GetFileName(full)}.tmp-{id}");
-    }
-
     /// <summary>Locks the output, removes leftovers of killed runs and creates the work folder.</summary>
     /// <param name="output">The output folder.</param>
     /// <param name="options">Options.</param>
@@ -111,7 +99,7 @@ public sealed class OutputCommitter : IDisposable
                 Directory.Delete(stale, recursive: true);
             }
 
-            string work = WorkDirectoryFor(full, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+            string work = Path.Combine(parent, $".{leaf}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(work);
             var committer = new OutputCommitter(full, lockFile, work, options.OnStep);
             committer.Step("work-created");
