@@ -12,7 +12,7 @@ internal static class PlanCommand
     {
         var options = new JobOptions();
         var spark = new SparkOptions();
-        var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples' with the same options, without running it (it takes the options that shape the SQL)."));
+        var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples', without running it; it takes the options of 'samples' that shape the SQL."));
         spark.AddTo(command, withDryRun: false);
 
         // plan prints, it does not run: the options that only matter to a run or a launch are not offered.
