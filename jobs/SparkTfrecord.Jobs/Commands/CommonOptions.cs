@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Tfrecord;
 using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
@@ -74,10 +75,12 @@ internal static class CommonOptions
         Description = "On a damaged record, drop the rest of that file (as TensorFlow's ignore_errors does), report it on stderr and go on.",
     };
 
-    public static Option<TfRecordCompression> Compression(string description) => new("--compression")
+    /// <summary>The compression of a file command (<c>write</c>): none unless given.</summary>
+    public static Option<TfRecordCompression> Compression(string description) => LowercaseCompression(new Option<TfRecordCompression>("--compression")
     {
+        // No DefaultValueFactory: help would print the enum's own spelling ("[default: None]"); absent, the value is
+        // default(TfRecordCompression), which is None, and the description says so.
         Description = description,
-        DefaultValueFactory = _ => TfRecordCompression.None,
         CustomParser = result =>
         {
             string text = result.Tokens.Count == 0 ? "none" : result.Tokens[0].Value;
@@ -89,7 +92,38 @@ internal static class CommonOptions
             result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
             return TfRecordCompression.None;
         },
-    };
+    });
+
+    /// <summary>The compression of a job command (<c>samples</c>, <c>plan</c>, <c>encode</c>): null unless given, so the
+    /// job's <c>output.compression</c> applies.</summary>
+    public static Option<TfRecordCompression?> JobCompression(string description) => LowercaseCompression(new Option<TfRecordCompression?>("--compression")
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+            if (JobConfigParser.TryParseCompression(text, out var c))
+            {
+                return c;
+            }
+
+            result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
+            return null;
+        },
+    });
+
+    /// <summary>
+    /// Spells the choices as users type them and as the rest of the help does (<c>&lt;none|gzip|zlib&gt;</c>): for an
+    /// enum option System.CommandLine derives the help name and the completions from the enum's member names
+    /// (<c>&lt;Gzip|None|Zlib&gt;</c>).
+    /// </summary>
+    private static Option<T> LowercaseCompression<T>(Option<T> option)
+    {
+        option.HelpName = "none|gzip|zlib";
+        option.CompletionSources.Clear();
+        option.CompletionSources.Add("none", "gzip", "zlib");
+        return option;
+    }
 
     /// <summary>The most part files a run may write (each is an open file while the samples are written).</summary>
     public const int MaxShards = 100_000;

@@ -21,21 +21,7 @@ internal static class EncodeCommand
         var input = new Option<string[]>("--input", "-i") { Description = "Parquet files, folders or globs with a column per feature (and optionally __h, __split and the order columns the Spark engine writes).", Required = true, Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "The output folder (the leaf of one run); replaced atomically when it is missing, empty or an earlier output of sparktf; any other folder is refused (see --force).", Required = true };
         var shards = new Option<int?>("--shards") { Description = "Number of part files (default: the spec's job output.shards)." };
-        var compression = new Option<TfRecordCompression?>("--compression")
-        {
-            Description = "none, gzip or zlib (default: the spec's job output.compression).",
-            CustomParser = result =>
-            {
-                string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
-                if (JobConfigParser.TryParseCompression(text, out var c))
-                {
-                    return c;
-                }
-
-                result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
-                return null;
-            },
-        };
+        var compression = CommonOptions.JobCompression("none, gzip or zlib (default: the spec's job output.compression).");
         var noClobber = new Option<bool>("--no-clobber") { Description = "Fail instead of replacing an existing output." };
         var force = new Option<bool>("--force") { Description = JobOptions.ForceDescription };
         var summary = new Option<string>("--summary") { Description = "Write the JSON summary to this file instead of stdout." };

@@ -11,8 +11,8 @@ internal static class GenLogsCommand
     public static Command Create()
     {
         var output = new Option<string>("--output", "-o") { Description = "The folder to write (impressions/, clicks/, users/, items/ below it).", Required = true };
-        var date = new Option<string>("--date") { Description = "The last day of impressions, yyyy-MM-dd (the run date of the job that reads them).", Required = true };
-        var days = new Option<int>("--days") { Description = "Days of logs ending with --date (default 16: the run day and 15 days of history).", DefaultValueFactory = _ => 16 };
+        var date = new Option<string>("--date") { Description = "The last day written, yyyy-MM-dd. The job of day D also reads D+1's partitions (late clicks and copies): for D, give D+1 (with --days 17 and --impression-days 2).", Required = true };
+        var days = new Option<int>("--days") { Description = "Days of logs ending with --date (default 16; 17 with --date D+1 gives day D its 15 days of history and its next day).", DefaultValueFactory = _ => 16 };
         var impressions = new Option<int>("--impressions-per-day") { Description = "Impressions per day (default 10000).", DefaultValueFactory = _ => 10_000 };
         var users = new Option<int>("--users") { Description = "Number of users (default 1000).", DefaultValueFactory = _ => 1_000 };
         var items = new Option<int>("--items") { Description = "Number of items (default 500).", DefaultValueFactory = _ => 500 };

@@ -19,21 +19,7 @@ internal sealed class JobOptions
 
     public Option<int?> Shards { get; } = new("--shards") { Description = "Number of part files (default: the job's output.shards)." };
 
-    public Option<TfRecordCompression?> Compression { get; } = new("--compression")
-    {
-        Description = "none, gzip or zlib (default: the job's output.compression).",
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
-            if (JobConfigParser.TryParseCompression(text, out var c))
-            {
-                return c;
-            }
-
-            result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
-            return null;
-        },
-    };
+    public Option<TfRecordCompression?> Compression { get; } = CommonOptions.JobCompression("none, gzip or zlib (default: the job's output.compression).");
 
     public Option<string> Engine { get; } = new("--engine") { Description = "The engine: duckdb (embedded, the default) or spark (a Spark SQL script run by spark-sql or spark-submit; see README, \"Run on a Spark cluster\").", DefaultValueFactory = _ => "duckdb" };
 
@@ -103,4 +89,8 @@ internal sealed class JobOptions
     };
 
     public static string Describe(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The options that only matter to a run, not to the SQL: <c>plan</c> removes them, so that its help lists
+    /// no option it would ignore.</summary>
+    public IEnumerable<Option> RunOnly => [NoClobber, Force, Summary, Audit, MemoryLimit, Threads, SpillDir];
 }

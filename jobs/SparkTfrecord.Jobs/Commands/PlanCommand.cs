@@ -12,8 +12,15 @@ internal static class PlanCommand
     {
         var options = new JobOptions();
         var spark = new SparkOptions();
-        var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples' with the same options, without running it."));
+        var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples', without running it; it takes the options of 'samples' that shape the SQL."));
         spark.AddTo(command, withDryRun: false);
+
+        // plan prints, it does not run: the options that only matter to a run or a launch are not offered.
+        foreach (Option option in options.RunOnly.Concat(spark.LaunchOnly))
+        {
+            command.Options.Remove(option);
+        }
+
         command.SetAction(result =>
         {
             if (result.GetValue(options.Engine) == "spark")

@@ -178,7 +178,7 @@ internal static class SamplesCommand
                         }
                     },
                 };
-                SamplesSummary summary = WithProgress(date, progress => SamplesJob.Run(definition, Copy(options, progress), cancel.Token));
+                SamplesSummary summary = WithProgress(date, progress => SayWhenTheDiskIsFull(() => SamplesJob.Run(definition, Copy(options, progress), cancel.Token)));
                 summaries.Add(summary.ToJson().TrimEnd());
                 committed.Add(date);
                 current = null;
@@ -321,6 +321,26 @@ internal static class SamplesCommand
         Progress = progress,
     };
 
+    /// <summary>
+    /// Runs a day's job and, when its file system fills up, says so with what it means and what to do (the I/O error
+    /// alone names a part file in a hidden folder). The job has removed its work folder by the time the error gets
+    /// here; the error stays an IOException, reported as the other I/O errors are (exit 1).
+    /// </summary>
+    private static T SayWhenTheDiskIsFull<T>(Func<T> run)
+    {
+        const int noSpace = 28; // ENOSPC: .NET's IOException carries the errno on Unix
+        const int quotaExceeded = 122; // EDQUOT on Linux
+        try
+        {
+            return run();
+        }
+        catch (IOException e) when (e.HResult is noSpace or quotaExceeded)
+        {
+            throw new IOException($"samples: the file system is full ({e.Message.Trim()}). Nothing was committed: the output is as it was and " +
+                                  "this run's temporary files are removed. Free space there (or write --output, or spill with --spill-dir, elsewhere) and run again.", e);
+        }
+    }
+
     /// <summary>Runs with a progress display on stderr (plain milestone lines when stderr is not a terminal).</summary>
     private static T WithProgress<T>(DateOnly date, Func<IJobProgress, T> run)
     {
@@ -393,7 +413,9 @@ internal static class SamplesCommand
                 if (quarter > _quarter && quarter < 4)
                 {
                     _quarter = quarter;
-                    err.WriteLine($"sparktf: {prefix} {_stage}: {done}/{_total} ({25 * quarter}%)");
+                    // The line says how far the stage is (done / total, rounded down), not which quarter it passed:
+                    // reports come every 4096 samples, so the quarter's mark and the fraction differ.
+                    err.WriteLine($"sparktf: {prefix} {_stage}: {done}/{_total} ({100 * done / _total.Value}%)");
                 }
             }
         }

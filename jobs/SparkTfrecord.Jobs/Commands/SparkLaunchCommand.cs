@@ -195,10 +195,11 @@ internal static partial class SparkEngineCommand
         string reportUri = setup.OutputIsLocal ? "file://" + setup.ReportPath : setup.ReportPath;
         if (dryRun)
         {
-            var script = setup.Script();
+            var script = setup.Script(LaunchTarget(setup));
             string scriptName = name + ".sql";
             var args = Arguments(options, name, packages, scriptName, cluster ? "spark_sql_runner.py" : null, reportUri);
             Console.Out.Write($"/* command: {Quote(programPath)} {string.Join(' ', args.Select(Quote))} */\n");
+            Console.Out.Write($"/* output: {DescribeOutput(setup)} */\n");
             Console.Out.Write($"/* script {scriptName}: */\n");
             Console.Out.Write(script.Text());
             return ExitCodes.Success;

@@ -89,4 +89,7 @@ internal sealed class SparkOptions
             },
         };
     }
+
+    /// <summary>The options that only matter to a launch, not to the script: <c>plan</c> removes them.</summary>
+    public IEnumerable<Option> LaunchOnly => [SparkHome, SparkConf];
 }

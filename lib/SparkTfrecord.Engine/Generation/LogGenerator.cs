@@ -11,7 +11,8 @@ public sealed class LogGeneratorOptions
     /// <summary>The folder to write (impressions/, clicks/, users/, items/ below it).</summary>
     public required string Output { get; init; }
 
-    /// <summary>The last day of impressions (the run date of the job that reads them).</summary>
+    /// <summary>The last day written. A job of day D reads D+1's partitions too (late clicks and copies), so its logs
+    /// end with D+1.</summary>
     public required DateOnly Date { get; init; }
 
     /// <summary>Days of impressions and clicks, ending with <see cref="Date"/>; clicks also spill into the next day.</summary>
@@ -34,7 +35,7 @@ public sealed class LogGeneratorOptions
 
     /// <summary>
     /// Write impressions for only the last this many days (0: every day); earlier days' impressions are still drawn,
-    /// to make their clicks, but not written (a job reads only the run day's impressions and 16 days of clicks).
+    /// to make their clicks, but not written (a job of day D reads the impressions of D and D+1 and the clicks of D-15 to D+1).
     /// </summary>
     public int ImpressionDays { get; init; }
 
