@@ -64,12 +64,12 @@ public sealed class DuckDbDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST(isodow({Local(micros, zone)}) AS BIGINT)";
 
     /// <inheritdoc/>
-    public override string FrameList(string time, string value, string window) =>
-        $"list(struct_pack(t := {time}, v := {value}) ORDER BY {time} ASC, {value} DESC) OVER {window}";
+    public override string Offsets(string count) => $"unnest(range({count}))";
 
     /// <inheritdoc/>
-    public override string NewestValuesFrom(string list, string bound) =>
-        $"list_transform(list_reverse(list_filter({list}, lambda x: x.t >= {bound})), lambda x: x.v)";
+    /// <remarks>Sorting structs {o, v} sorts by o, unique within the group, so values are never compared.</remarks>
+    public override string ListOrderedBy(string order, string value) =>
+        $"list_transform(list_sort(list(struct_pack(o := {order}, v := {value}))), lambda x: x.v)";
 
     /// <inheritdoc/>
     public override string UniqueRowId => "row_number() OVER ()";

@@ -55,7 +55,7 @@ public sealed record RenderedJob(
 
 /// <summary>
 /// Renders a <see cref="JobPlan"/> as SQL: typed sources with bad rows set aside, de-duplication (earliest copy),
-/// label attribution, point-in-time history as a window over the union of events and impressions per user, feature
+/// label attribution, point-in-time history from ranked events (see RenderHistory and SamplesWithHistories), feature
 /// columns with defaults, the project hash, sampling. Written once; only <see cref="SqlDialect"/> spells differences.
 /// </summary>
 public static class PlanRenderer
@@ -154,7 +154,7 @@ public static class PlanRenderer
                 }
 
                 string filter = PassFilter("s", pass, passes);
-                return $"SELECT {features}, s.__h, s.__split FROM {SamplesWithHistories(filter)}\nWHERE s.__kept AND {filter} ORDER BY {order}";
+                return $"SELECT {features}, s.__h, s.__split FROM {SamplesWithHistories(PassFilter("k", pass, passes))}\nWHERE s.__kept AND {filter} ORDER BY {order}";
             }
 
             var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => "s." + Q("__key_" + k));
@@ -190,23 +190,29 @@ public static class PlanRenderer
         private string PassFilter(string alias, int pass, int passes) =>
             $"({alias}.__h % {Big(Job.Output.Shards)}) % {Big(passes)} = {Big(pass)}";
 
-        // With a pass filter, the events' lists are first cut down to those this pass's samples use (a semi-join),
-        // so the join that attaches them never holds more than one pass's lists.
+        // Each history is built here, for the kept samples only (with a pass filter on alias k, this pass's): an impression
+        // whose user had n events before it is expanded into one row per offset j < min(n, max_length), joined on the
+        // exact key (user, rank n - j) to that event, kept if the event is within the window, and its values are
+        // gathered by j (j = 0 the newest; same-instant events by value ascending, the reverse of the ranks' order).
+        // Every join is on an equality key and the aggregate's groups hold at most max_length rows, so no operator
+        // holds a user's whole event list, however many events the user has; the cost is impressions x max_length.
         private string SamplesWithHistories(string? passFilter)
         {
             var from = new StringBuilder($"{Q(Samples)} s");
+            string kept = passFilter is null ? "k.__kept" : $"k.__kept AND {passFilter}";
             for (int k = 0; k < Job.Histories.Count; k++)
             {
+                var h = Job.Histories[k];
                 string n = k.ToString(CultureInfo.InvariantCulture);
-                string events = Q("hist_events_" + n);
-                if (passFilter is not null)
-                {
-                    events = $"(SELECT e.* FROM {events} e WHERE EXISTS (SELECT 1 FROM {Q(Samples)} s2 JOIN {Q("hist_probe_" + n)} q ON s2.__id = q.__id " +
-                        $"WHERE s2.__kept AND {passFilter.Replace("s.", "s2.", StringComparison.Ordinal)} AND q.__u = e.__u AND q.__n = e.__r))";
-                }
-
-                from.Append($"\n  LEFT JOIN {Q("hist_probe_" + n)} p{n} ON s.__id = p{n}.__id");
-                from.Append($"\n  LEFT JOIN {events} e{n} ON e{n}.__u = p{n}.__u AND e{n}.__r = p{n}.__n");
+                long window = JobPlan.ToMicros(h.Window);
+                from.Append(
+                    $"\n  LEFT JOIN (\n" +
+                    $"    SELECT x.__id, {d.ListOrderedBy("x.__j", "e.__v")} AS __l FROM (\n" +
+                    $"      SELECT p.__id, p.__u, p.__ts, p.__n, {d.Offsets($"least(p.__n, {h.MaxLength})")} AS __j\n" +
+                    $"      FROM {Q("hist_probe_" + n)} p JOIN {Q(Samples)} k ON p.__id = k.__id WHERE {kept} AND p.__n > 0\n" +
+                    $"    ) x JOIN {Q("hist_events_" + n)} e ON e.__u = x.__u AND e.__r = x.__n - x.__j\n" +
+                    $"    WHERE e.__ts >= x.__ts - {Big(window)} GROUP BY x.__id\n" +
+                    $"  ) h{n} ON s.__id = h{n}.__id");
             }
 
             return from.ToString();
@@ -220,9 +226,7 @@ public static class PlanRenderer
                 return $"s.{Q(column.Name)}";
             }
 
-            string n = k.ToString(CultureInfo.InvariantCulture);
-            long window = JobPlan.ToMicros(Job.Histories[k].Window);
-            return $"coalesce({d.NewestValuesFrom($"e{n}.__l", $"p{n}.__ts - {Big(window)}")}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+            return $"coalesce(h{k.ToString(CultureInfo.InvariantCulture)}.__l, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
         }
 
         // Records are ordered by (hash, key), then by content, so the order never depends on the engine's scan: time and
@@ -391,28 +395,26 @@ public static class PlanRenderer
             string n = k.ToString(CultureInfo.InvariantCulture);
             string user = Q(h.User);
 
-            // Each event carries the newest `max_length` events up to and including itself, in the order (time
-            // ascending, value descending) whose reverse is the history's order; so no list ever grows past the cap,
-            // however many events a user has (the window over a RANGE frame of whole lists ran out of memory for very
-            // active users).
+            // Each event's rank among its user's events in the order (time ascending, value descending). A ranking
+            // window (row_number) stays within DuckDB's memory limit however big a user's partition (measured: the
+            // same peak for one user's 5M and 20M events); lists built per event by a window, whole or capped at
+            // `max_length`, ran out of memory for very active users.
             Add("hist_events_" + n,
-                $"SELECT __u, __ts, __r, {d.FrameList("__ts", "__v", "w")} AS __l FROM (\n" +
-                $"  SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (\n" +
-                $"    SELECT e.{user} AS __u, e.__ts, {value} AS __v\n" +
-                $"    FROM {Q("clean_" + events.Name)} e{join}\n" +
-                $"    WHERE e.__ts >= {Big(plan.DayStartMicros - window)} AND e.__ts < {Big(plan.DayEndMicros)}\n" +
-                $"  ) t WHERE __v IS NOT NULL\n" +
-                $") r\n" +
-                $"WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN {h.MaxLength - 1} PRECEDING AND CURRENT ROW)");
+                $"SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (\n" +
+                $"  SELECT e.{user} AS __u, e.__ts, {value} AS __v\n" +
+                $"  FROM {Q("clean_" + events.Name)} e{join}\n" +
+                $"  WHERE e.__ts >= {Big(plan.DayStartMicros - window)} AND e.__ts < {Big(plan.DayEndMicros)}\n" +
+                $") t WHERE __v IS NOT NULL");
 
-            // The window over the union of events and impressions per user, as DESIGN measured: for each impression,
-            // the number of events strictly before it is the rank of the last event it may see; that event's list,
-            // cut to [ts - window, ts), is the history. Impressions sort before events of the same instant (a null
-            // rank first), so same-timestamp clicks, the impression's own included, are never history; the running
-            // count is a ROWS frame, which engines stream, rather than a RANGE frame ending 1us before.
+            // For each impression, __n: the number of its user's events strictly before it, the rank of the newest
+            // event it may see. In the union of events and impressions per user, ordered by time with impressions
+            // before events of the same instant (a null rank first), an impression's place less its place among its
+            // user's impressions (the same order: time, then id) is the number of events before it; so same-instant
+            // clicks, the impression's own included, are never history. Two row_numbers rather than a running count,
+            // which DuckDB computes with a segment tree over the whole partition (over the limit for a hot user).
             Add("hist_probe_" + n,
-                $"SELECT __id, __u, __ts, __n FROM (\n" +
-                $"  SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n\n" +
+                $"SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (\n" +
+                $"  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q\n" +
                 $"  FROM (\n" +
                 $"    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM {Q("hist_events_" + n)}\n" +
                 $"    UNION ALL\n" +

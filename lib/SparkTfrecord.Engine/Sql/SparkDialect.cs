@@ -164,16 +164,15 @@ public sealed class SparkDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST((dayofweek(CAST({Local(micros, zone)} AS DATE)) + 5) % 7 + 1 AS BIGINT)";
 
     /// <inheritdoc/>
-    /// <remarks>The frame's rows are collected in the window's order; <see cref="NewestValuesFrom"/> sorts explicitly
-    /// anyway, so the result never depends on the order in which <c>collect_list</c> sees them.</remarks>
-    public override string FrameList(string time, string value, string window) =>
-        $"collect_list(named_struct('t', {time}, 'v', {value})) OVER {window}";
+    /// <remarks><c>sequence</c> includes its end; a generator is not allowed inside an expression, so the caller
+    /// computes with the offset in an enclosing query.</remarks>
+    public override string Offsets(string count) => $"explode(sequence(0, {count} - 1))";
 
     /// <inheritdoc/>
-    /// <remarks>Sorting structs (-time, value) ascending gives newest first, ties by value ascending, in every Spark
-    /// version (no comparator lambda, which Spark 2.4 lacks).</remarks>
-    public override string NewestValuesFrom(string list, string bound) =>
-        $"transform(sort_array(transform(filter({list}, x -> x.t >= {bound}), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v)";
+    /// <remarks><c>collect_list</c> gathers the rows in no defined order; sorting structs (o, v) ascending sorts by o,
+    /// unique within the group, in every Spark version (no comparator lambda, which Spark 2.4 lacks).</remarks>
+    public override string ListOrderedBy(string order, string value) =>
+        $"transform(sort_array(collect_list(named_struct('o', {order}, 'v', {value}))), x -> x.v)";
 
     /// <inheritdoc/>
     /// <remarks>The relation that uses it (the impressions) is cached by the script right after it is defined, so

@@ -77,24 +77,21 @@ public abstract class SqlDialect
     public abstract string DayOfWeek(string micros, string zone);
 
     /// <summary>
-    /// A window aggregate over the named window <paramref name="window"/> (a ROWS frame of at most the history's cap,
-    /// ordered by time ascending then value descending): the frame's rows as a list of structs <c>{t: time, v: value}</c>
-    /// in that order, oldest first.
+    /// A generator in a select list: one row for each offset 0, 1, .., <paramref name="count"/> - 1 (a BIGINT or INT
+    /// column), the row's other columns repeated.
     /// </summary>
-    /// <param name="time">The time expression (BIGINT epoch microseconds).</param>
-    /// <param name="value">The value expression.</param>
-    /// <param name="window">The window's name (declared in a WINDOW clause).</param>
+    /// <param name="count">How many rows (at least 1).</param>
     /// <returns>The expression.</returns>
-    public abstract string FrameList(string time, string value, string window);
+    public abstract string Offsets(string count);
 
     /// <summary>
-    /// From a list made by <see cref="FrameList"/>, the values whose time is at least <paramref name="bound"/>, newest
-    /// first (the reverse of the list's order, so ties in time come by value ascending).
+    /// An aggregate: the group's values as a list ordered by <paramref name="order"/> ascending, which is unique within
+    /// a group, so the list never depends on the order in which the engine sees the rows.
     /// </summary>
-    /// <param name="list">The list of structs.</param>
-    /// <param name="bound">The lowest time kept.</param>
-    /// <returns>The expression: a list of values.</returns>
-    public abstract string NewestValuesFrom(string list, string bound);
+    /// <param name="order">The order expression (an integer, unique within a group).</param>
+    /// <param name="value">The value expression (never null).</param>
+    /// <returns>The expression.</returns>
+    public abstract string ListOrderedBy(string order, string value);
 
     /// <summary>
     /// A BIGINT unique to each row of a query, used only to join a row's derived values back to it within one run
