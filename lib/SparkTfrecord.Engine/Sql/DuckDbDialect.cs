@@ -64,12 +64,16 @@ public sealed class DuckDbDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST(isodow({Local(micros, zone)}) AS BIGINT)";
 
     /// <inheritdoc/>
-    public override string Offsets(string count) => $"unnest(range({count}))";
+    public override string PartitionList(string rank, string time, string value, string partition) =>
+        $"list(struct_pack(r := {rank}, t := {time}, v := {value})) OVER (PARTITION BY {partition})";
 
     /// <inheritdoc/>
-    /// <remarks>Sorting structs {o, v} sorts by o, unique within the group, so values are never compared.</remarks>
-    public override string ListOrderedBy(string order, string value) =>
-        $"list_transform(list_sort(list(struct_pack(o := {order}, v := {value}))), lambda x: x.v)";
+    public override string ListConcat(string first, string second) => $"list_concat({first}, {second})";
+
+    /// <inheritdoc/>
+    /// <remarks>Sorting the structs sorts by rank (their first field, unique), so values are never compared.</remarks>
+    public override string NewestValuesWhere(string list, string predicate) =>
+        $"list_transform(list_reverse(list_sort(list_filter({list}, lambda x: {predicate}))), lambda x: x.v)";
 
     /// <inheritdoc/>
     public override string UniqueRowId => "row_number() OVER ()";

@@ -154,7 +154,7 @@ public static class PlanRenderer
                 }
 
                 string filter = PassFilter("s", pass, passes);
-                return $"SELECT {features}, s.__h, s.__split FROM {SamplesWithHistories(PassFilter("k", pass, passes))}\nWHERE s.__kept AND {filter} ORDER BY {order}";
+                return $"SELECT {features}, s.__h, s.__split FROM {SamplesWithHistories(filter)}\nWHERE s.__kept AND {filter} ORDER BY {order}";
             }
 
             var auditExtra = plan.Samples.KeyColumns.Where(k => plan.OutputColumns.All(c => c.Name != k)).Select(k => "s." + Q("__key_" + k));
@@ -190,29 +190,31 @@ public static class PlanRenderer
         private string PassFilter(string alias, int pass, int passes) =>
             $"({alias}.__h % {Big(Job.Output.Shards)}) % {Big(passes)} = {Big(pass)}";
 
-        // Each history is built here, for the kept samples only (with a pass filter on alias k, this pass's): an impression
-        // whose user had n events before it is expanded into one row per offset j < min(n, max_length), joined on the
-        // exact key (user, rank n - j) to that event, kept if the event is within the window, and its values are
-        // gathered by j (j = 0 the newest; same-instant events by value ascending, the reverse of the ranks' order).
-        // Every join is on an equality key and the aggregate's groups hold at most max_length rows, so no operator
-        // holds a user's whole event list, however many events the user has; the cost is impressions x max_length.
+        // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
+        // (__n - max_length, __n] lie in these two.
+        private string Block(string probe, int k) => $"CAST(floor(({probe}.__n - 1) / {Job.Histories[k].MaxLength}) AS BIGINT)";
+
+        // Each sample is joined on exact keys to its impression's rank __n and to the one or two blocks that hold its
+        // history (so no join ever matches a user's whole event list); with a pass filter, the blocks are first cut
+        // down to those this pass's samples use (a semi-join), so the join that attaches them holds only one pass's.
         private string SamplesWithHistories(string? passFilter)
         {
             var from = new StringBuilder($"{Q(Samples)} s");
-            string kept = passFilter is null ? "k.__kept" : $"k.__kept AND {passFilter}";
             for (int k = 0; k < Job.Histories.Count; k++)
             {
-                var h = Job.Histories[k];
                 string n = k.ToString(CultureInfo.InvariantCulture);
-                long window = JobPlan.ToMicros(h.Window);
-                from.Append(
-                    $"\n  LEFT JOIN (\n" +
-                    $"    SELECT x.__id, {d.ListOrderedBy("x.__j", "e.__v")} AS __l FROM (\n" +
-                    $"      SELECT p.__id, p.__u, p.__ts, p.__n, {d.Offsets($"least(p.__n, {h.MaxLength})")} AS __j\n" +
-                    $"      FROM {Q("hist_probe_" + n)} p JOIN {Q(Samples)} k ON p.__id = k.__id WHERE {kept} AND p.__n > 0\n" +
-                    $"    ) x JOIN {Q("hist_events_" + n)} e ON e.__u = x.__u AND e.__r = x.__n - x.__j\n" +
-                    $"    WHERE e.__ts >= x.__ts - {Big(window)} GROUP BY x.__id\n" +
-                    $"  ) h{n} ON s.__id = h{n}.__id");
+                int max = Job.Histories[k].MaxLength;
+                string blocks = Q("hist_blocks_" + n);
+                if (passFilter is not null)
+                {
+                    string used = $"SELECT q.__u, {Block("q", k)} - o.__o AS __b FROM {Q(Samples)} s2 JOIN {Q("hist_probe_" + n)} q ON s2.__id = q.__id " +
+                        $"CROSS JOIN (SELECT 0 AS __o UNION ALL SELECT 1 AS __o) o WHERE s2.__kept AND {passFilter.Replace("s.", "s2.", StringComparison.Ordinal)} AND q.__n > 0";
+                    blocks = $"(SELECT b.* FROM {blocks} b WHERE EXISTS (SELECT 1 FROM ({used}) w WHERE w.__u = b.__u AND w.__b = b.__b))";
+                }
+
+                from.Append($"\n  LEFT JOIN {Q("hist_probe_" + n)} p{n} ON s.__id = p{n}.__id");
+                from.Append($"\n  LEFT JOIN {blocks} b{n} ON b{n}.__u = p{n}.__u AND b{n}.__b = {Block("p" + n, k)} AND p{n}.__n > 0");
+                from.Append($"\n  LEFT JOIN {blocks} c{n} ON c{n}.__u = p{n}.__u AND c{n}.__b = {Block("p" + n, k)} - 1 AND p{n}.__n > {max}");
             }
 
             return from.ToString();
@@ -226,7 +228,12 @@ public static class PlanRenderer
                 return $"s.{Q(column.Name)}";
             }
 
-            return $"coalesce(h{k.ToString(CultureInfo.InvariantCulture)}.__l, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+            string n = k.ToString(CultureInfo.InvariantCulture);
+            long window = JobPlan.ToMicros(Job.Histories[k].Window);
+            int max = Job.Histories[k].MaxLength;
+            string list = $"CASE WHEN c{n}.__l IS NULL THEN b{n}.__l ELSE {d.ListConcat($"c{n}.__l", $"b{n}.__l")} END";
+            string visible = $"x.r > p{n}.__n - {max} AND x.r <= p{n}.__n AND x.t >= p{n}.__ts - {Big(window)}";
+            return $"coalesce({d.NewestValuesWhere(list, visible)}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
         }
 
         // Records are ordered by (hash, key), then by content, so the order never depends on the engine's scan: time and
@@ -397,14 +404,24 @@ public static class PlanRenderer
 
             // Each event's rank among its user's events in the order (time ascending, value descending). A ranking
             // window (row_number) stays within DuckDB's memory limit however big a user's partition (measured: the
-            // same peak for one user's 5M and 20M events); lists built per event by a window, whole or capped at
-            // `max_length`, ran out of memory for very active users.
+            // same peak for one user's 5M and 20M events).
             Add("hist_events_" + n,
                 $"SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (\n" +
                 $"  SELECT e.{user} AS __u, e.__ts, {value} AS __v\n" +
                 $"  FROM {Q("clean_" + events.Name)} e{join}\n" +
                 $"  WHERE e.__ts >= {Big(plan.DayStartMicros - window)} AND e.__ts < {Big(plan.DayEndMicros)}\n" +
                 $") t WHERE __v IS NOT NULL");
+
+            // A user's events cut by rank into blocks of `max_length` (block b: ranks b * max_length + 1 ..), each one
+            // row with its events as a list: the events are stored once (not a list of the newest `max_length` per
+            // event, `max_length` times the events), and a window partition is one block, never a user's whole event
+            // list (whole lists, or lists per event over a user's partition, ran out of memory for very active users).
+            string block = $"CAST(floor((__r - 1) / {h.MaxLength}) AS BIGINT)";
+            Add("hist_blocks_" + n,
+                $"SELECT __u, __b, __l FROM (\n" +
+                $"  SELECT __u, {block} AS __b, __r, {d.PartitionList("__r", "__ts", "__v", $"__u, {block}")} AS __l\n" +
+                $"  FROM {Q("hist_events_" + n)}\n" +
+                $") t WHERE (__r - 1) % {h.MaxLength} = 0");
 
             // For each impression, __n: the number of its user's events strictly before it, the rank of the newest
             // event it may see. In the union of events and impressions per user, ordered by time with impressions

@@ -164,15 +164,19 @@ public sealed class SparkDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST((dayofweek(CAST({Local(micros, zone)} AS DATE)) + 5) % 7 + 1 AS BIGINT)";
 
     /// <inheritdoc/>
-    /// <remarks><c>sequence</c> includes its end; a generator is not allowed inside an expression, so the caller
-    /// computes with the offset in an enclosing query.</remarks>
-    public override string Offsets(string count) => $"explode(sequence(0, {count} - 1))";
+    /// <remarks>A window without ORDER BY frames the whole partition; <c>collect_list</c> gathers the rows in no
+    /// defined order, which <see cref="NewestValuesWhere"/> sorts.</remarks>
+    public override string PartitionList(string rank, string time, string value, string partition) =>
+        $"collect_list(named_struct('r', {rank}, 't', {time}, 'v', {value})) OVER (PARTITION BY {partition})";
 
     /// <inheritdoc/>
-    /// <remarks><c>collect_list</c> gathers the rows in no defined order; sorting structs (o, v) ascending sorts by o,
-    /// unique within the group, in every Spark version (no comparator lambda, which Spark 2.4 lacks).</remarks>
-    public override string ListOrderedBy(string order, string value) =>
-        $"transform(sort_array(collect_list(named_struct('o', {order}, 'v', {value}))), x -> x.v)";
+    public override string ListConcat(string first, string second) => $"concat({first}, {second})";
+
+    /// <inheritdoc/>
+    /// <remarks>Sorting structs (-rank, value) ascending gives the ranks descending (newest first, same-time events by
+    /// value ascending), in every Spark version (no comparator lambda, which Spark 2.4 lacks).</remarks>
+    public override string NewestValuesWhere(string list, string predicate) =>
+        $"transform(sort_array(transform(filter({list}, x -> {predicate}), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v)";
 
     /// <inheritdoc/>
     /// <remarks>The relation that uses it (the impressions) is cached by the script right after it is defined, so

@@ -77,21 +77,31 @@ public abstract class SqlDialect
     public abstract string DayOfWeek(string micros, string zone);
 
     /// <summary>
-    /// A generator in a select list: one row for each offset 0, 1, .., <paramref name="count"/> - 1 (a BIGINT or INT
-    /// column), the row's other columns repeated.
+    /// A window aggregate over the whole partition <paramref name="partition"/>: the partition's rows as a list of
+    /// structs <c>{r: rank, t: time, v: value}</c>, in any order (<see cref="NewestValuesWhere"/> orders them).
     /// </summary>
-    /// <param name="count">How many rows (at least 1).</param>
+    /// <param name="rank">The rank expression (BIGINT, unique within the partition).</param>
+    /// <param name="time">The time expression (BIGINT epoch microseconds).</param>
+    /// <param name="value">The value expression.</param>
+    /// <param name="partition">The PARTITION BY list.</param>
     /// <returns>The expression.</returns>
-    public abstract string Offsets(string count);
+    public abstract string PartitionList(string rank, string time, string value, string partition);
+
+    /// <summary>Two lists of the same type, one after the other.</summary>
+    /// <param name="first">The first list (not null).</param>
+    /// <param name="second">The second list (not null).</param>
+    /// <returns>The expression.</returns>
+    public abstract string ListConcat(string first, string second);
 
     /// <summary>
-    /// An aggregate: the group's values as a list ordered by <paramref name="order"/> ascending, which is unique within
-    /// a group, so the list never depends on the order in which the engine sees the rows.
+    /// From a list made by <see cref="PartitionList"/>, the values of the elements <c>x</c> for which
+    /// <paramref name="predicate"/> holds, newest first; events of the same time by value ascending (the reverse of
+    /// their ranks' order, which is time ascending, value descending).
     /// </summary>
-    /// <param name="order">The order expression (an integer, unique within a group).</param>
-    /// <param name="value">The value expression (never null).</param>
-    /// <returns>The expression.</returns>
-    public abstract string ListOrderedBy(string order, string value);
+    /// <param name="list">The list of structs.</param>
+    /// <param name="predicate">A condition on the element <c>x</c> (its fields <c>x.r</c>, <c>x.t</c>).</param>
+    /// <returns>The expression: a list of values.</returns>
+    public abstract string NewestValuesWhere(string list, string predicate);
 
     /// <summary>
     /// A BIGINT unique to each row of a query, used only to join a row's derived values back to it within one run
