@@ -192,7 +192,9 @@ public static class PlanRenderer
 
         // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
         // (__n - max_length, __n] lie in these two.
-        private string Block(string probe, int k) => $"CAST(floor(({probe}.__n - 1) / {Job.Histories[k].MaxLength}) AS BIGINT)";
+        // Null (no block) when the impression has fewer events before it than `least`: the join keys stay equalities.
+        private string Block(string probe, int k, int least = 1) =>
+            $"CASE WHEN {probe}.__n >= {least} THEN CAST(floor(({probe}.__n - 1) / {Job.Histories[k].MaxLength}) AS BIGINT) END";
 
         // Each sample is joined on exact keys to its impression's rank __n and to the one or two blocks that hold its
         // history (so no join ever matches a user's whole event list); with a pass filter, the blocks are first cut
@@ -213,8 +215,8 @@ public static class PlanRenderer
                 }
 
                 from.Append($"\n  LEFT JOIN {Q("hist_probe_" + n)} p{n} ON s.__id = p{n}.__id");
-                from.Append($"\n  LEFT JOIN {blocks} b{n} ON b{n}.__u = p{n}.__u AND b{n}.__b = {Block("p" + n, k)} AND p{n}.__n > 0");
-                from.Append($"\n  LEFT JOIN {blocks} c{n} ON c{n}.__u = p{n}.__u AND c{n}.__b = {Block("p" + n, k)} - 1 AND p{n}.__n > {max}");
+                from.Append($"\n  LEFT JOIN {blocks} b{n} ON b{n}.__u = p{n}.__u AND b{n}.__b = {Block("p" + n, k)}");
+                from.Append($"\n  LEFT JOIN {blocks} c{n} ON c{n}.__u = p{n}.__u AND c{n}.__b = {Block("p" + n, k, max + 1)} - 1");
             }
 
             return from.ToString();
