@@ -429,8 +429,8 @@ public static class PlanRenderer
             // event it may see. In the union of events and impressions per user, ordered by time with impressions
             // before events of the same instant (a null rank first), an impression's place less its place among its
             // user's impressions (the same order: time, then id) is the number of events before it; so same-instant
-            // clicks, the impression's own included, are never history. Two row_numbers rather than a running count,
-            // which DuckDB computes with a segment tree over the whole partition (over the limit for a hot user).
+            // clicks, the impression's own included, are never history. Two row_numbers rather than a running count
+            // (a ROWS frame from the partition's start), which went over the memory limit for one user's 5M events.
             Add("hist_probe_" + n,
                 $"SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (\n" +
                 $"  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q\n" +

@@ -80,7 +80,7 @@ public abstract class SqlDialect
     /// A window aggregate over the whole partition <paramref name="partition"/>: the partition's rows as a list of
     /// structs <c>{r: rank, t: time, v: value}</c>, in any order (<see cref="NewestValuesWhere"/> orders them).
     /// </summary>
-    /// <param name="rank">The rank expression (BIGINT, unique within the partition).</param>
+    /// <param name="rank">The rank expression (an integer, unique within the partition).</param>
     /// <param name="time">The time expression (BIGINT epoch microseconds).</param>
     /// <param name="value">The value expression.</param>
     /// <param name="partition">The PARTITION BY list.</param>
