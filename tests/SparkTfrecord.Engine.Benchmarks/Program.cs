@@ -13,6 +13,9 @@ using SparkTfrecord.Engine.Jobs;
 //   job:   sparktf samples --compression none (the whole job: query, native TFRecord writer, commit protocol)
 //   gzip:  sparktf samples --compression gzip
 // and prints the best wall time and the peak resident set (VmHWM, DuckDB included) of each.
+// Hot-key mode: ... -- --hot-key 5000000 [--impressions 200000] [--hot-impressions 2000] [--repeat 1] [--work DIR]
+// generates logs with that many clicks in the 16-day window, once all of one user's and once spread over 10,001
+// users, with the same run-day impressions, and runs sparktf samples (default memory limit) on each (see HotKey.cs).
 if (args.Length >= 1 && args[0] == "--query-only")
 {
     // Child mode: the query alone. Arguments: spec date input parquet.
@@ -30,6 +33,8 @@ if (args.Length >= 1 && args[0] == "--query-only")
 int baseImpressions = 1_000_000;
 int[] scales = [1];
 int repeat = 2;
+long hotKey = 0;
+long hotImpressions = 2_000;
 string work = Path.Combine(Path.GetTempPath(), "sparktf-bench");
 for (int i = 0; i < args.Length - 1; i += 2)
 {
@@ -39,6 +44,8 @@ for (int i = 0; i < args.Length - 1; i += 2)
         case "--scale": scales = args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
         case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--work": work = args[i + 1]; break;
+        case "--hot-key": hotKey = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--hot-impressions": hotImpressions = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -48,6 +55,14 @@ string spec = Path.Combine(repo, "conf", "din.yaml");
 string self = typeof(Program).Assembly.Location;
 string sparktf = Path.Combine(AppContext.BaseDirectory, "sparktf.dll");
 const string Date = "2024-01-15";
+if (hotKey > 0)
+{
+    Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    int code = HotKey.Run(hotKey, args.Contains("--impressions") ? baseImpressions : 200_000, hotImpressions, args.Contains("--repeat") ? repeat : 1, work, sparktf, spec, Date);
+    Console.Error.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+    return code;
+}
+
 var rows = new List<string>();
 Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
 foreach (int scale in scales)
@@ -88,7 +103,7 @@ foreach (int scale in scales)
                 "job" => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "none", "--summary", output + ".json"],
                 _ => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "gzip", "--summary", output + ".json"],
             };
-            var (seconds, peak) = Measure(command);
+            var (seconds, peak) = ChildProcess.Measure(command);
             Console.Error.WriteLine($"  {scale}x {mode}: {seconds:F2} s, peak {peak / 1024} MiB");
             if (!best.TryGetValue(mode, out var b) || seconds < b.Seconds)
             {
@@ -113,73 +128,6 @@ foreach (string row in rows)
 }
 
 return 0;
-
-static (double Seconds, long PeakKb) Measure(string[] command)
-{
-    // GNU time, where installed, gives the exact peak resident set and the CPU time; else /proc is polled.
-    bool gnuTime = File.Exists("/usr/bin/time");
-    string timeFile = Path.GetTempFileName();
-    var start = new ProcessStartInfo(gnuTime ? "/usr/bin/time" : "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-    if (gnuTime)
-    {
-        start.ArgumentList.Add("-o");
-        start.ArgumentList.Add(timeFile);
-        start.ArgumentList.Add("-f");
-        start.ArgumentList.Add("%M %U %S");
-        start.ArgumentList.Add("dotnet");
-    }
-
-    start.ArgumentList.Add("exec");
-    foreach (string a in command)
-    {
-        start.ArgumentList.Add(a);
-    }
-
-    var clock = Stopwatch.StartNew();
-    using var process = Process.Start(start)!;
-    var stdout = process.StandardOutput.ReadToEndAsync();
-    var stderr = process.StandardError.ReadToEndAsync();
-    long peak = 0;
-    string status = $"/proc/{process.Id}/status";
-    while (!process.HasExited)
-    {
-        // VmHWM only grows, so the last reading before the process ends is its peak (to within the polling interval).
-        try
-        {
-            foreach (string line in File.ReadLines(status))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        Thread.Sleep(20);
-    }
-
-    process.WaitForExit();
-    double seconds = clock.Elapsed.TotalSeconds;
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"{string.Join(' ', command)} failed ({process.ExitCode}): {stderr.Result}");
-    }
-
-    _ = stdout.Result;
-    if (gnuTime)
-    {
-        string[] parts = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
-        peak = long.Parse(parts[0], CultureInfo.InvariantCulture);
-        double cpu = double.Parse(parts[1], CultureInfo.InvariantCulture) + double.Parse(parts[2], CultureInfo.InvariantCulture);
-        Console.Error.WriteLine($"    cpu {cpu:F1} s");
-    }
-
-    File.Delete(timeFile);
-    return (seconds, peak);
-}
 
 static string FindRepo()
 {

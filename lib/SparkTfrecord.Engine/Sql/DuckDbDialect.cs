@@ -68,12 +68,16 @@ public sealed class DuckDbDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST(isodow({Local(micros, zone)}) AS BIGINT)";
 
     /// <inheritdoc/>
-    public override string FrameList(string time, string value, string window) =>
-        $"list(struct_pack(t := {time}, v := {value}) ORDER BY {time} ASC, {value} DESC) OVER {window}";
+    public override string PartitionList(string rank, string time, string value, string partition) =>
+        $"list(struct_pack(r := {rank}, t := {time}, v := {value})) OVER (PARTITION BY {partition})";
 
     /// <inheritdoc/>
-    public override string NewestValuesFrom(string list, string bound) =>
-        $"list_transform(list_reverse(list_filter({list}, lambda x: x.t >= {bound})), lambda x: x.v)";
+    public override string ListConcat(string first, string second) => $"list_concat({first}, {second})";
+
+    /// <inheritdoc/>
+    /// <remarks>Sorting the structs sorts by rank (their first field, unique), so values are never compared.</remarks>
+    public override string NewestValuesWhere(string list, string predicate) =>
+        $"list_transform(list_reverse(list_sort(list_filter({list}, lambda x: {predicate}))), lambda x: x.v)";
 
     /// <inheritdoc/>
     public override string UniqueRowId => "row_number() OVER ()";

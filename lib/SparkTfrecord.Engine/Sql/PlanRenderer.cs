@@ -55,7 +55,7 @@ public sealed record RenderedJob(
 
 /// <summary>
 /// Renders a <see cref="JobPlan"/> as SQL: typed sources with bad rows set aside, de-duplication (earliest copy),
-/// label attribution, point-in-time history as a window over the union of events and impressions per user, feature
+/// label attribution, point-in-time history from ranked events (see RenderHistory and SamplesWithHistories), feature
 /// columns with defaults, the project hash, sampling. Written once; only <see cref="SqlDialect"/> spells differences.
 /// </summary>
 public static class PlanRenderer
@@ -190,23 +190,33 @@ public static class PlanRenderer
         private string PassFilter(string alias, int pass, int passes) =>
             $"({alias}.__h % {Big(Job.Output.Shards)}) % {Big(passes)} = {Big(pass)}";
 
-        // With a pass filter, the events' lists are first cut down to those this pass's samples use (a semi-join),
-        // so the join that attaches them never holds more than one pass's lists.
+        // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
+        // (__n - max_length, __n] lie in these two.
+        // Null (no block) when the impression has fewer events before it than `least`: the join keys stay equalities.
+        private string Block(string probe, int k, int least = 1) =>
+            $"CASE WHEN {probe}.__n >= {least} THEN CAST(floor(({probe}.__n - 1) / {Job.Histories[k].MaxLength}) AS BIGINT) END";
+
+        // Each sample is joined on exact keys to its impression's rank __n and to the one or two blocks that hold its
+        // history (so no join ever matches a user's whole event list); with a pass filter, the blocks are first cut
+        // down to those this pass's samples use (a semi-join), so the join that attaches them holds only one pass's.
         private string SamplesWithHistories(string? passFilter)
         {
             var from = new StringBuilder($"{Q(Samples)} s");
             for (int k = 0; k < Job.Histories.Count; k++)
             {
                 string n = k.ToString(CultureInfo.InvariantCulture);
-                string events = Q("hist_events_" + n);
+                int max = Job.Histories[k].MaxLength;
+                string blocks = Q("hist_blocks_" + n);
                 if (passFilter is not null)
                 {
-                    events = $"(SELECT e.* FROM {events} e WHERE EXISTS (SELECT 1 FROM {Q(Samples)} s2 JOIN {Q("hist_probe_" + n)} q ON s2.__id = q.__id " +
-                        $"WHERE s2.__kept AND {passFilter.Replace("s.", "s2.", StringComparison.Ordinal)} AND q.__u = e.__u AND q.__n = e.__r))";
+                    string used = $"SELECT q.__u, {Block("q", k)} - o.__o AS __b FROM {Q(Samples)} s2 JOIN {Q("hist_probe_" + n)} q ON s2.__id = q.__id " +
+                        $"CROSS JOIN (SELECT 0 AS __o UNION ALL SELECT 1 AS __o) o WHERE s2.__kept AND {passFilter.Replace("s.", "s2.", StringComparison.Ordinal)} AND q.__n > 0";
+                    blocks = $"(SELECT b.* FROM {blocks} b WHERE EXISTS (SELECT 1 FROM ({used}) w WHERE w.__u = b.__u AND w.__b = b.__b))";
                 }
 
                 from.Append($"\n  LEFT JOIN {Q("hist_probe_" + n)} p{n} ON s.__id = p{n}.__id");
-                from.Append($"\n  LEFT JOIN {events} e{n} ON e{n}.__u = p{n}.__u AND e{n}.__r = p{n}.__n");
+                from.Append($"\n  LEFT JOIN {blocks} b{n} ON b{n}.__u = p{n}.__u AND b{n}.__b = {Block("p" + n, k)}");
+                from.Append($"\n  LEFT JOIN {blocks} c{n} ON c{n}.__u = p{n}.__u AND c{n}.__b = {Block("p" + n, k, max + 1)} - 1");
             }
 
             return from.ToString();
@@ -222,7 +232,10 @@ public static class PlanRenderer
 
             string n = k.ToString(CultureInfo.InvariantCulture);
             long window = JobPlan.ToMicros(Job.Histories[k].Window);
-            return $"coalesce({d.NewestValuesFrom($"e{n}.__l", $"p{n}.__ts - {Big(window)}")}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+            int max = Job.Histories[k].MaxLength;
+            string list = $"CASE WHEN c{n}.__l IS NULL THEN b{n}.__l ELSE {d.ListConcat($"c{n}.__l", $"b{n}.__l")} END";
+            string visible = $"x.r > p{n}.__n - {max} AND x.r <= p{n}.__n AND x.t >= p{n}.__ts - {Big(window)}";
+            return $"coalesce({d.NewestValuesWhere(list, visible)}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
         }
 
         // Records are ordered by (hash, key), then by content, so the order never depends on the engine's scan: time and
@@ -391,28 +404,36 @@ public static class PlanRenderer
             string n = k.ToString(CultureInfo.InvariantCulture);
             string user = Q(h.User);
 
-            // Each event carries the newest `max_length` events up to and including itself, in the order (time
-            // ascending, value descending) whose reverse is the history's order; so no list ever grows past the cap,
-            // however many events a user has (the window over a RANGE frame of whole lists ran out of memory for very
-            // active users).
+            // Each event's rank among its user's events in the order (time ascending, value descending). A ranking
+            // window (row_number) stays within DuckDB's memory limit however big a user's partition (measured: the
+            // same peak for one user's 5M and 20M events).
             Add("hist_events_" + n,
-                $"SELECT __u, __ts, __r, {d.FrameList("__ts", "__v", "w")} AS __l FROM (\n" +
-                $"  SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (\n" +
-                $"    SELECT e.{user} AS __u, e.__ts, {value} AS __v\n" +
-                $"    FROM {Q("clean_" + events.Name)} e{join}\n" +
-                $"    WHERE e.__ts >= {Big(plan.DayStartMicros - window)} AND e.__ts < {Big(plan.DayEndMicros)}\n" +
-                $"  ) t WHERE __v IS NOT NULL\n" +
-                $") r\n" +
-                $"WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN {h.MaxLength - 1} PRECEDING AND CURRENT ROW)");
+                $"SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (\n" +
+                $"  SELECT e.{user} AS __u, e.__ts, {value} AS __v\n" +
+                $"  FROM {Q("clean_" + events.Name)} e{join}\n" +
+                $"  WHERE e.__ts >= {Big(plan.DayStartMicros - window)} AND e.__ts < {Big(plan.DayEndMicros)}\n" +
+                $") t WHERE __v IS NOT NULL");
 
-            // The window over the union of events and impressions per user, as DESIGN measured: for each impression,
-            // the number of events strictly before it is the rank of the last event it may see; that event's list,
-            // cut to [ts - window, ts), is the history. Impressions sort before events of the same instant (a null
-            // rank first), so same-timestamp clicks, the impression's own included, are never history; the running
-            // count is a ROWS frame, which engines stream, rather than a RANGE frame ending 1us before.
+            // A user's events cut by rank into blocks of `max_length` (block b: ranks b * max_length + 1 ..), each one
+            // row with its events as a list: the events are stored once (not a list of the newest `max_length` per
+            // event, `max_length` times the events), and a window partition is one block, never a user's whole event
+            // list (whole lists, or lists per event over a user's partition, ran out of memory for very active users).
+            string block = $"CAST(floor((__r - 1) / {h.MaxLength}) AS BIGINT)";
+            Add("hist_blocks_" + n,
+                $"SELECT __u, __b, __l FROM (\n" +
+                $"  SELECT __u, {block} AS __b, __r, {d.PartitionList("__r", "__ts", "__v", $"__u, {block}")} AS __l\n" +
+                $"  FROM {Q("hist_events_" + n)}\n" +
+                $") t WHERE (__r - 1) % {h.MaxLength} = 0");
+
+            // For each impression, __n: the number of its user's events strictly before it, the rank of the newest
+            // event it may see. In the union of events and impressions per user, ordered by time with impressions
+            // before events of the same instant (a null rank first), an impression's place less its place among its
+            // user's impressions (the same order: time, then id) is the number of events before it; so same-instant
+            // clicks, the impression's own included, are never history. Two row_numbers rather than a running count
+            // (a ROWS frame from the partition's start), which went over the memory limit for one user's 5M events.
             Add("hist_probe_" + n,
-                $"SELECT __id, __u, __ts, __n FROM (\n" +
-                $"  SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n\n" +
+                $"SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (\n" +
+                $"  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q\n" +
                 $"  FROM (\n" +
                 $"    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM {Q("hist_events_" + n)}\n" +
                 $"    UNION ALL\n" +

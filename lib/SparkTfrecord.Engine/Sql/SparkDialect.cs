@@ -164,16 +164,19 @@ public sealed class SparkDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST((dayofweek(CAST({Local(micros, zone)} AS DATE)) + 5) % 7 + 1 AS BIGINT)";
 
     /// <inheritdoc/>
-    /// <remarks>The frame's rows are collected in the window's order; <see cref="NewestValuesFrom"/> sorts explicitly
-    /// anyway, so the result never depends on the order in which <c>collect_list</c> sees them.</remarks>
-    public override string FrameList(string time, string value, string window) =>
-        $"collect_list(named_struct('t', {time}, 'v', {value})) OVER {window}";
+    /// <remarks>A window without ORDER BY frames the whole partition; <c>collect_list</c> gathers the rows in no
+    /// defined order, which <see cref="NewestValuesWhere"/> sorts.</remarks>
+    public override string PartitionList(string rank, string time, string value, string partition) =>
+        $"collect_list(named_struct('r', {rank}, 't', {time}, 'v', {value})) OVER (PARTITION BY {partition})";
 
     /// <inheritdoc/>
-    /// <remarks>Sorting structs (-time, value) ascending gives newest first, ties by value ascending, in every Spark
-    /// version (no comparator lambda, which Spark 2.4 lacks).</remarks>
-    public override string NewestValuesFrom(string list, string bound) =>
-        $"transform(sort_array(transform(filter({list}, x -> x.t >= {bound}), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v)";
+    public override string ListConcat(string first, string second) => $"concat({first}, {second})";
+
+    /// <inheritdoc/>
+    /// <remarks>Sorting structs (-rank, value) ascending gives the ranks descending (newest first, same-time events by
+    /// value ascending), in every Spark version (no comparator lambda, which Spark 2.4 lacks).</remarks>
+    public override string NewestValuesWhere(string list, string predicate) =>
+        $"transform(sort_array(transform(filter({list}, x -> {predicate}), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v)";
 
     /// <inheritdoc/>
     /// <remarks>The relation that uses it (the impressions) is cached by the script right after it is defined, so

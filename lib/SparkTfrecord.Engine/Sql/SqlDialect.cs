@@ -77,24 +77,31 @@ public abstract class SqlDialect
     public abstract string DayOfWeek(string micros, string zone);
 
     /// <summary>
-    /// A window aggregate over the named window <paramref name="window"/> (a ROWS frame of at most the history's cap,
-    /// ordered by time ascending then value descending): the frame's rows as a list of structs <c>{t: time, v: value}</c>
-    /// in that order, oldest first.
+    /// A window aggregate over the whole partition <paramref name="partition"/>: the partition's rows as a list of
+    /// structs <c>{r: rank, t: time, v: value}</c>, in any order (<see cref="NewestValuesWhere"/> orders them).
     /// </summary>
+    /// <param name="rank">The rank expression (an integer, unique within the partition).</param>
     /// <param name="time">The time expression (BIGINT epoch microseconds).</param>
     /// <param name="value">The value expression.</param>
-    /// <param name="window">The window's name (declared in a WINDOW clause).</param>
+    /// <param name="partition">The PARTITION BY list.</param>
     /// <returns>The expression.</returns>
-    public abstract string FrameList(string time, string value, string window);
+    public abstract string PartitionList(string rank, string time, string value, string partition);
+
+    /// <summary>Two lists of the same type, one after the other.</summary>
+    /// <param name="first">The first list (not null).</param>
+    /// <param name="second">The second list (not null).</param>
+    /// <returns>The expression.</returns>
+    public abstract string ListConcat(string first, string second);
 
     /// <summary>
-    /// From a list made by <see cref="FrameList"/>, the values whose time is at least <paramref name="bound"/>, newest
-    /// first (the reverse of the list's order, so ties in time come by value ascending).
+    /// From a list made by <see cref="PartitionList"/>, the values of the elements <c>x</c> for which
+    /// <paramref name="predicate"/> holds, newest first; events of the same time by value ascending (the reverse of
+    /// their ranks' order, which is time ascending, value descending).
     /// </summary>
     /// <param name="list">The list of structs.</param>
-    /// <param name="bound">The lowest time kept.</param>
+    /// <param name="predicate">A condition on the element <c>x</c> (its fields <c>x.r</c>, <c>x.t</c>).</param>
     /// <returns>The expression: a list of values.</returns>
-    public abstract string NewestValuesFrom(string list, string bound);
+    public abstract string NewestValuesWhere(string list, string predicate);
 
     /// <summary>
     /// A BIGINT unique to each row of a query, used only to join a row's derived values back to it within one run

@@ -100,18 +100,21 @@ SELECT DISTINCT __imp FROM (
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
-SELECT __u, __ts, __r, collect_list(named_struct('t', __ts, 'v', __v)) OVER w AS __l FROM (
-  SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
-    SELECT e.`user_id` AS __u, e.__ts, try_cast(e.`item_id` AS STRING) AS __v
-    FROM `clean_clicks` e
-    WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
-  ) t WHERE __v IS NOT NULL
-) r
-WINDOW w AS (PARTITION BY __u ORDER BY __ts ASC, __v DESC ROWS BETWEEN 49 PRECEDING AND CURRENT ROW);
+SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
+  SELECT e.`user_id` AS __u, e.__ts, try_cast(e.`item_id` AS STRING) AS __v
+  FROM `clean_clicks` e
+  WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
+) t WHERE __v IS NOT NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_blocks_0` AS
+SELECT __u, __b, __l FROM (
+  SELECT __u, CAST(floor((__r - 1) / 50) AS BIGINT) AS __b, __r, collect_list(named_struct('r', __r, 't', __ts, 'v', __v)) OVER (PARTITION BY __u, CAST(floor((__r - 1) / 50) AS BIGINT)) AS __l
+  FROM `hist_events_0`
+) t WHERE (__r - 1) % 50 = 0;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_probe_0` AS
-SELECT __id, __u, __ts, __n FROM (
-  SELECT __u, __ts, __id, count(__r) OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __n
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q
   FROM (
     SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
     UNION ALL
@@ -144,9 +147,10 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
 CACHE TABLE `samples`;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
-SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, coalesce(transform(sort_array(transform(filter(e0.__l, x -> x.t >= p0.__ts - 1296000000000), x -> named_struct('n', -x.t, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
+SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, coalesce(transform(sort_array(transform(filter(CASE WHEN c0.__l IS NULL THEN b0.__l ELSE concat(c0.__l, b0.__l) END, x -> x.r > p0.__n - 50 AND x.r <= p0.__n AND x.t >= p0.__ts - 1296000000000), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
   LEFT JOIN `hist_probe_0` p0 ON s.__id = p0.__id
-  LEFT JOIN `hist_events_0` e0 ON e0.__u = p0.__u AND e0.__r = p0.__n
+  LEFT JOIN `hist_blocks_0` b0 ON b0.__u = p0.__u AND b0.__b = CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END
+  LEFT JOIN `hist_blocks_0` c0 ON c0.__u = p0.__u AND c0.__b = CASE WHEN p0.__n >= 51 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END - 1
 WHERE s.__kept;
 
 CACHE TABLE `sparktf_output`;
