@@ -28,7 +28,14 @@ internal static class WriteCommand
             string inputPath = result.GetValue(input)!;
             string outputPath = result.GetValue(output)!;
 
-            // Before anything is read: a wrong --output must not cost the user a file.
+            // Before anything is read: a wrong --output must not cost the user a file. A folder is a usage mistake
+            // (write's output is one file), told apart before the guard's rules for files.
+            string fullOutput = Path.GetFullPath(outputPath);
+            if (Path.GetDirectoryName(fullOutput) is null || Directory.Exists(fullOutput) || Path.EndsInDirectorySeparator(outputPath))
+            {
+                throw new UsageException($"--output {outputPath} is a folder: name the TFRecord file to write, for example {Path.Combine(outputPath, "part-00000.tfrecord")}.");
+            }
+
             OutputGuard.CheckFile(outputPath, new OutputGuardOptions { Force = result.GetValue(force), InputPaths = inputPath == "-" ? [] : [inputPath] });
             long count = Run(inputPath, outputPath, result.GetValue(compression), result.GetValue(seq));
             context.Err.WriteLine($"sparktf: wrote {count} records to {outputPath}");
@@ -41,11 +48,6 @@ internal static class WriteCommand
     {
         // Write beside the target and rename at the end, so a failure never leaves a half-written file under the name.
         string fullOutput = Path.GetFullPath(outputPath);
-        if (Path.GetDirectoryName(fullOutput) is null || Directory.Exists(fullOutput) || Path.EndsInDirectorySeparator(outputPath))
-        {
-            throw new UsageException($"--output {outputPath} is a folder: name the TFRecord file to write, for example {Path.Combine(outputPath, "part-00000.tfrecord")}.");
-        }
-
         string temp = Path.Combine(Path.GetDirectoryName(fullOutput)!, $".{Path.GetFileName(fullOutput)}.{Environment.ProcessId}.tmp");
         var reader = new ExampleJsonReader();
         long count;

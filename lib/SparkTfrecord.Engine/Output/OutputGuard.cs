@@ -73,7 +73,7 @@ public sealed class OutputGuardOptions
     /// wrong: the root, the working directory or its ancestors, the inputs, other outputs, a file or a link.</summary>
     public bool Force { get; init; }
 
-    /// <summary>The run's inputs: folders, files or globs (a glob counts from its folder), local or <c>file:</c>;
+    /// <summary>The run's inputs: folders or files (taken literally, as the engines read them), local or <c>file:</c>;
     /// remote URIs and unexpanded templates are left out.</summary>
     public IReadOnlyList<string> InputPaths { get; init; } = [];
 
@@ -313,8 +313,7 @@ public static class OutputGuard
         }
     }
 
-    /// <summary>The local path an input stands for: a glob counts from the folder before its first wildcard; remote URIs
-    /// and paths with unexpanded templates give null.</summary>
+    /// <summary>The local path an input stands for; remote URIs and paths with unexpanded templates give null.</summary>
     private static string? LocalBase(string input)
     {
         if (string.IsNullOrWhiteSpace(input) || input == "-" || input.Contains('{', StringComparison.Ordinal))
@@ -329,14 +328,7 @@ public static class OutputGuard
             return null;
         }
 
-        int glob = path.IndexOfAny(['*', '?', '[']);
-        if (glob >= 0)
-        {
-            string prefix = path[..glob];
-            int slash = prefix.LastIndexOf('/');
-            path = slash < 0 ? "." : slash == 0 ? "/" : prefix[..slash];
-        }
-
+        // Paths are literal on every engine (no glob expansion), so `logs[1]` is the folder of that name.
         return Path.GetFullPath(path);
     }
 

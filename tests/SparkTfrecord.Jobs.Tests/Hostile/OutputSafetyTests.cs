@@ -545,7 +545,9 @@ public sealed class OutputSafetyTests
 
         Assert.That(rerun.ExitCode, Is.Zero, rerun.Stderr);
         Assert.That(Sparktf.Run("count", box.Path("out.tfrecord")).Stdout.Trim(), Is.EqualTo("2"));
-        AssertRefusedWrite(folder, "is a folder", ForceNever);
+        Assert.That(folder.ExitCode, Is.EqualTo(2), folder.Stderr); // a folder is a usage mistake, --force or not
+        Assert.That(folder.Stderr, Does.Contain("is a folder").And.Contain("name the TFRecord file"));
+        Assert.That(File.ReadAllText(box.Path("folder", "keep.txt")), Is.EqualTo("keep"));
         box.AssertUntouchedOutside(before, "out.tfrecord");
         box.AssertNoLeftovers();
     }

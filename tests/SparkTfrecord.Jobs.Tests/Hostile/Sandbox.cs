@@ -58,14 +58,17 @@ internal sealed class Sandbox : IDisposable
         return to;
     }
 
-    /// <summary>Every file below the root (the temporary folder aside) with its SHA-256, by relative path.</summary>
+    /// <summary>Every file below the root (the temporary folder and outputs' lock files aside) with its SHA-256, by relative path.</summary>
     public IReadOnlyDictionary<string, string> Snapshot()
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(Root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             string relative = System.IO.Path.GetRelativePath(Root, file);
-            if (relative.StartsWith("tmp" + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            // The lock file beside an output (.<leaf>.lock) is the tool's own: every run that takes the lock writes its
+            // holder into it, so it is left out of the comparison.
+            string name = System.IO.Path.GetFileName(file);
+            if (relative.StartsWith("tmp" + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || (name.StartsWith('.') && name.EndsWith(".lock", StringComparison.Ordinal)))
             {
                 continue;
             }
