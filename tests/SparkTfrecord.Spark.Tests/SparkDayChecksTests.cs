@@ -54,9 +54,17 @@ public sealed class SparkDayChecksTests
         return _temp.Write(name + "/din.yaml", checks is null ? din : din.Replace(anchor, anchor + $"  checks: {checks}\n", StringComparison.Ordinal));
     }
 
+    // A previous output as Spark's committer leaves one (_SUCCESS and a part file), which a rerun may replace.
+    private static void WritePreviousOutput(string output)
+    {
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "_SUCCESS"), "");
+        File.WriteAllText(Path.Combine(output, "part-00000-previous"), "x");
+    }
+
     private static void AssertPreviousOutputKept(string output)
     {
-        Assert.That(Directory.GetFileSystemEntries(output).Select(Path.GetFileName), Is.EqualTo(new[] { "previous" }), "the previous output stays as it was");
+        Assert.That(Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "_SUCCESS", "part-00000-previous" }), "the previous output stays as it was");
         Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "no work or staging folder remains");
     }
 
@@ -65,8 +73,7 @@ public sealed class SparkDayChecksTests
     public void A_zero_sample_report_fails_the_day_keeps_the_previous_output_and_writes_a_failed_summary(string writer)
     {
         string output = _temp[$"zero-{writer}/dt=2024-05-01"];
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        WritePreviousOutput(output);
         string summaryFile = _temp[$"zero-{writer}/summary.json"];
 
         var result = Sparktf.RunWith(
@@ -99,8 +106,7 @@ public sealed class SparkDayChecksTests
     {
         string spec = Spec("outside", "{max_outside_day_fraction: 0.5}");
         string output = _temp["outside/dt=2024-05-01"];
-        Directory.CreateDirectory(output);
-        File.WriteAllText(Path.Combine(output, "previous"), "x");
+        WritePreviousOutput(output);
 
         string summaryFile = _temp["outside/summary.json"];
         var above = Sparktf.RunWith(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=300")), Args(spec, output, "--summary", summaryFile));
