@@ -286,27 +286,7 @@ public sealed class KeepersTests
 
     private static Process Start(Sandbox sandbox, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = sandbox.Root,
-        };
-        start.Environment["TMPDIR"] = sandbox.Temp;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Sparktf.Dll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
+        var process = sandbox.Start(null, environment, args);
         _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         return process;
     }

@@ -126,27 +126,7 @@ internal sealed class Sandbox : IDisposable
 
     public Sparktf.Result Run(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Root,
-        };
-        start.Environment["TMPDIR"] = Temp;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Sparktf.Dll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
+        using Process process = Start(workingDirectory, environment, args);
         var stdout = new MemoryStream();
         Task copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
