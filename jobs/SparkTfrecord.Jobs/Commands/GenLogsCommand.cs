@@ -8,6 +8,9 @@ namespace SparkTfrecord.Jobs.Commands;
 /// <summary><c>sparktf gen-logs</c>: realistic click logs in the layout conf/din.yaml reads.</summary>
 internal static class GenLogsCommand
 {
+    /// <summary>The file gen-logs leaves in its output folder, so a rerun may write there again.</summary>
+    public const string Marker = "_sparktf_gen_logs";
+
     public static Command Create()
     {
         var output = new Option<string>("--output", "-o") { Description = "The folder to write (impressions/, clicks/, users/, items/ below it).", Required = true };
@@ -21,9 +24,10 @@ internal static class GenLogsCommand
         format.AcceptOnlyFromAmong("parquet", "csv", "jsonl");
         var bad = new Option<double>("--bad-rows") { Description = "Fraction of impression rows made bad (null key or time), to exercise the quarantine (default 0)." };
         var impressionDays = new Option<int>("--impression-days") { Description = "Write impressions for only the last N days (default 0: every day); clicks are written for every day." };
+        var force = new Option<bool>("--force") { Description = $"Write into a non-empty folder that gen-logs did not write (no {Marker} file), replacing its files of the same names." };
         var command = new Command("gen-logs", "Generate realistic click logs (impressions, clicks, users, items) in the layout conf/din.yaml reads.")
         {
-            output, date, days, impressions, users, items, seed, format, bad, impressionDays,
+            output, date, days, impressions, users, items, seed, format, bad, impressionDays, force,
         };
         command.SetAction(result =>
         {
@@ -57,12 +61,35 @@ internal static class GenLogsCommand
                 BadRowFraction = result.GetValue(bad),
                 ImpressionDays = Math.Min(result.GetValue(impressionDays), d), // more days of impressions than of logs is all of them
             };
+            CheckOutput(options.Output, result.GetValue(force));
             var counts = LogGenerator.Generate(options, done => Console.Error.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"impressions\": {counts.Impressions}, \"clicks\": {counts.Clicks}, \"users\": {counts.Users}, \"items\": {counts.Items}, \"output\": \"{Path.GetFullPath(options.Output).Replace("\\", "\\\\", StringComparison.Ordinal)}\"}}"));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // gen-logs writes part-00000 files into partition folders below its output, replacing files of the same names: a
+    // folder of real logs given by mistake would lose them. So it writes only into a missing or empty folder, or one it
+    // wrote before (its marker file), unless --force.
+    private static void CheckOutput(string output, bool force)
+    {
+        string full = Path.GetFullPath(output);
+        if (File.Exists(full))
+        {
+            throw new IOException($"--output {full} is a file: gen-logs writes a folder of logs (impressions/, clicks/, users/, items/).");
+        }
+
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !File.Exists(Path.Combine(full, Marker)) && !force)
+        {
+            throw new IOException(
+                $"--output {full} is not empty and was not written by gen-logs (no {Marker} file): gen-logs would replace its files of the same names " +
+                "(such as impressions/dt=.../part-00000.parquet). Choose a new or empty folder, or run again with --force to write into it.");
+        }
+
+        Directory.CreateDirectory(full);
+        File.WriteAllText(Path.Combine(full, Marker), "");
     }
 }
 
