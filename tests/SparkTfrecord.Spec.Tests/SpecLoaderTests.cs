@@ -92,7 +92,7 @@ public sealed class SpecLoaderTests
     [Test]
     public void Din_spec_hash_is_pinned_so_a_change_to_the_normalized_form_is_deliberate()
     {
-        // Changing the normalized description changes every dataset's spec_hash: update README.md and Python with it.
+        // Changing the normalized description changes every dataset's spec_hash: update docs/feature-spec.md and Python with it.
         Assert.That(SpecLoader.Load(Repo.Conf("din.yaml")).Hash, Is.EqualTo("85ec4dd18489f6fbc7f695d213997c1d09ef98a7c05f6497290d8959d95e23e9"));
     }
 
@@ -126,12 +126,12 @@ public sealed class ReadmeTests
     [Test]
     public void The_readme_spec_example_loads_and_its_python_example_names_real_functions()
     {
-        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
-        int section = readme.IndexOf("## The feature spec", StringComparison.Ordinal);
+        string readme = File.ReadAllText(Path.Combine(Repo.Root, "docs", "feature-spec.md"));
+        int section = readme.IndexOf("# The feature spec", StringComparison.Ordinal);
         int start = readme.IndexOf("```yaml\n", section, StringComparison.Ordinal) + "```yaml\n".Length;
         string yaml = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
 
-        FeatureSpec spec = SpecLoader.Parse(yaml, "README.md");
+        FeatureSpec spec = SpecLoader.Parse(yaml, "docs/feature-spec.md");
 
         Assert.That(spec.Name, Is.EqualTo("din"));
         Assert.That(spec.Job, Is.Not.Null);

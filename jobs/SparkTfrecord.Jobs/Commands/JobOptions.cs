@@ -21,7 +21,7 @@ internal sealed class JobOptions
 
     public Option<TfRecordCompression?> Compression { get; } = CommonOptions.JobCompression("none, gzip or zlib (default: the job's output.compression).");
 
-    public Option<string> Engine { get; } = new("--engine") { Description = "The engine: duckdb (embedded, the default) or spark (a Spark SQL script run by spark-sql or spark-submit; see README, \"Run on a Spark cluster\").", DefaultValueFactory = _ => "duckdb" };
+    public Option<string> Engine { get; } = new("--engine") { Description = "The engine: duckdb (embedded, the default) or spark (a Spark SQL script run by spark-sql or spark-submit; see docs/spark.md).", DefaultValueFactory = _ => "duckdb" };
 
     public Option<bool> NoClobber { get; } = new("--no-clobber") { Description = "Fail instead of replacing an existing output." };
 

@@ -25,7 +25,7 @@ internal static partial class SparkEngineCommand
                 return ExitCodes.Failure;
             }
 
-            // The script writes --output itself, so it can be run by hand (README, "Debugging with --master
+            // The script writes --output itself, so it can be run by hand (docs/spark.md, "Debugging with --master
             // local[*]"); a launch writes a hidden work folder first, which --dry-run shows.
             Console.Out.Write(setup.Script().Text());
         }

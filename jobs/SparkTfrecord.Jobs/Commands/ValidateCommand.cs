@@ -17,7 +17,7 @@ internal static class ValidateCommand
         var paths = CommonOptions.Paths();
         var spec = CommonOptions.Spec(required: false);
         var schema = new Option<string?>("--schema") { Description = "A TensorFlow Data Validation schema.pbtxt (text format) instead of a feature spec." };
-        var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file (format documented in README.md, with a version field)." };
+        var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file (format documented in docs/feature-spec.md, with a version field)." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
         var allowEmpty = CommonOptions.AllowEmpty();
         var maxRecordBytes = CommonOptions.MaxRecordBytes();

@@ -89,7 +89,7 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
 
         if (spec.Job is not { } job)
         {
-            throw JobConfigException.At(spec.File, 1, 1, "no job: section; the jobs need one (sources, label, history, columns, output). See README, \"Run the job on one machine\".");
+            throw JobConfigException.At(spec.File, 1, 1, "no job: section; the jobs need one (sources, label, history, columns, output). See docs/job.md.");
         }
 
         var config = JobConfigParser.Parse(spec.File, job, features);

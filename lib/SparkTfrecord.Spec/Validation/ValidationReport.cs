@@ -64,7 +64,7 @@ public sealed class ValidationReport
         writer.WriteLine(IsClean ? "result: clean" : $"result: {AnomalyCount} anomalies in {Features.Count(f => f.Anomalies.Count > 0)} feature(s)");
     }
 
-    /// <summary>Writes the JSON report (documented in README.md, section "The feature spec").</summary>
+    /// <summary>Writes the JSON report (documented in docs/feature-spec.md).</summary>
     /// <param name="stream">Where to write (UTF-8).</param>
     public void WriteJson(Stream stream)
     {

@@ -4,7 +4,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 
 /// <summary>
 /// The kill trial (tests/kill-trial/kill-trial.sh) with a few kills, so that CI runs it: SIGKILL at random moments,
-/// then no partial output, the rerun's bytes equal an uninterrupted run's, and no spill folder survives. README gives
+/// then no partial output, the rerun's bytes equal an uninterrupted run's, and no spill folder survives. docs/job.md gives
 /// the full run (20 kills) and its result.
 /// </summary>
 [TestFixture]
