@@ -25,10 +25,11 @@ public static class DayChecks
     /// <summary>Checks a day's counts.</summary>
     /// <param name="plan">The run's plan (its date, zone and samples source).</param>
     /// <param name="counts">The run's counts (written, outside_day, read.SOURCE, quarantined.SOURCE, duplicates.SOURCE).</param>
-    /// <param name="samplesTimes">The samples source's time range, when known (it makes the message precise).</param>
+    /// <param name="samplesTimes">Gives the samples source's time range, when it can be known (it makes the message
+    /// precise); asked only when the day fails, since it costs a query.</param>
     /// <returns>Null when the day passes; else what failed, with the counts and hints (without what happened to the
     /// output, which the caller adds).</returns>
-    public static string? Check(JobPlan plan, IReadOnlyDictionary<string, long> counts, TimeRange? samplesTimes = null)
+    public static string? Check(JobPlan plan, IReadOnlyDictionary<string, long> counts, Func<TimeRange?>? samplesTimes = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(counts);
@@ -46,7 +47,7 @@ public static class DayChecks
         var failures = new List<string>();
         if (written < checks.MinSamples)
         {
-            failures.Add((job.Checks ?? DayChecksConfig.Default) == DayChecksConfig.Default
+            failures.Add(checks == DayChecksConfig.Default
                 ? $"{written} samples written: an empty day (checks.min_samples is 1 by default; set checks: {{min_samples: 0}} in the job section if an empty day is expected)"
                 : $"{written} samples written, fewer than checks.min_samples ({checks.MinSamples})");
         }
@@ -71,7 +72,7 @@ public static class DayChecks
         text.Append(knowsOutside ? $", {outside.ToString(CultureInfo.InvariantCulture)} outside the run date" : "");
         text.Append(counts.ContainsKey("samples") ? $", {Get("samples").ToString(CultureInfo.InvariantCulture)} samples" : "");
         text.Append(CultureInfo.InvariantCulture, $", {written} written. ");
-        text.Append(Hint(plan, read, knowsOutside ? kept : -1, outside, samplesTimes));
+        text.Append(Hint(plan, read, knowsOutside ? kept : -1, outside, samplesTimes?.Invoke()));
         return text.ToString().TrimEnd();
     }
 

@@ -255,9 +255,8 @@ public static class SamplesJob
         }
 
         // The day's sanity checks (an empty day, too many rows outside the date), before anything is written.
-        if (DayChecks.Check(plan, counts) is not null)
+        if (DayChecks.Check(plan, counts, () => SamplesTimes(engine, plan)) is { } failure)
         {
-            string failure = DayChecks.Check(plan, counts, SamplesTimes(engine, plan))!;
             throw new JobFailedException($"{failure} Nothing was committed: {outputPath} is as it was.", counts);
         }
 
