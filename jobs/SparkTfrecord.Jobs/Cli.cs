@@ -7,22 +7,42 @@ namespace SparkTfrecord.Jobs;
 /// <summary>Builds the root command and runs it: data to stdout, diagnostics to stderr, documented exit codes.</summary>
 internal static class Cli
 {
-    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <summary>Runs a command line as the <c>sparktf</c> program: over the process's console.</summary>
+    public static int Run(string[] args)
     {
-        stdout ??= Console.Out;
-        stderr ??= Console.Error;
+        using var context = CliContext.ForConsole();
+        return Run(args, context);
+    }
+
+    /// <summary>Runs a command line over the given streams (tests run commands in process through this).</summary>
+    public static int Run(string[] args, CliContext context)
+    {
+        try
+        {
+            return RunCommand(args, context);
+        }
+        finally
+        {
+            context.Flush();
+        }
+    }
+
+    private static int RunCommand(string[] args, CliContext context)
+    {
+        TextWriter stdout = context.Out;
+        TextWriter stderr = context.Err;
         var root = new RootCommand("SparkTfrecord: turn click logs into TFRecord files of tf.train.Example, and inspect, count and write TFRecord files.")
         {
-            InspectCommand.Create(),
-            CountCommand.Create(),
-            WriteCommand.Create(),
-            GenLogsCommand.Create(),
-            SamplesCommand.Create(),
-            PlanCommand.Create(),
-            EncodeCommand.Create(),
-            SpecCommand.Create(),
-            ValidateCommand.Create(),
-            SchemaCommand.Create(),
+            InspectCommand.Create(context),
+            CountCommand.Create(context),
+            WriteCommand.Create(context),
+            GenLogsCommand.Create(context),
+            SamplesCommand.Create(context),
+            PlanCommand.Create(context),
+            EncodeCommand.Create(context),
+            SpecCommand.Create(context),
+            ValidateCommand.Create(context),
+            SchemaCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);

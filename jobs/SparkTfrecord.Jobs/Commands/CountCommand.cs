@@ -9,7 +9,7 @@ namespace SparkTfrecord.Jobs.Commands;
 /// </summary>
 internal static class CountCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var paths = CommonOptions.Paths();
         var perFile = new Option<bool>("--per-file") { Description = "Print one line per file: the count, a tab, the path." };
@@ -28,7 +28,6 @@ internal static class CountCommand
                 throw new UsageException("count takes --per-file or --per-split, not both.");
             }
 
-            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             string[] given = result.GetValue(paths)!;
             bool empty = result.GetValue(allowEmpty);
             var files = CommonOptions.DataFiles(given, empty);

@@ -15,7 +15,7 @@ namespace SparkTfrecord.Jobs.Commands;
 /// </summary>
 internal static class EncodeCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var spec = CommonOptions.Spec();
         var input = new Option<string[]>("--input", "-i") { Description = "Parquet files, folders or globs with a column per feature (and optionally __h, __split and the order columns the Spark engine writes).", Required = true, Arity = ArgumentArity.OneOrMore };
@@ -38,7 +38,7 @@ internal static class EncodeCommand
             }
             catch (JobConfigException e)
             {
-                Console.Error.WriteLine($"sparktf: {e.Message}");
+                context.Err.WriteLine($"sparktf: {e.Message}");
                 return ExitCodes.Failure;
             }
 
@@ -67,12 +67,12 @@ internal static class EncodeCommand
             catch (Exception e) when (e is OperationCanceledException || cancel.IsCancellationRequested)
             {
                 // Whatever the signal interrupted (DuckDB's query, a file being written) ends here.
-                Console.Error.WriteLine($"sparktf: encode: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
+                context.Err.WriteLine($"sparktf: encode: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
                 return code;
             }
             catch (Exception e) when (e is OutputLockedException or OutputExistsException or DuckDB.NET.Data.DuckDBException)
             {
-                Console.Error.WriteLine(SparkTfrecord.Engine.Engines.DuckDbEngine.IsOutOfMemory(e)
+                context.Err.WriteLine(SparkTfrecord.Engine.Engines.DuckDbEngine.IsOutOfMemory(e)
                     ? $"sparktf: encode: out of memory reading the Parquet input ({e.Message.Split('\n')[0]}): encode fewer or smaller files at a time, or run it where more memory is free."
                     : $"sparktf: {e.Message}");
                 return ExitCodes.Failure;
@@ -85,7 +85,7 @@ internal static class EncodeCommand
             }
             else
             {
-                Console.Out.Write(json);
+                context.Out.Write(json);
             }
 
             return ExitCodes.Success;

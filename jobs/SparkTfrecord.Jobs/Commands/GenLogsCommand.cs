@@ -11,7 +11,7 @@ internal static class GenLogsCommand
     /// <summary>The file gen-logs leaves in its output folder, so a rerun may write there again.</summary>
     public const string Marker = "_sparktf_gen_logs";
 
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var output = new Option<string>("--output", "-o") { Description = "The folder to write (impressions/, clicks/, users/, items/ below it).", Required = true };
         var date = new Option<string>("--date") { Description = "The last day written, yyyy-MM-dd. The job of day D also reads D+1's partitions (late clicks and copies): for D, give D+1 (with --days 17 and --impression-days 2).", Required = true };
@@ -62,8 +62,8 @@ internal static class GenLogsCommand
                 ImpressionDays = Math.Min(result.GetValue(impressionDays), d), // more days of impressions than of logs is all of them
             };
             CheckOutput(options.Output, result.GetValue(force));
-            var counts = LogGenerator.Generate(options, done => Console.Error.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            var counts = LogGenerator.Generate(options, done => context.Err.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"impressions\": {counts.Impressions}, \"clicks\": {counts.Clicks}, \"users\": {counts.Users}, \"items\": {counts.Items}, \"output\": \"{Path.GetFullPath(options.Output).Replace("\\", "\\\\", StringComparison.Ordinal)}\"}}"));
             return ExitCodes.Success;
         });

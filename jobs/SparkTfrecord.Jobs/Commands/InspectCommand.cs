@@ -17,7 +17,7 @@ internal static class InspectCommand
     // memory while the line is built, and System.Text.Json refuses values much above it.
     private const int MaxPrintedWhole = 64 << 20;
 
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var paths = CommonOptions.Paths();
         var limit = new Option<long?>("--limit", "-n") { Description = "Print at most N records in all." };
@@ -42,7 +42,6 @@ internal static class InspectCommand
                 throw new UsageException("--limit must be 0 or more.");
             }
 
-            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             string[] given = result.GetValue(paths)!;
             var reading = CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes));
             var files = CommonOptions.DataFiles(given, result.GetValue(allowEmpty));

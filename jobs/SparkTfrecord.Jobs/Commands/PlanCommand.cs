@@ -8,7 +8,7 @@ namespace SparkTfrecord.Jobs.Commands;
 /// <summary><c>sparktf plan</c>: the SQL that <c>samples</c> would run with the same options, printed instead of run.</summary>
 internal static class PlanCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var options = new JobOptions();
         var spark = new SparkOptions();
@@ -25,7 +25,7 @@ internal static class PlanCommand
         {
             if (result.GetValue(options.Engine) == "spark")
             {
-                return SparkEngineCommand.Plan(result, options, spark);
+                return SparkEngineCommand.Plan(context, result, options, spark);
             }
 
             JobDefinition definition;
@@ -35,7 +35,7 @@ internal static class PlanCommand
             }
             catch (JobConfigException e)
             {
-                Console.Error.WriteLine($"sparktf: {e.Message}");
+                context.Err.WriteLine($"sparktf: {e.Message}");
                 return ExitCodes.Failure;
             }
 
@@ -58,8 +58,8 @@ internal static class PlanCommand
 
                 // As samples reads them: CSV columns from the files' headers, the reader's buffer from their longest line.
                 plan = InputScan.Apply(plan);
-                Console.Out.Write($"-- sparktf plan: {definition.File}, date {PathTemplate.Format(date)}, engine duckdb\n");
-                Console.Out.Write(PlanRenderer.Render(plan, DuckDbDialect.Instance).Script());
+                context.Out.Write($"-- sparktf plan: {definition.File}, date {PathTemplate.Format(date)}, engine duckdb\n");
+                context.Out.Write(PlanRenderer.Render(plan, DuckDbDialect.Instance).Script());
             }
 
             return ExitCodes.Success;

@@ -23,17 +23,17 @@ internal static class SamplesCommand
     /// <c>STEP:MILLISECONDS:continue</c> then goes on even after a signal.</summary>
     public const string PauseAtStepVariable = "SPARKTF_TEST_PAUSE_AT_STEP";
 
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var options = new JobOptions();
         var spark = new SparkOptions();
         var command = options.AddTo(new Command("samples", "Build training samples for a date: join the click logs point-in-time correctly and write TFRecord shards, _manifest.json and _SUCCESS."));
         spark.AddTo(command, withDryRun: true);
-        command.SetAction(result => result.GetValue(options.Engine) == "spark" ? SparkEngineCommand.Samples(result, options, spark) : Run(result, options));
+        command.SetAction(result => result.GetValue(options.Engine) == "spark" ? SparkEngineCommand.Samples(context, result, options, spark) : Run(context, result, options));
         return command;
     }
 
-    private static int Run(ParseResult result, JobOptions o)
+    private static int Run(CliContext context, ParseResult result, JobOptions o)
     {
         // Signals are taken from the start, so that one arriving while the spec loads also ends with the message.
         using var cancel = new CancellationTokenSource();
@@ -50,7 +50,7 @@ internal static class SamplesCommand
         s_onSignal = OnSignal;
         try
         {
-            return Run(result, o, cancel, () => interruptedCode);
+            return Run(context, result, o, cancel, () => interruptedCode);
         }
         finally
         {
@@ -84,9 +84,9 @@ internal static class SamplesCommand
         Environment.Exit(code);
     }
 
-    private static int Run(ParseResult result, JobOptions o, CancellationTokenSource cancel, Func<int> signalCode)
+    private static int Run(CliContext context, ParseResult result, JobOptions o, CancellationTokenSource cancel, Func<int> signalCode)
     {
-        var err = Console.Error;
+        var err = context.Err;
         var (dates, output) = DatesAndOutput(result, o);
         CheckSummaryTarget(result, o);
         JobDefinition definition;
@@ -97,7 +97,7 @@ internal static class SamplesCommand
         catch (JobConfigException e)
         {
             err.WriteLine($"sparktf: {e.Message}");
-            WriteSummaries(result, o, [FailedBeforeStart(dates[0], output, "duckdb", e.Message)], failed: true);
+            WriteSummaries(context, result, o, [FailedBeforeStart(dates[0], output, "duckdb", e.Message)], failed: true);
             return ExitCodes.Failure;
         }
 
@@ -120,7 +120,7 @@ internal static class SamplesCommand
             DateOnly day = current ?? dates[^1];
             string path = Path.GetFullPath(PathTemplate.ExpandOne(output, day));
             summaries.Add(SamplesSummary.Failed(day, path, "duckdb", error, counts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
-            WriteSummaries(result, o, summaries, failed: true);
+            WriteSummaries(context, result, o, summaries, failed: true);
             return code;
         }
 
@@ -178,7 +178,7 @@ internal static class SamplesCommand
                         }
                     },
                 };
-                SamplesSummary summary = WithProgress(date, progress => SayWhenTheDiskIsFull(() => SamplesJob.Run(definition, Copy(options, progress), cancel.Token)));
+                SamplesSummary summary = WithProgress(context, date, progress => SayWhenTheDiskIsFull(() => SamplesJob.Run(definition, Copy(options, progress), cancel.Token)));
                 summaries.Add(summary.ToJson().TrimEnd());
                 committed.Add(date);
                 current = null;
@@ -205,7 +205,7 @@ internal static class SamplesCommand
             return ExitCodes.Usage;
         }
 
-        WriteSummaries(result, o, summaries);
+        WriteSummaries(context, result, o, summaries);
         if (cancel.IsCancellationRequested)
         {
             // The signal came after the last commit: the outputs are complete, but the run still reports the signal.
@@ -281,7 +281,7 @@ internal static class SamplesCommand
     /// object, or an array of them for a range of dates; nothing when there are none (a dry run). A failed run's
     /// summaries (<paramref name="failed"/>, the last with status failed) go to <c>--summary</c> only: stdout carries a
     /// summary only when every day was committed. Shared by both engines.</summary>
-    internal static void WriteSummaries(ParseResult result, JobOptions o, IReadOnlyList<string> summaries, bool failed = false)
+    internal static void WriteSummaries(CliContext context, ParseResult result, JobOptions o, IReadOnlyList<string> summaries, bool failed = false)
     {
         if (summaries.Count == 0 || (failed && result.GetValue(o.Summary) is null))
         {
@@ -299,7 +299,7 @@ internal static class SamplesCommand
         }
         else
         {
-            Console.Out.Write(json);
+            context.Out.Write(json);
         }
     }
 
@@ -342,14 +342,14 @@ internal static class SamplesCommand
     }
 
     /// <summary>Runs with a progress display on stderr (plain milestone lines when stderr is not a terminal).</summary>
-    private static T WithProgress<T>(DateOnly date, Func<IJobProgress, T> run)
+    private static T WithProgress<T>(CliContext context, DateOnly date, Func<IJobProgress, T> run)
     {
-        if (Console.IsErrorRedirected)
+        if (!context.StderrIsTerminal)
         {
-            return run(new PlainProgress(Console.Error, $"{date:yyyy-MM-dd}"));
+            return run(new PlainProgress(context.Err, $"{date:yyyy-MM-dd}"));
         }
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Err) });
         T value = default!;
         console.Progress()
             .AutoClear(false)

@@ -9,7 +9,7 @@ namespace SparkTfrecord.Jobs.Commands;
 /// <summary><c>sparktf schema PATH... [--yaml]</c>: the Spark schema the connectors would infer, or a draft feature spec.</summary>
 internal static class SchemaCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var paths = CommonOptions.Paths();
         var yaml = new Option<bool>("--yaml") { Description = "Print a draft feature spec (YAML) instead of the Spark schema." };
@@ -20,7 +20,6 @@ internal static class SchemaCommand
         };
         command.SetAction(result =>
         {
-            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             var inference = new SchemaInference();
             IReadOnlyList<string> files = TfRecordPaths.Expand(result.GetValue(paths)!);
             long max = result.GetValue(limit) ?? long.MaxValue;

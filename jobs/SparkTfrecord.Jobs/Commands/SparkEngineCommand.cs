@@ -8,18 +8,18 @@ namespace SparkTfrecord.Jobs.Commands;
 internal static partial class SparkEngineCommand
 {
     /// <summary><c>sparktf plan --engine spark</c>: the script(s) that <c>samples</c> would run, on stdout.</summary>
-    public static int Plan(ParseResult result, JobOptions o, SparkOptions spark)
+    public static int Plan(CliContext context, ParseResult result, JobOptions o, SparkOptions spark)
     {
         var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
         string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required with --engine spark: the script writes there.");
-        if (!TryLoad(result, o, out var definition))
+        if (!TryLoad(context.Err, result, o, out var definition))
         {
             return ExitCodes.Failure;
         }
 
         foreach (var date in dates)
         {
-            var setup = Setup(result, o, spark, definition, date, output, resolveLocalInputs: result.GetValue(o.Input) is not null);
+            var setup = Setup(context.Err, result, o, spark, definition, date, output, resolveLocalInputs: result.GetValue(o.Input) is not null);
             if (setup is null)
             {
                 return ExitCodes.Failure;
@@ -27,7 +27,7 @@ internal static partial class SparkEngineCommand
 
             // The script writes --output itself, so it can be run by hand (docs/spark.md, "Debugging with --master
             // local[*]"); a launch writes a hidden work folder first, which --dry-run shows.
-            Console.Out.Write(setup.Script().Text());
+            context.Out.Write(setup.Script().Text());
         }
 
         return ExitCodes.Success;
@@ -65,9 +65,9 @@ internal static partial class SparkEngineCommand
               $"and moves it to {setup.Output}, replacing any previous output in one step.";
     }
 
-    private static bool TryLoad(ParseResult result, JobOptions o, out JobDefinition definition) => TryLoad(result, o, out definition, out _);
+    private static bool TryLoad(TextWriter err, ParseResult result, JobOptions o, out JobDefinition definition) => TryLoad(err, result, o, out definition, out _);
 
-    private static bool TryLoad(ParseResult result, JobOptions o, out JobDefinition definition, out string? error)
+    private static bool TryLoad(TextWriter err, ParseResult result, JobOptions o, out JobDefinition definition, out string? error)
     {
         try
         {
@@ -77,14 +77,14 @@ internal static partial class SparkEngineCommand
         }
         catch (JobConfigException e)
         {
-            Console.Error.WriteLine($"sparktf: {e.Message}");
+            err.WriteLine($"sparktf: {e.Message}");
             definition = null!;
             error = e.Message;
             return false;
         }
     }
 
-    private static SparkSetup? Setup(ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, DateOnly date, string output, bool resolveLocalInputs)
+    private static SparkSetup? Setup(TextWriter err, ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, DateOnly date, string output, bool resolveLocalInputs)
     {
         var options = spark.RunOptions(result, date, result.GetValue(o.Input), output);
         try
@@ -97,7 +97,7 @@ internal static partial class SparkEngineCommand
         }
         catch (InvalidOperationException e)
         {
-            Console.Error.WriteLine($"sparktf: {e.Message}");
+            err.WriteLine($"sparktf: {e.Message}");
             return null;
         }
     }

@@ -32,7 +32,7 @@ internal static partial class SparkEngineCommand
     private static string? s_failure;
     private static IReadOnlyDictionary<string, long>? s_failureCounts;
 
-    public static int Samples(ParseResult result, JobOptions o, SparkOptions spark)
+    public static int Samples(CliContext context, ParseResult result, JobOptions o, SparkOptions spark)
     {
         var (dates, output) = SamplesCommand.DatesAndOutput(result, o);
         if (!result.GetValue(spark.DryRun))
@@ -40,11 +40,11 @@ internal static partial class SparkEngineCommand
             SamplesCommand.CheckSummaryTarget(result, o);
         }
 
-        if (!TryLoad(result, o, out var definition, out string? configError))
+        if (!TryLoad(context.Err, result, o, out var definition, out string? configError))
         {
             if (!result.GetValue(spark.DryRun))
             {
-                SamplesCommand.WriteSummaries(result, o, [SamplesCommand.FailedBeforeStart(dates[0], output, "spark", configError!)], failed: true);
+                SamplesCommand.WriteSummaries(context, result, o, [SamplesCommand.FailedBeforeStart(dates[0], output, "spark", configError!)], failed: true);
             }
 
             return ExitCodes.Failure;
@@ -76,7 +76,7 @@ internal static partial class SparkEngineCommand
             var clock = Stopwatch.StartNew();
             s_failure = null;
             s_failureCounts = null;
-            int code = RunOne(result, o, spark, definition, date, output, cancel.Token, out string? summary);
+            int code = RunOne(context, result, o, spark, definition, date, output, cancel.Token, out string? summary);
             if (code != ExitCodes.Success)
             {
                 // A failed day still gets its summary (status failed, the error, the counts known), after the days before it.
@@ -85,7 +85,7 @@ internal static partial class SparkEngineCommand
                 summaries.Add(SamplesSummary.Failed(date, target, "spark", error, s_failureCounts, clock.Elapsed.TotalSeconds).ToJson().TrimEnd());
                 if (!result.GetValue(spark.DryRun))
                 {
-                    SamplesCommand.WriteSummaries(result, o, summaries, failed: true);
+                    SamplesCommand.WriteSummaries(context, result, o, summaries, failed: true);
                 }
 
                 return code;
@@ -97,7 +97,7 @@ internal static partial class SparkEngineCommand
             }
         }
 
-        SamplesCommand.WriteSummaries(result, o, summaries);
+        SamplesCommand.WriteSummaries(context, result, o, summaries);
         return ExitCodes.Success;
     }
 
@@ -125,10 +125,10 @@ internal static partial class SparkEngineCommand
         }
     }
 
-    private static int RunOne(ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, DateOnly date, string output, CancellationToken cancellation, out string? summary)
+    private static int RunOne(CliContext context, ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, DateOnly date, string output, CancellationToken cancellation, out string? summary)
     {
         summary = null;
-        var err = Console.Error;
+        var err = context.Err;
         var clock = Stopwatch.StartNew();
         bool dryRun = result.GetValue(spark.DryRun);
         var options = spark.RunOptions(result, date, result.GetValue(o.Input), output);
@@ -198,10 +198,10 @@ internal static partial class SparkEngineCommand
             var script = setup.Script(LaunchTarget(setup));
             string scriptName = name + ".sql";
             var args = Arguments(options, name, packages, scriptName, cluster ? "spark_sql_runner.py" : null, reportUri);
-            Console.Out.Write($"/* command: {Quote(programPath)} {string.Join(' ', args.Select(Quote))} */\n");
-            Console.Out.Write($"/* output: {DescribeOutput(setup)} */\n");
-            Console.Out.Write($"/* script {scriptName}: */\n");
-            Console.Out.Write(script.Text());
+            context.Out.Write($"/* command: {Quote(programPath)} {string.Join(' ', args.Select(Quote))} */\n");
+            context.Out.Write($"/* output: {DescribeOutput(setup)} */\n");
+            context.Out.Write($"/* script {scriptName}: */\n");
+            context.Out.Write(script.Text());
             return ExitCodes.Success;
         }
 

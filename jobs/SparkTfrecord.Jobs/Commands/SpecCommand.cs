@@ -7,17 +7,17 @@ namespace SparkTfrecord.Jobs.Commands;
 /// <summary><c>sparktf spec export|hash --spec FILE</c>: the feature spec in other forms.</summary>
 internal static class SpecCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var command = new Command("spec", "Work with a YAML feature spec: export it for trainers and TFDV, print its hash.")
         {
-            Export(),
-            Hash(),
+            Export(context),
+            Hash(context),
         };
         return command;
     }
 
-    private static Command Export()
+    private static Command Export(CliContext context)
     {
         var spec = CommonOptions.Spec();
         var target = new Option<string>("--target", "-t")
@@ -33,7 +33,6 @@ internal static class SpecCommand
         };
         command.SetAction(result =>
         {
-            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             FeatureSpec loaded = SpecLoader.Load(result.GetValue(spec)!);
             string text = SpecExports.Export(loaded, result.GetValue(target)!);
             if (result.GetValue(output) is { } path)
@@ -54,7 +53,7 @@ internal static class SpecCommand
         return command;
     }
 
-    private static Command Hash()
+    private static Command Hash(CliContext context)
     {
         var spec = CommonOptions.Spec();
         var command = new Command("hash", "Print the spec hash (SHA-256 of the canonical JSON of the normalized features), as _manifest.json records it in spec_hash.")
@@ -63,7 +62,6 @@ internal static class SpecCommand
         };
         command.SetAction(result =>
         {
-            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             context.Out.WriteLine(SpecLoader.Load(result.GetValue(spec)!).Hash);
             return ExitCodes.Success;
         });

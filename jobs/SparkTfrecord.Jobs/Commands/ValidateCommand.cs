@@ -12,7 +12,7 @@ namespace SparkTfrecord.Jobs.Commands;
 /// </summary>
 internal static class ValidateCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var paths = CommonOptions.Paths();
         var spec = CommonOptions.Spec(required: false);
@@ -34,7 +34,6 @@ internal static class ValidateCommand
                 throw new UsageException("validate needs exactly one of --spec FILE and --schema schema.pbtxt.");
             }
 
-            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             ValidationRules rules = specPath is not null ? ValidationRules.FromSpec(SpecLoader.Load(specPath)) : ValidationRules.LoadTfdvSchema(schemaPath!);
             var validator = new DatasetValidator(rules);
             bool skipped = false;

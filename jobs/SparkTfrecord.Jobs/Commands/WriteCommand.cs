@@ -8,7 +8,7 @@ namespace SparkTfrecord.Jobs.Commands;
 /// <summary><c>sparktf write --input FILE.jsonl --output FILE [--compression C]</c>: the inverse of inspect.</summary>
 internal static class WriteCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         var input = new Option<string>("--input", "-i") { Description = "JSON lines in the form 'inspect' prints ('-' for stdin).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "The TFRecord file to write; replaced atomically when it is missing, empty or a TFRecord file; any other file is refused (see --force).", Required = true };
@@ -24,7 +24,6 @@ internal static class WriteCommand
         };
         command.SetAction(result =>
         {
-            using var context = new CliContext(Console.OpenStandardOutput(), Console.Error);
             string inputPath = result.GetValue(input)!;
             string outputPath = result.GetValue(output)!;
 
@@ -37,14 +36,14 @@ internal static class WriteCommand
             }
 
             OutputGuard.CheckFile(outputPath, new OutputGuardOptions { Force = result.GetValue(force), InputPaths = inputPath == "-" ? [] : [inputPath] });
-            long count = Run(inputPath, outputPath, result.GetValue(compression), result.GetValue(seq));
+            long count = Run(context, inputPath, outputPath, result.GetValue(compression), result.GetValue(seq));
             context.Err.WriteLine($"sparktf: wrote {count} records to {outputPath}");
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static long Run(string inputPath, string outputPath, TfRecordCompression compression, bool forceSequence)
+    private static long Run(CliContext context, string inputPath, string outputPath, TfRecordCompression compression, bool forceSequence)
     {
         // Write beside the target and rename at the end, so a failure never leaves a half-written file under the name.
         string fullOutput = Path.GetFullPath(outputPath);
@@ -53,7 +52,7 @@ internal static class WriteCommand
         long count;
         try
         {
-            using (TextReader lines = inputPath == "-" ? Console.In : new StreamReader(inputPath))
+            using (TextReader lines = inputPath == "-" ? context.In : new StreamReader(inputPath))
             using (TfRecordWriter writer = TfRecordWriter.Create(temp, new TfRecordWriterOptions { Compression = compression }))
             {
                 long lineNumber = 0;
