@@ -16,7 +16,7 @@ public sealed class FormatCommandsTests
     [Test]
     public void Inspect_prints_one_sorted_json_object_per_record()
     {
-        var result = Sparktf.Run("inspect", Path.Combine(Sparktf.Fixtures, "pwnall", "data.tfrecord"));
+        var result = InProcess.Run("inspect", Path.Combine(Sparktf.Fixtures, "pwnall", "data.tfrecord"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
         Assert.That(result.Stdout, Is.EqualTo("{\"answer\":{\"int64\":[42]},\"name\":{\"bytes\":[\"ABC\"]},\"pi\":{\"float\":[3.14]}}\n"));
