@@ -1,16 +1,14 @@
-using System.Text.RegularExpressions;
 using SparkTfrecord.Spec.Loading;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using SparkTfrecord.Spec.Yaml;
 
 namespace SparkTfrecord.Spec;
 
 /// <summary>
 /// Loads a YAML feature spec and checks everything in it: unknown keys, wrong types, duplicate or invalid names,
-/// defaults of the wrong dtype, a missing label, values that YAML 1.1 and 1.2 read differently. Uses YamlDotNet's
-/// representation model only: nothing in the file constructs a .NET type.
+/// defaults of the wrong dtype, a missing label, values that YAML 1.1 and 1.2 read differently. Reads the file through
+/// the library's own YAML layer (<see cref="YamlDocuments"/>): nothing in the file constructs a .NET type.
 /// </summary>
-public static partial class SpecLoader
+public static class SpecLoader
 {
     /// <summary>
     /// The largest spec file read, in bytes (4 MiB). A spec is a few kilobytes, or a few hundred with long domain
@@ -20,7 +18,7 @@ public static partial class SpecLoader
     public const long MaxBytes = 4L * 1024 * 1024;
 
     /// <summary>The deepest nesting of mappings and lists read (a spec needs about 5 levels).</summary>
-    public const int MaxDepth = 64;
+    public const int MaxDepth = YamlDocuments.MaxDepth;
 
     /// <summary>Reads and checks the spec file at <paramref name="path"/>.</summary>
     /// <param name="path">The YAML file; the path is used as given in every message.</param>
@@ -60,27 +58,14 @@ public static partial class SpecLoader
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(file);
         CheckSize(file, System.Text.Encoding.UTF8.GetByteCount(yaml));
-        var stream = new YamlStream();
-        try
+        IReadOnlyList<YamlNode> documents = YamlDocuments.Parse(yaml, file);
+        if (documents.Count != 1)
         {
-            stream.Load(new DepthLimitedParser(new Parser(new StringReader(yaml)), file));
-        }
-        catch (YamlException e)
-        {
-            string what = YamlMarkPrefix().Replace(e.Message, "");
-            string hint = what.Contains("duplicate key", StringComparison.OrdinalIgnoreCase)
-                ? "Each key may appear once in a mapping; remove or rename the repeated one."
-                : "Fix the YAML syntax (indentation, quotes, ':' followed by a space).";
-            throw new SpecException(file, e.Start.Line, e.Start.Column, $"YAML syntax error: {what.TrimEnd('.')}", hint, e);
-        }
-
-        if (stream.Documents.Count != 1)
-        {
-            throw new SpecException(file, 1, 1, stream.Documents.Count == 0 ? "the file is empty" : "the file holds several YAML documents",
+            throw new SpecException(file, 1, 1, documents.Count == 0 ? "the file is empty" : "the file holds several YAML documents",
                 "A spec is one YAML mapping starting with 'spec: 1'.");
         }
 
-        return new SpecReader(file).Read(stream.Documents[0].RootNode);
+        return new SpecReader(file).Read(documents[0]);
     }
 
     private static void CheckSize(string file, long bytes)
@@ -91,7 +76,4 @@ public static partial class SpecLoader
                 "A spec declares features and the job's settings; keep data (long value lists, logs) out of it.");
         }
     }
-
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
-    private static partial Regex YamlMarkPrefix();
 }

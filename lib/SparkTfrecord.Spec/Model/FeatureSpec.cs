@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SparkTfrecord.Spec.Json;
-using YamlDotNet.RepresentationModel;
+using SparkTfrecord.Spec.Yaml;
 
 namespace SparkTfrecord.Spec;
 
@@ -18,7 +18,7 @@ public sealed class FeatureSpec
     private string? _canonical;
     private string? _hash;
 
-    internal FeatureSpec(string file, int version, string? name, IReadOnlyList<SpecFeature> features, IReadOnlyList<FeatureCross> crosses, YamlMappingNode? job)
+    internal FeatureSpec(string file, int version, string? name, IReadOnlyList<SpecFeature> features, IReadOnlyList<FeatureCross> crosses, YamlMapping? job)
     {
         File = file;
         Version = version;
@@ -52,10 +52,11 @@ public sealed class FeatureSpec
     public bool IsSequence => Features.Any(f => f.Shape == FeatureShape.Sequence);
 
     /// <summary>
-    /// The file's top-level <c>job:</c> mapping exactly as YamlDotNet read it (with its <c>Start</c> marks, so the
-    /// jobs can report <c>file:line:column</c>), or null when the file has none. The spec loader does not interpret it.
+    /// The file's top-level <c>job:</c> mapping as the spec library's YAML layer read it (each node with its
+    /// <c>file:line:column</c>), or null when the file has none. The spec loader does not interpret it; the engine
+    /// reads it with the same strict accessors as the features (internal: no YAML type is public API).
     /// </summary>
-    public YamlMappingNode? Job { get; }
+    internal YamlMapping? Job { get; }
 
     /// <summary>
     /// The spec hash: lowercase hex SHA-256 of the UTF-8 bytes of <see cref="ToCanonicalJson"/>. Python's

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace SparkTfrecord.Spec.Loading;
+namespace SparkTfrecord.Spec.Yaml;
 
 /// <summary>
 /// The spec's own reading of plain (unquoted) YAML scalars, the same in C# and Python. It accepts only forms that
