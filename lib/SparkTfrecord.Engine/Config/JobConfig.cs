@@ -133,7 +133,9 @@ public sealed record OutputConfig(int Shards, TfRecordCompression Compression, I
 /// <param name="File">The file it was read from (for messages).</param>
 /// <param name="Sources">The sources by name.</param>
 /// <param name="Samples">The source whose rows become samples (the impressions).</param>
-/// <param name="TimeZone">The zone in which days are cut and derived time features computed (IANA name).</param>
+/// <param name="TimeZone">The zone in which days are cut and derived time features computed: its IANA name as written,
+/// which the SQL engines are given.</param>
+/// <param name="Zone">The same zone, resolved once when the config was read, for the job's own date arithmetic.</param>
 /// <param name="Label">The label rule, or null when the spec has no label feature.</param>
 /// <param name="LabelFeature">The label feature's name, or null.</param>
 /// <param name="Histories">The history features.</param>
@@ -147,6 +149,7 @@ public sealed record JobConfig(
     IReadOnlyDictionary<string, SourceConfig> Sources,
     string Samples,
     string TimeZone,
+    TimeZoneInfo Zone,
     LabelRule? Label,
     string? LabelFeature,
     IReadOnlyList<HistoryRule> Histories,

@@ -1,37 +1,51 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SparkTfrecord.Spec.Loading;
+using SparkTfrecord.Spec;
+using SparkTfrecord.Spec.Yaml;
 using SparkTfrecord.Tfrecord.Framing;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace SparkTfrecord.Engine.Config;
 
 /// <summary>
 /// Reads the <c>job:</c> section of a feature spec file from its YAML node, checking it against the spec's features;
-/// every error names the file, line and column of the node at fault.
+/// every error names the file, line and column of the node at fault. Values are read through the spec library's YAML
+/// layer (<see cref="YamlNode"/>), the same strict dialect and messages as the features.
 /// </summary>
 public static partial class JobConfigParser
 {
     private static readonly string[] s_sourceKeys = ["path", "format", "csv", "time", "key", "dedup", "rename"];
 
     /// <summary>Parses a <c>job:</c> node.</summary>
-    /// <param name="file">The file the node was read from (for messages).</param>
-    /// <param name="job">The node.</param>
+    /// <param name="job">The node (it knows its file, for messages).</param>
     /// <param name="features">The spec's features, in spec order.</param>
     /// <returns>The configuration.</returns>
     /// <exception cref="JobConfigException">The section is invalid; the message names the place.</exception>
-    public static JobConfig Parse(string file, YamlMappingNode job, IReadOnlyList<FeatureColumn> features)
+    internal static JobConfig Parse(YamlMapping job, IReadOnlyList<FeatureColumn> features)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(features);
-        var r = new Reader(file);
-        r.RefuseTags(job);
-        r.OnlyKeys(job, "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine", "checks");
+        try
+        {
+            return Read(job, features);
+        }
+        catch (SpecException e)
+        {
+            // A value the YAML layer refused (a tag, a yes for a boolean, .5 for a number, an unknown key): its
+            // message already names the place and the fix.
+            throw new JobConfigException(e.Message, e);
+        }
+    }
+
+    private static JobConfig Read(YamlMapping job, IReadOnlyList<FeatureColumn> features)
+    {
+        string file = job.Location.File;
+        var r = new Reader();
+        job.RefuseTags();
+        r.OnlyKeys(job, "in the job section", "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine", "checks");
 
         var sourcesNode = r.Mapping(r.Required(job, "sources"), "sources");
         var sources = new Dictionary<string, SourceConfig>(StringComparer.Ordinal);
-        foreach (var (keyNode, valueNode) in sourcesNode.Children)
+        foreach (var (keyNode, valueNode) in sourcesNode.Entries)
         {
             string name = r.SourceName(keyNode, sources.Keys);
             sources[name] = ParseSource(r, name, r.Mapping(valueNode, $"source '{name}'"));
@@ -44,7 +58,8 @@ public static partial class JobConfigParser
             throw r.Error(r.Child(job, "samples") ?? sourcesNode, $"the samples source '{samples}' needs a time column (time: {{column: ts, unit: ms}}).");
         }
 
-        string timeZone = r.Child(job, "timezone") is { } zoneNode ? r.Zone(zoneNode, "timezone") : "UTC";
+        TimeZoneInfo zone = TimeZoneInfo.Utc;
+        string timeZone = r.Child(job, "timezone") is { } zoneNode ? r.Zone(zoneNode, "timezone", out zone) : "UTC";
 
         var byName = features.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -55,7 +70,7 @@ public static partial class JobConfigParser
         if (r.Child(job, "label") is { } labelNode)
         {
             var map = r.Mapping(labelNode, "label");
-            r.OnlyKeys(map, "events", "match", "within", "feature");
+            r.OnlyKeys(map, "in 'label'", "events", "match", "within", "feature");
             labelFeature = r.OptionalString(map, "feature") ?? features.FirstOrDefault(f => f.Role == "label")?.Name
                 ?? throw r.Error(map, "no feature has role: label; name the label feature with feature: NAME.");
             r.Feature(byName, labelFeature, r.Child(map, "feature") ?? map, used);
@@ -79,7 +94,7 @@ public static partial class JobConfigParser
         var histories = new List<HistoryRule>();
         if (r.Child(job, "history") is { } historyNode)
         {
-            foreach (var (keyNode, valueNode) in r.Mapping(historyNode, "history").Children)
+            foreach (var (keyNode, valueNode) in r.Mapping(historyNode, "history").Entries)
             {
                 string feature = r.Name(keyNode, "a history feature");
                 var f = r.Feature(byName, feature, keyNode, used);
@@ -89,7 +104,7 @@ public static partial class JobConfigParser
                 }
 
                 var map = r.Mapping(valueNode, $"history '{feature}'");
-                r.OnlyKeys(map, "events", "value", "window", "max_length", "order", "user", "missing");
+                r.OnlyKeys(map, $"in history '{feature}'", "events", "value", "window", "max_length", "order", "user", "missing");
                 string events = r.RequiredString(map, "events");
                 SourceConfig source = r.Source(sources, events, r.Child(map, "events")!, "the history's events");
                 if (source.Time is null)
@@ -130,7 +145,7 @@ public static partial class JobConfigParser
         var columnsNode = r.Child(job, "columns");
         if (columnsNode is not null)
         {
-            foreach (var (keyNode, valueNode) in r.Mapping(columnsNode, "columns").Children)
+            foreach (var (keyNode, valueNode) in r.Mapping(columnsNode, "columns").Entries)
             {
                 string feature = r.Name(keyNode, "a feature");
                 r.Feature(byName, feature, keyNode, used);
@@ -168,7 +183,7 @@ public static partial class JobConfigParser
         {
             if (!used.Contains(f.Name))
             {
-                throw r.Error(columnsNode ?? (YamlNode)job, $"feature '{f.Name}' has no rule: add it to columns (for example {f.Name}: {samples}.{f.Name}), history or label.");
+                throw r.Error(columnsNode ?? job, $"feature '{f.Name}' has no rule: add it to columns (for example {f.Name}: {samples}.{f.Name}), history or label.");
             }
         }
 
@@ -177,7 +192,7 @@ public static partial class JobConfigParser
         if (r.Child(job, "sampling") is { } samplingNode)
         {
             var map = r.Mapping(samplingNode, "sampling");
-            r.OnlyKeys(map, "negative_rate", "eval_fraction", "salt", "key");
+            r.OnlyKeys(map, "in 'sampling'", "negative_rate", "eval_fraction", "salt", "key");
             double rate = r.OptionalFraction(map, "negative_rate") ?? 1.0;
             double eval = r.OptionalFraction(map, "eval_fraction") ?? 0.0;
             var key = r.Child(map, "key") is { } k ? r.ColumnList(k, "key") : (IReadOnlyList<string>)[];
@@ -193,7 +208,7 @@ public static partial class JobConfigParser
         if (r.Child(job, "output") is { } outputNode)
         {
             var map = r.Mapping(outputNode, "output");
-            r.OnlyKeys(map, "shards", "compression", "shard_key");
+            r.OnlyKeys(map, "in 'output'", "shards", "compression", "shard_key");
             int shards = r.OptionalInt(map, "shards") ?? 1;
             if (shards is < 1 or > 100_000)
             {
@@ -219,7 +234,7 @@ public static partial class JobConfigParser
         if (r.Child(job, "quarantine") is { } quarantineNode)
         {
             var map = r.Mapping(quarantineNode, "quarantine");
-            r.OnlyKeys(map, "max_bad_fraction");
+            r.OnlyKeys(map, "in 'quarantine'", "max_bad_fraction");
             maxBad = r.OptionalFraction(map, "max_bad_fraction") ?? 0.0;
         }
 
@@ -294,7 +309,7 @@ public static partial class JobConfigParser
             s => s with { Columns = needed[s.Name].Where(c => s.Time is null || c != s.Time.Column).ToList() },
             StringComparer.Ordinal);
         r.CheckReadableColumns(finalSources.Values, job);
-        return new JobConfig(file, finalSources, samples, timeZone, label, labelFeature, histories, columns, sampling, output, maxBad, ParseChecks(r, job));
+        return new JobConfig(file, finalSources, samples, timeZone, zone, label, labelFeature, histories, columns, sampling, output, maxBad, ParseChecks(r, job));
     }
 
     /// <summary>Finds a time zone by IANA name.</summary>
@@ -359,7 +374,7 @@ public static partial class JobConfigParser
     }
 
     // checks: {min_samples: N, max_outside_day_fraction: F}, the day's sanity checks (see Jobs.DayChecks).
-    private static DayChecksConfig ParseChecks(Reader r, YamlMappingNode job)
+    private static DayChecksConfig ParseChecks(Reader r, YamlMapping job)
     {
         if (r.Child(job, "checks") is not { } checksNode)
         {
@@ -367,12 +382,12 @@ public static partial class JobConfigParser
         }
 
         var map = r.Mapping(checksNode, "checks");
-        r.OnlyKeys(map, "min_samples", "max_outside_day_fraction");
+        r.OnlyKeys(map, "in 'checks'", "min_samples", "max_outside_day_fraction");
         long minSamples = DayChecksConfig.Default.MinSamples;
         if (r.Child(map, "min_samples") is { } minNode)
         {
             string text = r.Scalar(minNode, "min_samples");
-            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out minSamples))
+            if (!minNode.TryReadInteger(out minSamples) || minSamples < 0)
             {
                 throw r.Error(minNode, $"min_samples must be a whole number of samples, 0 or more (0 allows an empty day), not '{text}'.");
             }
@@ -381,9 +396,9 @@ public static partial class JobConfigParser
         return new DayChecksConfig(minSamples, r.OptionalFraction(map, "max_outside_day_fraction"));
     }
 
-    private static SourceConfig ParseSource(Reader r, string name, YamlMappingNode map)
+    private static SourceConfig ParseSource(Reader r, string name, YamlMapping map)
     {
-        r.OnlyKeys(map, s_sourceKeys);
+        r.OnlyKeys(map, $"in source '{name}'", s_sourceKeys);
         string path = r.PathTemplateText(r.Required(map, "path"));
         string formatText = r.OptionalString(map, "format") ?? "parquet";
         SourceFormat format = formatText switch
@@ -398,7 +413,7 @@ public static partial class JobConfigParser
         if (r.Child(map, "csv") is { } csvNode)
         {
             var c = r.Mapping(csvNode, "csv");
-            r.OnlyKeys(c, "header", "delimiter", "columns");
+            r.OnlyKeys(c, $"in 'csv' of source '{name}'", "header", "delimiter", "columns");
             bool header = r.OptionalBool(c, "header") ?? true;
             char delimiter = r.Child(c, "delimiter") is { } delimiterNode ? r.Delimiter(delimiterNode) : ',';
             var columns = r.Child(c, "columns") is { } cols ? r.ColumnList(cols, "columns") : (IReadOnlyList<string>)[];
@@ -414,7 +429,7 @@ public static partial class JobConfigParser
         if (r.Child(map, "time") is { } timeNode)
         {
             var t = r.Mapping(timeNode, "time");
-            r.OnlyKeys(t, "column", "unit", "zone");
+            r.OnlyKeys(t, $"in 'time' of source '{name}'", "column", "unit", "zone");
             string unitText = r.OptionalString(t, "unit") ?? "ms";
             TimeUnit unit = unitText switch
             {
@@ -424,7 +439,7 @@ public static partial class JobConfigParser
                 "text" or "timestamp" => TimeUnit.Text,
                 _ => throw r.Error(r.Child(t, "unit")!, $"unit '{unitText}' is not supported: use s, ms, us (epoch) or text."),
             };
-            string zone = r.Child(t, "zone") is { } zoneNode ? r.Zone(zoneNode, "zone") : "UTC";
+            string zone = r.Child(t, "zone") is { } zoneNode ? r.Zone(zoneNode, "zone", out _) : "UTC";
             time = new TimeColumn(r.ColumnName(r.Required(t, "column"), "the time column"), unit, zone);
         }
 
@@ -438,7 +453,7 @@ public static partial class JobConfigParser
         var rename = new Dictionary<string, string>(StringComparer.Ordinal);
         if (r.Child(map, "rename") is { } renameNode)
         {
-            foreach (var (k, v) in r.Mapping(renameNode, "rename").Children)
+            foreach (var (k, v) in r.Mapping(renameNode, "rename").Entries)
             {
                 rename[r.ColumnName(k, "a column")] = r.FileColumn(v);
             }
@@ -456,74 +471,51 @@ public static partial class JobConfigParser
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex NamePattern();
 
-    private sealed partial class Reader(string file)
+    private sealed partial class Reader
     {
-        public JobConfigException Error(YamlNode node, string what) => JobConfigException.At(file, node.Start.Line, node.Start.Column, what);
+        public JobConfigException Error(YamlNode node, string what) =>
+            JobConfigException.At(node.Location.File, node.Location.Line, node.Location.Column, what);
 
-        public YamlNode? Child(YamlMappingNode map, string key) =>
-            map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+        public YamlNode? Child(YamlMapping map, string key) => map.Get(key);
 
-        public YamlNode Required(YamlMappingNode map, string key) =>
-            Child(map, key) ?? throw Error(map, $"'{key}' is required here.");
+        public YamlNode Required(YamlMapping map, string key) =>
+            map.Get(key) ?? throw Error(map, $"'{key}' is required here.");
 
-        public void OnlyKeys(YamlMappingNode map, params string[] keys)
-        {
-            foreach (var k in map.Children.Keys)
-            {
-                if (k is not YamlScalarNode { Value: { } s } || !keys.Contains(s))
-                {
-                    throw Error(k, $"unknown key '{(k as YamlScalarNode)?.Value}': expected one of {string.Join(", ", keys)}.");
-                }
-            }
-        }
+        public void OnlyKeys(YamlMapping map, string where, params string[] keys) => map.CheckKeys(keys, where);
 
-        public YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping ({{key: value, ...}}).");
+        public YamlMapping Mapping(YamlNode node, string what) =>
+            node as YamlMapping ?? throw Error(node, $"{what} must be a mapping ({{key: value, ...}}), not {node.Describe()}.");
 
-        public string Scalar(YamlNode node, string what) =>
-            node is YamlScalarNode { Value: { } s } ? s : throw Error(node, $"{what} must be a single value.");
+        public string Scalar(YamlNode node, string what) => node.AsScalar(what, "a single value").Value;
 
         public string Name(YamlNode node, string what) => CheckedName(node, what);
 
-        public string RequiredString(YamlMappingNode map, string key) => Text(Required(map, key), key);
+        public string RequiredString(YamlMapping map, string key) => Required(map, key).ReadString(key);
 
-        public string? OptionalString(YamlMappingNode map, string key) => Child(map, key) is { } n ? Text(n, key) : null;
+        public string? OptionalString(YamlMapping map, string key) => map.Get(key)?.ReadString(key);
 
-        public int? OptionalInt(YamlMappingNode map, string key)
+        public int? OptionalInt(YamlMapping map, string key)
         {
-            if (Child(map, key) is not { } n)
+            if (map.Get(key) is not { } n)
             {
                 return null;
             }
 
-            string s = Scalar(n, key);
-            return n is YamlScalarNode { Style: ScalarStyle.Plain } && PlainScalars.IsInteger(s) && int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)
-                ? v : throw Error(n, $"{key} must be an integer written as plain digits, not '{s}' (no quotes, '+', '_', leading zeros or point).");
+            long v = n.ReadInteger(key);
+            return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw Error(n, $"{key} is {v}, beyond the 32-bit range this setting takes.");
         }
 
-        public bool? OptionalBool(YamlMappingNode map, string key)
+        public bool? OptionalBool(YamlMapping map, string key) => map.Get(key)?.ReadBool(key);
+
+        public double? OptionalFraction(YamlMapping map, string key)
         {
-            if (Child(map, key) is not { } n)
+            if (map.Get(key) is not { } n)
             {
                 return null;
             }
 
-            string s = Scalar(n, key);
-            return n is YamlScalarNode { Style: ScalarStyle.Plain } && s is "true" or "false"
-                ? s == "true"
-                : throw Error(n, $"{key} must be true or false, unquoted, not '{s}' (yes, no, on and off mean different things to YAML 1.1 and 1.2 readers).");
-        }
-
-        public double? OptionalFraction(YamlMappingNode map, string key)
-        {
-            if (Child(map, key) is not { } n)
-            {
-                return null;
-            }
-
-            string s = Scalar(n, key);
-            return n is YamlScalarNode { Style: ScalarStyle.Plain } && (PlainScalars.IsInteger(s) || PlainScalars.IsFloat(s)) && PlainScalars.ParseFloat(s) is >= 0 and <= 1 and var v
-                ? v : throw Error(n, $"{key} must be a number from 0 to 1 written with digits on both sides of the point (0.05, 1.0, 0 or 1), not '{s}'.");
+            double v = n.ReadFloat(key);
+            return v is >= 0 and <= 1 ? v : throw Error(n, $"{key} must be a number from 0 to 1 (0.05, 1.0, 0 or 1), not '{Scalar(n, key)}'.");
         }
 
         public TimeSpan Duration(YamlNode node, string what)

@@ -1,16 +1,14 @@
 using System.Globalization;
 using SparkTfrecord.Engine.Planning;
-using SparkTfrecord.Spec.Loading;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using SparkTfrecord.Spec.Yaml;
 
 namespace SparkTfrecord.Engine.Config;
 
 /// <summary>
 /// The rules every value of the <c>job:</c> section is checked against when the config is read, so that a mistake
 /// that could only fail later (as an engine's parser or binder error, without a place) is reported at its file, line
-/// and column with what to do. Scalars follow the spec's own reading (<see cref="PlainScalars"/>): only forms that
-/// YAML 1.1 and 1.2 readers read alike, and no explicit tags.
+/// and column with what to do. Scalars are read by the spec library's YAML layer (<see cref="YamlNode"/>), as the
+/// features are: only forms that YAML 1.1 and 1.2 readers read alike, and no explicit tags.
 /// </summary>
 public static partial class JobConfigParser
 {
@@ -54,61 +52,8 @@ public static partial class JobConfigParser
             }
         }
 
-        /// <summary>
-        /// Refuses explicit tags (<c>!!str</c>, <c>!!python/object</c>) anywhere in the section, as the spec's reader
-        /// does: the config decides every value's type, and quotes make a string. Walks the tree once, without
-        /// recursion, visiting a node reached through several aliases once.
-        /// </summary>
-        public void RefuseTags(YamlNode root)
-        {
-            var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
-            var stack = new Stack<YamlNode>();
-            stack.Push(root);
-            while (stack.Count > 0)
-            {
-                var node = stack.Pop();
-                if (!seen.Add(node))
-                {
-                    continue;
-                }
-
-                if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific)
-                {
-                    throw Error(node, $"the tag '{node.Tag.Value}' is not allowed: remove it (the job section decides each value's type, and quotes make a string).");
-                }
-
-                switch (node)
-                {
-                    case YamlMappingNode map:
-                        foreach (var (k, v) in map.Children)
-                        {
-                            stack.Push(v);
-                            stack.Push(k);
-                        }
-
-                        break;
-                    case YamlSequenceNode seq:
-                        foreach (var c in seq.Children)
-                        {
-                            stack.Push(c);
-                        }
-
-                        break;
-                }
-            }
-        }
-
         /// <summary>A scalar meant as text: a plain one must be one that every YAML reader reads as a string.</summary>
-        public string Text(YamlNode node, string what)
-        {
-            string s = Scalar(node, what);
-            if (node is YamlScalarNode { Style: ScalarStyle.Plain } && PlainScalars.WhyNotAString(s) is { } why)
-            {
-                throw Error(node, $"{what}: {why}. Quote it: \"{s}\".");
-            }
-
-            return s;
-        }
+        public string Text(YamlNode node, string what) => node.ReadString(what);
 
         /// <summary>Free text that reaches SQL as a literal or a path: no control characters, no broken UTF-16.</summary>
         public string FreeText(YamlNode node, string what, bool allowEmpty)
@@ -187,7 +132,7 @@ public static partial class JobConfigParser
         {
             if (_columns.TryGetValue(s, out var first) && first.Name != s)
             {
-                throw Error(node, $"column '{s}' differs from column '{first.Name}' (line {first.Node.Start.Line}) only in case; DuckDB and Spark ignore case in names, so write it the same way everywhere.");
+                throw Error(node, $"column '{s}' differs from column '{first.Name}' (line {first.Node.Location.Line}) only in case; DuckDB and Spark ignore case in names, so write it the same way everywhere.");
             }
 
             _columns.TryAdd(s, (s, node));
@@ -199,8 +144,8 @@ public static partial class JobConfigParser
         {
             var items = node switch
             {
-                YamlScalarNode => [node],
-                YamlSequenceNode seq => seq.Children.ToList(),
+                YamlScalar => [node],
+                YamlSequence seq => seq.Items.ToList(),
                 _ => throw Error(node, $"{what} must be a name or a list of names."),
             };
             var names = new List<string>();
@@ -282,11 +227,14 @@ public static partial class JobConfigParser
             };
         }
 
-        /// <summary>An IANA time zone name both engines know (DuckDB's ICU and Spark's java.time).</summary>
-        public string Zone(YamlNode node, string what)
+        /// <summary>An IANA time zone name both engines know (DuckDB's ICU and Spark's java.time), as written.</summary>
+        /// <param name="node">The name's node.</param>
+        /// <param name="what">The setting, for messages.</param>
+        /// <param name="zone">The zone the name resolves to (looked up here, once).</param>
+        public string Zone(YamlNode node, string what, out TimeZoneInfo zone)
         {
             string s = FreeText(node, what, allowEmpty: false);
-            if (!TryFindZone(s, out var zone) || !zone.HasIanaId || s.Contains("..", StringComparison.Ordinal) || s.StartsWith('/'))
+            if (!TryFindZone(s, out zone) || !zone.HasIanaId || s.Contains("..", StringComparison.Ordinal) || s.StartsWith('/'))
             {
                 throw Error(node, $"unknown time zone '{s}': use an IANA name such as Asia/Shanghai or UTC.");
             }
@@ -307,21 +255,16 @@ public static partial class JobConfigParser
             }
 
             string s = Scalar(node, what);
-            bool plain = node is YamlScalarNode { Style: ScalarStyle.Plain };
             if (kind == FeatureKind.Int64)
             {
-                return plain && PlainScalars.IsInteger(s) && PlainScalars.TryParseInteger(s, out long v)
+                return node.TryReadInteger(out long v)
                     ? v.ToString(CultureInfo.InvariantCulture)
                     : throw Error(node, $"{what} is '{s}', not an int64: write an unquoted integer such as 0 or -1 (the feature is int64).");
             }
 
-            if (plain && (PlainScalars.IsInteger(s) || PlainScalars.IsFloat(s)))
+            if (node.TryReadFloat(out double d) && double.IsFinite(d) && Math.Abs(d) <= float.MaxValue)
             {
-                double d = PlainScalars.ParseFloat(s);
-                if (double.IsFinite(d) && Math.Abs(d) <= float.MaxValue)
-                {
-                    return s;
-                }
+                return s;
             }
 
             throw Error(node, $"{what} is '{s}', not a float: write an unquoted number with digits on both sides of the point, such as 0.0 or -1.5 (the feature is float32).");

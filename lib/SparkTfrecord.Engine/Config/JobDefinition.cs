@@ -92,7 +92,7 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
             throw JobConfigException.At(spec.File, 1, 1, "no job: section; the jobs need one (sources, label, history, columns, output). See docs/job.md.");
         }
 
-        var config = JobConfigParser.Parse(spec.File, job, features);
+        var config = JobConfigParser.Parse(job, features);
         return new JobDefinition(spec.File, features, config, spec.Hash);
     }
 

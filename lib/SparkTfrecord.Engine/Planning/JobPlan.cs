@@ -101,7 +101,7 @@ public sealed class JobPlan
     {
         ArgumentNullException.ThrowIfNull(definition);
         var job = definition.Job;
-        JobConfigParser.TryFindZone(job.TimeZone, out var zone);
+        var zone = job.Zone;
         long start = LocalMidnightMicros(date, zone);
         long end = LocalMidnightMicros(date.AddDays(1), zone);
 
