@@ -103,10 +103,10 @@ public sealed class JobConfigRulesTests
         yield return Case("str_tag", "format: csv", "format: !!str csv", "!!str csv", "the tag 'tag:yaml.org,2002:str' is not allowed");
         yield return Case("tag_on_a_key", "salt: s1", "!!str salt: s1", "!!str salt", "the tag 'tag:yaml.org,2002:str' is not allowed");
         yield return Case("custom_tag_on_a_mapping", "quarantine: {max_bad_fraction: 0.01}", "quarantine: !x {max_bad_fraction: 0.01}", "!x {", "the tag '!x' is not allowed");
-        yield return Case("header_yes", "header: true", "header: yes", "yes,", "header must be true or false, unquoted, not 'yes'");
-        yield return Case("fraction_without_leading_digit", "negative_rate: 0.5", "negative_rate: .5", ".5,", "negative_rate must be a number from 0 to 1");
-        yield return Case("quoted_integer", "shards: 2", "shards: \"2\"", "\"2\"", "shards must be an integer written as plain digits, not '2'");
-        yield return Case("integer_with_leading_zero", "max_length: 5", "max_length: 05", "05,", "max_length must be an integer written as plain digits, not '05'");
+        yield return Case("header_yes", "header: true", "header: yes", "yes,", "header is 'yes', not true or false. Write true or false, unquoted (yes, no, on and off mean different things to YAML 1.1 and 1.2 readers).");
+        yield return Case("fraction_without_leading_digit", "negative_rate: 0.5", "negative_rate: .5", ".5,", "negative_rate '.5' is not a number both YAML 1.1 and 1.2 read the same way. Write digits with a point and digits after it");
+        yield return Case("quoted_integer", "shards: 2", "shards: \"2\"", "\"2\"", "shards is the quoted string \"2\", not an integer. Write the number without quotes.");
+        yield return Case("integer_with_leading_zero", "max_length: 5", "max_length: 05", "05,", "max_length is not an integer: '05' has a leading zero");
         yield return Case("unquoted_boolean_salt", "salt: s1", "salt: no", "no,", "salt: 'no' is read as a boolean by YAML 1.1 readers");
         yield return Case("int64_missing_not_a_number", "value: item_num, window: 15d}", "value: item_num, window: 15d, missing: none}", "none}", "missing of history 'clicked_ids' is 'none', not an int64");
         yield return Case("duration_beyond_range", "within: 30m", "within: 99999999999d", "99999999999d", "within '99999999999d' is longer than 3660 days");

@@ -1,4 +1,4 @@
-using YamlDotNet.RepresentationModel;
+using SparkTfrecord.Spec.Yaml;
 
 namespace SparkTfrecord.Spec.Tests;
 
@@ -62,10 +62,11 @@ public sealed class SpecLoaderTests
         FeatureSpec spec = SpecLoader.Parse(yaml, "job.yaml");
 
         Assert.That(spec.Job, Is.Not.Null);
-        Assert.That((spec.Job!.Start.Line, spec.Job.Start.Column), Is.EqualTo((5L, 3L)));
-        var sources = (YamlMappingNode)spec.Job.Children[new YamlScalarNode("sources")];
-        Assert.That(sources.Start.Line, Is.EqualTo(6));
-        Assert.That(((YamlSequenceNode)spec.Job.Children[new YamlScalarNode("anything")]).Children, Has.Count.EqualTo(6));
+        Assert.That(spec.Job!.Location, Is.EqualTo(new SourceLocation("job.yaml", 5, 3)));
+        var sources = (YamlMapping)spec.Job.Get("sources")!;
+        Assert.That(sources.Location.Line, Is.EqualTo(6));
+        Assert.That(((YamlSequence)spec.Job.Get("anything")!).Items, Has.Count.EqualTo(6));
+        Assert.That(spec.Job.Get("again"), Is.SameAs(spec.Job.Get("shared")), "an alias is its anchored node");
         Assert.That(spec.File, Is.EqualTo("job.yaml"));
     }
 
