@@ -68,6 +68,7 @@ internal static class Cli
             // The token given here is linked into the one each action receives.
             var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             int code = parsed.InvokeAsync(invocation, termination.Token).GetAwaiter().GetResult();
+            context.Out.Flush(); // here, so that a failure to write the output is reported like any other
             if (stoppable && termination.Signal is not null && code == ExitCodes.Success)
             {
                 // The signal came after the command's last step: its work is complete, but the run still reports the signal.

@@ -250,11 +250,13 @@ internal sealed class CrashTests
     [TestCase("oom", "count: out of memory", "--memory-limit")]
     public void An_unexpected_exception_is_one_line_with_exit_1_never_a_stack_trace(string kind, params string[] words)
     {
+        // The fault host makes count's first write to stdout throw what a bug or an exhausted heap would.
         using var sandbox = Sandbox.Create("internal-error");
-        sandbox.Write("a.jsonl", "{\"a\": {\"int64\": [1]}}\n");
+        var written = InProcess.RunWithInput("{\"a\": {\"int64\": [1]}}\n", "write", "--input", "-", "--output", sandbox.Path("a.tfrecord"));
+        Assert.That(written.ExitCode, Is.Zero, written.Stderr);
         var before = sandbox.Snapshot();
 
-        var result = sandbox.Run(null, new Dictionary<string, string> { ["SPARKTF_TEST_THROW"] = kind }, "count", "a.jsonl");
+        var result = sandbox.Run(null, new Dictionary<string, string> { [FaultHost.Faults.Throw] = kind }, "count", "a.tfrecord");
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line: " + result.Stderr);
