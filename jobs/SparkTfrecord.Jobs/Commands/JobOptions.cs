@@ -73,10 +73,7 @@ internal sealed class JobOptions
                 r.AddError($"--spill-dir must name a folder (it is created if missing), not {(dir.Trim().Length == 0 ? "an empty value" : $"the file '{dir}'")}.");
             }
         });
-        foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
-        {
-            command.Options.Add(option);
-        }
+        Array.ForEach<Option>([Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir], command.Options.Add);
 
         return command;
     }

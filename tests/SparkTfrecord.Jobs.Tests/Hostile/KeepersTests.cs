@@ -21,6 +21,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// </list>
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class KeepersTests
 {

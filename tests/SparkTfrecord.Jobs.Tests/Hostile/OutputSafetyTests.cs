@@ -10,6 +10,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// lock names the run that holds it, and a read-only folder is reported as such, not as a lock.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class OutputSafetyTests
 {

@@ -9,6 +9,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// removed by the next run; and a signal at any moment, also just after the write phase, stops a run with 143 / 130.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 internal sealed class SpillAndSignalsTests
 {
