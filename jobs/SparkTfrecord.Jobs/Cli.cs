@@ -1,13 +1,12 @@
 using System.CommandLine;
 using SparkTfrecord.Jobs.Commands;
-using SparkTfrecord.Tfrecord;
 
 namespace SparkTfrecord.Jobs;
 
 /// <summary>Builds the root command and runs it: data to stdout, diagnostics to stderr, documented exit codes.</summary>
 internal static class Cli
 {
-    /// <summary>Runs a command line as the <c>sparktf</c> program: over the process's console.</summary>
+    /// <summary>Runs a command line as the <c>sparktf</c> program: over the process's console and signals.</summary>
     public static int Run(string[] args)
     {
         using var context = CliContext.ForConsole();
@@ -29,8 +28,6 @@ internal static class Cli
 
     private static int RunCommand(string[] args, CliContext context)
     {
-        TextWriter stdout = context.Out;
-        TextWriter stderr = context.Err;
         var root = new RootCommand("SparkTfrecord: turn click logs into TFRecord files of tf.train.Example, and inspect, count and write TFRecord files.")
         {
             InspectCommand.Create(context),
@@ -50,59 +47,45 @@ internal static class Cli
         {
             foreach (var error in parsed.Errors)
             {
-                stderr.WriteLine($"sparktf: {error.Message}");
+                context.Err.WriteLine($"sparktf: {error.Message}");
             }
 
-            stderr.WriteLine("Run 'sparktf --help' (or 'sparktf COMMAND --help') for usage.");
+            context.Err.WriteLine("Run 'sparktf --help' (or 'sparktf COMMAND --help') for usage.");
             return ExitCodes.Usage;
         }
 
+        string command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "sparktf";
+        Termination termination = context.Termination;
+        bool stoppable = parsed.Action is System.CommandLine.Invocation.AsynchronousCommandLineAction;
         try
         {
-            ThrowForTest();
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
-        }
-        catch (Exception e) when (e is SparkTfrecord.Spec.SpecException or TfRecordFormatException or IOException or FormatException or UnauthorizedAccessException or UsageException)
-        {
-            stderr.WriteLine($"sparktf: {e.Message}");
-            return e is UsageException ? ExitCodes.Usage : ExitCodes.Failure;
-        }
-        catch (OutOfMemoryException)
-        {
-            // .NET ran out of memory outside a phase that says which (a phase of samples reports its own).
-            stderr.WriteLine($"sparktf: {CommandName(args)}: out of memory (the process could not allocate more). Free memory, or give the job less at a time: " +
-                "fewer inputs per run, and for samples a lower --memory-limit with --spill-dir on a disk with room.");
-            return ExitCodes.Failure;
+            if (stoppable)
+            {
+                termination.CommandStarting(command);
+            }
+
+            // System.CommandLine's own signal handler stays off (ProcessTerminationTimeout null): Termination says why.
+            // The token given here is linked into the one each action receives.
+            var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            int code = parsed.InvokeAsync(invocation, termination.Token).GetAwaiter().GetResult();
+            context.Out.Flush(); // here, so that a failure to write the output is reported like any other
+            if (stoppable && termination.Signal is not null && code == ExitCodes.Success)
+            {
+                // The signal came after the command's last step: its work is complete, but the run still reports the signal.
+                throw new CommandStoppedException("");
+            }
+
+            return code;
         }
         catch (Exception e)
         {
-            // The last line of defence: every failure a user can cause has its own message; anything else is a bug,
-            // reported in one line (no stack trace reaches a user) with what a report needs.
-            stderr.WriteLine($"sparktf: internal error in '{CommandName(args)}': {e.GetType().Name}: {OneLine(e.Message)}. " +
-                "This is a bug in sparktf, not in your data: please report it with the command line and this message.");
-            return ExitCodes.Failure;
+            var (code, message) = ErrorReport.For(e, command, termination);
+            context.Err.WriteLine(message);
+            return code;
         }
-    }
-
-    /// <summary>Test-only hook: <c>bug</c> or <c>oom</c> throws what a bug or an exhausted heap would, to prove
-    /// that neither reaches the user as a stack trace.</summary>
-    public const string ThrowVariable = "SPARKTF_TEST_THROW";
-
-    private static void ThrowForTest()
-    {
-        switch (Environment.GetEnvironmentVariable(ThrowVariable))
+        finally
         {
-            case "bug":
-                throw new InvalidOperationException("test hook: a bug");
-            case "oom":
-                throw new OutOfMemoryException();
+            termination.CommandEnded();
         }
     }
-
-    private static string CommandName(string[] args) => args.FirstOrDefault(a => !a.StartsWith('-')) ?? "sparktf";
-
-    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
-
-/// <summary>A command line that parses but makes no sense (for example conflicting options); exits with 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);

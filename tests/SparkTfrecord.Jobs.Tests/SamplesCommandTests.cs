@@ -158,7 +158,7 @@ public sealed class SamplesCommandTests
                     Assert.That(Sparktf.Run(SamplesArgs(_logs, output, 2)).ExitCode, Is.Zero);
                 }
 
-                var killed = RunWithEnvironment(SamplesArgs(output), ("SPARKTF_TEST_KILL_AT_STEP", step));
+                var killed = RunWithEnvironment(SamplesArgs(output), (FaultHost.Faults.KillAtStep, step));
 
                 Assert.That(killed.ExitCode, Is.EqualTo(137), $"{step}: {killed.Stderr}");
                 AssertNoPartialOutput(output, $"killed after {step} (previous output: {previous})");
@@ -197,7 +197,7 @@ public sealed class SamplesCommandTests
     public void A_second_run_on_the_same_output_is_refused_at_once()
     {
         string output = Out("concurrent");
-        using var first = Start(SamplesArgs(output), ("SPARKTF_TEST_PAUSE_AT_STEP", "work-created:8000"));
+        using var first = Start(SamplesArgs(output), (FaultHost.Faults.PauseAtStep, "work-created:8000"));
         WaitForLine(first, "pausing");
 
         var clock = Stopwatch.StartNew();
@@ -218,7 +218,7 @@ public sealed class SamplesCommandTests
         string output = Out("signal-" + signal);
         Assert.That(Sparktf.Run(SamplesArgs(_logs, output, 2)).ExitCode, Is.Zero);
         byte[] manifest = File.ReadAllBytes(Path.Combine(output, "_manifest.json"));
-        using var process = Start(SamplesArgs(output), ("SPARKTF_TEST_PAUSE_AT_STEP", "parts-written:20000"));
+        using var process = Start(SamplesArgs(output), (FaultHost.Faults.PauseAtStep, "parts-written:20000"));
         WaitForLine(process, "pausing");
 
         var clock = Stopwatch.StartNew();
@@ -312,7 +312,7 @@ public sealed class SamplesCommandTests
         start.ArgumentList.Add("--default-signal=INT,TERM");
         start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Sparktf.Dll);
+        start.ArgumentList.Add(Sparktf.DllFor(environment.Select(e => e.Name)));
         foreach (string a in args)
         {
             start.ArgumentList.Add(a);

@@ -10,6 +10,13 @@ internal static class Sparktf
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "sparktf.dll");
 
+    /// <summary>The test-only host (tests/SparkTfrecord.FaultHost): sparktf with the fault its environment names
+    /// (<see cref="FaultHost.Faults"/>) installed through the library's seams.</summary>
+    public static string FaultHostDll => Path.Combine(AppContext.BaseDirectory, "SparkTfrecord.FaultHost.dll");
+
+    /// <summary>The program a child runs: the fault host when <paramref name="environment"/> names a fault, else sparktf.</summary>
+    public static string DllFor(IEnumerable<string> environment) => FaultHost.Faults.AnyIn(environment) ? FaultHostDll : Dll;
+
     /// <summary>The repository root (the folder holding SparkTfrecord.sln).</summary>
     public static string RepoRoot
     {

@@ -7,7 +7,7 @@ using SparkTfrecord.Tfrecord.Framing;
 namespace SparkTfrecord.Jobs.Commands;
 
 /// <summary>Options and arguments shared by several commands, spelled once.</summary>
-internal static class CommonOptions
+internal static partial class CommonOptions
 {
     public static Argument<string[]> Paths() => new("PATH")
     {
@@ -27,49 +27,6 @@ internal static class CommonOptions
         Description = "Accept a folder with no TFRecord file, or files with no record (exit 0); by default that is an error (exit 1).",
     };
 
-    /// <summary>
-    /// The data files of the paths (see <see cref="TfRecordPaths.Expand"/>); a folder that holds none is an error
-    /// unless <paramref name="allowEmpty"/>, saying what was looked for.
-    /// </summary>
-    public static IReadOnlyList<string> DataFiles(IEnumerable<string> paths, bool allowEmpty)
-    {
-        var files = new List<string>();
-        foreach (string path in paths)
-        {
-            var found = TfRecordPaths.Expand([path]);
-            if (found.Count == 0 && !allowEmpty)
-            {
-                throw new IOException($"{path}: no TFRecord file in this folder or its subfolders (looked for data files: names not starting with '_' or '.', " +
-                                      "such as part-00000-of-00004.tfrecord.gz, or a split output's train/ and eval/ folders). " +
-                                      "It may be a failed or empty run's output; pass --allow-empty if an empty folder is expected.");
-            }
-
-            files.AddRange(found);
-        }
-
-        return files;
-    }
-
-    /// <summary>Whether any of the files holds a record (reads up to the first one).</summary>
-    public static bool AnyRecord(IEnumerable<string> files, TfRecordReaderOptions reading)
-    {
-        foreach (string file in files)
-        {
-            using TfRecordReader reader = TfRecordReader.Open(file, reading);
-            if (reader.TryRead(out _))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The error for files that hold no record at all (unless <c>--allow-empty</c>).</summary>
-    public static IOException NoRecords(IReadOnlyCollection<string> paths, int files) =>
-        new($"{string.Join(", ", paths)}: no record in {files} TFRecord file{(files == 1 ? "" : "s")} (an empty output, such as a day with no samples). " +
-            "Pass --allow-empty if an empty output is expected.");
-
     public static Option<bool> SkipCorrupt() => new("--skip-corrupt")
     {
         Description = "On a damaged record, drop the rest of that file (as TensorFlow's ignore_errors does), report it on stderr and go on.",
@@ -81,17 +38,7 @@ internal static class CommonOptions
         // No DefaultValueFactory: help would print the enum's own spelling ("[default: None]"); absent, the value is
         // default(TfRecordCompression), which is None, and the description says so.
         Description = description,
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count == 0 ? "none" : result.Tokens[0].Value;
-            if (Enum.TryParse(text, ignoreCase: true, out TfRecordCompression value) && !int.TryParse(text, out _))
-            {
-                return value;
-            }
-
-            result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
-            return TfRecordCompression.None;
-        },
+        CustomParser = result => ParseCompression(result, result.Tokens.Count == 0 ? "none" : result.Tokens[0].Value) ?? TfRecordCompression.None,
     });
 
     /// <summary>The compression of a job command (<c>samples</c>, <c>plan</c>, <c>encode</c>): null unless given, so the
@@ -99,18 +46,20 @@ internal static class CommonOptions
     public static Option<TfRecordCompression?> JobCompression(string description) => LowercaseCompression(new Option<TfRecordCompression?>("--compression")
     {
         Description = description,
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
-            if (JobConfigParser.TryParseCompression(text, out var c))
-            {
-                return c;
-            }
-
-            result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
-            return null;
-        },
+        CustomParser = result => ParseCompression(result, result.Tokens.Count == 0 ? "" : result.Tokens[0].Value),
     });
+
+    /// <summary>Every <c>--compression</c>'s value, read as the job's <c>output.compression</c> is (one parser).</summary>
+    private static TfRecordCompression? ParseCompression(System.CommandLine.Parsing.ArgumentResult result, string text)
+    {
+        if (JobConfigParser.TryParseCompression(text, out var compression))
+        {
+            return compression;
+        }
+
+        result.AddError($"--compression must be none, gzip or zlib, not '{text}'.");
+        return null;
+    }
 
     /// <summary>
     /// Spells the choices as users type them and as the rest of the help does (<c>&lt;none|gzip|zlib&gt;</c>): for an
@@ -156,19 +105,5 @@ internal static class CommonOptions
         return option;
     }
 
-    /// <summary>Reports on stderr what a reader in skip mode dropped; returns whether anything was.</summary>
-    public static bool ReportSkipped(TextWriter err, string path, TfRecordReader reader)
-    {
-        if (reader.Skipped is not { } skip)
-        {
-            return false;
-        }
 
-        string bytes = skip.BytesSkipped >= 0 ? $"{skip.BytesSkipped} bytes" : "the rest of the file";
-        err.WriteLine($"sparktf: skipped {bytes} of {path} after {reader.RecordCount} good records: {skip.Error.Message}");
-        return true;
-    }
-
-    public static TfRecordReaderOptions ReaderOptions(bool skipCorrupt, long? maxRecordBytes = null) =>
-        maxRecordBytes is { } cap ? new() { SkipCorrupt = skipCorrupt, MaxRecordLength = cap } : new() { SkipCorrupt = skipCorrupt };
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using SparkTfrecord.Engine.Config;
@@ -29,28 +28,14 @@ internal static class EncodeCommand
         {
             spec, input, output, shards, compression, noClobber, force, summary,
         };
-        command.SetAction(result =>
+        command.SetAction((result, cancellation) =>
         {
-            JobDefinition definition;
-            try
-            {
-                definition = JobDefinition.Load(result.GetValue(spec)!);
-            }
-            catch (JobConfigException e)
-            {
-                context.Err.WriteLine($"sparktf: {e.Message}");
-                return ExitCodes.Failure;
-            }
-
+            JobDefinition definition = JobDefinition.Load(result.GetValue(spec)!);
             if (result.GetValue(shards) is < 1 or > 100_000)
             {
                 throw new UsageException("--shards must be between 1 and 100000.");
             }
 
-            using var cancel = new CancellationTokenSource();
-            int code = ExitCodes.Interrupted;
-            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; code = ExitCodes.Terminated; cancel.Cancel(); });
-            using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; code = ExitCodes.Interrupted; cancel.Cancel(); });
             EncodeSummary done;
             try
             {
@@ -62,20 +47,18 @@ internal static class EncodeCommand
                     Compression = result.GetValue(compression),
                     NoClobber = result.GetValue(noClobber),
                     Force = result.GetValue(force),
-                }, cancel.Token);
+                }, cancellation);
             }
-            catch (Exception e) when (e is OperationCanceledException || cancel.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException || cancellation.IsCancellationRequested)
             {
                 // Whatever the signal interrupted (DuckDB's query, a file being written) ends here.
-                context.Err.WriteLine($"sparktf: encode: stopped by {(code == ExitCodes.Terminated ? "SIGTERM" : "Ctrl-C")}; temporary files removed, the output is as it was.");
-                return code;
+                throw new CommandStoppedException("temporary files removed, the output is as it was", e);
             }
-            catch (Exception e) when (e is OutputLockedException or OutputExistsException or DuckDB.NET.Data.DuckDBException)
+            catch (DuckDB.NET.Data.DuckDBException e)
             {
-                context.Err.WriteLine(SparkTfrecord.Engine.Engines.DuckDbEngine.IsOutOfMemory(e)
-                    ? $"sparktf: encode: out of memory reading the Parquet input ({e.Message.Split('\n')[0]}): encode fewer or smaller files at a time, or run it where more memory is free."
-                    : $"sparktf: {e.Message}");
-                return ExitCodes.Failure;
+                throw new JobFailedException(SparkTfrecord.Engine.Engines.DuckDbEngine.IsOutOfMemory(e)
+                    ? $"encode: out of memory reading the Parquet input ({e.Message.Split('\n')[0]}): encode fewer or smaller files at a time, or run it where more memory is free."
+                    : e.Message);
             }
 
             string json = SummaryJson(done);
@@ -88,7 +71,7 @@ internal static class EncodeCommand
                 context.Out.Write(json);
             }
 
-            return ExitCodes.Success;
+            return Task.FromResult(ExitCodes.Success);
         });
         return command;
     }

@@ -73,10 +73,7 @@ internal sealed class JobOptions
                 r.AddError($"--spill-dir must name a folder (it is created if missing), not {(dir.Trim().Length == 0 ? "an empty value" : $"the file '{dir}'")}.");
             }
         });
-        foreach (Option option in new Option[] { Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir })
-        {
-            command.Options.Add(option);
-        }
+        Array.ForEach<Option>([Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir], command.Options.Add);
 
         return command;
     }
@@ -87,6 +84,62 @@ internal sealed class JobOptions
         Threads = result.GetValue(Threads) ?? Environment.ProcessorCount,
         SpillDirectory = result.GetValue(SpillDir),
     };
+
+    /// <summary>The run's dates and its <c>--output</c>, which is required and, for a range of dates, must contain
+    /// <c>{date}</c>; shared by both engines.</summary>
+    public (IReadOnlyList<DateOnly> Dates, string Output) DatesAndOutput(ParseResult result)
+    {
+        var dates = DateOnlyOption.ParseRange(result.GetValue(Date)!);
+        string output = result.GetValue(Output) ?? throw new UsageException("--output is required: the folder of this run's samples.");
+        if (dates.Count > 1 && !output.Contains("{date}", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--date {result.GetValue(Date)} is a range: --output must contain {{date}} so that each day has its own output.");
+        }
+
+        return (dates, output);
+    }
+
+    /// <summary>
+    /// Refuses a <c>--summary</c> that cannot be written, before any work: a folder is a usage error (exit 2); a missing
+    /// folder or a file that cannot be opened for writing is exit 1. Shared by both engines.
+    /// </summary>
+    public void CheckSummaryTarget(ParseResult result)
+    {
+        if (result.GetValue(Summary) is not { } file)
+        {
+            return;
+        }
+
+        if (file.Length == 0 || Directory.Exists(file) || file.EndsWith('/'))
+        {
+            throw new UsageException($"--summary '{file}' is a folder, not a file: give the JSON summary's file, for example {Path.Combine(file, "summary.json")}. Nothing was run.");
+        }
+
+        string full = Path.GetFullPath(file);
+        string folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new IOException($"--summary {file}: the folder {folder} does not exist, so the summary could not be written; create it or choose another file. Nothing was run.");
+        }
+
+        bool existed = File.Exists(full);
+        try
+        {
+            // Opened for writing without truncating it, so an existing summary stays until this run writes its own.
+            using (File.Open(full, existed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(full);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--summary {file} cannot be written ({e.Message}); choose a file you can write. Nothing was run.", e);
+        }
+    }
 
     public static string Describe(double value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -115,6 +115,7 @@ public sealed class OutputCommitter : IDisposable
         {
             LockHolder.Write(lockFile);
             options.OnStep?.Invoke("locked");
+            CommitStepObserver.After("locked");
             if (options.NoClobber && Directory.Exists(full))
             {
                 throw new OutputExistsException($"{full} exists and --no-clobber was given; remove it or run without --no-clobber to replace it.");
@@ -141,7 +142,11 @@ public sealed class OutputCommitter : IDisposable
 
     /// <summary>Reports a step that happens outside the committer (the writer's parts, the manifest).</summary>
     /// <param name="name">The step's name.</param>
-    public void Step(string name) => _onStep?.Invoke(name);
+    public void Step(string name)
+    {
+        _onStep?.Invoke(name);
+        CommitStepObserver.After(name);
+    }
 
     /// <summary>Writes <c>_SUCCESS</c> into the work folder and puts the folder in place of the output.</summary>
     /// <exception cref="IOException">The output could not be replaced.</exception>

@@ -10,6 +10,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// (computed here from the YAML the test wrote), what to do, no stack trace, and nothing of the user's touched.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class ConfigMistakesTests
 {

@@ -5,6 +5,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// writes only into a missing or empty folder, or one it wrote before, unless --force.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class GenLogsOutputTests
 {

@@ -10,6 +10,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// user's histories must still be exactly the newest events before each impression.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class HotKeyTests
 {

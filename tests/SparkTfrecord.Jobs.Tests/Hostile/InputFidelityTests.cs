@@ -14,6 +14,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// and that nothing temporary was left.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class InputFidelityTests
 {

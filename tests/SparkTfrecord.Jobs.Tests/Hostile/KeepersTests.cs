@@ -21,6 +21,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// </list>
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class KeepersTests
 {
@@ -146,7 +147,7 @@ public sealed class KeepersTests
         using var sandbox = WithLogs("locked");
         var before = sandbox.Snapshot();
         string parent = sandbox.Path("out");
-        using var first = Start(sandbox, new Dictionary<string, string> { ["SPARKTF_TEST_PAUSE_AT_STEP"] = "work-created:8000" }, Samples());
+        using var first = Start(sandbox, new Dictionary<string, string> { [FaultHost.Faults.PauseAtStep] = "work-created:8000" }, Samples());
         WaitForLine(first, "pausing");
         string[] work = Directory.GetDirectories(parent, ".dt=*.tmp-*");
         Assert.That(work, Has.Length.EqualTo(1), "the first run's work folder");

@@ -8,6 +8,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// the full run (20 kills) and its result.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 internal sealed class KillTrialTests
 {

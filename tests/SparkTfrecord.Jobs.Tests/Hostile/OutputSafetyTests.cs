@@ -10,6 +10,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// lock names the run that holds it, and a read-only folder is reported as such, not as a lock.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class OutputSafetyTests
 {
@@ -358,7 +359,7 @@ public sealed class OutputSafetyTests
         using var box = Project("lock");
         string output = box.Path("out", "dt=" + Date);
         var before = box.Snapshot();
-        using var first = box.Start(box.Path("proj"), new Dictionary<string, string> { ["SPARKTF_TEST_PAUSE_AT_STEP"] = "locked:60000" },
+        using var first = box.Start(box.Path("proj"), new Dictionary<string, string> { [FaultHost.Faults.PauseAtStep] = "locked:60000" },
             "samples", "--conf", box.Path("proj", "din.yaml"), "--date", Date, "--input", box.Path("logs"), "--output", output, "--shards", "2");
         _ = first.StandardOutput.ReadToEndAsync();
         try
@@ -374,7 +375,7 @@ public sealed class OutputSafetyTests
 
             string host = File.ReadAllText("/proc/sys/kernel/hostname").Trim();
             AssertRefused(second, "another run is writing", output, $"pid {first.Id} on host {host}", "started 20",
-                "command: sparktf samples", "--output " + output);
+                $"command: {Path.GetFileNameWithoutExtension(Sparktf.FaultHostDll)} samples", "--output " + output);
         }
         finally
         {

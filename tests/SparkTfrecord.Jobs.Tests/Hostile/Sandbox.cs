@@ -159,7 +159,7 @@ internal sealed class Sandbox : IDisposable
         }
 
         start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Sparktf.Dll);
+        start.ArgumentList.Add(Sparktf.DllFor(environment?.Keys ?? []));
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -9,6 +9,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// --summary that cannot be written is refused before any work; a good run removes a stale quarantine file.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class SanityChecksTests
 {

@@ -9,6 +9,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// removed by the next run; and a signal at any moment, also just after the write phase, stops a run with 143 / 130.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 internal sealed class SpillAndSignalsTests
 {
@@ -110,7 +111,7 @@ internal sealed class SpillAndSignalsTests
         Assert.That(sandbox.Run(null, Samples("--shards", "2")).ExitCode, Is.Zero);
         var previous = sandbox.Snapshot();
 
-        using var run = Child.Start(sandbox, Samples("--shards", "2", "--audit"), ("SPARKTF_TEST_PAUSE_AT_STEP", "parts-written:20000:continue"));
+        using var run = Child.Start(sandbox, Samples("--shards", "2", "--audit"), (FaultHost.Faults.PauseAtStep, "parts-written:20000:continue"));
         run.WaitFor("pausing after step parts-written");
         Signal(run.Process.Id, signal);
         var result = run.Finish(TimeSpan.FromSeconds(20));
@@ -247,7 +248,7 @@ internal sealed class SpillAndSignalsTests
             start.ArgumentList.Add("--default-signal=INT,TERM");
             start.ArgumentList.Add("dotnet");
             start.ArgumentList.Add("exec");
-            start.ArgumentList.Add(Sparktf.Dll);
+            start.ArgumentList.Add(Sparktf.DllFor(environment.Select(e => e.Name)));
             foreach (string arg in args)
             {
                 start.ArgumentList.Add(arg);

@@ -8,6 +8,7 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// TFRecord file, or files with no record, is an error unless --allow-empty: an empty output never reads as clean.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class SplitReadersTests
 {

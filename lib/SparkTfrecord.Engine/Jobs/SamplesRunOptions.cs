@@ -1,0 +1,57 @@
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Tfrecord.Framing;
+
+namespace SparkTfrecord.Engine.Jobs;
+
+/// <summary>A run of <c>sparktf samples</c> on the embedded engine: one date, or a range of them (a backfill).</summary>
+public sealed class SamplesRunOptions
+{
+    /// <summary>The feature spec file (the job's configuration is in it).</summary>
+    public required string Spec { get; init; }
+
+    /// <summary>The run dates, in order; more than one is a backfill (one output per day).</summary>
+    public required IReadOnlyList<DateOnly> Dates { get; init; }
+
+    /// <summary>The value of <c>{input}</c> in source paths.</summary>
+    public string? Input { get; init; }
+
+    /// <summary>The output folder's template (<c>{date}</c> is each day's date; required for a range).</summary>
+    public required string Output { get; init; }
+
+    /// <summary>Overrides the job's number of shards.</summary>
+    public int? Shards { get; init; }
+
+    /// <summary>Overrides the job's compression.</summary>
+    public TfRecordCompression? Compression { get; init; }
+
+    /// <summary>Overrides the job's bad-row threshold.</summary>
+    public double? MaxBadFraction { get; init; }
+
+    /// <summary>Refuse to replace an existing output.</summary>
+    public bool NoClobber { get; init; }
+
+    /// <summary>Replace a non-empty folder this tool did not write (see <see cref="Output.OutputGuard"/>).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Also write each day's samples as Parquet under <c>_audit/</c>.</summary>
+    public bool Audit { get; init; }
+
+    /// <summary>Engine options.</summary>
+    public DuckDbEngineOptions Engine { get; init; } = new();
+
+    /// <summary>Where the summaries go (<see cref="SamplesSummaries.Write"/>): this file, else standard output.</summary>
+    public string? SummaryFile { get; init; }
+
+    /// <summary>Standard output, for the summaries when there is no <see cref="SummaryFile"/>.</summary>
+    public required TextWriter Stdout { get; init; }
+
+    /// <summary>Runs one day inside a progress display: called with the day and the day's job, which it calls with the
+    /// display's receiver. By default the job runs without one.</summary>
+    public Func<DateOnly, Func<IJobProgress, SamplesSummary>, SamplesSummary> WithProgress { get; init; } = (_, run) => run(NoProgress.Instance);
+
+    /// <summary>Told (the day, what happened) when an output pass ran out of memory and is written again in smaller passes.</summary>
+    public Action<DateOnly, string>? OnMemoryRetry { get; init; }
+
+    /// <summary>Names what stopped a cancelled run in its summary and its message ("SIGTERM", "Ctrl-C").</summary>
+    public Func<string> StoppedBy { get; init; } = () => "a cancellation";
+}
