@@ -8,7 +8,7 @@ checks `_SUCCESS` and the reported sample count before it exits 0. The output of
 
 Dates: the schedule is daily in UTC and `ds` names the day the run covers. The job config cuts days in its own time
 zone (conf/din.yaml: Asia/Shanghai); a UTC+8 day ends at 16:00 UTC, hours before this run starts. Labels need the
-clicks that follow an impression by up to the label window (DESIGN.md, point-in-time rule 3), so the run also waits
+clicks that follow an impression by up to the label window (docs/job.md, point-in-time rule 3), so the run also waits
 for the next day's clicks partition.
 
 Settings are DAG params (override them when triggering, or edit `PARAMS`); the Airflow worker needs the sparktf

@@ -1,7 +1,7 @@
 namespace SparkTfrecord.Engine.Tests;
 
 /// <summary>
-/// DESIGN's point-in-time rules, each on hand-written logs with the expected samples worked out by hand. The run date
+/// The point-in-time rules (docs/job.md, "The point-in-time rules"), each on hand-written logs with the expected samples worked out by hand. The run date
 /// is Monday 2024-01-15 in Asia/Shanghai (UTC+8); windows are 15 days (history) and 30 minutes (label); the history
 /// cap is 3.
 /// </summary>

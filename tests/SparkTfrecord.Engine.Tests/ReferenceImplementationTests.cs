@@ -3,9 +3,10 @@ using System.Globalization;
 namespace SparkTfrecord.Engine.Tests;
 
 /// <summary>
-/// The engine against a plain in-memory implementation of DESIGN's rules written only for this test, on random logs
-/// whose times are drawn from a small grid around each impression (the same instant, 1 ms apart, exactly 15 days and 30
-/// minutes apart, midnight), so that every boundary and tie is hit often.
+/// The engine against a plain in-memory implementation of the point-in-time rules (docs/job.md, "The point-in-time
+/// rules") written only for this test, on random logs whose times are drawn from a small grid around each impression
+/// (the same instant, 1 ms apart, exactly 15 days and 30 minutes apart, midnight), so that every boundary and tie is
+/// hit often.
 /// </summary>
 [TestFixture]
 public sealed class ReferenceImplementationTests

@@ -51,7 +51,8 @@ public static class MaskedCrc32C
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Crc32C(ReadOnlySpan<byte> data)
     {
-        // BitOperations.Crc32C is a single hardware step without the initial and final inversion, so add both here.
+        // The fastest path the CPU has (the IsSupported checks are constants to the JIT, so only one path is compiled
+        // in). BitOperations.Crc32C is a single hardware step without the initial and final inversion: add both here.
         uint crc = 0xFFFFFFFFu;
         if (data.Length >= WideThreshold && Pclmulqdq.V512.IsSupported && Avx512Vbmi.IsSupported)
         {
@@ -63,6 +64,63 @@ public static class MaskedCrc32C
             crc = FoldBlocks(ref data, crc);
         }
 
+        return ~Scalar(data, crc);
+    }
+
+    /// <summary>The ways <see cref="Crc32C(ReadOnlySpan{byte})"/> can compute the CRC; it takes the fastest the CPU has.</summary>
+    internal enum Path
+    {
+        /// <summary>The CRC instruction, 8 bytes at a time (<see cref="BitOperations.Crc32C(uint, ulong)"/>, which has a software fallback).</summary>
+        Scalar,
+
+        /// <summary>16-byte blocks folded with 128-bit carry-less multiplication (PCLMULQDQ), the rest as <see cref="Scalar"/>.</summary>
+        Fold128,
+
+        /// <summary>64-byte groups folded with 512-bit carry-less multiplication (VPCLMULQDQ, AVX-512 VBMI).</summary>
+        Fold512,
+    }
+
+    /// <summary>Whether this CPU (and runtime settings such as <c>DOTNET_EnableAVX512</c>) can run <paramref name="path"/>.</summary>
+    internal static bool IsSupported(Path path) => path switch
+    {
+        Path.Scalar => true,
+        Path.Fold128 => Pclmulqdq.IsSupported,
+        Path.Fold512 => Pclmulqdq.V512.IsSupported && Avx512Vbmi.IsSupported,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The plain CRC32C of <paramref name="data"/> computed by <paramref name="path"/> alone, so that tests can check
+    /// every path on any machine that supports it. A folding path folds every length it can take (16 bytes and more
+    /// for <see cref="Path.Fold128"/>, a little below the public method's threshold; 64 and more for
+    /// <see cref="Path.Fold512"/>, as the public method) and leaves the rest to <see cref="Path.Scalar"/>.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The CPU lacks <paramref name="path"/>'s instructions.</exception>
+    internal static uint Crc32C(ReadOnlySpan<byte> data, Path path)
+    {
+        if (!IsSupported(path))
+        {
+            throw new PlatformNotSupportedException($"This CPU cannot run the {path} CRC32C path.");
+        }
+
+        uint crc = 0xFFFFFFFFu;
+        if (path == Path.Fold512 && data.Length >= WideThreshold)
+        {
+            return ~FoldWide(data, crc);
+        }
+
+        if (path == Path.Fold128 && data.Length >= 16)
+        {
+            crc = FoldBlocks(ref data, crc);
+        }
+
+        return ~Scalar(data, crc);
+    }
+
+    /// <summary>The CRC state after <paramref name="data"/> from state <paramref name="crc"/>, with the CRC instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Scalar(ReadOnlySpan<byte> data, uint crc)
+    {
         while (data.Length >= 8)
         {
             crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
@@ -80,7 +138,7 @@ public static class MaskedCrc32C
             crc = BitOperations.Crc32C(crc, b);
         }
 
-        return ~crc;
+        return crc;
     }
 
     /// <summary>Masks a CRC as TFRecord stores it.</summary>
@@ -89,7 +147,7 @@ public static class MaskedCrc32C
     public static uint Mask(uint crc) => BitOperations.RotateRight(crc, 15) + MaskDelta;
 
     /// <summary>
-    /// Runs the CRC over the whole 16-byte blocks of <paramref name="data"/> with carry-less multiplication, several
+    /// Runs the CRC over the whole 16-byte blocks of <paramref name="data"/> (at least one) with carry-less multiplication, several
     /// times faster than the CRC instruction, which can only take 8 bytes at a time one after the other. Returns the CRC
     /// state after those blocks and leaves the rest (under 16 bytes) in <paramref name="data"/>.
     /// </summary>
@@ -164,16 +222,21 @@ public static class MaskedCrc32C
         Vector512<byte> shift = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s_shiftIndices), (nuint)(64 - z));
         Vector512<ulong> first = Avx512Vbmi.PermuteVar64x8x2(head, shift, Vector512<byte>.Zero).AsUInt64();
 
-        // The group at q (q >= 1) starts at byte 64 * q - z of the message. When fewer than four bytes of the message
-        // are in the first group (z > 60), the rest of the state goes into the second.
-        // (z > 60 only when there are two groups or more.)
-        ref byte groupsStart = ref Unsafe.Subtract(ref p, z);
         if (groups == 1)
         {
             return Finish(Fold(first, TreeConstant(ref k, 0)), ref p, length);
         }
 
-        Vector512<ulong> second = LoadGroup(ref groupsStart, 1);
+        // Every reference into the message stays within [p, p + length): the group at q (q >= 1) starts at byte
+        // 64 * q - z of the message, so group 1 starts at 64 - z, which is at least 1 (z <= 63) and, with two groups
+        // or more, at most length - 80; groups are reached from it (LoadGroup(ref secondGroup, q - 1)) and the last
+        // one ends 16 bytes before the message's end. (A reference z bytes before the message, where the padded first
+        // group would start, would be outside the span even though nothing is read through it.)
+        ref byte secondGroup = ref Unsafe.Add(ref p, 64 - z);
+        Vector512<ulong> second = LoadGroup(ref secondGroup, 0);
+
+        // When fewer than four bytes of the message are in the first group (z > 60, only with two groups or more),
+        // the rest of the state goes into the second.
         if (z > 60)
         {
             second ^= Vector512.CreateScalar((ulong)(crc >> (8 * (64 - z))));
@@ -190,15 +253,15 @@ public static class MaskedCrc32C
         {
             Vector512<ulong> a0 = first;
             Vector512<ulong> a1 = second;
-            Vector512<ulong> a2 = LoadGroup(ref groupsStart, 2);
-            Vector512<ulong> a3 = LoadGroup(ref groupsStart, 3);
+            Vector512<ulong> a2 = LoadGroup(ref secondGroup, 1);
+            Vector512<ulong> a3 = LoadGroup(ref secondGroup, 2);
             Vector512<ulong> k2048 = Vector512.LoadUnsafe(ref k, TreeGroups * 8);
             for (q = 4; groups - q > TreeGroups - 4; q += 4)
             {
-                a0 = Fold(a0, k2048) ^ LoadGroup(ref groupsStart, q);
-                a1 = Fold(a1, k2048) ^ LoadGroup(ref groupsStart, q + 1);
-                a2 = Fold(a2, k2048) ^ LoadGroup(ref groupsStart, q + 2);
-                a3 = Fold(a3, k2048) ^ LoadGroup(ref groupsStart, q + 3);
+                a0 = Fold(a0, k2048) ^ LoadGroup(ref secondGroup, q - 1);
+                a1 = Fold(a1, k2048) ^ LoadGroup(ref secondGroup, q);
+                a2 = Fold(a2, k2048) ^ LoadGroup(ref secondGroup, q + 1);
+                a3 = Fold(a3, k2048) ^ LoadGroup(ref secondGroup, q + 2);
             }
 
             int d = groups - q; // the distance of a3's group
@@ -208,7 +271,7 @@ public static class MaskedCrc32C
 
         for (; q < groups; q++)
         {
-            acc ^= Fold(LoadGroup(ref groupsStart, q), TreeConstant(ref k, groups - 1 - q));
+            acc ^= Fold(LoadGroup(ref secondGroup, q - 1), TreeConstant(ref k, groups - 1 - q));
         }
 
         return Finish(acc, ref p, length);
@@ -227,9 +290,10 @@ public static class MaskedCrc32C
     private static uint Reduce(Vector128<ulong> block) =>
         BitOperations.Crc32C(BitOperations.Crc32C(0, block.GetElement(0)), block.GetElement(1));
 
+    /// <summary>Reads the 64 bytes <paramref name="n"/> groups after <paramref name="secondGroup"/> (the message's group 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> LoadGroup(ref byte groupsStart, int q) =>
-        Vector512.LoadUnsafe(ref groupsStart, (nuint)(uint)(q * 64)).AsUInt64();
+    private static Vector512<ulong> LoadGroup(ref byte secondGroup, int n) =>
+        Vector512.LoadUnsafe(ref secondGroup, (nuint)(uint)(n * 64)).AsUInt64();
 
     /// <summary>The multipliers that fold the group <paramref name="distance"/> groups before the last block onto it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
