@@ -2,7 +2,9 @@ using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Tests;
 
+/// <summary>inspect, count and write in process, against the shared fixtures whose contents their README gives.</summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class FormatCommandsTests
 {
     private string _temp = null!;
@@ -25,7 +27,7 @@ public sealed class FormatCommandsTests
     [Test]
     public void Inspect_prints_edge_values_in_the_documented_form()
     {
-        var result = Sparktf.Run("inspect", Path.Combine(Sparktf.Fixtures, "synthetic", "edge_values.tfrecord"));
+        var result = InProcess.Run("inspect", Path.Combine(Sparktf.Fixtures, "synthetic", "edge_values.tfrecord"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
         Assert.That(result.Stdout, Does.Contain("\"nan_inf\":{\"float\":[\"NaN\",\"Infinity\",-0]}"));
@@ -37,7 +39,7 @@ public sealed class FormatCommandsTests
     [Test]
     public void Inspect_detects_sequence_examples_and_prints_context_and_feature_lists()
     {
-        var result = Sparktf.Run("inspect", Path.Combine(Sparktf.Fixtures, "synthetic", "sequence_example.tfrecord"));
+        var result = InProcess.Run("inspect", Path.Combine(Sparktf.Fixtures, "synthetic", "sequence_example.tfrecord"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
         Assert.That(result.Stdout, Does.StartWith("{\"context\":{\"age\":{\"float\":[19]},\"locale\":{\"bytes\":[\"pt_BR\"]}},\"feature_lists\":{\"empty_list\":[],\"movie_names\":[{\"bytes\":[\"The Shawshank Redemption\"]},"));
@@ -47,7 +49,7 @@ public sealed class FormatCommandsTests
     public void Inspect_limit_counts_records_across_files()
     {
         string folder = Path.Combine(Sparktf.Fixtures, "pwnall");
-        var result = Sparktf.Run("inspect", "--limit", "2", folder, Path.Combine(Sparktf.Fixtures, "ecosystem", "part-m-00000"));
+        var result = InProcess.Run("inspect", "--limit", "2", folder, Path.Combine(Sparktf.Fixtures, "ecosystem", "part-m-00000"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
         Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(2));
@@ -58,8 +60,8 @@ public sealed class FormatCommandsTests
     {
         string penguin = Path.Combine(Sparktf.Fixtures, "tfx-penguin", "*.gz");
 
-        var total = Sparktf.Run("count", penguin);
-        var perFile = Sparktf.Run("count", "--per-file", penguin);
+        var total = InProcess.Run("count", penguin);
+        var perFile = InProcess.Run("count", "--per-file", penguin);
 
         Assert.That(total.ExitCode, Is.Zero, total.Stderr);
         Assert.That(total.Stdout.Trim(), Is.EqualTo("334"));
@@ -71,7 +73,7 @@ public sealed class FormatCommandsTests
     {
         string file = Path.Combine(Sparktf.Fixtures, "corrupt", "data_flipped_rec1.tfrecord");
 
-        var result = Sparktf.Run("count", file);
+        var result = InProcess.Run("count", file);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Contain(file).And.Contain("byte offset 52").And.Contain("--skip-corrupt"));
@@ -81,7 +83,7 @@ public sealed class FormatCommandsTests
     [Test]
     public void Count_with_skip_corrupt_keeps_records_before_the_damage_and_reports_it()
     {
-        var result = Sparktf.Run("count", "--skip-corrupt", Path.Combine(Sparktf.Fixtures, "corrupt", "data_flipped_rec1.tfrecord"));
+        var result = InProcess.Run("count", "--skip-corrupt", Path.Combine(Sparktf.Fixtures, "corrupt", "data_flipped_rec1.tfrecord"));
 
         Assert.That(result.ExitCode, Is.Zero);
         Assert.That(result.Stdout.Trim(), Is.EqualTo("1"));
@@ -95,7 +97,7 @@ public sealed class FormatCommandsTests
         File.WriteAllText(Path.Combine(_temp, "_SUCCESS"), string.Empty);
         File.WriteAllText(Path.Combine(_temp, ".part-00000.crc"), "not a tfrecord");
 
-        var result = Sparktf.Run("count", _temp);
+        var result = InProcess.Run("count", _temp);
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
         Assert.That(result.Stdout.Trim(), Is.EqualTo("3"));
@@ -122,7 +124,7 @@ public sealed class FormatCommandsTests
         File.WriteAllText(input, line + "\n");
         string output = Path.Combine(_temp, "out.tfrecord");
 
-        var write = Sparktf.Run("write", "--input", input, "--output", output, "--compression", compression);
+        var write = InProcess.Run("write", "--input", input, "--output", output, "--compression", compression);
 
         Assert.That(write.ExitCode, Is.Zero, write.Stderr);
         using (var reader = TfRecordReader.Open(output))
@@ -130,7 +132,7 @@ public sealed class FormatCommandsTests
             Assert.That(reader.Compression.ToString(), Is.EqualTo(compression).IgnoreCase);
         }
 
-        return Sparktf.Run("inspect", output).Stdout;
+        return InProcess.Run("inspect", output).Stdout;
     }
 
     [Test]
@@ -140,7 +142,7 @@ public sealed class FormatCommandsTests
         File.WriteAllText(input, "{\"z\":{\"int64\":[1]},\"a\":{\"int64\":[2]}}\n");
         string output = Path.Combine(_temp, "out.tfrecord");
 
-        Sparktf.Run("write", "-i", input, "-o", output);
+        InProcess.Run("write", "-i", input, "-o", output);
         byte[] bytes = File.ReadAllBytes(output);
 
         int z = bytes.AsSpan().IndexOf("\u0001z"u8);
@@ -156,7 +158,7 @@ public sealed class FormatCommandsTests
         File.WriteAllText(input, "{\"a\":{\"int64\":[1]}}\n{\"a\":{\"int64\":[1.5]}}\n");
         string output = Path.Combine(_temp, "out.tfrecord");
 
-        var result = Sparktf.Run("write", "-i", input, "-o", output);
+        var result = InProcess.Run("write", "-i", input, "-o", output);
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Contain(input + ":2:").And.Contain("not an int64"));
@@ -169,7 +171,7 @@ public sealed class FormatCommandsTests
     [TestCase("write", "-i", "a", "-o", "b", "--compression", "lzma")]
     public void Usage_errors_exit_with_2(params string[] args)
     {
-        var result = Sparktf.Run(args);
+        var result = InProcess.Run(args);
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Stderr, Does.Contain("sparktf"));
@@ -180,7 +182,7 @@ public sealed class FormatCommandsTests
     [TestCase("write")]
     public void Every_command_has_help(string command)
     {
-        var result = Sparktf.Run(command, "--help");
+        var result = InProcess.Run(command, "--help");
 
         Assert.That(result.ExitCode, Is.Zero);
         Assert.That(result.Stdout, Does.Contain("Usage:").And.Contain(command));
@@ -189,7 +191,7 @@ public sealed class FormatCommandsTests
     [Test]
     public void A_missing_path_is_a_failure_naming_it()
     {
-        var result = Sparktf.Run("count", Path.Combine(_temp, "nope.tfrecord"));
+        var result = InProcess.Run("count", Path.Combine(_temp, "nope.tfrecord"));
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Contain("nope.tfrecord").And.Contain("no such file"));

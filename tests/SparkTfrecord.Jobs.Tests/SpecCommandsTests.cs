@@ -4,8 +4,9 @@ using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Tests;
 
-/// <summary>End-to-end tests of sparktf spec, validate and schema.</summary>
+/// <summary>sparktf spec, validate and schema, run in process.</summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class SpecCommandsTests
 {
     private string _temp = null!;
@@ -21,45 +22,14 @@ public sealed class SpecCommandsTests
     private static string Penguin => Path.Combine(Sparktf.Fixtures, "tfx-penguin");
 
     [Test]
-    public void Spec_export_json_is_the_python_modules_description_for_every_conf_spec()
-    {
-        foreach (string conf in Directory.GetFiles(Path.Combine(Sparktf.RepoRoot, "conf"), "*.yaml"))
-        {
-            var export = Sparktf.Run("spec", "export", "--spec", conf, "--target", "json");
-            Assert.That(export.ExitCode, Is.Zero, export.Stderr);
-            string exported = Path.Combine(_temp, Path.GetFileName(conf) + ".json");
-            File.WriteAllBytes(exported, export.StdoutBytes);
-
-            var python = Python($"""
-                import json, sparktfrecord_spec as sts
-                exported = json.load(open({Py(exported)}, encoding="utf-8"))
-                mine = sts.describe({Py(conf)})
-                canon = lambda o: json.dumps(o, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-                print("same" if canon(exported) == canon(mine) else "DIFFERENT\n" + canon(exported) + "\n" + canon(mine))
-                """);
-
-            Assert.That(python, Is.EqualTo("same"), conf);
-        }
-    }
-
-    [Test]
-    public void Spec_hash_accepts_conf_as_the_same_option_and_matches_python()
-    {
-        var hash = Sparktf.Run("spec", "hash", "--conf", Conf("din.yaml"));
-
-        Assert.That(hash.ExitCode, Is.Zero, hash.Stderr);
-        Assert.That(hash.Stdout.Trim(), Is.EqualTo(Python($"import sparktfrecord_spec as sts; print(sts.spec_hash({Py(Conf("din.yaml"))}))")));
-    }
-
-    [Test]
     public void Spec_export_tfdv_schema_validates_the_data_the_spec_validates()
     {
         string schema = Path.Combine(_temp, "schema.pbtxt");
-        var export = Sparktf.Run("spec", "export", "--spec", Conf("din.yaml"), "--target", "tfdv-schema", "--output", schema);
+        var export = InProcess.Run("spec", "export", "--spec", Conf("din.yaml"), "--target", "tfdv-schema", "--output", schema);
         Assert.That(export.ExitCode, Is.Zero, export.Stderr);
         string data = WriteDin("clean.tfrecord");
 
-        var bySchema = Sparktf.Run("validate", "--schema", schema, data);
+        var bySchema = InProcess.Run("validate", "--schema", schema, data);
 
         Assert.That(bySchema.ExitCode, Is.Zero, bySchema.Stdout + bySchema.Stderr);
         Assert.That(File.ReadAllText(schema), Does.Contain("string_domain {").And.Contain("value: \"未知\""));
@@ -68,7 +38,7 @@ public sealed class SpecCommandsTests
     [Test]
     public void Spec_export_refuses_an_unknown_target_as_a_usage_error()
     {
-        var r = Sparktf.Run("spec", "export", "--spec", Conf("din.yaml"), "--target", "onnx");
+        var r = InProcess.Run("spec", "export", "--spec", Conf("din.yaml"), "--target", "onnx");
 
         Assert.That(r.ExitCode, Is.EqualTo(2));
     }
@@ -79,7 +49,7 @@ public sealed class SpecCommandsTests
         string bad = Path.Combine(_temp, "bad.yaml");
         File.WriteAllText(bad, "spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: gender, dtype: string, default: no}\n");
 
-        var r = Sparktf.Run("validate", "--spec", bad, WriteDin("x.tfrecord"));
+        var r = InProcess.Run("validate", "--spec", bad, WriteDin("x.tfrecord"));
 
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.Stderr, Does.Contain($"{bad}:4:44: the default of feature 'gender' (string) is the unquoted 'no'").And.Contain("Quote it: \"no\"."));
@@ -90,7 +60,7 @@ public sealed class SpecCommandsTests
     {
         string report = Path.Combine(_temp, "report.json");
 
-        var r = Sparktf.Run("validate", "--schema", Path.Combine(Penguin, "penguin_schema_schema.pbtxt"), Path.Combine(Penguin, "*.gz"), "--report", report);
+        var r = InProcess.Run("validate", "--schema", Path.Combine(Penguin, "penguin_schema_schema.pbtxt"), Path.Combine(Penguin, "*.gz"), "--report", report);
 
         Assert.That(r.ExitCode, Is.Zero, r.Stdout + r.Stderr);
         Assert.That(r.Stdout, Does.Contain("validated 334 records in 2 file(s)").And.Contain("result: clean"));
@@ -103,7 +73,7 @@ public sealed class SpecCommandsTests
     [Test]
     public void Validate_spec_of_clean_din_data_exits_0_with_a_per_feature_summary()
     {
-        var r = Sparktf.Run("validate", "--spec", Conf("din.yaml"), WriteDin("clean.tfrecord"));
+        var r = InProcess.Run("validate", "--spec", Conf("din.yaml"), WriteDin("clean.tfrecord"));
 
         Assert.That(r.ExitCode, Is.Zero, r.Stdout + r.Stderr);
         Assert.That(r.Stdout, Does.Contain("clicked_items_15d").And.Contain("result: clean"));
@@ -125,7 +95,7 @@ public sealed class SpecCommandsTests
     {
         string data = WriteDin("planted.tfrecord", write);
 
-        var r = Sparktf.Run("validate", "--spec", Conf("din.yaml"), data);
+        var r = InProcess.Run("validate", "--spec", Conf("din.yaml"), data);
 
         Assert.That(r.ExitCode, Is.EqualTo(3), r.Stdout + r.Stderr);
         Assert.That(r.Stdout, Does.Contain($"anomaly: feature '{feature}': {anomaly}:"));
@@ -150,7 +120,7 @@ public sealed class SpecCommandsTests
             }
         }
 
-        var r = Sparktf.Run("validate", "--schema", Path.Combine(Penguin, "penguin_schema_schema.pbtxt"), data);
+        var r = InProcess.Run("validate", "--schema", Path.Combine(Penguin, "penguin_schema_schema.pbtxt"), data);
 
         Assert.That(r.ExitCode, Is.EqualTo(3));
         Assert.That(r.Stdout, Does.Contain("anomaly: feature 'body_mass_g': FLOAT_TYPE_HAS_NAN:").And.Contain("anomaly: feature 'body_mass_g': FLOAT_TYPE_HAS_INF:"));
@@ -159,7 +129,7 @@ public sealed class SpecCommandsTests
     [Test]
     public void Validate_needs_exactly_one_of_spec_and_schema()
     {
-        var r = Sparktf.Run("validate", WriteDin("x.tfrecord"));
+        var r = InProcess.Run("validate", WriteDin("x.tfrecord"));
 
         Assert.That(r.ExitCode, Is.EqualTo(2));
         Assert.That(r.Stderr, Does.Contain("--spec").And.Contain("--schema"));
@@ -168,7 +138,7 @@ public sealed class SpecCommandsTests
     [Test]
     public void Validate_of_a_damaged_file_is_a_failure_not_an_anomaly()
     {
-        var r = Sparktf.Run("validate", "--schema", Path.Combine(Penguin, "penguin_schema_schema.pbtxt"), Path.Combine(Sparktf.Fixtures, "corrupt", "data_flipped_rec1.tfrecord"));
+        var r = InProcess.Run("validate", "--schema", Path.Combine(Penguin, "penguin_schema_schema.pbtxt"), Path.Combine(Sparktf.Fixtures, "corrupt", "data_flipped_rec1.tfrecord"));
 
         Assert.That(r.ExitCode, Is.EqualTo(1));
     }
@@ -176,7 +146,7 @@ public sealed class SpecCommandsTests
     [Test]
     public void Schema_prints_the_spark_schema_of_the_penguin_data()
     {
-        var r = Sparktf.Run("schema", Path.Combine(Penguin, "*.gz"));
+        var r = InProcess.Run("schema", Path.Combine(Penguin, "*.gz"));
 
         Assert.That(r.ExitCode, Is.Zero, r.Stderr);
         Assert.That(r.Stdout, Is.EqualTo("""
@@ -195,11 +165,11 @@ public sealed class SpecCommandsTests
     {
         string draft = Path.Combine(_temp, "draft.yaml");
         string data = WriteDin("din.tfrecord");
-        var r = Sparktf.Run("schema", "--yaml", data);
+        var r = InProcess.Run("schema", "--yaml", data);
         Assert.That(r.ExitCode, Is.Zero, r.Stderr);
         File.WriteAllBytes(draft, r.StdoutBytes);
 
-        var validate = Sparktf.Run("validate", "--spec", draft, data);
+        var validate = InProcess.Run("validate", "--spec", draft, data);
 
         Assert.That(validate.ExitCode, Is.Zero, r.Stdout + validate.Stdout + validate.Stderr);
         Assert.That(r.Stdout, Does.Contain("{name: clicked_items_15d, dtype: string, shape: var}"));
@@ -236,34 +206,5 @@ public sealed class SpecCommandsTests
         }
 
         return path;
-    }
-
-    private static string Py(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
-
-    /// <summary>Runs Debian's /usr/bin/python3 with lib/python on the path; fails with a hint when PyYAML is missing.</summary>
-    private static string Python(string script)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = System.Text.Encoding.UTF8,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        start.Environment["PYTHONPATH"] = Path.Combine(Sparktf.RepoRoot, "lib", "python");
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
-        using var process = System.Diagnostics.Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (stderr.Contains("No module named 'yaml'", StringComparison.Ordinal))
-        {
-            Assert.Fail("/usr/bin/python3 cannot import yaml: run 'apt-get install -y python3-yaml' (.ci/run does).");
-        }
-
-        Assert.That(process.ExitCode, Is.Zero, stderr);
-        return stdout.Trim();
     }
 }

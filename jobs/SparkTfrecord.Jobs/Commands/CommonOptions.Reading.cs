@@ -51,15 +51,15 @@ internal static partial class CommonOptions
             "Pass --allow-empty if an empty output is expected.");
 
     /// <summary>Reports on stderr what a reader in skip mode dropped; returns whether anything was.</summary>
-    public static bool ReportSkipped(TextWriter err, string path, TfRecordReader reader)
+    public static bool ReportSkipped(TextWriter err, TfRecordFileSummary file)
     {
-        if (reader.Skipped is not { } skip)
+        if (file.Skipped is not { } skip)
         {
             return false;
         }
 
         string bytes = skip.BytesSkipped >= 0 ? $"{skip.BytesSkipped} bytes" : "the rest of the file";
-        err.WriteLine($"sparktf: skipped {bytes} of {path} after {reader.RecordCount} good records: {skip.Error.Message}");
+        err.WriteLine($"sparktf: skipped {bytes} of {file.Path} after {file.Records} good records: {skip.Error.Message}");
         return true;
     }
 

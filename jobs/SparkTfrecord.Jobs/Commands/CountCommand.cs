@@ -1,5 +1,6 @@
 using System.CommandLine;
-using SparkTfrecord.Tfrecord.Framing;
+using System.Globalization;
+using SparkTfrecord.Tfrecord.Files;
 
 namespace SparkTfrecord.Jobs.Commands;
 
@@ -31,49 +32,22 @@ internal static class CountCommand
             string[] given = result.GetValue(paths)!;
             bool empty = result.GetValue(allowEmpty);
             var files = CommonOptions.DataFiles(given, empty);
-            long total = 0;
+            var reading = CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes));
 
             // Printed once every file is read, so a failure leaves stdout empty rather than a partial count.
-            var lines = new List<string>();
-            var splits = new List<(string Folder, long Count)>();
-            foreach (string file in files)
-            {
-                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes)));
-                while (reader.TryRead(out _))
-                {
-                }
-
-                CommonOptions.ReportSkipped(context.Err, file, reader);
-                total += reader.RecordCount;
-                lines.Add($"{reader.RecordCount}\t{file}");
-                string folder = Path.GetDirectoryName(file) is { Length: > 0 } d ? d : ".";
-                int at = splits.FindIndex(s => s.Folder == folder);
-                if (at < 0)
-                {
-                    splits.Add((folder, reader.RecordCount));
-                }
-                else
-                {
-                    splits[at] = (folder, splits[at].Count + reader.RecordCount);
-                }
-            }
-
-            if (total == 0 && !empty)
+            var counts = TfRecordCounts.Count(files, reading, file => CommonOptions.ReportSkipped(context.Err, file));
+            if (counts.Total == 0 && !empty)
             {
                 throw CommonOptions.NoRecords(given, files.Count);
             }
 
-            if (result.GetValue(perFile))
+            IEnumerable<string> lines =
+                result.GetValue(perFile) ? counts.Files.Select(f => $"{f.Records}\t{f.Path}")
+                : result.GetValue(perSplit) ? counts.PerFolder.Select(f => $"{f.Records}\t{f.Folder}")
+                : [counts.Total.ToString(CultureInfo.InvariantCulture)];
+            foreach (string line in lines)
             {
-                lines.ForEach(context.Out.WriteLine);
-            }
-            else if (result.GetValue(perSplit))
-            {
-                splits.ForEach(s => context.Out.WriteLine($"{s.Count}\t{s.Folder}"));
-            }
-            else
-            {
-                context.Out.WriteLine(total);
+                context.Out.WriteLine(line);
             }
 
             return ExitCodes.Success;

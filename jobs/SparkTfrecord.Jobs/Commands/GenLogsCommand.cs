@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Generation;
 
@@ -8,9 +7,6 @@ namespace SparkTfrecord.Jobs.Commands;
 /// <summary><c>sparktf gen-logs</c>: realistic click logs in the layout conf/din.yaml reads.</summary>
 internal static class GenLogsCommand
 {
-    /// <summary>The file gen-logs leaves in its output folder, so a rerun may write there again.</summary>
-    public const string Marker = "_sparktf_gen_logs";
-
     public static Command Create(CliContext context)
     {
         var output = new Option<string>("--output", "-o") { Description = "The folder to write (impressions/, clicks/, users/, items/ below it).", Required = true };
@@ -24,7 +20,7 @@ internal static class GenLogsCommand
         format.AcceptOnlyFromAmong("parquet", "csv", "jsonl");
         var bad = new Option<double>("--bad-rows") { Description = "Fraction of impression rows made bad (null key or time), to exercise the quarantine (default 0)." };
         var impressionDays = new Option<int>("--impression-days") { Description = "Write impressions for only the last N days (default 0: every day); clicks are written for every day." };
-        var force = new Option<bool>("--force") { Description = $"Write into a non-empty folder that gen-logs did not write (no {Marker} file), replacing its files of the same names." };
+        var force = new Option<bool>("--force") { Description = $"Write into a non-empty folder that gen-logs did not write (no {LogOutputFolder.Marker} file), replacing its files of the same names." };
         var command = new Command("gen-logs", "Generate realistic click logs (impressions, clicks, users, items) in the layout conf/din.yaml reads.")
         {
             output, date, days, impressions, users, items, seed, format, bad, impressionDays, force,
@@ -63,86 +59,26 @@ internal static class GenLogsCommand
             };
             CheckOutput(options.Output, result.GetValue(force));
             var counts = LogGenerator.Generate(options, done => context.Err.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
-            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"impressions\": {counts.Impressions}, \"clicks\": {counts.Clicks}, \"users\": {counts.Users}, \"items\": {counts.Items}, \"output\": \"{Path.GetFullPath(options.Output).Replace("\\", "\\\\", StringComparison.Ordinal)}\"}}"));
+            context.Out.WriteLine(counts.SummaryJson(options.Output));
             return ExitCodes.Success;
         });
         return command;
     }
 
-    // gen-logs writes part-00000 files into partition folders below its output, replacing files of the same names: a
-    // folder of real logs given by mistake would lose them. So it writes only into a missing or empty folder, or one it
-    // wrote before (its marker file), unless --force.
+    // Refuses an output folder whose files gen-logs would replace (see LogOutputFolder), then claims it.
     private static void CheckOutput(string output, bool force)
     {
         string full = Path.GetFullPath(output);
-        if (File.Exists(full))
+        switch (LogOutputFolder.Check(full))
         {
-            throw new IOException($"--output {full} is a file: gen-logs writes a folder of logs (impressions/, clicks/, users/, items/).");
+            case LogOutputState.File:
+                throw new IOException($"--output {full} is a file: gen-logs writes a folder of logs (impressions/, clicks/, users/, items/).");
+            case LogOutputState.Foreign when !force:
+                throw new IOException(
+                    $"--output {full} is not empty and was not written by gen-logs (no {LogOutputFolder.Marker} file): gen-logs would replace its files of the same names " +
+                    "(such as impressions/dt=.../part-00000.parquet). Choose a new or empty folder, or run again with --force to write into it.");
         }
 
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any() && !File.Exists(Path.Combine(full, Marker)) && !force)
-        {
-            throw new IOException(
-                $"--output {full} is not empty and was not written by gen-logs (no {Marker} file): gen-logs would replace its files of the same names " +
-                "(such as impressions/dt=.../part-00000.parquet). Choose a new or empty folder, or run again with --force to write into it.");
-        }
-
-        Directory.CreateDirectory(full);
-        File.WriteAllText(Path.Combine(full, Marker), "");
-    }
-}
-
-/// <summary>Parses run dates: <c>yyyy-MM-dd</c>, or a range <c>D1..D2</c> for backfills, within <see cref="Min"/> ..
-/// <see cref="Max"/>.</summary>
-internal static class DateOnlyOption
-{
-    /// <summary>The first supported run date. The job reaches back from a run date (history windows, path offsets such
-    /// as {date-15d}) and forward (the day's end, {date+1d}), so dates near DateOnly's own ends cannot work; this range
-    /// leaves centuries of room either way and holds every date a click log can have.</summary>
-    public static readonly DateOnly Min = new(1900, 1, 1);
-
-    /// <summary>The last supported run date.</summary>
-    public static readonly DateOnly Max = new(9000, 12, 31);
-
-    public static string Range => $"{Min:yyyy-MM-dd} to {Max:yyyy-MM-dd}";
-
-    public static DateOnly Parse(string text)
-    {
-        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-        {
-            throw new UsageException($"'{text}' is not a date: write yyyy-MM-dd, for example 2024-01-15.");
-        }
-
-        if (d < Min || d > Max)
-        {
-            throw new UsageException($"--date {text.Trim()} is outside the supported range of run dates, {Range}.");
-        }
-
-        return d;
-    }
-
-    public static IReadOnlyList<DateOnly> ParseRange(string text)
-    {
-        int dots = text.IndexOf("..", StringComparison.Ordinal);
-        if (dots < 0)
-        {
-            return [Parse(text)];
-        }
-
-        var from = Parse(text[..dots]);
-        var to = Parse(text[(dots + 2)..]);
-        if (to < from)
-        {
-            throw new UsageException($"--date {text}: the range ends before it starts.");
-        }
-
-        var days = new List<DateOnly>();
-        for (var d = from; d <= to; d = d.AddDays(1))
-        {
-            days.Add(d);
-        }
-
-        return days;
+        LogOutputFolder.Claim(full);
     }
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using SparkTfrecord.Spec.Inference;
-using SparkTfrecord.Tfrecord;
 using SparkTfrecord.Tfrecord.Files;
-using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Commands;
 
@@ -25,18 +23,7 @@ internal static class SchemaCommand
             long max = result.GetValue(limit) ?? long.MaxValue;
             foreach (string file in files)
             {
-                using TfRecordReader reader = TfRecordReader.Open(file);
-                while (inference.RecordCount < max && reader.TryRead(out ReadOnlySpan<byte> payload))
-                {
-                    try
-                    {
-                        inference.Add(payload);
-                    }
-                    catch (TfRecordFormatException e)
-                    {
-                        throw e.InRecord(file, reader.RecordOffset);
-                    }
-                }
+                inference.AddFile(file, max);
             }
 
             string sources = files.Count == 1 ? files[0] : $"{files.Count} files";

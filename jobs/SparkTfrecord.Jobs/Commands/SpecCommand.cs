@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Spec.Exports;
+using SparkTfrecord.Tfrecord.Files;
 
 namespace SparkTfrecord.Jobs.Commands;
 
@@ -37,10 +38,7 @@ internal static class SpecCommand
             string text = SpecExports.Export(loaded, result.GetValue(target)!);
             if (result.GetValue(output) is { } path)
             {
-                string full = Path.GetFullPath(path);
-                string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-                File.WriteAllText(temp, text);
-                File.Move(temp, full, overwrite: true);
+                AtomicFile.WriteAllText(path, text);
                 context.Err.WriteLine($"sparktf: wrote {path}");
             }
             else

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Spec.Validation;
-using SparkTfrecord.Tfrecord;
-using SparkTfrecord.Tfrecord.Framing;
+using SparkTfrecord.Tfrecord.Files;
 
 namespace SparkTfrecord.Jobs.Commands;
 
@@ -36,33 +35,18 @@ internal static class ValidateCommand
 
             ValidationRules rules = specPath is not null ? ValidationRules.FromSpec(SpecLoader.Load(specPath)) : ValidationRules.LoadTfdvSchema(schemaPath!);
             var validator = new DatasetValidator(rules);
-            bool skipped = false;
             string[] given = result.GetValue(paths)!;
             bool empty = result.GetValue(allowEmpty);
             var files = CommonOptions.DataFiles(given, empty);
-            long records = 0;
+            var reading = CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes));
+            bool skipped = false;
             foreach (string file in files)
             {
-                using TfRecordReader reader = TfRecordReader.Open(file, CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes)));
-                validator.BeginFile(file);
-                while (reader.TryRead(out ReadOnlySpan<byte> payload))
-                {
-                    try
-                    {
-                        validator.Add(payload);
-                    }
-                    catch (TfRecordFormatException e)
-                    {
-                        throw e.InRecord(file, reader.RecordOffset);
-                    }
-                }
-
-                skipped |= CommonOptions.ReportSkipped(context.Err, file, reader);
-                records += reader.RecordCount;
+                skipped |= CommonOptions.ReportSkipped(context.Err, validator.AddFile(file, reading));
             }
 
             // No record validates as clean but proves nothing: an empty output is an error unless it is expected.
-            if (records == 0 && !empty)
+            if (validator.RecordCount == 0 && !empty)
             {
                 throw CommonOptions.NoRecords(given, files.Count);
             }
@@ -71,14 +55,7 @@ internal static class ValidateCommand
             summary.WriteText(context.Out);
             if (result.GetValue(report) is { } reportPath)
             {
-                string full = Path.GetFullPath(reportPath);
-                string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-                using (FileStream stream = File.Create(temp))
-                {
-                    summary.WriteJson(stream);
-                }
-
-                File.Move(temp, full, overwrite: true);
+                AtomicFile.Write(reportPath, summary.WriteJson);
             }
 
             if (!summary.IsClean)

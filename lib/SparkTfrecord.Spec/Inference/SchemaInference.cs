@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using SparkTfrecord.Tfrecord.Example;
+using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Spec.Inference;
 
@@ -17,6 +18,27 @@ public sealed partial class SchemaInference
 
     /// <summary>Records seen.</summary>
     public long RecordCount { get; private set; }
+
+    /// <summary>Adds the records of a TFRecord file until <see cref="RecordCount"/> reaches <paramref name="maxRecords"/>.</summary>
+    /// <param name="path">The file (opened even when the limit is already reached, so a missing file is an error).</param>
+    /// <param name="maxRecords">The most records seen in all, over every file added.</param>
+    /// <exception cref="Tfrecord.TfRecordFormatException">The file or a record is damaged (naming the file and the record's offset).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public void AddFile(string path, long maxRecords = long.MaxValue)
+    {
+        using TfRecordReader reader = TfRecordReader.Open(path);
+        while (RecordCount < maxRecords && reader.TryRead(out ReadOnlySpan<byte> payload))
+        {
+            try
+            {
+                Add(payload);
+            }
+            catch (Tfrecord.TfRecordFormatException e)
+            {
+                throw e.InRecord(path, reader.RecordOffset);
+            }
+        }
+    }
 
     /// <summary>Adds one record.</summary>
     /// <param name="payload">A serialized Example or SequenceExample.</param>

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using SparkTfrecord.Tfrecord.Example;
+using SparkTfrecord.Tfrecord.Files;
+using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Spec.Validation;
 
@@ -50,6 +52,31 @@ public sealed class DatasetValidator
         _file = path;
         _files.Add(path);
         _recordInFile = 0;
+    }
+
+    /// <summary>Checks every record of a TFRecord file (see <see cref="BeginFile"/> and <see cref="Add"/>).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="reading">The reader's options (skip mode, record length cap), or null for the defaults.</param>
+    /// <returns>The file's records and what a reader in skip mode dropped.</returns>
+    /// <exception cref="Tfrecord.TfRecordFormatException">The file or a record is damaged (naming the file and the record's offset).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public TfRecordFileSummary AddFile(string path, TfRecordReaderOptions? reading = null)
+    {
+        using TfRecordReader reader = TfRecordReader.Open(path, reading);
+        BeginFile(path);
+        while (reader.TryRead(out ReadOnlySpan<byte> payload))
+        {
+            try
+            {
+                Add(payload);
+            }
+            catch (Tfrecord.TfRecordFormatException e)
+            {
+                throw e.InRecord(path, reader.RecordOffset);
+            }
+        }
+
+        return TfRecordFileSummary.Of(path, reader);
     }
 
     /// <summary>Checks one record.</summary>
