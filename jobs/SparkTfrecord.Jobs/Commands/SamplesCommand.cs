@@ -29,7 +29,7 @@ internal static class SamplesCommand
         var spark = new SparkOptions();
         var command = options.AddTo(new Command("samples", "Build training samples for a date: join the click logs point-in-time correctly and write TFRecord shards, _manifest.json and _SUCCESS."));
         spark.AddTo(command, withDryRun: true);
-        command.SetAction(result => result.GetValue(options.Engine) == "spark" ? SparkEngineCommand.Samples(context, result, options, spark) : Run(context, result, options));
+        command.SetAction(result => result.GetValue(options.Engine) == "spark" ? SparkEngineCommand.Samples(context, result, options, spark, CancellationToken.None) : Run(context, result, options));
         return command;
     }
 
