@@ -45,12 +45,13 @@ public sealed class SparkLauncherStopTests
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
         Assert.That(log.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + log);
+        SettleIntoSleep();
         cancel.Cancel();
         var stopped = Assert.ThrowsAsync<SparkLaunchStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(20)))!;
 
         Assert.Multiple(() =>
         {
-            Assert.That(stopped.Message, Is.EqualTo($"forwarded to spark-sql (which exited with {sparkExit}); temporary files removed, the output is as it was."));
+            Assert.That(stopped.Message, Is.EqualTo($"forwarded to spark-sql (which exited with {sparkExit}); temporary files removed, the output is as it was"));
             Assert.That(Events(record), Does.Contain(eventName), "the fake Spark got the same signal");
             Assert.That(stopped.Summaries.Single().Error, Is.EqualTo(error));
             Assert.That(Directory.Exists(output), Is.False);
@@ -70,6 +71,7 @@ public sealed class SparkLauncherStopTests
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
         Assert.That(log.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + log);
+        SettleIntoSleep();
         var sent = DateTime.UtcNow;
         cancel.Cancel();
         Assert.ThrowsAsync<SparkLaunchStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -90,7 +92,7 @@ public sealed class SparkLauncherStopTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(stopped.Message, Is.EqualTo("temporary files removed, the output is as it was."));
+            Assert.That(stopped.Message, Is.EqualTo("temporary files removed, the output is as it was"));
             Assert.That(File.Exists(record), Is.False, "Spark was not started");
             Assert.That(Directory.Exists(output), Is.False);
         });
@@ -114,6 +116,13 @@ public sealed class SparkLauncherStopTests
             StopSignal = () => signal,
         };
     }
+
+    /// <summary>
+    /// Gives the fake a moment to start its sleep after its last log line: a signal that lands between its
+    /// <c>sleep &amp;</c> and <c>fake_child=$!</c> leaves the sleep holding Spark's stdout open for its whole length (a
+    /// race of the test double, not of the launcher; the process tests wait as long for their <c>kill</c>).
+    /// </summary>
+    private static void SettleIntoSleep() => Thread.Sleep(300);
 
     private static List<string?> Events(string record) =>
         File.ReadAllLines(record).Select(l => JsonDocument.Parse(l).RootElement).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();

@@ -14,6 +14,9 @@ namespace SparkTfrecord.Engine.Spark;
 /// </summary>
 internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions options, SparkSetup setup, TextWriter log) : IDisposable
 {
+    // What a stop leaves of a local output, or of any output before Spark starts (the caller adds the signal's name).
+    private const string Stopped = "temporary files removed, the output is as it was";
+
     private readonly bool _cluster = options.DeployMode == SparkDeployMode.Cluster;
     private readonly string _reportUri = SparkDayLaunch.ReportUri(setup);
     private readonly HadoopCommand? _hadoop = setup.OutputIsLocal ? null : HadoopCommand.Find(launch.Hadoop);
@@ -42,7 +45,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
         catch (OperationCanceledException e) when (e is not SparkDayStoppedException)
         {
             // The native writer's encoder stopped on the token.
-            throw new SparkDayStoppedException("temporary files removed, the output is as it was.", e);
+            throw new SparkDayStoppedException(Stopped, e);
         }
         catch (Exception e) when (e is OutputLockedException or OutputExistsException or IOException or DuckDB.NET.Data.DuckDBException)
         {
@@ -154,7 +157,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     {
         if (cancellation.IsCancellationRequested)
         {
-            throw new SparkDayStoppedException("temporary files removed, the output is as it was.");
+            throw new SparkDayStoppedException(Stopped);
         }
 
         int badRowsSeen = 0;
@@ -176,7 +179,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
         if (cancellation.IsCancellationRequested)
         {
             throw new SparkDayStoppedException($"forwarded to {Program} (which exited with {exit}); " +
-                (setup.OutputIsLocal ? "temporary files removed, the output is as it was." : $"{setup.Output} may hold a partial Spark output without _SUCCESS."));
+                (setup.OutputIsLocal ? Stopped : $"{setup.Output} may hold a partial Spark output without _SUCCESS"));
         }
 
         return (exit, spark.Stdout, Volatile.Read(ref badRowsSeen) == 1);

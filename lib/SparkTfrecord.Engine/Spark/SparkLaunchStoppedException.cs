@@ -9,8 +9,8 @@ namespace SparkTfrecord.Engine.Spark;
 public sealed class SparkLaunchStoppedException : OperationCanceledException
 {
     /// <summary>Creates the exception.</summary>
-    /// <param name="outcome">What the stop left behind, a sentence fragment such as "temporary files removed, the
-    /// output is as it was."</param>
+    /// <param name="outcome">What the stop left behind, a clause without a final period ("forwarded to spark-sql (which
+    /// exited with 143); temporary files removed, the output is as it was"), to follow the signal's name.</param>
     /// <param name="summaries">The summaries of the days done, then the stopped day's (status failed).</param>
     /// <param name="inner">The cancellation that stopped it, if any.</param>
     public SparkLaunchStoppedException(string outcome, IReadOnlyList<SamplesSummary> summaries, Exception? inner = null)
