@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using SparkTfrecord.Engine.Jobs;
-using SparkTfrecord.Engine.Output;
-using SparkTfrecord.Tfrecord.Files;
 
 namespace SparkTfrecord.Engine.Spark;
 
