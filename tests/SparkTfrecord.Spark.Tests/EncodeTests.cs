@@ -13,6 +13,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// embedded job writes for the same samples.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class EncodeTests
 {
     private static readonly DateOnly s_date = new(2024, 5, 1);
@@ -22,7 +23,7 @@ public sealed class EncodeTests
     public void GenerateLogs()
     {
         _temp = new TempFolder("sparktf-encode-");
-        var gen = Sparktf.Run("gen-logs", "--output", _temp["logs"], "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "4000",
+        var gen = InProcess.Run("gen-logs", "--output", _temp["logs"], "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "4000",
             "--users", "400", "--items", "300", "--seed", "11");
         Assert.That(gen.ExitCode, Is.Zero, gen.Output);
     }
@@ -35,13 +36,13 @@ public sealed class EncodeTests
     public void Encode_writes_the_embedded_jobs_part_files_byte_for_byte(string name, string compression, int shards)
     {
         string spec = Spec(name);
-        var embedded = Sparktf.Run("samples", "--conf", spec, "--date", "2024-05-01", "--input", _temp["logs"], "--output", _temp[$"{name}/embedded"],
+        var embedded = InProcess.Run("samples", "--conf", spec, "--date", "2024-05-01", "--input", _temp["logs"], "--output", _temp[$"{name}/embedded"],
             "--compression", compression, "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
 
         string parquet = _temp[$"{name}/spark-parquet"];
         long rows = WriteNativeParquet(spec, parquet);
-        var encode = Sparktf.Run("encode", "--spec", spec, "--input", parquet, "--output", _temp[$"{name}/encoded"],
+        var encode = InProcess.Run("encode", "--spec", spec, "--input", parquet, "--output", _temp[$"{name}/encoded"],
             "--compression", compression, "--shards", shards.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.That(encode.ExitCode, Is.Zero, encode.Output);
 
@@ -61,7 +62,7 @@ public sealed class EncodeTests
             Assert.That(summary.RootElement.GetProperty("records").GetInt64(), Is.EqualTo(rows));
             Assert.That(manifest.RootElement.GetProperty("records").GetInt64(), Is.EqualTo(rows));
             Assert.That(manifest.RootElement.GetProperty("writer").GetString(), Is.EqualTo("native"));
-            Assert.That(manifest.RootElement.GetProperty("spec_hash").GetString(), Is.EqualTo(Sparktf.Run("spec", "hash", "--spec", spec).Stdout.Trim()),
+            Assert.That(manifest.RootElement.GetProperty("spec_hash").GetString(), Is.EqualTo(InProcess.Run("spec", "hash", "--spec", spec).Stdout.Trim()),
                 "the training side's check_manifest reads spec_hash");
             Assert.That(File.Exists(_temp[$"{name}/encoded/_SUCCESS"]), Is.True);
             Assert.That(rows, Is.GreaterThan(1000));
@@ -80,8 +81,8 @@ public sealed class EncodeTests
             engine.Execute($"COPY (SELECT 1::BIGINT AS label, 'u1' AS user_id) TO '{_temp["nohash"]}/bad.parquet' (FORMAT parquet)");
         }
 
-        var ok = Sparktf.Run("encode", "--spec", spec, "--input", parquet, "--output", _temp["nohash/out"], "--shards", "8");
-        var bad = Sparktf.Run("encode", "--spec", spec, "--input", _temp["nohash/bad.parquet"], "--output", _temp["nohash/out2"]);
+        var ok = InProcess.Run("encode", "--spec", spec, "--input", parquet, "--output", _temp["nohash/out"], "--shards", "8");
+        var bad = InProcess.Run("encode", "--spec", spec, "--input", _temp["nohash/bad.parquet"], "--output", _temp["nohash/out2"]);
 
         Assert.Multiple(() =>
         {

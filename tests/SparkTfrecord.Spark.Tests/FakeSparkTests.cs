@@ -7,6 +7,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// launcher's end-to-end tests can rely on it.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 public sealed class FakeSparkTests
 {
     private static readonly string s_home = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "fake-spark");

@@ -7,6 +7,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// jars at the real coordinates): downloads, SHA-1 check, SHA-256 pinning in the lock, and verification on later use.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 public sealed class JarsScriptsTests
 {
     private static readonly string s_fetch = Processes.InRepo("jars", "fetch.sh");

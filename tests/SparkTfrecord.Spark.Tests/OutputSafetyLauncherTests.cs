@@ -10,6 +10,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// temporary, staging or set-aside folder remains.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 [NonParallelizable]
 public sealed class OutputSafetyLauncherTests
 {

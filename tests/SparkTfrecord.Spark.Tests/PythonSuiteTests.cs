@@ -8,6 +8,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// cluster's drivers have no pyspark to test against here, and the python3 first on PATH may be another one.
 /// </summary>
 [TestFixture]
+[Category("External")]
 public sealed partial class PythonSuiteTests
 {
     private const string DebianPython = "/usr/bin/python3";

@@ -14,7 +14,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// (Assert.Ignore), never as passed: no Spark can be installed on the development machines or in CI.
 /// </summary>
 [TestFixture]
-[Category("RealSpark")]
+[Category("External")]
 public sealed class RealSparkTests
 {
     private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");

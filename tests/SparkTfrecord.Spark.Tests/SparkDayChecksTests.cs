@@ -8,18 +8,20 @@ namespace SparkTfrecord.Spark.Tests;
 /// still writes its summary.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 public sealed class SparkDayChecksTests
 {
     private static readonly string s_home = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "fake-spark");
     private TempFolder _temp = null!;
     private string _logs = null!;
+    private int _homes;
 
     [OneTimeSetUp]
     public void GenerateLogs()
     {
         _temp = new TempFolder("sparktf-daychecks-");
         _logs = _temp["logs"];
-        var gen = Sparktf.Run("gen-logs", "--output", _logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "200", "--users", "50", "--items", "40", "--seed", "5");
+        var gen = InProcess.Run("gen-logs", "--output", _logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "200", "--users", "50", "--items", "40", "--seed", "5");
         Assert.That(gen.ExitCode, Is.Zero, gen.Output);
     }
 
@@ -41,6 +43,14 @@ public sealed class SparkDayChecksTests
         }
 
         return env;
+    }
+
+    /// <summary>Runs <c>samples</c> in process with a Spark home whose programs set the fake's environment.</summary>
+    private ProcessResult Launch(Dictionary<string, string?> environment, string[] args)
+    {
+        string home = FakeSparkHome.Create(_temp[$"spark-home{Interlocked.Increment(ref _homes)}"],
+            environment.Where(e => e.Key is not ("SPARK_HOME" or "HADOOP_HOME")).ToDictionary(e => e.Key, e => e.Value));
+        return InProcess.Run([.. args, "--spark-home", home]);
     }
 
     private string[] Args(string spec, string output, params string[] extra) =>
@@ -76,7 +86,7 @@ public sealed class SparkDayChecksTests
         WritePreviousOutput(output);
         string summaryFile = _temp[$"zero-{writer}/summary.json"];
 
-        var result = Sparktf.RunWith(
+        var result = Launch(
             Env(("FAKE_SPARK_SAMPLES", "0"), ("FAKE_SPARK_COUNTS", "read_impressions=400 quarantined_impressions=2")),
             Args(Spec("zero-" + writer, null), output, "--writer", writer, "--summary", summaryFile));
 
@@ -109,7 +119,7 @@ public sealed class SparkDayChecksTests
         WritePreviousOutput(output);
 
         string summaryFile = _temp["outside/summary.json"];
-        var above = Sparktf.RunWith(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=300")), Args(spec, output, "--summary", summaryFile));
+        var above = Launch(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=300")), Args(spec, output, "--summary", summaryFile));
 
         Assert.Multiple(() =>
         {
@@ -122,7 +132,7 @@ public sealed class SparkDayChecksTests
             AssertPreviousOutputKept(output);
         });
 
-        var below = Sparktf.RunWith(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=100")), Args(spec, output, "--summary", summaryFile));
+        var below = Launch(Env(("FAKE_SPARK_SAMPLES", "42"), ("FAKE_SPARK_COUNTS", "read_impressions=400 outside_day=100")), Args(spec, output, "--summary", summaryFile));
 
         Assert.That(below.ExitCode, Is.Zero, below.Output);
         Assert.That(JsonDocument.Parse(File.ReadAllText(summaryFile)).RootElement.GetProperty("status").GetString(), Is.EqualTo("succeeded"));

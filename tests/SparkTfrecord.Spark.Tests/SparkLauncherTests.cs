@@ -13,6 +13,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// checks of <c>_SUCCESS</c> and the count; SIGTERM and Ctrl-C forwarded; a missing Spark; dry run and plan.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 public sealed class SparkLauncherTests
 {
     private static readonly string s_home = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "fake-spark");
@@ -26,7 +27,7 @@ public sealed class SparkLauncherTests
     {
         _temp = new TempFolder("sparktf-launcher-");
         _logs = _temp["logs"];
-        var gen = Sparktf.Run("gen-logs", "--output", _logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "2000", "--users", "300", "--items", "200", "--seed", "5");
+        var gen = InProcess.Run("gen-logs", "--output", _logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "2000", "--users", "300", "--items", "200", "--seed", "5");
         Assert.That(gen.ExitCode, Is.Zero, gen.Output);
     }
 
@@ -61,6 +62,22 @@ public sealed class SparkLauncherTests
     private string[] Args(string output, params string[] extra) =>
         ["samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output, .. extra];
 
+    /// <summary>
+    /// Runs sparktf in process (no process boundary of sparktf is under test): <c>samples</c> gets a Spark home whose
+    /// programs set the fake's environment (<see cref="FakeSparkHome"/>) instead of the test process's environment.
+    /// </summary>
+    private ProcessResult Launch(Dictionary<string, string?> environment, params string[] args)
+    {
+        if (args[0] != "samples")
+        {
+            return InProcess.Run(args);
+        }
+
+        string home = FakeSparkHome.Create(_temp[$"spark-home{Interlocked.Increment(ref _n)}"],
+            environment.Where(e => e.Key is not ("SPARK_HOME" or "HADOOP_HOME")).ToDictionary(e => e.Key, e => e.Value));
+        return InProcess.Run([.. args, "--spark-home", home]);
+    }
+
     /// <summary>A previous output as Spark's committer leaves one (_SUCCESS and a part file), which a rerun may replace;
     /// returns its file names.</summary>
     private static string[] PreviousOutput(string output)
@@ -90,7 +107,7 @@ public sealed class SparkLauncherTests
         var (output, record) = Fresh();
         bool local = master.StartsWith("local", StringComparison.Ordinal);
         string outputArg = local ? output : "file://" + output; // without a scheme a cluster path is on HDFS
-        var result = Sparktf.RunWith(
+        var result = Launch(
             Env(record, ("FAKE_SPARK_VERSION", sparkVersion), ("FAKE_SPARK_SCALA", scala)),
             Args(outputArg, "--master", master, "--deploy-mode", deployMode, "--connector", connector, "--spark-conf", "spark.executor.memory=2g", "--spark-conf", "spark.sql.ansi.enabled=true"));
 
@@ -123,7 +140,7 @@ public sealed class SparkLauncherTests
             var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
             Assert.That(manifest.GetProperty("records").GetInt64(), Is.EqualTo(42));
             Assert.That(manifest.GetProperty("writer").GetString(), Is.EqualTo("connector"));
-            Assert.That(manifest.GetProperty("spec_hash").GetString(), Is.EqualTo(Sparktf.Run("spec", "hash", "--spec", s_spec).Stdout.Trim()),
+            Assert.That(manifest.GetProperty("spec_hash").GetString(), Is.EqualTo(InProcess.Run("spec", "hash", "--spec", s_spec).Stdout.Trim()),
                 "the training side's check_manifest reads spec_hash");
             Assert.That(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!), Has.Length.EqualTo(2), "only the output and its lock file are left beside it");
         });
@@ -135,7 +152,7 @@ public sealed class SparkLauncherTests
     public void The_count_is_read_in_every_form_the_spark_sql_shell_or_the_runner_prints_it(string format)
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_SAMPLES_FORMAT", format), ("FAKE_SPARK_SAMPLES", "1234")), Args(output, "--spark-version", "3.5"));
+        var result = Launch(Env(record, ("FAKE_SPARK_SAMPLES_FORMAT", format), ("FAKE_SPARK_SAMPLES", "1234")), Args(output, "--spark-version", "3.5"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         Assert.That(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("samples_written").GetInt64(), Is.EqualTo(1234));
@@ -149,11 +166,11 @@ public sealed class SparkLauncherTests
         var (output, record) = Fresh();
         string parquet = _temp[$"native-{deployMode}.parquet"];
         long rows = NativeParquet(parquet);
-        var embedded = Sparktf.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output + "-embedded");
+        var embedded = InProcess.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output + "-embedded");
         Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
 
         bool local = master.StartsWith("local", StringComparison.Ordinal);
-        var result = Sparktf.RunWith(
+        var result = Launch(
             Env(record, ("FAKE_SPARK_PART_SOURCE", parquet), ("FAKE_SPARK_SAMPLES", rows.ToString(System.Globalization.CultureInfo.InvariantCulture))),
             Args(local ? output : "file://" + output, "--master", master, "--deploy-mode", deployMode, "--writer", "native"));
 
@@ -182,7 +199,7 @@ public sealed class SparkLauncherTests
         var (output, record) = Fresh();
         string parquet = _temp["native-mismatch.parquet"];
         NativeParquet(parquet);
-        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_PART_SOURCE", parquet), ("FAKE_SPARK_SAMPLES", "7")), Args(output, "--writer", "native"));
+        var result = Launch(Env(record, ("FAKE_SPARK_PART_SOURCE", parquet), ("FAKE_SPARK_SAMPLES", "7")), Args(output, "--writer", "native"));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
         Assert.That(result.Stderr, Does.Contain("but Spark reported 7"));
@@ -210,7 +227,7 @@ public sealed class SparkLauncherTests
     {
         var (output, record) = Fresh();
         string[] previous = PreviousOutput(output);
-        var result = Sparktf.RunWith(Env(record, (variable, value)), Args(output, "--spark-version", "3.5"));
+        var result = Launch(Env(record, (variable, value)), Args(output, "--spark-version", "3.5"));
 
         Assert.Multiple(() =>
         {
@@ -242,7 +259,7 @@ public sealed class SparkLauncherTests
     public void The_input_counts_of_the_report_reach_the_summary_and_the_manifest()
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_COUNTS", FakeInputCounts)), Args(output, "--spark-version", "3.5"));
+        var result = Launch(Env(record, ("FAKE_SPARK_COUNTS", FakeInputCounts)), Args(output, "--spark-version", "3.5"));
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         var summary = JsonDocument.Parse(result.Stdout).RootElement;
@@ -264,7 +281,7 @@ public sealed class SparkLauncherTests
         string[] previous = PreviousOutput(output);
         string parquet = _temp[$"bad-rows-{writer}-{version}.parquet"];
         File.WriteAllText(parquet, "not parquet: the fake must fail before writing it");
-        var result = Sparktf.RunWith(
+        var result = Launch(
             Env(record, ("FAKE_SPARK_FAIL_BAD_ROWS", "1"), ("FAKE_SPARK_PART_SOURCE", writer == "native" ? parquet : null),
                 ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=30 read_clicks=300 quarantined_clicks=3")),
             Args(output, "--writer", writer, "--connector", connector, "--spark-version", version, "--max-bad-fraction", "0.005"));
@@ -285,7 +302,7 @@ public sealed class SparkLauncherTests
     public void In_cluster_mode_the_runners_report_file_brings_every_count_to_the_summary_and_the_manifest()
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(
+        var result = Launch(
             Env(record, ("FAKE_SPARK_COUNTS", FakeInputCounts + " positives=11 missing_users=4 samples=50")),
             Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5"));
 
@@ -315,7 +332,7 @@ public sealed class SparkLauncherTests
     {
         var (output, record) = Fresh();
         string[] previous = PreviousOutput(output);
-        var result = Sparktf.RunWith(
+        var result = Launch(
             Env(record, ("FAKE_SPARK_FAIL_BAD_ROWS", "1"), ("FAKE_SPARK_COUNTS", "read_impressions=2000 quarantined_impressions=30 read_clicks=300 quarantined_clicks=3")),
             Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--connector", connector, "--spark-version", version, "--max-bad-fraction", "0.005"));
 
@@ -338,7 +355,7 @@ public sealed class SparkLauncherTests
     public void In_cluster_mode_another_failure_is_not_taken_for_the_bad_rows_check()
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_EXIT", "1")), Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5"));
+        var result = Launch(Env(record, ("FAKE_SPARK_EXIT", "1")), Args("file://" + output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5"));
 
         Assert.Multiple(() =>
         {
@@ -352,7 +369,7 @@ public sealed class SparkLauncherTests
     public void Counts_over_the_limit_in_the_report_are_refused_even_when_the_scripts_check_did_not_stop_it()
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_COUNTS", "read_impressions=100 quarantined_impressions=50")), Args(output, "--spark-version", "3.5"));
+        var result = Launch(Env(record, ("FAKE_SPARK_COUNTS", "read_impressions=100 quarantined_impressions=50")), Args(output, "--spark-version", "3.5"));
 
         Assert.Multiple(() =>
         {
@@ -366,8 +383,8 @@ public sealed class SparkLauncherTests
     public void The_max_bad_fraction_option_reaches_the_spark_script()
     {
         var (output, record) = Fresh();
-        var plan = Sparktf.RunWith(Env(record), ["plan", .. Args(output, "--spark-version", "3.5", "--max-bad-fraction", "0.25")[1..]]);
-        var fromJob = Sparktf.RunWith(Env(record), ["plan", .. Args(output, "--spark-version", "3.5")[1..]]);
+        var plan = Launch(Env(record), ["plan", .. Args(output, "--spark-version", "3.5", "--max-bad-fraction", "0.25")[1..]]);
+        var fromJob = Launch(Env(record), ["plan", .. Args(output, "--spark-version", "3.5")[1..]]);
 
         Assert.Multiple(() =>
         {
@@ -433,7 +450,7 @@ public sealed class SparkLauncherTests
     public void Spark_4_has_no_connector_jar_and_the_error_says_to_use_the_native_writer()
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(Env(record, ("FAKE_SPARK_VERSION", "4.0.0"), ("FAKE_SPARK_SCALA", "2.13")), Args(output));
+        var result = Launch(Env(record, ("FAKE_SPARK_VERSION", "4.0.0"), ("FAKE_SPARK_SCALA", "2.13")), Args(output));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
         Assert.That(result.Stderr, Does.Contain("no jar for Spark 4.0").And.Contain("--writer native"));
@@ -443,7 +460,7 @@ public sealed class SparkLauncherTests
     public void Cluster_mode_with_a_local_master_is_a_usage_error()
     {
         var (output, record) = Fresh();
-        var result = Sparktf.RunWith(Env(record), Args(output, "--deploy-mode", "cluster"));
+        var result = Launch(Env(record), Args(output, "--deploy-mode", "cluster"));
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
         Assert.That(result.Stderr, Does.Contain("--deploy-mode cluster needs a cluster master"));
@@ -453,8 +470,8 @@ public sealed class SparkLauncherTests
     public void A_dry_run_prints_the_command_and_the_same_script_as_plan_and_runs_nothing()
     {
         var (output, record) = Fresh();
-        var dry = Sparktf.RunWith(Env(record), Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--dry-run", "--spark-version", "3.5/2.13"));
-        var plan = Sparktf.RunWith(Env(record), ["plan", .. Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5/2.13")[1..]]);
+        var dry = InProcess.Run(Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--dry-run", "--spark-version", "3.5/2.13", "--spark-home", s_home));
+        var plan = Launch(Env(record), ["plan", .. Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5/2.13")[1..]]);
 
         Assert.Multiple(() =>
         {
@@ -472,7 +489,7 @@ public sealed class SparkLauncherTests
         var (output, record) = Fresh();
         using var first = Sparktf.Start(Env(record, ("FAKE_SPARK_SLEEP", "20")), Args(output, "--spark-version", "3.5"));
         first.WaitForLine("fake progress line 3 of 3");
-        var second = Sparktf.RunWith(Env(record), Args(output, "--spark-version", "3.5"));
+        var second = Launch(Env(record), Args(output, "--spark-version", "3.5"));
         Processes.Signal(first.Id, "TERM");
         first.WaitForExit(20);
 

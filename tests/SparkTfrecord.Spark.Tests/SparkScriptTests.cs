@@ -12,18 +12,17 @@ namespace SparkTfrecord.Spark.Tests;
 /// every writer and connector, local and cluster paths; every statement parses with dt-sql-parser's Spark SQL grammar
 /// and is safe for the spark-sql shell; the DuckDB and Spark renderings come from one plan.
 /// Regenerate the golden files with <c>SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests</c>.
+/// The grammar check needs node and npm: <see cref="SparkScriptGrammarTests"/>.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed partial class SparkScriptTests
 {
     private static readonly DateOnly s_date = new(2024, 5, 1);
     private static readonly string s_golden = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "golden");
-    private static readonly string s_grammar = Processes.InRepo("tests", "sql-grammar");
-    private TempFolder _rendered = null!;
-    private ProcessResult _check = null!;
 
     /// <summary>The variants: name, master, input, output, writer, connector.</summary>
-    private static readonly (string Name, string Master, string Input, string Output, SparkWriter Writer, SparkConnector Connector)[] s_variants =
+    internal static readonly (string Name, string Master, string Input, string Output, SparkWriter Writer, SparkConnector Connector)[] s_variants =
     [
         ("linkedin-local", "local[*]", "/data/logs", "/data/out/dt={date}", SparkWriter.Connector, SparkConnector.LinkedIn),
         ("linkedin-yarn", "yarn", "hdfs:///logs/din", "hdfs:///data/samples/dt={date}", SparkWriter.Connector, SparkConnector.LinkedIn),
@@ -55,7 +54,7 @@ public sealed partial class SparkScriptTests
     public static IEnumerable<TestCaseData> Cases() =>
         Specs().SelectMany(spec => s_variants.Select(v => new TestCaseData(spec, v.Name).SetName($"Golden {Path.GetFileNameWithoutExtension(spec)} {v.Name}")));
 
-    private static string Render(string spec, string variant)
+    internal static string Render(string spec, string variant)
     {
         var v = s_variants.Single(x => x.Name == variant);
         var definition = JobDefinition.Load(Processes.InRepo(spec));
@@ -74,25 +73,6 @@ public sealed partial class SparkScriptTests
 
     private static string GoldenFile(string spec, string variant) => Path.Combine(s_golden, $"{Path.GetFileNameWithoutExtension(spec)}.{variant}.sql");
 
-    [OneTimeSetUp]
-    public void RenderAllAndCheckTheGrammarOnce()
-    {
-        _rendered = new TempFolder("sparktf-rendered-");
-        foreach (string spec in Specs())
-        {
-            foreach (var v in s_variants)
-            {
-                _rendered.Write($"{Path.GetFileNameWithoutExtension(spec)}.{v.Name}.sql", Render(spec, v.Name));
-            }
-        }
-
-        GrammarCheck.InstallDtSqlParser();
-        _check = Processes.Run("node", ["check-spark-sql.mjs", "--cli-safe", _rendered.Path], s_grammar, timeoutSeconds: 120);
-    }
-
-    [OneTimeTearDown]
-    public void TearDown() => _rendered?.Dispose();
-
     [TestCaseSource(nameof(Cases))]
     public void The_rendered_script_equals_its_golden_file(string spec, string variant)
     {
@@ -108,18 +88,6 @@ public sealed partial class SparkScriptTests
         Assert.That(File.Exists(file), Is.True, $"{file} is missing: run SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests");
         Assert.That(rendered, Is.EqualTo(File.ReadAllText(file)),
             $"the rendering of {spec} ({variant}) changed; if that is intended, regenerate: SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests, and review the diff");
-    }
-
-    [Test]
-    public void Every_rendered_statement_parses_with_the_spark_sql_grammar_and_is_safe_for_the_shell()
-    {
-        TestContext.Out.WriteLine(_check.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("check-spark-sql:", StringComparison.Ordinal)));
-        int files = Specs().Count() * s_variants.Length;
-        Assert.Multiple(() =>
-        {
-            Assert.That(_check.ExitCode, Is.Zero, _check.Output);
-            Assert.That(_check.Stdout, Does.Match($@"check-spark-sql: {files} files, \d+ statements, 0 errors"), _check.Output);
-        });
     }
 
     [Test]

@@ -8,6 +8,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// the renderer produces, rejects broken ones, and reports file, statement, line and column.
 /// </summary>
 [TestFixture]
+[Category("External")]
 public sealed partial class SqlGrammarTests
 {
     private static readonly string s_folder = Processes.InRepo("tests", "sql-grammar");

@@ -5,9 +5,11 @@ namespace SparkTfrecord.Spark.Tests;
 
 /// <summary>
 /// submit/: the cron and BashOperator wrapper (driven with a stand-in sparktf), the Airflow DAG files (they must
-/// compile; Airflow cannot be installed here, tests/python checks them against stand-ins) and the Oozie XML.
+/// compile; Airflow cannot be installed here, tests/python checks them against stand-ins) and the Oozie XML. The checks
+/// with Debian's python3 are <see cref="SubmitPythonTests"/>.
 /// </summary>
 [TestFixture]
+[Category("Process")]
 public sealed partial class SubmitTests
 {
     private static readonly string s_wrapper = Processes.InRepo("submit", "sparktf-daily.sh");
@@ -157,16 +159,6 @@ public sealed partial class SubmitTests
         });
     }
 
-    [TestCase("sparktf_din_daily.py")]
-    [TestCase("sparktf_din_daily_spark_submit.py")]
-    public void An_airflow_dag_file_compiles_with_debians_python(string file)
-    {
-        var result = Processes.Run("/usr/bin/python3", ["-m", "py_compile", Processes.InRepo("submit", "airflow", file)],
-            environment: new Dictionary<string, string?> { ["PYTHONPYCACHEPREFIX"] = _temp["pycache"] });
-
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
-    }
-
     [Test]
     public void Every_shell_script_parses_and_is_executable()
     {
@@ -187,17 +179,6 @@ public sealed partial class SubmitTests
                 Assert.That(File.GetUnixFileMode(script) & UnixFileMode.UserExecute, Is.EqualTo(UnixFileMode.UserExecute), script + " is not executable");
             }
         });
-    }
-
-    [TestCase("workflow.xml")]
-    [TestCase("coordinator.xml")]
-    public void An_oozie_file_is_well_formed_xml(string file)
-    {
-        Assert.DoesNotThrow(() => XDocument.Load(Processes.InRepo("submit", "oozie", file)));
-
-        // The same check with Python's parser, which is what a CI step without .NET would use.
-        var result = Processes.Run("/usr/bin/python3", ["-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", Processes.InRepo("submit", "oozie", file)]);
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
     }
 
     [Test]

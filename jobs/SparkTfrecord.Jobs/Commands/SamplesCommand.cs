@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Planning;
 
@@ -18,7 +19,7 @@ internal static class SamplesCommand
         var command = options.AddTo(new Command("samples", "Build training samples for a date: join the click logs point-in-time correctly and write TFRecord shards, _manifest.json and _SUCCESS."));
         spark.AddTo(command, withDryRun: true);
         command.SetAction((result, cancellation) => Task.FromResult(result.GetValue(options.Engine) == "spark"
-            ? SparkEngineCommand.Samples(context, result, options, spark)
+            ? SparkEngineCommand.Samples(context, result, options, spark, cancellation, () => context.Termination.Signal ?? PosixSignal.SIGTERM)
             : Run(context, result, options, cancellation)));
         return command;
     }

@@ -16,7 +16,7 @@ public enum SparkDeployMode
 }
 
 /// <summary>The options of one Spark run, as <c>sparktf samples --engine spark</c> takes them.</summary>
-public sealed class SparkRunOptions
+public sealed record SparkRunOptions
 {
     /// <summary>The run date.</summary>
     public required DateOnly Date { get; init; }
@@ -147,7 +147,7 @@ public sealed record ConnectorJar(string Connector, string Spark, string Scala, 
     /// <param name="connector">The connector.</param>
     /// <param name="version">The Spark version.</param>
     /// <returns>The row.</returns>
-    /// <exception cref="InvalidOperationException">No jar fits; the message says what to do.</exception>
+    /// <exception cref="SparkConnectorException">No jar fits; the message says what to do.</exception>
     public static ConnectorJar Choose(IReadOnlyList<ConnectorJar> rows, SparkConnector connector, SparkVersion version)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -161,7 +161,7 @@ public sealed record ConnectorJar(string Connector, string Spark, string Scala, 
         string supported = string.Join(", ", rows.Where(r => r.Connector == name && r.Coordinates is not null).Select(r => $"{r.Spark}/{r.Scala}").Distinct());
         if (row is null || row.Coordinates is null)
         {
-            throw new InvalidOperationException(
+            throw new SparkConnectorException(
                 $"the {name} connector has no jar for Spark {version} (jars/connectors.tsv lists {supported}): use --writer native, " +
                 $"or give a jar you trust with --spark-conf spark.jars=PATH.");
         }
@@ -209,7 +209,7 @@ public sealed class SparkSetup
     /// <param name="options">The run's options.</param>
     /// <param name="resolveLocalInputs">List local input files (false for <c>plan</c> without an input).</param>
     /// <returns>The setup.</returns>
-    /// <exception cref="ArgumentException">The options do not fit together; the message says why.</exception>
+    /// <exception cref="SparkOptionsException">The options do not fit together; the message says why.</exception>
     /// <exception cref="IOException">A required local source has no files.</exception>
     public static SparkSetup Create(JobDefinition definition, SparkRunOptions options, bool resolveLocalInputs = true)
     {
@@ -217,12 +217,12 @@ public sealed class SparkSetup
         ArgumentNullException.ThrowIfNull(options);
         if (options.DeployMode == SparkDeployMode.Cluster && options.IsLocalMaster)
         {
-            throw new ArgumentException($"--deploy-mode cluster needs a cluster master (yarn, k8s://..., spark://...), not {options.Master}: a local master runs in client mode.");
+            throw new SparkOptionsException($"--deploy-mode cluster needs a cluster master (yarn, k8s://..., spark://...), not {options.Master}: a local master runs in client mode.");
         }
 
         if (options.Writer == SparkWriter.Connector && options.Connector == SparkConnector.TensorFlow && options.Version is { Major: >= 3 } v)
         {
-            throw new ArgumentException($"TensorFlow's connector works with Spark 2.4 only, not Spark {v}: use --connector linkedin (Spark 3.x) or --writer native.");
+            throw new SparkOptionsException($"TensorFlow's connector works with Spark 2.4 only, not Spark {v}: use --connector linkedin (Spark 3.x) or --writer native.");
         }
 
         // Inputs: a local folder is read as file:// URIs by a local master, and its files are listed (so missing
@@ -248,7 +248,7 @@ public sealed class SparkSetup
         {
             if (!outputIsLocal)
             {
-                throw new ArgumentException($"--writer native writes the shards on this machine, so --output must be a folder it can see (local disk, NFS, a mounted bucket), not {output}; use --writer connector for {output}.");
+                throw new SparkOptionsException($"--writer native writes the shards on this machine, so --output must be a folder it can see (local disk, NFS, a mounted bucket), not {output}; use --writer connector for {output}.");
             }
 
             staging = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.spark-parquet");

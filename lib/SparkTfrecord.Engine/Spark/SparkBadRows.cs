@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace SparkTfrecord.Engine.Spark;
+
+/// <summary>
+/// The bad-rows limit on the counts Spark reports (<c>read.SOURCE</c> and <c>quarantined.SOURCE</c>), with the
+/// embedded engine's rule: rows were read and bad / read is above <c>quarantine.max_bad_fraction</c>.
+/// </summary>
+internal static class SparkBadRows
+{
+    /// <summary>All rows read and bad: the sums of the per-source <c>read.SOURCE</c> and <c>quarantined.SOURCE</c>
+    /// counts (the summary's rows_read and quarantined).</summary>
+    public static (long Read, long Bad) Totals(IReadOnlyDictionary<string, long> counts) =>
+        (counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value),
+         counts.Where(c => c.Key.StartsWith("quarantined.", StringComparison.Ordinal)).Sum(c => c.Value));
+
+    /// <summary>Whether the bad rows are above the limit.</summary>
+    public static bool OverLimit(IReadOnlyDictionary<string, long> counts, double maxBad)
+    {
+        var (read, bad) = Totals(counts);
+        return read > 0 && (double)bad / read > maxBad;
+    }
+
+    /// <summary>The error of a run stopped by the bad-rows check, with the counts when Spark printed them.</summary>
+    /// <param name="counts">The input counts, or null when Spark's log is all there is.</param>
+    /// <param name="maxBad">The limit.</param>
+    /// <param name="what">What happened to the output, a sentence.</param>
+    public static string TooMany(IReadOnlyDictionary<string, long>? counts, double maxBad, string what)
+    {
+        string limit = maxBad.ToString("R", CultureInfo.InvariantCulture);
+        string found;
+        if (counts is not null)
+        {
+            var (read, bad) = Totals(counts);
+            var sources = counts.Keys.Where(k => k.StartsWith("read.", StringComparison.Ordinal)).Select(k => k["read.".Length..])
+                .Select(s => $"{s} {counts.GetValueOrDefault("quarantined." + s)} of {counts[$"read.{s}"]}");
+            string fraction = read > 0 ? (100.0 * bad / read).ToString("0.###", CultureInfo.InvariantCulture) + "%" : "0%";
+            found = $"{bad} of {read} input rows are bad ({fraction}: {string.Join(", ", sources)})";
+        }
+        else
+        {
+            found = $"more than {limit} of the input rows are bad (the counts are in Spark's log)";
+        }
+
+        return $"too many bad input rows: {found}, above the limit of {limit} (quarantine.max_bad_fraction or --max-bad-fraction). " +
+               what + " " +
+               "Fix the bad rows (null keys, unparsable times, malformed lines: the embedded engine, --engine duckdb, lists them with their reasons in its quarantine), " +
+               "or raise --max-bad-fraction if they may be dropped.";
+    }
+}
