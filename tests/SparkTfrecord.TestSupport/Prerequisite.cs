@@ -79,6 +79,11 @@ public static class Prerequisite
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(statement);
+
+        // Debian's own modules only: no user site-packages or PYTHONPATH from the environment.
+        start.Environment.Remove("PYTHONPATH");
+        start.Environment.Remove("PYTHONHOME");
+        start.Environment["PYTHONNOUSERSITE"] = "1";
         using Process process = Process.Start(start)!;
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();

@@ -17,39 +17,6 @@ public static class Repo
     /// <summary>A job config under conf/.</summary>
     public static string Conf(string name) => In("conf", name);
 
-    /// <summary>
-    /// The shared fixtures (<c>../shared/fixtures</c> beside the repository: files written by TensorFlow, Hadoop and
-    /// others); fails the test when the folder is missing, since no test may pass without the data it checks.
-    /// </summary>
-    public static string SharedFixtures
-    {
-        get
-        {
-            string path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
-            if (!Directory.Exists(path))
-            {
-                Assert.Fail($"The shared fixtures are missing at {path}: the tests expect ../shared/fixtures beside the repository.");
-            }
-
-            return path;
-        }
-    }
-
-    /// <summary>The TFRecord folder of the shared fixtures (<c>../shared/fixtures/tfrecord</c>).</summary>
-    public static string TfrecordFixtures => Path.Combine(SharedFixtures, "tfrecord");
-
-    /// <summary>A file under the shared fixtures' tfrecord folder; fails the test when it is missing.</summary>
-    public static string TfrecordFixture(string relative)
-    {
-        string path = Path.Combine(TfrecordFixtures, relative);
-        if (!File.Exists(path))
-        {
-            Assert.Fail($"Fixture {path} is missing: the tests expect the shared fixtures at ../shared/fixtures beside the repository.");
-        }
-
-        return path;
-    }
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

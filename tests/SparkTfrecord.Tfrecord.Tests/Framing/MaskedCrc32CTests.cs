@@ -5,6 +5,7 @@ using SparkTfrecord.Tfrecord.Tests.Support;
 namespace SparkTfrecord.Tfrecord.Tests.Framing;
 
 [TestFixture]
+[Category("Fast")]
 public sealed class MaskedCrc32CTests
 {
     [Test]
