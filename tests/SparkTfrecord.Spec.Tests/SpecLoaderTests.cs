@@ -3,6 +3,7 @@ using YamlDotNet.RepresentationModel;
 namespace SparkTfrecord.Spec.Tests;
 
 [TestFixture]
+[Category("Fast")]
 public sealed class SpecLoaderTests
 {
     [Test]
@@ -121,6 +122,7 @@ public sealed class SpecLoaderTests
 }
 
 [TestFixture]
+[Category("Fast")]
 public sealed class ReadmeTests
 {
     [Test]

@@ -56,15 +56,14 @@ public static class Prerequisite
     }
 
     /// <summary>
-    /// The full path of a program found on PATH (or at one of <paramref name="alsoAt"/>); missing, the test is a
-    /// missing prerequisite whose message names <paramref name="install"/>.
+    /// The full path of a program: the first of <paramref name="preferred"/> that exists (Debian's own, say), else the
+    /// first on PATH; missing, the test is a missing prerequisite whose message names <paramref name="install"/>.
     /// </summary>
-    public static string RequireProgram(string name, string install, params string[] alsoAt)
+    public static string RequireProgram(string name, string install, params string[] preferred)
     {
-        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "")
+        var candidates = preferred.Concat((Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, name))
-            .Concat(alsoAt);
+            .Select(folder => Path.Combine(folder, name)));
         string? found = candidates.FirstOrDefault(File.Exists);
         return found ?? throw Missing($"{name} is missing: install it with '{install}' (.ci/run does).");
     }
