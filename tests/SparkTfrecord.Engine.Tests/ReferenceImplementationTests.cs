@@ -8,6 +8,7 @@ namespace SparkTfrecord.Engine.Tests;
 /// minutes apart, midnight), so that every boundary and tie is hit often.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class ReferenceImplementationTests
 {
     private static readonly DateOnly s_day = new(2024, 1, 15);
