@@ -23,6 +23,7 @@ using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Spark;
 using SparkTfrecord.Engine.Sql;
+using SparkTfrecord.TestSupport;
 using SparkTfrecord.Tfrecord.Framing;
 
 int impressions = 200_000;
@@ -40,11 +41,7 @@ for (int i = 0; i < args.Length; i++)
 }
 
 work ??= Directory.CreateTempSubdirectory("sparktf-encode-bench-").FullName;
-string repo = AppContext.BaseDirectory;
-while (!File.Exists(Path.Combine(repo, "SparkTfrecord.sln")))
-{
-    repo = Path.GetDirectoryName(repo)!;
-}
+string repo = Repo.Root;
 
 var definition = JobDefinition.Load(Path.Combine(repo, "conf", "din.yaml"));
 var date = new DateOnly(2024, 5, 1);

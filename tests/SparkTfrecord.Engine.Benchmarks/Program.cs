@@ -4,6 +4,7 @@ using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Generation;
 using SparkTfrecord.Engine.Jobs;
+using SparkTfrecord.TestSupport;
 
 // Usage (from the repository root):
 //   dotnet run -c Release --project tests/SparkTfrecord.Engine.Benchmarks -- [--impressions 1000000] [--scale 1,10] [--repeat 2] [--work DIR]
@@ -50,7 +51,7 @@ for (int i = 0; i < args.Length - 1; i += 2)
     }
 }
 
-string repo = FindRepo();
+string repo = Repo.Root;
 string spec = Path.Combine(repo, "conf", "din.yaml");
 string self = typeof(Program).Assembly.Location;
 string sparktf = Path.Combine(AppContext.BaseDirectory, "sparktf.dll");
@@ -128,16 +129,3 @@ foreach (string row in rows)
 }
 
 return 0;
-
-static string FindRepo()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "SparkTfrecord.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("SparkTfrecord.sln not found");
-}

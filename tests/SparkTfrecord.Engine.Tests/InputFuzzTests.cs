@@ -13,6 +13,7 @@ namespace SparkTfrecord.Engine.Tests;
 /// ones; and the samples must be byte for byte those of a run on the same logs with the corrupted lines removed.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class InputFuzzTests
 {
     private const string Day = "2024-01-15";

@@ -8,6 +8,7 @@ namespace SparkTfrecord.Engine.Tests;
 /// the YAML the test wrote), rather than later as an engine's parser or binder error.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class JobConfigRulesTests
 {
     private const string Base = """

@@ -7,6 +7,7 @@ namespace SparkTfrecord.Engine.Tests;
 
 /// <summary>Sharding, sampling, the split, the quarantine, text formats and config errors, on small hand-written logs.</summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class JobFeaturesTests
 {
     private const string Day = "2024-01-15";

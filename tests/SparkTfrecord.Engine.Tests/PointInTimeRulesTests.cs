@@ -6,6 +6,7 @@ namespace SparkTfrecord.Engine.Tests;
 /// cap is 3.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 [Parallelizable(ParallelScope.None)]
 public sealed class PointInTimeRulesTests
 {

@@ -5,6 +5,7 @@ using SparkTfrecord.Engine.Sql;
 namespace SparkTfrecord.Engine.Tests;
 
 [TestFixture]
+[Category("Fast")]
 public sealed class ProjectHashTests
 {
     private static readonly string[] s_keys = ["", "abc", "r1\u001fi9", "未知", "huawei p40pro max", new string('x', 1000), "emoji 😀", "'quoted'"];

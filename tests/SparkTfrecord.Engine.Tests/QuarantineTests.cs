@@ -9,6 +9,7 @@ namespace SparkTfrecord.Engine.Tests;
 /// and its reason, and the counts. Clicks, users and items are the usual JSON-lines test logs.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class QuarantineTests
 {
     private const string Day = "2024-01-15";

@@ -9,6 +9,7 @@ namespace SparkTfrecord.Engine.Tests;
 /// hit often.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class ReferenceImplementationTests
 {
     private static readonly DateOnly s_day = new(2024, 1, 15);

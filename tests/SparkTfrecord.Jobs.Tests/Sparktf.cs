@@ -18,36 +18,10 @@ internal static class Sparktf
     public static string DllFor(IEnumerable<string> environment) => FaultHost.Faults.AnyIn(environment) ? FaultHostDll : Dll;
 
     /// <summary>The repository root (the folder holding SparkTfrecord.sln).</summary>
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "SparkTfrecord.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("SparkTfrecord.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepoRoot => Repo.Root;
 
     /// <summary>The shared fixtures folder, beside the repository.</summary>
-    public static string Fixtures
-    {
-        get
-        {
-            string path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "tfrecord"));
-            if (!Directory.Exists(path))
-            {
-                Assert.Fail($"The shared fixtures are missing at {path}: the tests expect ../shared/fixtures beside the repository.");
-            }
-
-            return path;
-        }
-    }
+    public static string Fixtures => SharedFixtures.TfrecordFolder;
 
     public static Result Run(params string[] args) => RunIn(null, null, args);
 

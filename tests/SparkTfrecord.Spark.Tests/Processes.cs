@@ -15,7 +15,7 @@ internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 internal static class Processes
 {
     /// <summary>The repository root (the folder holding SparkTfrecord.sln).</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => Repo.Root;
 
     public static string InRepo(params string[] parts) => Path.Combine([RepoRoot, .. parts]);
 
@@ -39,19 +39,6 @@ internal static class Processes
         {
             throw new InvalidOperationException($"kill -{signal} {pid} failed: {result.Stderr}");
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SparkTfrecord.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SparkTfrecord.sln not found above " + AppContext.BaseDirectory);
     }
 }
 

@@ -16,7 +16,7 @@ public sealed partial class PythonSuiteTests
     [Test]
     public void The_python_unittest_suite_passes_under_debians_python()
     {
-        Assert.That(File.Exists(DebianPython), Is.True, "Debian's /usr/bin/python3 is needed (apt-get install python3)");
+        Prerequisite.RequireDebianPython("apt-get install -y python3 python3-yaml python3-jinja2", "yaml", "jinja2");
         using var cache = new TempFolder("sparktf-pycache-");
 
         var result = Processes.Run(

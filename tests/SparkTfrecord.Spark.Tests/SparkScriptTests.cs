@@ -78,16 +78,7 @@ public sealed partial class SparkScriptTests
     {
         string rendered = Render(spec, variant);
         string file = GoldenFile(spec, variant);
-        if (Environment.GetEnvironmentVariable("SPARKTF_UPDATE_GOLDEN") == "1")
-        {
-            Directory.CreateDirectory(s_golden);
-            File.WriteAllText(file, rendered);
-            Assert.Pass("golden file written: " + file);
-        }
-
-        Assert.That(File.Exists(file), Is.True, $"{file} is missing: run SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests");
-        Assert.That(rendered, Is.EqualTo(File.ReadAllText(file)),
-            $"the rendering of {spec} ({variant}) changed; if that is intended, regenerate: SPARKTF_UPDATE_GOLDEN=1 dotnet test tests/SparkTfrecord.Spark.Tests --filter SparkScriptTests, and review the diff");
+        Golden.Check(file, rendered, $"the rendering of {spec} ({variant})");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Spec.Tests;
 using SparkTfrecord.Spec.Validation;
+using SparkTfrecord.TestSupport;
 using SparkTfrecord.Tfrecord.Example;
 using SparkTfrecord.Tfrecord.Framing;
 
@@ -28,7 +29,7 @@ public class ValidateBenchmarks
     {
         _path = Path.Combine(Path.GetTempPath(), $"sparktf-bench-din-{Records}.tfrecord");
         new DinRecords().Write(_path, Records); // fixed content: the builder is deterministic
-        _spec = SpecLoader.Load(FindConf("din.yaml"));
+        _spec = SpecLoader.Load(Repo.Conf("din.yaml"));
     }
 
     [GlobalCleanup]
@@ -114,19 +115,5 @@ public class ValidateBenchmarks
         }
 
         return report.Records;
-    }
-
-    private static string FindConf(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "conf", name);
-            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "SparkTfrecord.sln")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"conf/{name} not found above {AppContext.BaseDirectory}");
     }
 }

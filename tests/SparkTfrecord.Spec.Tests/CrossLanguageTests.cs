@@ -4,6 +4,7 @@ namespace SparkTfrecord.Spec.Tests;
 
 /// <summary>The C# loader and Python's sparktfrecord_spec read every spec the same way (Debian's /usr/bin/python3).</summary>
 [TestFixture]
+[Category("External")]
 public sealed class CrossLanguageTests
 {
     private string _temp = null!;
@@ -16,7 +17,7 @@ public sealed class CrossLanguageTests
 
     private static Dictionary<string, JsonElement> DescribeInPython(IEnumerable<string> paths)
     {
-        var r = Repo.RunPython([Path.Combine(Repo.Root, "tests", "python", "describe_specs.py"), .. paths]);
+        var r = SpecPython.Run([Path.Combine(Repo.Root, "tests", "python", "describe_specs.py"), .. paths]);
         Assert.That(r.ExitCode, Is.Zero, r.Stderr);
         return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => JsonDocument.Parse(line).RootElement)

@@ -10,7 +10,7 @@ namespace SparkTfrecord.Spec.Tests;
 [Category("Fast")]
 public sealed class FileReadingTests
 {
-    private static string Penguin(string name) => Path.Combine(Repo.Fixtures, "tfx-penguin", name);
+    private static string Penguin(string name) => Path.Combine(SharedFixtures.TfrecordFolder, "tfx-penguin", name);
 
     private static string Train => Penguin("penguin_data_Split-train_data_tfrecord-00000-of-00001.gz");
 
@@ -35,7 +35,7 @@ public sealed class FileReadingTests
     public void The_validator_reports_what_a_skipping_reader_dropped()
     {
         var validator = new DatasetValidator(ValidationRules.LoadTfdvSchema(Penguin("penguin_schema_schema.pbtxt")));
-        string damaged = Path.Combine(Repo.Fixtures, "corrupt", "data_flipped_rec1.tfrecord");
+        string damaged = Path.Combine(SharedFixtures.TfrecordFolder, "corrupt", "data_flipped_rec1.tfrecord");
 
         var read = validator.AddFile(damaged, new TfRecordReaderOptions { SkipCorrupt = true });
 
@@ -53,7 +53,7 @@ public sealed class FileReadingTests
         inference.AddFile(Eval, maxRecords: 300);
 
         Assert.That(inference.RecordCount, Is.EqualTo(300));
-        Assert.That(() => inference.AddFile(Path.Combine(Repo.Fixtures, "missing.tfrecord"), maxRecords: 300), Throws.InstanceOf<IOException>());
+        Assert.That(() => inference.AddFile(Path.Combine(SharedFixtures.TfrecordFolder, "missing.tfrecord"), maxRecords: 300), Throws.InstanceOf<IOException>());
         Assert.That(inference.ToPrintSchema(), Does.Contain(" |-- species: long (nullable = true)"));
     }
 }

@@ -12,6 +12,7 @@ namespace SparkTfrecord.Spec.Tests;
 /// so a pass is reproducible rather than lucky.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class HyperLogLogTests
 {
     private static readonly Dictionary<string, Func<int, byte[]>> s_families = new()

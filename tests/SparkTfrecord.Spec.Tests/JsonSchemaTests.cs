@@ -5,6 +5,7 @@ namespace SparkTfrecord.Spec.Tests;
 
 /// <summary>The editors' JSON Schema (conf/feature-spec.schema.json) names the same keys and words as the loader.</summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class JsonSchemaTests
 {
     private static readonly JsonElement s_schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "conf", "feature-spec.schema.json"))).RootElement;

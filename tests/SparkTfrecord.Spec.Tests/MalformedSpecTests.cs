@@ -2,6 +2,7 @@ namespace SparkTfrecord.Spec.Tests;
 
 /// <summary>Every kind of malformed spec: the message, its line and its column (cases in tests/spec-cases/malformed).</summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class MalformedSpecTests
 {
     public static IEnumerable<TestCaseData> Cases()

@@ -4,6 +4,7 @@ using SparkTfrecord.Tfrecord.Example;
 namespace SparkTfrecord.Spec.Tests;
 
 [TestFixture]
+[Category("Fast")]
 public sealed class SchemaInferenceTests
 {
     [Test]

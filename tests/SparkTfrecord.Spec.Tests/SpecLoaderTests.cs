@@ -3,6 +3,7 @@ using SparkTfrecord.Spec.Yaml;
 namespace SparkTfrecord.Spec.Tests;
 
 [TestFixture]
+[Category("Fast")]
 public sealed class SpecLoaderTests
 {
     [Test]
@@ -122,6 +123,7 @@ public sealed class SpecLoaderTests
 }
 
 [TestFixture]
+[Category("Fast")]
 public sealed class ReadmeTests
 {
     [Test]

@@ -5,6 +5,7 @@ using SparkTfrecord.Tfrecord.Framing;
 namespace SparkTfrecord.Spec.Tests;
 
 [TestFixture]
+[Category("Fast")]
 public sealed class ValidationTests
 {
     private static readonly FeatureSpec s_din = SpecLoader.Load(Repo.Conf("din.yaml"));
@@ -182,7 +183,7 @@ public sealed class ValidationTests
     [Test]
     public void Tfdv_schema_rules_check_type_presence_and_shape()
     {
-        var rules = ValidationRules.LoadTfdvSchema(Path.Combine(Repo.Fixtures, "tfx-penguin", "penguin_schema_schema.pbtxt"));
+        var rules = ValidationRules.LoadTfdvSchema(Path.Combine(SharedFixtures.TfrecordFolder, "tfx-penguin", "penguin_schema_schema.pbtxt"));
         var validator = new DatasetValidator(rules);
         var encoder = new ExampleEncoder();
         validator.BeginFile("mem");

@@ -13,27 +13,16 @@ namespace SparkTfrecord.Tfrecord.Tests.CrossLanguage;
 /// python3-crc32c, run with /usr/bin/python3). Its JSON must give exactly the contents we wrote.
 /// </summary>
 [TestFixture]
+[Category("External")]
 public sealed class PythonReaderTests
 {
-    private const string Python = "/usr/bin/python3";
-    private const string InstallHint = "apt-get install python3-protobuf python3-crc32c";
+    private const string Python = Prerequisite.DebianPython;
+    private const string InstallHint = "apt-get install python3 python3-protobuf python3-crc32c";
 
     private string _dir = null!;
 
     [OneTimeSetUp]
-    public void CheckPython()
-    {
-        if (!File.Exists(Python))
-        {
-            Assert.Fail($"{Python} is missing; the cross-language tests need Debian's Python 3: apt-get install python3 python3-protobuf python3-crc32c");
-        }
-
-        var (exit, _, stderr) = Run("-c", "import google.protobuf, crc32c");
-        if (exit != 0)
-        {
-            Assert.Fail($"{Python} cannot import google.protobuf or crc32c ({stderr.Trim()}); install them with: {InstallHint}");
-        }
-    }
+    public void CheckPython() => Prerequisite.RequireDebianPython(InstallHint, "google.protobuf", "crc32c");
 
     [SetUp]
     public void CreateDirectory()
@@ -130,7 +119,7 @@ public sealed class PythonReaderTests
         Assert.That(stderr, Does.Contain("corrupted record at 52"));
     }
 
-    private static string Script => Path.Combine(SharedFixtures.RepositoryRoot, "tests", "python", "read_tfrecord.py");
+    private static string Script => Path.Combine(Repo.Root, "tests", "python", "read_tfrecord.py");
 
     private static ExampleModel EdgeValues() => new(
     [
@@ -150,7 +139,7 @@ public sealed class PythonReaderTests
         var (exit, stdout, stderr) = Run(Script, path, "--compression", compression.ToString().ToLowerInvariant(), "--type", type);
         if (exit == 3)
         {
-            Assert.Fail($"{stderr.Trim()} (install with: {InstallHint})");
+            throw Prerequisite.Missing($"{stderr.Trim()} (install with: {InstallHint})");
         }
 
         Assert.That(exit, Is.Zero, $"read_tfrecord.py failed: {stderr}");

@@ -12,6 +12,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Example;
 /// the same kind repeated inside one Feature, another kind replacing a list, unknown fields and groups.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class DecoderPropertyTests
 {
     private const int Cases = 3000;

@@ -11,6 +11,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Example;
 /// TensorFlow needs; where names are distinct and not "", the real map-form message must agree as well.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class EncoderPropertyTests
 {
     private const int Cases = 3000;

@@ -9,6 +9,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Fixtures;
 /// CRC. In skip mode the records before the damage come back and <see cref="TfRecordReader.Skipped"/> says what was dropped.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class CorruptFixtureTests
 {
     public static IEnumerable<TestCaseData> Damaged()

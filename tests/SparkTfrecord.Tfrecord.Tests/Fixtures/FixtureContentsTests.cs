@@ -8,6 +8,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Fixtures;
 
 /// <summary>Every readable fixture reads with the contents shared/fixtures/README.md gives, written out here by hand.</summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class FixtureContentsTests
 {
     private const uint Pi = 0x4048f5c3; // 3.14f
@@ -325,7 +326,7 @@ public sealed class FixtureContentsTests
             "tfx-penguin/penguin_data_Split-eval_data_tfrecord-00000-of-00001.gz",
             "tfx-penguin/penguin_data_Split-train_data_tfrecord-00000-of-00001.gz",
         ];
-        string root = Path.Combine(SharedFixtures.Directory, "tfrecord");
+        string root = SharedFixtures.TfrecordFolder;
 
         var present = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))

@@ -7,6 +7,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Framing;
 
 /// <summary>Compression is detected from the first bytes, and a valid first header always means uncompressed.</summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class CompressionDetectionTests
 {
     [TestCase(0x9c78, new byte[] { 0x78, 0x9c }, TestName = "Uncompressed_file_starting_78_9c_like_zlib_is_read_as_uncompressed")]

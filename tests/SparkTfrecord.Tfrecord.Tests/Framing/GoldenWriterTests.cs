@@ -11,6 +11,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Framing;
 /// the uncompressed bytes.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class GoldenWriterTests
 {
     [Test]

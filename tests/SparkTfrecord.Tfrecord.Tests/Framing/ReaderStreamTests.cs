@@ -8,6 +8,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Framing;
 /// non-seekable streams, and records larger than the buffer, uncompressed and compressed.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class ReaderStreamTests
 {
     private static readonly TfRecordCompression[] s_compressions = Enum.GetValues<TfRecordCompression>();

@@ -9,6 +9,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Framing;
 /// closes the stream.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class WriterFaultTests
 {
     [Test]

@@ -14,6 +14,7 @@ namespace SparkTfrecord.Tfrecord.Tests.Fuzzing;
 /// maximum record length. Where both Google.Protobuf and our decoder accept a damaged payload, they must agree on it.
 /// </summary>
 [TestFixture]
+[Category("Fast")]
 public sealed class FuzzTests
 {
     private const int MaxRecordLength = 16 << 10;
