@@ -71,7 +71,7 @@ internal static partial class SparkEngineCommand
     {
         try
         {
-            definition = SparkOptions.WithOverrides(JobDefinition.Load(result.GetValue(o.Spec)!), result.GetValue(o.Shards), result.GetValue(o.Compression), result.GetValue(o.MaxBadFraction));
+            definition = new JobOverrides(result.GetValue(o.Shards), result.GetValue(o.Compression), result.GetValue(o.MaxBadFraction)).Apply(JobDefinition.Load(result.GetValue(o.Spec)!));
             error = null;
             return true;
         }

@@ -10,6 +10,7 @@ using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Spark;
 using SparkTfrecord.Tfrecord.Files;
+using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Jobs.Commands;
 
@@ -379,7 +380,7 @@ internal static partial class SparkEngineCommand
                 return Fail(err, $"{dayFailure} {outcome}", counts);
             }
 
-            counts["negatives_dropped"] = counts.GetValueOrDefault("samples", counts["written"]) - counts["written"];
+            RunCounts.AddDerived(counts);
             string engineName = $"spark {options.Version?.ToString() ?? ""}".TrimEnd() + $" ({options.Master}, {(cluster ? "cluster" : "client")} mode, {(options.Writer == SparkWriter.Native ? "native writer" : "connector " + options.Connector.ToString().ToLowerInvariant())})";
             if (options.Writer == SparkWriter.Native)
             {
@@ -561,7 +562,7 @@ internal static partial class SparkEngineCommand
     };
 
     /// <summary>The runner's report file (cluster mode), read once: a local one is deleted after reading.</summary>
-    private static SparkReportFile? ReadReport(string uri, IReadOnlyList<ReportColumn> columns, IReadOnlyList<ReportColumn> inputColumns)
+    private static SparkReportFile? ReadReport(string uri, IReadOnlyList<CountColumn> columns, IReadOnlyList<CountColumn> inputColumns)
     {
         string? text = null;
         if (uri.StartsWith("file://", StringComparison.Ordinal))

@@ -298,17 +298,17 @@ public static partial class JobConfigParser
         /// A history's <c>missing</c> value, of the feature's kind: an integer or a number as the spec writes them, or
         /// text; returned as the text the engines cast.
         /// </summary>
-        public string MissingValue(YamlNode node, FeatureKind kind, string feature)
+        public string MissingValue(YamlNode node, SparkTfrecord.Spec.FeatureDtype kind, string feature)
         {
             string what = $"missing of history '{feature}'";
-            if (kind == FeatureKind.String)
+            if (kind == SparkTfrecord.Spec.FeatureDtype.String)
             {
                 return FreeText(node, what, allowEmpty: true);
             }
 
             string s = Scalar(node, what);
             bool plain = node is YamlScalarNode { Style: ScalarStyle.Plain };
-            if (kind == FeatureKind.Int64)
+            if (kind == SparkTfrecord.Spec.FeatureDtype.Int64)
             {
                 return plain && PlainScalars.IsInteger(s) && PlainScalars.TryParseInteger(s, out long v)
                     ? v.ToString(CultureInfo.InvariantCulture)

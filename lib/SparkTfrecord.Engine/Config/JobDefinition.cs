@@ -70,18 +70,14 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
                     $"feature '{f.Name}' is a sequence (a SequenceExample feature list); the samples job writes tf.train.Example rows only.");
             }
 
-            FeatureKind kind = f.Dtype switch
-            {
-                FeatureDtype.Int64 => FeatureKind.Int64,
-                FeatureDtype.Float => FeatureKind.Float,
-                _ => FeatureKind.String,
-            };
+            // The job writes a bytes feature as UTF-8 text.
+            FeatureDtype kind = f.Dtype == FeatureDtype.Bytes ? FeatureDtype.String : f.Dtype;
             object? def = f.Default switch
             {
                 null => null,
                 _ when f.Shape != FeatureShape.Scalar && f.Default is System.Collections.IEnumerable and not string => null,
-                var d when kind == FeatureKind.Int64 => Convert.ToInt64(d, CultureInfo.InvariantCulture),
-                var d when kind == FeatureKind.Float => Convert.ToDouble(d, CultureInfo.InvariantCulture),
+                var d when kind == FeatureDtype.Int64 => Convert.ToInt64(d, CultureInfo.InvariantCulture),
+                var d when kind == FeatureDtype.Float => Convert.ToDouble(d, CultureInfo.InvariantCulture),
                 var d => Convert.ToString(d, CultureInfo.InvariantCulture),
             };
             features.Add(new FeatureColumn(f.Name, kind, f.Shape != FeatureShape.Scalar, def, f.Role.ToString().ToLowerInvariant()));
