@@ -159,7 +159,7 @@ public static partial class JobConfigParser
                     : $"'{s}' is not a valid name for {what} (letters, digits and _, not starting with a digit).");
             }
 
-            if (s.StartsWith("__", StringComparison.Ordinal))
+            if (s.StartsWith(TechnicalColumns.ReservedPrefix, StringComparison.Ordinal))
             {
                 throw Error(node, $"'{s}' ({what}) starts with '__', which the job keeps for its internal columns (__file, __row, __ts, ...): rename it (rename: {{{s.TrimStart('_')}: {s}}} reads a file column of that name).");
             }
@@ -231,7 +231,7 @@ public static partial class JobConfigParser
                 throw Error(node, $"the column name '{s}' holds a backtick or ';', which the Spark engine cannot quote: rename the column in the files.");
             }
 
-            if (s.StartsWith("__", StringComparison.Ordinal))
+            if (s.StartsWith(TechnicalColumns.ReservedPrefix, StringComparison.Ordinal))
             {
                 throw Error(node, $"the column name '{s}' starts with '__', which the job keeps for its internal columns: rename the column in the files.");
             }

@@ -43,7 +43,7 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
         var features = new List<FeatureColumn>();
         foreach (var f in spec.Features)
         {
-            if (f.Name.StartsWith("__", StringComparison.Ordinal))
+            if (f.Name.StartsWith(Planning.TechnicalColumns.ReservedPrefix, StringComparison.Ordinal))
             {
                 throw JobConfigException.At(spec.File, f.Location.Line, f.Location.Column,
                     $"feature '{f.Name}' starts with '__', which the job keeps for its internal columns (__h, __split, __ts, ...): rename the feature.");

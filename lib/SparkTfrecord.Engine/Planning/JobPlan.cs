@@ -113,7 +113,7 @@ public sealed class JobPlan
         long start = LocalMidnightMicros(date, zone);
         long end = LocalMidnightMicros(date.AddDays(1), zone);
 
-        var keys = KeyColumns(job);
+        var keys = ColumnUsage.Keys(job);
         var sources = new Dictionary<string, PlannedSource>(StringComparer.Ordinal);
         foreach (var s in job.Sources.Values)
         {
@@ -187,65 +187,6 @@ public sealed class JobPlan
 
         var utc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
         return (utc.Ticks - DateTime.UnixEpoch.Ticks) / 10;
-    }
-
-    private static Dictionary<string, IReadOnlyList<string>> KeyColumns(JobConfig job)
-    {
-        var keys = job.Sources.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
-        void Add(string source, string column)
-        {
-            if (!keys[source].Contains(column))
-            {
-                keys[source].Add(column);
-            }
-        }
-
-        foreach (var s in job.Sources.Values)
-        {
-            if (s.Key is not null)
-            {
-                Add(s.Name, s.Key);
-            }
-
-            foreach (string d in s.Dedup)
-            {
-                Add(s.Name, d);
-            }
-        }
-
-        if (job.Label is { } label)
-        {
-            foreach (string m in label.Match)
-            {
-                Add(job.Samples, m);
-                Add(label.Events, m);
-            }
-        }
-
-        foreach (var h in job.Histories)
-        {
-            Add(job.Samples, h.User);
-            Add(h.Events, h.User);
-            if (h.Value.Source != h.Events)
-            {
-                Add(h.Events, job.Sources[h.Value.Source].Key!);
-            }
-        }
-
-        foreach (var c in job.Columns)
-        {
-            if (c.Ref.Source != job.Samples)
-            {
-                Add(job.Samples, job.Sources[c.Ref.Source].Key!);
-            }
-        }
-
-        foreach (string k in job.Output.ShardKey.Concat(job.Sampling.Key))
-        {
-            Add(job.Samples, k);
-        }
-
-        return keys.ToDictionary(k => k.Key, k => (IReadOnlyList<string>)k.Value, StringComparer.Ordinal);
     }
 
     // A path is taken literally: a file, or a folder's data files. Characters such as '[' or '*' in it are part of

@@ -9,6 +9,10 @@ namespace SparkTfrecord.Engine.Planning;
 /// </summary>
 public sealed class TechnicalColumns
 {
+    /// <summary>The prefix reserved for technical columns: no feature or source column may start with it, so no
+    /// technical name can meet a user's.</summary>
+    public const string ReservedPrefix = "__";
+
     private const string KeyTag = "key_";
 
     private TechnicalColumns(string prefix)
@@ -18,7 +22,7 @@ public sealed class TechnicalColumns
 
     /// <summary>The names every run uses: the prefix <c>__</c> (<c>__h</c>, <c>__split</c>, ...). The Parquet the Spark
     /// engine's native writer leaves for <c>sparktf encode</c> has these names.</summary>
-    public static TechnicalColumns Default { get; } = new("__");
+    public static TechnicalColumns Default { get; } = new(ReservedPrefix);
 
     /// <summary>The prefix every technical name starts with.</summary>
     public string Prefix { get; }
@@ -91,12 +95,12 @@ public sealed class TechnicalColumns
     public string Local(string name) => Prefix + name;
 
     /// <summary>Names with another prefix, for tests that rename every technical column.</summary>
-    /// <param name="prefix">The prefix (starting with <c>__</c>, so that no feature or source column can take it).</param>
+    /// <param name="prefix">The prefix (starting with <see cref="ReservedPrefix"/>, so that no feature or source column can take it).</param>
     /// <returns>The names.</returns>
     internal static TechnicalColumns WithPrefix(string prefix)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        if (!prefix.StartsWith("__", StringComparison.Ordinal) || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        if (!prefix.StartsWith(ReservedPrefix, StringComparison.Ordinal) || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
         {
             throw new ArgumentException("a technical prefix starts with two underscores and holds only letters, digits and underscores", nameof(prefix));
         }
