@@ -42,7 +42,7 @@ public static class DayChecks
         long written = Get(RunCounts.Written);
         long read = Get(RunCounts.Read(samples));
         long quarantined = Get(RunCounts.Quarantined(samples));
-        long duplicates = Get(RunCounts.DuplicatesPrefix + samples);
+        long duplicates = Get(RunCounts.Duplicates(samples));
         long outside = Get(RunCounts.OutsideDay);
         long kept = Math.Max(outside, read - quarantined - duplicates);
 

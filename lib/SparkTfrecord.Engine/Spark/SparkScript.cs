@@ -273,7 +273,7 @@ public static class SparkScript
         var all = new List<CountColumn> { RunCounts.Column(RunCounts.Samples, null, "CAST(count(*) AS BIGINT)") };
         foreach (var m in plan.Columns.Missing)
         {
-            all.Add(RunCounts.Column("missing", m.Table, Count($"{names.Kept} AND {d.Identifier(m.Name)}")));
+            all.Add(RunCounts.Column(RunCounts.MissingKind, m.Table, Count($"{names.Kept} AND {d.Identifier(m.Name)}")));
         }
 
         string Select(IEnumerable<CountColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));
@@ -287,13 +287,12 @@ public static class SparkScript
         string outsideJoin = "";
         if (job.Checks?.MaxOutsideDayFraction is not null)
         {
-            var sourceCounts = SourceCounts(plan, d).ToDictionary(c => c.Count);
-            string read = d.Identifier(sourceCounts[RunCounts.Read(job.Samples)].Column);
-            string bad = d.Identifier(sourceCounts[RunCounts.Quarantined(job.Samples)].Column);
+            string read = d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, job.Samples));
+            string bad = d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, job.Samples));
             string outsideRows = names.Local("outside");
             string cleanRows = names.Local("clean");
             outside.Add(RunCounts.Column(RunCounts.OutsideDay, null, $"c.{outsideRows}"));
-            outside.Add(RunCounts.Column("duplicates", job.Samples, $"i.{read} - i.{bad} - c.{cleanRows}"));
+            outside.Add(RunCounts.Column(RunCounts.DuplicatesKind, job.Samples, $"i.{read} - i.{bad} - c.{cleanRows}"));
             outsideJoin = $" CROSS JOIN (\n  SELECT {Count($"{names.Time} < {d.BigInt(plan.DayStartMicros)} OR {names.Time} >= {d.BigInt(plan.DayEndMicros)}")} AS {outsideRows}, CAST(count(*) AS BIGINT) AS {cleanRows}\n" +
                           $"  FROM {d.Identifier("clean_" + job.Samples)}\n) c";
         }
@@ -322,8 +321,11 @@ public static class SparkScript
     // Rows read and bad per source, columns of the input counts view (the count names the embedded engine's stats use);
     // each column's SQL is the view's column of the same name.
     private static IEnumerable<CountColumn> SourceCounts(JobPlan plan, SparkDialect d) =>
-        plan.Sources.Keys.SelectMany(s => new[] { RunCounts.Column("read", s, ""), RunCounts.Column("quarantined", s, "") })
-            .Select(c => c with { Sql = d.Identifier(c.Column) });
+        plan.Sources.Keys.SelectMany(s => new[]
+        {
+            RunCounts.Column(RunCounts.ReadKind, s, d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, s))),
+            RunCounts.Column(RunCounts.QuarantinedKind, s, d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, s))),
+        });
 
     // The bad-rows check: the input counts, one scan of each typed view, cached (the report reads them again) and printed
     // (so the launcher can say what was found when the check fails), then the assertion. The rule is the embedded
@@ -334,7 +336,7 @@ public static class SparkScript
     {
         var names = plan.Names;
         var perSource = plan.Sources.Keys.Select((s, i) =>
-            $"  SELECT {Count($"NOT {names.Skip}")} AS {d.Identifier(RunCounts.Column("read", s, "").Column)}, {Count($"{names.Reason} IS NOT NULL")} AS {d.Identifier(RunCounts.Column("quarantined", s, "").Column)}\n" +
+            $"  SELECT {Count($"NOT {names.Skip}")} AS {d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, s))}, {Count($"{names.Reason} IS NOT NULL")} AS {d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, s))}\n" +
             $"  FROM {d.Identifier("typed_" + s)}\n) s{i.ToString(CultureInfo.InvariantCulture)}");
         string read = d.Identifier(RowsReadColumn);
         string bad = d.Identifier(RowsBadColumn);
@@ -358,9 +360,9 @@ public static class SparkScript
         foreach (string s in plan.Sources.Keys)
         {
             parts.Add(d.String((n++ > 0 ? ", " : "") + s + " "));
-            parts.Add($"CAST({d.Identifier(RunCounts.Column("quarantined", s, "").Column)} AS STRING)");
+            parts.Add($"CAST({d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, s))} AS STRING)");
             parts.Add(d.String(" of "));
-            parts.Add($"CAST({d.Identifier(RunCounts.Column("read", s, "").Column)} AS STRING)");
+            parts.Add($"CAST({d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, s))} AS STRING)");
         }
 
         parts.Add(d.String($"), above the limit of {limit} (quarantine.max_bad_fraction or --max-bad-fraction). Nothing was written. " +

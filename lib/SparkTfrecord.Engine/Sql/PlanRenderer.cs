@@ -101,9 +101,9 @@ public static class PlanRenderer
             foreach (var s in plan.Sources.Values)
             {
                 string rejected = d.RejectedRows(s) is { } r ? $" + (SELECT count(*) FROM {r} rj)" : "";
-                stats.Add(RunCounts.Column("read", s.Name, $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE NOT {N.Skip}){rejected})"));
-                stats.Add(RunCounts.Column("quarantined", s.Name, $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE {N.Reason} IS NOT NULL){rejected})"));
-                stats.Add(RunCounts.Column("duplicates", s.Name, $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE {GoodRow}) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
+                stats.Add(RunCounts.Column(RunCounts.ReadKind, s.Name, $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE NOT {N.Skip}){rejected})"));
+                stats.Add(RunCounts.Column(RunCounts.QuarantinedKind, s.Name, $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE {N.Reason} IS NOT NULL){rejected})"));
+                stats.Add(RunCounts.Column(RunCounts.DuplicatesKind, s.Name, $"((SELECT count(*) FROM {Q("typed_" + s.Name)} WHERE {GoodRow}) - (SELECT count(*) FROM {Q("clean_" + s.Name)}))"));
             }
 
             stats.Add(RunCounts.Column(RunCounts.OutsideDay, null, $"(SELECT count(*) FROM {Q("clean_" + job.Samples)} WHERE {N.Time} < {d.BigInt(plan.DayStartMicros)} OR {N.Time} >= {d.BigInt(plan.DayEndMicros)})"));
@@ -113,7 +113,7 @@ public static class PlanRenderer
             stats.Add(RunCounts.Column(RunCounts.Eval, null, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {N.Split} = 'eval')"));
             foreach (var m in Columns.Missing)
             {
-                stats.Add(RunCounts.Column("missing", m.Table, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(m.Name)})"));
+                stats.Add(RunCounts.Column(RunCounts.MissingKind, m.Table, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(m.Name)})"));
             }
 
             return stats;

@@ -25,17 +25,29 @@ public static class RunCounts
     /// <summary>Negative samples dropped by down-sampling (<see cref="Samples"/> less <see cref="Written"/>).</summary>
     public const string NegativesDropped = "negatives_dropped";
 
+    /// <summary>The kind of a source's rows read (<c>read.SOURCE</c>).</summary>
+    public const string ReadKind = "read";
+
+    /// <summary>The kind of a source's bad (quarantined) rows (<c>quarantined.SOURCE</c>).</summary>
+    public const string QuarantinedKind = "quarantined";
+
+    /// <summary>The kind of a source's duplicate rows dropped (<c>duplicates.SOURCE</c>).</summary>
+    public const string DuplicatesKind = "duplicates";
+
+    /// <summary>The kind of a joined table's missing profiles (<c>missing.TABLE</c>).</summary>
+    public const string MissingKind = "missing";
+
     /// <summary>The prefix of a source's rows read.</summary>
-    public const string ReadPrefix = "read.";
+    public const string ReadPrefix = ReadKind + ".";
 
     /// <summary>The prefix of a source's bad (quarantined) rows.</summary>
-    public const string QuarantinedPrefix = "quarantined.";
+    public const string QuarantinedPrefix = QuarantinedKind + ".";
 
     /// <summary>The prefix of a source's duplicate rows dropped.</summary>
-    public const string DuplicatesPrefix = "duplicates.";
+    public const string DuplicatesPrefix = DuplicatesKind + ".";
 
     /// <summary>The prefix of a joined table's missing profiles.</summary>
-    public const string MissingPrefix = "missing.";
+    public const string MissingPrefix = MissingKind + ".";
 
     /// <summary>The prefix of the per-history statistics (left out of the manifest).</summary>
     public const string HistoryPrefix = "history_";
@@ -46,7 +58,13 @@ public static class RunCounts
     /// <param name="sql">The expression.</param>
     /// <returns>The column.</returns>
     public static CountColumn Column(string kind, string? name, string sql) =>
-        name is null ? new CountColumn(kind, kind, sql) : new CountColumn($"{kind}.{name}", $"{kind}_{name}", sql);
+        name is null ? new CountColumn(kind, kind, sql) : new CountColumn($"{kind}.{name}", ColumnName(kind, name), sql);
+
+    /// <summary>The column of the count <c>kind.NAME</c> in a row of counts: <c>kind_NAME</c>.</summary>
+    /// <param name="kind">The count's kind.</param>
+    /// <param name="name">The source, table or feature.</param>
+    /// <returns>The column's name.</returns>
+    public static string ColumnName(string kind, string name) => $"{kind}_{name}";
 
     /// <summary>A source's rows read.</summary>
     /// <param name="source">The source.</param>
@@ -57,6 +75,11 @@ public static class RunCounts
     /// <param name="source">The source.</param>
     /// <returns>The count's name.</returns>
     public static string Quarantined(string source) => QuarantinedPrefix + source;
+
+    /// <summary>A source's duplicate rows dropped.</summary>
+    /// <param name="source">The source.</param>
+    /// <returns>The count's name.</returns>
+    public static string Duplicates(string source) => DuplicatesPrefix + source;
 
     /// <summary>Adds the counts derived from others (<see cref="NegativesDropped"/>), where they are derived.</summary>
     /// <param name="counts">The counts an engine reported (<see cref="Written"/> among them).</param>
