@@ -62,10 +62,10 @@ if (!File.Exists(parquet))
         engine.Execute(s.Sql);
     }
 
-    string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
+    string columns = string.Join(", ", plan.Columns.Sortable.Select(DuckDbDialect.Instance.Identifier));
     // What Spark's native writer leaves: the samples with their histories and order columns, in no particular order.
-    string output = SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance);
-    engine.Execute($"COPY (SELECT {columns} FROM ({output}) q ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{parquet}' (FORMAT parquet)");
+    string output = sql.SortableOutputQuery;
+    engine.Execute($"COPY (SELECT {columns} FROM ({output}) q ORDER BY md5({plan.Names.ShardKey} || CAST({plan.Names.Time} AS VARCHAR))) TO '{parquet}' (FORMAT parquet)");
     Console.WriteLine($"prepared {parquet} in {clock.Elapsed.TotalSeconds:F1} s");
 }
 
@@ -92,11 +92,11 @@ double Read()
                 var f = features[i];
                 sink += (f.Kind, f.IsList) switch
                 {
-                    (FeatureKind.Int64, false) => r.GetInt64(i),
-                    (FeatureKind.Float, false) => (long)r.GetFloat(i),
-                    (FeatureKind.String, false) => r.GetString(i).Length,
-                    (FeatureKind.Int64, true) => r.GetFieldValue<List<long>>(i).Count,
-                    (FeatureKind.Float, true) => r.GetFieldValue<List<float>>(i).Count,
+                    (SparkTfrecord.Spec.FeatureDtype.Int64, false) => r.GetInt64(i),
+                    (SparkTfrecord.Spec.FeatureDtype.Float, false) => (long)r.GetFloat(i),
+                    (SparkTfrecord.Spec.FeatureDtype.String, false) => r.GetString(i).Length,
+                    (SparkTfrecord.Spec.FeatureDtype.Int64, true) => r.GetFieldValue<List<long>>(i).Count,
+                    (SparkTfrecord.Spec.FeatureDtype.Float, true) => r.GetFieldValue<List<float>>(i).Count,
                     _ => r.GetFieldValue<List<string>>(i).Count,
                 };
             }
@@ -116,7 +116,7 @@ double Encode(int round)
     var clock = Stopwatch.StartNew();
     var summary = EncodeJob.Run(definition, new EncodeJobOptions
     {
-        Inputs = [parquet], Output = Path.Combine(work, $"out-{round}"), Shards = 16, Compression = TfRecordCompression.None,
+        Inputs = [parquet], Output = Path.Combine(work, $"out-{round}"), Overrides = new JobOverrides(Shards: 16, Compression: TfRecordCompression.None),
     });
     if (summary.Records != rows && rows != 0)
     {

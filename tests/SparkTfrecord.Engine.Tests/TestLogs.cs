@@ -72,7 +72,7 @@ internal sealed class TestLogs : IDisposable
     }
 
     /// <summary>Runs the samples job and reads back every sample, keyed by request_id/item_id.</summary>
-    public JobResult Run(string yaml, string date, string? output = null, long samplesPerPass = 1_500_000)
+    public JobResult Run(string yaml, string date, string? output = null, long samplesPerPass = 1_500_000, Planning.TechnicalColumns? names = null)
     {
         Write();
         string spec = Path.Combine(Root, "spec.yaml");
@@ -86,6 +86,7 @@ internal sealed class TestLogs : IDisposable
             Output = output,
             Engine = new Engines.DuckDbEngineOptions { Threads = 2, MemoryLimit = "512MB" },
             SamplesPerPass = samplesPerPass,
+            Names = names ?? Planning.TechnicalColumns.Default,
         };
         var summary = SamplesJob.Run(definition, options);
         return new JobResult(summary, ReadSamples(output));

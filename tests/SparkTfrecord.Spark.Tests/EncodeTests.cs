@@ -120,8 +120,8 @@ public sealed class EncodeTests
             engine.Execute(s.Sql);
         }
 
-        string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
-        string output = SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance);
+        string columns = string.Join(", ", plan.Columns.Sortable.Select(DuckDbDialect.Instance.Identifier));
+        string output = sql.SortableOutputQuery;
         for (int part = 0; part < 2; part++)
         {
             engine.Execute($"COPY (SELECT {columns} FROM ({output}) q WHERE __ts % 2 = {part} ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{folder}/part-0000{part}-x.snappy.parquet' (FORMAT parquet)");

@@ -66,9 +66,9 @@ public sealed class RealSparkTests
             engine.Execute(s.Sql);
         }
 
-        string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
+        string columns = string.Join(", ", plan.Columns.Sortable.Select(DuckDbDialect.Instance.Identifier));
         string spark = $"SELECT {columns} FROM read_parquet('{parquet}/*.parquet')";
-        string duck = $"SELECT {columns} FROM ({SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance)}) q";
+        string duck = $"SELECT {columns} FROM ({sql.SortableOutputQuery}) q";
         long onlyDuck = Count(engine, $"SELECT count(*) FROM ({duck} EXCEPT ALL {spark}) x");
         long onlySpark = Count(engine, $"SELECT count(*) FROM ({spark} EXCEPT ALL {duck}) x");
         long total = Count(engine, $"SELECT count(*) FROM ({duck}) x");

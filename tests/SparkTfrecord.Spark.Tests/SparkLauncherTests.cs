@@ -508,8 +508,8 @@ public sealed class SparkLauncherTests
             engine.Execute(s.Sql);
         }
 
-        string columns = string.Join(", ", SparkScript.NativeColumns(plan).Select(DuckDbDialect.Instance.Identifier));
-        engine.Execute($"COPY (SELECT {columns} FROM ({SparkScript.OutputWithOrderColumns(sql, plan, DuckDbDialect.Instance)}) q ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{file}' (FORMAT parquet)");
+        string columns = string.Join(", ", plan.Columns.Sortable.Select(DuckDbDialect.Instance.Identifier));
+        engine.Execute($"COPY (SELECT {columns} FROM ({sql.SortableOutputQuery}) q ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{file}' (FORMAT parquet)");
         return Convert.ToInt64(engine.Scalar("SELECT count(*) FROM samples WHERE __kept"), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

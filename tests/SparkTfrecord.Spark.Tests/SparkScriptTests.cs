@@ -182,7 +182,7 @@ public sealed partial class SparkScriptTests
         var samplesSpark = spark.Statements.Single(s => s.Name == spark.SamplesTable).Sql;
         foreach (var (r, d) in new[] { (duck, (SqlDialect)DuckDbDialect.Instance), (spark, SparkDialect.Modern) })
         {
-            var positions = plan.OutputColumns.Select(c =>
+            var positions = plan.Columns.Features.Select(c =>
             {
                 string q = d.Identifier(c.Name);
                 int plain = r.OutputQuery.IndexOf("s." + q + ",", StringComparison.Ordinal);
@@ -191,7 +191,7 @@ public sealed partial class SparkScriptTests
             Assert.That(positions, Is.All.GreaterThan(0), $"{d.Name}: every feature is in the output query");
             Assert.That(positions, Is.Ordered, $"{d.Name}: the output query selects the features in spec order");
         }
-        foreach (var column in plan.OutputColumns)
+        foreach (var column in plan.Columns.Features)
         {
             if (plan.Job.Histories.Any(h => h.Feature == column.Name))
             {
@@ -208,10 +208,10 @@ public sealed partial class SparkScriptTests
         // The Spark writer writes exactly the features, in spec order, sorted as the embedded engine orders its output.
         var script = SparkScript.Render(plan, new SparkScriptOptions { Target = "/out" });
         string insert = script.Statements.First(s => s.StartsWith("INSERT OVERWRITE DIRECTORY", StringComparison.Ordinal));
-        Assert.That(OutputColumns(insert[insert.IndexOf("SELECT", StringComparison.Ordinal)..], SparkDialect.Modern), Is.EqualTo(plan.OutputColumns.Select(c => c.Name)));
+        Assert.That(OutputColumns(insert[insert.IndexOf("SELECT", StringComparison.Ordinal)..], SparkDialect.Modern), Is.EqualTo(plan.Columns.Features.Select(c => c.Name)));
         string duckOrder = duck.OutputQuery[(duck.OutputQuery.LastIndexOf("ORDER BY ", StringComparison.Ordinal) + 9)..];
-        Assert.That(duckOrder, Is.EqualTo(string.Join(", ", SparkScript.OrderColumns(plan).Select(c => "s." + (c.StartsWith("__key_", StringComparison.Ordinal) || !c.StartsWith("__", StringComparison.Ordinal) ? DuckDbDialect.Instance.Identifier(c) : c)))));
-        Assert.That(insert, Does.Contain("SORT BY " + string.Join(", ", SparkScript.OrderColumns(plan).Select(SparkDialect.Modern.Identifier))));
+        Assert.That(duckOrder, Is.EqualTo(string.Join(", ", plan.Columns.Order.Select(c => "s." + (c.StartsWith("__key_", StringComparison.Ordinal) || !c.StartsWith("__", StringComparison.Ordinal) ? DuckDbDialect.Instance.Identifier(c) : c)))));
+        Assert.That(insert, Does.Contain("SORT BY " + string.Join(", ", plan.Columns.Order.Select(SparkDialect.Modern.Identifier))));
     }
 
     [Test]

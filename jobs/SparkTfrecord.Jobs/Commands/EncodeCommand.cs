@@ -43,8 +43,7 @@ internal static class EncodeCommand
                 {
                     Inputs = result.GetValue(input)!,
                     Output = result.GetValue(output)!,
-                    Shards = result.GetValue(shards),
-                    Compression = result.GetValue(compression),
+                    Overrides = new JobOverrides(result.GetValue(shards), result.GetValue(compression)),
                     NoClobber = result.GetValue(noClobber),
                     Force = result.GetValue(force),
                 }, cancellation);
@@ -92,7 +91,7 @@ internal static class EncodeCommand
             {
                 w.WriteStartObject();
                 w.WriteString("file", shard.File);
-                w.WriteNumber("records", shard.Records);
+                w.WriteNumber("records", shard.Records.GetValueOrDefault());
                 w.WriteNumber("bytes", shard.Bytes);
                 w.WriteEndObject();
             }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -115,31 +116,11 @@ internal sealed class JobOptions
             throw new UsageException($"--summary '{file}' is a folder, not a file: give the JSON summary's file, for example {Path.Combine(file, "summary.json")}. Nothing was run.");
         }
 
-        string full = Path.GetFullPath(file);
-        string folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder))
-        {
-            throw new IOException($"--summary {file}: the folder {folder} does not exist, so the summary could not be written; create it or choose another file. Nothing was run.");
-        }
-
-        bool existed = File.Exists(full);
-        try
-        {
-            // Opened for writing without truncating it, so an existing summary stays until this run writes its own.
-            using (File.Open(full, existed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write))
-            {
-            }
-
-            if (!existed)
-            {
-                File.Delete(full);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"--summary {file} cannot be written ({e.Message}); choose a file you can write. Nothing was run.", e);
-        }
+        SamplesSummaries.CheckWritable(file);
     }
+
+    /// <summary>The command line's overrides of the job config, read in one place for every command.</summary>
+    public JobOverrides Overrides(ParseResult result) => new(result.GetValue(Shards), result.GetValue(Compression), result.GetValue(MaxBadFraction));
 
     public static string Describe(double value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -39,18 +39,7 @@ internal static class PlanCommand
                 return ExitCodes.Failure;
             }
 
-            var job = definition.Job;
-            definition = definition with
-            {
-                Job = job with
-                {
-                    Output = job.Output with
-                    {
-                        Shards = result.GetValue(options.Shards) ?? job.Output.Shards,
-                        Compression = result.GetValue(options.Compression) ?? job.Output.Compression,
-                    },
-                },
-            };
+            definition = options.Overrides(result).Apply(definition);
             foreach (var date in DateOnlyOption.ParseRange(result.GetValue(options.Date)!))
             {
                 // Without --input the plan still renders, with the unresolved paths' files left out.

@@ -83,7 +83,7 @@ internal static partial class SparkEngineCommand
     {
         try
         {
-            definition = SparkOptions.WithOverrides(JobDefinition.Load(result.GetValue(o.Spec)!), result.GetValue(o.Shards), result.GetValue(o.Compression), result.GetValue(o.MaxBadFraction));
+            definition = o.Overrides(result).Apply(JobDefinition.Load(result.GetValue(o.Spec)!));
             error = null;
             return true;
         }

@@ -71,25 +71,6 @@ internal sealed class SparkOptions
         }
     }
 
-    /// <summary>The definition with the command line's overrides applied: output layout, and the bad-rows limit that the
-    /// Spark script checks.</summary>
-    public static JobDefinition WithOverrides(JobDefinition definition, int? shards, SparkTfrecord.Tfrecord.Framing.TfRecordCompression? compression, double? maxBadFraction)
-    {
-        var job = definition.Job;
-        return definition with
-        {
-            Job = job with
-            {
-                MaxBadFraction = maxBadFraction ?? job.MaxBadFraction,
-                Output = job.Output with
-                {
-                    Shards = shards ?? job.Output.Shards,
-                    Compression = compression ?? job.Output.Compression,
-                },
-            },
-        };
-    }
-
     /// <summary>The options that only matter to a launch, not to the script: <c>plan</c> removes them.</summary>
     public IEnumerable<Option> LaunchOnly => [SparkHome, SparkConf];
 }

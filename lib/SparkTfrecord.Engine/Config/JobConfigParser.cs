@@ -239,77 +239,14 @@ public static partial class JobConfigParser
         }
 
         // Every column the rules read, per source, so the engine selects only those (and checks they exist).
-        var needed = sources.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
-        void Need(string source, string column)
-        {
-            if (!needed[source].Contains(column))
-            {
-                needed[source].Add(column);
-            }
-        }
-
-        foreach (var s in sources.Values)
-        {
-            if (s.Key is not null)
-            {
-                Need(s.Name, s.Key);
-            }
-
-            foreach (string d in s.Dedup)
-            {
-                Need(s.Name, d);
-            }
-        }
-
-        foreach (var c in columns)
-        {
-            if (c.Function == DerivedFunction.None && !(c.Ref.Source == samples && c.Ref.Column == samplesSource.Time!.Column))
-            {
-                Need(c.Ref.Source, c.Ref.Column);
-            }
-
-            if (c.Ref.Source != samples)
-            {
-                Need(samples, sources[c.Ref.Source].Key!);
-            }
-        }
-
-        if (label is not null)
-        {
-            foreach (string m in label.Match)
-            {
-                Need(samples, m);
-                Need(label.Events, m);
-            }
-        }
-
-        foreach (var h in histories)
-        {
-            Need(samples, h.User);
-            Need(h.Events, h.User);
-            if (h.Value.Source == h.Events)
-            {
-                Need(h.Events, h.Value.Column);
-            }
-            else
-            {
-                string key = sources[h.Value.Source].Key!;
-                Need(h.Events, key);
-                Need(h.Value.Source, h.Value.Column);
-            }
-        }
-
-        foreach (string k in output.ShardKey.Concat(sampling.Key))
-        {
-            Need(samples, k);
-        }
-
+        var config = new JobConfig(file, sources, samples, timeZone, zone, label, labelFeature, histories, columns, sampling, output, maxBad);
+        var needed = ColumnUsage.Read(config);
         var finalSources = sources.Values.ToDictionary(
             s => s.Name,
             s => s with { Columns = needed[s.Name].Where(c => s.Time is null || c != s.Time.Column).ToList() },
             StringComparer.Ordinal);
         r.CheckReadableColumns(finalSources.Values, job);
-        return new JobConfig(file, finalSources, samples, timeZone, zone, label, labelFeature, histories, columns, sampling, output, maxBad, ParseChecks(r, job));
+        return config with { Sources = finalSources, Checks = ParseChecks(r, job) };
     }
 
     /// <summary>Finds a time zone by IANA name.</summary>

@@ -104,7 +104,7 @@ public static partial class JobConfigParser
                     : $"'{s}' is not a valid name for {what} (letters, digits and _, not starting with a digit).");
             }
 
-            if (s.StartsWith("__", StringComparison.Ordinal))
+            if (s.StartsWith(TechnicalColumns.ReservedPrefix, StringComparison.Ordinal))
             {
                 throw Error(node, $"'{s}' ({what}) starts with '__', which the job keeps for its internal columns (__file, __row, __ts, ...): rename it (rename: {{{s.TrimStart('_')}: {s}}} reads a file column of that name).");
             }
@@ -176,7 +176,7 @@ public static partial class JobConfigParser
                 throw Error(node, $"the column name '{s}' holds a backtick or ';', which the Spark engine cannot quote: rename the column in the files.");
             }
 
-            if (s.StartsWith("__", StringComparison.Ordinal))
+            if (s.StartsWith(TechnicalColumns.ReservedPrefix, StringComparison.Ordinal))
             {
                 throw Error(node, $"the column name '{s}' starts with '__', which the job keeps for its internal columns: rename the column in the files.");
             }
@@ -246,16 +246,16 @@ public static partial class JobConfigParser
         /// A history's <c>missing</c> value, of the feature's kind: an integer or a number as the spec writes them, or
         /// text; returned as the text the engines cast.
         /// </summary>
-        public string MissingValue(YamlNode node, FeatureKind kind, string feature)
+        public string MissingValue(YamlNode node, SparkTfrecord.Spec.FeatureDtype kind, string feature)
         {
             string what = $"missing of history '{feature}'";
-            if (kind == FeatureKind.String)
+            if (kind == SparkTfrecord.Spec.FeatureDtype.String)
             {
                 return FreeText(node, what, allowEmpty: true);
             }
 
             string s = Scalar(node, what);
-            if (kind == FeatureKind.Int64)
+            if (kind == SparkTfrecord.Spec.FeatureDtype.Int64)
             {
                 return node.TryReadInteger(out long v)
                     ? v.ToString(CultureInfo.InvariantCulture)

@@ -43,7 +43,7 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
         var features = new List<FeatureColumn>();
         foreach (var f in spec.Features)
         {
-            if (f.Name.StartsWith("__", StringComparison.Ordinal))
+            if (f.Name.StartsWith(Planning.TechnicalColumns.ReservedPrefix, StringComparison.Ordinal))
             {
                 throw JobConfigException.At(spec.File, f.Location.Line, f.Location.Column,
                     $"feature '{f.Name}' starts with '__', which the job keeps for its internal columns (__h, __split, __ts, ...): rename the feature.");
@@ -70,18 +70,14 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
                     $"feature '{f.Name}' is a sequence (a SequenceExample feature list); the samples job writes tf.train.Example rows only.");
             }
 
-            FeatureKind kind = f.Dtype switch
-            {
-                FeatureDtype.Int64 => FeatureKind.Int64,
-                FeatureDtype.Float => FeatureKind.Float,
-                _ => FeatureKind.String,
-            };
+            // The job writes a bytes feature as UTF-8 text.
+            FeatureDtype kind = f.Dtype == FeatureDtype.Bytes ? FeatureDtype.String : f.Dtype;
             object? def = f.Default switch
             {
                 null => null,
                 _ when f.Shape != FeatureShape.Scalar && f.Default is System.Collections.IEnumerable and not string => null,
-                var d when kind == FeatureKind.Int64 => Convert.ToInt64(d, CultureInfo.InvariantCulture),
-                var d when kind == FeatureKind.Float => Convert.ToDouble(d, CultureInfo.InvariantCulture),
+                var d when kind == FeatureDtype.Int64 => Convert.ToInt64(d, CultureInfo.InvariantCulture),
+                var d when kind == FeatureDtype.Float => Convert.ToDouble(d, CultureInfo.InvariantCulture),
                 var d => Convert.ToString(d, CultureInfo.InvariantCulture),
             };
             features.Add(new FeatureColumn(f.Name, kind, f.Shape != FeatureShape.Scalar, def, f.Role.ToString().ToLowerInvariant()));

@@ -3,6 +3,8 @@ using System.Text;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
 
+using SparkTfrecord.Engine.Sql;
+
 namespace SparkTfrecord.Engine.Jobs;
 
 /// <summary>The smallest and largest time of the samples source's rows, as read in their declared unit (Unix epoch
@@ -37,11 +39,11 @@ public static class DayChecks
         var checks = job.Checks ?? DayChecksConfig.Default;
         long Get(string name) => counts.TryGetValue(name, out long v) ? v : 0;
         string samples = job.Samples;
-        long written = Get("written");
-        long read = Get("read." + samples);
-        long quarantined = Get("quarantined." + samples);
-        long duplicates = Get("duplicates." + samples);
-        long outside = Get("outside_day");
+        long written = Get(RunCounts.Written);
+        long read = Get(RunCounts.Read(samples));
+        long quarantined = Get(RunCounts.Quarantined(samples));
+        long duplicates = Get(RunCounts.Duplicates(samples));
+        long outside = Get(RunCounts.OutsideDay);
         long kept = Math.Max(outside, read - quarantined - duplicates);
 
         var failures = new List<string>();

@@ -7,7 +7,8 @@ using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Example;
 using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
-using FeatureKind = SparkTfrecord.Engine.Config.FeatureKind;
+using SparkTfrecord.Engine.Hashing;
+using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Jobs;
 
@@ -20,11 +21,8 @@ public sealed class EncodeJobOptions
     /// <summary>The output folder (the leaf of one run); replaced atomically. Ignored when <see cref="Committer"/> is given.</summary>
     public required string Output { get; init; }
 
-    /// <summary>Overrides the spec's number of shards.</summary>
-    public int? Shards { get; init; }
-
-    /// <summary>Overrides the spec's compression.</summary>
-    public TfRecordCompression? Compression { get; init; }
+    /// <summary>The command line's overrides of the spec's shards and compression.</summary>
+    public JobOverrides Overrides { get; init; } = JobOverrides.None;
 
     /// <summary>Refuse to replace an existing output.</summary>
     public bool NoClobber { get; init; }
@@ -65,13 +63,14 @@ public sealed class EncodeJobOptions
 /// <param name="Positives">Records whose label feature is 1.</param>
 /// <param name="Shards">The part files.</param>
 /// <param name="Seconds">Wall time.</param>
-public sealed record EncodeSummary(string Output, long Records, long Positives, IReadOnlyList<ShardInfo> Shards, double Seconds);
+public sealed record EncodeSummary(string Output, long Records, long Positives, IReadOnlyList<ManifestShard> Shards, double Seconds);
 
 /// <summary>
 /// <c>sparktf encode</c>: Parquet samples with the spec's feature columns (as the Spark engine's native writer leaves
 /// them, or any Parquet with those columns) to TFRecord shards, with the embedded job's writer and commit protocol:
-/// each record's shard is the project hash <c>__h</c> modulo the shards (computed from the spec's shard key when the
-/// Parquet has no <c>__h</c>), records within a shard in the embedded engine's order, <c>train/</c> and <c>eval/</c>
+/// each record's shard is the project hash modulo the shards (<see cref="Sharding"/>; the hash is the Parquet's hash
+/// column, see <see cref="TechnicalColumns.Hash"/>, or computed from the spec's shard key when it has none), records
+/// within a shard in the embedded engine's order, <c>train/</c> and <c>eval/</c>
 /// when the spec splits. DuckDB reads and orders the Parquet (spilling when it does not fit in memory).
 /// </summary>
 public static class EncodeJob
@@ -88,12 +87,8 @@ public static class EncodeJob
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var job = definition.Job;
-        var output = job.Output with
-        {
-            Shards = options.Shards ?? job.Output.Shards,
-            Compression = options.Compression ?? job.Output.Compression,
-        };
+        definition = options.Overrides.Apply(definition);
+        var output = definition.Job.Output;
         var files = ParquetFiles(options.Inputs);
         string outputPath = options.Committer?.Output ?? Path.GetFullPath(options.Output);
 
@@ -115,8 +110,8 @@ public static class EncodeJob
             committer.Step("parts-written");
             var counts = new Dictionary<string, long>(options.Counts ?? new Dictionary<string, long>(), StringComparer.Ordinal)
             {
-                ["written"] = records,
-                ["positives"] = positives,
+                [RunCounts.Written] = records,
+                [RunCounts.Positives] = positives,
             };
             string manifest = Path.Combine(committer.WorkDirectory, "_manifest.json");
             string engineName = $"{options.EngineName} (duckdb {engine.Version})";
@@ -142,20 +137,22 @@ public static class EncodeJob
 
     /// <summary>
     /// The query that reads the Parquet as the writer needs it: the features cast to their kinds' types in spec order,
-    /// then the shard hash <c>__h</c> and the split, ordered as the embedded engine orders its output.
+    /// then the shard hash and the split (named as <see cref="TechnicalColumns.Default"/> names them, as in the Parquet
+    /// the Spark engine writes), ordered as the embedded engine orders its output.
     /// </summary>
     /// <param name="definition">The spec.</param>
     /// <param name="engine">An engine to look at the files' columns.</param>
     /// <param name="files">The Parquet files.</param>
     /// <param name="split">Whether the output has train/ and eval/.</param>
     /// <returns>The query.</returns>
-    /// <exception cref="IOException">A feature column is missing, or the spec splits and there is no <c>__split</c>.</exception>
+    /// <exception cref="IOException">A feature column is missing, or the spec splits and there is no split column.</exception>
     public static string Query(JobDefinition definition, DuckDbEngine engine, IReadOnlyList<string> files, out bool split)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(files);
         var d = DuckDbDialect.Instance;
+        var names = TechnicalColumns.Default;
         string relation = $"read_parquet([{string.Join(", ", files.Select(d.String))}], union_by_name = true)";
         var columns = new List<string>();
         engine.Query($"DESCRIBE SELECT * FROM {relation}", r =>
@@ -179,9 +176,9 @@ public static class EncodeJob
 
         // The shard hash: as the plan computed it, or the project hash of the spec's shard key, or of the scalar features.
         string hash;
-        if (columns.Contains("__h"))
+        if (columns.Contains(names.Hash))
         {
-            hash = "CAST(__h AS BIGINT)";
+            hash = $"CAST({names.Hash} AS BIGINT)";
         }
         else
         {
@@ -192,18 +189,18 @@ public static class EncodeJob
         }
 
         split = job.Sampling.EvalFraction > 0;
-        if (split && !columns.Contains("__split"))
+        if (split && !columns.Contains(names.Split))
         {
-            throw new IOException($"{definition.File} splits train from eval (sampling.eval_fraction), but the Parquet at {files[0]} has no __split column saying which sample goes where.");
+            throw new IOException($"{definition.File} splits train from eval (sampling.eval_fraction), but the Parquet at {files[0]} has no {names.Split} column saying which sample goes where.");
         }
 
-        select.Add($"{hash} AS __h");
-        select.Add(split ? "CAST(__split AS VARCHAR) AS __split" : "'train' AS __split");
+        select.Add($"{hash} AS {names.Hash}");
+        select.Add(split ? $"CAST({names.Split} AS VARCHAR) AS {names.Split}" : $"'train' AS {names.Split}");
 
         // The embedded engine's order: hash, key, time, key columns, then the scalar features.
-        var order = new List<string> { "__h" };
-        order.AddRange(new[] { "__k", "__ts" }.Where(columns.Contains).Select(d.Identifier));
-        order.AddRange(columns.Where(c => c.StartsWith("__key_", StringComparison.Ordinal)).Select(d.Identifier));
+        var order = new List<string> { names.Hash };
+        order.AddRange(new[] { names.ShardKey, names.Time }.Where(columns.Contains).Select(d.Identifier));
+        order.AddRange(columns.Where(names.IsKey).Select(d.Identifier));
         order.AddRange(definition.Features.Where(f => !f.IsList).Select(f => "src." + d.Identifier(f.Name)));
         return $"SELECT {string.Join(", ", select)} FROM {relation} src ORDER BY {string.Join(", ", order)}";
     }
@@ -249,14 +246,14 @@ public static class EncodeJob
         return files.Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
-    private static List<ShardInfo> Write(
+    private static List<ManifestShard> Write(
         DuckDbEngine engine, string query, JobDefinition definition, string work, OutputConfig output, bool split, IJobProgress progress,
         CancellationToken cancellation, out long records, out long positives)
     {
         var features = definition.Features;
         var keys = features.Select(f => new FeatureKey(f.Name)).ToArray();
         var kinds = features.Select(f => (f.Kind, f.IsList)).ToArray();
-        int label = definition.Job.LabelFeature is { } lf ? features.ToList().FindIndex(f => f.Name == lf && f.Kind == FeatureKind.Int64 && !f.IsList) : -1;
+        var label = definition.Job.LabelFeature is { } lf ? features.FirstOrDefault(f => f.Name == lf && f.Kind == FeatureDtype.Int64 && !f.IsList) : null;
         var encoder = new ExampleEncoder();
         using var train = new ShardedTfRecordWriter(work, split ? "train" : "", output.Shards, output.Compression);
         using var eval = split ? new ShardedTfRecordWriter(work, "eval", output.Shards, output.Compression) : null;
@@ -265,23 +262,24 @@ public static class EncodeJob
         progress.Start("encode", null);
         engine.Query(query, r =>
         {
-            int hashColumn = features.Count;
-            int splitColumn = features.Count + 1;
+            var at = OutputOrdinals.Find(r, features, TechnicalColumns.Default);
+            var featureAt = at.Features;
+            int labelAt = label is null ? -1 : featureAt[features.ToList().IndexOf(label)];
             while (r.Read())
             {
                 encoder.Clear();
                 for (int i = 0; i < keys.Length; i++)
                 {
-                    SamplesJob.AddFeature(encoder, keys[i], kinds[i].Kind, kinds[i].IsList, r, i);
+                    SamplesJob.AddFeature(encoder, keys[i], kinds[i].Kind, kinds[i].IsList, r, featureAt[i]);
                 }
 
-                if (label >= 0 && !r.IsDBNull(label) && r.GetInt64(label) == 1)
+                if (labelAt >= 0 && !r.IsDBNull(labelAt) && r.GetInt64(labelAt) == 1)
                 {
                     p++;
                 }
 
-                int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
-                var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
+                int shard = Sharding.ShardOf(r.GetInt64(at.Hash), output.Shards);
+                var writer = eval is not null && r.GetString(at.Split) == "eval" ? eval : train;
                 writer.WriteFramed(shard, encoder.GetRecord());
                 if ((++n & 0xFFF) == 0)
                 {
@@ -303,7 +301,7 @@ public static class EncodeJob
         return parts;
     }
 
-    private static void WriteManifest(string path, JobDefinition definition, OutputConfig output, string engine, IReadOnlyList<ShardInfo> shards,
+    private static void WriteManifest(string path, JobDefinition definition, OutputConfig output, string engine, IReadOnlyList<ManifestShard> shards,
         IReadOnlyDictionary<string, long> counts, IReadOnlyList<string> files) =>
         Manifest.Write(path, new ManifestContent
         {
@@ -312,7 +310,7 @@ public static class EncodeJob
             Engine = engine,
             Writer = "native",
             Compression = output.Compression,
-            Shards = ManifestShard.Of(shards),
+            Shards = shards,
             Features = definition.Features,
             Inputs = [new ManifestInput("parquet", null, files)],
             Counts = counts,

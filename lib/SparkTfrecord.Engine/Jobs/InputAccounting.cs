@@ -47,7 +47,7 @@ internal static class InputAccounting
 
             if (source.Config.Format == SourceFormat.Parquet)
             {
-                CheckParquet(engine, source);
+                CheckParquet(engine, source, plan.Names);
                 continue;
             }
 
@@ -56,11 +56,11 @@ internal static class InputAccounting
                 continue;
             }
 
-            foreach (var entry in CheckText(engine, source))
+            foreach (var entry in CheckText(engine, source, plan.Names))
             {
                 unread.Add(entry.Entry);
-                counts[$"read.{source.Name}"] += entry.Lines;
-                counts[$"quarantined.{source.Name}"] += entry.Lines;
+                counts[RunCounts.Read(source.Name)] += entry.Lines;
+                counts[RunCounts.Quarantined(source.Name)] += entry.Lines;
             }
         }
 
@@ -69,9 +69,9 @@ internal static class InputAccounting
 
     private static string Q(string name) => DuckDbDialect.Instance.Identifier(name);
 
-    private static void CheckParquet(DuckDbEngine engine, PlannedSource source)
+    private static void CheckParquet(DuckDbEngine engine, PlannedSource source, TechnicalColumns names)
     {
-        var read = RowsPerFile(engine, source);
+        var read = RowsPerFile(engine, source, names);
         var declared = new Dictionary<string, long>(StringComparer.Ordinal);
         engine.Query($"SELECT file_name, CAST(num_rows AS BIGINT) FROM parquet_file_metadata({DuckDbDialect.Instance.FileList(source)})", r =>
         {
@@ -94,10 +94,10 @@ internal static class InputAccounting
     }
 
     // Rows of the typed table per file index (a JSON-lines source's blank lines included).
-    private static Dictionary<long, long> RowsPerFile(DuckDbEngine engine, PlannedSource source)
+    private static Dictionary<long, long> RowsPerFile(DuckDbEngine engine, PlannedSource source, TechnicalColumns names)
     {
         var rows = new Dictionary<long, long>();
-        engine.Query($"SELECT __file, count(*) FROM {Q("typed_" + source.Name)} WHERE __file IS NOT NULL GROUP BY __file", r =>
+        engine.Query($"SELECT {names.File}, count(*) FROM {Q("typed_" + source.Name)} WHERE {names.File} IS NOT NULL GROUP BY {names.File}", r =>
         {
             while (r.Read())
             {
@@ -107,10 +107,10 @@ internal static class InputAccounting
         return rows;
     }
 
-    private static List<(UnreadLines Entry, long Lines)> CheckText(DuckDbEngine engine, PlannedSource source)
+    private static List<(UnreadLines Entry, long Lines)> CheckText(DuckDbEngine engine, PlannedSource source, TechnicalColumns names)
     {
         bool csv = source.Config.Format == SourceFormat.Csv;
-        var rows = RowsPerFile(engine, source);
+        var rows = RowsPerFile(engine, source, names);
 
         // The reader's rejected records per file: how many, the lines they span beyond their first (a rejected line's
         // text, as DuckDB keeps it, is cut at 10,000 characters and may begin with the line ends before it), and the

@@ -10,7 +10,8 @@ using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Example;
 using SparkTfrecord.Tfrecord.Framing;
-using FeatureKind = SparkTfrecord.Engine.Config.FeatureKind;
+using SparkTfrecord.Engine.Hashing;
+using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Jobs;
 
@@ -36,14 +37,11 @@ public sealed class SamplesJobOptions
     /// <summary>The output folder (the leaf of this run; <c>{date}</c> allowed).</summary>
     public required string Output { get; init; }
 
-    /// <summary>Overrides the job's number of shards.</summary>
-    public int? Shards { get; init; }
+    /// <summary>The command line's overrides of the job's shards, compression and bad-row threshold.</summary>
+    public JobOverrides Overrides { get; init; } = JobOverrides.None;
 
-    /// <summary>Overrides the job's compression.</summary>
-    public TfRecordCompression? Compression { get; init; }
-
-    /// <summary>Overrides the job's bad-row threshold.</summary>
-    public double? MaxBadFraction { get; init; }
+    /// <summary>The technical columns' names (tests rename them; every run uses the default).</summary>
+    internal TechnicalColumns Names { get; init; } = TechnicalColumns.Default;
 
     /// <summary>Refuse to replace an existing output.</summary>
     public bool NoClobber { get; init; }
@@ -97,7 +95,7 @@ public sealed record SamplesSummary(
     string Output,
     IReadOnlyDictionary<string, long> Counts,
     IReadOnlyDictionary<string, (long Min, double Mean, long Max)> Histories,
-    IReadOnlyList<ShardInfo> Shards,
+    IReadOnlyList<ManifestShard> Shards,
     double Seconds,
     string Engine)
 {
@@ -135,20 +133,21 @@ public sealed record SamplesSummary(
             }
 
             long Get(string k) => Counts.TryGetValue(k, out long v) ? v : 0;
-            w.WriteNumber("rows_read", Counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value));
-            w.WriteNumber("samples_written", Get("written"));
-            w.WriteNumber("positives", Get("positives"));
-            w.WriteNumber("eval", Get("eval"));
-            w.WriteNumber("quarantined", Counts.Where(c => c.Key.StartsWith("quarantined.", StringComparison.Ordinal)).Sum(c => c.Value));
+            long Sum(string prefix) => Counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
+            w.WriteNumber("rows_read", Sum(RunCounts.ReadPrefix));
+            w.WriteNumber("samples_written", Get(RunCounts.Written));
+            w.WriteNumber("positives", Get(RunCounts.Positives));
+            w.WriteNumber("eval", Get(RunCounts.Eval));
+            w.WriteNumber("quarantined", Sum(RunCounts.QuarantinedPrefix));
             w.WriteStartObject("dropped");
-            w.WriteNumber("duplicate_impressions", Counts.Where(c => c.Key.StartsWith("duplicates.", StringComparison.Ordinal)).Sum(c => c.Value));
-            w.WriteNumber("outside_day", Get("outside_day"));
-            w.WriteNumber("negatives_downsampled", Get("negatives_dropped"));
+            w.WriteNumber("duplicate_impressions", Sum(RunCounts.DuplicatesPrefix));
+            w.WriteNumber("outside_day", Get(RunCounts.OutsideDay));
+            w.WriteNumber("negatives_downsampled", Get(RunCounts.NegativesDropped));
             w.WriteEndObject();
             w.WriteStartObject("missing_profiles");
-            foreach (var c in Counts.Where(c => c.Key.StartsWith("missing.", StringComparison.Ordinal)))
+            foreach (var c in Counts.Where(c => c.Key.StartsWith(RunCounts.MissingPrefix, StringComparison.Ordinal)))
             {
-                w.WriteNumber(c.Key["missing.".Length..], c.Value);
+                w.WriteNumber(c.Key[RunCounts.MissingPrefix.Length..], c.Value);
             }
 
             w.WriteEndObject();
@@ -197,14 +196,10 @@ public static class SamplesJob
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
+        definition = options.Overrides.Apply(definition);
         var job = definition.Job;
-        var output = job.Output with
-        {
-            Shards = options.Shards ?? job.Output.Shards,
-            Compression = options.Compression ?? job.Output.Compression,
-        };
-        definition = definition with { Job = job with { Output = output } };
-        var plan = JobPlan.Create(definition, options.Date, options.Input);
+        var output = job.Output;
+        var plan = JobPlan.Create(definition, options.Date, options.Input, resolveFiles: true, options.Names);
         string outputPath = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, options.Date));
 
         // The lock comes first, so a second run on the same output is refused at once, before any work.
@@ -231,14 +226,14 @@ public static class SamplesJob
         }
 
         progress.Stop();
-        var counts = InPhase("counts", definition.File, () => ReadCounts(engine, sql, plan));
-        counts["negatives_dropped"] = counts["samples"] - counts["written"];
+        var counts = InPhase("counts", definition.File, () => ReadCounts(engine, sql));
+        RunCounts.AddDerived(counts);
         var unread = CheckInputLines(engine, plan, counts);
 
         // Bad rows: kept with the output (or beside it when the job fails), then the threshold.
-        long read = plan.Sources.Keys.Sum(s => counts[$"read.{s}"]);
-        long bad = plan.Sources.Keys.Sum(s => counts[$"quarantined.{s}"]);
-        double maxBad = options.MaxBadFraction ?? job.MaxBadFraction;
+        long read = plan.Sources.Keys.Sum(s => counts[RunCounts.Read(s)]);
+        long bad = plan.Sources.Keys.Sum(s => counts[RunCounts.Quarantined(s)]);
+        double maxBad = job.MaxBadFraction;
         if (bad > 0)
         {
             string quarantineFile = Path.Combine(committer.WorkDirectory, "_quarantine", "rows.jsonl");
@@ -261,14 +256,14 @@ public static class SamplesJob
         }
 
         cancellation.ThrowIfCancellationRequested();
-        int passes = Passes(counts["written"], output.Shards, options.SamplesPerPass);
-        List<ShardInfo> shards;
+        int passes = Passes(counts[RunCounts.Written], output.Shards, options.SamplesPerPass);
+        List<ManifestShard> shards;
         Dictionary<string, (long Min, double Mean, long Max)> histories;
         while (true)
         {
             try
             {
-                (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts["written"], passes, cancellation);
+                (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts[RunCounts.Written], passes, cancellation);
                 break;
             }
             catch (PassOutOfMemoryException e) when (passes < output.Shards)
@@ -324,15 +319,15 @@ public static class SamplesJob
             engine.Execute(statement.Sql);
         }
 
-        var counts = ReadCounts(engine, sql, plan);
-        int passes = Passes(counts["written"], plan.Job.Output.Shards, options.SamplesPerPass);
+        var counts = ReadCounts(engine, sql);
+        int passes = Passes(counts[RunCounts.Written], plan.Job.Output.Shards, options.SamplesPerPass);
         for (int pass = 0; pass < passes; pass++)
         {
             string file = passes == 1 ? parquetFile : $"{parquetFile}.{pass}";
             engine.Execute($"COPY ({sql.OutputPass(pass, passes)}) TO '{Path.GetFullPath(file).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
         }
 
-        return counts["written"];
+        return counts[RunCounts.Written];
     }
 
     /// <summary>How many output passes a day of <paramref name="samples"/> needs (at most one per shard).</summary>
@@ -440,7 +435,7 @@ public static class SamplesJob
     // The samples source's time range as read in its declared unit (for a failed day's message).
     private static TimeRange? SamplesTimes(DuckDbEngine engine, JobPlan plan)
     {
-        var row = engine.Row($"SELECT min(__ts) AS lo, max(__ts) AS hi FROM {DuckDbDialect.Instance.Identifier("clean_" + plan.Job.Samples)}");
+        var row = engine.Row($"SELECT min({plan.Names.Time}) AS lo, max({plan.Names.Time}) AS hi FROM {DuckDbDialect.Instance.Identifier("clean_" + plan.Job.Samples)}");
         return row["lo"] is { } lo && row["hi"] is { } hi
             ? new TimeRange(Convert.ToInt64(lo, CultureInfo.InvariantCulture), Convert.ToInt64(hi, CultureInfo.InvariantCulture))
             : null;
@@ -467,15 +462,14 @@ public static class SamplesJob
         return 0;
     });
 
-    private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql, JobPlan plan)
+    private static Dictionary<string, long> ReadCounts(DuckDbEngine engine, RenderedJob sql)
     {
         var row = engine.Row(sql.StatsQuery);
-        var names = PlanRenderer.StatNames(plan);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (string name in names)
+        foreach (var column in sql.Counts)
         {
-            object? v = row[name.Replace('.', '_')];
-            counts[name] = v is null ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
+            object? v = row[column.Column];
+            counts[column.Count] = v is null ? 0 : Convert.ToInt64(v, CultureInfo.InvariantCulture);
         }
 
         return counts;
@@ -538,10 +532,10 @@ public static class SamplesJob
         }
     }
 
-    private static (List<ShardInfo> Shards, Dictionary<string, (long Min, double Mean, long Max)> Histories) WriteSamples(
+    private static (List<ManifestShard> Shards, Dictionary<string, (long Min, double Mean, long Max)> Histories) WriteSamples(
         DuckDbEngine engine, RenderedJob sql, JobPlan plan, string work, OutputConfig output, IJobProgress progress, long total, int passes, CancellationToken cancellation)
     {
-        var columns = plan.OutputColumns;
+        var columns = plan.Columns.Features;
         var keys = columns.Select(c => new FeatureKey(c.Name)).ToArray();
         var encoder = new ExampleEncoder();
         bool split = plan.Job.Sampling.EvalFraction > 0;
@@ -562,14 +556,14 @@ public static class SamplesJob
             {
                 engine.Query(sql.OutputPass(pass, passes), r =>
                 {
-                    int hashColumn = columns.Count;
-                    int splitColumn = columns.Count + 1;
+                    var at = plan.Columns.Find(r);
+                    var featureAt = at.Features;
                     while (r.Read())
                     {
                         encoder.Clear();
                         for (int i = 0; i < columns.Count; i++)
                         {
-                            int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, i);
+                            int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, featureAt[i]);
                             int h = history[i];
                             if (h >= 0)
                             {
@@ -579,8 +573,8 @@ public static class SamplesJob
                             }
                         }
 
-                        int shard = (int)(r.GetInt64(hashColumn) % output.Shards);
-                        var writer = eval is not null && r.GetString(splitColumn) == "eval" ? eval : train;
+                        int shard = Sharding.ShardOf(r.GetInt64(at.Hash), output.Shards);
+                        var writer = eval is not null && r.GetString(at.Split) == "eval" ? eval : train;
                         writer.WriteFramed(shard, encoder.GetRecord());
                         if ((++n & 0xFFF) == 0)
                         {
@@ -631,7 +625,7 @@ public static class SamplesJob
     /// <param name="r">The reader on the row.</param>
     /// <param name="i">The column.</param>
     /// <returns>The values added: 0 for a null cell, 1 for a scalar, a list's length.</returns>
-    internal static int AddFeature(ExampleEncoder encoder, FeatureKey key, FeatureKind kind, bool list, DbDataReader r, int i)
+    internal static int AddFeature(ExampleEncoder encoder, FeatureKey key, FeatureDtype kind, bool list, DbDataReader r, int i)
     {
         if (r.IsDBNull(i))
         {
@@ -640,20 +634,20 @@ public static class SamplesJob
 
         switch (kind, list)
         {
-            case (FeatureKind.Int64, false):
+            case (FeatureDtype.Int64, false):
                 encoder.AddInt64(key, r.GetInt64(i));
                 break;
-            case (FeatureKind.Float, false):
+            case (FeatureDtype.Float, false):
                 encoder.AddFloat(key, r.GetFloat(i));
                 break;
-            case (FeatureKind.String, false):
+            case (FeatureDtype.String, false):
                 encoder.AddString(key, r.GetString(i));
                 break;
-            case (FeatureKind.Int64, true):
+            case (FeatureDtype.Int64, true):
                 var longs = r.GetFieldValue<List<long>>(i);
                 encoder.AddInt64List(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(longs));
                 return longs.Count;
-            case (FeatureKind.Float, true):
+            case (FeatureDtype.Float, true):
                 var floats = r.GetFieldValue<List<float>>(i);
                 encoder.AddFloatList(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(floats));
                 return floats.Count;

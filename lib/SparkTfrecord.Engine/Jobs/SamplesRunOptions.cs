@@ -1,3 +1,4 @@
+using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Tfrecord.Framing;
 
@@ -18,14 +19,8 @@ public sealed class SamplesRunOptions
     /// <summary>The output folder's template (<c>{date}</c> is each day's date; required for a range).</summary>
     public required string Output { get; init; }
 
-    /// <summary>Overrides the job's number of shards.</summary>
-    public int? Shards { get; init; }
-
-    /// <summary>Overrides the job's compression.</summary>
-    public TfRecordCompression? Compression { get; init; }
-
-    /// <summary>Overrides the job's bad-row threshold.</summary>
-    public double? MaxBadFraction { get; init; }
+    /// <summary>The command line's overrides of the job config.</summary>
+    public JobOverrides Overrides { get; init; } = JobOverrides.None;
 
     /// <summary>Refuse to replace an existing output.</summary>
     public bool NoClobber { get; init; }

@@ -38,6 +38,40 @@ public static class SamplesSummaries
         File.Move(temp, full, overwrite: true);
     }
 
+    /// <summary>
+    /// Refuses a summary file that cannot be written, before any work: a missing folder, or a file that cannot be opened
+    /// for writing. An existing summary stays as it is until the run writes its own.
+    /// </summary>
+    /// <param name="file">The <c>--summary</c> file (not a folder: the command line refuses that as a usage error).</param>
+    /// <exception cref="IOException">The file cannot be written; the message says why and that nothing was run.</exception>
+    public static void CheckWritable(string file)
+    {
+        string full = Path.GetFullPath(file);
+        string folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new IOException($"--summary {file}: the folder {folder} does not exist, so the summary could not be written; create it or choose another file. Nothing was run.");
+        }
+
+        bool existed = File.Exists(full);
+        try
+        {
+            // Opened for writing without truncating it, so an existing summary stays until this run writes its own.
+            using (File.Open(full, existed ? FileMode.Open : FileMode.CreateNew, FileAccess.Write))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(full);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"--summary {file} cannot be written ({e.Message}); choose a file you can write. Nothing was run.", e);
+        }
+    }
+
     /// <summary>The summary of a run that failed before its first day started (a config error): the first day's, with
     /// no counts.</summary>
     /// <param name="date">The first day.</param>

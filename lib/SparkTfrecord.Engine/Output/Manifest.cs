@@ -2,25 +2,16 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Output;
 
-/// <summary>One part file of an output as the manifest lists it.</summary>
+/// <summary>One part file of an output, as the writer made it and the manifest lists it.</summary>
 /// <param name="File">The path relative to the output folder.</param>
 /// <param name="Records">Its records, or null where they were not counted (a connector's parts).</param>
 /// <param name="Bytes">Its size.</param>
-public sealed record ManifestShard(string File, long? Records, long Bytes)
-{
-    /// <summary>The native writer's part files as the manifest lists them.</summary>
-    /// <param name="shards">The part files.</param>
-    /// <returns>The manifest's shards.</returns>
-    public static IReadOnlyList<ManifestShard> Of(IEnumerable<ShardInfo> shards)
-    {
-        ArgumentNullException.ThrowIfNull(shards);
-        return shards.Select(s => new ManifestShard(s.File, s.Records, s.Bytes)).ToList();
-    }
-}
+public sealed record ManifestShard(string File, long? Records, long Bytes);
 
 /// <summary>One input of a run: its name, the paths it was declared by and the files read.</summary>
 /// <param name="Name">The source's name.</param>
@@ -52,10 +43,10 @@ public sealed record ManifestContent
     /// <summary>The records written: the shards' records where every shard's were counted, else the count <c>written</c>.</summary>
     public long Records => Shards.Count > 0 && Shards.All(s => s.Records is not null)
         ? Shards.Sum(s => s.Records!.Value)
-        : Counts.GetValueOrDefault("written");
+        : Counts.GetValueOrDefault(RunCounts.Written);
 
     /// <summary>The positive samples written: the count <c>positives</c>.</summary>
-    public long Positives => Counts.GetValueOrDefault("positives");
+    public long Positives => Counts.GetValueOrDefault(RunCounts.Positives);
 
     /// <summary>The part files.</summary>
     public required IReadOnlyList<ManifestShard> Shards { get; init; }
@@ -123,9 +114,9 @@ public static class Manifest
     /// <param name="engine">The engine and version.</param>
     /// <param name="shards">The part files.</param>
     /// <param name="counts">The run's counts.</param>
-    public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<ShardInfo> shards, IReadOnlyDictionary<string, long> counts)
+    public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<ManifestShard> shards, IReadOnlyDictionary<string, long> counts)
     {
-        Write(path, ManifestContent.ForPlan(plan, engine, "native", ManifestShard.Of(shards), counts));
+        Write(path, ManifestContent.ForPlan(plan, engine, "native", shards, counts));
     }
 
     /// <summary>Writes a manifest.</summary>
@@ -207,7 +198,7 @@ public static class Manifest
 
         w.WriteEndObject();
         w.WriteStartObject("counts");
-        foreach (var c in content.Counts.Where(c => !c.Key.StartsWith("history_", StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var c in content.Counts.Where(c => !c.Key.StartsWith(RunCounts.HistoryPrefix, StringComparison.Ordinal)).OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             w.WriteNumber(c.Key, c.Value);
         }

@@ -3,12 +3,6 @@ using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Output;
 
-/// <summary>One part file written.</summary>
-/// <param name="File">Its path relative to the output folder.</param>
-/// <param name="Records">Its number of records.</param>
-/// <param name="Bytes">Its size in bytes.</param>
-public sealed record ShardInfo(string File, long Records, long Bytes);
-
 /// <summary>
 /// Writes framed records into N part files named <c>part-00000-of-00016.tfrecord[.gz|.zlib]</c> in a folder; the
 /// caller picks each record's shard.
@@ -59,17 +53,17 @@ public sealed class ShardedTfRecordWriter : IDisposable
     }
 
     /// <summary>Closes every part (creating the empty ones) and lists them.</summary>
-    /// <returns>The parts in shard order.</returns>
-    public IReadOnlyList<ShardInfo> Close()
+    /// <returns>The parts in shard order, with their records counted.</returns>
+    public IReadOnlyList<ManifestShard> Close()
     {
-        var parts = new List<ShardInfo>(_writers.Length);
+        var parts = new List<ManifestShard>(_writers.Length);
         for (int i = 0; i < _writers.Length; i++)
         {
             var writer = _writers[i] ??= TfRecordWriter.Create(Path.Combine(_root, _names[i]), _options);
             long records = writer.RecordCount;
             writer.Dispose();
             _writers[i] = null;
-            parts.Add(new ShardInfo(_names[i].Replace(Path.DirectorySeparatorChar, '/'), records, new FileInfo(Path.Combine(_root, _names[i])).Length));
+            parts.Add(new ManifestShard(_names[i].Replace(Path.DirectorySeparatorChar, '/'), records, new FileInfo(Path.Combine(_root, _names[i])).Length));
         }
 
         return parts;

@@ -35,13 +35,6 @@ public sealed record PlannedSource(
     public long LongestLine => Scans is null || Scans.Count == 0 ? 0 : Scans.Max(s => s.LongestLine);
 }
 
-/// <summary>An output column of the samples: one per feature, in spec order.</summary>
-/// <param name="Name">The feature name.</param>
-/// <param name="Kind">Its kind.</param>
-/// <param name="IsList">Whether it is a list.</param>
-/// <param name="Default">The spec's default, or null.</param>
-public sealed record OutputColumn(string Name, FeatureKind Kind, bool IsList, object? Default);
-
 /// <summary>
 /// The job plan for one run date: sources → label → point-in-time history → feature columns, with every rule's
 /// parameters resolved (time bounds in epoch microseconds, windows in microseconds). Engines render it; it is the
@@ -49,14 +42,14 @@ public sealed record OutputColumn(string Name, FeatureKind Kind, bool IsList, ob
 /// </summary>
 public sealed class JobPlan
 {
-    private JobPlan(JobDefinition definition, DateOnly date, IReadOnlyDictionary<string, PlannedSource> sources, long dayStart, long dayEnd)
+    private JobPlan(JobDefinition definition, DateOnly date, IReadOnlyDictionary<string, PlannedSource> sources, long dayStart, long dayEnd, TechnicalColumns names)
     {
         Definition = definition;
         Date = date;
         Sources = sources;
         DayStartMicros = dayStart;
         DayEndMicros = dayEnd;
-        OutputColumns = definition.Features.Select(f => new OutputColumn(f.Name, f.Kind, f.IsList, f.Default)).ToList();
+        Columns = new SampleColumns(this, names);
     }
 
     /// <summary>The spec file and job section the plan comes from.</summary>
@@ -80,8 +73,12 @@ public sealed class JobPlan
     /// <summary>The label's attribution window in microseconds (0 without a label).</summary>
     public long LabelWithinMicros => Job.Label is { } l ? ToMicros(l.Within) : 0;
 
-    /// <summary>The samples' columns, in spec order.</summary>
-    public IReadOnlyList<OutputColumn> OutputColumns { get; }
+    /// <summary>The samples' columns by role: the features in spec order and the technical columns the renderer
+    /// makes and the writers read.</summary>
+    public SampleColumns Columns { get; }
+
+    /// <summary>The technical columns' names.</summary>
+    public TechnicalColumns Names => Columns.Names;
 
     /// <summary>The samples source.</summary>
     public PlannedSource Samples => Sources[Job.Samples];
@@ -97,15 +94,26 @@ public sealed class JobPlan
     /// <returns>The plan.</returns>
     /// <exception cref="FormatException">A path template is invalid.</exception>
     /// <exception cref="IOException">A required source has no files.</exception>
-    public static JobPlan Create(JobDefinition definition, DateOnly date, string? input, bool resolveFiles = true)
+    public static JobPlan Create(JobDefinition definition, DateOnly date, string? input, bool resolveFiles = true) =>
+        Create(definition, date, input, resolveFiles, TechnicalColumns.Default);
+
+    /// <summary>Makes the plan for a date with other technical names (tests that rename them).</summary>
+    /// <param name="definition">The spec and job section.</param>
+    /// <param name="date">The run date.</param>
+    /// <param name="input">The value of <c>{input}</c> in path templates.</param>
+    /// <param name="resolveFiles">List the files under each path.</param>
+    /// <param name="names">The technical columns' names.</param>
+    /// <returns>The plan.</returns>
+    internal static JobPlan Create(JobDefinition definition, DateOnly date, string? input, bool resolveFiles, TechnicalColumns names)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(names);
         var job = definition.Job;
         var zone = job.Zone;
         long start = LocalMidnightMicros(date, zone);
         long end = LocalMidnightMicros(date.AddDays(1), zone);
 
-        var keys = KeyColumns(job);
+        var keys = ColumnUsage.Keys(job);
         var sources = new Dictionary<string, PlannedSource>(StringComparer.Ordinal);
         foreach (var s in job.Sources.Values)
         {
@@ -136,7 +144,7 @@ public sealed class JobPlan
             sources[s.Name] = new PlannedSource(s, paths, files.Distinct().Order(StringComparer.Ordinal).ToList(), missing, keys[s.Name]);
         }
 
-        return new JobPlan(definition, date, sources, start, end);
+        return new JobPlan(definition, date, sources, start, end, names);
     }
 
     /// <summary>The same plan with other sources (the same names), such as sources with their files scanned.</summary>
@@ -145,7 +153,7 @@ public sealed class JobPlan
     public JobPlan WithSources(IReadOnlyDictionary<string, PlannedSource> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        return new JobPlan(Definition, Date, sources, DayStartMicros, DayEndMicros);
+        return new JobPlan(Definition, Date, sources, DayStartMicros, DayEndMicros, Names);
     }
 
     /// <summary>Converts a duration to whole microseconds.</summary>
@@ -170,65 +178,6 @@ public sealed class JobPlan
 
         var utc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
         return (utc.Ticks - DateTime.UnixEpoch.Ticks) / 10;
-    }
-
-    private static Dictionary<string, IReadOnlyList<string>> KeyColumns(JobConfig job)
-    {
-        var keys = job.Sources.Keys.ToDictionary(k => k, _ => new List<string>(), StringComparer.Ordinal);
-        void Add(string source, string column)
-        {
-            if (!keys[source].Contains(column))
-            {
-                keys[source].Add(column);
-            }
-        }
-
-        foreach (var s in job.Sources.Values)
-        {
-            if (s.Key is not null)
-            {
-                Add(s.Name, s.Key);
-            }
-
-            foreach (string d in s.Dedup)
-            {
-                Add(s.Name, d);
-            }
-        }
-
-        if (job.Label is { } label)
-        {
-            foreach (string m in label.Match)
-            {
-                Add(job.Samples, m);
-                Add(label.Events, m);
-            }
-        }
-
-        foreach (var h in job.Histories)
-        {
-            Add(job.Samples, h.User);
-            Add(h.Events, h.User);
-            if (h.Value.Source != h.Events)
-            {
-                Add(h.Events, job.Sources[h.Value.Source].Key!);
-            }
-        }
-
-        foreach (var c in job.Columns)
-        {
-            if (c.Ref.Source != job.Samples)
-            {
-                Add(job.Samples, job.Sources[c.Ref.Source].Key!);
-            }
-        }
-
-        foreach (string k in job.Output.ShardKey.Concat(job.Sampling.Key))
-        {
-            Add(job.Samples, k);
-        }
-
-        return keys.ToDictionary(k => k.Key, k => (IReadOnlyList<string>)k.Value, StringComparer.Ordinal);
     }
 
     // A path is taken literally: a file, or a folder's data files. Characters such as '[' or '*' in it are part of

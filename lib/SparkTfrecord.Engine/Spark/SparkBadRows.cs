@@ -1,4 +1,5 @@
 using System.Globalization;
+using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Engine.Spark;
 
@@ -11,8 +12,8 @@ internal static class SparkBadRows
     /// <summary>All rows read and bad: the sums of the per-source <c>read.SOURCE</c> and <c>quarantined.SOURCE</c>
     /// counts (the summary's rows_read and quarantined).</summary>
     public static (long Read, long Bad) Totals(IReadOnlyDictionary<string, long> counts) =>
-        (counts.Where(c => c.Key.StartsWith("read.", StringComparison.Ordinal)).Sum(c => c.Value),
-         counts.Where(c => c.Key.StartsWith("quarantined.", StringComparison.Ordinal)).Sum(c => c.Value));
+        (counts.Where(c => c.Key.StartsWith(RunCounts.ReadPrefix, StringComparison.Ordinal)).Sum(c => c.Value),
+         counts.Where(c => c.Key.StartsWith(RunCounts.QuarantinedPrefix, StringComparison.Ordinal)).Sum(c => c.Value));
 
     /// <summary>Whether the bad rows are above the limit.</summary>
     public static bool OverLimit(IReadOnlyDictionary<string, long> counts, double maxBad)
@@ -32,8 +33,8 @@ internal static class SparkBadRows
         if (counts is not null)
         {
             var (read, bad) = Totals(counts);
-            var sources = counts.Keys.Where(k => k.StartsWith("read.", StringComparison.Ordinal)).Select(k => k["read.".Length..])
-                .Select(s => $"{s} {counts.GetValueOrDefault("quarantined." + s)} of {counts[$"read.{s}"]}");
+            var sources = counts.Keys.Where(k => k.StartsWith(RunCounts.ReadPrefix, StringComparison.Ordinal)).Select(k => k[RunCounts.ReadPrefix.Length..])
+                .Select(s => $"{s} {counts.GetValueOrDefault(RunCounts.Quarantined(s))} of {counts[RunCounts.Read(s)]}");
             string fraction = read > 0 ? (100.0 * bad / read).ToString("0.###", CultureInfo.InvariantCulture) + "%" : "0%";
             found = $"{bad} of {read} input rows are bad ({fraction}: {string.Join(", ", sources)})";
         }

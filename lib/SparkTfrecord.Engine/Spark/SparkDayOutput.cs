@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Files;
 
 namespace SparkTfrecord.Engine.Spark;
@@ -89,7 +90,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         // The checks: the reported count, and _SUCCESS where Spark wrote.
         var counts = _cluster ? ReadReport(script)?.Counts : SparkReport.Parse(stdout, script.Report);
-        if (counts is null || !counts.ContainsKey("written"))
+        if (counts is null || !counts.ContainsKey(RunCounts.Written))
         {
             _keepTemp = true;
             return Fail($"{Program} exited 0 but reported no sample count ({(_cluster ? "no report at " + _reportUri : "no sparktf_samples_written row on its stdout")}): " +
@@ -232,11 +233,11 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     /// <summary>Encodes (native writer) or adds _manifest.json (connector), commits a local output, and makes the summary.</summary>
     private SamplesSummary Commit(Dictionary<string, long> counts, Stopwatch clock, CancellationToken cancellation)
     {
-        counts["negatives_dropped"] = counts.GetValueOrDefault("samples", counts["written"]) - counts["written"];
+        RunCounts.AddDerived(counts);
         string engineName = $"spark {options.Version?.ToString() ?? ""}".TrimEnd() + $" ({options.Master}, {(_cluster ? "cluster" : "client")} mode, {(options.Writer == SparkWriter.Native ? "native writer" : "connector " + options.Connector.ToString().ToLowerInvariant())})";
         if (options.Writer == SparkWriter.Native)
         {
-            log.WriteLine($"sparktf: {options.Date:yyyy-MM-dd}: Spark wrote {counts["written"]} samples as Parquet; encoding them into {setup.Output}");
+            log.WriteLine($"sparktf: {options.Date:yyyy-MM-dd}: Spark wrote {counts[RunCounts.Written]} samples as Parquet; encoding them into {setup.Output}");
             var encoded = EncodeJob.Run(launch.Definition, new EncodeJobOptions
             {
                 Inputs = [setup.Staging!],
@@ -245,10 +246,10 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
                 Plan = setup.Plan,
                 EngineName = engineName + " + sparktf encode",
                 Counts = counts,
-                ExpectedRecords = counts["written"],
+                ExpectedRecords = counts[RunCounts.Written],
             }, cancellation);
             Directory.Delete(setup.Staging!, recursive: true);
-            counts["positives"] = encoded.Positives;
+            counts[RunCounts.Positives] = encoded.Positives;
         }
         else if (_committer is not null)
         {
@@ -272,17 +273,17 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         var histories = launch.Definition.Job.Histories.ToDictionary(
             h => h.Feature,
-            h => (counts.GetValueOrDefault($"history_min.{h.Feature}"),
-                  counts["written"] == 0 ? 0.0 : (double)counts.GetValueOrDefault($"history_sum.{h.Feature}") / counts["written"],
-                  counts.GetValueOrDefault($"history_max.{h.Feature}")));
-        foreach (string k in counts.Keys.Where(k => k.StartsWith("history_", StringComparison.Ordinal)).ToList())
+            h => (counts.GetValueOrDefault($"{RunCounts.HistoryMin}.{h.Feature}"),
+                  counts[RunCounts.Written] == 0 ? 0.0 : (double)counts.GetValueOrDefault($"{RunCounts.HistorySum}.{h.Feature}") / counts[RunCounts.Written],
+                  counts.GetValueOrDefault($"{RunCounts.HistoryMax}.{h.Feature}")));
+        foreach (string k in counts.Keys.Where(k => k.StartsWith(RunCounts.HistoryPrefix, StringComparison.Ordinal)).ToList())
         {
             counts.Remove(k);
         }
 
         var summary = new SamplesSummary(options.Date, setup.Output, counts, histories, [], clock.Elapsed.TotalSeconds, engineName);
         var (rowsRead, rowsBad) = SparkBadRows.Totals(counts);
-        log.WriteLine($"sparktf: {options.Date:yyyy-MM-dd}: {counts["written"]} samples in {setup.Output}" +
+        log.WriteLine($"sparktf: {options.Date:yyyy-MM-dd}: {counts[RunCounts.Written]} samples in {setup.Output}" +
                       (rowsBad > 0 ? $"; {rowsBad} of {rowsRead} input rows were bad and left out (counted as quarantined; the Spark engine keeps no quarantine file)" : ""));
         return summary;
     }

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Engine.Spark;
 
@@ -196,7 +197,7 @@ public static class SparkReport
     /// <param name="lines">The stdout lines.</param>
     /// <param name="columns">The report's columns (see <see cref="SparkScriptText.Report"/>).</param>
     /// <returns>Counts by name (at least <c>written</c>), or null when there is no report.</returns>
-    public static Dictionary<string, long>? Parse(IReadOnlyList<string> lines, IReadOnlyList<ReportColumn> columns)
+    public static Dictionary<string, long>? Parse(IReadOnlyList<string> lines, IReadOnlyList<CountColumn> columns)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(columns);
@@ -208,12 +209,12 @@ public static class SparkReport
                 string[] values = lines[i + 1].Trim().Split('\t');
                 var counts = CountsByHeader(header, values, columns);
 
-                return counts.ContainsKey("written") ? counts : null;
+                return counts.ContainsKey(RunCounts.Written) ? counts : null;
             }
 
             if (FromKeyLine(lines[i]) is { } written)
             {
-                return new Dictionary<string, long>(StringComparer.Ordinal) { ["written"] = written };
+                return new Dictionary<string, long>(StringComparer.Ordinal) { [RunCounts.Written] = written };
             }
         }
 
@@ -242,7 +243,7 @@ public static class SparkReport
     /// <param name="lines">The stdout lines.</param>
     /// <param name="columns">The row's columns (see <see cref="SparkScriptText.InputCounts"/>).</param>
     /// <returns>Counts by name (<c>rows_read</c>, <c>rows_bad</c>, <c>read.SOURCE</c>, <c>quarantined.SOURCE</c>), or null.</returns>
-    public static Dictionary<string, long>? ParseInputCounts(IReadOnlyList<string> lines, IReadOnlyList<ReportColumn> columns)
+    public static Dictionary<string, long>? ParseInputCounts(IReadOnlyList<string> lines, IReadOnlyList<CountColumn> columns)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(columns);
@@ -267,7 +268,7 @@ public static class SparkReport
 
     /// <summary>The counts of a row printed under its header (spark-sql with <c>hive.cli.print.header=true</c>): each
     /// header column the script declared, with an integer value, under its count name.</summary>
-    private static Dictionary<string, long> CountsByHeader(string[] header, string[] values, IReadOnlyList<ReportColumn> columns)
+    private static Dictionary<string, long> CountsByHeader(string[] header, string[] values, IReadOnlyList<CountColumn> columns)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         for (int k = 0; k < header.Length && k < values.Length; k++)
@@ -313,7 +314,7 @@ public static class SparkReport
     /// <param name="inputColumns">The input counts row's columns (see <see cref="SparkScriptText.InputCounts"/>).</param>
     /// <returns>The counts (null without a <c>SPARKTF_SAMPLES_WRITTEN</c> line), the input counts (null unless
     /// <c>rows_read</c> and <c>rows_bad</c> are there) and the failure (null when none).</returns>
-    public static SparkReportFile ParseFile(string text, IReadOnlyList<ReportColumn> columns, IReadOnlyList<ReportColumn> inputColumns)
+    public static SparkReportFile ParseFile(string text, IReadOnlyList<CountColumn> columns, IReadOnlyList<CountColumn> inputColumns)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(columns);
@@ -339,7 +340,7 @@ public static class SparkReport
 
             if (FromKeyLine(line) is { } written)
             {
-                counts["written"] = written;
+                counts[RunCounts.Written] = written;
                 continue;
             }
 
@@ -360,7 +361,7 @@ public static class SparkReport
         }
 
         return new SparkReportFile(
-            counts.ContainsKey("written") ? counts : null,
+            counts.ContainsKey(RunCounts.Written) ? counts : null,
             WithTotals(inputs),
             failure);
     }

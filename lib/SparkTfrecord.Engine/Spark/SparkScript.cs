@@ -46,23 +46,17 @@ public sealed class SparkScriptOptions
     public bool Legacy { get; init; }
 }
 
-/// <summary>One column of the report row: the count it gives (a key of the summary's counts) and its SQL.</summary>
-/// <param name="Count">The count's name (written, samples, positives, eval, missing.TABLE, history_min.FEATURE, ...).</param>
-/// <param name="Column">The column's name in the report row.</param>
-/// <param name="Sql">The aggregate over the cached samples.</param>
-public sealed record ReportColumn(string Count, string Column, string Sql);
-
 /// <summary>A rendered Spark SQL script and what the launcher needs to know about it.</summary>
 /// <param name="Statements">The statements, without their terminating <c>;</c>.</param>
 /// <param name="Report">The report row's columns, in order; the first is <c>sparktf_samples_written</c>.</param>
 /// <param name="Dialect">The dialect used.</param>
 /// <param name="Header">A one-line description put at the top of the script as a comment.</param>
-public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnlyList<ReportColumn> Report, SparkDialect Dialect, string Header)
+public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnlyList<CountColumn> Report, SparkDialect Dialect, string Header)
 {
     /// <summary>The columns of the input counts row the script prints before its bad-rows check (see
     /// <see cref="SparkScript.InputCountsView"/>): <c>sparktf_rows_read</c>, <c>sparktf_rows_bad</c>, then
     /// <c>read_SOURCE</c> and <c>quarantined_SOURCE</c> per source.</summary>
-    public IReadOnlyList<ReportColumn> InputCounts { get; init; } = [];
+    public IReadOnlyList<CountColumn> InputCounts { get; init; } = [];
 
     /// <summary>The script: a comment, then every statement ending with <c>;</c> on its own line.</summary>
     /// <returns>The text.</returns>
@@ -94,7 +88,7 @@ public static class SparkScript
     /// <summary>The report row's first column, read by the launcher and by submit/spark_sql_runner.py.</summary>
     public const string ReportColumnName = "sparktf_samples_written";
 
-    /// <summary>The cached view of the samples to write (features, <c>__h</c>, <c>__split</c>, order columns).</summary>
+    /// <summary>The cached view of the samples to write (<see cref="SampleColumns.Sortable"/>: features, hash, split, order columns).</summary>
     public const string OutputView = "sparktf_output";
 
     /// <summary>The cached one-row view of the input counts: rows read and bad per source and in all, and whether the bad
@@ -112,35 +106,6 @@ public static class SparkScript
 
     /// <summary>The start of the bad-rows check's error message on Spark 3.2 and later.</summary>
     public const string TooManyBadRows = "sparktf: too many bad input rows";
-
-    /// <summary>
-    /// The plan's output query (the kept samples with their histories: the features in spec order, <c>__h</c> and
-    /// <c>__split</c>) without its ORDER BY and with the order columns added (see <see cref="NativeColumns"/>), so that a
-    /// writer can sort within files, or <c>sparktf encode</c> can, as the embedded engine orders its output.
-    /// </summary>
-    /// <param name="rendered">The plan rendered in a dialect.</param>
-    /// <param name="plan">The plan.</param>
-    /// <param name="d">The dialect.</param>
-    /// <returns>The query.</returns>
-    /// <exception cref="InvalidOperationException">The output query is not of the form the renderer writes.</exception>
-    public static string OutputWithOrderColumns(RenderedJob rendered, JobPlan plan, SqlDialect d)
-    {
-        ArgumentNullException.ThrowIfNull(rendered);
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(d);
-        string query = rendered.OutputQuery;
-        int orderBy = query.LastIndexOf(" ORDER BY ", StringComparison.Ordinal);
-        const string Tail = ", s.__h, s.__split FROM ";
-        int tail = query.IndexOf(Tail, StringComparison.Ordinal);
-        if (orderBy < 0 || tail < 0)
-        {
-            throw new InvalidOperationException("the plan's output query has an unexpected form: " + query);
-        }
-
-        var features = plan.OutputColumns.Select(c => c.Name).ToHashSet();
-        var extra = OrderColumns(plan).Where(c => c != "__h" && !features.Contains(c)).Select(c => $"s.{d.Identifier(c)} AS {d.Identifier(c)}");
-        return query[..tail] + ", s.__h, s.__split, " + string.Join(", ", extra) + " FROM " + query[(tail + Tail.Length)..orderBy];
-    }
 
     /// <summary>Renders the script.</summary>
     /// <param name="plan">The plan.</param>
@@ -178,7 +143,7 @@ public static class SparkScript
 
         // The samples to write, with their histories (the plan attaches them last) and the order columns: computed
         // once, cached, then read by the writer and by the report.
-        statements.Add($"CREATE OR REPLACE TEMPORARY VIEW {d.Identifier(OutputView)} AS\n{OutputWithOrderColumns(rendered, plan, d)}");
+        statements.Add($"CREATE OR REPLACE TEMPORARY VIEW {d.Identifier(OutputView)} AS\n{rendered.SortableOutputQuery}");
         statements.Add($"CACHE TABLE {d.Identifier(OutputView)}");
         string target = d.Uri(options.Target);
         statements.AddRange(Writer(plan, d, options, target, OutputView));
@@ -199,64 +164,31 @@ public static class SparkScript
         return new SparkScriptText(statements, report, d, header) { InputCounts = inputCounts };
     }
 
-    /// <summary>
-    /// The order of records within a shard, as column names of the samples: (hash, key, time, key columns), and without
-    /// de-duplication every scalar feature too; the same order as the embedded engine's output query.
-    /// </summary>
-    /// <param name="plan">The plan.</param>
-    /// <returns>The column names (internal columns start with <c>__</c>).</returns>
-    public static IReadOnlyList<string> OrderColumns(JobPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var order = new List<string> { "__h", "__k", "__ts" };
-        order.AddRange(plan.Samples.KeyColumns.Select(k => "__key_" + k));
-        if (plan.Samples.Config.Dedup.Count == 0)
-        {
-            order.AddRange(plan.OutputColumns.Where(c => !c.IsList && plan.Job.Histories.All(h => h.Feature != c.Name)).Select(c => c.Name));
-        }
-
-        return order;
-    }
-
-    /// <summary>The columns Spark writes to Parquet for the native writer: the features, then <c>__h</c> and
-    /// <c>__split</c>, then the other order columns (see <see cref="OrderColumns"/>).</summary>
-    /// <param name="plan">The plan.</param>
-    /// <returns>The column names.</returns>
-    public static IReadOnlyList<string> NativeColumns(JobPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var columns = plan.OutputColumns.Select(c => c.Name).ToList();
-        columns.Add("__h");
-        columns.Add("__split");
-        columns.AddRange(OrderColumns(plan).Where(c => !columns.Contains(c)));
-        return columns;
-    }
-
     private static IEnumerable<string> Writer(JobPlan plan, SparkDialect d, SparkScriptOptions options, string target, string view)
     {
-        string features = string.Join(", ", plan.OutputColumns.Select(c => d.Identifier(c.Name)));
+        string features = string.Join(", ", plan.Columns.Features.Select(c => d.Identifier(c.Name)));
         string from = d.Identifier(view);
         if (options.Writer == SparkWriter.Native)
         {
-            string columns = string.Join(", ", NativeColumns(plan).Select(d.Identifier));
+            string columns = string.Join(", ", plan.Columns.Sortable.Select(d.Identifier));
             yield return $"INSERT OVERWRITE DIRECTORY {d.String(target)}\nUSING parquet\nSELECT {columns}\nFROM {from}";
             yield break;
         }
 
         var output = plan.Job.Output;
         string shards = output.Shards.ToString(CultureInfo.InvariantCulture);
-        string order = string.Join(", ", OrderColumns(plan).Select(d.Identifier));
+        string order = string.Join(", ", plan.Columns.Order.Select(d.Identifier));
         bool split = plan.Job.Sampling.EvalFraction > 0;
         var parts = split ? new[] { ("train", "/train"), ("eval", "/eval") } : [("", "")];
         foreach (var (name, suffix) in parts)
         {
-            string where = split ? $" WHERE __split = {d.String(name)}" : "";
+            string where = split ? $" WHERE {plan.Names.Split} = {d.String(name)}" : "";
 
             // N files, each record's file decided by Spark's hash of the project hash (balanced and deterministic),
             // and records within a file in the native writer's order.
             string query =
                 $"SELECT {features} FROM (\n" +
-                $"  SELECT /*+ REPARTITION({shards}, __h) */ * FROM {from}{where}\n" +
+                $"  SELECT /*+ REPARTITION({shards}, {plan.Names.Hash}) */ * FROM {from}{where}\n" +
                 $"  SORT BY {order}\n" +
                 $") o";
             string path = target.TrimEnd('/') + suffix;
@@ -320,45 +252,48 @@ public static class SparkScript
 
     // One row: what the output view holds (written, positives, eval, history lengths) beside what only the samples
     // know (all samples before down-sampling, missing profiles); both are cached, so this reads no input again.
-    private static List<ReportColumn> Report(JobPlan plan, SparkDialect d, out string sql, string samples)
+    private static List<CountColumn> Report(JobPlan plan, SparkDialect d, out string sql, string samples)
     {
         var job = plan.Job;
-        var output = new List<ReportColumn>
+        var names = plan.Names;
+        var output = new List<CountColumn>
         {
-            new("written", ReportColumnName, "CAST(count(*) AS BIGINT)"),
-            new("positives", "positives", job.LabelFeature is { } lf ? Count($"{d.Identifier(lf)} = 1") : "CAST(0 AS BIGINT)"),
-            new("eval", "eval", Count("__split = 'eval'")),
+            new(RunCounts.Written, ReportColumnName, "CAST(count(*) AS BIGINT)"),
+            RunCounts.Column(RunCounts.Positives, null, job.LabelFeature is { } lf ? Count($"{d.Identifier(lf)} = 1") : "CAST(0 AS BIGINT)"),
+            RunCounts.Column(RunCounts.Eval, null, Count($"{names.Split} = 'eval'")),
         };
         foreach (var h in job.Histories)
         {
             string len = d.ListLength(d.Identifier(h.Feature));
-            output.Add(new($"history_min.{h.Feature}", $"history_min_{h.Feature}", $"CAST(coalesce(min({len}), 0) AS BIGINT)"));
-            output.Add(new($"history_sum.{h.Feature}", $"history_sum_{h.Feature}", $"CAST(coalesce(sum({len}), 0) AS BIGINT)"));
-            output.Add(new($"history_max.{h.Feature}", $"history_max_{h.Feature}", $"CAST(coalesce(max({len}), 0) AS BIGINT)"));
+            output.Add(RunCounts.Column(RunCounts.HistoryMin, h.Feature, $"CAST(coalesce(min({len}), 0) AS BIGINT)"));
+            output.Add(RunCounts.Column(RunCounts.HistorySum, h.Feature, $"CAST(coalesce(sum({len}), 0) AS BIGINT)"));
+            output.Add(RunCounts.Column(RunCounts.HistoryMax, h.Feature, $"CAST(coalesce(max({len}), 0) AS BIGINT)"));
         }
 
-        var all = new List<ReportColumn> { new("samples", "samples", "CAST(count(*) AS BIGINT)") };
-        foreach (string t in job.Columns.Where(c => c.Ref.Source != job.Samples).Select(c => c.Ref.Source).Distinct())
+        var all = new List<CountColumn> { RunCounts.Column(RunCounts.Samples, null, "CAST(count(*) AS BIGINT)") };
+        foreach (var m in plan.Columns.Missing)
         {
-            all.Add(new($"missing.{t}", $"missing_{t}", Count($"__kept AND {d.Identifier("__miss_" + t)}")));
+            all.Add(RunCounts.Column(RunCounts.MissingKind, m.Table, Count($"{names.Kept} AND {d.Identifier(m.Name)}")));
         }
 
-        string Select(IEnumerable<ReportColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));
+        string Select(IEnumerable<CountColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));
         // The input counts (rows read and bad per source), from the cached view the bad-rows check made.
         var report = output.Concat(all).Concat(SourceCounts(plan, d)).ToList();
 
         // checks.max_outside_day_fraction needs the samples source's rows outside the date and its duplicates (the
         // embedded engine's outside_day and duplicates.SOURCE): one more pass over its de-duplicated rows, so only
         // a job that sets the limit pays for it.
-        var outside = new List<ReportColumn>();
+        var outside = new List<CountColumn>();
         string outsideJoin = "";
         if (job.Checks?.MaxOutsideDayFraction is not null)
         {
-            string read = d.Identifier($"read_{job.Samples}");
-            string bad = d.Identifier($"quarantined_{job.Samples}");
-            outside.Add(new("outside_day", "outside_day", "c.__outside"));
-            outside.Add(new($"duplicates.{job.Samples}", $"duplicates_{job.Samples}", $"i.{read} - i.{bad} - c.__clean"));
-            outsideJoin = $" CROSS JOIN (\n  SELECT {Count($"__ts < {d.BigInt(plan.DayStartMicros)} OR __ts >= {d.BigInt(plan.DayEndMicros)}")} AS __outside, CAST(count(*) AS BIGINT) AS __clean\n" +
+            string read = d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, job.Samples));
+            string bad = d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, job.Samples));
+            string outsideRows = names.Local("outside");
+            string cleanRows = names.Local("clean");
+            outside.Add(RunCounts.Column(RunCounts.OutsideDay, null, $"c.{outsideRows}"));
+            outside.Add(RunCounts.Column(RunCounts.DuplicatesKind, job.Samples, $"i.{read} - i.{bad} - c.{cleanRows}"));
+            outsideJoin = $" CROSS JOIN (\n  SELECT {Count($"{names.Time} < {d.BigInt(plan.DayStartMicros)} OR {names.Time} >= {d.BigInt(plan.DayEndMicros)}")} AS {outsideRows}, CAST(count(*) AS BIGINT) AS {cleanRows}\n" +
                           $"  FROM {d.Identifier("clean_" + job.Samples)}\n) c";
         }
 
@@ -371,19 +306,25 @@ public static class SparkScript
     }
 
     // The input counts row's columns: all rows read and bad, then per source.
-    private static List<ReportColumn> InputCounts(JobPlan plan, SparkDialect d) =>
-    [
-        new("rows_read", RowsReadColumn, string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"read_{s}")))),
-        new("rows_bad", RowsBadColumn, string.Join(" + ", plan.Sources.Keys.Select(s => d.Identifier($"quarantined_{s}")))),
-        .. SourceCounts(plan, d),
-    ];
+    private static List<CountColumn> InputCounts(JobPlan plan, SparkDialect d)
+    {
+        var perSource = SourceCounts(plan, d).ToList();
+        string Sum(string prefix) => string.Join(" + ", perSource.Where(c => c.Count.StartsWith(prefix, StringComparison.Ordinal)).Select(c => d.Identifier(c.Column)));
+        return
+        [
+            new("rows_read", RowsReadColumn, Sum(RunCounts.ReadPrefix)),
+            new("rows_bad", RowsBadColumn, Sum(RunCounts.QuarantinedPrefix)),
+            .. perSource,
+        ];
+    }
 
-    // Rows read and bad per source, columns of the input counts view (the count names the embedded engine's stats use).
-    private static IEnumerable<ReportColumn> SourceCounts(JobPlan plan, SparkDialect d) =>
-        plan.Sources.Keys.SelectMany(s => new ReportColumn[]
+    // Rows read and bad per source, columns of the input counts view (the count names the embedded engine's stats use);
+    // each column's SQL is the view's column of the same name.
+    private static IEnumerable<CountColumn> SourceCounts(JobPlan plan, SparkDialect d) =>
+        plan.Sources.Keys.SelectMany(s => new[]
         {
-            new($"read.{s}", $"read_{s}", d.Identifier($"read_{s}")),
-            new($"quarantined.{s}", $"quarantined_{s}", d.Identifier($"quarantined_{s}")),
+            RunCounts.Column(RunCounts.ReadKind, s, d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, s))),
+            RunCounts.Column(RunCounts.QuarantinedKind, s, d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, s))),
         });
 
     // The bad-rows check: the input counts, one scan of each typed view, cached (the report reads them again) and printed
@@ -391,10 +332,11 @@ public static class SparkScript
     // engine's: the job fails when rows were read and bad / read > max_bad_fraction. assert_true(cond) exists on every
     // Spark the script supports (2.0 and later), its message argument only from 3.1, so the Spark 2.4 to 3.1 spelling
     // asserts the column alone and Spark's error names it.
-    private static IEnumerable<string> BadRowsCheck(JobPlan plan, SparkDialect d, IReadOnlyList<ReportColumn> counts, double maxBad, bool legacy)
+    private static IEnumerable<string> BadRowsCheck(JobPlan plan, SparkDialect d, IReadOnlyList<CountColumn> counts, double maxBad, bool legacy)
     {
+        var names = plan.Names;
         var perSource = plan.Sources.Keys.Select((s, i) =>
-            $"  SELECT {Count("NOT __skip")} AS {d.Identifier($"read_{s}")}, {Count("__reason IS NOT NULL")} AS {d.Identifier($"quarantined_{s}")}\n" +
+            $"  SELECT {Count($"NOT {names.Skip}")} AS {d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, s))}, {Count($"{names.Reason} IS NOT NULL")} AS {d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, s))}\n" +
             $"  FROM {d.Identifier("typed_" + s)}\n) s{i.ToString(CultureInfo.InvariantCulture)}");
         string read = d.Identifier(RowsReadColumn);
         string bad = d.Identifier(RowsBadColumn);
@@ -418,9 +360,9 @@ public static class SparkScript
         foreach (string s in plan.Sources.Keys)
         {
             parts.Add(d.String((n++ > 0 ? ", " : "") + s + " "));
-            parts.Add($"CAST({d.Identifier($"quarantined_{s}")} AS STRING)");
+            parts.Add($"CAST({d.Identifier(RunCounts.ColumnName(RunCounts.QuarantinedKind, s))} AS STRING)");
             parts.Add(d.String(" of "));
-            parts.Add($"CAST({d.Identifier($"read_{s}")} AS STRING)");
+            parts.Add($"CAST({d.Identifier(RunCounts.ColumnName(RunCounts.ReadKind, s))} AS STRING)");
         }
 
         parts.Add(d.String($"), above the limit of {limit} (quarantine.max_bad_fraction or --max-bad-fraction). Nothing was written. " +

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Sql;
 
@@ -14,10 +15,10 @@ namespace SparkTfrecord.Engine.Sql;
 public sealed class DuckDbDialect : SqlDialect
 {
     // The reader columns of a source whose reader neither rejects nor skips rows itself.
-    private const string NoReason = "CAST(NULL AS VARCHAR) AS __bad, FALSE AS __skip";
+    private string NoReason => $"CAST(NULL AS VARCHAR) AS {Names.Bad}, FALSE AS {Names.Skip}";
 
-    // A file's first row number, and whether its rows' numbers are consecutive (see ReadSource), grouped by __file.
-    private const string FileSpan = "min(__row) AS __lo, count(*) = max(__row) - min(__row) + 1 AS __ok";
+    // A file's first row number, and whether its rows' numbers are consecutive (see ReadSource), grouped by the file column.
+    private string FileSpan => $"min({Names.Row}) AS {Names.Local("lo")}, count(*) = max({Names.Row}) - min({Names.Row}) + 1 AS {Names.Local("ok")}";
 
     /// <summary>The reader's limit on a CSV or JSON line, in bytes (DuckDB's default, set explicitly): a longer line is
     /// quarantined with this limit in its reason.</summary>
@@ -36,12 +37,12 @@ public sealed class DuckDbDialect : SqlDialect
     public override string String(string value) => QuoteDoubling(value);
 
     /// <inheritdoc/>
-    public override string Type(FeatureKind kind, bool list)
+    public override string Type(FeatureDtype kind, bool list)
     {
         string t = kind switch
         {
-            FeatureKind.Int64 => "BIGINT",
-            FeatureKind.Float => "FLOAT",
+            FeatureDtype.Int64 => "BIGINT",
+            FeatureDtype.Float => "FLOAT",
             _ => "VARCHAR",
         };
         return list ? t + "[]" : t;
@@ -51,7 +52,7 @@ public sealed class DuckDbDialect : SqlDialect
     public override string TryCast(string expression, string type) => $"TRY_CAST({expression} AS {type})";
 
     /// <inheritdoc/>
-    public override string EmptyList(FeatureKind kind) => $"CAST([] AS {Type(kind, true)})";
+    public override string EmptyList(FeatureDtype kind) => $"CAST([] AS {Type(kind, true)})";
 
     /// <inheritdoc/>
     public override string Hash60(string text) => $"CAST('0x' || substr(md5({text}), 1, 15) AS BIGINT)";
@@ -108,15 +109,15 @@ public sealed class DuckDbDialect : SqlDialect
         {
             // Nothing to read (look-back days not there): an empty relation with the columns' names.
             string nulls = string.Join(", ", columns.Select(c => $"CAST(NULL AS VARCHAR) AS {Identifier(c)}"));
-            return ([], $"(SELECT {nulls}, CAST(NULL AS BIGINT) AS __file, CAST(NULL AS BIGINT) AS __row, {NoReason} WHERE 1 = 0)");
+            return ([], $"(SELECT {nulls}, CAST(NULL AS BIGINT) AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, {NoReason} WHERE 1 = 0)");
         }
 
         string files = FileList(source);
         string select = string.Join(", ", columns.Select(Identifier));
         string relation = source.Config.Format switch
         {
-            SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, file_row_number + 1 AS __row, {NoReason} FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
-            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, {NoReason} FROM read_csv({files}, {CsvOptions(source)}, " +
+            SourceFormat.Parquet => $"(SELECT {select}, CAST(file_index AS BIGINT) AS {Names.File}, file_row_number + 1 AS {Names.Row}, {NoReason} FROM read_parquet({files}, file_row_number = true, union_by_name = true))",
+            SourceFormat.Csv => $"(SELECT {select}, CAST(file_index AS BIGINT) AS {Names.File}, CAST(ordinality AS BIGINT) AS {Names.Row}, {NoReason} FROM read_csv({files}, {CsvOptions(source)}, " +
                 $"{StoreRejects(source)}) WITH ORDINALITY)",
             _ => JsonLines(source, files, columns),
         };
@@ -144,7 +145,7 @@ public sealed class DuckDbDialect : SqlDialect
             : "CASE WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8 text' " +
               $"WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN {LineTooLong} " +
               "ELSE 'malformed JSON line: ' || CAST(error_type AS VARCHAR) END";
-        return $"(SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __row, min({reason}) AS __reason " +
+        return $"(SELECT CAST(file_id AS BIGINT) AS {Names.File}, CAST(line AS BIGINT) AS {Names.Row}, min({reason}) AS {Names.Reason} " +
                $"FROM {Identifier(RejectsTable(source))} GROUP BY file_id, line)";
     }
 
@@ -180,28 +181,28 @@ public sealed class DuckDbDialect : SqlDialect
             string lineRejects = "rejects_lines_" + source.Name;
             prelude.Add(
                 $"CREATE OR REPLACE TEMP TABLE {lines} AS\n" +
-                $"SELECT __file, {FileSpan}, list(__row ORDER BY __row) FILTER (WHERE __blank) AS __blanks FROM (\n" +
-                $"  SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line IS NULL AS __blank\n" +
+                $"SELECT {Names.File}, {FileSpan}, list({Names.Row} ORDER BY {Names.Row}) FILTER (WHERE {Names.Local("blank")}) AS {Names.Local("blanks")} FROM (\n" +
+                $"  SELECT CAST(file_index AS BIGINT) AS {Names.File}, CAST(ordinality AS BIGINT) AS {Names.Row}, {Names.Local("line")} IS NULL AS {Names.Local("blank")}\n" +
                 $"  FROM {LineReader(FileList(source), StoreRejects(lineRejects, "rejects_lines_scan_" + source.Name) + Buffer(source))}\n" +
-                $") r GROUP BY __file");
+                $") r GROUP BY {Names.File}");
 
             // The blank lines' numbers: this reading of the files rejects lines that are not UTF-8 or too long, and
             // numbers its rows and its rejected lines as the CSV reading does.
-            string blankRows = $"SELECT __file, unnest(__blanks) - __lo + 1 AS __k FROM {lines} WHERE __ok";
+            string blankRows = $"SELECT {Names.File}, unnest({Names.Local("blanks")}) - {Names.Local("lo")} + 1 AS {Names.Local("k")} FROM {lines} WHERE {Names.Local("ok")}";
             string lineSkipped = RejectedLines(lineRejects);
-            skipped = $"{skipped}\n  UNION ALL\n  SELECT r.__file, r.__k + coalesce(x.__n, 0) AS __line FROM ({blankRows}) r\n  ASOF LEFT JOIN ({SkipIndex(lineSkipped, 0)}) x ON r.__file = x.__file AND r.__k > x.__a";
-            linesJoin = $"\n    LEFT JOIN {lines} l ON t.__file = l.__file";
-            linesOk = " AND coalesce(l.__ok, FALSE)";
+            skipped = $"{skipped}\n  UNION ALL\n  SELECT r.{Names.File}, r.{Names.Local("k")} + coalesce(x.{Names.Local("n")}, 0) AS {Names.Local("line")} FROM ({blankRows}) r\n  ASOF LEFT JOIN ({SkipIndex(lineSkipped, 0)}) x ON r.{Names.File} = x.{Names.File} AND r.{Names.Local("k")} > x.{Names.Local("a")}";
+            linesJoin = $"\n    LEFT JOIN {lines} l ON t.{Names.File} = l.{Names.File}";
+            linesOk = $" AND coalesce(l.{Names.Local("ok")}, FALSE)";
         }
 
         string skips = Identifier("skips_" + source.Name);
         prelude.Add($"CREATE OR REPLACE TEMP TABLE {skips} AS\n{SkipIndex(skipped, header)}");
         string relation =
-            $"(SELECT r.__file, CASE WHEN r.__ok THEN r.__k + {header} + coalesce(x.__n, 0) END AS __row, r.__reason FROM (\n" +
-            $"    SELECT t.__file, t.__row - f.__lo + 1 AS __k, t.__reason, f.__ok{linesOk} AS __ok\n" +
-            $"    FROM {typed} t JOIN (SELECT __file, {FileSpan} FROM {typed} GROUP BY __file) f ON t.__file = f.__file{linesJoin}\n" +
-            $"    WHERE t.__reason IS NOT NULL\n" +
-            $"  ) r ASOF LEFT JOIN {skips} x ON r.__file = x.__file AND r.__k > x.__a)";
+            $"(SELECT r.{Names.File}, CASE WHEN r.{Names.Local("ok")} THEN r.{Names.Local("k")} + {header} + coalesce(x.{Names.Local("n")}, 0) END AS {Names.Row}, r.{Names.Reason} FROM (\n" +
+            $"    SELECT t.{Names.File}, t.{Names.Row} - f.{Names.Local("lo")} + 1 AS {Names.Local("k")}, t.{Names.Reason}, f.{Names.Local("ok")}{linesOk} AS {Names.Local("ok")}\n" +
+            $"    FROM {typed} t JOIN (SELECT {Names.File}, {FileSpan} FROM {typed} GROUP BY {Names.File}) f ON t.{Names.File} = f.{Names.File}{linesJoin}\n" +
+            $"    WHERE t.{Names.Reason} IS NOT NULL\n" +
+            $"  ) r ASOF LEFT JOIN {skips} x ON r.{Names.File} = x.{Names.File} AND r.{Names.Local("k")} > x.{Names.Local("a")})";
         return (prelude, relation);
     }
 
@@ -209,8 +210,8 @@ public sealed class DuckDbDialect : SqlDialect
     // never holds unescaped) with no quotes, so each line is one value and a blank line a null. Not strict, so that a
     // stray carriage return is a line end rather than the end of the job; a line holding U+0001 is cut there (a JSON
     // line so cut is malformed, unless the U+0001 came after a whole object).
-    private static string LineReader(string files, string options) =>
-        $"read_csv({files}, columns = {{'__line': 'VARCHAR'}}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = {MaxLineBytes}, {options}) WITH ORDINALITY";
+    private string LineReader(string files, string options) =>
+        $"read_csv({files}, columns = {{'{Names.Local("line")}': 'VARCHAR'}}, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = {MaxLineBytes}, {options}) WITH ORDINALITY";
 
     // The reader's buffer for a source whose longest line (scanned by the job) is over the limit: DuckDB quarantines a
     // line over max_line_size only when the line fits in its buffer (16 lines of the limit by default), and skips a
@@ -224,12 +225,12 @@ public sealed class DuckDbDialect : SqlDialect
 
     // For rows numbered k = 1, 2, ... among those a file gave, and the lines that gave none (__line), the count of such
     // lines before row k: the greatest __a below k, with its __n.
-    private static string SkipIndex(string skipped, int header) =>
-        $"SELECT __file, __a, max(__j) AS __n FROM (\n" +
-        $"  SELECT __file, __line - {header} - __j AS __a, __j FROM (\n" +
-        $"    SELECT __file, __line, row_number() OVER (PARTITION BY __file ORDER BY __line) AS __j FROM (SELECT DISTINCT __file, __line FROM (\n  {skipped}\n    ) s0) s1\n" +
+    private string SkipIndex(string skipped, int header) =>
+        $"SELECT {Names.File}, {Names.Local("a")}, max({Names.Local("j")}) AS {Names.Local("n")} FROM (\n" +
+        $"  SELECT {Names.File}, {Names.Local("line")} - {header} - {Names.Local("j")} AS {Names.Local("a")}, {Names.Local("j")} FROM (\n" +
+        $"    SELECT {Names.File}, {Names.Local("line")}, row_number() OVER (PARTITION BY {Names.File} ORDER BY {Names.Local("line")}) AS {Names.Local("j")} FROM (SELECT DISTINCT {Names.File}, {Names.Local("line")} FROM (\n  {skipped}\n    ) s0) s1\n" +
         $"  ) s2\n" +
-        $") s3 GROUP BY __file, __a";
+        $") s3 GROUP BY {Names.File}, {Names.Local("a")}";
 
     private static string RejectsTable(PlannedSource source) => "rejects_" + source.Name;
 
@@ -242,7 +243,7 @@ public sealed class DuckDbDialect : SqlDialect
 
     // The lines a reader rejected, one row per error, as (__file, __line).
     private string RejectedLines(string table) =>
-        $"SELECT CAST(file_id AS BIGINT) AS __file, CAST(line AS BIGINT) AS __line FROM {Identifier(table)}";
+        $"SELECT CAST(file_id AS BIGINT) AS {Names.File}, CAST(line AS BIGINT) AS {Names.Local("line")} FROM {Identifier(table)}";
 
     /// <summary>The source's files as a DuckDB list of file names, each taken literally (see <see cref="LiteralPath"/>).</summary>
     /// <param name="source">The source.</param>
@@ -289,13 +290,13 @@ public sealed class DuckDbDialect : SqlDialect
     {
         // Every column as text: from_json's VARCHAR of a JSON string is the string, of anything else its JSON text.
         string structure = "{" + string.Join(",", columns.Select(c => JsonSerializer.Serialize(c) + ":\"VARCHAR\"")) + "}";
-        string fields = string.Join(", ", columns.Select(c => $"__v.{Identifier(c)} AS {Identifier(c)}"));
+        string fields = string.Join(", ", columns.Select(c => $"{Names.Local("v")}.{Identifier(c)} AS {Identifier(c)}"));
         const string Space = "' ' || chr(9) || chr(13)";
         return
-            $"(SELECT {fields}, __file, __row,\n" +
-            $"    CASE WHEN __skip THEN NULL WHEN NOT __valid THEN 'malformed JSON line' WHEN __v IS NULL THEN 'malformed JSON line: not a JSON object' END AS __bad, __skip FROM (\n" +
-            $"  SELECT __file, __row, __skip, __valid, CASE WHEN __valid AND starts_with(ltrim(__line, {Space}), '{{') THEN from_json(__line, {String(structure)}) END AS __v FROM (\n" +
-            $"    SELECT CAST(file_index AS BIGINT) AS __file, CAST(ordinality AS BIGINT) AS __row, __line, coalesce(trim(__line, {Space}), '') = '' AS __skip, json_valid(__line) AS __valid\n" +
+            $"(SELECT {fields}, {Names.File}, {Names.Row},\n" +
+            $"    CASE WHEN {Names.Skip} THEN NULL WHEN NOT {Names.Local("valid")} THEN 'malformed JSON line' WHEN {Names.Local("v")} IS NULL THEN 'malformed JSON line: not a JSON object' END AS {Names.Bad}, {Names.Skip} FROM (\n" +
+            $"  SELECT {Names.File}, {Names.Row}, {Names.Skip}, {Names.Local("valid")}, CASE WHEN {Names.Local("valid")} AND starts_with(ltrim({Names.Local("line")}, {Space}), '{{') THEN from_json({Names.Local("line")}, {String(structure)}) END AS {Names.Local("v")} FROM (\n" +
+            $"    SELECT CAST(file_index AS BIGINT) AS {Names.File}, CAST(ordinality AS BIGINT) AS {Names.Row}, {Names.Local("line")}, coalesce(trim({Names.Local("line")}, {Space}), '') = '' AS {Names.Skip}, json_valid({Names.Local("line")}) AS {Names.Local("valid")}\n" +
             $"    FROM {LineReader(files, StoreRejects(source) + Buffer(source))}\n" +
             $"  ) l\n" +
             $") j)";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Sql;
 
@@ -111,12 +112,12 @@ public sealed class SparkDialect : SqlDialect
     }
 
     /// <inheritdoc/>
-    public override string Type(FeatureKind kind, bool list)
+    public override string Type(FeatureDtype kind, bool list)
     {
         string t = kind switch
         {
-            FeatureKind.Int64 => "BIGINT",
-            FeatureKind.Float => "FLOAT",
+            FeatureDtype.Int64 => "BIGINT",
+            FeatureDtype.Float => "FLOAT",
             _ => "STRING",
         };
         return list ? $"ARRAY<{t}>" : t;
@@ -133,7 +134,7 @@ public sealed class SparkDialect : SqlDialect
     }
 
     /// <inheritdoc/>
-    public override string EmptyList(FeatureKind kind) => $"CAST(array() AS {Type(kind, true)})";
+    public override string EmptyList(FeatureDtype kind) => $"CAST(array() AS {Type(kind, true)})";
 
     /// <inheritdoc/>
     /// <remarks>No arithmetic: the 15 hexadecimal digits (at most 2^60 - 1) are converted by <c>conv</c> to decimal
@@ -201,7 +202,7 @@ public sealed class SparkDialect : SqlDialect
         if (paths.Count == 0)
         {
             string nulls = string.Join(", ", columns.Select(col => $"CAST(NULL AS STRING) AS {Identifier(col)}"));
-            return ([], $"(SELECT {nulls}, CAST(NULL AS STRING) AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip WHERE 1 = 0)");
+            return ([], $"(SELECT {nulls}, CAST(NULL AS STRING) AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip} WHERE 1 = 0)");
         }
 
         string view = Identifier("sparktf_src_" + source.Name);
@@ -237,7 +238,7 @@ public sealed class SparkDialect : SqlDialect
         string select = string.Join(", ", columns.Select(Identifier));
         // Spark's readers give no line numbers and no reader-level reasons: rows they cannot parse come with null
         // columns (PERMISSIVE mode), which the plan then sets aside for their null keys or times.
-        return ([prelude], $"(SELECT {select}, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM {view})");
+        return ([prelude], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip} FROM {view})");
     }
 
     /// <summary>

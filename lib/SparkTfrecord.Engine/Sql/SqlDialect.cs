@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Sql;
 
@@ -12,6 +13,26 @@ namespace SparkTfrecord.Engine.Sql;
 /// </summary>
 public abstract class SqlDialect
 {
+    /// <summary>The names of the technical columns the dialect's SQL makes and reads (the reader's file, row, bad and
+    /// skip columns among them): the plan's, see <see cref="PlanRenderer.Render"/>.</summary>
+    public TechnicalColumns Names { get; private set; } = TechnicalColumns.Default;
+
+    /// <summary>The same dialect with other technical names.</summary>
+    /// <param name="names">The names.</param>
+    /// <returns>The dialect.</returns>
+    public SqlDialect WithNames(TechnicalColumns names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        if (ReferenceEquals(names, Names))
+        {
+            return this;
+        }
+
+        var copy = (SqlDialect)MemberwiseClone();
+        copy.Names = names;
+        return copy;
+    }
+
     /// <summary>The engine's name, as recorded in the manifest.</summary>
     public abstract string Name { get; }
 
@@ -34,10 +55,10 @@ public abstract class SqlDialect
     /// <param name="kind">The kind.</param>
     /// <param name="list">Whether a list.</param>
     /// <returns>The type.</returns>
-    public abstract string Type(FeatureKind kind, bool list);
+    public abstract string Type(FeatureDtype kind, bool list);
 
     /// <summary>The text type.</summary>
-    public string Text => Type(FeatureKind.String, false);
+    public string Text => Type(FeatureDtype.String, false);
 
     /// <summary>A cast that gives null instead of an error for a value that does not convert.</summary>
     /// <param name="expression">The value.</param>
@@ -48,7 +69,7 @@ public abstract class SqlDialect
     /// <summary>An empty list of the kind.</summary>
     /// <param name="kind">The element kind.</param>
     /// <returns>The expression.</returns>
-    public abstract string EmptyList(FeatureKind kind);
+    public abstract string EmptyList(FeatureDtype kind);
 
     /// <summary>The project hash (<see cref="Hashing.ProjectHash"/>) of a text expression: 60 bits of its MD5 as a BIGINT.</summary>
     /// <param name="text">A non-null text expression.</param>
@@ -153,7 +174,7 @@ public abstract class SqlDialect
     /// <c>__row</c> and <c>__skip</c>, and <c>__reason</c>.</param>
     /// <returns>Statements to run first (possibly none) and the relation.</returns>
     public virtual (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed) =>
-        ([], $"(SELECT __file, __row, __reason FROM {typed} WHERE __reason IS NOT NULL)");
+        ([], $"(SELECT {Names.File}, {Names.Row}, {Names.Reason} FROM {typed} WHERE {Names.Reason} IS NOT NULL)");
 
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>

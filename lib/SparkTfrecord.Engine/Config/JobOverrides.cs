@@ -1,0 +1,36 @@
+using SparkTfrecord.Tfrecord.Framing;
+
+namespace SparkTfrecord.Engine.Config;
+
+/// <summary>The command line's overrides of the job config (<c>--shards</c>, <c>--compression</c>,
+/// <c>--max-bad-fraction</c>): null leaves the job's own setting. <see cref="Apply"/> is the one place they are applied,
+/// for every engine and command.</summary>
+/// <param name="Shards">The number of part files, or null.</param>
+/// <param name="Compression">The compression of the part files, or null.</param>
+/// <param name="MaxBadFraction">The fraction of bad input rows above which the job fails, or null.</param>
+public sealed record JobOverrides(int? Shards = null, TfRecordCompression? Compression = null, double? MaxBadFraction = null)
+{
+    /// <summary>No overrides: the job as configured.</summary>
+    public static JobOverrides None { get; } = new();
+
+    /// <summary>The definition with these overrides applied.</summary>
+    /// <param name="definition">The spec and job section.</param>
+    /// <returns>The definition the run uses.</returns>
+    public JobDefinition Apply(JobDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var job = definition.Job;
+        return definition with
+        {
+            Job = job with
+            {
+                MaxBadFraction = MaxBadFraction ?? job.MaxBadFraction,
+                Output = job.Output with
+                {
+                    Shards = Shards ?? job.Output.Shards,
+                    Compression = Compression ?? job.Output.Compression,
+                },
+            },
+        };
+    }
+}

@@ -1,0 +1,116 @@
+using System.Data.Common;
+using SparkTfrecord.Engine.Config;
+
+namespace SparkTfrecord.Engine.Planning;
+
+/// <summary>A key column of the samples source and its copy among the samples' columns.</summary>
+/// <param name="Column">The source's column.</param>
+/// <param name="Name">The samples' column (<see cref="TechnicalColumns.Key"/>).</param>
+public sealed record KeyCopy(string Column, string Name);
+
+/// <summary>A joined table and the samples' flag saying it had no row for the sample.</summary>
+/// <param name="Table">The joined source.</param>
+/// <param name="Name">The samples' column (<see cref="TechnicalColumns.Missing"/>).</param>
+public sealed record MissingFlag(string Table, string Name);
+
+/// <summary>
+/// The typed contract between the SQL plan and whatever reads its rows (the embedded writer, the Spark script and
+/// writers, <c>sparktf encode</c>, the statistics): the columns of the samples, by role. The renderer makes the
+/// columns under these names and the readers find them by these names (<see cref="Find"/>), never by position.
+/// </summary>
+public sealed class SampleColumns
+{
+    internal SampleColumns(JobPlan plan, TechnicalColumns names)
+    {
+        Names = names;
+        Features = plan.Definition.Features;
+        Keys = plan.Samples.KeyColumns.Select(k => new KeyCopy(k, names.Key(k))).ToList();
+        Missing = JoinedTables(plan.Job).Select(t => new MissingFlag(t, names.Missing(t))).ToList();
+        var order = new List<string> { names.Hash, names.ShardKey, names.Time };
+        order.AddRange(Keys.Select(k => k.Name));
+        if (plan.Samples.Config.Dedup.Count == 0)
+        {
+            // Without de-duplication, records equal in time and keys are ordered by content: every scalar feature.
+            order.AddRange(Features.Where(f => !f.IsList && plan.Job.Histories.All(h => h.Feature != f.Name)).Select(f => f.Name));
+        }
+
+        Order = order;
+        var sortable = Features.Select(f => f.Name).Append(Hash).Append(Split).ToList();
+        sortable.AddRange(order.Where(c => !sortable.Contains(c)));
+        Sortable = sortable;
+    }
+
+    /// <summary>The technical names used.</summary>
+    public TechnicalColumns Names { get; }
+
+    /// <summary>The features, in spec order: the first columns of every output query.</summary>
+    public IReadOnlyList<FeatureColumn> Features { get; }
+
+    /// <summary>The shard hash column.</summary>
+    public string Hash => Names.Hash;
+
+    /// <summary>The split column.</summary>
+    public string Split => Names.Split;
+
+    /// <summary>The shard key text column.</summary>
+    public string ShardKey => Names.ShardKey;
+
+    /// <summary>The time column.</summary>
+    public string Time => Names.Time;
+
+    /// <summary>The copies of the samples source's key columns.</summary>
+    public IReadOnlyList<KeyCopy> Keys { get; }
+
+    /// <summary>The missing-profile flags, one per joined table.</summary>
+    public IReadOnlyList<MissingFlag> Missing { get; }
+
+    /// <summary>The order of records within a shard: hash, shard key, time, the key copies, and without
+    /// de-duplication every scalar feature that is not a history. The same order on every engine.</summary>
+    public IReadOnlyList<string> Order { get; }
+
+    /// <summary>The columns of the output with its order columns (what the Spark engine's native writer leaves as
+    /// Parquet): the features, the hash, the split, then the other order columns.</summary>
+    public IReadOnlyList<string> Sortable { get; }
+
+    /// <summary>The tables joined to the samples for a feature, in the order of the job's columns.</summary>
+    /// <param name="job">The job.</param>
+    /// <returns>The source names.</returns>
+    internal static IEnumerable<string> JoinedTables(JobConfig job) =>
+        job.Columns.Where(c => c.Ref.Source != job.Samples).Select(c => c.Ref.Source).Distinct();
+
+    /// <summary>Finds the output's columns in a reader's row: once per reader, by name.</summary>
+    /// <param name="reader">A reader over an output query.</param>
+    /// <returns>The ordinals.</returns>
+    /// <exception cref="InvalidOperationException">A column is missing (a query not made from this contract).</exception>
+    public OutputOrdinals Find(DbDataReader reader) => OutputOrdinals.Find(reader, Features, Names);
+}
+
+/// <summary>Where an output query's columns are in a reader's row, looked up by name once per reader.</summary>
+/// <param name="Features">The ordinal of each feature, in spec order.</param>
+/// <param name="Hash">The ordinal of the shard hash.</param>
+/// <param name="Split">The ordinal of the split.</param>
+public sealed record OutputOrdinals(IReadOnlyList<int> Features, int Hash, int Split)
+{
+    /// <summary>Finds the features, the hash and the split of a reader's row by name.</summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="features">The features.</param>
+    /// <param name="names">The technical names.</param>
+    /// <returns>The ordinals.</returns>
+    /// <exception cref="InvalidOperationException">A column is missing.</exception>
+    public static OutputOrdinals Find(DbDataReader reader, IReadOnlyList<FeatureColumn> features, TechnicalColumns names)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(names);
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < reader.FieldCount; i++)
+        {
+            byName.TryAdd(reader.GetName(i), i);
+        }
+
+        int Of(string name) => byName.TryGetValue(name, out int i)
+            ? i
+            : throw new InvalidOperationException($"the output query has no column '{name}'; its columns are {string.Join(", ", byName.Keys)}");
+        return new OutputOrdinals(features.Select(f => Of(f.Name)).ToArray(), Of(names.Hash), Of(names.Split));
+    }
+}
