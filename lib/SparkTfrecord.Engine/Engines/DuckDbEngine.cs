@@ -39,7 +39,7 @@ public sealed class DuckDbEngine : IDisposable
 
     /// <summary>Opens an engine.</summary>
     /// <param name="options">Options, or null for defaults.</param>
-    /// <exception cref="ArgumentException">An option DuckDB refuses (such as a memory limit it cannot read).</exception>
+    /// <exception cref="EngineSetupException">An option DuckDB refuses (such as a memory limit it cannot read).</exception>
     /// <exception cref="IOException">The spill folder cannot be made.</exception>
     public DuckDbEngine(DuckDbEngineOptions? options = null)
     {
@@ -72,7 +72,7 @@ public sealed class DuckDbEngine : IDisposable
                 }
                 catch (DuckDBException e)
                 {
-                    throw new ArgumentException($"the engine refused '{setting}': {e.Message}", nameof(options), e);
+                    throw new EngineSetupException(EngineSetupProblem.EngineSetting, $"the engine refused '{setting}': {e.Message}", e);
                 }
             }
         }

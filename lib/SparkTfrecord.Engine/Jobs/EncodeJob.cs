@@ -80,7 +80,9 @@ public static class EncodeJob
     /// <param name="options">Options.</param>
     /// <param name="cancellation">Stops the run; the output is left as it was.</param>
     /// <returns>The summary.</returns>
-    /// <exception cref="IOException">No Parquet, a missing column, an unreadable file, or the output is locked.</exception>
+    /// <exception cref="InputDataException">No Parquet, a missing column, an unreadable file.</exception>
+    /// <exception cref="Output.OutputRefusedException">The output is refused, locked, or exists with no-clobber.</exception>
+    /// <exception cref="JobFailedException">The Parquet does not hold the number of rows Spark reported.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static EncodeSummary Run(JobDefinition definition, EncodeJobOptions options, CancellationToken cancellation = default)
     {
@@ -104,7 +106,7 @@ public static class EncodeJob
             var shards = Write(engine, query, definition, committer.WorkDirectory, output, split, options.Progress, cancellation, out long records, out long positives);
             if (options.ExpectedRecords is { } expected && expected != records)
             {
-                throw new IOException($"the Parquet samples hold {records} rows but Spark reported {expected}: not committing {outputPath}.");
+                throw new JobFailedException(JobFailure.CountMismatch, $"the Parquet samples hold {records} rows but Spark reported {expected}: not committing {outputPath}.");
             }
 
             committer.Step("parts-written");
@@ -145,7 +147,7 @@ public static class EncodeJob
     /// <param name="files">The Parquet files.</param>
     /// <param name="split">Whether the output has train/ and eval/.</param>
     /// <returns>The query.</returns>
-    /// <exception cref="IOException">A feature column is missing, or the spec splits and there is no split column.</exception>
+    /// <exception cref="InputDataException">A feature column is missing, or the spec splits and there is no split column.</exception>
     public static string Query(JobDefinition definition, DuckDbEngine engine, IReadOnlyList<string> files, out bool split)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -168,7 +170,8 @@ public static class EncodeJob
         {
             if (!columns.Contains(f.Name))
             {
-                throw new IOException($"the Parquet at {files[0]} (and {files.Count - 1} more files) has no column '{f.Name}', a feature of {definition.File}; its columns are {string.Join(", ", columns)}.");
+                throw new InputDataException(InputProblem.MissingColumn,
+                    $"the Parquet at {files[0]} (and {files.Count - 1} more files) has no column '{f.Name}', a feature of {definition.File}; its columns are {string.Join(", ", columns)}.", files[0]);
             }
 
             select.Add($"{d.TryCast(d.Identifier(f.Name), d.Type(f.Kind, f.IsList))} AS {d.Identifier(f.Name)}");
@@ -191,7 +194,8 @@ public static class EncodeJob
         split = job.Sampling.EvalFraction > 0;
         if (split && !columns.Contains(names.Split))
         {
-            throw new IOException($"{definition.File} splits train from eval (sampling.eval_fraction), but the Parquet at {files[0]} has no {names.Split} column saying which sample goes where.");
+            throw new InputDataException(InputProblem.MissingColumn,
+                $"{definition.File} splits train from eval (sampling.eval_fraction), but the Parquet at {files[0]} has no {names.Split} column saying which sample goes where.", files[0]);
         }
 
         select.Add($"{hash} AS {names.Hash}");
@@ -208,7 +212,7 @@ public static class EncodeJob
     /// <summary>The Parquet files of the inputs, sorted.</summary>
     /// <param name="inputs">Files, folders or globs.</param>
     /// <returns>The files.</returns>
-    /// <exception cref="IOException">No file found.</exception>
+    /// <exception cref="InputDataException">No file found.</exception>
     public static IReadOnlyList<string> ParquetFiles(IReadOnlyList<string> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -231,16 +235,16 @@ public static class EncodeJob
                 {
                     files.AddRange(TfRecordPaths.Expand([input]).Select(Path.GetFullPath));
                 }
-                catch (FileNotFoundException)
+                catch (FileNotFoundException e)
                 {
-                    throw new IOException($"{input}: no such file or folder of Parquet samples.");
+                    throw new InputDataException(InputProblem.NoFiles, $"{input}: no such file or folder of Parquet samples.", input, e);
                 }
             }
         }
 
         if (files.Count == 0)
         {
-            throw new IOException($"no Parquet files in {string.Join(", ", inputs)} (names starting with '_' or '.' are not data).");
+            throw new InputDataException(InputProblem.NoFiles, $"no Parquet files in {string.Join(", ", inputs)} (names starting with '_' or '.' are not data).");
         }
 
         return files.Distinct().Order(StringComparer.Ordinal).ToList();

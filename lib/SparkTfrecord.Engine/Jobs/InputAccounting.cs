@@ -86,9 +86,9 @@ internal static class InputAccounting
             long rows = read.GetValueOrDefault(i);
             if (!declared.TryGetValue(file, out long expected) || expected != rows)
             {
-                throw new JobFailedException(
+                throw new InputDataException(InputProblem.LinesUnaccounted,
                     $"source '{source.Name}': {file}: its metadata declares {(declared.ContainsKey(file) ? expected.ToString(CultureInfo.InvariantCulture) : "no")} rows, " +
-                    $"but {rows} were read. Rows would be lost without a trace, so nothing was written: check the file (rewrite it, or move it out of the input) and rerun.");
+                    $"but {rows} were read. Rows would be lost without a trace, so nothing was written: check the file (rewrite it, or move it out of the input) and rerun.", file);
             }
         }
     }
@@ -162,10 +162,10 @@ internal static class InputAccounting
                 long blankBefore = TextFileScan.ReadPrefix(file, unquotedAt, loneCarriageReturnEndsLine: false).BlankLines;
                 if (header + read + records + blankBefore != line)
                 {
-                    throw new JobFailedException(
+                    throw new InputDataException(InputProblem.LinesUnaccounted,
                         $"source '{source.Name}': {file}: the quote opened on line {line} is never closed, so the CSV reader cannot tell where a record starts after it: " +
                         $"it skipped {missing} lines and went on further down the file, so the lines of the rows after them cannot be told. " +
-                        "Nothing was written. Close the quote (or move the file out of the input) and rerun.");
+                        "Nothing was written. Close the quote (or move the file out of the input) and rerun.", file);
                 }
 
                 unread.Add((new UnreadLines(source.Name, file, line + 1,
@@ -177,10 +177,10 @@ internal static class InputAccounting
             string what = csv
                 ? $"{read} rows read, {records} records rejected{(extra > 0 ? $" (spanning {extra} more lines)" : "")}, {blank} blank lines{(header > 0 ? ", the header" : "")}"
                 : $"{read} lines read (blank ones included) and {records} rejected";
-            throw new JobFailedException(
+            throw new InputDataException(InputProblem.LinesUnaccounted,
                 $"source '{source.Name}': {file} has {scan.Lines} lines, but the reader accounted for {accounted} ({what}). " +
                 $"{Math.Abs(missing)} lines would be {(missing > 0 ? "lost" : "made up")} without a trace, so nothing was written. " +
-                "Check the file near the lines the quarantine names (an unusual line end, a stray quote), fix it or move it out of the input, and rerun.");
+                "Check the file near the lines the quarantine names (an unusual line end, a stray quote), fix it or move it out of the input, and rerun.", file);
         }
 
         return unread;

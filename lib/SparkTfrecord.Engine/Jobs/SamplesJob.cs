@@ -15,16 +15,6 @@ using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Jobs;
 
-/// <summary>The job failed for a reason the user can act on (too many bad rows, a day that fails its checks, ...); the
-/// message says what to do.</summary>
-/// <param name="message">The message.</param>
-/// <param name="counts">The run's counts known when it failed (for the failed run's summary), or null.</param>
-public sealed class JobFailedException(string message, IReadOnlyDictionary<string, long>? counts = null) : Exception(message)
-{
-    /// <summary>The run's counts known when it failed, or null.</summary>
-    public IReadOnlyDictionary<string, long>? Counts { get; } = counts;
-}
-
 /// <summary>Options of one run of the samples job.</summary>
 public sealed class SamplesJobOptions
 {
@@ -70,15 +60,6 @@ public sealed class SamplesJobOptions
     /// <summary>Told (with what happened) when an output pass ran out of memory and the samples are written again in
     /// more, smaller passes.</summary>
     public Action<string>? OnMemoryRetry { get; init; }
-}
-
-/// <summary>An output pass ran out of memory (the job retries with more passes, else reports it).</summary>
-/// <param name="phase">The pass.</param>
-/// <param name="inner">DuckDB's or .NET's error.</param>
-internal sealed class PassOutOfMemoryException(string phase, Exception inner) : Exception(phase, inner)
-{
-    /// <summary>The pass, as the message names it.</summary>
-    public string Phase { get; } = phase;
 }
 
 /// <summary>What a run did, as the JSON summary reports it.</summary>
@@ -189,8 +170,9 @@ public static class SamplesJob
     /// <param name="cancellation">Stops the run (the output is left as it was).</param>
     /// <returns>The summary.</returns>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    /// <exception cref="JobFailedException">Too many bad rows.</exception>
-    /// <exception cref="IOException">Input or output problems, another run holds the output, or it exists with no-clobber.</exception>
+    /// <exception cref="JobFailedException">Too many bad rows, the day's checks, out of memory, the engine failing.</exception>
+    /// <exception cref="InputDataException">An input is missing or cannot be read.</exception>
+    /// <exception cref="Output.OutputRefusedException">The output is refused, another run holds it, or it exists with no-clobber.</exception>
     public static SamplesSummary Run(JobDefinition definition, SamplesJobOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -242,7 +224,7 @@ public static class SamplesJob
             {
                 string kept = outputPath + ".quarantine.jsonl";
                 File.Copy(quarantineFile, kept, overwrite: true);
-                throw new JobFailedException(
+                throw new JobFailedException(JobFailure.TooManyBadRows,
                     $"{bad} of {read} input rows are bad ({(double)bad / read:P3}), above the limit of {maxBad:P3} (quarantine.max_bad_fraction or --max-bad-fraction); " +
                     $"the rows and reasons are in {kept}. Nothing was written to {outputPath}.",
                     counts);
@@ -252,7 +234,7 @@ public static class SamplesJob
         // The day's sanity checks (an empty day, too many rows outside the date), before anything is written.
         if (DayChecks.Check(plan, counts, () => SamplesTimes(engine, plan)) is { } failure)
         {
-            throw new JobFailedException($"{failure} Nothing was committed: {outputPath} is as it was.", counts);
+            throw new JobFailedException(JobFailure.DayChecks, $"{failure} Nothing was committed: {outputPath} is as it was.", counts);
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -356,18 +338,23 @@ public static class SamplesJob
         if (text.Success)
         {
             string source = statement.StartsWith("typed_", StringComparison.Ordinal) ? $"source '{statement["typed_".Length..]}': " : "";
-            return new IOException(
+            return new InputDataException(InputProblem.BadText,
                 $"{source}{text.Groups["file"].Value} holds text that is not valid UTF-8 (the value \"{text.Groups["value"].Value}\", non-UTF-8 bytes as \\xNN) " +
                 "in a string column the job reads. A Parquet file's text is checked as a whole, so its bad rows cannot be set aside one by one: " +
-                "rewrite the file with that column as UTF-8 text (or as binary), or move the file out of the input, and rerun.", e);
+                "rewrite the file with that column as UTF-8 text (or as binary), or move the file out of the input, and rerun.", text.Groups["file"].Value, e);
         }
 
-        return CsvStateError(statement, e) ?? new IOException($"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", e);
+        if (CsvStateError(statement, e) is { } csv)
+        {
+            return csv;
+        }
+
+        return new JobFailedException(JobFailure.EngineError, $"{statement}: {e.Message} (inputs of {spec}; run 'sparktf plan' to see the SQL).", inner: e);
     }
 
     // DuckDB's CSV reader stops the query on a carriage return that neither ends a line nor stands inside quotes (its
     // advice, to turn strict mode off, is not the user's to take): say so, with the file.
-    private static IOException? CsvStateError(string statement, DuckDB.NET.Data.DuckDBException e)
+    private static InputDataException? CsvStateError(string statement, DuckDB.NET.Data.DuckDBException e)
     {
         var state = System.Text.RegularExpressions.Regex.Match(e.Message, @"CSV Parser state machine reached an invalid state[\s\S]*?\bfile = (?<file>[^\n]*)");
         if (!state.Success)
@@ -376,10 +363,11 @@ public static class SamplesJob
         }
 
         string source = statement.StartsWith("typed_", StringComparison.Ordinal) ? $"source '{statement["typed_".Length..]}': " : "";
-        return new IOException(
-            $"{source}{state.Groups["file"].Value.TrimEnd()}: the CSV reader stopped at a character it cannot place (DuckDB: \"The CSV Parser state machine reached an invalid state\"), " +
+        string file = state.Groups["file"].Value.TrimEnd();
+        return new InputDataException(InputProblem.BadText,
+            $"{source}{file}: the CSV reader stopped at a character it cannot place (DuckDB: \"The CSV Parser state machine reached an invalid state\"), " +
             "most often a carriage return (\\r) that does not end a line and is not inside quotes. Nothing was written. " +
-            "Remove the stray carriage returns (or quote the fields that hold them) and rerun.", e);
+            "Remove the stray carriage returns (or quote the fields that hold them) and rerun.", file, e);
     }
 
     /// <summary>The error for running out of memory in a phase, with what to change.</summary>
@@ -389,10 +377,10 @@ public static class SamplesJob
     private static JobFailedException OutOfMemory(string phase, Exception e)
     {
         string what = e is OutOfMemoryException ? "the process could not allocate more memory" : $"DuckDB: {e.Message.Split('\n')[0]}";
-        return new JobFailedException(
+        return new JobFailedException(JobFailure.OutOfMemory,
             $"out of memory in {phase} ({what}). DuckDB spills to disk beyond --memory-limit, but some of its work must fit in memory: " +
             "raise --memory-limit (default 1GB) if the machine has the memory, use fewer --threads (each thread needs its own memory), " +
-            "and give --spill-dir a disk with room. The output was left as it was.");
+            "and give --spill-dir a disk with room. The output was left as it was.", inner: e);
     }
 
     // Runs what reads the input; DuckDB's error becomes InputError's.

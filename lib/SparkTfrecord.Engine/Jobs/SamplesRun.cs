@@ -27,8 +27,9 @@ public sealed class SamplesRun
     /// <param name="cancellation">Stops the run: the day being written is left as it was, its temporary files removed.</param>
     /// <exception cref="JobConfigException">The spec is wrong (nothing ran).</exception>
     /// <exception cref="JobStoppedException">Cancelled; the message says what the stop left.</exception>
-    /// <exception cref="JobFailedException">A day failed for a reason the user can act on.</exception>
-    /// <exception cref="IOException">Input or output problems, the output refused or locked, the disk full.</exception>
+    /// <exception cref="JobFailedException">A day failed for a reason the user can act on (the disk full among them).</exception>
+    /// <exception cref="InputDataException">An input is missing or cannot be read.</exception>
+    /// <exception cref="OutputRefusedException">The output (or the summary file) is refused, locked, or exists with no-clobber.</exception>
     public static void Run(SamplesRunOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -150,7 +151,7 @@ public sealed class SamplesRun
     /// <summary>
     /// Runs a day's job and, when its file system fills up, says so with what it means and what to do (the I/O error
     /// alone names a part file in a hidden folder). The job has removed its work folder by the time the error gets
-    /// here; the error stays an IOException.
+    /// here; the error becomes <see cref="JobFailure.DiskFull"/>.
     /// </summary>
     private static T SayWhenTheDiskIsFull<T>(Func<T> run)
     {
@@ -162,8 +163,8 @@ public sealed class SamplesRun
         }
         catch (IOException e) when (e.HResult is noSpace or quotaExceeded)
         {
-            throw new IOException($"samples: the file system is full ({e.Message.Trim()}). Nothing was committed: the output is as it was and " +
-                                  "this run's temporary files are removed. Free space there (or write --output, or spill with --spill-dir, elsewhere) and run again.", e);
+            throw new JobFailedException(JobFailure.DiskFull, $"samples: the file system is full ({e.Message.Trim()}). Nothing was committed: the output is as it was and " +
+                                  "this run's temporary files are removed. Free space there (or write --output, or spill with --spill-dir, elsewhere) and run again.", inner: e);
         }
     }
 }

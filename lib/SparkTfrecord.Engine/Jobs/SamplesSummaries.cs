@@ -1,4 +1,5 @@
 using System.Text;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
 
 namespace SparkTfrecord.Engine.Jobs;
@@ -43,14 +44,16 @@ public static class SamplesSummaries
     /// for writing. An existing summary stays as it is until the run writes its own.
     /// </summary>
     /// <param name="file">The <c>--summary</c> file (not a folder: the command line refuses that as a usage error).</param>
-    /// <exception cref="IOException">The file cannot be written; the message says why and that nothing was run.</exception>
+    /// <exception cref="OutputRefusedException">The file cannot be written (<see cref="OutputRefusal.SummaryNotWritable"/>);
+    /// the message says why and that nothing was run.</exception>
     public static void CheckWritable(string file)
     {
         string full = Path.GetFullPath(file);
         string folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
         {
-            throw new IOException($"--summary {file}: the folder {folder} does not exist, so the summary could not be written; create it or choose another file. Nothing was run.");
+            throw new OutputRefusedException(OutputRefusal.SummaryNotWritable, full,
+                $"--summary {file}: the folder {folder} does not exist, so the summary could not be written; create it or choose another file. Nothing was run.");
         }
 
         bool existed = File.Exists(full);
@@ -68,7 +71,7 @@ public static class SamplesSummaries
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new IOException($"--summary {file} cannot be written ({e.Message}); choose a file you can write. Nothing was run.", e);
+            throw new OutputRefusedException(OutputRefusal.SummaryNotWritable, full, $"--summary {file} cannot be written ({e.Message}); choose a file you can write. Nothing was run.", e);
         }
     }
 

@@ -2,14 +2,6 @@ using System.Runtime.InteropServices;
 
 namespace SparkTfrecord.Engine.Output;
 
-/// <summary>The output already exists and <c>--no-clobber</c> was given.</summary>
-/// <param name="message">The message.</param>
-public sealed class OutputExistsException(string message) : IOException(message);
-
-/// <summary>Another run holds the output's lock; the message names it (pid, host, start, command) where the lock file says.</summary>
-/// <param name="message">The message.</param>
-public sealed class OutputLockedException(string message) : IOException(message);
-
 /// <summary>Options of <see cref="OutputCommitter"/>.</summary>
 public sealed class OutputCommitOptions
 {
@@ -75,9 +67,9 @@ public sealed class OutputCommitter : IDisposable
     /// <param name="output">The output folder.</param>
     /// <param name="options">Options.</param>
     /// <returns>The committer; dispose it to release the lock (and remove the work folder if not committed).</returns>
-    /// <exception cref="OutputRefusedException">The output may not be replaced, or its folder cannot be written.</exception>
-    /// <exception cref="OutputLockedException">Another run is writing the same output.</exception>
-    /// <exception cref="OutputExistsException">The output exists and <see cref="OutputCommitOptions.NoClobber"/> is set.</exception>
+    /// <exception cref="OutputRefusedException">The output may not be replaced, its folder cannot be written, another run
+    /// is writing it (<see cref="OutputRefusal.Locked"/>), or it exists and <see cref="OutputCommitOptions.NoClobber"/> is
+    /// set (<see cref="OutputRefusal.Exists"/>).</exception>
     public static OutputCommitter Begin(string output, OutputCommitOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(output);
@@ -86,7 +78,7 @@ public sealed class OutputCommitter : IDisposable
         // The guard comes first: a refused output is left exactly as it was, without even a lock file beside it.
         OutputGuard.CheckFolder(output, new OutputGuardOptions { Force = options.Force, InputPaths = options.InputPaths, WorkingDirectory = options.WorkingDirectory });
         string full = Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar);
-        string parent = Path.GetDirectoryName(full) ?? throw new IOException($"{output}: the output must be a folder below a parent folder.");
+        string parent = Path.GetDirectoryName(full) ?? throw new OutputRefusedException(OutputRefusal.Root, full, $"{output}: the output must be a folder below a parent folder.");
         string leaf = Path.GetFileName(full);
         string lockPath = Path.Combine(parent, $".{leaf}.lock");
         FileStream lockFile;
@@ -99,8 +91,8 @@ public sealed class OutputCommitter : IDisposable
         }
         catch (IOException e) when (e.HResult == EWouldBlock)
         {
-            throw new OutputLockedException($"another run is writing {full}: {LockHolder.Describe(lockPath)} (it holds the lock {lockPath}). " +
-                "Wait for it to finish or stop it, then run again.");
+            throw new OutputRefusedException(OutputRefusal.Locked, full, $"another run is writing {full}: {LockHolder.Describe(lockPath)} (it holds the lock {lockPath}). " +
+                "Wait for it to finish or stop it, then run again.", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && OutputGuard.NotWritable(e, full, Directory.Exists(parent) ? lockPath : parent) is { } refused)
         {
@@ -108,7 +100,7 @@ public sealed class OutputCommitter : IDisposable
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            throw new IOException($"cannot create the lock file {lockPath} beside the output {full}: {e.Message}", e);
+            throw new OutputRefusedException(OutputRefusal.LockNotCreated, full, $"cannot create the lock file {lockPath} beside the output {full}: {e.Message}", e);
         }
 
         try
@@ -118,7 +110,7 @@ public sealed class OutputCommitter : IDisposable
             CommitStepObserver.After("locked");
             if (options.NoClobber && Directory.Exists(full))
             {
-                throw new OutputExistsException($"{full} exists and --no-clobber was given; remove it or run without --no-clobber to replace it.");
+                throw new OutputRefusedException(OutputRefusal.Exists, full, $"{full} exists and --no-clobber was given; remove it or run without --no-clobber to replace it.");
             }
 
             // What killed runs left: their work folders and set-aside old outputs. Nobody else can be using them: we hold the lock.

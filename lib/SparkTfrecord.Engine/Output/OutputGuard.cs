@@ -5,67 +5,6 @@ using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Output;
 
-/// <summary>Why an output was refused.</summary>
-public enum OutputRefusal
-{
-    /// <summary>The output is the root folder.</summary>
-    Root,
-
-    /// <summary>A folder output is an existing file.</summary>
-    IsFile,
-
-    /// <summary>A file output is an existing folder.</summary>
-    IsFolder,
-
-    /// <summary>The output's leaf is a symbolic link: replacing it would replace the link, not its target.</summary>
-    SymbolicLink,
-
-    /// <summary>The output is the working directory or one of its ancestors.</summary>
-    WorkingDirectory,
-
-    /// <summary>The output is an input, holds one, or lies inside one.</summary>
-    Input,
-
-    /// <summary>The output holds other outputs (<c>key=value</c> partition folders or another <c>_manifest.json</c>).</summary>
-    OtherOutputs,
-
-    /// <summary>The output folder holds files this tool did not write (<c>--force</c> replaces it).</summary>
-    NotEmpty,
-
-    /// <summary>A file output exists and is not a TFRecord file (<c>--force</c> replaces it).</summary>
-    NotTfRecord,
-
-    /// <summary>The output's folder is on a read-only file system.</summary>
-    ReadOnly,
-
-    /// <summary>This user may not write the output's folder.</summary>
-    PermissionDenied,
-}
-
-/// <summary>The output was refused before any work; the message says what was found and how to proceed.</summary>
-public sealed class OutputRefusedException : IOException
-{
-    /// <summary>Makes the exception.</summary>
-    /// <param name="reason">Why.</param>
-    /// <param name="output">The output (full path).</param>
-    /// <param name="message">The message for the user.</param>
-    public OutputRefusedException(OutputRefusal reason, string output, string message)
-        : base(message)
-    {
-        Reason = reason;
-        Output = output;
-    }
-
-    /// <summary>Why the output was refused.</summary>
-    public OutputRefusal Reason { get; }
-
-    /// <summary>The output (full path).</summary>
-    public string Output { get; }
-
-    /// <summary>Whether <c>--force</c> would have let the run replace the output.</summary>
-    public bool ForceOverrides => Reason is OutputRefusal.NotEmpty or OutputRefusal.NotTfRecord;
-}
-
 /// <summary>What <see cref="OutputGuard"/> checks an output against.</summary>
 public sealed class OutputGuardOptions
 {
@@ -256,16 +195,16 @@ public static class OutputGuard
         const int erofs = 30;
         if (e is IOException { HResult: erofs })
         {
-            return Refuse(OutputRefusal.ReadOnly, output,
+            return new OutputRefusedException(OutputRefusal.ReadOnly, output,
                 $"cannot write {path}: it is on a read-only file system, so the output {output} cannot be written there. " +
-                "Choose an output on a writable file system (or remount it read-write).");
+                "Choose an output on a writable file system (or remount it read-write).", e);
         }
 
         if (e is UnauthorizedAccessException)
         {
-            return Refuse(OutputRefusal.PermissionDenied, output,
+            return new OutputRefusedException(OutputRefusal.PermissionDenied, output,
                 $"cannot write {path}: permission denied (read-only folder or not this user's), so the output {output} cannot be written there. " +
-                "Choose an output in a folder you can write, or fix the folder's permissions.");
+                "Choose an output in a folder you can write, or fix the folder's permissions.", e);
         }
 
         return null;

@@ -22,8 +22,9 @@ public static class InputScan
     /// <param name="plan">The plan, with its files resolved.</param>
     /// <param name="cancellation">Stops the scan.</param>
     /// <returns>The plan with <see cref="PlannedSource.Scans"/> and <see cref="PlannedSource.CsvColumns"/> set.</returns>
-    /// <exception cref="IOException">A file cannot be read, a CSV header is not UTF-8 or differs between the files of
+    /// <exception cref="Jobs.InputDataException">A CSV header is unterminated, not UTF-8 or differs between the files of
     /// a source, or a line is too long to step over.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
     public static JobPlan Apply(JobPlan plan, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -45,10 +46,10 @@ public static class InputScan
             var scan = TextFileScan.Read(file, loneCarriageReturnEndsLine: !csv, cancellation);
             if (scan.LongestLine > MaxSkippableLine)
             {
-                throw new IOException(
+                throw new Jobs.InputDataException(Jobs.InputProblem.LineTooLong,
                     $"source '{source.Name}': {file} line {scan.LongestLineNumber} is {scan.LongestLine} bytes long. Lines over the reader's limit of " +
                     $"{Sql.DuckDbDialect.MaxLineBytes} bytes are quarantined, but one over {MaxSkippableLine} bytes cannot be stepped over: " +
-                    "remove or split that line (or move the file out of the input) and rerun.");
+                    "remove or split that line (or move the file out of the input) and rerun.", file);
             }
 
             scans.Add(scan);
@@ -88,7 +89,8 @@ public static class InputScan
             var these = SplitHeader(text, options.Delimiter);
             if (these is null)
             {
-                throw new IOException($"source '{source.Name}': {file}: its header (line 1) has an unterminated quote: {Shown(text)}. Fix the header and rerun.");
+                throw new Jobs.InputDataException(Jobs.InputProblem.BadHeader,
+                    $"source '{source.Name}': {file}: its header (line 1) has an unterminated quote: {Shown(text)}. Fix the header and rerun.", file);
             }
 
             if (names is null)
@@ -99,9 +101,9 @@ public static class InputScan
             else if (names.Count != these.Count || !names.Skip(options.Columns.Count).SequenceEqual(these.Skip(options.Columns.Count), StringComparer.Ordinal))
             {
                 // The job's names stand for the first columns, so only the rest must match (and the number of columns).
-                throw new IOException(
+                throw new Jobs.InputDataException(Jobs.InputProblem.BadHeader,
                     $"source '{source.Name}': {file}: its header ({string.Join(options.Delimiter, these)}) differs from that of {first} ({string.Join(options.Delimiter, names)}); " +
-                    "the files of a source are read with one set of columns in one order: make the headers the same (or move the file out of the input) and rerun.");
+                    "the files of a source are read with one set of columns in one order: make the headers the same (or move the file out of the input) and rerun.", file);
             }
         }
 
@@ -131,9 +133,9 @@ public static class InputScan
         var status = System.Text.Unicode.Utf8.ToUtf16(header, new char[header.Length], out int read, out _, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
-            throw new IOException(
+            throw new Jobs.InputDataException(Jobs.InputProblem.BadHeader,
                 $"source '{source.Name}': {file}: its header (line 1) is not UTF-8 text (the byte 0x{header[read]:X2} at byte {read.ToString(CultureInfo.InvariantCulture)} of the line: " +
-                $"\"{Shown(Encoding.Latin1.GetString(header))}\" read as Latin-1). The job reads CSV files as UTF-8: save the file as UTF-8 and rerun.");
+                $"\"{Shown(Encoding.Latin1.GetString(header))}\" read as Latin-1). The job reads CSV files as UTF-8: save the file as UTF-8 and rerun.", file);
         }
 
         return Encoding.UTF8.GetString(header);

@@ -93,7 +93,7 @@ public sealed class JobPlan
     /// <param name="resolveFiles">List the files under each path (false for paths this machine cannot see).</param>
     /// <returns>The plan.</returns>
     /// <exception cref="FormatException">A path template is invalid.</exception>
-    /// <exception cref="IOException">A required source has no files.</exception>
+    /// <exception cref="Jobs.InputDataException">A required source has no files.</exception>
     public static JobPlan Create(JobDefinition definition, DateOnly date, string? input, bool resolveFiles = true) =>
         Create(definition, date, input, resolveFiles, TechnicalColumns.Default);
 
@@ -137,7 +137,8 @@ public sealed class JobPlan
                 // samples and the profile tables may not.
                 if (files.Count == 0 && (s.Name == job.Samples || s.Time is null))
                 {
-                    throw new IOException($"no input files for source '{s.Name}' at {string.Join(", ", paths)}: check --input and --date (path template '{s.PathTemplate}' in {definition.File}).");
+                    throw new Jobs.InputDataException(Jobs.InputProblem.NoFiles,
+                        $"no input files for source '{s.Name}' at {string.Join(", ", paths)}: check --input and --date (path template '{s.PathTemplate}' in {definition.File}).");
                 }
             }
 

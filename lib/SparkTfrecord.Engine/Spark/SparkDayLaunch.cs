@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Jobs;
 
 namespace SparkTfrecord.Engine.Spark;
-
-/// <summary>A day's stop: what it left behind (the launcher adds the stopped day's summary).</summary>
-internal sealed class SparkDayStoppedException(string outcome, Exception? inner = null) : OperationCanceledException(outcome, inner);
 
 /// <summary>
 /// One day of a <see cref="SparkLauncher"/> run: finds Spark and the connector jar, prepares the output (lock, work
@@ -67,7 +65,7 @@ internal sealed class SparkDayLaunch
     }
 
     /// <summary>Runs the day: its summary, or null when it failed (see <see cref="Failure"/>).</summary>
-    /// <exception cref="SparkDayStoppedException">The token was cancelled.</exception>
+    /// <exception cref="JobStoppedException">The token was cancelled.</exception>
     public SamplesSummary? Run(CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
@@ -148,7 +146,7 @@ internal sealed class SparkDayLaunch
             packages = ConnectorJar.Choose(ConnectorJar.Parse(SparkResources.Text(SparkResources.Connectors)), _options.Connector, version).Coordinates;
             return true;
         }
-        catch (SparkConnectorException e)
+        catch (EngineSetupException e) when (e.Problem == EngineSetupProblem.SparkConnectorJar)
         {
             _log.WriteLine($"sparktf: {e.Message}");
             return false;

@@ -36,19 +36,19 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     public IReadOnlyDictionary<string, long>? FailureCounts { get; private set; }
 
     /// <summary>Runs Spark and commits: the day's summary, or null when it failed.</summary>
-    /// <exception cref="SparkDayStoppedException">The token was cancelled.</exception>
+    /// <exception cref="JobStoppedException">The token was cancelled.</exception>
     public SamplesSummary? Run(string name, string? packages, Stopwatch clock, CancellationToken cancellation)
     {
         try
         {
             return Launch(name, packages, clock, cancellation);
         }
-        catch (OperationCanceledException e) when (e is not SparkDayStoppedException)
+        catch (OperationCanceledException e) when (e is not JobStoppedException)
         {
             // The native writer's encoder stopped on the token.
-            throw new SparkDayStoppedException(Stopped, e);
+            throw new JobStoppedException(Stopped, e);
         }
-        catch (Exception e) when (e is OutputLockedException or OutputExistsException or IOException or DuckDB.NET.Data.DuckDBException)
+        catch (Exception e) when (e is IOException or DuckDB.NET.Data.DuckDBException)
         {
             return Fail(e.Message, null);
         }
@@ -153,12 +153,12 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
     /// <summary>Runs Spark with its output on the log; a cancelled token forwards the stop signal, and Spark's process
     /// tree is killed when it has not stopped <see cref="SparkLaunchOptions.KillAfter"/> later.</summary>
-    /// <exception cref="SparkDayStoppedException">The token was cancelled (before Spark started, or while it ran).</exception>
+    /// <exception cref="JobStoppedException">The token was cancelled (before Spark started, or while it ran).</exception>
     private (int Exit, IReadOnlyList<string> Stdout, bool BadRowsSeen) RunSpark(List<string> arguments, CancellationToken cancellation)
     {
         if (cancellation.IsCancellationRequested)
         {
-            throw new SparkDayStoppedException(Stopped);
+            throw new JobStoppedException(Stopped);
         }
 
         int badRowsSeen = 0;
@@ -179,7 +179,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         if (cancellation.IsCancellationRequested)
         {
-            throw new SparkDayStoppedException($"forwarded to {Program} (which exited with {exit}); " +
+            throw new JobStoppedException($"forwarded to {Program} (which exited with {exit}); " +
                 (setup.OutputIsLocal ? Stopped : $"{setup.Output} may hold a partial Spark output without _SUCCESS"));
         }
 

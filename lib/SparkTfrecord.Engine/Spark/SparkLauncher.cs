@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
@@ -12,7 +13,7 @@ namespace SparkTfrecord.Engine.Spark;
 /// code, the count, the bad rows, <c>_SUCCESS</c>, the day's checks), then adds <c>_manifest.json</c> (connector) or
 /// encodes Spark's Parquet (native writer) and commits a local output. A cancelled token forwards the stop signal to
 /// Spark, kills it after <see cref="SparkLaunchOptions.KillAfter"/>, cleans up and throws
-/// <see cref="SparkLaunchStoppedException"/>.
+/// <see cref="JobStoppedException"/>.
 /// </summary>
 public sealed class SparkLauncher
 {
@@ -34,8 +35,9 @@ public sealed class SparkLauncher
     /// output stops it before Spark starts.</summary>
     /// <param name="cancellationToken">Cancelled by a stop signal (see <see cref="SparkLaunchOptions.StopSignal"/>).</param>
     /// <returns>The days' summaries, and the failed day's error when one failed.</returns>
-    /// <exception cref="SparkLaunchStoppedException">The token was cancelled; the outputs are as the message says.</exception>
-    /// <exception cref="SparkOptionsException">The Spark options do not fit together.</exception>
+    /// <exception cref="JobStoppedException">The token was cancelled; the outputs are as the message says, and its
+    /// <see cref="JobStoppedException.Summaries"/> are the days'.</exception>
+    /// <exception cref="EngineSetupException">The Spark options do not fit together.</exception>
     /// <exception cref="IOException">A local output is refused, locked, or an input is missing.</exception>
     public SparkLaunchResult Run(CancellationToken cancellationToken)
     {
@@ -57,10 +59,10 @@ public sealed class SparkLauncher
                     continue;
                 }
             }
-            catch (SparkDayStoppedException e)
+            catch (JobStoppedException e)
             {
                 summaries.Add(FailedDay(date, $"stopped by {SignalName()}", null, clock));
-                throw new SparkLaunchStoppedException(e.Message, summaries, e);
+                throw new JobStoppedException(e.Message, summaries, e);
             }
 
             // A failed day still gets its summary (status failed, the error, the counts known), after the days before it.
@@ -75,7 +77,7 @@ public sealed class SparkLauncher
     /// the output goes, and the script. Spark need not be installed.</summary>
     /// <param name="output">Where the description goes (a command's stdout).</param>
     /// <returns>No summaries; the failed day's error (reported on the log) when a day cannot be described.</returns>
-    /// <exception cref="SparkOptionsException">The Spark options do not fit together.</exception>
+    /// <exception cref="EngineSetupException">The Spark options do not fit together.</exception>
     public SparkLaunchResult DryRun(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);

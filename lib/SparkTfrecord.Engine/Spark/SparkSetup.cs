@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Planning;
 
 namespace SparkTfrecord.Engine.Spark;
@@ -65,14 +66,14 @@ public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
     /// <summary>Parses <c>3.5</c>, <c>3.5.1</c> or <c>3.5/2.13</c> (Spark, then Scala).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The version.</returns>
-    /// <exception cref="FormatException">Not a version.</exception>
+    /// <exception cref="EngineSetupException">Not a version (<see cref="EngineSetupProblem.SparkVersion"/>).</exception>
     public static SparkVersion Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var m = OptionPattern().Match(text.Trim());
         if (!m.Success)
         {
-            throw new FormatException($"'{text}' is not a Spark version: write major.minor such as 3.5, or 3.5/2.13 with the Scala version.");
+            throw new EngineSetupException(EngineSetupProblem.SparkVersion, $"'{text}' is not a Spark version: write major.minor such as 3.5, or 3.5/2.13 with the Scala version.");
         }
 
         return new SparkVersion(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
@@ -147,7 +148,7 @@ public sealed record ConnectorJar(string Connector, string Spark, string Scala, 
     /// <param name="connector">The connector.</param>
     /// <param name="version">The Spark version.</param>
     /// <returns>The row.</returns>
-    /// <exception cref="SparkConnectorException">No jar fits; the message says what to do.</exception>
+    /// <exception cref="EngineSetupException">No jar fits (<see cref="EngineSetupProblem.SparkConnectorJar"/>); the message says what to do.</exception>
     public static ConnectorJar Choose(IReadOnlyList<ConnectorJar> rows, SparkConnector connector, SparkVersion version)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -161,7 +162,7 @@ public sealed record ConnectorJar(string Connector, string Spark, string Scala, 
         string supported = string.Join(", ", rows.Where(r => r.Connector == name && r.Coordinates is not null).Select(r => $"{r.Spark}/{r.Scala}").Distinct());
         if (row is null || row.Coordinates is null)
         {
-            throw new SparkConnectorException(
+            throw new EngineSetupException(EngineSetupProblem.SparkConnectorJar,
                 $"the {name} connector has no jar for Spark {version} (jars/connectors.tsv lists {supported}): use --writer native, " +
                 $"or give a jar you trust with --spark-conf spark.jars=PATH.");
         }
@@ -209,7 +210,7 @@ public sealed class SparkSetup
     /// <param name="options">The run's options.</param>
     /// <param name="resolveLocalInputs">List local input files (false for <c>plan</c> without an input).</param>
     /// <returns>The setup.</returns>
-    /// <exception cref="SparkOptionsException">The options do not fit together; the message says why.</exception>
+    /// <exception cref="EngineSetupException">The options do not fit together; the message says why.</exception>
     /// <exception cref="IOException">A required local source has no files.</exception>
     public static SparkSetup Create(JobDefinition definition, SparkRunOptions options, bool resolveLocalInputs = true)
     {
@@ -217,12 +218,12 @@ public sealed class SparkSetup
         ArgumentNullException.ThrowIfNull(options);
         if (options.DeployMode == SparkDeployMode.Cluster && options.IsLocalMaster)
         {
-            throw new SparkOptionsException($"--deploy-mode cluster needs a cluster master (yarn, k8s://..., spark://...), not {options.Master}: a local master runs in client mode.");
+            throw new EngineSetupException(EngineSetupProblem.SparkDeployMode, $"--deploy-mode cluster needs a cluster master (yarn, k8s://..., spark://...), not {options.Master}: a local master runs in client mode.");
         }
 
         if (options.Writer == SparkWriter.Connector && options.Connector == SparkConnector.TensorFlow && options.Version is { Major: >= 3 } v)
         {
-            throw new SparkOptionsException($"TensorFlow's connector works with Spark 2.4 only, not Spark {v}: use --connector linkedin (Spark 3.x) or --writer native.");
+            throw new EngineSetupException(EngineSetupProblem.SparkConnectorVersion, $"TensorFlow's connector works with Spark 2.4 only, not Spark {v}: use --connector linkedin (Spark 3.x) or --writer native.");
         }
 
         // Inputs: a local folder is read as file:// URIs by a local master, and its files are listed (so missing
@@ -248,7 +249,7 @@ public sealed class SparkSetup
         {
             if (!outputIsLocal)
             {
-                throw new SparkOptionsException($"--writer native writes the shards on this machine, so --output must be a folder it can see (local disk, NFS, a mounted bucket), not {output}; use --writer connector for {output}.");
+                throw new EngineSetupException(EngineSetupProblem.SparkWriterOutput, $"--writer native writes the shards on this machine, so --output must be a folder it can see (local disk, NFS, a mounted bucket), not {output}; use --writer connector for {output}.");
             }
 
             staging = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.spark-parquet");

@@ -263,7 +263,7 @@ public sealed class DuckDbDialect : SqlDialect
     /// </summary>
     /// <param name="path">The file name.</param>
     /// <returns>The name for DuckDB.</returns>
-    /// <exception cref="IOException">The name holds both a backslash and a glob character.</exception>
+    /// <exception cref="Jobs.InputDataException">The name holds both a backslash and a glob character.</exception>
     public static string LiteralPath(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -274,7 +274,7 @@ public sealed class DuckDbDialect : SqlDialect
 
         if (path.Contains('\\', StringComparison.Ordinal))
         {
-            throw new IOException($"{path}: the embedded engine cannot read a file whose name holds both a backslash and one of * ? [ (it would take the name as a pattern): rename the file or its folder and rerun.");
+            throw new Jobs.InputDataException(Jobs.InputProblem.UnreadableName, $"{path}: the embedded engine cannot read a file whose name holds both a backslash and one of * ? [ (it would take the name as a pattern): rename the file or its folder and rerun.", path);
         }
 
         var sb = new System.Text.StringBuilder(path.Length + 8);

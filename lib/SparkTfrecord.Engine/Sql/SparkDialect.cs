@@ -56,7 +56,7 @@ public sealed class SparkDialect : SqlDialect
         ArgumentNullException.ThrowIfNull(name);
         if (name.Contains('`', StringComparison.Ordinal) || name.Contains(';', StringComparison.Ordinal) || name.Contains('\n', StringComparison.Ordinal))
         {
-            throw new FormatException($"the name '{name}' cannot be used on the Spark engine: it contains a backtick, a ';' or a line break, which the spark-sql shell mishandles.");
+            throw new Config.JobConfigException($"the name '{name}' cannot be used on the Spark engine: it contains a backtick, a ';' or a line break, which the spark-sql shell mishandles.");
         }
 
         return "`" + name + "`";
