@@ -1,5 +1,7 @@
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Jobs;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Tfrecord;
 
@@ -17,17 +19,22 @@ internal static class ErrorReport
     {
         UsageException => (ExitCodes.Usage, $"sparktf: {error.Message}"),
 
-        // A command whose token was cancelled says what the stop left; one that let the cancellation through says nothing.
+        // A run or command whose token was cancelled says what the stop left; one that let the cancellation through says nothing.
+        JobStoppedException stopped => (termination.ExitCode, Stopped(command, termination, stopped.Message)),
         CommandStoppedException stopped => (termination.ExitCode, Stopped(command, termination, stopped.Message)),
         OperationCanceledException when termination.Token.IsCancellationRequested => (termination.ExitCode, Stopped(command, termination, "")),
 
-        // The engine refused a setting the command line let through.
-        ArgumentException { ParamName: "options" } => (ExitCodes.Usage,
-            $"sparktf: {command}: {error.Message.Replace(" (Parameter 'options')", "", StringComparison.Ordinal)}; check --memory-limit and --threads."),
+        // An engine setup that cannot work, found before anything ran: a usage error. The embedded engine's refusal of
+        // a setting names neither the command nor the options behind it, so the line adds them.
+        EngineSetupException { Problem: EngineSetupProblem.EngineSetting } => (ExitCodes.Usage,
+            $"sparktf: {command}: {error.Message}; check --memory-limit and --threads."),
+        EngineSetupException => (ExitCodes.Usage, $"sparktf: {error.Message}"),
 
-        // Failures a user causes and can act on: the message says what and what to do.
-        SpecException or JobConfigException or TfRecordFormatException or IOException or UnauthorizedAccessException
-            or JobFailedException or FormatException => (ExitCodes.Failure, $"sparktf: {error.Message}"),
+        // Failures a user causes and can act on: the message says what and what to do. The engine's families first,
+        // then the format and spec libraries', then what .NET reports for files and text the commands read themselves.
+        JobConfigException or InputDataException or OutputRefusedException or JobFailedException
+            or SpecException or TfRecordFormatException
+            or IOException or UnauthorizedAccessException or FormatException => (ExitCodes.Failure, $"sparktf: {error.Message}"),
 
         // .NET ran out of memory outside a phase that says which (a phase of samples reports its own).
         OutOfMemoryException => (ExitCodes.Failure,

@@ -55,9 +55,10 @@ internal static class EncodeCommand
             }
             catch (DuckDB.NET.Data.DuckDBException e)
             {
-                throw new JobFailedException(SparkTfrecord.Engine.Engines.DuckDbEngine.IsOutOfMemory(e)
+                bool outOfMemory = SparkTfrecord.Engine.Engines.DuckDbEngine.IsOutOfMemory(e);
+                throw new JobFailedException(outOfMemory ? JobFailure.OutOfMemory : JobFailure.EngineError, outOfMemory
                     ? $"encode: out of memory reading the Parquet input ({e.Message.Split('\n')[0]}): encode fewer or smaller files at a time, or run it where more memory is free."
-                    : e.Message);
+                    : e.Message, inner: e);
             }
 
             string json = SummaryJson(done);

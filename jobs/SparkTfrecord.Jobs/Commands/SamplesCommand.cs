@@ -28,30 +28,23 @@ internal static class SamplesCommand
     {
         var (dates, output) = o.DatesAndOutput(result);
         o.CheckSummaryTarget(result);
-        try
+        SamplesRun.Run(new SamplesRunOptions
         {
-            SamplesRun.Run(new SamplesRunOptions
-            {
-                Spec = result.GetValue(o.Spec)!,
-                Dates = dates,
-                Input = result.GetValue(o.Input),
-                Output = output,
-                Overrides = o.Overrides(result),
-                NoClobber = result.GetValue(o.NoClobber),
-                Force = result.GetValue(o.Force),
-                Audit = result.GetValue(o.Audit),
-                Engine = o.EngineOptions(result),
-                SummaryFile = result.GetValue(o.Summary),
-                Stdout = context.Out,
-                WithProgress = (date, run) => ProgressDisplay.Show(context, PathTemplate.Format(date), run),
-                OnMemoryRetry = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} write: {note}"),
-                StoppedBy = () => context.Termination.SignalName,
-            }, cancellation);
-        }
-        catch (JobStoppedException e)
-        {
-            throw new CommandStoppedException(e.Message, e);
-        }
+            Spec = result.GetValue(o.Spec)!,
+            Dates = dates,
+            Input = result.GetValue(o.Input),
+            Output = output,
+            Overrides = o.Overrides(result),
+            NoClobber = result.GetValue(o.NoClobber),
+            Force = result.GetValue(o.Force),
+            Audit = result.GetValue(o.Audit),
+            Engine = o.EngineOptions(result),
+            SummaryFile = result.GetValue(o.Summary),
+            Stdout = context.Out,
+            WithProgress = (date, run) => ProgressDisplay.Show(context, PathTemplate.Format(date), run),
+            OnMemoryRetry = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} write: {note}"),
+            StoppedBy = () => context.Termination.SignalName,
+        }, cancellation);
 
         return ExitCodes.Success;
     }

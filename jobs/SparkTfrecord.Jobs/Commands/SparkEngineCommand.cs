@@ -42,10 +42,6 @@ internal static partial class SparkEngineCommand
         {
             return SparkSetup.Create(definition, options, resolveLocalInputs);
         }
-        catch (SparkOptionsException e)
-        {
-            throw new UsageException(e.Message);
-        }
         catch (InvalidOperationException e)
         {
             err.WriteLine($"sparktf: {e.Message}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Spark;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -20,7 +21,7 @@ internal static partial class SparkEngineCommand
     /// <param name="o">The job's options.</param>
     /// <param name="spark">The Spark engine's options.</param>
     /// <param name="cancellationToken">Cancelled by SIGTERM / Ctrl-C: Spark gets the signal, and the command throws
-    /// <see cref="CommandStoppedException"/> saying what the stop left.</param>
+    /// <see cref="Engine.Jobs.JobStoppedException"/> saying what the stop left.</param>
     /// <param name="stopSignal">Which signal cancelled the token (Spark is sent the same one); null: SIGTERM.</param>
     public static int Samples(CliContext context, ParseResult result, JobOptions o, SparkOptions spark, CancellationToken cancellationToken, Func<PosixSignal>? stopSignal = null)
     {
@@ -63,14 +64,10 @@ internal static partial class SparkEngineCommand
             SamplesCommand.WriteSummaries(context, result, o, Json(launched.Summaries), failed: !launched.Succeeded);
             return launched.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
         }
-        catch (SparkLaunchStoppedException e)
+        catch (JobStoppedException e)
         {
             SamplesCommand.WriteSummaries(context, result, o, Json(e.Summaries), failed: true);
-            throw new CommandStoppedException(e.Message, e);
-        }
-        catch (SparkOptionsException e)
-        {
-            throw new UsageException(e.Message);
+            throw;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Spark;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -65,9 +66,9 @@ internal sealed class SparkOptions
                 SparkConf = result.GetValue(SparkConf) ?? [],
             };
         }
-        catch (FormatException e)
+        catch (EngineSetupException e) when (e.Problem == EngineSetupProblem.SparkVersion)
         {
-            throw new UsageException("--spark-version: " + e.Message);
+            throw new UsageException("--spark-version: " + e.Message, e);
         }
     }
 
