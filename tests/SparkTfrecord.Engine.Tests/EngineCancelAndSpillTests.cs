@@ -5,7 +5,7 @@ namespace SparkTfrecord.Engine.Tests;
 
 /// <summary>
 /// The engine's promises to the job: a cancelled statement ends as OperationCanceledException on every path (never
-/// DuckDB's interrupt error), a setting DuckDB refuses is an ArgumentException that leaves no spill folder, and spill
+/// DuckDB's interrupt error), a setting DuckDB refuses is an EngineSetupException that leaves no spill folder, and spill
 /// folders of ended processes are swept (<see cref="EngineSpillSweepTests"/>, which starts a process).
 /// </summary>
 [TestFixture]
@@ -78,10 +78,12 @@ public sealed class EngineCancelAndSpillTests
     }
 
     [Test]
-    public void A_refused_setting_is_an_argument_exception_and_leaves_no_spill_folder()
+    public void A_refused_setting_is_an_engine_setup_exception_and_leaves_no_spill_folder()
     {
         Assert.That(() => new DuckDbEngine(new DuckDbEngineOptions { MemoryLimit = "lots", SpillDirectory = _parent }),
-            Throws.ArgumentException.With.Message.Contains("memory_limit"));
+            Throws.TypeOf<EngineSetupException>().With.Message.Contains("memory_limit")
+                .And.Property(nameof(EngineSetupException.Problem)).EqualTo(EngineSetupProblem.EngineSetting)
+                .And.InnerException.TypeOf<DuckDB.NET.Data.DuckDBException>());
         Assert.That(Directory.EnumerateFileSystemEntries(_parent), Is.Empty);
     }
 }

@@ -116,7 +116,7 @@ public sealed class QuarantineTests
         Assert.That(result["r1", "A"].Str("user_id"), Is.EqualTo("u1"));
 
         string other = Write("dt=2024-01-15/part-1.csv", Header, "r2,u1,A,2024-01-15 10:00:00,pixel");
-        var error = Assert.Throws<IOException>(() => Run("format: csv, csv: {header: true}"));
+        var error = Assert.Throws<Jobs.InputDataException>(() => Run("format: csv, csv: {header: true}"));
         Assert.That(error!.Message, Does.Contain(other).And.Contain("differs from that of").And.Contain("part-0.csv"));
     }
 
@@ -299,7 +299,7 @@ public sealed class QuarantineTests
         Assert.That(replaced, Is.GreaterThan(0));
         File.WriteAllBytes(file, bytes);
 
-        var error = Assert.Throws<IOException>(() => Run("format: parquet"));
+        var error = Assert.Throws<Jobs.InputDataException>(() => Run("format: parquet"));
 
         Assert.That(error!.Message, Does.StartWith($"source 'impressions': {file} holds text that is not valid UTF-8"));
         Assert.That(error.Message, Does.Contain("rewrite the file").And.Contain("move the file out of the input"));

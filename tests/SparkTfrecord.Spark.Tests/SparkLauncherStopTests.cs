@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Spark;
 
 namespace SparkTfrecord.Spark.Tests;
@@ -8,7 +9,7 @@ namespace SparkTfrecord.Spark.Tests;
 /// <summary>
 /// <see cref="SparkLauncher"/> stopped through its cancellation token, in process against the fake Spark: the stop
 /// signal is forwarded to Spark, Spark is killed when it ignores it for <see cref="SparkLaunchOptions.KillAfter"/>, the
-/// output is as it was, and the stop is reported as <see cref="SparkLaunchStoppedException"/> with the stopped day's
+/// output is as it was, and the stop is reported as <see cref="JobStoppedException"/> with the stopped day's
 /// summary. (SparkLauncherTests sends real signals to sparktf.)
 /// </summary>
 [TestFixture]
@@ -47,7 +48,7 @@ public sealed class SparkLauncherStopTests
         Assert.That(log.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + log);
         SettleIntoSleep();
         cancel.Cancel();
-        var stopped = Assert.ThrowsAsync<SparkLaunchStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(20)))!;
+        var stopped = Assert.ThrowsAsync<JobStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(20)))!;
 
         Assert.Multiple(() =>
         {
@@ -74,7 +75,7 @@ public sealed class SparkLauncherStopTests
         SettleIntoSleep();
         var sent = DateTime.UtcNow;
         cancel.Cancel();
-        Assert.ThrowsAsync<SparkLaunchStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.ThrowsAsync<JobStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.That((DateTime.UtcNow - sent).TotalSeconds, Is.LessThan(15));
         Assert.That(log.ToString(), Does.Contain("ignoring it"));
@@ -88,7 +89,7 @@ public sealed class SparkLauncherStopTests
         string record = _temp[$"record{n}.jsonl"];
         var launcher = new SparkLauncher(Options(n, output, record, PosixSignal.SIGTERM, TimeSpan.FromSeconds(30)), new WatchedLog("never"));
 
-        var stopped = Assert.Throws<SparkLaunchStoppedException>(() => launcher.Run(new CancellationToken(canceled: true)))!;
+        var stopped = Assert.Throws<JobStoppedException>(() => launcher.Run(new CancellationToken(canceled: true)))!;
 
         Assert.Multiple(() =>
         {
