@@ -62,5 +62,4 @@ public sealed class ErrorFamilyExitCodeTests
 
         AssertOneLine(result, 2, "sparktf: --spark-version: 'three' is not a Spark version: write major.minor such as 3.5, or 3.5/2.13 with the Scala version.");
     }
-
 }
