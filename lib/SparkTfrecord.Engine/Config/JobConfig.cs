@@ -16,7 +16,7 @@ public enum SourceFormat
 }
 
 /// <summary>How a source's time column is stored.</summary>
-public enum TimeUnit
+internal enum TimeUnit
 {
     /// <summary>Integer seconds since the Unix epoch.</summary>
     Seconds,
@@ -35,13 +35,13 @@ public enum TimeUnit
 /// <param name="Column">The column (after renaming).</param>
 /// <param name="Unit">How it is stored.</param>
 /// <param name="Zone">For <see cref="TimeUnit.Text"/>: the zone that text without an offset is read in (IANA name).</param>
-public sealed record TimeColumn(string Column, TimeUnit Unit, string Zone);
+internal sealed record TimeColumn(string Column, TimeUnit Unit, string Zone);
 
 /// <summary>Options of a CSV source.</summary>
 /// <param name="Header">Whether the first line names the columns.</param>
 /// <param name="Delimiter">The field delimiter.</param>
 /// <param name="Columns">The column names when there is no header, in file order.</param>
-public sealed record CsvOptions(bool Header, char Delimiter, IReadOnlyList<string> Columns);
+internal sealed record CsvOptions(bool Header, char Delimiter, IReadOnlyList<string> Columns);
 
 /// <summary>One input table: where its files are, how to read them, and its keys.</summary>
 /// <param name="Name">The source's name in the job (impressions, clicks, users, items, ...).</param>
@@ -53,7 +53,7 @@ public sealed record CsvOptions(bool Header, char Delimiter, IReadOnlyList<strin
 /// <param name="Dedup">The columns that identify a duplicate event (the earliest copy survives); empty for none.</param>
 /// <param name="Rename">Logical column name to the column's name in the files.</param>
 /// <param name="Columns">The columns of the source the job declares it reads; filled in from the rules.</param>
-public sealed record SourceConfig(
+internal sealed record SourceConfig(
     string Name,
     string PathTemplate,
     SourceFormat Format,
@@ -67,14 +67,14 @@ public sealed record SourceConfig(
 /// <summary>A column of a source: <c>source.column</c>.</summary>
 /// <param name="Source">The source name.</param>
 /// <param name="Column">The column name.</param>
-public sealed record ColumnRef(string Source, string Column)
+internal sealed record ColumnRef(string Source, string Column)
 {
     /// <inheritdoc/>
     public override string ToString() => $"{Source}.{Column}";
 }
 
 /// <summary>The small set of derived features both engines render.</summary>
-public enum DerivedFunction
+internal enum DerivedFunction
 {
     /// <summary>The column as it is.</summary>
     None,
@@ -90,7 +90,7 @@ public enum DerivedFunction
 /// <param name="Feature">The feature.</param>
 /// <param name="Ref">The column it comes from.</param>
 /// <param name="Function">The derivation applied.</param>
-public sealed record ColumnRule(string Feature, ColumnRef Ref, DerivedFunction Function);
+internal sealed record ColumnRule(string Feature, ColumnRef Ref, DerivedFunction Function);
 
 /// <summary>
 /// The label rule: an impression is positive when a click is attributed to it. A click is attributed to the latest
@@ -100,7 +100,7 @@ public sealed record ColumnRule(string Feature, ColumnRef Ref, DerivedFunction F
 /// <param name="Events">The click source.</param>
 /// <param name="Match">Columns both sources share (request_id and item_id, or user_id and item_id).</param>
 /// <param name="Within">How long after the impression a click may come.</param>
-public sealed record LabelRule(string Events, IReadOnlyList<string> Match, TimeSpan Within);
+internal sealed record LabelRule(string Events, IReadOnlyList<string> Match, TimeSpan Within);
 
 /// <summary>
 /// A history feature: the values of the user's events in <c>[ts - window, ts)</c>, newest first, ties broken by value
@@ -114,20 +114,20 @@ public sealed record LabelRule(string Events, IReadOnlyList<string> Match, TimeS
 /// <param name="User">The column that names the user in both the events and the impressions.</param>
 /// <param name="Missing">The value listed for an event whose value is missing (for example an item absent from the
 /// items table, in a parallel history of categories), keeping parallel histories aligned; null drops such events.</param>
-public sealed record HistoryRule(string Feature, string Events, ColumnRef Value, TimeSpan Window, int MaxLength, string User, string? Missing = null);
+internal sealed record HistoryRule(string Feature, string Events, ColumnRef Value, TimeSpan Window, int MaxLength, string User, string? Missing = null);
 
 /// <summary>Negative down-sampling and the train/eval split, both decided by <see cref="Hashing.ProjectHash"/>.</summary>
 /// <param name="NegativeRate">The fraction of negatives kept (1 keeps all).</param>
 /// <param name="EvalFraction">The fraction of samples put in the eval split (0 for no split).</param>
 /// <param name="Salt">Mixed into the hashed key so that different jobs make independent decisions.</param>
 /// <param name="Key">The columns of the impressions whose values are hashed.</param>
-public sealed record SamplingConfig(double NegativeRate, double EvalFraction, string Salt, IReadOnlyList<string> Key);
+internal sealed record SamplingConfig(double NegativeRate, double EvalFraction, string Salt, IReadOnlyList<string> Key);
 
 /// <summary>The native writer's layout.</summary>
 /// <param name="Shards">The number of part files.</param>
 /// <param name="Compression">none, gzip or zlib.</param>
 /// <param name="ShardKey">The impression columns whose project hash picks the shard and orders records in it.</param>
-public sealed record OutputConfig(int Shards, TfRecordCompression Compression, IReadOnlyList<string> ShardKey);
+internal sealed record OutputConfig(int Shards, TfRecordCompression Compression, IReadOnlyList<string> ShardKey);
 
 /// <summary>The <c>job:</c> section of a feature spec file: everything the jobs need besides the features.</summary>
 /// <param name="File">The file it was read from (for messages).</param>
@@ -144,7 +144,7 @@ public sealed record OutputConfig(int Shards, TfRecordCompression Compression, I
 /// <param name="Output">The writer's layout.</param>
 /// <param name="MaxBadFraction">The fraction of bad input rows above which the job fails.</param>
 /// <param name="Checks">The day's sanity checks (<c>checks:</c>); null is <see cref="DayChecksConfig.Default"/>.</param>
-public sealed record JobConfig(
+internal sealed record JobConfig(
     string File,
     IReadOnlyDictionary<string, SourceConfig> Sources,
     string Samples,

@@ -31,30 +31,30 @@ public sealed class EncodeJobOptions
     public bool Force { get; init; }
 
     /// <summary>An output already locked by the caller (the Spark launcher holds it for the whole run); not disposed here.</summary>
-    public OutputCommitter? Committer { get; init; }
+    internal OutputCommitter? Committer { get; init; }
 
     /// <summary>The job plan the samples come from, if known: the manifest then records its date and inputs exactly as
     /// the embedded engine does.</summary>
-    public JobPlan? Plan { get; init; }
+    internal JobPlan? Plan { get; init; }
 
     /// <summary>The engine recorded in the manifest.</summary>
-    public string EngineName { get; init; } = "sparktf encode";
+    internal string EngineName { get; init; } = "sparktf encode";
 
     /// <summary>More counts for the manifest (the Spark run's report).</summary>
-    public IReadOnlyDictionary<string, long>? Counts { get; init; }
+    internal IReadOnlyDictionary<string, long>? Counts { get; init; }
 
     /// <summary>The number of records the caller expects (Spark's reported count); a different number fails the run
     /// before the output is committed.</summary>
-    public long? ExpectedRecords { get; init; }
+    internal long? ExpectedRecords { get; init; }
 
     /// <summary>Engine options of the DuckDB that reads and orders the Parquet.</summary>
-    public DuckDbEngineOptions Engine { get; init; } = new();
+    internal DuckDbEngineOptions Engine { get; init; } = new();
 
     /// <summary>Called after each commit step.</summary>
-    public Action<string>? OnCommitStep { get; init; }
+    internal Action<string>? OnCommitStep { get; init; }
 
     /// <summary>Progress receiver.</summary>
-    public IJobProgress Progress { get; init; } = NoProgress.Instance;
+    internal IJobProgress Progress { get; init; } = NoProgress.Instance;
 }
 
 /// <summary>What an encode run wrote.</summary>
@@ -146,7 +146,7 @@ public static class EncodeJob
     /// <param name="split">Whether the output has train/ and eval/.</param>
     /// <returns>The query.</returns>
     /// <exception cref="IOException">A feature column is missing, or the spec splits and there is no split column.</exception>
-    public static string Query(JobDefinition definition, DuckDbEngine engine, IReadOnlyList<string> files, out bool split)
+    internal static string Query(JobDefinition definition, DuckDbEngine engine, IReadOnlyList<string> files, out bool split)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(engine);
@@ -209,7 +209,7 @@ public static class EncodeJob
     /// <param name="inputs">Files, folders or globs.</param>
     /// <returns>The files.</returns>
     /// <exception cref="IOException">No file found.</exception>
-    public static IReadOnlyList<string> ParquetFiles(IReadOnlyList<string> inputs)
+    internal static IReadOnlyList<string> ParquetFiles(IReadOnlyList<string> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var files = new List<string>();

@@ -17,7 +17,7 @@ public interface IJobProgress
 }
 
 /// <summary>A progress receiver that ignores everything.</summary>
-public sealed class NoProgress : IJobProgress
+internal sealed class NoProgress : IJobProgress
 {
     /// <summary>The instance.</summary>
     public static NoProgress Instance { get; } = new();

@@ -26,7 +26,7 @@ public sealed class JobFailedException(string message, IReadOnlyDictionary<strin
 }
 
 /// <summary>Options of one run of the samples job.</summary>
-public sealed class SamplesJobOptions
+internal sealed class SamplesJobOptions
 {
     /// <summary>The run date (a day in the job's zone).</summary>
     public required DateOnly Date { get; init; }
@@ -181,7 +181,7 @@ public sealed record SamplesSummary(
 /// The samples job on the embedded engine: plan, render for DuckDB, run, write the samples with the native writer
 /// into shards, write the manifest and commit the output atomically.
 /// </summary>
-public static class SamplesJob
+internal static class SamplesJob
 {
     /// <summary>Runs the job for one date.</summary>
     /// <param name="definition">The spec and job section.</param>

@@ -17,10 +17,10 @@ public sealed record ManifestShard(string File, long? Records, long Bytes);
 /// <param name="Name">The source's name.</param>
 /// <param name="Paths">The declared paths, or null where there are none (<c>sparktf encode</c> on its own).</param>
 /// <param name="Files">The files read, or null where they are not known here (a cluster's files).</param>
-public sealed record ManifestInput(string Name, IReadOnlyList<string>? Paths, IReadOnlyList<string>? Files);
+internal sealed record ManifestInput(string Name, IReadOnlyList<string>? Paths, IReadOnlyList<string>? Files);
 
 /// <summary>What a manifest says. Every job that commits an output fills one and <see cref="Manifest.Write(string, ManifestContent)"/> writes it.</summary>
-public sealed record ManifestContent
+internal sealed record ManifestContent
 {
     /// <summary>The run date, or null for an output not made for a date (<c>sparktf encode</c> on its own).</summary>
     public DateOnly? Date { get; init; }
@@ -103,7 +103,7 @@ public sealed record ManifestContent
 /// <c>features</c> (name, kind, list), <c>sampling</c> (negative_rate, eval_fraction, salt, key, shard_key, hash; absent
 /// when the run did not sample), <c>inputs</c> (per source: paths and files, each where known), <c>counts</c>.
 /// </summary>
-public static class Manifest
+internal static class Manifest
 {
     /// <summary>The format version written.</summary>
     public const int Version = 1;

@@ -11,7 +11,7 @@ public sealed class OutputExistsException(string message) : IOException(message)
 public sealed class OutputLockedException(string message) : IOException(message);
 
 /// <summary>Options of <see cref="OutputCommitter"/>.</summary>
-public sealed class OutputCommitOptions
+internal sealed class OutputCommitOptions
 {
     /// <summary>Refuse to replace an existing output.</summary>
     public bool NoClobber { get; init; }
@@ -39,7 +39,7 @@ public sealed class OutputCommitOptions
 /// a rename of the previous output aside followed by a rename into place. A reader therefore sees the previous complete
 /// output, or the new complete output, or (only in the fallback, between two renames) no output; never a partial one.
 /// </summary>
-public sealed class OutputCommitter : IDisposable
+internal sealed class OutputCommitter : IDisposable
 {
     /// <summary>The steps, in order, as passed to <see cref="OutputCommitOptions.OnStep"/>.</summary>
     public static readonly IReadOnlyList<string> Steps =

@@ -9,7 +9,7 @@ namespace SparkTfrecord.Engine.Planning;
 /// <param name="Files">The data files found under <see cref="Paths"/>, sorted; empty when not resolved.</param>
 /// <param name="MissingPaths">Paths where nothing was found.</param>
 /// <param name="KeyColumns">Columns used to join, de-duplicate or hash: read as text, and a null one quarantines the row.</param>
-public sealed record PlannedSource(
+internal sealed record PlannedSource(
     SourceConfig Config,
     IReadOnlyList<string> Paths,
     IReadOnlyList<string> Files,
@@ -40,7 +40,7 @@ public sealed record PlannedSource(
 /// parameters resolved (time bounds in epoch microseconds, windows in microseconds). Engines render it; it is the
 /// single description of the job that the DuckDB and the Spark renderings share.
 /// </summary>
-public sealed class JobPlan
+internal sealed class JobPlan
 {
     private JobPlan(JobDefinition definition, DateOnly date, IReadOnlyDictionary<string, PlannedSource> sources, long dayStart, long dayEnd, TechnicalColumns names)
     {

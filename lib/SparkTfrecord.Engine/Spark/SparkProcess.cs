@@ -13,7 +13,7 @@ namespace SparkTfrecord.Engine.Spark;
 /// launcher streams them to its own stderr), a signal is forwarded with <see cref="Forward"/>, and the child is killed
 /// with its process tree when it has not stopped a grace period after the signal.
 /// </summary>
-public sealed class SparkProcess : IDisposable
+internal sealed class SparkProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _stdout = [];
@@ -183,7 +183,7 @@ public sealed class SparkProcess : IDisposable
 }
 
 /// <summary>Reads the script's report: the count of samples written and the other counts of its last query.</summary>
-public static class SparkReport
+internal static class SparkReport
 {
     /// <summary>The runner's form and the report file's: <c>SPARKTF_SAMPLES_WRITTEN=&lt;n&gt;</c>.</summary>
     public const string Key = "SPARKTF_SAMPLES_WRITTEN";
@@ -381,14 +381,14 @@ public static class SparkReport
 /// <param name="Counts">The report row's counts by name (at least <c>written</c>), or null when the run reported none.</param>
 /// <param name="InputCounts">The input counts row's counts when a statement failed after it, or null.</param>
 /// <param name="Failure">The failed statement and its error, or null.</param>
-public sealed record SparkReportFile(Dictionary<string, long>? Counts, Dictionary<string, long>? InputCounts, string? Failure);
+internal sealed record SparkReportFile(Dictionary<string, long>? Counts, Dictionary<string, long>? InputCounts, string? Failure);
 
 /// <summary>
 /// <c>_manifest.json</c> (version 1, the fields of <see cref="Output.Manifest"/>) for an output the connector wrote: the
 /// part files with their sizes as listed, the record count Spark reported, <c>writer</c> = connector, the inputs' paths
 /// (their files are the cluster's).
 /// </summary>
-public static class SparkManifest
+internal static class SparkManifest
 {
     /// <summary>Writes it.</summary>
     /// <param name="path">The file.</param>

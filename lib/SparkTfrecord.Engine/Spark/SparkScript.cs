@@ -28,7 +28,7 @@ public enum SparkConnector
 }
 
 /// <summary>What a Spark script writes and where.</summary>
-public sealed class SparkScriptOptions
+internal sealed class SparkScriptOptions
 {
     /// <summary>The writer.</summary>
     public SparkWriter Writer { get; init; } = SparkWriter.Connector;
@@ -51,7 +51,7 @@ public sealed class SparkScriptOptions
 /// <param name="Report">The report row's columns, in order; the first is <c>sparktf_samples_written</c>.</param>
 /// <param name="Dialect">The dialect used.</param>
 /// <param name="Header">A one-line description put at the top of the script as a comment.</param>
-public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnlyList<CountColumn> Report, SparkDialect Dialect, string Header)
+internal sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnlyList<CountColumn> Report, SparkDialect Dialect, string Header)
 {
     /// <summary>The columns of the input counts row the script prints before its bad-rows check (see
     /// <see cref="SparkScript.InputCountsView"/>): <c>sparktf_rows_read</c>, <c>sparktf_rows_bad</c>, then
@@ -83,7 +83,7 @@ public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnly
 /// counts included. Safe for the spark-sql shell: no <c>;</c> inside a literal, identifier or comment, and no line
 /// starting with <c>--</c>.
 /// </summary>
-public static class SparkScript
+internal static class SparkScript
 {
     /// <summary>The report row's first column, read by the launcher and by submit/spark_sql_runner.py.</summary>
     public const string ReportColumnName = "sparktf_samples_written";

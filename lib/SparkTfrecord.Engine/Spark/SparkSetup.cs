@@ -46,7 +46,7 @@ public sealed record SparkRunOptions
     public IReadOnlyList<string> SparkConf { get; init; } = [];
 
     /// <summary>Whether the master runs on this machine (<c>local</c>, <c>local[N]</c>, <c>local[*]</c>).</summary>
-    public bool IsLocalMaster => Master == "local" || Master.StartsWith("local[", StringComparison.Ordinal);
+    internal bool IsLocalMaster => Master == "local" || Master.StartsWith("local[", StringComparison.Ordinal);
 }
 
 /// <summary>A Spark version and its Scala version.</summary>
@@ -56,7 +56,7 @@ public sealed record SparkRunOptions
 public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
 {
     /// <summary>Whether the SQL must be spelled for Spark before 3.2 (no <c>try_cast</c>, no <c>unix_micros</c>).</summary>
-    public bool NeedsLegacySql => Major < 3 || (Major == 3 && Minor < 2);
+    internal bool NeedsLegacySql => Major < 3 || (Major == 3 && Minor < 2);
 
     /// <summary>major.minor.</summary>
     /// <returns>The text.</returns>
@@ -82,7 +82,7 @@ public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
     /// <summary>Reads the banner of <c>spark-submit --version</c>.</summary>
     /// <param name="banner">What it printed (stdout and stderr).</param>
     /// <returns>The version, or null if the banner has none.</returns>
-    public static SparkVersion? FromBanner(string banner)
+    internal static SparkVersion? FromBanner(string banner)
     {
         ArgumentNullException.ThrowIfNull(banner);
         var v = BannerPattern().Match(banner);
@@ -112,7 +112,7 @@ public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
 /// <param name="Scala">Scala binary version.</param>
 /// <param name="Coordinates">group:artifact:version, or null when nothing is published for that Spark.</param>
 /// <param name="Status">targets, nearest or none.</param>
-public sealed record ConnectorJar(string Connector, string Spark, string Scala, string? Coordinates, string Status)
+internal sealed record ConnectorJar(string Connector, string Spark, string Scala, string? Coordinates, string Status)
 {
     /// <summary>Reads <c>jars/connectors.tsv</c>.</summary>
     /// <param name="tsv">The file's text.</param>
@@ -187,22 +187,22 @@ public sealed class SparkSetup
     }
 
     /// <summary>The plan.</summary>
-    public JobPlan Plan { get; }
+    internal JobPlan Plan { get; }
 
     /// <summary>The options.</summary>
-    public SparkRunOptions Options { get; }
+    internal SparkRunOptions Options { get; }
 
     /// <summary>The output: a full local path when <see cref="OutputIsLocal"/>, else the URI or cluster path as given.</summary>
-    public string Output { get; }
+    internal string Output { get; }
 
     /// <summary>Whether the output is a folder on this machine.</summary>
-    public bool OutputIsLocal { get; }
+    internal bool OutputIsLocal { get; }
 
     /// <summary>The native writer's Parquet folder (local, hidden beside the output), or null for the connector.</summary>
-    public string? Staging { get; }
+    internal string? Staging { get; }
 
     /// <summary>Whether the script must be spelled for Spark before 3.2.</summary>
-    public bool Legacy => (Options.Writer == SparkWriter.Connector && Options.Connector == SparkConnector.TensorFlow) || Options.Version?.NeedsLegacySql == true;
+    internal bool Legacy => (Options.Writer == SparkWriter.Connector && Options.Connector == SparkConnector.TensorFlow) || Options.Version?.NeedsLegacySql == true;
 
     /// <summary>Makes the setup.</summary>
     /// <param name="definition">The spec and job section (output overrides applied).</param>
@@ -257,10 +257,15 @@ public sealed class SparkSetup
         return new SparkSetup(plan, options, output, outputIsLocal, staging);
     }
 
+    /// <summary>The script's text as <c>sparktf plan --engine spark</c> prints it: it writes the output (or the staging
+    /// folder) itself, so it can be run by hand.</summary>
+    /// <returns>The script.</returns>
+    public string ScriptText() => Script().Text();
+
     /// <summary>Renders the script, writing to <paramref name="target"/> (default: the output, or the staging folder).</summary>
     /// <param name="target">Where Spark writes, or null for the default.</param>
     /// <returns>The script.</returns>
-    public SparkScriptText Script(string? target = null) => SparkScript.Render(Plan, new SparkScriptOptions
+    internal SparkScriptText Script(string? target = null) => SparkScript.Render(Plan, new SparkScriptOptions
     {
         Writer = Options.Writer,
         Connector = Options.Connector,
@@ -271,7 +276,7 @@ public sealed class SparkSetup
 
     /// <summary>The path where the PySpark runner writes its report in cluster mode: beside the output, hidden, on the
     /// output's file system (which the launcher can read back).</summary>
-    public string ReportPath
+    internal string ReportPath
     {
         get
         {
@@ -286,7 +291,7 @@ public sealed class SparkSetup
     /// <param name="path">The path.</param>
     /// <param name="options">The run's options.</param>
     /// <returns>True for a local path.</returns>
-    public static bool IsLocalPath(string path, SparkRunOptions options)
+    internal static bool IsLocalPath(string path, SparkRunOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);

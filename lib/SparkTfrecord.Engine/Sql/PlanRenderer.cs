@@ -10,7 +10,7 @@ namespace SparkTfrecord.Engine.Sql;
 /// <summary>One statement of a rendered job, named for progress and errors.</summary>
 /// <param name="Name">What it computes.</param>
 /// <param name="Sql">The statement.</param>
-public sealed record SqlStatement(string Name, string Sql);
+internal sealed record SqlStatement(string Name, string Sql);
 
 /// <summary>The SQL of a job plan in one dialect.</summary>
 /// <param name="Dialect">The dialect.</param>
@@ -25,7 +25,7 @@ public sealed record SqlStatement(string Name, string Sql);
 /// <param name="OutputPass">The output query for pass <c>p</c> of <c>n</c>: the samples of the shards <c>s</c> with
 /// <c>s % n == p</c>, in the same order; pass 0 of 1 is <see cref="OutputQuery"/>. Passes bound the engine's memory
 /// on big days: each joins only the histories its own samples use.</param>
-public sealed record RenderedJob(
+internal sealed record RenderedJob(
     SqlDialect Dialect,
     IReadOnlyList<SqlStatement> Statements,
     string SamplesTable,
@@ -70,11 +70,24 @@ public static class PlanRenderer
 {
     private const string Samples = "samples";
 
+    /// <summary>The DuckDB script that <c>sparktf samples</c> runs for one day, as <c>sparktf plan</c> prints it.</summary>
+    /// <param name="definition">The spec and its job section, with the command line's overrides applied.</param>
+    /// <param name="date">The day.</param>
+    /// <param name="input">The input root, or null: the plan still renders, with the unresolved paths' files left out.</param>
+    /// <returns>The script.</returns>
+    public static string DuckDbScript(JobDefinition definition, DateOnly date, string? input)
+    {
+        var plan = JobPlan.Create(definition, date, input ?? "{input}", resolveFiles: input is not null);
+
+        // As samples reads them: CSV columns from the files' headers, the reader's buffer from their longest line.
+        return Render(InputScan.Apply(plan), DuckDbDialect.Instance).Script();
+    }
+
     /// <summary>Renders a plan.</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="dialect">The dialect.</param>
     /// <returns>The SQL.</returns>
-    public static RenderedJob Render(JobPlan plan, SqlDialect dialect)
+    internal static RenderedJob Render(JobPlan plan, SqlDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(dialect);
