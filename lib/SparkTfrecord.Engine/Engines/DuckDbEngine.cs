@@ -35,13 +35,13 @@ public sealed class DuckDbEngine : IDisposable
     private volatile bool _cancelled;
 
     /// <summary>The prefix of every spill folder's name: <c>sparktf-spill-PID-GUID</c>.</summary>
-    public const string SpillPrefix = "sparktf-spill-";
+    internal const string SpillPrefix = "sparktf-spill-";
 
     /// <summary>Opens an engine.</summary>
     /// <param name="options">Options, or null for defaults.</param>
     /// <exception cref="ArgumentException">An option DuckDB refuses (such as a memory limit it cannot read).</exception>
     /// <exception cref="IOException">The spill folder cannot be made.</exception>
-    public DuckDbEngine(DuckDbEngineOptions? options = null)
+    internal DuckDbEngine(DuckDbEngineOptions? options = null)
     {
         options ??= new DuckDbEngineOptions();
         string parent = Path.GetFullPath(options.SpillDirectory ?? Path.GetTempPath());
@@ -95,7 +95,7 @@ public sealed class DuckDbEngine : IDisposable
     /// </summary>
     /// <param name="parent">The folder holding spill folders.</param>
     /// <returns>The folders removed.</returns>
-    public static IReadOnlyList<string> RemoveStaleSpills(string parent)
+    internal static IReadOnlyList<string> RemoveStaleSpills(string parent)
     {
         var removed = new List<string>();
         IEnumerable<string> folders;
@@ -159,12 +159,12 @@ public sealed class DuckDbEngine : IDisposable
     }
 
     /// <summary>DuckDB's version.</summary>
-    public string Version => (string)Scalar("SELECT version()")!;
+    internal string Version => (string)Scalar("SELECT version()")!;
 
     /// <summary>Runs a statement.</summary>
     /// <param name="sql">The statement.</param>
     /// <exception cref="OperationCanceledException">The engine was cancelled.</exception>
-    public void Execute(string sql)
+    internal void Execute(string sql)
     {
         using var command = Start(sql);
         try
@@ -184,7 +184,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <summary>Runs a query and returns its first value.</summary>
     /// <param name="sql">The query.</param>
     /// <returns>The value.</returns>
-    public object? Scalar(string sql)
+    internal object? Scalar(string sql)
     {
         using var command = Start(sql);
         try
@@ -205,7 +205,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <param name="sql">The query.</param>
     /// <param name="read">Reads the rows.</param>
     /// <exception cref="OperationCanceledException">The engine was cancelled.</exception>
-    public void Query(string sql, Action<DbDataReader> read)
+    internal void Query(string sql, Action<DbDataReader> read)
     {
         ArgumentNullException.ThrowIfNull(read);
         using var command = Start(sql);
@@ -231,7 +231,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <summary>Runs a query returning one row and gives its columns by name.</summary>
     /// <param name="sql">The query.</param>
     /// <returns>Column name to value.</returns>
-    public IReadOnlyDictionary<string, object?> Row(string sql)
+    internal IReadOnlyDictionary<string, object?> Row(string sql)
     {
         var row = new Dictionary<string, object?>(StringComparer.Ordinal);
         Query(sql, r =>
@@ -248,7 +248,7 @@ public sealed class DuckDbEngine : IDisposable
     }
 
     /// <summary>Interrupts the running statement and makes later ones fail with <see cref="OperationCanceledException"/>.</summary>
-    public void Cancel()
+    internal void Cancel()
     {
         _cancelled = true;
         try

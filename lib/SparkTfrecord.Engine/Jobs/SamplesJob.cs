@@ -110,7 +110,7 @@ public sealed record SamplesSummary(
     /// <param name="counts">The counts known, or null.</param>
     /// <param name="seconds">Wall time.</param>
     /// <returns>The summary.</returns>
-    public static SamplesSummary Failed(DateOnly date, string output, string engine, string error, IReadOnlyDictionary<string, long>? counts, double seconds) =>
+    internal static SamplesSummary Failed(DateOnly date, string output, string engine, string error, IReadOnlyDictionary<string, long>? counts, double seconds) =>
         new(date, output, counts ?? new Dictionary<string, long>(), new Dictionary<string, (long, double, long)>(), [], seconds, engine) { Error = error };
 
     /// <summary>The summary's JSON form (version 1), as printed on stdout or written to <c>--summary</c>: <c>status</c>

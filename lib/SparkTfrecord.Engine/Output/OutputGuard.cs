@@ -78,7 +78,7 @@ public sealed class OutputGuardOptions
     public IReadOnlyList<string> InputPaths { get; init; } = [];
 
     /// <summary>The working directory (default: the process's).</summary>
-    public string? WorkingDirectory { get; init; }
+    internal string? WorkingDirectory { get; init; }
 }
 
 /// <summary>
@@ -92,7 +92,7 @@ public sealed class OutputGuardOptions
 public static class OutputGuard
 {
     /// <summary>How deep below an output the guard looks for other outputs.</summary>
-    public const int OtherOutputsDepth = 4;
+    internal const int OtherOutputsDepth = 4;
 
     private const string ForceNever = "--force never overrides this.";
 
@@ -100,7 +100,7 @@ public static class OutputGuard
     /// <param name="output">The output folder.</param>
     /// <param name="options">Force, inputs and working directory.</param>
     /// <exception cref="OutputRefusedException">The output may not be replaced; the message says why and what to do.</exception>
-    public static void CheckFolder(string output, OutputGuardOptions options)
+    internal static void CheckFolder(string output, OutputGuardOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(output);
         ArgumentNullException.ThrowIfNull(options);
@@ -201,7 +201,7 @@ public static class OutputGuard
     /// <param name="plan">The plan.</param>
     /// <param name="input">The value of <c>{input}</c>, or null.</param>
     /// <returns>The paths.</returns>
-    public static IReadOnlyList<string> InputsOf(JobPlan plan, string? input)
+    internal static IReadOnlyList<string> InputsOf(JobPlan plan, string? input)
     {
         ArgumentNullException.ThrowIfNull(plan);
         // --input first: an output that is --input itself is named as such, not as a folder holding a source's path.
@@ -219,7 +219,7 @@ public static class OutputGuard
     /// <c>version</c> of 1 or more, <c>kind</c> "samples", and <c>spec_hash</c> and <c>engine</c> strings.</summary>
     /// <param name="file">The file.</param>
     /// <returns>True for a manifest of this tool.</returns>
-    public static bool IsManifest(string file)
+    internal static bool IsManifest(string file)
     {
         try
         {
@@ -250,7 +250,7 @@ public static class OutputGuard
     /// <param name="output">The output (full path).</param>
     /// <param name="path">The path that could not be written.</param>
     /// <returns>The exception to throw instead, or null.</returns>
-    public static OutputRefusedException? NotWritable(Exception e, string output, string path)
+    internal static OutputRefusedException? NotWritable(Exception e, string output, string path)
     {
         ArgumentNullException.ThrowIfNull(e);
         const int erofs = 30;
