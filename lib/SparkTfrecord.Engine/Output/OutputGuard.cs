@@ -5,43 +5,6 @@ using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Output;
 
-/// <summary>Why an output was refused.</summary>
-public enum OutputRefusal
-{
-    /// <summary>The output is the root folder.</summary>
-    Root,
-
-    /// <summary>A folder output is an existing file.</summary>
-    IsFile,
-
-    /// <summary>A file output is an existing folder.</summary>
-    IsFolder,
-
-    /// <summary>The output's leaf is a symbolic link: replacing it would replace the link, not its target.</summary>
-    SymbolicLink,
-
-    /// <summary>The output is the working directory or one of its ancestors.</summary>
-    WorkingDirectory,
-
-    /// <summary>The output is an input, holds one, or lies inside one.</summary>
-    Input,
-
-    /// <summary>The output holds other outputs (<c>key=value</c> partition folders or another <c>_manifest.json</c>).</summary>
-    OtherOutputs,
-
-    /// <summary>The output folder holds files this tool did not write (<c>--force</c> replaces it).</summary>
-    NotEmpty,
-
-    /// <summary>A file output exists and is not a TFRecord file (<c>--force</c> replaces it).</summary>
-    NotTfRecord,
-
-    /// <summary>The output's folder is on a read-only file system.</summary>
-    ReadOnly,
-
-    /// <summary>This user may not write the output's folder.</summary>
-    PermissionDenied,
-}
-
 /// <summary>The output was refused before any work; the message says what was found and how to proceed.</summary>
 public sealed class OutputRefusedException : IOException
 {
@@ -64,21 +27,6 @@ public sealed class OutputRefusedException : IOException
 
     /// <summary>Whether <c>--force</c> would have let the run replace the output.</summary>
     public bool ForceOverrides => Reason is OutputRefusal.NotEmpty or OutputRefusal.NotTfRecord;
-}
-
-/// <summary>What <see cref="OutputGuard"/> checks an output against.</summary>
-public sealed class OutputGuardOptions
-{
-    /// <summary>Replace a non-empty folder (or a file) this tool did not write. Never overrides the cases that are always
-    /// wrong: the root, the working directory or its ancestors, the inputs, other outputs, a file or a link.</summary>
-    public bool Force { get; init; }
-
-    /// <summary>The run's inputs: folders or files (taken literally, as the engines read them), local or <c>file:</c>;
-    /// remote URIs and unexpanded templates are left out.</summary>
-    public IReadOnlyList<string> InputPaths { get; init; } = [];
-
-    /// <summary>The working directory (default: the process's).</summary>
-    internal string? WorkingDirectory { get; init; }
 }
 
 /// <summary>

@@ -3,16 +3,6 @@ using SparkTfrecord.Engine.Config;
 
 namespace SparkTfrecord.Engine.Planning;
 
-/// <summary>A key column of the samples source and its copy among the samples' columns.</summary>
-/// <param name="Column">The source's column.</param>
-/// <param name="Name">The samples' column (<see cref="TechnicalColumns.Key"/>).</param>
-internal sealed record KeyCopy(string Column, string Name);
-
-/// <summary>A joined table and the samples' flag saying it had no row for the sample.</summary>
-/// <param name="Table">The joined source.</param>
-/// <param name="Name">The samples' column (<see cref="TechnicalColumns.Missing"/>).</param>
-internal sealed record MissingFlag(string Table, string Name);
-
 /// <summary>
 /// The typed contract between the SQL plan and whatever reads its rows (the embedded writer, the Spark script and
 /// writers, <c>sparktf encode</c>, the statistics): the columns of the samples, by role. The renderer makes the

@@ -1,0 +1,38 @@
+namespace SparkTfrecord.Engine.Output;
+
+/// <summary>Why an output was refused.</summary>
+public enum OutputRefusal
+{
+    /// <summary>The output is the root folder.</summary>
+    Root,
+
+    /// <summary>A folder output is an existing file.</summary>
+    IsFile,
+
+    /// <summary>A file output is an existing folder.</summary>
+    IsFolder,
+
+    /// <summary>The output's leaf is a symbolic link: replacing it would replace the link, not its target.</summary>
+    SymbolicLink,
+
+    /// <summary>The output is the working directory or one of its ancestors.</summary>
+    WorkingDirectory,
+
+    /// <summary>The output is an input, holds one, or lies inside one.</summary>
+    Input,
+
+    /// <summary>The output holds other outputs (<c>key=value</c> partition folders or another <c>_manifest.json</c>).</summary>
+    OtherOutputs,
+
+    /// <summary>The output folder holds files this tool did not write (<c>--force</c> replaces it).</summary>
+    NotEmpty,
+
+    /// <summary>A file output exists and is not a TFRecord file (<c>--force</c> replaces it).</summary>
+    NotTfRecord,
+
+    /// <summary>The output's folder is on a read-only file system.</summary>
+    ReadOnly,
+
+    /// <summary>This user may not write the output's folder.</summary>
+    PermissionDenied,
+}
