@@ -42,13 +42,8 @@ internal static class PlanCommand
             definition = options.Overrides(result).Apply(definition);
             foreach (var date in DateOnlyOption.ParseRange(result.GetValue(options.Date)!))
             {
-                // Without --input the plan still renders, with the unresolved paths' files left out.
-                var plan = JobPlan.Create(definition, date, result.GetValue(options.Input) ?? "{input}", resolveFiles: result.GetValue(options.Input) is not null);
-
-                // As samples reads them: CSV columns from the files' headers, the reader's buffer from their longest line.
-                plan = InputScan.Apply(plan);
                 context.Out.Write($"-- sparktf plan: {definition.File}, date {PathTemplate.Format(date)}, engine duckdb\n");
-                context.Out.Write(PlanRenderer.Render(plan, DuckDbDialect.Instance).Script());
+                context.Out.Write(PlanRenderer.DuckDbScript(definition, date, result.GetValue(options.Input)));
             }
 
             return ExitCodes.Success;

@@ -27,7 +27,7 @@ internal static partial class SparkEngineCommand
 
             // The script writes --output itself, so it can be run by hand (docs/spark.md, "Debugging with --master
             // local[*]"); a launch writes a hidden work folder first, which --dry-run shows.
-            context.Out.Write(setup.Script().Text());
+            context.Out.Write(setup.ScriptText());
         }
 
         return ExitCodes.Success;

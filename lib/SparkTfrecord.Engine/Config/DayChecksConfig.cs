@@ -8,7 +8,7 @@ namespace SparkTfrecord.Engine.Config;
 /// <param name="MaxOutsideDayFraction">The largest share of the samples source's rows (after quarantine and
 /// de-duplication) whose time falls outside the run date, or null for no limit (the default: the shipped specs read
 /// the next day's partition as well, so half their rows fall outside the day).</param>
-public sealed record DayChecksConfig(long MinSamples, double? MaxOutsideDayFraction)
+internal sealed record DayChecksConfig(long MinSamples, double? MaxOutsideDayFraction)
 {
     /// <summary>The checks of a job section without <c>checks:</c>: an empty day fails.</summary>
     public static DayChecksConfig Default { get; } = new(1, null);

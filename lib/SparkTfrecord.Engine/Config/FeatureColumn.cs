@@ -14,4 +14,4 @@ namespace SparkTfrecord.Engine.Config;
 /// <param name="IsList">True for variable-length or fixed-length lists; false for a single value.</param>
 /// <param name="Default">The spec's default: a long, a double, a string, or null for none.</param>
 /// <param name="Role">The spec's role (label, user, item, context, history, ...), or null.</param>
-public sealed record FeatureColumn(string Name, FeatureDtype Kind, bool IsList, object? Default, string? Role);
+internal sealed record FeatureColumn(string Name, FeatureDtype Kind, bool IsList, object? Default, string? Role);

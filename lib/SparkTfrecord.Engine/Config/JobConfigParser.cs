@@ -253,7 +253,7 @@ public static partial class JobConfigParser
     /// <param name="name">The name.</param>
     /// <param name="zone">The zone.</param>
     /// <returns>Whether it exists.</returns>
-    public static bool TryFindZone(string name, out TimeZoneInfo zone)
+    internal static bool TryFindZone(string name, out TimeZoneInfo zone)
     {
         try
         {
@@ -281,7 +281,7 @@ public static partial class JobConfigParser
     /// <param name="text">The text.</param>
     /// <param name="value">The duration.</param>
     /// <returns>Whether it parsed.</returns>
-    public static bool TryParseDuration(string text, out TimeSpan value)
+    internal static bool TryParseDuration(string text, out TimeSpan value)
     {
         value = default;
         var m = DurationPattern().Match(text ?? "");

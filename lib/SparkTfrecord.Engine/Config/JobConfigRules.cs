@@ -13,7 +13,7 @@ namespace SparkTfrecord.Engine.Config;
 public static partial class JobConfigParser
 {
     /// <summary>The longest duration accepted (<c>within</c>, <c>window</c>): ten years.</summary>
-    public const int MaxDurationDays = 3660;
+    internal const int MaxDurationDays = 3660;
 
     private sealed partial class Reader
     {

@@ -7,12 +7,30 @@ namespace SparkTfrecord.Engine.Config;
 /// A feature spec file as the job sees it: the features (name, kind, list or not, default, role) from the feature
 /// spec library, the job section parsed from the spec's raw <c>job:</c> node, and the spec's hash for the manifest.
 /// </summary>
-/// <param name="File">The file.</param>
-/// <param name="Features">The features in spec order.</param>
-/// <param name="Job">The job section.</param>
-/// <param name="SpecHash">The spec's hash (<see cref="FeatureSpec.Hash"/>), recorded in <c>_manifest.json</c>.</param>
-public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Features, JobConfig Job, string SpecHash)
+public sealed record JobDefinition
 {
+    // Internal: the features and the job section are the library's own model; a caller loads a definition and hands
+    // it back (to a job, a launcher or JobOverrides.Apply).
+    internal JobDefinition(string file, IReadOnlyList<FeatureColumn> features, JobConfig job, string specHash)
+    {
+        File = file;
+        Features = features;
+        Job = job;
+        SpecHash = specHash;
+    }
+
+    /// <summary>The spec file.</summary>
+    public string File { get; }
+
+    /// <summary>The features in spec order.</summary>
+    internal IReadOnlyList<FeatureColumn> Features { get; }
+
+    /// <summary>The job section.</summary>
+    internal JobConfig Job { get; init; }
+
+    /// <summary>The spec's hash (<see cref="FeatureSpec.Hash"/>), recorded in <c>_manifest.json</c>.</summary>
+    internal string SpecHash { get; }
+
     /// <summary>Loads a spec file with a <c>job:</c> section.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The definition.</returns>
@@ -37,7 +55,7 @@ public sealed record JobDefinition(string File, IReadOnlyList<FeatureColumn> Fea
     /// <param name="spec">The spec.</param>
     /// <returns>The definition.</returns>
     /// <exception cref="JobConfigException">The spec has no job section, or it is invalid, or a feature cannot be produced.</exception>
-    public static JobDefinition FromSpec(FeatureSpec spec)
+    internal static JobDefinition FromSpec(FeatureSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var features = new List<FeatureColumn>();

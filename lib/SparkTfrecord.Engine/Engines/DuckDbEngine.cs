@@ -1,26 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
-using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Engine.Engines;
-
-/// <summary>Options of the embedded engine.</summary>
-public sealed class DuckDbEngineOptions
-{
-    /// <summary>Worker threads (default: the machine's cores).</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
-
-    /// <summary>DuckDB's memory limit, such as <c>1GB</c>; beyond it DuckDB spills to <see cref="SpillDirectory"/>.</summary>
-    public string MemoryLimit { get; init; } = "1GB";
-
-    /// <summary>
-    /// The folder in which the engine makes its spill folder (<c>sparktf-spill-PID-GUID</c>, removed when the engine is
-    /// disposed); null for the system's temporary folder. Spill folders of processes that no longer run are removed
-    /// from it when an engine starts.
-    /// </summary>
-    public string? SpillDirectory { get; init; }
-}
 
 /// <summary>
 /// Runs rendered SQL on an in-process DuckDB database (in memory, spilling to a folder). One connection, used by one
@@ -35,13 +17,13 @@ public sealed class DuckDbEngine : IDisposable
     private volatile bool _cancelled;
 
     /// <summary>The prefix of every spill folder's name: <c>sparktf-spill-PID-GUID</c>.</summary>
-    public const string SpillPrefix = "sparktf-spill-";
+    internal const string SpillPrefix = "sparktf-spill-";
 
     /// <summary>Opens an engine.</summary>
     /// <param name="options">Options, or null for defaults.</param>
     /// <exception cref="EngineSetupException">An option DuckDB refuses (such as a memory limit it cannot read).</exception>
     /// <exception cref="IOException">The spill folder cannot be made.</exception>
-    public DuckDbEngine(DuckDbEngineOptions? options = null)
+    internal DuckDbEngine(DuckDbEngineOptions? options = null)
     {
         options ??= new DuckDbEngineOptions();
         string parent = Path.GetFullPath(options.SpillDirectory ?? Path.GetTempPath());
@@ -95,7 +77,7 @@ public sealed class DuckDbEngine : IDisposable
     /// </summary>
     /// <param name="parent">The folder holding spill folders.</param>
     /// <returns>The folders removed.</returns>
-    public static IReadOnlyList<string> RemoveStaleSpills(string parent)
+    internal static IReadOnlyList<string> RemoveStaleSpills(string parent)
     {
         var removed = new List<string>();
         IEnumerable<string> folders;
@@ -159,12 +141,12 @@ public sealed class DuckDbEngine : IDisposable
     }
 
     /// <summary>DuckDB's version.</summary>
-    public string Version => (string)Scalar("SELECT version()")!;
+    internal string Version => (string)Scalar("SELECT version()")!;
 
     /// <summary>Runs a statement.</summary>
     /// <param name="sql">The statement.</param>
     /// <exception cref="OperationCanceledException">The engine was cancelled.</exception>
-    public void Execute(string sql)
+    internal void Execute(string sql)
     {
         using var command = Start(sql);
         try
@@ -184,7 +166,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <summary>Runs a query and returns its first value.</summary>
     /// <param name="sql">The query.</param>
     /// <returns>The value.</returns>
-    public object? Scalar(string sql)
+    internal object? Scalar(string sql)
     {
         using var command = Start(sql);
         try
@@ -205,7 +187,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <param name="sql">The query.</param>
     /// <param name="read">Reads the rows.</param>
     /// <exception cref="OperationCanceledException">The engine was cancelled.</exception>
-    public void Query(string sql, Action<DbDataReader> read)
+    internal void Query(string sql, Action<DbDataReader> read)
     {
         ArgumentNullException.ThrowIfNull(read);
         using var command = Start(sql);
@@ -231,7 +213,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <summary>Runs a query returning one row and gives its columns by name.</summary>
     /// <param name="sql">The query.</param>
     /// <returns>Column name to value.</returns>
-    public IReadOnlyDictionary<string, object?> Row(string sql)
+    internal IReadOnlyDictionary<string, object?> Row(string sql)
     {
         var row = new Dictionary<string, object?>(StringComparer.Ordinal);
         Query(sql, r =>
@@ -248,7 +230,7 @@ public sealed class DuckDbEngine : IDisposable
     }
 
     /// <summary>Interrupts the running statement and makes later ones fail with <see cref="OperationCanceledException"/>.</summary>
-    public void Cancel()
+    internal void Cancel()
     {
         _cancelled = true;
         try

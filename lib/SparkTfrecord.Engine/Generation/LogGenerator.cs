@@ -5,64 +5,6 @@ using SparkTfrecord.Engine.Planning;
 
 namespace SparkTfrecord.Engine.Generation;
 
-/// <summary>Options of <see cref="LogGenerator"/>.</summary>
-public sealed class LogGeneratorOptions
-{
-    /// <summary>The folder to write (impressions/, clicks/, users/, items/ below it).</summary>
-    public required string Output { get; init; }
-
-    /// <summary>The last day written. A job of day D reads D+1's partitions too (late clicks and copies), so its logs
-    /// end with D+1.</summary>
-    public required DateOnly Date { get; init; }
-
-    /// <summary>Days of impressions and clicks, ending with <see cref="Date"/>; clicks also spill into the next day.</summary>
-    public int Days { get; init; } = 16;
-
-    /// <summary>Impressions per day (before duplicates).</summary>
-    public int ImpressionsPerDay { get; init; } = 10_000;
-
-    /// <summary>Number of users.</summary>
-    public int Users { get; init; } = 1_000;
-
-    /// <summary>Number of items.</summary>
-    public int Items { get; init; } = 500;
-
-    /// <summary>The random seed; the same options give the same files.</summary>
-    public int Seed { get; init; } = 1;
-
-    /// <summary>The file format.</summary>
-    public SourceFormat Format { get; init; } = SourceFormat.Parquet;
-
-    /// <summary>
-    /// Write impressions for only the last this many days (0: every day); earlier days' impressions are still drawn,
-    /// to make their clicks, but not written (a job of day D reads the impressions of D and D+1 and the clicks of D-15 to D+1).
-    /// </summary>
-    public int ImpressionDays { get; init; }
-
-    /// <summary>The fraction of impression and click rows made bad (null key or null time).</summary>
-    public double BadRowFraction { get; init; }
-
-    /// <summary>The zone in which partitions are cut by local date.</summary>
-    public string TimeZone { get; init; } = "Asia/Shanghai";
-
-    /// <summary>The fraction of impressions clicked.</summary>
-    public double ClickThroughRate { get; init; } = 0.04;
-}
-
-/// <summary>What <see cref="LogGenerator"/> wrote.</summary>
-/// <param name="Impressions">Impression rows (duplicates and bad rows included).</param>
-/// <param name="Clicks">Click rows.</param>
-/// <param name="Users">User profile rows.</param>
-/// <param name="Items">Item rows.</param>
-public sealed record GeneratedLogs(long Impressions, long Clicks, long Users, long Items)
-{
-    /// <summary>The counts as one line of JSON, with the output folder's full path.</summary>
-    /// <param name="output">The folder the logs were written to.</param>
-    /// <returns><c>{"impressions": N, "clicks": N, "users": N, "items": N, "output": "/full/path"}</c>.</returns>
-    public string SummaryJson(string output) => string.Create(CultureInfo.InvariantCulture,
-        $"{{\"impressions\": {Impressions}, \"clicks\": {Clicks}, \"users\": {Users}, \"items\": {Items}, \"output\": \"{Path.GetFullPath(output).Replace("\\", "\\\\", StringComparison.Ordinal)}\"}}");
-}
-
 /// <summary>
 /// Writes realistic click logs in the layout <c>conf/din.yaml</c> reads: <c>impressions/dt=YYYY-MM-DD/part-00000.EXT</c>
 /// (request_id, user_id, item_id, ts in epoch ms, device, page), <c>clicks/dt=.../part-00000.EXT</c> (request_id,

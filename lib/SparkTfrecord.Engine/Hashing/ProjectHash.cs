@@ -18,7 +18,7 @@ namespace SparkTfrecord.Engine.Hashing;
 /// text. Integers are written in invariant decimal, as both engines cast them. Sampling keys are prefixed with a
 /// purpose and the job's salt: <c>neg␟salt␟key</c> for down-sampling, <c>split␟salt␟key</c> for the split.
 /// </remarks>
-public static class ProjectHash
+internal static class ProjectHash
 {
     /// <summary>The separator between the columns of a composite key (the ASCII unit separator).</summary>
     public const char Separator = '\u001f';

@@ -7,7 +7,7 @@ namespace SparkTfrecord.Engine.Hashing;
 /// definition, in C# for the writers and in SQL for the queries that cut the output into passes of whole shards; a
 /// test runs both on many hashes.
 /// </summary>
-public static class Sharding
+internal static class Sharding
 {
     /// <summary>The shard of a hash.</summary>
     /// <param name="hash">The record's project hash (non-negative).</param>

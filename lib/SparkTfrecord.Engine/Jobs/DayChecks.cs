@@ -7,12 +7,6 @@ using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Engine.Jobs;
 
-/// <summary>The smallest and largest time of the samples source's rows, as read in their declared unit (Unix epoch
-/// microseconds), when the engine can tell them.</summary>
-/// <param name="MinMicros">The earliest time.</param>
-/// <param name="MaxMicros">The latest time.</param>
-public readonly record struct TimeRange(long MinMicros, long MaxMicros);
-
 /// <summary>
 /// The sanity checks a day's counts must pass before its output is committed, shared by both engines: at least
 /// <see cref="DayChecksConfig.MinSamples"/> samples (1 by default, so an empty day fails) and, when the job sets it,
@@ -20,7 +14,7 @@ public readonly record struct TimeRange(long MinMicros, long MaxMicros);
 /// failure's message gives the counts and, since a wrong time unit or zone is the usual cause, where the rows' times
 /// fall and which unit would put them on the date.
 /// </summary>
-public static class DayChecks
+internal static class DayChecks
 {
     private const long MicrosPerDay = 86_400_000_000;
 

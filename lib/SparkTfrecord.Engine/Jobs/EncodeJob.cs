@@ -6,64 +6,10 @@ using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Example;
 using SparkTfrecord.Tfrecord.Files;
-using SparkTfrecord.Tfrecord.Framing;
 using SparkTfrecord.Engine.Hashing;
 using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Jobs;
-
-/// <summary>Options of <see cref="EncodeJob"/>.</summary>
-public sealed class EncodeJobOptions
-{
-    /// <summary>Parquet files, folders (every data file below them; names starting with <c>_</c> or <c>.</c> skipped) or globs.</summary>
-    public required IReadOnlyList<string> Inputs { get; init; }
-
-    /// <summary>The output folder (the leaf of one run); replaced atomically. Ignored when <see cref="Committer"/> is given.</summary>
-    public required string Output { get; init; }
-
-    /// <summary>The command line's overrides of the spec's shards and compression.</summary>
-    public JobOverrides Overrides { get; init; } = JobOverrides.None;
-
-    /// <summary>Refuse to replace an existing output.</summary>
-    public bool NoClobber { get; init; }
-
-    /// <summary>Replace a non-empty folder this tool did not write (see <see cref="OutputGuard"/>).</summary>
-    public bool Force { get; init; }
-
-    /// <summary>An output already locked by the caller (the Spark launcher holds it for the whole run); not disposed here.</summary>
-    public OutputCommitter? Committer { get; init; }
-
-    /// <summary>The job plan the samples come from, if known: the manifest then records its date and inputs exactly as
-    /// the embedded engine does.</summary>
-    public JobPlan? Plan { get; init; }
-
-    /// <summary>The engine recorded in the manifest.</summary>
-    public string EngineName { get; init; } = "sparktf encode";
-
-    /// <summary>More counts for the manifest (the Spark run's report).</summary>
-    public IReadOnlyDictionary<string, long>? Counts { get; init; }
-
-    /// <summary>The number of records the caller expects (Spark's reported count); a different number fails the run
-    /// before the output is committed.</summary>
-    public long? ExpectedRecords { get; init; }
-
-    /// <summary>Engine options of the DuckDB that reads and orders the Parquet.</summary>
-    public DuckDbEngineOptions Engine { get; init; } = new();
-
-    /// <summary>Called after each commit step.</summary>
-    public Action<string>? OnCommitStep { get; init; }
-
-    /// <summary>Progress receiver.</summary>
-    public IJobProgress Progress { get; init; } = NoProgress.Instance;
-}
-
-/// <summary>What an encode run wrote.</summary>
-/// <param name="Output">The output folder.</param>
-/// <param name="Records">Records written.</param>
-/// <param name="Positives">Records whose label feature is 1.</param>
-/// <param name="Shards">The part files.</param>
-/// <param name="Seconds">Wall time.</param>
-public sealed record EncodeSummary(string Output, long Records, long Positives, IReadOnlyList<ManifestShard> Shards, double Seconds);
 
 /// <summary>
 /// <c>sparktf encode</c>: Parquet samples with the spec's feature columns (as the Spark engine's native writer leaves
@@ -148,7 +94,7 @@ public static class EncodeJob
     /// <param name="split">Whether the output has train/ and eval/.</param>
     /// <returns>The query.</returns>
     /// <exception cref="InputDataException">A feature column is missing, or the spec splits and there is no split column.</exception>
-    public static string Query(JobDefinition definition, DuckDbEngine engine, IReadOnlyList<string> files, out bool split)
+    internal static string Query(JobDefinition definition, DuckDbEngine engine, IReadOnlyList<string> files, out bool split)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(engine);
@@ -213,7 +159,7 @@ public static class EncodeJob
     /// <param name="inputs">Files, folders or globs.</param>
     /// <returns>The files.</returns>
     /// <exception cref="InputDataException">No file found.</exception>
-    public static IReadOnlyList<string> ParquetFiles(IReadOnlyList<string> inputs)
+    internal static IReadOnlyList<string> ParquetFiles(IReadOnlyList<string> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var files = new List<string>();

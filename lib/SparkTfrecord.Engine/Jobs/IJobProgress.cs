@@ -15,25 +15,3 @@ public interface IJobProgress
     /// <summary>The current stage ends.</summary>
     void Stop();
 }
-
-/// <summary>A progress receiver that ignores everything.</summary>
-public sealed class NoProgress : IJobProgress
-{
-    /// <summary>The instance.</summary>
-    public static NoProgress Instance { get; } = new();
-
-    /// <inheritdoc/>
-    public void Start(string stage, long? total)
-    {
-    }
-
-    /// <inheritdoc/>
-    public void Report(long done)
-    {
-    }
-
-    /// <inheritdoc/>
-    public void Stop()
-    {
-    }
-}

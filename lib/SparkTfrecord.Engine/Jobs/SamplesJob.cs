@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
@@ -9,160 +8,16 @@ using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Example;
-using SparkTfrecord.Tfrecord.Framing;
 using SparkTfrecord.Engine.Hashing;
 using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Jobs;
 
-/// <summary>Options of one run of the samples job.</summary>
-public sealed class SamplesJobOptions
-{
-    /// <summary>The run date (a day in the job's zone).</summary>
-    public required DateOnly Date { get; init; }
-
-    /// <summary>The value of <c>{input}</c> in source paths.</summary>
-    public string? Input { get; init; }
-
-    /// <summary>The output folder (the leaf of this run; <c>{date}</c> allowed).</summary>
-    public required string Output { get; init; }
-
-    /// <summary>The command line's overrides of the job's shards, compression and bad-row threshold.</summary>
-    public JobOverrides Overrides { get; init; } = JobOverrides.None;
-
-    /// <summary>The technical columns' names (tests rename them; every run uses the default).</summary>
-    internal TechnicalColumns Names { get; init; } = TechnicalColumns.Default;
-
-    /// <summary>Refuse to replace an existing output.</summary>
-    public bool NoClobber { get; init; }
-
-    /// <summary>Replace a non-empty folder this tool did not write (see <see cref="OutputGuard"/>).</summary>
-    public bool Force { get; init; }
-
-    /// <summary>Also write the samples as Parquet under <c>_audit/</c>, with key and time columns.</summary>
-    public bool Audit { get; init; }
-
-    /// <summary>Engine options.</summary>
-    public DuckDbEngineOptions Engine { get; init; } = new();
-
-    /// <summary>Called after each commit step (tests stop the process there).</summary>
-    public Action<string>? OnCommitStep { get; init; }
-
-    /// <summary>
-    /// The most samples one output pass handles; a bigger day is written in several passes (each a group of
-    /// shards), which bounds the engine's memory.
-    /// </summary>
-    public long SamplesPerPass { get; init; } = 1_500_000;
-
-    /// <summary>Progress receiver.</summary>
-    public IJobProgress Progress { get; init; } = NoProgress.Instance;
-
-    /// <summary>Told (with what happened) when an output pass ran out of memory and the samples are written again in
-    /// more, smaller passes.</summary>
-    public Action<string>? OnMemoryRetry { get; init; }
-}
-
-/// <summary>What a run did, as the JSON summary reports it.</summary>
-/// <param name="Date">The run date.</param>
-/// <param name="Output">The output folder.</param>
-/// <param name="Counts">Counts by name (read.SOURCE, quarantined.SOURCE, duplicates.SOURCE, outside_day, samples,
-/// written, positives, eval, missing.TABLE, negatives_dropped).</param>
-/// <param name="Histories">Per history feature: min, mean and max length.</param>
-/// <param name="Shards">The part files.</param>
-/// <param name="Seconds">Wall time.</param>
-/// <param name="Engine">The engine and its version.</param>
-public sealed record SamplesSummary(
-    DateOnly Date,
-    string Output,
-    IReadOnlyDictionary<string, long> Counts,
-    IReadOnlyDictionary<string, (long Min, double Mean, long Max)> Histories,
-    IReadOnlyList<ManifestShard> Shards,
-    double Seconds,
-    string Engine)
-{
-    /// <summary>Why the run failed, or null for a run that committed its output.</summary>
-    public string? Error { get; init; }
-
-    /// <summary>The summary of a run that failed: its error and the counts known when it stopped.</summary>
-    /// <param name="date">The run date.</param>
-    /// <param name="output">The output folder (as it was: nothing was committed).</param>
-    /// <param name="engine">The engine.</param>
-    /// <param name="error">What failed.</param>
-    /// <param name="counts">The counts known, or null.</param>
-    /// <param name="seconds">Wall time.</param>
-    /// <returns>The summary.</returns>
-    public static SamplesSummary Failed(DateOnly date, string output, string engine, string error, IReadOnlyDictionary<string, long>? counts, double seconds) =>
-        new(date, output, counts ?? new Dictionary<string, long>(), new Dictionary<string, (long, double, long)>(), [], seconds, engine) { Error = error };
-
-    /// <summary>The summary's JSON form (version 1), as printed on stdout or written to <c>--summary</c>: <c>status</c>
-    /// is <c>succeeded</c> or <c>failed</c> (then <c>error</c> says why, and the counts are those known when it stopped).</summary>
-    /// <returns>The JSON text.</returns>
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("version", 1);
-            w.WriteString("date", PathTemplate.Format(Date));
-            w.WriteString("output", Output);
-            w.WriteString("engine", Engine);
-            w.WriteString("status", Error is null ? "succeeded" : "failed");
-            if (Error is not null)
-            {
-                w.WriteString("error", Error);
-            }
-
-            long Get(string k) => Counts.TryGetValue(k, out long v) ? v : 0;
-            long Sum(string prefix) => Counts.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
-            w.WriteNumber("rows_read", Sum(RunCounts.ReadPrefix));
-            w.WriteNumber("samples_written", Get(RunCounts.Written));
-            w.WriteNumber("positives", Get(RunCounts.Positives));
-            w.WriteNumber("eval", Get(RunCounts.Eval));
-            w.WriteNumber("quarantined", Sum(RunCounts.QuarantinedPrefix));
-            w.WriteStartObject("dropped");
-            w.WriteNumber("duplicate_impressions", Sum(RunCounts.DuplicatesPrefix));
-            w.WriteNumber("outside_day", Get(RunCounts.OutsideDay));
-            w.WriteNumber("negatives_downsampled", Get(RunCounts.NegativesDropped));
-            w.WriteEndObject();
-            w.WriteStartObject("missing_profiles");
-            foreach (var c in Counts.Where(c => c.Key.StartsWith(RunCounts.MissingPrefix, StringComparison.Ordinal)))
-            {
-                w.WriteNumber(c.Key[RunCounts.MissingPrefix.Length..], c.Value);
-            }
-
-            w.WriteEndObject();
-            w.WriteStartObject("counts");
-            foreach (var c in Counts.OrderBy(c => c.Key, StringComparer.Ordinal))
-            {
-                w.WriteNumber(c.Key, c.Value);
-            }
-
-            w.WriteEndObject();
-            w.WriteStartObject("history_length");
-            foreach (var (name, (min, mean, max)) in Histories)
-            {
-                w.WriteStartObject(name);
-                w.WriteNumber("min", min);
-                w.WriteNumber("mean", Math.Round(mean, 3));
-                w.WriteNumber("max", max);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-            w.WriteNumber("seconds", Math.Round(Seconds, 3));
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
-}
-
 /// <summary>
 /// The samples job on the embedded engine: plan, render for DuckDB, run, write the samples with the native writer
 /// into shards, write the manifest and commit the output atomically.
 /// </summary>
-public static class SamplesJob
+internal static class SamplesJob
 {
     /// <summary>Runs the job for one date.</summary>
     /// <param name="definition">The spec and job section.</param>

@@ -2,26 +2,6 @@ using System.Runtime.InteropServices;
 
 namespace SparkTfrecord.Engine.Output;
 
-/// <summary>Options of <see cref="OutputCommitter"/>.</summary>
-public sealed class OutputCommitOptions
-{
-    /// <summary>Refuse to replace an existing output.</summary>
-    public bool NoClobber { get; init; }
-
-    /// <summary>Replace a non-empty folder this tool did not write (see <see cref="OutputGuard"/>; never the cases that
-    /// are always wrong).</summary>
-    public bool Force { get; init; }
-
-    /// <summary>The run's inputs, which the output may not be, hold or lie in (see <see cref="OutputGuard"/>).</summary>
-    public IReadOnlyList<string> InputPaths { get; init; } = [];
-
-    /// <summary>The working directory the output may not be or hold (default: the process's).</summary>
-    public string? WorkingDirectory { get; init; }
-
-    /// <summary>Called after each step of the protocol with its name (see <see cref="OutputCommitter.Steps"/>); for tests that stop the process there.</summary>
-    public Action<string>? OnStep { get; init; }
-}
-
 /// <summary>
 /// The commit protocol of one output folder (the leaf folder of one run). A run takes an exclusive lock
 /// (<c>.&lt;leaf&gt;.lock</c> beside the output, held through <c>flock</c>, so a killed run's lock goes with its process),
@@ -31,7 +11,7 @@ public sealed class OutputCommitOptions
 /// a rename of the previous output aside followed by a rename into place. A reader therefore sees the previous complete
 /// output, or the new complete output, or (only in the fallback, between two renames) no output; never a partial one.
 /// </summary>
-public sealed class OutputCommitter : IDisposable
+internal sealed class OutputCommitter : IDisposable
 {
     /// <summary>The steps, in order, as passed to <see cref="OutputCommitOptions.OnStep"/>.</summary>
     public static readonly IReadOnlyList<string> Steps =

@@ -5,21 +5,6 @@ using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Output;
 
-/// <summary>What <see cref="OutputGuard"/> checks an output against.</summary>
-public sealed class OutputGuardOptions
-{
-    /// <summary>Replace a non-empty folder (or a file) this tool did not write. Never overrides the cases that are always
-    /// wrong: the root, the working directory or its ancestors, the inputs, other outputs, a file or a link.</summary>
-    public bool Force { get; init; }
-
-    /// <summary>The run's inputs: folders or files (taken literally, as the engines read them), local or <c>file:</c>;
-    /// remote URIs and unexpanded templates are left out.</summary>
-    public IReadOnlyList<string> InputPaths { get; init; } = [];
-
-    /// <summary>The working directory (default: the process's).</summary>
-    public string? WorkingDirectory { get; init; }
-}
-
 /// <summary>
 /// The one place that decides whether a run may replace its output. The commit protocol replaces an output as a whole,
 /// so a wrong <c>--output</c> deletes whatever was there: this guard lets a run replace only a folder that is missing,
@@ -31,7 +16,7 @@ public sealed class OutputGuardOptions
 public static class OutputGuard
 {
     /// <summary>How deep below an output the guard looks for other outputs.</summary>
-    public const int OtherOutputsDepth = 4;
+    internal const int OtherOutputsDepth = 4;
 
     private const string ForceNever = "--force never overrides this.";
 
@@ -39,7 +24,7 @@ public static class OutputGuard
     /// <param name="output">The output folder.</param>
     /// <param name="options">Force, inputs and working directory.</param>
     /// <exception cref="OutputRefusedException">The output may not be replaced; the message says why and what to do.</exception>
-    public static void CheckFolder(string output, OutputGuardOptions options)
+    internal static void CheckFolder(string output, OutputGuardOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(output);
         ArgumentNullException.ThrowIfNull(options);
@@ -140,7 +125,7 @@ public static class OutputGuard
     /// <param name="plan">The plan.</param>
     /// <param name="input">The value of <c>{input}</c>, or null.</param>
     /// <returns>The paths.</returns>
-    public static IReadOnlyList<string> InputsOf(JobPlan plan, string? input)
+    internal static IReadOnlyList<string> InputsOf(JobPlan plan, string? input)
     {
         ArgumentNullException.ThrowIfNull(plan);
         // --input first: an output that is --input itself is named as such, not as a folder holding a source's path.
@@ -158,7 +143,7 @@ public static class OutputGuard
     /// <c>version</c> of 1 or more, <c>kind</c> "samples", and <c>spec_hash</c> and <c>engine</c> strings.</summary>
     /// <param name="file">The file.</param>
     /// <returns>True for a manifest of this tool.</returns>
-    public static bool IsManifest(string file)
+    internal static bool IsManifest(string file)
     {
         try
         {
@@ -189,7 +174,7 @@ public static class OutputGuard
     /// <param name="output">The output (full path).</param>
     /// <param name="path">The path that could not be written.</param>
     /// <returns>The exception to throw instead, or null.</returns>
-    public static OutputRefusedException? NotWritable(Exception e, string output, string path)
+    internal static OutputRefusedException? NotWritable(Exception e, string output, string path)
     {
         ArgumentNullException.ThrowIfNull(e);
         const int erofs = 30;

@@ -7,7 +7,7 @@ namespace SparkTfrecord.Engine.Output;
 /// Writes framed records into N part files named <c>part-00000-of-00016.tfrecord[.gz|.zlib]</c> in a folder; the
 /// caller picks each record's shard.
 /// </summary>
-public sealed class ShardedTfRecordWriter : IDisposable
+internal sealed class ShardedTfRecordWriter : IDisposable
 {
     private readonly string _root;
     private readonly string _relative;

@@ -12,7 +12,7 @@ namespace SparkTfrecord.Engine.Planning;
 /// file's header, so the reader is told the columns rather than guessing them (a guess fails on a broken quote near
 /// the top of a file).
 /// </summary>
-public static class InputScan
+internal static class InputScan
 {
     /// <summary>The longest line the job can step over: a line up to this length over the reader's limit is
     /// quarantined; a longer one stops the job with its file and line (the reader would need a buffer that big).</summary>

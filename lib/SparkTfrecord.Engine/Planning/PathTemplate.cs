@@ -15,7 +15,7 @@ public static partial class PathTemplate
     /// <param name="date">The run date.</param>
     /// <returns>The paths, in template order (days ascending).</returns>
     /// <exception cref="FormatException">The template has an unknown placeholder, or uses <c>{input}</c> without a value.</exception>
-    public static IReadOnlyList<string> Expand(string template, string? input, DateOnly date)
+    internal static IReadOnlyList<string> Expand(string template, string? input, DateOnly date)
     {
         ArgumentNullException.ThrowIfNull(template);
         var results = new List<string> { "" };
@@ -58,14 +58,14 @@ public static partial class PathTemplate
     /// <param name="date">The run date.</param>
     /// <returns>The path.</returns>
     /// <exception cref="FormatException">The template has a range or an unknown placeholder.</exception>
-    public static string ExpandOne(string template, DateOnly date)
+    internal static string ExpandOne(string template, DateOnly date)
     {
         var paths = Expand(template, null, date);
         return paths.Count == 1 ? paths[0] : throw new FormatException($"'{template}' must name one path: ranges are for inputs.");
     }
 
     /// <summary>The largest day offset in a template (about 100 years), so that every date it names exists.</summary>
-    public const int MaxOffsetDays = 36_600;
+    internal const int MaxOffsetDays = 36_600;
 
     /// <summary>
     /// Checks a template when the config is read, so that a mistake is reported at its place rather than when the
@@ -75,7 +75,7 @@ public static partial class PathTemplate
     /// </summary>
     /// <param name="template">The template.</param>
     /// <returns>What is wrong, or null.</returns>
-    public static string? Check(string template)
+    internal static string? Check(string template)
     {
         ArgumentNullException.ThrowIfNull(template);
         foreach (Match m in PlaceholderPattern().Matches(template))

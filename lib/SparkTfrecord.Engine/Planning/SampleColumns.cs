@@ -3,22 +3,12 @@ using SparkTfrecord.Engine.Config;
 
 namespace SparkTfrecord.Engine.Planning;
 
-/// <summary>A key column of the samples source and its copy among the samples' columns.</summary>
-/// <param name="Column">The source's column.</param>
-/// <param name="Name">The samples' column (<see cref="TechnicalColumns.Key"/>).</param>
-public sealed record KeyCopy(string Column, string Name);
-
-/// <summary>A joined table and the samples' flag saying it had no row for the sample.</summary>
-/// <param name="Table">The joined source.</param>
-/// <param name="Name">The samples' column (<see cref="TechnicalColumns.Missing"/>).</param>
-public sealed record MissingFlag(string Table, string Name);
-
 /// <summary>
 /// The typed contract between the SQL plan and whatever reads its rows (the embedded writer, the Spark script and
 /// writers, <c>sparktf encode</c>, the statistics): the columns of the samples, by role. The renderer makes the
 /// columns under these names and the readers find them by these names (<see cref="Find"/>), never by position.
 /// </summary>
-public sealed class SampleColumns
+internal sealed class SampleColumns
 {
     internal SampleColumns(JobPlan plan, TechnicalColumns names)
     {
@@ -89,7 +79,7 @@ public sealed class SampleColumns
 /// <param name="Features">The ordinal of each feature, in spec order.</param>
 /// <param name="Hash">The ordinal of the shard hash.</param>
 /// <param name="Split">The ordinal of the split.</param>
-public sealed record OutputOrdinals(IReadOnlyList<int> Features, int Hash, int Split)
+internal sealed record OutputOrdinals(IReadOnlyList<int> Features, int Hash, int Split)
 {
     /// <summary>Finds the features, the hash and the split of a reader's row by name.</summary>
     /// <param name="reader">The reader.</param>

@@ -7,7 +7,7 @@ namespace SparkTfrecord.Engine.Planning;
 /// all take them from here, so renaming one is a change of one line. Every name starts with <see cref="Prefix"/>,
 /// which feature and source column names may not use (the job's config rules refuse them).
 /// </summary>
-public sealed class TechnicalColumns
+internal sealed class TechnicalColumns
 {
     /// <summary>The prefix reserved for technical columns: no feature or source column may start with it, so no
     /// technical name can meet a user's.</summary>

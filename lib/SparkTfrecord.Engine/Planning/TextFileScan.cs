@@ -14,7 +14,7 @@ namespace SparkTfrecord.Engine.Planning;
 /// <param name="LongestLine">The longest line's length in bytes, without its line end.</param>
 /// <param name="LongestLineNumber">The 1-based line of the longest line (0 for an empty file).</param>
 /// <param name="FirstLine">The first line's bytes, without a UTF-8 byte order mark and the line end (for a CSV header).</param>
-public sealed record TextFileScan(long Lines, long BlankLines, long LongestLine, long LongestLineNumber, byte[] FirstLine)
+internal sealed record TextFileScan(long Lines, long BlankLines, long LongestLine, long LongestLineNumber, byte[] FirstLine)
 {
     // The most of the first line kept (a header longer than this is cut, which the header check reports).
     private const int FirstLineLimit = 1 << 20;

@@ -35,5 +35,5 @@ public sealed class SparkLaunchOptions
 
     /// <summary>The <c>hadoop</c> command used for a cluster output (reading the runner's report, checking
     /// <c>_SUCCESS</c>, putting <c>_manifest.json</c>), or null to look it up in <c>HADOOP_HOME</c> and <c>PATH</c>.</summary>
-    public string? Hadoop { get; init; }
+    internal string? Hadoop { get; init; }
 }

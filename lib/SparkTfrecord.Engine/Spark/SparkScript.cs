@@ -1,77 +1,10 @@
 using System.Globalization;
 using System.Text;
-using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Spark;
-
-/// <summary>How the Spark engine writes TFRecord.</summary>
-public enum SparkWriter
-{
-    /// <summary>A Spark TFRecord data source jar writes the output (any file system the cluster reaches).</summary>
-    Connector,
-
-    /// <summary>Spark writes the samples as Parquet; <c>sparktf encode</c> writes the shards with the native writer.</summary>
-    Native,
-}
-
-/// <summary>Which connector jar.</summary>
-public enum SparkConnector
-{
-    /// <summary>LinkedIn's spark-tfrecord (format <c>tfrecord</c>, Spark 3.x): <c>INSERT OVERWRITE DIRECTORY ... USING tfrecord</c>.</summary>
-    LinkedIn,
-
-    /// <summary>TensorFlow's spark-tensorflow-connector (format <c>tfrecords</c>, Spark 2.4): <c>CREATE TABLE ... AS SELECT</c> into an empty folder.</summary>
-    TensorFlow,
-}
-
-/// <summary>What a Spark script writes and where.</summary>
-public sealed class SparkScriptOptions
-{
-    /// <summary>The writer.</summary>
-    public SparkWriter Writer { get; init; } = SparkWriter.Connector;
-
-    /// <summary>The connector (for <see cref="SparkWriter.Connector"/>).</summary>
-    public SparkConnector Connector { get; init; } = SparkConnector.LinkedIn;
-
-    /// <summary>Where Spark writes, as Spark sees it: the output folder (connector) or the Parquet staging folder (native).</summary>
-    public required string Target { get; init; }
-
-    /// <summary>Whether absolute paths without a scheme are files on this machine (a local master): written as <c>file://</c> URIs.</summary>
-    public bool LocalPaths { get; init; }
-
-    /// <summary>Spell the SQL for Spark 2.4 to 3.1 (the TensorFlow connector's Spark always is).</summary>
-    public bool Legacy { get; init; }
-}
-
-/// <summary>A rendered Spark SQL script and what the launcher needs to know about it.</summary>
-/// <param name="Statements">The statements, without their terminating <c>;</c>.</param>
-/// <param name="Report">The report row's columns, in order; the first is <c>sparktf_samples_written</c>.</param>
-/// <param name="Dialect">The dialect used.</param>
-/// <param name="Header">A one-line description put at the top of the script as a comment.</param>
-public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnlyList<CountColumn> Report, SparkDialect Dialect, string Header)
-{
-    /// <summary>The columns of the input counts row the script prints before its bad-rows check (see
-    /// <see cref="SparkScript.InputCountsView"/>): <c>sparktf_rows_read</c>, <c>sparktf_rows_bad</c>, then
-    /// <c>read_SOURCE</c> and <c>quarantined_SOURCE</c> per source.</summary>
-    public IReadOnlyList<CountColumn> InputCounts { get; init; } = [];
-
-    /// <summary>The script: a comment, then every statement ending with <c>;</c> on its own line.</summary>
-    /// <returns>The text.</returns>
-    public string Text()
-    {
-        var sb = new StringBuilder();
-        sb.Append("/* ").Append(Header).Append(" */\n");
-        foreach (string s in Statements)
-        {
-            sb.Append(s).Append(";\n\n");
-        }
-
-        return sb.ToString().TrimEnd('\n') + "\n";
-    }
-}
 
 /// <summary>
 /// Renders a job plan as a Spark SQL script: the session's settings, the plan's statements in the Spark dialect as
@@ -83,7 +16,7 @@ public sealed record SparkScriptText(IReadOnlyList<string> Statements, IReadOnly
 /// counts included. Safe for the spark-sql shell: no <c>;</c> inside a literal, identifier or comment, and no line
 /// starting with <c>--</c>.
 /// </summary>
-public static class SparkScript
+internal static class SparkScript
 {
     /// <summary>The report row's first column, read by the launcher and by submit/spark_sql_runner.py.</summary>
     public const string ReportColumnName = "sparktf_samples_written";

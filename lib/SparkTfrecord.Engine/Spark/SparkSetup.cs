@@ -6,50 +6,6 @@ using SparkTfrecord.Engine.Planning;
 
 namespace SparkTfrecord.Engine.Spark;
 
-/// <summary>Where the Spark driver runs.</summary>
-public enum SparkDeployMode
-{
-    /// <summary>On this machine: the launcher runs <c>bin/spark-sql -f SCRIPT</c>.</summary>
-    Client,
-
-    /// <summary>In the cluster: the launcher runs <c>bin/spark-submit --deploy-mode cluster</c> with the PySpark runner.</summary>
-    Cluster,
-}
-
-/// <summary>The options of one Spark run, as <c>sparktf samples --engine spark</c> takes them.</summary>
-public sealed record SparkRunOptions
-{
-    /// <summary>The run date.</summary>
-    public required DateOnly Date { get; init; }
-
-    /// <summary>The value of <c>{input}</c> in source paths (a local folder, or a URI the cluster reads).</summary>
-    public string? Input { get; init; }
-
-    /// <summary>The output folder (the leaf of this run; <c>{date}</c> allowed): local, or a URI for the connector.</summary>
-    public required string Output { get; init; }
-
-    /// <summary>The Spark master: <c>local[*]</c>, <c>yarn</c>, <c>k8s://...</c>, <c>spark://...</c>.</summary>
-    public string Master { get; init; } = "local[*]";
-
-    /// <summary>Where the driver runs.</summary>
-    public SparkDeployMode DeployMode { get; init; } = SparkDeployMode.Client;
-
-    /// <summary>The writer.</summary>
-    public SparkWriter Writer { get; init; } = SparkWriter.Connector;
-
-    /// <summary>The connector.</summary>
-    public SparkConnector Connector { get; init; } = SparkConnector.LinkedIn;
-
-    /// <summary>The Spark version (major.minor), if known: it picks the connector's jar and the SQL spelling.</summary>
-    public SparkVersion? Version { get; init; }
-
-    /// <summary>Spark settings, <c>key=value</c>, passed as <c>--conf</c>.</summary>
-    public IReadOnlyList<string> SparkConf { get; init; } = [];
-
-    /// <summary>Whether the master runs on this machine (<c>local</c>, <c>local[N]</c>, <c>local[*]</c>).</summary>
-    public bool IsLocalMaster => Master == "local" || Master.StartsWith("local[", StringComparison.Ordinal);
-}
-
 /// <summary>A Spark version and its Scala version.</summary>
 /// <param name="Major">Major version.</param>
 /// <param name="Minor">Minor version.</param>
@@ -57,7 +13,7 @@ public sealed record SparkRunOptions
 public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
 {
     /// <summary>Whether the SQL must be spelled for Spark before 3.2 (no <c>try_cast</c>, no <c>unix_micros</c>).</summary>
-    public bool NeedsLegacySql => Major < 3 || (Major == 3 && Minor < 2);
+    internal bool NeedsLegacySql => Major < 3 || (Major == 3 && Minor < 2);
 
     /// <summary>major.minor.</summary>
     /// <returns>The text.</returns>
@@ -83,7 +39,7 @@ public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
     /// <summary>Reads the banner of <c>spark-submit --version</c>.</summary>
     /// <param name="banner">What it printed (stdout and stderr).</param>
     /// <returns>The version, or null if the banner has none.</returns>
-    public static SparkVersion? FromBanner(string banner)
+    internal static SparkVersion? FromBanner(string banner)
     {
         ArgumentNullException.ThrowIfNull(banner);
         var v = BannerPattern().Match(banner);
@@ -113,7 +69,7 @@ public sealed partial record SparkVersion(int Major, int Minor, string? Scala)
 /// <param name="Scala">Scala binary version.</param>
 /// <param name="Coordinates">group:artifact:version, or null when nothing is published for that Spark.</param>
 /// <param name="Status">targets, nearest or none.</param>
-public sealed record ConnectorJar(string Connector, string Spark, string Scala, string? Coordinates, string Status)
+internal sealed record ConnectorJar(string Connector, string Spark, string Scala, string? Coordinates, string Status)
 {
     /// <summary>Reads <c>jars/connectors.tsv</c>.</summary>
     /// <param name="tsv">The file's text.</param>
@@ -188,22 +144,22 @@ public sealed class SparkSetup
     }
 
     /// <summary>The plan.</summary>
-    public JobPlan Plan { get; }
+    internal JobPlan Plan { get; }
 
     /// <summary>The options.</summary>
-    public SparkRunOptions Options { get; }
+    internal SparkRunOptions Options { get; }
 
     /// <summary>The output: a full local path when <see cref="OutputIsLocal"/>, else the URI or cluster path as given.</summary>
-    public string Output { get; }
+    internal string Output { get; }
 
     /// <summary>Whether the output is a folder on this machine.</summary>
-    public bool OutputIsLocal { get; }
+    internal bool OutputIsLocal { get; }
 
     /// <summary>The native writer's Parquet folder (local, hidden beside the output), or null for the connector.</summary>
-    public string? Staging { get; }
+    internal string? Staging { get; }
 
     /// <summary>Whether the script must be spelled for Spark before 3.2.</summary>
-    public bool Legacy => (Options.Writer == SparkWriter.Connector && Options.Connector == SparkConnector.TensorFlow) || Options.Version?.NeedsLegacySql == true;
+    internal bool Legacy => (Options.Writer == SparkWriter.Connector && Options.Connector == SparkConnector.TensorFlow) || Options.Version?.NeedsLegacySql == true;
 
     /// <summary>Makes the setup.</summary>
     /// <param name="definition">The spec and job section (output overrides applied).</param>
@@ -258,10 +214,15 @@ public sealed class SparkSetup
         return new SparkSetup(plan, options, output, outputIsLocal, staging);
     }
 
+    /// <summary>The script's text as <c>sparktf plan --engine spark</c> prints it: it writes the output (or the staging
+    /// folder) itself, so it can be run by hand.</summary>
+    /// <returns>The script.</returns>
+    public string ScriptText() => Script().Text();
+
     /// <summary>Renders the script, writing to <paramref name="target"/> (default: the output, or the staging folder).</summary>
     /// <param name="target">Where Spark writes, or null for the default.</param>
     /// <returns>The script.</returns>
-    public SparkScriptText Script(string? target = null) => SparkScript.Render(Plan, new SparkScriptOptions
+    internal SparkScriptText Script(string? target = null) => SparkScript.Render(Plan, new SparkScriptOptions
     {
         Writer = Options.Writer,
         Connector = Options.Connector,
@@ -272,7 +233,7 @@ public sealed class SparkSetup
 
     /// <summary>The path where the PySpark runner writes its report in cluster mode: beside the output, hidden, on the
     /// output's file system (which the launcher can read back).</summary>
-    public string ReportPath
+    internal string ReportPath
     {
         get
         {
@@ -287,7 +248,7 @@ public sealed class SparkSetup
     /// <param name="path">The path.</param>
     /// <param name="options">The run's options.</param>
     /// <returns>True for a local path.</returns>
-    public static bool IsLocalPath(string path, SparkRunOptions options)
+    internal static bool IsLocalPath(string path, SparkRunOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);

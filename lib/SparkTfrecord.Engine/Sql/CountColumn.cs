@@ -5,4 +5,4 @@ namespace SparkTfrecord.Engine.Sql;
 /// see <see cref="RunCounts"/>).</param>
 /// <param name="Column">The column's name in the row.</param>
 /// <param name="Sql">The expression that computes it.</param>
-public sealed record CountColumn(string Count, string Column, string Sql);
+internal sealed record CountColumn(string Count, string Column, string Sql);

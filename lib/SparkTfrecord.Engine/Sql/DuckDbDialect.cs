@@ -12,7 +12,7 @@ namespace SparkTfrecord.Engine.Sql;
 /// A row's <c>__file</c> is its file's index in the plan's sorted file list (<c>file_index</c>), which keeps the
 /// typed tables small; <see cref="Planning.PlannedSource.Files"/> names it.
 /// </summary>
-public sealed class DuckDbDialect : SqlDialect
+internal sealed class DuckDbDialect : SqlDialect
 {
     // The reader columns of a source whose reader neither rejects nor skips rows itself.
     private string NoReason => $"CAST(NULL AS VARCHAR) AS {Names.Bad}, FALSE AS {Names.Skip}";

@@ -7,60 +7,6 @@ using SparkTfrecord.Spec;
 
 namespace SparkTfrecord.Engine.Sql;
 
-/// <summary>One statement of a rendered job, named for progress and errors.</summary>
-/// <param name="Name">What it computes.</param>
-/// <param name="Sql">The statement.</param>
-public sealed record SqlStatement(string Name, string Sql);
-
-/// <summary>The SQL of a job plan in one dialect.</summary>
-/// <param name="Dialect">The dialect.</param>
-/// <param name="Statements">The statements to run in order; they leave the samples in <see cref="SamplesTable"/>.</param>
-/// <param name="SamplesTable">The table (or cached view) of all samples with internal columns.</param>
-/// <param name="OutputQuery">The samples to write: the features in spec order, then the shard hash and the split (see
-/// <see cref="JobPlan.Columns"/>), in the order of <see cref="SampleColumns.Order"/>.</param>
-/// <param name="AuditQuery">The samples with their key and time columns, for audit output.</param>
-/// <param name="StatsQuery">One row of counts, its columns <see cref="Counts"/>.</param>
-/// <param name="QuarantineQuery">The bad input rows: source, file, row (or line), reason; run
-/// <see cref="QuarantineStatements"/> first.</param>
-/// <param name="OutputPass">The output query for pass <c>p</c> of <c>n</c>: the samples of the shards <c>s</c> with
-/// <c>s % n == p</c>, in the same order; pass 0 of 1 is <see cref="OutputQuery"/>. Passes bound the engine's memory
-/// on big days: each joins only the histories its own samples use.</param>
-public sealed record RenderedJob(
-    SqlDialect Dialect,
-    IReadOnlyList<SqlStatement> Statements,
-    string SamplesTable,
-    string OutputQuery,
-    string AuditQuery,
-    string StatsQuery,
-    string QuarantineQuery,
-    Func<int, int, string> OutputPass)
-{
-    /// <summary>The columns of <see cref="StatsQuery"/>'s row, in order: each count's name and column.</summary>
-    public IReadOnlyList<CountColumn> Counts { get; init; } = [];
-
-    /// <summary>The samples to write without an order and with the order columns (<see cref="SampleColumns.Sortable"/>),
-    /// so that a writer can sort within files, or <c>sparktf encode</c> can, as the embedded engine orders its output.</summary>
-    public string SortableOutputQuery { get; init; } = "";
-
-    /// <summary>Statements to run, after <see cref="Statements"/>, before <see cref="QuarantineQuery"/> (the engine may
-    /// need to look at the input again to number the bad rows' lines); run only when there are bad rows.</summary>
-    public IReadOnlyList<SqlStatement> QuarantineStatements { get; init; } = [];
-
-    /// <summary>The whole job as one script: statements and queries, each ending with <c>;</c>.</summary>
-    /// <returns>The script.</returns>
-    public string Script()
-    {
-        var sb = new StringBuilder();
-        foreach (var s in Statements)
-        {
-            sb.Append(s.Sql).Append(";\n\n");
-        }
-
-        sb.Append(StatsQuery).Append(";\n\n").Append(OutputQuery).Append(";\n");
-        return sb.ToString();
-    }
-}
-
 /// <summary>
 /// Renders a <see cref="JobPlan"/> as SQL: typed sources with bad rows set aside, de-duplication (earliest copy),
 /// label attribution, point-in-time history from ranked events (see RenderHistory and SamplesWithHistories), feature
@@ -70,11 +16,24 @@ public static class PlanRenderer
 {
     private const string Samples = "samples";
 
+    /// <summary>The DuckDB script that <c>sparktf samples</c> runs for one day, as <c>sparktf plan</c> prints it.</summary>
+    /// <param name="definition">The spec and its job section, with the command line's overrides applied.</param>
+    /// <param name="date">The day.</param>
+    /// <param name="input">The input root, or null: the plan still renders, with the unresolved paths' files left out.</param>
+    /// <returns>The script.</returns>
+    public static string DuckDbScript(JobDefinition definition, DateOnly date, string? input)
+    {
+        var plan = JobPlan.Create(definition, date, input ?? "{input}", resolveFiles: input is not null);
+
+        // As samples reads them: CSV columns from the files' headers, the reader's buffer from their longest line.
+        return Render(InputScan.Apply(plan), DuckDbDialect.Instance).Script();
+    }
+
     /// <summary>Renders a plan.</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="dialect">The dialect.</param>
     /// <returns>The SQL.</returns>
-    public static RenderedJob Render(JobPlan plan, SqlDialect dialect)
+    internal static RenderedJob Render(JobPlan plan, SqlDialect dialect)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(dialect);

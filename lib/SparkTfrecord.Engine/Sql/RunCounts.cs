@@ -5,7 +5,7 @@ namespace SparkTfrecord.Engine.Sql;
 /// engine's statistics, the Spark script's report, the summary and the manifest. A count of a source, table or
 /// feature is <c>kind.NAME</c>; its column in a row of counts is <c>kind_NAME</c>.
 /// </summary>
-public static class RunCounts
+internal static class RunCounts
 {
     /// <summary>Samples made (before down-sampling).</summary>
     public const string Samples = "samples";

@@ -17,7 +17,7 @@ namespace SparkTfrecord.Engine.Sql;
 /// contains <c>;</c> or a line break (they are written as <c>\u003B</c> and <c>\n</c>, which Spark's parser unescapes),
 /// and identifiers containing <c>;</c> or a backtick are refused.
 /// </remarks>
-public sealed class SparkDialect : SqlDialect
+internal sealed class SparkDialect : SqlDialect
 {
     private SparkDialect(bool legacy, bool localPaths)
     {

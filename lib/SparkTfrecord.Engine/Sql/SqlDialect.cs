@@ -11,7 +11,7 @@ namespace SparkTfrecord.Engine.Sql;
 /// plan renderer writes everything else once, in SQL that every engine reads the same way (and that behaves the same
 /// with Spark's ANSI mode on or off: no unchecked casts, no overflow, non-negative modulo operands).
 /// </summary>
-public abstract class SqlDialect
+internal abstract class SqlDialect
 {
     /// <summary>The names of the technical columns the dialect's SQL makes and reads (the reader's file, row, bad and
     /// skip columns among them): the plan's, see <see cref="PlanRenderer.Render"/>.</summary>

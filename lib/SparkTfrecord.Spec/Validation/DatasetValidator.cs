@@ -651,13 +651,3 @@ internal enum ScalarPath
     /// <summary>A bytes value with a small vocabulary: looked up in it and counted towards the distinct estimate.</summary>
     Word,
 }
-
-/// <summary>A record: its file and 0-based index in the file.</summary>
-/// <param name="File">The file.</param>
-/// <param name="Record">0-based index of the record in the file.</param>
-public readonly record struct RecordRef(string File, long Record)
-{
-    /// <summary>The reference as <c>file record N</c>.</summary>
-    /// <returns>The text.</returns>
-    public override string ToString() => $"{File} record {Record}";
-}

@@ -1,52 +1,7 @@
-using System.Globalization;
 using System.Numerics;
 using SparkTfrecord.Tfrecord.Example;
 
 namespace SparkTfrecord.Spec.Validation;
-
-/// <summary>The kinds of anomaly validation reports; <see cref="AnomalyTypes.Name"/> gives TFDV's name where one fits.</summary>
-internal enum AnomalyType
-{
-    MissingColumn,
-    LowFractionPresent,
-    LowNumberPresent,
-    NewColumn,
-    UnexpectedDataType,
-    InvalidFeatureShape,
-    LowNumberValues,
-    HighNumberValues,
-    UnexpectedStringValues,
-    SmallInt,
-    BigInt,
-    IntNotInDomain,
-    SmallFloat,
-    BigFloat,
-    HasNan,
-    HasInf,
-}
-
-internal static class AnomalyTypes
-{
-    public static string Name(AnomalyType type) => type switch
-    {
-        AnomalyType.MissingColumn => "SCHEMA_MISSING_COLUMN",
-        AnomalyType.LowFractionPresent => "FEATURE_TYPE_LOW_FRACTION_PRESENT",
-        AnomalyType.LowNumberPresent => "FEATURE_TYPE_LOW_NUMBER_PRESENT",
-        AnomalyType.NewColumn => "SCHEMA_NEW_COLUMN",
-        AnomalyType.UnexpectedDataType => "UNEXPECTED_DATA_TYPE",
-        AnomalyType.InvalidFeatureShape => "INVALID_FEATURE_SHAPE",
-        AnomalyType.LowNumberValues => "FEATURE_TYPE_LOW_NUMBER_VALUES",
-        AnomalyType.HighNumberValues => "FEATURE_TYPE_HIGH_NUMBER_VALUES",
-        AnomalyType.UnexpectedStringValues => "ENUM_TYPE_UNEXPECTED_STRING_VALUES",
-        AnomalyType.SmallInt => "INT_TYPE_SMALL_INT",
-        AnomalyType.BigInt => "INT_TYPE_BIG_INT",
-        AnomalyType.IntNotInDomain => "INT_TYPE_NOT_IN_DOMAIN", // no TFDV equivalent: TFDV int domains are ranges
-        AnomalyType.SmallFloat => "FLOAT_TYPE_SMALL_FLOAT",
-        AnomalyType.BigFloat => "FLOAT_TYPE_BIG_FLOAT",
-        AnomalyType.HasNan => "FLOAT_TYPE_HAS_NAN",
-        _ => "FLOAT_TYPE_HAS_INF",
-    };
-}
 
 /// <summary>Mutable statistics of one feature while records are read.</summary>
 internal sealed class FeatureStats(string name, ExpectedFeature? expected)
@@ -247,45 +202,4 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
         public RecordRef First;
         public string Example = "";
     }
-}
-
-/// <summary>One anomaly of one feature.</summary>
-/// <param name="Type">TFDV's anomaly name where one fits (for example <c>SCHEMA_MISSING_COLUMN</c>).</param>
-/// <param name="Description">What was found.</param>
-/// <param name="Count">How many records show it.</param>
-/// <param name="First">The first record that shows it, if it is a per-record anomaly.</param>
-public sealed record Anomaly(string Type, string Description, long Count, RecordRef? First);
-
-/// <summary>The statistics and anomalies of one feature.</summary>
-/// <param name="Name">The feature's name.</param>
-/// <param name="Kind">The list kind seen: int64, float, bytes, mixed, or none.</param>
-/// <param name="Known">False for a feature the spec or schema does not declare.</param>
-/// <param name="Present">Records that have the feature.</param>
-/// <param name="ValuesMin">Fewest values in a record that has it.</param>
-/// <param name="ValuesMean">Mean values per record that has it.</param>
-/// <param name="ValuesMax">Most values in a record that has it.</param>
-/// <param name="Min">Smallest number (long or double), or null.</param>
-/// <param name="Max">Largest number (long or double), or null.</param>
-/// <param name="DistinctApprox">Approximate distinct count of bytes values (HyperLogLog), or null.</param>
-/// <param name="Anomalies">The anomalies.</param>
-public sealed record FeatureSummary(
-    string Name,
-    string Kind,
-    bool Known,
-    long Present,
-    long? ValuesMin,
-    double? ValuesMean,
-    long? ValuesMax,
-    object? Min,
-    object? Max,
-    long? DistinctApprox,
-    IReadOnlyList<Anomaly> Anomalies)
-{
-    internal static string FormatNumber(object? value) => value switch
-    {
-        null => "-",
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        double d => d.ToString("G7", CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "-",
-    };
 }

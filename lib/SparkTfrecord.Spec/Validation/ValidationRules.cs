@@ -1,4 +1,3 @@
-using System.Text;
 using SparkTfrecord.Spec.Tfdv;
 using SparkTfrecord.Spec.Tfdv.Proto;
 using SparkTfrecord.Tfrecord.Example;
@@ -129,74 +128,5 @@ public sealed class ValidationRules
         }
 
         return new ValidationRules(source, features, false);
-    }
-}
-
-/// <summary>One feature's checks.</summary>
-internal sealed class ExpectedFeature
-{
-    public ExpectedFeature(string name)
-    {
-        Name = name;
-        Utf8Name = Encoding.UTF8.GetBytes(name);
-    }
-
-    public string Name { get; }
-
-    public byte[] Utf8Name { get; }
-
-    /// <summary>The expected list; null accepts any.</summary>
-    public FeatureKind? Kind { get; init; }
-
-    public double MinFraction { get; set; }
-
-    public long MinCount { get; set; }
-
-    /// <summary>Exactly this many values when present (a scalar or fixed shape).</summary>
-    public int? ExactCount { get; set; }
-
-    public long? MinValues { get; set; }
-
-    public long? MaxValues { get; set; }
-
-    /// <summary>A SequenceExample feature list rather than a context feature.</summary>
-    public bool InSequence { get; init; }
-
-    /// <summary>Values per frame of a feature list.</summary>
-    public int? FrameCount { get; init; }
-
-    /// <summary>Not checked (deprecated in the TFDV schema), but known.</summary>
-    public bool Skip { get; init; }
-
-    public IReadOnlyList<string>? Vocabulary { get; private set; }
-
-    public HashSet<byte[]>.AlternateLookup<ReadOnlySpan<byte>>? VocabularyLookup { get; private set; }
-
-    public HashSet<long>? Integers { get; private set; }
-
-    public long? IntMin { get; private set; }
-
-    public long? IntMax { get; private set; }
-
-    public double? FloatMin { get; private set; }
-
-    public double? FloatMax { get; private set; }
-
-    public bool HasDomain => Vocabulary is not null || Integers is not null || IntMin is not null || IntMax is not null || FloatMin is not null || FloatMax is not null;
-
-    public void SetDomain(IReadOnlyList<string>? strings, IReadOnlyList<long>? integers, long? intMin, long? intMax, double? floatMin, double? floatMax)
-    {
-        if (strings is not null)
-        {
-            Vocabulary = strings;
-            var set = new HashSet<byte[]>(strings.Select(Encoding.UTF8.GetBytes), ByteKeyComparer.Instance);
-            VocabularyLookup = set.GetAlternateLookup<ReadOnlySpan<byte>>();
-        }
-
-        Integers = integers is null ? null : [.. integers];
-        IntMin = intMin;
-        IntMax = intMax;
-        FloatMin = floatMin;
-        FloatMax = floatMax;
     }
 }

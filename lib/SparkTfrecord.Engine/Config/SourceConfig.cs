@@ -1,0 +1,22 @@
+namespace SparkTfrecord.Engine.Config;
+
+/// <summary>One input table: where its files are, how to read them, and its keys.</summary>
+/// <param name="Name">The source's name in the job (impressions, clicks, users, items, ...).</param>
+/// <param name="PathTemplate">The path template, with <c>{input}</c>, <c>{date}</c> and ranges such as <c>{date-15d..date}</c>.</param>
+/// <param name="Format">The file format.</param>
+/// <param name="Csv">CSV options (only for <see cref="SourceFormat.Csv"/>).</param>
+/// <param name="Time">The time column of an event source, or null for a profile table.</param>
+/// <param name="Key">The key column of a profile table (users, items), or null for an event source.</param>
+/// <param name="Dedup">The columns that identify a duplicate event (the earliest copy survives); empty for none.</param>
+/// <param name="Rename">Logical column name to the column's name in the files.</param>
+/// <param name="Columns">The columns of the source the job declares it reads; filled in from the rules.</param>
+internal sealed record SourceConfig(
+    string Name,
+    string PathTemplate,
+    SourceFormat Format,
+    CsvOptions Csv,
+    TimeColumn? Time,
+    string? Key,
+    IReadOnlyList<string> Dedup,
+    IReadOnlyDictionary<string, string> Rename,
+    IReadOnlyList<string> Columns);

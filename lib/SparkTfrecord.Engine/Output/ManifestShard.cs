@@ -1,0 +1,7 @@
+namespace SparkTfrecord.Engine.Output;
+
+/// <summary>One part file of an output, as the writer made it and the manifest lists it.</summary>
+/// <param name="File">The path relative to the output folder.</param>
+/// <param name="Records">Its records, or null where they were not counted (a connector's parts).</param>
+/// <param name="Bytes">Its size.</param>
+public sealed record ManifestShard(string File, long? Records, long Bytes);

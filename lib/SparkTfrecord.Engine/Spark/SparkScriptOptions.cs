@@ -1,0 +1,20 @@
+namespace SparkTfrecord.Engine.Spark;
+
+/// <summary>What a Spark script writes and where.</summary>
+internal sealed class SparkScriptOptions
+{
+    /// <summary>The writer.</summary>
+    public SparkWriter Writer { get; init; } = SparkWriter.Connector;
+
+    /// <summary>The connector (for <see cref="SparkWriter.Connector"/>).</summary>
+    public SparkConnector Connector { get; init; } = SparkConnector.LinkedIn;
+
+    /// <summary>Where Spark writes, as Spark sees it: the output folder (connector) or the Parquet staging folder (native).</summary>
+    public required string Target { get; init; }
+
+    /// <summary>Whether absolute paths without a scheme are files on this machine (a local master): written as <c>file://</c> URIs.</summary>
+    public bool LocalPaths { get; init; }
+
+    /// <summary>Spell the SQL for Spark 2.4 to 3.1 (the TensorFlow connector's Spark always is).</summary>
+    public bool Legacy { get; init; }
+}
