@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;

@@ -1,6 +1,5 @@
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
-using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Jobs;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Spec;
 
