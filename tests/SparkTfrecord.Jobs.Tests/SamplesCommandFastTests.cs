@@ -14,8 +14,7 @@ namespace SparkTfrecord.Jobs.Tests;
 [NonParallelizable]
 public sealed class SamplesCommandFastTests
 {
-    private string _root = null!;
-    private string _logs = null!;
+    private LogsFolder _folder = null!;
     private Sparktf.Result _first = null!;
 
     private static string Spec => SamplesRuns.Spec;
@@ -23,20 +22,18 @@ public sealed class SamplesCommandFastTests
     [OneTimeSetUp]
     public void GenerateLogs()
     {
-        _root = Directory.CreateTempSubdirectory("sparktf-samples-fast-").FullName;
-        _logs = Path.Combine(_root, "logs");
-        SamplesRuns.GenerateLogs(_logs);
+        _folder = new LogsFolder("sparktf-samples-fast-");
 
         // One run that several tests read (a run of the job is the costly step; none of them changes its output).
         _first = InProcess.Run(SamplesArgs(First));
     }
 
     [OneTimeTearDown]
-    public void RemoveLogs() => Directory.Delete(_root, recursive: true);
+    public void RemoveLogs() => _folder.Dispose();
 
-    private string Out(string name) => Path.Combine(_root, "out", name, "dt=" + Date);
+    private string Out(string name) => _folder.Out(name);
 
-    private string[] SamplesArgs(string output, params string[] more) => Args(_logs, output, 4, more);
+    private string[] SamplesArgs(string output, params string[] more) => _folder.SamplesArgs(output, more);
 
     private string First => Out("first");
 
@@ -79,9 +76,9 @@ public sealed class SamplesCommandFastTests
     [Test]
     public void A_date_range_writes_one_output_per_day_and_audit_parquet_on_request()
     {
-        string template = Path.Combine(_root, "out", "backfill", "dt={date}");
+        string template = Path.Combine(_folder.Root, "out", "backfill", "dt={date}");
 
-        var result = InProcess.Run("samples", "--conf", Spec, "--date", "2024-01-14..2024-01-15", "--input", _logs, "--output", template, "--shards", "2", "--audit");
+        var result = InProcess.Run("samples", "--conf", Spec, "--date", "2024-01-14..2024-01-15", "--input", _folder.Logs, "--output", template, "--shards", "2", "--audit");
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
         using var summaries = JsonDocument.Parse(result.Stdout);
@@ -93,7 +90,7 @@ public sealed class SamplesCommandFastTests
             Assert.That(new FileInfo(Path.Combine(output, "_audit", "samples.parquet")).Length, Is.GreaterThan(0));
         }
 
-        var refused = InProcess.Run("samples", "--conf", Spec, "--date", "2024-01-14..2024-01-15", "--input", _logs, "--output", Out("no-template"));
+        var refused = InProcess.Run("samples", "--conf", Spec, "--date", "2024-01-14..2024-01-15", "--input", _folder.Logs, "--output", Out("no-template"));
         Assert.That(refused.ExitCode, Is.EqualTo(2));
         Assert.That(refused.Stderr, Does.Contain("{date}"));
     }
@@ -129,7 +126,7 @@ public sealed class SamplesCommandFastTests
     [Test]
     public void Plan_prints_the_sql_without_running_it()
     {
-        var result = InProcess.Run("plan", "--conf", Spec, "--date", Date, "--input", _logs);
+        var result = InProcess.Run("plan", "--conf", Spec, "--date", Date, "--input", _folder.Logs);
 
         Assert.That(result.ExitCode, Is.Zero, result.Stderr);
         Assert.That(result.Stdout, Does.Contain("CREATE OR REPLACE TEMP TABLE \"labels\"")
@@ -143,10 +140,10 @@ public sealed class SamplesCommandFastTests
     [Test]
     public void A_bad_job_section_is_reported_with_file_line_and_column()
     {
-        string spec = Path.Combine(_root, "bad.yaml");
+        string spec = Path.Combine(_folder.Root, "bad.yaml");
         File.WriteAllText(spec, File.ReadAllText(Spec).Replace("within: 30m", "within: soon", StringComparison.Ordinal));
 
-        var result = InProcess.Run("samples", "--conf", spec, "--date", Date, "--input", _logs, "--output", Out("bad"));
+        var result = InProcess.Run("samples", "--conf", spec, "--date", Date, "--input", _folder.Logs, "--output", Out("bad"));
 
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Stderr, Does.Match(@"bad\.yaml:\d+:\d+: within 'soon' is not a duration"));

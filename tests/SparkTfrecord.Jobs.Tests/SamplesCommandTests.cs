@@ -14,23 +14,20 @@ namespace SparkTfrecord.Jobs.Tests;
 public sealed class SamplesCommandTests
 {
     private static readonly string[] s_steps = ["locked", "work-created", "parts-written", "manifest-written", "success-written", "swapped", "old-removed"];
-    private string _root = null!;
-    private string _logs = null!;
+    private LogsFolder _folder = null!;
 
     [OneTimeSetUp]
     public void GenerateLogs()
     {
-        _root = Directory.CreateTempSubdirectory("sparktf-samples-").FullName;
-        _logs = Path.Combine(_root, "logs");
-        SamplesRuns.GenerateLogs(_logs);
+        _folder = new LogsFolder("sparktf-samples-");
     }
 
     [OneTimeTearDown]
-    public void RemoveLogs() => Directory.Delete(_root, recursive: true);
+    public void RemoveLogs() => _folder.Dispose();
 
-    private string Out(string name) => Path.Combine(_root, "out", name, "dt=" + Date);
+    private string Out(string name) => _folder.Out(name);
 
-    private string[] SamplesArgs(string output, params string[] more) => Args(_logs, output, 4, more);
+    private string[] SamplesArgs(string output, params string[] more) => _folder.SamplesArgs(output, more);
 
     [Test]
     public void A_run_killed_at_any_commit_step_leaves_no_partial_output_and_the_rerun_completes()
@@ -42,7 +39,7 @@ public sealed class SamplesCommandTests
                 string output = Out($"kill-{previous}-{step}");
                 if (previous)
                 {
-                    Assert.That(InProcess.Run(Args(_logs, output, 2)).ExitCode, Is.Zero);
+                    Assert.That(InProcess.Run(Args(_folder.Logs, output, 2)).ExitCode, Is.Zero);
                 }
 
                 var killed = RunWithEnvironment(SamplesArgs(output), (FaultHost.Faults.KillAtStep, step));
@@ -61,7 +58,7 @@ public sealed class SamplesCommandTests
     public void A_run_killed_at_random_moments_leaves_no_partial_output()
     {
         // Logs that take a few seconds, so that kills land in the join, the writing and the commit.
-        string logs = Path.Combine(_root, "bigger-logs");
+        string logs = Path.Combine(_folder.Root, "bigger-logs");
         var generated = InProcess.Run("gen-logs", "--output", logs, "--date", Date, "--impressions-per-day", "150000", "--users", "20000", "--items", "10000", "--impression-days", "1");
         Assert.That(generated.ExitCode, Is.Zero, generated.Stderr);
         string output = Out("random-kill");
@@ -103,7 +100,7 @@ public sealed class SamplesCommandTests
     public void A_signal_stops_the_run_promptly_removes_temporary_files_and_keeps_the_previous_output(string signal, int exitCode)
     {
         string output = Out("signal-" + signal);
-        Assert.That(InProcess.Run(Args(_logs, output, 2)).ExitCode, Is.Zero);
+        Assert.That(InProcess.Run(Args(_folder.Logs, output, 2)).ExitCode, Is.Zero);
         byte[] manifest = File.ReadAllBytes(Path.Combine(output, "_manifest.json"));
         using var process = Start(SamplesArgs(output), (FaultHost.Faults.PauseAtStep, "parts-written:20000"));
         WaitForLine(process, "pausing");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SparkTfrecord.Jobs.Tests.Hostile;
 using static SparkTfrecord.Jobs.Tests.SamplesRuns;
 
 namespace SparkTfrecord.Jobs.Tests;
@@ -10,38 +9,32 @@ namespace SparkTfrecord.Jobs.Tests;
 [Category("External")]
 public sealed class SamplesPythonTests
 {
-    private string _root = null!;
-    private string _logs = null!;
+    private LogsFolder _folder = null!;
 
     private static string Spec => SamplesRuns.Spec;
 
     [OneTimeSetUp]
     public void GenerateLogs()
     {
-        _root = Directory.CreateTempSubdirectory("sparktf-samples-python-").FullName;
-        _logs = Path.Combine(_root, "logs");
-        SamplesRuns.GenerateLogs(_logs);
+        _folder = new LogsFolder("sparktf-samples-python-");
     }
 
     [OneTimeTearDown]
-    public void RemoveLogs() => Directory.Delete(_root, recursive: true);
+    public void RemoveLogs() => _folder.Dispose();
 
-    private string Out(string name) => Path.Combine(_root, "out", name, "dt=" + Date);
+    private string Out(string name) => _folder.Out(name);
 
-    private string[] SamplesArgs(string output, params string[] more) => Args(_logs, output, 4, more);
+    private string[] SamplesArgs(string output, params string[] more) => _folder.SamplesArgs(output, more);
 
     [Test]
     public void The_training_sides_check_manifest_accepts_the_manifest()
     {
         string module = Path.Combine(Sparktf.RepoRoot, "lib", "python");
-        if (!File.Exists("/usr/bin/python3"))
-        {
-            throw Prerequisite.Missing("Debian's /usr/bin/python3 is needed to run the training side's check_manifest (.ci/run installs it).");
-        }
+        Prerequisite.RequireDebianPython("apt-get install python3-yaml", "yaml"); // the training side's spec module reads YAML
 
         string output = Out("python");
         Assert.That(InProcess.Run(SamplesArgs(output)).ExitCode, Is.Zero);
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Prerequisite.DebianPython) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("import sys; sys.path.insert(0, sys.argv[1]); import sparktfrecord_spec as s; print(s.check_manifest(sys.argv[2], sys.argv[3]))");
         start.ArgumentList.Add(module);

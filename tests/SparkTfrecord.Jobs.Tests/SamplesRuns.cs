@@ -46,3 +46,29 @@ internal static class SamplesRuns
         Assert.That(long.Parse(count.Stdout.Trim(), CultureInfo.InvariantCulture), Is.EqualTo(manifest.RootElement.GetProperty("records").GetInt64()));
     }
 }
+
+/// <summary>
+/// A temporary folder holding the fixtures' logs (see <see cref="SamplesRuns.GenerateLogs"/>), with the outputs of the
+/// runs over them: what every samples fixture sets up once and removes at the end.
+/// </summary>
+internal sealed class LogsFolder : IDisposable
+{
+    public LogsFolder(string prefix)
+    {
+        Root = Directory.CreateTempSubdirectory(prefix).FullName;
+        Logs = Path.Combine(Root, "logs");
+        SamplesRuns.GenerateLogs(Logs);
+    }
+
+    public string Root { get; }
+
+    public string Logs { get; }
+
+    /// <summary>The output folder of the run called <paramref name="name"/>, for the fixtures' date.</summary>
+    public string Out(string name) => Path.Combine(Root, "out", name, "dt=" + SamplesRuns.Date);
+
+    /// <summary>The samples command line over these logs into <paramref name="output"/>, with 4 shards.</summary>
+    public string[] SamplesArgs(string output, params string[] more) => SamplesRuns.Args(Logs, output, 4, more);
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
