@@ -25,9 +25,7 @@ public sealed partial class NewcomerFastTests
         // Enough samples (about 19,000) for the plain progress to print lines within the write stage.
         _root = Directory.CreateTempSubdirectory("sparktf-newcomer-fast-").FullName;
         _logs = Path.Combine(_root, "logs");
-        var result = InProcess.Run("gen-logs", "--output", _logs, "--date", "2024-01-16", "--days", "17", "--impressions-per-day", "20000",
-            "--users", "2000", "--items", "1000", "--seed", "3", "--impression-days", "2");
-        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        NewcomerTests.GenerateRunDayLogs(_logs);
     }
 
     [OneTimeTearDown]

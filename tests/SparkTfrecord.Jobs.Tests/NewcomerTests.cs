@@ -28,13 +28,19 @@ public sealed class NewcomerTests
     {
         _root = Directory.CreateTempSubdirectory("sparktf-newcomer-").FullName;
         _logs = Path.Combine(_root, "logs");
-        var result = InProcess.Run("gen-logs", "--output", _logs, "--date", "2024-01-16", "--days", "17", "--impressions-per-day", "20000",
-            "--users", "2000", "--items", "1000", "--seed", "3", "--impression-days", "2");
-        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        GenerateRunDayLogs(_logs);
     }
 
     [OneTimeTearDown]
     public void RemoveLogs() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>The newcomer fixtures' logs: a run day with its 16-day look-back, about 19,000 samples.</summary>
+    internal static void GenerateRunDayLogs(string logs)
+    {
+        var result = InProcess.Run("gen-logs", "--output", logs, "--date", "2024-01-16", "--days", "17", "--impressions-per-day", "20000",
+            "--users", "2000", "--items", "1000", "--seed", "3", "--impression-days", "2");
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+    }
 
     [Test]
     public void The_readmes_quick_start_gives_the_run_day_with_its_next_day_partition()
