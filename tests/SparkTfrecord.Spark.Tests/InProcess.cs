@@ -24,4 +24,17 @@ internal static class InProcess
 
         return new ProcessResult(code, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
     }
+
+    /// <summary>
+    /// Generates the Spark fixtures' logs into <paramref name="logs"/>: the run day 2024-05-16 and its 15-day look-back
+    /// (from 2024-05-01), of the given size, seed 5 unless said otherwise.
+    /// </summary>
+    public static void GenerateLogs(string logs, int impressionsPerDay, int users, int items, int seed = 5)
+    {
+        var gen = Run("gen-logs", "--output", logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", Text(impressionsPerDay),
+            "--users", Text(users), "--items", Text(items), "--seed", Text(seed));
+        Assert.That(gen.ExitCode, Is.Zero, gen.Output);
+    }
+
+    private static string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -27,8 +27,7 @@ public sealed class SparkLauncherTests
     {
         _temp = new TempFolder("sparktf-launcher-");
         _logs = _temp["logs"];
-        var gen = InProcess.Run("gen-logs", "--output", _logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "2000", "--users", "300", "--items", "200", "--seed", "5");
-        Assert.That(gen.ExitCode, Is.Zero, gen.Output);
+        InProcess.GenerateLogs(_logs, 2000, 300, 200);
     }
 
     [OneTimeTearDown]

@@ -68,7 +68,11 @@ public static class Prerequisite
         return found ?? throw Missing($"{name} is missing: install it with '{install}' (.ci/run does).");
     }
 
-    private static string? TryPython(string statement)
+    /// <summary>
+    /// A start of Debian's python3 with <paramref name="args"/>, its output redirected, that sees Debian's own modules
+    /// only: no user site-packages, PYTHONPATH or PYTHONHOME from the environment (what the prerequisite checked).
+    /// </summary>
+    public static ProcessStartInfo DebianPythonStart(params string[] args)
     {
         var start = new ProcessStartInfo(DebianPython)
         {
@@ -76,14 +80,20 @@ public static class Prerequisite
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(statement);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
 
-        // Debian's own modules only: no user site-packages or PYTHONPATH from the environment.
         start.Environment.Remove("PYTHONPATH");
         start.Environment.Remove("PYTHONHOME");
         start.Environment["PYTHONNOUSERSITE"] = "1";
-        using Process process = Process.Start(start)!;
+        return start;
+    }
+
+    private static string? TryPython(string statement)
+    {
+        using Process process = Process.Start(DebianPythonStart("-c", statement))!;
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(60_000))

@@ -166,22 +166,7 @@ public sealed class PythonReaderTests
 
     private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
     {
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // Debian's own modules only: no user site-packages or PYTHONPATH from the environment.
-        start.Environment.Remove("PYTHONPATH");
-        start.Environment.Remove("PYTHONHOME");
-        start.Environment["PYTHONNOUSERSITE"] = "1";
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(Prerequisite.DebianPythonStart(args))!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
