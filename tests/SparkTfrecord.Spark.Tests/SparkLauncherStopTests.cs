@@ -45,7 +45,6 @@ public sealed class SparkLauncherStopTests
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
         Assert.That(log.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + log);
-        SettleIntoSleep();
         cancel.Cancel();
         var stopped = Assert.ThrowsAsync<JobStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(20)))!;
 
@@ -71,7 +70,6 @@ public sealed class SparkLauncherStopTests
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
         Assert.That(log.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + log);
-        SettleIntoSleep();
         var sent = DateTime.UtcNow;
         cancel.Cancel();
         Assert.ThrowsAsync<JobStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -116,13 +114,6 @@ public sealed class SparkLauncherStopTests
             StopSignal = () => signal,
         };
     }
-
-    /// <summary>
-    /// Gives the fake a moment to start its sleep after its last log line: a signal that lands between its
-    /// <c>sleep &amp;</c> and <c>fake_child=$!</c> leaves the sleep holding Spark's stdout open for its whole length (a
-    /// race of the test double, not of the launcher; the process tests wait as long for their <c>kill</c>).
-    /// </summary>
-    private static void SettleIntoSleep() => Thread.Sleep(300);
 
     private static List<string?> Events(string record) =>
         File.ReadAllLines(record).Select(l => JsonDocument.Parse(l).RootElement).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();

@@ -61,7 +61,10 @@ fake_child=''
 fake_on_signal() { # name exit-code
   fake_log "received $1; stopping (exit $2)" WARN
   fake_event "$1"
-  [ -z "$fake_child" ] || kill "$fake_child" 2>/dev/null || true
+  # Every background child, not only $fake_child: a signal can land after `sleep &` and before `fake_child=$!`.
+  local children
+  children=$(jobs -p)
+  [ -z "$children" ] || kill $children 2>/dev/null || true
   exit "$2"
 }
 if [ "${FAKE_SPARK_IGNORE_TERM:-0}" = 1 ]; then
@@ -75,7 +78,8 @@ trap 'fake_on_signal SIGINT 130' INT
 fake_sleep() {
   local seconds=$1
   [ "$seconds" != 0 ] || return 0
-  sleep "$seconds" &
+  # Its output goes nowhere, so that a sleep outliving this script never holds the launcher's pipes open.
+  sleep "$seconds" >/dev/null 2>&1 &
   fake_child=$!
   while kill -0 "$fake_child" 2>/dev/null; do wait "$fake_child" 2>/dev/null || true; done
   fake_child=''
