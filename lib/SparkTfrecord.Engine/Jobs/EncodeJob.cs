@@ -145,7 +145,7 @@ public static class EncodeJob
         }
 
         select.Add($"{hash} AS {names.Hash}");
-        select.Add(split ? $"CAST({names.Split} AS VARCHAR) AS {names.Split}" : $"'train' AS {names.Split}");
+        select.Add(split ? $"CAST({names.Split} AS VARCHAR) AS {names.Split}" : $"'{SplitShardWriters.Train}' AS {names.Split}");
 
         // The embedded engine's order: hash, key, time, key columns, then the scalar features.
         var order = new List<string> { names.Hash };
@@ -205,8 +205,7 @@ public static class EncodeJob
         var kinds = features.Select(f => (f.Kind, f.IsList)).ToArray();
         var label = definition.Job.LabelFeature is { } lf ? features.FirstOrDefault(f => f.Name == lf && f.Kind == FeatureDtype.Int64 && !f.IsList) : null;
         var encoder = new ExampleEncoder();
-        using var train = new ShardedTfRecordWriter(work, split ? "train" : "", output.Shards, output.Compression);
-        using var eval = split ? new ShardedTfRecordWriter(work, "eval", output.Shards, output.Compression) : null;
+        using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression);
         long n = 0;
         long p = 0;
         progress.Start("encode", null);
@@ -228,9 +227,7 @@ public static class EncodeJob
                     p++;
                 }
 
-                int shard = Sharding.ShardOf(r.GetInt64(at.Hash), output.Shards);
-                var writer = eval is not null && r.GetString(at.Split) == "eval" ? eval : train;
-                writer.WriteFramed(shard, encoder.GetRecord());
+                writers.Write(r, at, encoder.GetRecord());
                 if ((++n & 0xFFF) == 0)
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -238,11 +235,7 @@ public static class EncodeJob
                 }
             }
         });
-        var parts = train.Close().ToList();
-        if (eval is not null)
-        {
-            parts.AddRange(eval.Close());
-        }
+        var parts = writers.Close();
 
         progress.Report(n);
         progress.Stop();

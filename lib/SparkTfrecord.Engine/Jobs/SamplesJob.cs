@@ -382,8 +382,7 @@ internal static class SamplesJob
         var keys = columns.Select(c => new FeatureKey(c.Name)).ToArray();
         var encoder = new ExampleEncoder();
         bool split = plan.Job.Sampling.EvalFraction > 0;
-        using var train = new ShardedTfRecordWriter(work, split ? "train" : "", output.Shards, output.Compression);
-        using var eval = split ? new ShardedTfRecordWriter(work, "eval", output.Shards, output.Compression) : null;
+        using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression);
         // History lengths for the summary, measured on what is written; history[i] is column i's index in them, or -1.
         int[] historyColumns = columns.Select((c, i) => (c, i)).Where(x => plan.Job.Histories.Any(h => h.Feature == x.c.Name)).Select(x => x.i).ToArray();
         int[] history = Enumerable.Range(0, columns.Count).Select(i => Array.IndexOf(historyColumns, i)).ToArray();
@@ -416,9 +415,7 @@ internal static class SamplesJob
                             }
                         }
 
-                        int shard = Sharding.ShardOf(r.GetInt64(at.Hash), output.Shards);
-                        var writer = eval is not null && r.GetString(at.Split) == "eval" ? eval : train;
-                        writer.WriteFramed(shard, encoder.GetRecord());
+                        writers.Write(r, at, encoder.GetRecord());
                         if ((++n & 0xFFF) == 0)
                         {
                             cancellation.ThrowIfCancellationRequested();
@@ -443,11 +440,7 @@ internal static class SamplesJob
             }
         }
 
-        var parts = train.Close().ToList();
-        if (eval is not null)
-        {
-            parts.AddRange(eval.Close());
-        }
+        var parts = writers.Close();
 
         progress.Stop();
         var histories = new Dictionary<string, (long, double, long)>(StringComparer.Ordinal);

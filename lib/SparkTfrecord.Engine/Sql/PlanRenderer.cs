@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Hashing;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Spec;
 
@@ -69,7 +70,7 @@ public static class PlanRenderer
             stats.Add(RunCounts.Column(RunCounts.Samples, null, $"(SELECT count(*) FROM {Q(Samples)})"));
             stats.Add(RunCounts.Column(RunCounts.Written, null, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept})"));
             stats.Add(RunCounts.Column(RunCounts.Positives, null, job.LabelFeature is { } lf ? $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(lf)} = 1)" : "CAST(0 AS BIGINT)"));
-            stats.Add(RunCounts.Column(RunCounts.Eval, null, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {N.Split} = 'eval')"));
+            stats.Add(RunCounts.Column(RunCounts.Eval, null, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {N.Split} = '{SplitShardWriters.Eval}')"));
             foreach (var m in Columns.Missing)
             {
                 stats.Add(RunCounts.Column(RunCounts.MissingKind, m.Table, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(m.Name)})"));
@@ -466,7 +467,7 @@ public static class PlanRenderer
             string split = "'train'";
             if (sampling.EvalFraction > 0.0)
             {
-                split = $"CASE WHEN {d.Hash60($"'split' || {sep} || {d.String(sampling.Salt)} || {sep} || {N.SamplingKey}")} % {Big(ProjectHash.RateScale)} < {Big(ProjectHash.Threshold(sampling.EvalFraction))} THEN 'eval' ELSE 'train' END";
+                split = $"CASE WHEN {d.Hash60($"'split' || {sep} || {d.String(sampling.Salt)} || {sep} || {N.SamplingKey}")} % {Big(ProjectHash.RateScale)} < {Big(ProjectHash.Threshold(sampling.EvalFraction))} THEN '{SplitShardWriters.Eval}' ELSE '{SplitShardWriters.Train}' END";
             }
 
             Add(Samples, $"SELECT *, {d.Hash60(N.ShardKey)} AS {N.Hash}, {kept} AS {N.Kept}, {split} AS {N.Split} FROM (\n  {inner}\n) t");
