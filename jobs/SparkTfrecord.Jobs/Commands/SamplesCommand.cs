@@ -48,17 +48,4 @@ internal static class SamplesCommand
 
         return ExitCodes.Success;
     }
-
-    /// <summary>The run's dates and its <c>--output</c> (see <see cref="JobOptions.DatesAndOutput"/>).</summary>
-    internal static (IReadOnlyList<DateOnly> Dates, string Output) DatesAndOutput(ParseResult result, JobOptions o) => o.DatesAndOutput(result);
-
-    /// <summary>Refuses a <c>--summary</c> that cannot be written (see <see cref="JobOptions.CheckSummaryTarget"/>).</summary>
-    internal static void CheckSummaryTarget(ParseResult result, JobOptions o) => o.CheckSummaryTarget(result);
-
-    /// <summary>The summary of a run that failed before its first day started (see <see cref="SamplesSummaries.FailedBeforeStart"/>).</summary>
-    internal static string FailedBeforeStart(DateOnly date, string output, string engine, string error) => SamplesSummaries.FailedBeforeStart(date, output, engine, error);
-
-    /// <summary>Writes the summaries to <c>--summary</c>, else stdout (see <see cref="SamplesSummaries.Write"/>).</summary>
-    internal static void WriteSummaries(CliContext context, ParseResult result, JobOptions o, IReadOnlyList<string> summaries, bool failed = false) =>
-        SamplesSummaries.Write(summaries, result.GetValue(o.Summary), context.Out, failed);
 }

@@ -25,18 +25,18 @@ internal static partial class SparkEngineCommand
     /// <param name="stopSignal">Which signal cancelled the token (Spark is sent the same one); null: SIGTERM.</param>
     public static int Samples(CliContext context, ParseResult result, JobOptions o, SparkOptions spark, CancellationToken cancellationToken, Func<PosixSignal>? stopSignal = null)
     {
-        var (dates, output) = SamplesCommand.DatesAndOutput(result, o);
+        var (dates, output) = o.DatesAndOutput(result);
         bool dryRun = result.GetValue(spark.DryRun);
         if (!dryRun)
         {
-            SamplesCommand.CheckSummaryTarget(result, o);
+            o.CheckSummaryTarget(result);
         }
 
         if (!TryLoad(context.Err, result, o, out var definition, out string? configError))
         {
             if (!dryRun)
             {
-                SamplesCommand.WriteSummaries(context, result, o, [SamplesCommand.FailedBeforeStart(dates[0], output, "spark", configError!)], failed: true);
+                WriteSummaries(context, result, o, [SamplesSummaries.FailedBeforeStart(dates[0], output, "spark", configError!)], failed: true);
             }
 
             return ExitCodes.Failure;
@@ -61,12 +61,12 @@ internal static partial class SparkEngineCommand
             }
 
             var launched = launcher.Run(cancellationToken);
-            SamplesCommand.WriteSummaries(context, result, o, Json(launched.Summaries), failed: !launched.Succeeded);
+            WriteSummaries(context, result, o, Json(launched.Summaries), failed: !launched.Succeeded);
             return launched.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
         }
         catch (JobStoppedException e)
         {
-            SamplesCommand.WriteSummaries(context, result, o, Json(e.Summaries), failed: true);
+            WriteSummaries(context, result, o, Json(e.Summaries), failed: true);
             throw;
         }
     }
@@ -92,4 +92,7 @@ internal static partial class SparkEngineCommand
             return false;
         }
     }
+
+    private static void WriteSummaries(CliContext context, ParseResult result, JobOptions o, IReadOnlyList<string> summaries, bool failed = false) =>
+        SamplesSummaries.Write(summaries, result.GetValue(o.Summary), context.Out, failed);
 }
