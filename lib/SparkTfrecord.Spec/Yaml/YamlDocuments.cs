@@ -21,13 +21,22 @@ internal static partial class YamlDocuments
     /// <exception cref="SpecException">A YAML syntax error, a duplicate key, an alias without its anchor, or nesting too deep.</exception>
     public static IReadOnlyList<YamlNode> Parse(string text, string file)
     {
+        var builder = new Builder(file);
         try
         {
-            return new Builder(file).Build(new Parser(new StringReader(text)));
+            return builder.Build(new Parser(new StringReader(text)));
         }
         catch (YamlException e)
         {
             throw SyntaxError(file, e.Start.Line, e.Start.Column, YamlMarkPrefix().Replace(e.Message, "").TrimEnd('.'), e);
+        }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        {
+            // YamlDotNet's scanner gives up on some malformed text (an unclosed '{' followed by more lines) with a bare
+            // InvalidOperationException rather than a YamlException: it is still the user's YAML, reported where reading
+            // stopped.
+            throw SyntaxError(file, builder.LastRead.Line, builder.LastRead.Column,
+                "the YAML could not be read past here (often a '{' or '[' that is not closed on its line, or a quote that is not closed)", e);
         }
     }
 
@@ -49,10 +58,14 @@ internal static partial class YamlDocuments
         private readonly Stack<Open> _open = new();
         private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
 
+        /// <summary>Where the last event read ends: where a reader that gave up without a position stopped.</summary>
+        public Mark LastRead { get; private set; } = Mark.Empty;
+
         public List<YamlNode> Build(IParser parser)
         {
             while (parser.MoveNext())
             {
+                LastRead = parser.Current!.End;
                 switch (parser.Current)
                 {
                     case DocumentStart:
