@@ -285,21 +285,21 @@ internal static class ConformanceCheck
             return null;
         }
 
+        // Read back from its JSON text, so a value built in code and one parsed from a file are read alike.
+        JsonElement e = JsonSerializer.Deserialize<JsonElement>(v.ToJsonString());
         switch (kind)
         {
             case FeatureDtype.Int64:
-                return v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out long l) ? JsonValue.Create(l) : null;
+                return e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long l) ? JsonValue.Create(l) : null;
             case FeatureDtype.Float:
-                if (v.TryGetValue(out string? special))
+                if (e.ValueKind == JsonValueKind.String)
                 {
-                    return special is "NaN" or "Infinity" or "-Infinity" ? JsonValue.Create(special) : null;
+                    return e.GetString() is "NaN" or "Infinity" or "-Infinity" ? JsonValue.Create(e.GetString()) : null;
                 }
 
-                return v.GetValueKind() == JsonValueKind.Number
-                    ? JsonNode.Parse(ExampleJson.FormatFloat((float)v.GetValue<double>()))
-                    : null;
+                return e.ValueKind == JsonValueKind.Number ? JsonNode.Parse(ExampleJson.FormatFloat((float)e.GetDouble())) : null;
             default:
-                return v.TryGetValue(out string? text) ? JsonValue.Create(text) : null;
+                return e.ValueKind == JsonValueKind.String ? JsonValue.Create(e.GetString()) : null;
         }
     }
 
