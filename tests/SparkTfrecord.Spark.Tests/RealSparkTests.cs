@@ -4,6 +4,7 @@ using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Spark;
 using SparkTfrecord.Engine.Sql;
+using SparkTfrecord.Spark.Tests.Conformance;
 
 namespace SparkTfrecord.Spark.Tests;
 
@@ -11,7 +12,9 @@ namespace SparkTfrecord.Spark.Tests;
 /// The rendered script on a real Spark (<c>local[2]</c>), when <c>SPARK_HOME</c> points at a Spark 3.3+ installation:
 /// Spark's samples equal the embedded engine's row for row on generated logs, with ANSI mode off and on, and the
 /// native writer's shards equal the embedded job's byte for byte. Without Spark every test here is reported as skipped
-/// (Assert.Ignore), never as passed: no Spark can be installed on the development machines or in CI.
+/// (Assert.Ignore), never as passed: no Spark can be installed on the development machines or in CI. The conformance
+/// cases (tests/conformance, <see cref="ConformanceTests"/> on the embedded engine) run here on Spark too, one test per
+/// case folder, with the same comparisons (bad rows without their lines: Spark's readers have none).
 /// </summary>
 [TestFixture]
 [Category("External")]
@@ -99,6 +102,33 @@ public sealed class RealSparkTests
         {
             Assert.That(File.ReadAllBytes(actual[i]), Is.EqualTo(File.ReadAllBytes(expected[i])), Path.GetFileName(actual[i]));
         }
+    }
+
+    public static IEnumerable<TestCaseData> ConformanceCases() => ConformanceRun.CaseNames().Select(name => new TestCaseData(name).SetName(name));
+
+    // The native writer: Spark computes the samples, and the shards are written here as the embedded engine writes
+    // them, so every comparison (the part files too) applies, and no connector jar has to be downloaded.
+    [TestCaseSource(nameof(ConformanceCases))]
+    public void Conformance_case_on_spark(string name)
+    {
+        var c = ConformanceRun.Load(name);
+        if (c.DuckDbRefuses is not null && c.SparkRefuses is null)
+        {
+            Assert.Ignore($"the embedded engine refuses case {name} ({c.DuckDbRefuses}); what Spark gives there is not guaranteed (docs/engine-semantics.md)");
+        }
+
+        string output = _temp[$"conformance-{name}"];
+        var run = Sparktf.RunWith(new Dictionary<string, string?> { ["SPARK_HOME"] = _home },
+            ConformanceRun.SamplesArgs(c, output, "--engine", "spark", "--master", "local[2]", "--writer", "native", "--spark-conf", "spark.sql.shuffle.partitions=4"));
+        if (c.SparkRefuses is not null)
+        {
+            Assert.That(run.ExitCode, Is.Not.Zero, run.Output);
+            Assert.That(run.Stderr, Does.Contain(c.SparkRefuses));
+            return;
+        }
+
+        var problems = ConformanceRun.OutputProblems(c, run, output, linesKnown: false).Concat(ConformanceRun.ScriptProblems(c, output)).ToList();
+        Assert.That(problems, Is.Empty, $"case {name} on Spark (clause {c.Clause}: {c.Says}):\n" + string.Join("\n", problems));
     }
 
     private static long Count(DuckDbEngine engine, string sql) => Convert.ToInt64(engine.Scalar(sql), CultureInfo.InvariantCulture);
