@@ -204,7 +204,7 @@ internal sealed class DuckDbDialect : SqlDialect
             string lineRejects = "rejects_lines_" + source.Name;
             prelude.Add(
                 $"CREATE OR REPLACE TEMP TABLE {lines} AS\n" +
-                $"SELECT {Names.File}, {FileSpan}, list({Names.Row} ORDER BY {Names.Row}) FILTER (WHERE {Names.Local("blank")}) AS {Names.Local("blanks")} FROM (\n" +
+                $"SELECT {Names.File}, {FileSpan}, list({Names.Row} ORDER BY {Ascending(Names.Row)}) FILTER (WHERE {Names.Local("blank")}) AS {Names.Local("blanks")} FROM (\n" +
                 $"  SELECT CAST(file_index AS BIGINT) AS {Names.File}, CAST(ordinality AS BIGINT) AS {Names.Row}, {Names.Local("line")} IS NULL AS {Names.Local("blank")}\n" +
                 $"  FROM {LineReader(FileList(source), StoreRejects(lineRejects, "rejects_lines_scan_" + source.Name) + Buffer(source))}\n" +
                 $") r GROUP BY {Names.File}");
@@ -251,7 +251,7 @@ internal sealed class DuckDbDialect : SqlDialect
     private string SkipIndex(string skipped, int header) =>
         $"SELECT {Names.File}, {Names.Local("a")}, max({Names.Local("j")}) AS {Names.Local("n")} FROM (\n" +
         $"  SELECT {Names.File}, {Names.Local("line")} - {header} - {Names.Local("j")} AS {Names.Local("a")}, {Names.Local("j")} FROM (\n" +
-        $"    SELECT {Names.File}, {Names.Local("line")}, row_number() OVER (PARTITION BY {Names.File} ORDER BY {Names.Local("line")}) AS {Names.Local("j")} FROM (SELECT DISTINCT {Names.File}, {Names.Local("line")} FROM (\n  {skipped}\n    ) s0) s1\n" +
+        $"    SELECT {Names.File}, {Names.Local("line")}, row_number() OVER (PARTITION BY {Names.File} ORDER BY {Ascending(Names.Local("line"))}) AS {Names.Local("j")} FROM (SELECT DISTINCT {Names.File}, {Names.Local("line")} FROM (\n  {skipped}\n    ) s0) s1\n" +
         $"  ) s2\n" +
         $") s3 GROUP BY {Names.File}, {Names.Local("a")}";
 
