@@ -132,17 +132,19 @@ public sealed class ReferenceImplementationTests
         const long Within = 30L * 60_000_000;
 
         // The job reads the impressions of the run day's and the next day's partitions (cut by local date), as its config says.
-        // Rule 4: one copy per (request, item), the earliest; of copies at the same instant, the first in the input (its
-        // file, then its line: same-instant copies share a partition's file, written in the order of the list).
-        var imps = raw.Select((imp, index) => (imp, index))
-            .Where(x => Local(x.imp.Ts)[..10] is "2024-01-15" or "2024-01-16")
-            .GroupBy(x => (x.imp.Request, x.imp.Item))
-            .Select(g => g.OrderBy(x => x.imp.Ts).ThenBy(x => x.index).First().imp)
+        // Rule 4 (clause dedup-first-copy): one copy per (request, item), the earliest; of copies at the same instant,
+        // the smallest by the columns in the order the job reads them (request_id, item_id, user_id, device; text by
+        // ordinal), then by file name (same-instant copies share a partition's file); never the line order.
+        var imps = raw
+            .Where(imp => Local(imp.Ts)[..10] is "2024-01-15" or "2024-01-16")
+            .GroupBy(imp => (imp.Request, imp.Item))
+            .Select(g => g.OrderBy(i => i.Ts).ThenBy(i => i.User, StringComparer.Ordinal).ThenBy(i => i.Device, StringComparer.Ordinal).First())
             .Where(i => i.Ts >= dayStart && i.Ts < dayEnd + Within)
             .ToList();
 
         // Rule 3: each click labels the latest impression at or before it, at most 30 minutes earlier, with the same
-        // match columns (ties: the impression that sorts last by time, then request, item, user).
+        // match columns (clause label-ties: the impression that sorts last by time, then its columns in the order the
+        // job reads them: request, item, user, device).
         var positives = new HashSet<Imp>();
         foreach (var c in clicks)
         {
@@ -152,6 +154,7 @@ public sealed class ReferenceImplementationTests
                 .ThenByDescending(i => i.Request, StringComparer.Ordinal)
                 .ThenByDescending(i => i.Item, StringComparer.Ordinal)
                 .ThenByDescending(i => i.User, StringComparer.Ordinal)
+                .ThenByDescending(i => i.Device, StringComparer.Ordinal)
                 .FirstOrDefault();
             if (target is not null)
             {

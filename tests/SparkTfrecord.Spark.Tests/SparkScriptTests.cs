@@ -122,7 +122,9 @@ public sealed partial class SparkScriptTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(statements.Count(s => s.Contains("assert_true(", StringComparison.Ordinal)), Is.EqualTo(1));
+            Assert.That(statements.Count(s => s.Contains("assert_true(", StringComparison.Ordinal)), Is.EqualTo(2), "the bad-rows check and the row-id check");
+            int idCheck = statements.FindIndex(s => s.StartsWith("SELECT assert_true(`sparktf_row_ids_unique`", StringComparison.Ordinal));
+            Assert.That(idCheck, Is.EqualTo(firstCache + 1), "the row ids are checked on the cached impressions, before any join uses them");
             Assert.That(new[] { lastTyped, counts, check, firstClean, firstCache, firstWrite }, Is.All.GreaterThanOrEqualTo(0));
             Assert.That(lastTyped, Is.LessThan(counts));
             Assert.That(counts, Is.LessThan(check), "the counts are printed before the check, for the launcher's message");
@@ -162,7 +164,9 @@ public sealed partial class SparkScriptTests
         // sampling thresholds and scale, overflow guards) in each statement, outside string literals.
         for (int i = 0; i < duck.Statements.Count; i++)
         {
-            Assert.That(Numbers(sparkStatements[i].Sql), Is.EqualTo(Numbers(duck.Statements[i].Sql)), $"statement {duck.Statements[i].Name}");
+            // Less the day (86400000000 us) by which DuckDB's reading of a repeated local time finds the earlier instant
+            // (SqlDialect.EarlierOfRepeatedTime): Spark 3.x/4.x's to_utc_timestamp needs no correction.
+            Assert.That(Numbers(sparkStatements[i].Sql), Is.EqualTo(Numbers(duck.Statements[i].Sql).Where(n => n != "86400000000")), $"statement {duck.Statements[i].Name}");
             Assert.That(FrameBounds(sparkStatements[i].Sql), Is.EqualTo(FrameBounds(duck.Statements[i].Sql)), $"statement {duck.Statements[i].Name}: window frames");
         }
 
@@ -210,8 +214,8 @@ public sealed partial class SparkScriptTests
         string insert = script.Statements.First(s => s.StartsWith("INSERT OVERWRITE DIRECTORY", StringComparison.Ordinal));
         Assert.That(OutputColumns(insert[insert.IndexOf("SELECT", StringComparison.Ordinal)..], SparkDialect.Modern), Is.EqualTo(plan.Columns.Features.Select(c => c.Name)));
         string duckOrder = duck.OutputQuery[(duck.OutputQuery.LastIndexOf("ORDER BY ", StringComparison.Ordinal) + 9)..];
-        Assert.That(duckOrder, Is.EqualTo(string.Join(", ", plan.Columns.Order.Select(c => "s." + (c.StartsWith("__key_", StringComparison.Ordinal) || !c.StartsWith("__", StringComparison.Ordinal) ? DuckDbDialect.Instance.Identifier(c) : c)))));
-        Assert.That(insert, Does.Contain("SORT BY " + string.Join(", ", plan.Columns.Order.Select(SparkDialect.Modern.Identifier))));
+        Assert.That(duckOrder, Is.EqualTo(string.Join(", ", plan.Columns.Order.Select(c => "s." + (c.StartsWith("__key_", StringComparison.Ordinal) || !c.StartsWith("__", StringComparison.Ordinal) ? DuckDbDialect.Instance.Identifier(c) : c) + " ASC NULLS FIRST"))));
+        Assert.That(insert, Does.Contain("SORT BY " + string.Join(", ", plan.Columns.Order.Select(c => SparkDialect.Modern.Identifier(c) + " ASC NULLS FIRST"))));
     }
 
     [Test]

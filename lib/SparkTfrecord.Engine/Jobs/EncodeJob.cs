@@ -152,7 +152,7 @@ public static class EncodeJob
         order.AddRange(new[] { names.ShardKey, names.Time }.Where(columns.Contains).Select(d.Identifier));
         order.AddRange(columns.Where(names.IsKey).Select(d.Identifier));
         order.AddRange(definition.Features.Where(f => !f.IsList).Select(f => "src." + d.Identifier(f.Name)));
-        return $"SELECT {string.Join(", ", select)} FROM {relation} src ORDER BY {string.Join(", ", order)}";
+        return $"SELECT {string.Join(", ", select)} FROM {relation} src ORDER BY {string.Join(", ", order.Select(SqlDialect.Ascending))}";
     }
 
     /// <summary>The Parquet files of the inputs, sorted.</summary>

@@ -23,4 +23,8 @@ public enum InputProblem
 
     /// <summary>A column the job reads is missing from the input.</summary>
     MissingColumn,
+
+    /// <summary>A key column is a float or a timestamp in the files: keys are compared and hashed as text, and those
+    /// types print differently on the engines (clause key-text).</summary>
+    KeyColumnType,
 }

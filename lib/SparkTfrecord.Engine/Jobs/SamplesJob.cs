@@ -53,6 +53,8 @@ internal static class SamplesJob
         using var registration = cancellation.Register(engine.Cancel);
         cancellation.ThrowIfCancellationRequested();
 
+        // Clause key-text: a float or timestamp key column would hash differently on Spark.
+        OnInput("key types", definition.File, () => KeyColumnTypes.Check(engine, plan));
         var progress = options.Progress;
         progress.Start("join", sql.Statements.Count);
         for (int i = 0; i < sql.Statements.Count; i++)

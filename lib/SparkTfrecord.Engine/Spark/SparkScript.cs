@@ -72,6 +72,11 @@ internal static class SparkScript
             {
                 statements.Add($"CACHE TABLE {d.Identifier(s.Name)}");
             }
+
+            if (s.Name == "imp")
+            {
+                statements.Add(RowIdCheck(plan, d, legacy));
+            }
         }
 
         // The samples to write, with their histories (the plan attaches them last) and the order columns: computed
@@ -110,7 +115,7 @@ internal static class SparkScript
 
         var output = plan.Job.Output;
         string shards = output.Shards.ToString(CultureInfo.InvariantCulture);
-        string order = string.Join(", ", plan.Columns.Order.Select(d.Identifier));
+        string order = string.Join(", ", plan.Columns.Order.Select(c => SqlDialect.Ascending(d.Identifier(c))));
         bool split = plan.Job.Sampling.EvalFraction > 0;
         var parts = split ? new[] { ("train", "/train"), ("eval", "/eval") } : [("", "")];
         foreach (var (name, suffix) in parts)
@@ -302,6 +307,36 @@ internal static class SparkScript
                            "Fix the bad input rows (null keys, unparsable times, malformed lines), or raise --max-bad-fraction if they may be dropped."));
         yield return $"SELECT assert_true({d.Identifier(WithinLimitColumn)}, concat({string.Join(", ", parts)})) AS {d.Identifier("sparktf_bad_rows_check")} FROM {view}";
     }
+
+    // ---- Order, identity and times (issue 11, helper "order"). ----
+
+    /// <summary>The start of the row-id check's error message on Spark 3.1 and later.</summary>
+    public const string DuplicateRowIds = "sparktf: two impressions share a row id";
+
+    /// <summary>The row-id check's column; on Spark 2.4 to 3.1 Spark's error names it.</summary>
+    public const string RowIdsUniqueColumn = "sparktf_row_ids_unique";
+
+    // The row-id check (clause row-identity): the impressions' ids are hashes of their content (SparkDialect.UniqueRowId),
+    // which the label and history joins rely on being unique; two equal ids (a 64-bit collision) would silently join
+    // the wrong rows, so the script stops instead, before anything is written. Reads the cached impressions once.
+    private static string RowIdCheck(JobPlan plan, SparkDialect d, bool legacy)
+    {
+        string id = plan.Names.RowId;
+        string unique = d.Identifier(RowIdsUniqueColumn);
+        string shared = d.Identifier(plan.Names.Local("shared"));
+        string check = d.Identifier("sparktf_row_id_check");
+        string counts = $"(SELECT count(*) = count(DISTINCT {id}) AS {unique}, count(*) - count(DISTINCT {id}) AS {shared} FROM {d.Identifier("imp")}) c";
+        if (legacy)
+        {
+            return $"SELECT assert_true({unique}) AS {check} FROM {counts}";
+        }
+
+        string message = $"concat({d.String(DuplicateRowIds + ": ")}, CAST({shared} AS STRING), " +
+                         $"{d.String(" more impressions than distinct ids (a 64-bit hash collision). Nothing was written. Rerun the day, and report it if it happens again.")})";
+        return $"SELECT assert_true({unique}, {message}) AS {check} FROM {counts}";
+    }
+
+    // ---- End of the order, identity and times members. ----
 
     // What the spark-sql shell mishandles in -f files; the dialect's literals never produce it, so this guards against
     // a future change.

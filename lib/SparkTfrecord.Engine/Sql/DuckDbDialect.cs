@@ -58,11 +58,6 @@ internal sealed class DuckDbDialect : SqlDialect
     public override string Hash60(string text) => $"CAST('0x' || substr(md5({text}), 1, 15) AS BIGINT)";
 
     /// <inheritdoc/>
-    public override string TextToEpochMicros(string text, string zone) =>
-        $"(CASE WHEN regexp_matches({text}, '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$') THEN epoch_us(TRY_CAST({text} AS TIMESTAMPTZ)) " +
-        $"ELSE epoch_us(timezone({String(zone)}, TRY_CAST({text} AS TIMESTAMP))) END)";
-
-    /// <inheritdoc/>
     public override string HourOfDay(string micros, string zone) => $"CAST(hour({Local(micros, zone)}) AS BIGINT)";
 
     /// <inheritdoc/>
@@ -80,8 +75,36 @@ internal sealed class DuckDbDialect : SqlDialect
     public override string NewestValuesWhere(string list, string predicate) =>
         $"list_transform(list_reverse(list_sort(list_filter({list}, lambda x: {predicate}))), lambda x: x.v)";
 
+    // ---- Order, identity and times (issue 11, helper "order"). ----
+
     /// <inheritdoc/>
-    public override string UniqueRowId => "row_number() OVER ()";
+    /// <remarks>The impressions are a materialised table, so the numbering is read once; the ids never leave a run.</remarks>
+    public override string UniqueRowId(IReadOnlyList<string> content) => "row_number() OVER ()";
+
+    /// <inheritdoc/>
+    protected override string TimeTextMatches(string text) => $"regexp_matches({text}, {String(TimestampText.Pattern)})";
+
+    /// <inheritdoc/>
+    protected override string TimeTextPart(string text, int group) =>
+        $"regexp_extract({text}, {String(TimestampText.Pattern)}, {group.ToString(CultureInfo.InvariantCulture)})";
+
+    /// <inheritdoc/>
+    protected override string WallTextToMicros(string local) => $"epoch_us(TRY_CAST({local} AS TIMESTAMP))";
+
+    /// <inheritdoc/>
+    /// <remarks>DuckDB's <c>timezone(zone, TIMESTAMP)</c> (ICU) moves a time in a gap forward by the gap, as Java does,
+    /// but takes the later instant of a time that occurs twice (measured: Europe/Berlin 2024-10-27 02:30 gives 01:30Z,
+    /// Java 00:30Z), so the earlier one is found (<see cref="SqlDialect.EarlierOfRepeatedTime"/>).</remarks>
+    protected override string ZoneWallToUtcMicros(string wall, string zone) =>
+        EarlierOfRepeatedTime(wall, $"epoch_us(timezone({String(zone)}, make_timestamp({wall})))", zone);
+
+    /// <inheritdoc/>
+    protected override string WallMicros(string micros, string zone) => $"epoch_us({Local(micros, zone)})";
+
+    /// <inheritdoc/>
+    protected override string Let(string value, string name, string body) => $"list_transform([{value}], lambda {name}: {body})[1]";
+
+    // ---- End of the order, identity and times members. ----
 
     /// <inheritdoc/>
     public override string ListLength(string list) => $"CAST(len({list}) AS BIGINT)";
@@ -181,7 +204,7 @@ internal sealed class DuckDbDialect : SqlDialect
             string lineRejects = "rejects_lines_" + source.Name;
             prelude.Add(
                 $"CREATE OR REPLACE TEMP TABLE {lines} AS\n" +
-                $"SELECT {Names.File}, {FileSpan}, list({Names.Row} ORDER BY {Names.Row}) FILTER (WHERE {Names.Local("blank")}) AS {Names.Local("blanks")} FROM (\n" +
+                $"SELECT {Names.File}, {FileSpan}, list({Names.Row} ORDER BY {Ascending(Names.Row)}) FILTER (WHERE {Names.Local("blank")}) AS {Names.Local("blanks")} FROM (\n" +
                 $"  SELECT CAST(file_index AS BIGINT) AS {Names.File}, CAST(ordinality AS BIGINT) AS {Names.Row}, {Names.Local("line")} IS NULL AS {Names.Local("blank")}\n" +
                 $"  FROM {LineReader(FileList(source), StoreRejects(lineRejects, "rejects_lines_scan_" + source.Name) + Buffer(source))}\n" +
                 $") r GROUP BY {Names.File}");
@@ -228,7 +251,7 @@ internal sealed class DuckDbDialect : SqlDialect
     private string SkipIndex(string skipped, int header) =>
         $"SELECT {Names.File}, {Names.Local("a")}, max({Names.Local("j")}) AS {Names.Local("n")} FROM (\n" +
         $"  SELECT {Names.File}, {Names.Local("line")} - {header} - {Names.Local("j")} AS {Names.Local("a")}, {Names.Local("j")} FROM (\n" +
-        $"    SELECT {Names.File}, {Names.Local("line")}, row_number() OVER (PARTITION BY {Names.File} ORDER BY {Names.Local("line")}) AS {Names.Local("j")} FROM (SELECT DISTINCT {Names.File}, {Names.Local("line")} FROM (\n  {skipped}\n    ) s0) s1\n" +
+        $"    SELECT {Names.File}, {Names.Local("line")}, row_number() OVER (PARTITION BY {Names.File} ORDER BY {Ascending(Names.Local("line"))}) AS {Names.Local("j")} FROM (SELECT DISTINCT {Names.File}, {Names.Local("line")} FROM (\n  {skipped}\n    ) s0) s1\n" +
         $"  ) s2\n" +
         $") s3 GROUP BY {Names.File}, {Names.Local("a")}";
 

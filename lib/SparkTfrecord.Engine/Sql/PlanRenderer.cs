@@ -148,7 +148,8 @@ public static class PlanRenderer
             }
 
             string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}";
-            string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {quarantineColumns}";
+            string quarantineOrder = string.Join(", ", new[] { N.Source, N.File, N.Row, N.Reason }.Select(SqlDialect.Ascending));
+            string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {quarantineOrder}";
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, OutputPass)
             {
                 QuarantineStatements = quarantineStatements,
@@ -223,7 +224,7 @@ public static class PlanRenderer
         {
             // The renderer's own columns need no quotes; the key copies and the features are quoted.
             string Ref(string c) => c == N.Hash || c == N.ShardKey || c == N.Time ? c : Q(c);
-            return string.Join(", ", Columns.Order.Select(c => "s." + Ref(c)));
+            return string.Join(", ", Columns.Order.Select(c => SqlDialect.Ascending("s." + Ref(c))));
         }
 
         private string Big(long v) => d.BigInt(v);
@@ -302,8 +303,10 @@ public static class PlanRenderer
             var c = s.Config;
             string columns = string.Join(", ", c.Columns.Select(Q).Concat(c.Time is null ? [] : [N.Time]).Append(N.File).Append(N.Row));
 
-            // The earliest copy survives; ties are broken by file and row, then by every column, so the choice never
-            // depends on the engine's scan order.
+            // The earliest copy survives (clause dedup-first-copy); ties are broken by every column in the source's
+            // order, then by the file's name, never by line or scan order, which Spark cannot see: the copy kept is the
+            // same on every engine. __file orders by name on both: Spark's is the file's path, DuckDB's the file's
+            // index in the plan's files, which JobPlan sorts by name (ordinal).
             IReadOnlyList<string> partition = c.Key is { } key ? [key] : c.Dedup;
             if (partition.Count == 0)
             {
@@ -311,7 +314,7 @@ public static class PlanRenderer
                 return;
             }
 
-            string order = string.Join(", ", (c.Time is null ? [] : new[] { N.Time }).Concat([N.File, N.Row]).Concat(c.Columns.Select(Q)));
+            string order = string.Join(", ", (c.Time is null ? [] : new[] { N.Time }).Concat(c.Columns.Select(Q)).Append(N.File).Select(SqlDialect.Ascending));
             Add("clean_" + s.Name,
                 $"SELECT {columns} FROM (\n  SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", partition.Select(Q))} ORDER BY {order}) AS {L("rn")}\n" +
                 $"  FROM {Q("typed_" + s.Name)} WHERE {GoodRow}\n) t WHERE {L("rn")} = 1");
@@ -321,15 +324,20 @@ public static class PlanRenderer
         {
             long end = plan.DayEndMicros + plan.LabelWithinMicros;
             Add("imp",
-                $"SELECT *, {d.UniqueRowId} AS {N.RowId} FROM {Q("clean_" + plan.Samples.Name)}\n" +
+                $"SELECT *, {d.UniqueRowId(RowContent())} AS {N.RowId} FROM {Q("clean_" + plan.Samples.Name)}\n" +
                 $"WHERE {N.Time} >= {Big(plan.DayStartMicros)} AND {N.Time} < {Big(end)}");
         }
 
-        /// <summary>The order that makes impressions distinct by content: time, then the key columns (text).</summary>
+        // An impression's content (clause row-identity): its time, every column in the source's order, its file.
+        private List<string> RowContent() =>
+            [N.Time, .. plan.Samples.Config.Columns.Select(Q), N.File];
+
+        /// <summary>The order of impressions by content (clause label-ties): time, then every column in the source's
+        /// order, nulls first; what is equal in all of them is the same impression as far as any output can tell.</summary>
         private IEnumerable<string> ContentOrder(string alias, bool descending)
         {
-            string direction = descending ? " DESC" : "";
-            return new[] { N.Time }.Concat(plan.Samples.KeyColumns.Select(Q)).Select(c => alias + c + direction);
+            Func<string, string> direction = descending ? SqlDialect.Descending : SqlDialect.Ascending;
+            return new[] { N.Time }.Concat(plan.Samples.Config.Columns.Select(Q)).Select(c => direction(alias + c));
         }
 
         private void RenderLabels()
@@ -382,7 +390,7 @@ public static class PlanRenderer
             // window (row_number) stays within DuckDB's memory limit however big a user's partition (measured: the
             // same peak for one user's 5M and 20M events).
             Add("hist_events_" + n,
-                $"SELECT {L("u")}, {N.Time}, {L("v")}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {N.Time} ASC, {L("v")} DESC) AS {L("r")} FROM (\n" +
+                $"SELECT {L("u")}, {N.Time}, {L("v")}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Descending(L("v"))}) AS {L("r")} FROM (\n" +
                 $"  SELECT e.{user} AS {L("u")}, e.{N.Time}, {value} AS {L("v")}\n" +
                 $"  FROM {Q("clean_" + events.Name)} e{join}\n" +
                 $"  WHERE e.{N.Time} >= {Big(plan.DayStartMicros - window)} AND e.{N.Time} < {Big(plan.DayEndMicros)}\n" +
@@ -406,8 +414,8 @@ public static class PlanRenderer
             // clicks, the impression's own included, are never history. Two row_numbers rather than a running count
             // (a ROWS frame from the partition's start), which went over the memory limit for one user's 5M events.
             Add("hist_probe_" + n,
-                $"SELECT {N.RowId}, {L("u")}, {N.Time}, {L("q")} - row_number() OVER (PARTITION BY {L("u")} ORDER BY {N.Time}, {N.RowId}) AS {L("n")} FROM (\n" +
-                $"  SELECT {L("u")}, {N.Time}, {N.RowId}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {N.Time}, {L("r")} NULLS FIRST, {N.RowId}) AS {L("q")}\n" +
+                $"SELECT {N.RowId}, {L("u")}, {N.Time}, {L("q")} - row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Ascending(N.RowId)}) AS {L("n")} FROM (\n" +
+                $"  SELECT {L("u")}, {N.Time}, {N.RowId}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Ascending(L("r"))}, {SqlDialect.Ascending(N.RowId)}) AS {L("q")}\n" +
                 $"  FROM (\n" +
                 $"    SELECT {L("u")}, {N.Time}, {L("r")}, CAST(NULL AS BIGINT) AS {N.RowId} FROM {Q("hist_events_" + n)}\n" +
                 $"    UNION ALL\n" +

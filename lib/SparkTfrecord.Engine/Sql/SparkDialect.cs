@@ -142,22 +142,6 @@ internal sealed class SparkDialect : SqlDialect
     public override string Hash60(string text) => $"CAST(conv(substr(md5(CAST({text} AS BINARY)), 1, 15), 16, 10) AS BIGINT)";
 
     /// <inheritdoc/>
-    public override string TextToEpochMicros(string text, string zone)
-    {
-        string withOffset = $"{text} RLIKE '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$'";
-        if (IsLegacy)
-        {
-            // Spark 2.4: no unix_micros; a timestamp's seconds as a double are exact to well under a microsecond for
-            // any date of this era, so rounding the scaled value gives the exact microsecond.
-            return $"(CASE WHEN {withOffset} THEN {LegacyMicros($"CAST({text} AS TIMESTAMP)")} " +
-                   $"ELSE {LegacyMicros($"to_utc_timestamp(CAST({text} AS TIMESTAMP), {String(zone)})")} END)";
-        }
-
-        return $"(CASE WHEN {withOffset} THEN unix_micros(try_cast({text} AS TIMESTAMP)) " +
-               $"ELSE unix_micros(to_utc_timestamp(try_cast({text} AS TIMESTAMP), {String(zone)})) END)";
-    }
-
-    /// <inheritdoc/>
     public override string HourOfDay(string micros, string zone) => $"CAST(hour({Local(micros, zone)}) AS BIGINT)";
 
     /// <inheritdoc/>
@@ -179,10 +163,78 @@ internal sealed class SparkDialect : SqlDialect
     public override string NewestValuesWhere(string list, string predicate) =>
         $"transform(sort_array(transform(filter({list}, x -> {predicate}), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v)";
 
+    // ---- Order, identity and times (issue 11, helper "order"). ----
+
     /// <inheritdoc/>
-    /// <remarks>The relation that uses it (the impressions) is cached by the script right after it is defined, so
-    /// every later use reads the same ids.</remarks>
-    public override string UniqueRowId => "monotonically_increasing_id()";
+    /// <remarks>
+    /// A 64-bit hash of the row's content and its ordinal among identical rows, so a recomputed partition (a lost
+    /// cached block) gets the same ids, whatever the partitioning; the script asserts that no two impressions share one
+    /// (<see cref="Spark.SparkScript"/>). Each column is preceded by whether it is null, since Spark's hashes skip a null
+    /// (without the flag, (null, 'a') and ('a', null) would hash alike). Spark 3.0 and later: <c>xxhash64</c>
+    /// (<c>XxHash64</c> in catalyst's hash.scala, registered in <c>FunctionRegistry</c> since 3.0); Spark 2.4, whose
+    /// <c>FunctionRegistry</c> has only the 32-bit <c>hash</c> (<c>Murmur3Hash</c>, seed 42), gets two of them, one of
+    /// the content with a leading 1 and one with a leading 2, as the high and low halves.
+    /// </remarks>
+    public override string UniqueRowId(IReadOnlyList<string> content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var flagged = content.SelectMany(c => new[] { $"{c} IS NULL", c }).ToList();
+        string partition = string.Join(", ", content);
+        string ordinal = $"row_number() OVER (PARTITION BY {partition} ORDER BY {Ascending(content[0])})";
+        string values = string.Join(", ", flagged.Append(ordinal));
+        if (IsLegacy)
+        {
+            return $"(shiftleft(CAST(hash(1, {values}) AS BIGINT), 32) | (CAST(hash(2, {values}) AS BIGINT) & 4294967295))";
+        }
+
+        return $"xxhash64({values})";
+    }
+
+    /// <inheritdoc/>
+    protected override string TimeTextMatches(string text) => $"({text} RLIKE {String(TimestampText.Pattern)})";
+
+    /// <inheritdoc/>
+    protected override string TimeTextPart(string text, int group) =>
+        $"regexp_extract({text}, {String(TimestampText.Pattern)}, {group.ToString(CultureInfo.InvariantCulture)})";
+
+    /// <inheritdoc/>
+    /// <remarks>The session's zone is UTC (<see cref="SessionSettings"/>), so the cast reads the wall clock as UTC.</remarks>
+    protected override string WallTextToMicros(string local) =>
+        IsLegacy ? LegacyMicros($"CAST({local} AS TIMESTAMP)") : $"unix_micros(try_cast({local} AS TIMESTAMP))";
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Spark 3.0 and later: <c>to_utc_timestamp</c> is <c>DateTimeUtils.toUTCTime</c>, which calls
+    /// <c>convertTz(micros, zone, UTC)</c>: <c>getLocalDateTime(micros, UTC).atZone(zone)</c>, that is
+    /// <c>ZonedDateTime.ofLocal</c> without a preferred offset (DateTimeUtils.scala in 3.x, SparkDateTimeUtils.scala in
+    /// 4.x), Java's rule itself. Spark 2.4's <c>convertTz</c> guesses the zone's standard offset first
+    /// (<c>getOffsetFromLocalMillis</c>), which takes the later instant of a repeated time in zones such as
+    /// Europe/Berlin, so the Spark 2.4 to 3.1 spelling finds the earlier one (<see cref="SqlDialect.EarlierOfRepeatedTime"/>;
+    /// a no-op on 3.0 and 3.1).
+    /// </remarks>
+    protected override string ZoneWallToUtcMicros(string wall, string zone)
+    {
+        if (!IsLegacy)
+        {
+            return $"unix_micros(to_utc_timestamp(timestamp_micros({wall}), {String(zone)}))";
+        }
+
+        return EarlierOfRepeatedTime(wall, LegacyMicros($"to_utc_timestamp({LegacyTimestamp(wall)}, {String(zone)})"), zone);
+    }
+
+    /// <inheritdoc/>
+    protected override string WallMicros(string micros, string zone) =>
+        IsLegacy ? LegacyMicros($"from_utc_timestamp({LegacyTimestamp(micros)}, {String(zone)})") : $"unix_micros(from_utc_timestamp(timestamp_micros({micros}), {String(zone)}))";
+
+    /// <inheritdoc/>
+    /// <remarks>Higher-order functions exist from Spark 2.4 on; an array's <c>[0]</c> is its first element.</remarks>
+    protected override string Let(string value, string name, string body) => $"transform(array({value}), {name} -> {body})[0]";
+
+    // Spark 2.4 has no timestamp_micros: a DOUBLE of seconds cast to TIMESTAMP (exact to the microsecond for this era,
+    // as LegacyMicros reads it back).
+    private static string LegacyTimestamp(string micros) => $"CAST(CAST({micros} AS DOUBLE) / 1000000 AS TIMESTAMP)";
+
+    // ---- End of the order, identity and times members. ----
 
     /// <inheritdoc/>
     public override string ListLength(string list) => $"CAST(size({list}) AS BIGINT)";

@@ -78,12 +78,6 @@ internal abstract class SqlDialect
     /// <summary>The key separator character U+001F as an expression.</summary>
     public virtual string Separator => "chr(31)";
 
-    /// <summary>Epoch microseconds of timestamp text; text without an offset is read in <paramref name="zone"/>; null if unparsable.</summary>
-    /// <param name="text">The text expression.</param>
-    /// <param name="zone">The IANA zone.</param>
-    /// <returns>The expression.</returns>
-    public abstract string TextToEpochMicros(string text, string zone);
-
     /// <summary>The hour of day (0..23) in <paramref name="zone"/> of epoch microseconds.</summary>
     /// <param name="micros">The epoch microseconds.</param>
     /// <param name="zone">The IANA zone.</param>
@@ -122,12 +116,6 @@ internal abstract class SqlDialect
     /// <param name="predicate">A condition on the element <c>x</c> (its fields <c>x.r</c>, <c>x.t</c>).</param>
     /// <returns>The expression: a list of values.</returns>
     public abstract string NewestValuesWhere(string list, string predicate);
-
-    /// <summary>
-    /// A BIGINT unique to each row of a query, used only to join a row's derived values back to it within one run
-    /// (never for order or output, so it need not be the same from run to run).
-    /// </summary>
-    public abstract string UniqueRowId { get; }
 
     /// <summary>The number of elements of a list expression.</summary>
     /// <param name="list">The list.</param>
@@ -174,6 +162,114 @@ internal abstract class SqlDialect
     /// <returns>Statements to run first (possibly none) and the relation.</returns>
     public virtual (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed) =>
         ([], $"(SELECT {Names.File}, {Names.Row}, {Names.Reason} FROM {typed} WHERE {Names.Reason} IS NOT NULL)");
+
+    // ---- Order, identity and times (issue 11, helper "order"): the members below belong together. ----
+
+    /// <summary>
+    /// Epoch microseconds of timestamp text (clauses <c>time-text-format</c> and <c>time-dst</c>); null when the text
+    /// is not in one of <see cref="TimestampText"/>'s forms or names no real date. Text with an offset is that instant;
+    /// text without one is a wall-clock time in <paramref name="zone"/>, read by Java's rule
+    /// (<c>ZonedDateTime.ofLocal</c> without a preferred offset, what Spark's <c>to_utc_timestamp</c> does): a time that
+    /// occurs twice is the earlier instant, a time in a gap is moved forward by the gap's length.
+    /// </summary>
+    /// <param name="text">The text expression.</param>
+    /// <param name="zone">The IANA zone.</param>
+    /// <returns>The expression (BIGINT).</returns>
+    public string TextToEpochMicros(string text, string zone)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(zone);
+        string o = Names.Local("to");
+        string w = Names.Local("tw");
+
+        // The offset's minutes: +HH, +HHMM or +HH:MM (the pattern allows nothing else), its last two digits the minutes.
+        string minutes = $"(CAST(substr({o}, 2, 2) AS BIGINT) * 60 + CASE WHEN length({o}) > 3 THEN CAST(substr({o}, length({o}) - 1, 2) AS BIGINT) ELSE 0 END)";
+        string instant =
+            $"CASE WHEN {o} = '' THEN {ZoneWallToUtcMicros(w, zone)} WHEN {o} = 'Z' THEN {w} " +
+            $"WHEN substr({o}, 1, 1) = '-' THEN {w} + {minutes} * 60000000 ELSE {w} - {minutes} * 60000000 END";
+        string parsed = Let(WallTextToMicros(TimeTextPart(text, TimestampText.LocalGroup)), w, Let(TimeTextPart(text, TimestampText.OffsetGroup), o, instant));
+        return $"(CASE WHEN {TimeTextMatches(text)} THEN {parsed} END)";
+    }
+
+    /// <summary>Whether a text expression fully matches <see cref="TimestampText.Pattern"/> (this helper's own regular
+    /// expression member; the values helper has one too: one of them is to be kept when the branches merge).</summary>
+    /// <param name="text">The text expression.</param>
+    /// <returns>A BOOLEAN expression, null for null text.</returns>
+    protected abstract string TimeTextMatches(string text);
+
+    /// <summary>A group of <see cref="TimestampText.Pattern"/> matched in text: empty text for a group that took no
+    /// part in the match.</summary>
+    /// <param name="text">The text expression.</param>
+    /// <param name="group">The group number.</param>
+    /// <returns>The text expression.</returns>
+    protected abstract string TimeTextPart(string text, int group);
+
+    /// <summary>A local date and time as text (<see cref="TimestampText.LocalGroup"/>) as the microseconds of that wall
+    /// clock read as UTC; null when the date does not exist.</summary>
+    /// <param name="local">The text expression.</param>
+    /// <returns>The BIGINT expression.</returns>
+    protected abstract string WallTextToMicros(string local);
+
+    /// <summary>The instant (epoch microseconds) of a wall-clock time in a zone by Java's rule (see
+    /// <see cref="TextToEpochMicros"/>).</summary>
+    /// <param name="wall">The wall clock's microseconds read as UTC (a BIGINT expression).</param>
+    /// <param name="zone">The IANA zone.</param>
+    /// <returns>The BIGINT expression.</returns>
+    protected abstract string ZoneWallToUtcMicros(string wall, string zone);
+
+    /// <summary>The wall clock in a zone of an instant, as microseconds read as UTC.</summary>
+    /// <param name="micros">The instant's epoch microseconds (a BIGINT expression).</param>
+    /// <param name="zone">The IANA zone.</param>
+    /// <returns>The BIGINT expression.</returns>
+    protected abstract string WallMicros(string micros, string zone);
+
+    /// <summary><paramref name="body"/> with <paramref name="name"/> bound to <paramref name="value"/>, computed once
+    /// (a one-element list mapped by a lambda).</summary>
+    /// <param name="value">The value expression.</param>
+    /// <param name="name">The lambda variable (a technical name).</param>
+    /// <param name="body">The expression using the variable.</param>
+    /// <returns>The expression.</returns>
+    protected abstract string Let(string value, string name, string body);
+
+    /// <summary>
+    /// Java's rule for a wall-clock time from an engine's own conversion <paramref name="engine"/> that already moves a
+    /// time in a gap forward by the gap (both DuckDB's ICU and Spark 2.4 do) but may take the later of two instants:
+    /// the offset a day before the engine's instant is the offset before the change; the wall clock less that offset is
+    /// the earlier instant when it is earlier and shows the same wall clock (then the time occurred twice). Exact for
+    /// every zone whose offset changes at most once within any day (every IANA zone since 1970).
+    /// </summary>
+    /// <param name="wall">The wall clock's microseconds read as UTC.</param>
+    /// <param name="engine">The engine's instant for it (an expression of <paramref name="wall"/>).</param>
+    /// <param name="zone">The IANA zone.</param>
+    /// <returns>The BIGINT expression.</returns>
+    protected string EarlierOfRepeatedTime(string wall, string engine, string zone)
+    {
+        string u = Names.Local("tu");
+        string e = Names.Local("te");
+        const string Day = "86400000000";
+        string before = $"({WallMicros($"{u} - {Day}", zone)} - ({u} - {Day}))";
+        return Let(engine, u, Let($"{wall} - {before}", e, $"CASE WHEN {e} < {u} AND {WallMicros(e, zone)} = {wall} THEN {e} ELSE {u} END"));
+    }
+
+    /// <summary>
+    /// A BIGINT unique to each impression (clause <c>row-identity</c>), used only to join a row's derived values back to
+    /// it within one run (never for order or output).
+    /// </summary>
+    /// <param name="content">The row's content columns (time, every column, file), as expressions.</param>
+    /// <returns>The expression (may hold a window function).</returns>
+    public abstract string UniqueRowId(IReadOnlyList<string> content);
+
+    /// <summary>An ascending sort key with nulls first, spelled out (DuckDB's default puts nulls last, Spark's first).</summary>
+    /// <param name="expression">The expression.</param>
+    /// <returns>The ORDER BY item.</returns>
+    public static string Ascending(string expression) => expression + " ASC NULLS FIRST";
+
+    /// <summary>A descending sort key with nulls last (the reverse of <see cref="Ascending"/>).</summary>
+    /// <param name="expression">The expression.</param>
+    /// <returns>The ORDER BY item.</returns>
+    public static string Descending(string expression) => expression + " DESC NULLS LAST";
+
+    // ---- End of the order, identity and times members. ----
 
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>

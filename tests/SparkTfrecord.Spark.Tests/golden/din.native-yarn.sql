@@ -66,7 +66,7 @@ SELECT assert_true(`sparktf_bad_rows_within_limit`, concat('sparktf: too many ba
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
 SELECT `request_id`, `item_id`, `user_id`, `device`, __ts, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts, __file, __row, `request_id`, `item_id`, `user_id`, `device`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts ASC NULLS FIRST, `request_id` ASC NULLS FIRST, `item_id` ASC NULLS FIRST, `user_id` ASC NULLS FIRST, `device` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_impressions` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
@@ -75,32 +75,34 @@ SELECT `request_id`, `item_id`, `user_id`, __ts, __file, __row FROM `typed_click
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
 SELECT `user_id`, `age`, `gender`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __file, __row, `user_id`, `age`, `gender`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, `gender` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_users` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
 SELECT `item_id`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY __file, __row, `item_id`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY `item_id` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_items` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `imp` AS
-SELECT *, monotonically_increasing_id() AS __id FROM `clean_impressions`
+SELECT *, xxhash64(__ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, `device` IS NULL, `device`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, `device`, __file ORDER BY __ts ASC NULLS FIRST)) AS __id FROM `clean_impressions`
 WHERE __ts >= 1714492800000000 AND __ts < 1714581000000000;
 
 CACHE TABLE `imp`;
 
+SELECT assert_true(`sparktf_row_ids_unique`, concat('sparktf: two impressions share a row id: ', CAST(`__shared` AS STRING), ' more impressions than distinct ids (a 64-bit hash collision). Nothing was written. Rerun the day, and report it if it happens again.')) AS `sparktf_row_id_check` FROM (SELECT count(*) = count(DISTINCT __id) AS `sparktf_row_ids_unique`, count(*) - count(DISTINCT __id) AS `__shared` FROM `imp`) c;
+
 CREATE OR REPLACE TEMPORARY VIEW `labels` AS
 SELECT DISTINCT __imp FROM (
-  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC, i.`request_id` DESC, i.`item_id` DESC, i.`user_id` DESC) AS __rn
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC NULLS LAST, i.`request_id` DESC NULLS LAST, i.`item_id` DESC NULLS LAST, i.`user_id` DESC NULLS LAST, i.`device` DESC NULLS LAST) AS __rn
   FROM `imp` i JOIN `clean_clicks` c ON i.`request_id` = c.`request_id` AND i.`item_id` = c.`item_id`
     AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
   WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
-SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
+SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __v DESC NULLS LAST) AS __r FROM (
   SELECT e.`user_id` AS __u, e.__ts, try_cast(e.`item_id` AS STRING) AS __v
   FROM `clean_clicks` e
   WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
@@ -113,8 +115,8 @@ SELECT __u, __b, __l FROM (
 ) t WHERE (__r - 1) % 50 = 0;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_probe_0` AS
-SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (
-  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __id ASC NULLS FIRST) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __r ASC NULLS FIRST, __id ASC NULLS FIRST) AS __q
   FROM (
     SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
     UNION ALL
