@@ -30,6 +30,7 @@ internal static class PlanCommand
             }
 
             var definition = SamplesStart.Load(result.GetValue(options.Spec)!, options.Overrides(result));
+            SamplesStart.CheckEmbeddedEngine(definition);
             foreach (var date in DateOnlyOption.ParseRange(result.GetValue(options.Date)!))
             {
                 context.Out.Write($"-- sparktf plan: {definition.File}, date {PathTemplate.Format(date)}, engine duckdb\n");

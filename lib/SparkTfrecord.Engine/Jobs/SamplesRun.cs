@@ -40,6 +40,7 @@ public sealed class SamplesRun
     {
         try
         {
+            SamplesStart.CheckEmbeddedEngine(definition);
             CheckEveryOutput(definition);
             foreach (var date in _options.Dates)
             {

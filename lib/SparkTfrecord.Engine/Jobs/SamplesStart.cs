@@ -46,4 +46,10 @@ public static class SamplesStart
             throw;
         }
     }
+
+    /// <summary>Refuses what only the Spark engine can run, before the embedded engine starts: a metastore table source
+    /// (<c>table:</c>); the message names the source and the path form to write instead.</summary>
+    /// <param name="definition">The job.</param>
+    /// <exception cref="JobConfigException">A source is a table.</exception>
+    public static void CheckEmbeddedEngine(JobDefinition definition) => TableSource.RefuseOnEmbeddedEngine(definition);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Spec;
 
@@ -174,6 +175,22 @@ internal abstract class SqlDialect
     /// <returns>Statements to run first (possibly none) and the relation.</returns>
     public virtual (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed) =>
         ([], $"(SELECT {Names.File}, {Names.Row}, {Names.Reason} FROM {typed} WHERE {Names.Reason} IS NOT NULL)");
+
+    // --- Metastore table sources (runner, issue 11) ---
+
+    /// <summary>
+    /// The relation that reads a metastore table source (<see cref="SourceConfig.Table"/>) with the columns
+    /// <see cref="ReadSource"/> gives; by default refused: the engine reads files only (the embedded engine).
+    /// </summary>
+    /// <param name="source">The source (a table).</param>
+    /// <param name="columns">The columns to read.</param>
+    /// <returns>Statements to run first (possibly none) and the relation.</returns>
+    /// <exception cref="JobConfigException">The engine cannot read a table; the message names the path form to use.</exception>
+    public virtual (IReadOnlyList<string> Prelude, string Relation) ReadTable(PlannedSource source, IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        throw new JobConfigException(TableSource.EmbeddedRefusal(null, source.Config));
+    }
 
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
