@@ -411,6 +411,11 @@ public static partial class JobConfigParser
         var pathNode = r.Child(map, "path");
         var tableNode = r.Child(map, "table");
         var partitionNode = r.Child(map, "partition");
+        if (tableNode is null && pathNode is null)
+        {
+            throw r.Error(map, $"source '{name}' needs path: (a template of its files' path) or table: (a metastore table db.name, read by --engine spark).");
+        }
+
         if (tableNode is null)
         {
             return partitionNode is null ? null
