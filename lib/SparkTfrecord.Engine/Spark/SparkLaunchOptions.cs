@@ -4,7 +4,7 @@ using SparkTfrecord.Engine.Config;
 namespace SparkTfrecord.Engine.Spark;
 
 /// <summary>What <see cref="SparkLauncher"/> runs: the job, its days, where Spark is, and how to treat the output.</summary>
-public sealed class SparkLaunchOptions
+internal sealed class SparkLaunchOptions
 {
     /// <summary>The spec and its job section, with the command line's overrides (shards, compression, bad-rows limit)
     /// applied.</summary>
