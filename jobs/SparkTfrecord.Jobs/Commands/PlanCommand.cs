@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Sql;
 
@@ -14,6 +14,7 @@ internal static class PlanCommand
         var spark = new SparkOptions();
         var command = options.AddTo(new Command("plan", "Print the SQL the chosen engine would run for 'samples', without running it; it takes the options of 'samples' that shape the SQL."));
         spark.AddTo(command, withDryRun: false);
+        EngineOptionRules.AddTo(command, options, spark);
 
         // plan prints, it does not run: the options that only matter to a run or a launch are not offered.
         foreach (Option option in options.RunOnly.Concat(spark.LaunchOnly))
@@ -28,18 +29,8 @@ internal static class PlanCommand
                 return SparkEngineCommand.Plan(context, result, options, spark);
             }
 
-            JobDefinition definition;
-            try
-            {
-                definition = JobDefinition.Load(result.GetValue(options.Spec)!);
-            }
-            catch (JobConfigException e)
-            {
-                context.Err.WriteLine($"sparktf: {e.Message}");
-                return ExitCodes.Failure;
-            }
-
-            definition = options.Overrides(result).Apply(definition);
+            var definition = SamplesStart.Load(result.GetValue(options.Spec)!, options.Overrides(result));
+            SamplesStart.CheckEmbeddedEngine(definition);
             foreach (var date in DateOnlyOption.ParseRange(result.GetValue(options.Date)!))
             {
                 context.Out.Write($"-- sparktf plan: {definition.File}, date {PathTemplate.Format(date)}, engine duckdb\n");

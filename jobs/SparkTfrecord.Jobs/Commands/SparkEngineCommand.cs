@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Spark;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -12,11 +13,7 @@ internal static partial class SparkEngineCommand
     {
         var dates = DateOnlyOption.ParseRange(result.GetValue(o.Date)!);
         string output = result.GetValue(o.Output) ?? throw new UsageException("--output is required with --engine spark: the script writes there.");
-        if (!TryLoad(context.Err, result, o, out var definition))
-        {
-            return ExitCodes.Failure;
-        }
-
+        var definition = SamplesStart.Load(result.GetValue(o.Spec)!, o.Overrides(result));
         foreach (var date in dates)
         {
             var setup = Setup(context.Err, result, o, spark, definition, date, output, resolveLocalInputs: result.GetValue(o.Input) is not null);
@@ -32,8 +29,6 @@ internal static partial class SparkEngineCommand
 
         return ExitCodes.Success;
     }
-
-    private static bool TryLoad(TextWriter err, ParseResult result, JobOptions o, out JobDefinition definition) => TryLoad(err, result, o, out definition, out _);
 
     private static SparkSetup? Setup(TextWriter err, ParseResult result, JobOptions o, SparkOptions spark, JobDefinition definition, DateOnly date, string output, bool resolveLocalInputs)
     {

@@ -1,15 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using SparkTfrecord.Engine.Config;
-using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Spark;
 
 namespace SparkTfrecord.Jobs.Commands;
 
 /// <summary>
-/// <c>sparktf samples --engine spark</c>: maps the command line onto <see cref="SparkLauncher"/> (which writes the
-/// script, runs Spark, checks and commits each day) and writes its summaries; Spark's log and the errors go to stderr.
+/// <c>sparktf samples --engine spark</c>: maps the command line onto <see cref="SparkSamplesRun"/> (which loads the
+/// job, runs Spark day by day, checks and commits each day, and writes the summaries) and turns its outcome into the
+/// exit code; Spark's log and the errors go to stderr.
 /// </summary>
 internal static partial class SparkEngineCommand
 {
@@ -32,19 +31,10 @@ internal static partial class SparkEngineCommand
             o.CheckSummaryTarget(result);
         }
 
-        if (!TryLoad(context.Err, result, o, out var definition, out string? configError))
+        bool succeeded = SparkSamplesRun.Run(new SparkSamplesRunOptions
         {
-            if (!dryRun)
-            {
-                WriteSummaries(context, result, o, [SamplesSummaries.FailedBeforeStart(dates[0], output, "spark", configError!)], failed: true);
-            }
-
-            return ExitCodes.Failure;
-        }
-
-        var launcher = new SparkLauncher(new SparkLaunchOptions
-        {
-            Definition = definition,
+            Spec = result.GetValue(o.Spec)!,
+            Overrides = o.Overrides(result),
             Dates = dates,
             Spark = spark.RunOptions(result, dates[0], result.GetValue(o.Input), output),
             SparkHome = result.GetValue(spark.SparkHome) ?? Environment.GetEnvironmentVariable("SPARK_HOME"),
@@ -52,47 +42,13 @@ internal static partial class SparkEngineCommand
             NoClobber = result.GetValue(o.NoClobber),
             KillAfter = KillAfter(),
             StopSignal = stopSignal,
-        }, context.Err);
-        try
-        {
-            if (dryRun)
-            {
-                return launcher.DryRun(context.Out).Succeeded ? ExitCodes.Success : ExitCodes.Failure;
-            }
-
-            var launched = launcher.Run(cancellationToken);
-            WriteSummaries(context, result, o, Json(launched.Summaries), failed: !launched.Succeeded);
-            return launched.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
-        }
-        catch (JobStoppedException e)
-        {
-            WriteSummaries(context, result, o, Json(e.Summaries), failed: true);
-            throw;
-        }
+            DryRun = dryRun,
+            SummaryFile = result.GetValue(o.Summary),
+            Stdout = context.Out,
+        }, context.Err, cancellationToken);
+        return succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
-
-    private static List<string> Json(IEnumerable<Engine.Jobs.SamplesSummary> summaries) => summaries.Select(s => s.ToJson().TrimEnd()).ToList();
 
     private static TimeSpan KillAfter() => TimeSpan.FromSeconds(
         double.TryParse(Environment.GetEnvironmentVariable(KillAfterVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= 0 ? s : 30);
-
-    private static bool TryLoad(TextWriter err, ParseResult result, JobOptions o, out JobDefinition definition, out string? error)
-    {
-        try
-        {
-            definition = o.Overrides(result).Apply(JobDefinition.Load(result.GetValue(o.Spec)!));
-            error = null;
-            return true;
-        }
-        catch (JobConfigException e)
-        {
-            err.WriteLine($"sparktf: {e.Message}");
-            definition = null!;
-            error = e.Message;
-            return false;
-        }
-    }
-
-    private static void WriteSummaries(CliContext context, ParseResult result, JobOptions o, IReadOnlyList<string> summaries, bool failed = false) =>
-        SamplesSummaries.Write(summaries, result.GetValue(o.Summary), context.Out, failed);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Spec.Yaml;
 using SparkTfrecord.Tfrecord.Framing;
@@ -13,7 +14,7 @@ namespace SparkTfrecord.Engine.Config;
 /// </summary>
 public static partial class JobConfigParser
 {
-    private static readonly string[] s_sourceKeys = ["path", "format", "csv", "time", "key", "dedup", "rename"];
+    private static readonly string[] s_sourceKeys = ["path", "table", "partition", "format", "csv", "time", "key", "dedup", "rename"];
 
     /// <summary>Parses a <c>job:</c> node.</summary>
     /// <param name="job">The node (it knows its file, for messages).</param>
@@ -336,7 +337,8 @@ public static partial class JobConfigParser
     private static SourceConfig ParseSource(Reader r, string name, YamlMapping map)
     {
         r.OnlyKeys(map, $"in source '{name}'", s_sourceKeys);
-        string path = r.PathTemplateText(r.Required(map, "path"));
+        var table = ParseTable(r, name, map);
+        string path = table is null ? r.PathTemplateText(r.Required(map, "path")) : "";
         string formatText = r.OptionalString(map, "format") ?? "parquet";
         SourceFormat format = formatText switch
         {
@@ -396,7 +398,73 @@ public static partial class JobConfigParser
             }
         }
 
-        return new SourceConfig(name, path, format, csv, time, key, dedup, rename, []);
+        return new SourceConfig(name, path, format, csv, time, key, dedup, rename, [], table);
+    }
+
+    /// <summary>
+    /// A metastore source (<c>table: db.name</c>, optionally <c>partition: {column, format, days}</c>), or null for a
+    /// path source. A source has exactly one of path and table; a table has no format or csv (the metastore knows
+    /// them), and partition goes with table only.
+    /// </summary>
+    private static TableSource? ParseTable(Reader r, string name, YamlMapping map)
+    {
+        var pathNode = r.Child(map, "path");
+        var tableNode = r.Child(map, "table");
+        var partitionNode = r.Child(map, "partition");
+        if (tableNode is null && pathNode is null)
+        {
+            throw r.Error(map, $"source '{name}' needs path: (a template of its files' path) or table: (a metastore table db.name, read by --engine spark).");
+        }
+
+        if (tableNode is null)
+        {
+            return partitionNode is null ? null
+                : throw r.Error(partitionNode, $"source '{name}' has partition: but no table: partition names a metastore table's date column; a path source puts its days in the path ({{date}}, {{date-15d..date}}).");
+        }
+
+        if (pathNode is not null)
+        {
+            throw r.Error(tableNode, $"source '{name}' has both path: and table:; give one: the files' path template, or the metastore table (Spark engine only).");
+        }
+
+        foreach (string fileOnly in new[] { "format", "csv" })
+        {
+            if (r.Child(map, fileOnly) is { } node)
+            {
+                throw r.Error(node, $"source '{name}' reads the table {r.Scalar(tableNode, "table")}: the metastore knows its format, so {fileOnly}: is not taken with table:; remove it.");
+            }
+        }
+
+        string tableText = r.Scalar(tableNode, "table");
+        var parts = tableText.Split('.');
+        if (parts.Length > 3 || parts.Any(part => !NamePattern().IsMatch(part)))
+        {
+            throw r.Error(tableNode, $"table '{tableText}' is not a table name: write db.name (or name, or catalog.db.name), each part letters, digits and '_', not starting with a digit.");
+        }
+
+        PartitionConfig? partition = null;
+        if (partitionNode is not null)
+        {
+            var p = r.Mapping(partitionNode, "partition");
+            r.OnlyKeys(p, $"in 'partition' of source '{name}'", "column", "format", "days");
+            string column = r.ColumnName(r.Required(p, "column"), "the partition column");
+            string format = r.OptionalString(p, "format") ?? PartitionConfig.DefaultFormat;
+            if (PartitionConfig.CheckFormat(format) is { } wrongFormat)
+            {
+                throw r.Error(r.Child(p, "format")!, wrongFormat + ".");
+            }
+
+            string days = r.OptionalString(p, "days") ?? PartitionConfig.DefaultDays;
+            if (!DaysPattern().IsMatch(days) || days.Contains("{input}", StringComparison.Ordinal) || PathTemplate.Check(days) is not null)
+            {
+                throw r.Error(r.Child(p, "days")!, $"days '{days}' is not one day or range placeholder: write {{date}}, {{date+1d}} or a range such as {{date-15d..date+1d}}" +
+                    (PathTemplate.Check(days) is { } why ? $" ({why})." : "."));
+            }
+
+            partition = new PartitionConfig(column, format, days);
+        }
+
+        return new TableSource(parts, partition);
     }
 
     [GeneratedRegex(@"^\s*([a-z_]+)\s*\((.*)\)\s*$")]
@@ -407,6 +475,9 @@ public static partial class JobConfigParser
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^\{[^{}]+\}$")]
+    private static partial Regex DaysPattern();
 
     private sealed partial class Reader
     {

@@ -32,17 +32,7 @@ public sealed class SamplesRun
     public static void Run(SamplesRunOptions options, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        JobDefinition definition;
-        try
-        {
-            definition = JobDefinition.Load(options.Spec);
-        }
-        catch (JobConfigException e)
-        {
-            SamplesSummaries.Write([SamplesSummaries.FailedBeforeStart(options.Dates[0], options.Output, "duckdb", e.Message)], options.SummaryFile, options.Stdout, failed: true);
-            throw;
-        }
-
+        var definition = SamplesStart.LoadOrReport(options.Spec, options.Overrides, options.Dates[0], options.Output, "duckdb", options.SummaryFile, options.Stdout);
         new SamplesRun(options).Run(definition, cancellation);
     }
 
@@ -50,6 +40,7 @@ public sealed class SamplesRun
     {
         try
         {
+            SamplesStart.CheckEmbeddedEngine(definition);
             CheckEveryOutput(definition);
             foreach (var date in _options.Dates)
             {
@@ -112,7 +103,6 @@ public sealed class SamplesRun
         Date = date,
         Input = _options.Input,
         Output = _options.Output,
-        Overrides = _options.Overrides,
         NoClobber = _options.NoClobber,
         Force = _options.Force,
         Audit = _options.Audit,

@@ -85,6 +85,16 @@ internal sealed class JobPlan
         var sources = new Dictionary<string, PlannedSource>(StringComparer.Ordinal);
         foreach (var s in job.Sources.Values)
         {
+            if (s.Table is { } table)
+            {
+                // A metastore table has no files to list: Spark reads it, pruned to the days its partition names.
+                sources[s.Name] = new PlannedSource(s, [], [], [], keys[s.Name])
+                {
+                    TableDays = table.Partition is { } partition ? PathTemplate.Days(partition.Days, date) : null,
+                };
+                continue;
+            }
+
             var paths = PathTemplate.Expand(s.PathTemplate, input, date);
             var files = new List<string>();
             var missing = new List<string>();

@@ -30,20 +30,9 @@ public static partial class PathTemplate
             {
                 values = [input ?? throw new FormatException($"path template '{template}' uses {{input}}: pass --input DIR.")];
             }
-            else if (body.Contains("..", StringComparison.Ordinal))
-            {
-                string[] ends = body.Split("..");
-                DateOnly from = Day(ends[0], date, template);
-                DateOnly to = Day(ends[1], date, template);
-                values = [];
-                for (var d = from; d <= to; d = d.AddDays(1))
-                {
-                    values.Add(Format(d));
-                }
-            }
             else
             {
-                values = [Format(Day(body, date, template))];
+                values = DaysOf(body, date, template).Select(Format).ToList();
             }
 
             results = results.SelectMany(prefix => values.Select(v => prefix + literal + v)).ToList();
@@ -51,6 +40,37 @@ public static partial class PathTemplate
 
         string tail = template[pos..];
         return results.Select(r => r + tail).ToList();
+    }
+
+    /// <summary>
+    /// The days one placeholder names (<c>{date}</c>, <c>{date-1d}</c>, <c>{date-15d..date+1d}</c>), ascending: the days a
+    /// metastore table source reads, by the rule that expands a path template's days.
+    /// </summary>
+    /// <param name="placeholder">The placeholder with its braces (checked when the config was read).</param>
+    /// <param name="date">The run date.</param>
+    /// <returns>The days.</returns>
+    internal static IReadOnlyList<DateOnly> Days(string placeholder, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(placeholder);
+        return DaysOf(placeholder.Trim('{', '}'), date, placeholder);
+    }
+
+    private static List<DateOnly> DaysOf(string body, DateOnly date, string template)
+    {
+        if (!body.Contains("..", StringComparison.Ordinal))
+        {
+            return [Day(body, date, template)];
+        }
+
+        string[] ends = body.Split("..");
+        var days = new List<DateOnly>();
+        DateOnly to = Day(ends[1], date, template);
+        for (var d = Day(ends[0], date, template); d <= to; d = d.AddDays(1))
+        {
+            days.Add(d);
+        }
+
+        return days;
     }
 
     /// <summary>Replaces <c>{date}</c> and date offsets in an output template (no ranges).</summary>

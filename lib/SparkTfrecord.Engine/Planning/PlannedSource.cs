@@ -30,6 +30,10 @@ internal sealed record PlannedSource(
     /// known (the reader then detects them).</summary>
     public IReadOnlyList<string>? CsvColumns { get; init; }
 
+    /// <summary>For a partitioned metastore table source (<see cref="SourceConfig.Table"/>): the days read, ascending,
+    /// from its partition's <c>days</c> (the same rule as a path template's days); null otherwise.</summary>
+    public IReadOnlyList<DateOnly>? TableDays { get; init; }
+
     /// <summary>The longest line of the source's files in bytes (0 when not scanned).</summary>
     public long LongestLine => Scans is null || Scans.Count == 0 ? 0 : Scans.Max(s => s.LongestLine);
 }

@@ -27,6 +27,9 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
     private string Program => _cluster ? "spark-submit" : "spark-sql";
 
+    /// <summary>Whether the driver runs in a YARN container (the application outlives spark-submit).</summary>
+    private bool OnYarnCluster => _cluster && options.Master == "yarn";
+
     private string ProgramPath => Path.Combine(launch.SparkHome!, "bin", Program);
 
     /// <summary>The error once the day failed (without the <c>sparktf: </c> prefix); null when it failed without one.</summary>
@@ -81,7 +84,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         var arguments = SparkSubmitArguments.For(options, name, packages, scriptPath, runner, _reportUri);
         log.WriteLine($"sparktf: {options.Date:yyyy-MM-dd}: running {SparkSubmitArguments.Shown(ProgramPath, arguments)}");
-        var (exit, stdout, badRowsSeen) = RunSpark(arguments, cancellation);
+        var (exit, stdout, badRowsSeen) = RunSpark(arguments, name, cancellation);
         double maxBad = setup.Plan.Job.MaxBadFraction;
         if (exit != 0)
         {
@@ -154,7 +157,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     /// <summary>Runs Spark with its output on the log; a cancelled token forwards the stop signal, and Spark's process
     /// tree is killed when it has not stopped <see cref="SparkLaunchOptions.KillAfter"/> later.</summary>
     /// <exception cref="JobStoppedException">The token was cancelled (before Spark started, or while it ran).</exception>
-    private (int Exit, IReadOnlyList<string> Stdout, bool BadRowsSeen) RunSpark(List<string> arguments, CancellationToken cancellation)
+    private (int Exit, IReadOnlyList<string> Stdout, bool BadRowsSeen) RunSpark(List<string> arguments, string name, CancellationToken cancellation)
     {
         if (cancellation.IsCancellationRequested)
         {
@@ -162,11 +165,17 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
         }
 
         int badRowsSeen = 0;
+        string? applicationId = null;
         using var spark = SparkProcess.Start(ProgramPath, arguments, line =>
         {
             if (SparkReport.IsBadRowsFailure(line))
             {
                 Volatile.Write(ref badRowsSeen, 1);
+            }
+
+            if (OnYarnCluster && YarnApplication.IdIn(line) is { } id)
+            {
+                Interlocked.CompareExchange(ref applicationId, id, null);
             }
 
             log.WriteLine(line);
@@ -179,7 +188,10 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         if (cancellation.IsCancellationRequested)
         {
-            throw new JobStoppedException($"forwarded to {Program} (which exited with {exit}); " +
+            // Stopping spark-submit leaves a YARN cluster-mode application running (YarnApplication says why): it is
+            // killed too, so that a retry never runs beside it. spark-submit's output is read to its end by now.
+            string application = OnYarnCluster ? "; " + YarnApplication.Kill(Volatile.Read(ref applicationId), YarnApplication.FindYarn(launch.Yarn), name) : "";
+            throw new JobStoppedException($"forwarded to {Program} (which exited with {exit}){application}; " +
                 (setup.OutputIsLocal ? Stopped : $"{setup.Output} may hold a partial Spark output without _SUCCESS"));
         }
 

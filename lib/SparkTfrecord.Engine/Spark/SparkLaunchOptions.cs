@@ -4,7 +4,7 @@ using SparkTfrecord.Engine.Config;
 namespace SparkTfrecord.Engine.Spark;
 
 /// <summary>What <see cref="SparkLauncher"/> runs: the job, its days, where Spark is, and how to treat the output.</summary>
-public sealed class SparkLaunchOptions
+internal sealed class SparkLaunchOptions
 {
     /// <summary>The spec and its job section, with the command line's overrides (shards, compression, bad-rows limit)
     /// applied.</summary>
@@ -36,4 +36,8 @@ public sealed class SparkLaunchOptions
     /// <summary>The <c>hadoop</c> command used for a cluster output (reading the runner's report, checking
     /// <c>_SUCCESS</c>, putting <c>_manifest.json</c>), or null to look it up in <c>HADOOP_HOME</c> and <c>PATH</c>.</summary>
     internal string? Hadoop { get; init; }
+
+    /// <summary>The <c>yarn</c> command that kills a stopped YARN cluster-mode application, or null to look it up
+    /// (<see cref="YarnApplication.FindYarn"/>).</summary>
+    internal string? Yarn { get; init; }
 }

@@ -9,7 +9,7 @@ namespace SparkTfrecord.Engine.Spark;
 /// <param name="Summaries">The days' summaries, in date order.</param>
 /// <param name="Failure">The failed day's error as reported on the log (without the <c>sparktf: </c> prefix), or null
 /// when every day was committed.</param>
-public sealed record SparkLaunchResult(IReadOnlyList<SamplesSummary> Summaries, string? Failure)
+internal sealed record SparkLaunchResult(IReadOnlyList<SamplesSummary> Summaries, string? Failure)
 {
     /// <summary>Whether every day was committed.</summary>
     public bool Succeeded => Failure is null;

@@ -15,7 +15,7 @@ namespace SparkTfrecord.Engine.Spark;
 /// Spark, kills it after <see cref="SparkLaunchOptions.KillAfter"/>, cleans up and throws
 /// <see cref="JobStoppedException"/>.
 /// </summary>
-public sealed class SparkLauncher
+internal sealed class SparkLauncher
 {
     private readonly SparkLaunchOptions _options;
     private readonly TextWriter _log;

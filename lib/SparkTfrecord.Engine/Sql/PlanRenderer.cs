@@ -243,7 +243,7 @@ public static class PlanRenderer
                 physical.Add(Physical(c, time.Column));
             }
 
-            var (prelude, relation) = d.ReadSource(s, physical.Distinct().ToList());
+            var (prelude, relation) = c.Table is null ? d.ReadSource(s, physical.Distinct().ToList()) : d.ReadTable(s, physical.Distinct().ToList());
             for (int i = 0; i < prelude.Count; i++)
             {
                 _statements.Add(new SqlStatement($"read_{s.Name}_{i}", prelude[i]));

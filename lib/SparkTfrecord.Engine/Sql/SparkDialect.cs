@@ -375,4 +375,29 @@ internal sealed class SparkDialect : SqlDialect
         string timestamp = IsLegacy ? $"CAST({micros} DIV 1000000 AS TIMESTAMP)" : $"timestamp_micros({micros})";
         return $"from_utc_timestamp({timestamp}, {String(zone)})";
     }
+
+    // --- Metastore table sources (runner, issue 11) ---
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <c>SELECT columns, input_file_name() AS __file, ... FROM `db`.`name` WHERE `dt` IN ('2024-04-16', ...)</c>: the
+    /// same technical columns as <see cref="ReadSource"/> (no line numbers, no reader reasons). The partition column
+    /// compared with literals is pruned before any file is listed: Spark's optimizer rules
+    /// <c>PruneFileSourcePartitions</c> (sql/core .../execution/datasources/PruneFileSourcePartitions.scala, data source
+    /// tables) and <c>PruneHiveTablePartitions</c> (sql/hive .../hive/execution/PruneHiveTablePartitions.scala, Hive
+    /// tables) push partition-only filters into the catalog's partition listing. The values are strings; a
+    /// partition column of another type is compared after Spark's usual coercion of the literal.
+    /// </remarks>
+    public override (IReadOnlyList<string> Prelude, string Relation) ReadTable(PlannedSource source, IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(columns);
+        var table = source.Config.Table ?? throw new ArgumentException($"source '{source.Name}' is not a table.", nameof(source));
+        string name = string.Join('.', table.Parts.Select(Identifier));
+        string select = string.Join(", ", columns.Select(Identifier));
+        string where = table.Partition is { } partition && source.TableDays is { } days
+            ? $" WHERE {Identifier(partition.Column)} IN ({string.Join(", ", days.Select(d => String(partition.Value(d))))})"
+            : "";
+        return ([], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip} FROM {name}{where})");
+    }
 }

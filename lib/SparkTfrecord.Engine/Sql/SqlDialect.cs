@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Spec;
 
@@ -270,6 +271,22 @@ internal abstract class SqlDialect
     public static string Descending(string expression) => expression + " DESC NULLS LAST";
 
     // ---- End of the order, identity and times members. ----
+
+    // --- Metastore table sources (runner, issue 11) ---
+
+    /// <summary>
+    /// The relation that reads a metastore table source (<see cref="SourceConfig.Table"/>) with the columns
+    /// <see cref="ReadSource"/> gives; by default refused: the engine reads files only (the embedded engine).
+    /// </summary>
+    /// <param name="source">The source (a table).</param>
+    /// <param name="columns">The columns to read.</param>
+    /// <returns>Statements to run first (possibly none) and the relation.</returns>
+    /// <exception cref="JobConfigException">The engine cannot read a table; the message names the path form to use.</exception>
+    public virtual (IReadOnlyList<string> Prelude, string Relation) ReadTable(PlannedSource source, IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        throw new JobConfigException(TableSource.EmbeddedRefusal(null, source.Config));
+    }
 
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
