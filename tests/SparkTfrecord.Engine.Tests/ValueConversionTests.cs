@@ -39,6 +39,8 @@ public sealed class ValueConversionTests
         string input = Path.Combine(_root, "in");
         Directory.CreateDirectory(Path.Combine(input, "imp"));
         File.WriteAllLines(Path.Combine(input, "imp", "part-0.csv"), ["request_id,ts,num", "r1,1705312800,12.7", "r2,1705312800,13"]);
+        Directory.CreateDirectory(Path.Combine(input, "clk"));
+        File.WriteAllLines(Path.Combine(input, "clk", "part-0.csv"), ["request_id,ts"]);
         string spec = Path.Combine(_root, "spec.yaml");
         File.WriteAllText(spec, """
             spec: 1
@@ -50,7 +52,9 @@ public sealed class ValueConversionTests
             job:
               sources:
                 impressions: {path: "{input}/imp", format: csv, csv: {header: true}, time: {column: ts, unit: s}}
+                clicks: {path: "{input}/clk", format: csv, csv: {header: true}, time: {column: ts, unit: s}}
               timezone: UTC
+              label: {events: clicks, match: [request_id], within: 30m}
               columns: {request_id: impressions.request_id, num: impressions.num}
               output: {shards: 1, compression: none, shard_key: [request_id]}
             """);
