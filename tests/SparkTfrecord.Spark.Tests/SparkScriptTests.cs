@@ -225,7 +225,7 @@ public sealed partial class SparkScriptTests
         {
             Assert.That(SparkDialect.Modern.String("a;b"), Is.EqualTo(@"'a\u003Bb'"));
             Assert.That(SparkDialect.Modern.String("it's \\ \n--x\t"), Is.EqualTo(@"'it\'s \\ \n--x\t'"));
-            Assert.That(SparkDialect.Modern.String("未知\u001f"), Is.EqualTo(@"'未知\u001F'"));
+            Assert.That(SparkDialect.Modern.String("未知\u001f"), Is.EqualTo(@"'\u672A\u77E5\u001F'"), "pure ASCII: non-ASCII as UTF-16 escapes (ascii-script)");
             Assert.That(() => SparkDialect.Modern.Identifier("a;b"), Throws.TypeOf<JobConfigException>());
         });
     }

@@ -16,6 +16,7 @@ internal sealed class SampleColumns
         Features = plan.Definition.Features;
         Keys = plan.Samples.KeyColumns.Select(k => new KeyCopy(k, names.Key(k))).ToList();
         Missing = JoinedTables(plan.Job).Select(t => new MissingFlag(t, names.Missing(t))).ToList();
+        Invalid = Features.Where(f => CanBeInvalid(plan.Job, f)).Select(f => new InvalidFlag(f.Name, names.Invalid(f.Name))).ToList();
         var order = new List<string> { names.Hash, names.ShardKey, names.Time };
         order.AddRange(Keys.Select(k => k.Name));
         if (plan.Samples.Config.Dedup.Count == 0)
@@ -54,6 +55,10 @@ internal sealed class SampleColumns
     /// <summary>The missing-profile flags, one per joined table.</summary>
     public IReadOnlyList<MissingFlag> Missing { get; }
 
+    /// <summary>The invalid-value flags, one per feature whose source value can fail to convert (see
+    /// <see cref="CanBeInvalid"/>), in spec order.</summary>
+    public IReadOnlyList<InvalidFlag> Invalid { get; }
+
     /// <summary>The order of records within a shard: hash, shard key, time, the key copies, and without
     /// de-duplication every scalar feature that is not a history. The same order on every engine.</summary>
     public IReadOnlyList<string> Order { get; }
@@ -61,6 +66,34 @@ internal sealed class SampleColumns
     /// <summary>The columns of the output with its order columns (what the Spark engine's native writer leaves as
     /// Parquet): the features, the hash, the split, then the other order columns.</summary>
     public IReadOnlyList<string> Sortable { get; }
+
+    /// <summary>Whether a feature's value can be present in its source and yet not convert to its kind: a feature read
+    /// from a source column (not the label, a derived hour or day, a history or the samples' time) that is a list, an
+    /// int64 or a float (text never fails).</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="feature">The feature.</param>
+    /// <returns>True when the feature gets an invalid flag and an <c>invalid.FEATURE</c> count.</returns>
+    internal static bool CanBeInvalid(JobConfig job, FeatureColumn feature)
+    {
+        if (job.LabelFeature == feature.Name || job.Histories.Any(h => h.Feature == feature.Name))
+        {
+            return false;
+        }
+
+        var rule = job.Columns.FirstOrDefault(c => c.Feature == feature.Name);
+        if (rule is null || rule.Function != DerivedFunction.None)
+        {
+            return false;
+        }
+
+        var time = job.Sources[job.Samples].Time;
+        if (rule.Ref.Source == job.Samples && time is not null && rule.Ref.Column == time.Column)
+        {
+            return false;
+        }
+
+        return feature.IsList || Sql.ValueRules.CanBeInvalid(feature.Kind);
+    }
 
     /// <summary>The tables joined to the samples for a feature, in the order of the job's columns.</summary>
     /// <param name="job">The job.</param>

@@ -89,6 +89,12 @@ internal sealed class TechnicalColumns
     /// <returns>The name.</returns>
     public string Missing(string table) => Prefix + "miss_" + table;
 
+    /// <summary>Whether a sample's feature value was present in its source but did not convert to the feature's kind
+    /// (the feature then has its default; counted as <c>invalid.FEATURE</c>).</summary>
+    /// <param name="feature">The feature.</param>
+    /// <returns>The name.</returns>
+    public string Invalid(string feature) => Prefix + "invalid_" + feature;
+
     /// <summary>An alias local to one statement (a rank, a block, a list, ...): never read outside the SQL that makes it.</summary>
     /// <param name="name">The alias without the prefix.</param>
     /// <returns>The name.</returns>

@@ -94,6 +94,9 @@ internal static class SparkScript
         string header = $"sparktf: {Path.GetFileName(plan.Definition.File)}, date {PathTemplate.Format(plan.Date)}, writer {writer}, " +
                         $"Spark {(legacy ? "2.4 to 3.1" : "3.2 to 4.x, ANSI on or off")}";
         header = header.Replace(";", ",", StringComparison.Ordinal).Replace("*/", "* /", StringComparison.Ordinal);
+
+        // The script is pure ASCII (ascii-script): a non-ASCII character of the spec's file name is shown as '?'.
+        header = new string(header.Select(c => c > '~' || char.IsControl(c) ? '?' : c).ToArray());
         foreach (string s in statements)
         {
             CheckShellSafe(s);
@@ -212,6 +215,12 @@ internal static class SparkScript
         foreach (var m in plan.Columns.Missing)
         {
             all.Add(RunCounts.Column(RunCounts.MissingKind, m.Table, Count($"{names.Kept} AND {d.Identifier(m.Name)}")));
+        }
+
+        // Written samples whose feature value did not convert (values clauses): the embedded engine's invalid.FEATURE.
+        foreach (var f in plan.Columns.Invalid)
+        {
+            all.Add(RunCounts.Column(RunCounts.InvalidKind, f.Feature, Count($"{names.Kept} AND {d.Identifier(f.Name)}")));
         }
 
         string Select(IEnumerable<CountColumn> columns) => string.Join(",\n    ", columns.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}"));

@@ -325,6 +325,26 @@ internal sealed class DuckDbDialect : SqlDialect
             $") j)";
     }
 
+    // Value conversions (the contract's values clauses; see ValueRules).
+
+    /// <inheritdoc/>
+    /// <remarks>RE2's full match: <c>regexp_full_match('12' || chr(10), '[0-9]+')</c> is false (checked).</remarks>
+    public override string FullMatch(string text, string pattern) => $"regexp_full_match({text}, {String(pattern)})";
+
+    /// <inheritdoc/>
+    /// <remarks><c>from_json</c> fails on text that is not JSON, so only a valid JSON array reaches it (CASE runs its
+    /// branch only for the rows it selects). Its VARCHAR of a JSON number is the number as DuckDB prints it (a float
+    /// as the shortest double, <c>1.50</c> as <c>1.5</c>, <c>1e3</c> as <c>1000.0</c>), of an integer its digits, of a
+    /// nested value its JSON text (checked).</remarks>
+    public override string JsonArrayText(string text) =>
+        $"(CASE WHEN json_valid({text}) AND json_type({text}) = 'ARRAY' THEN from_json({text}, '[\"VARCHAR\"]') END)";
+
+    /// <inheritdoc/>
+    public override string ListTransform(string list, string variable, string body) => $"list_transform({list}, lambda {variable}: {body})";
+
+    /// <inheritdoc/>
+    public override string ListFilter(string list, string variable, string predicate) => $"list_filter({list}, lambda {variable}: {predicate})";
+
     // The session's TimeZone is UTC (the engine sets it), so make_timestamp's instant is read as UTC.
     private string Local(string micros, string zone) => $"timezone({String(zone)}, CAST(make_timestamp({micros}) AS TIMESTAMPTZ))";
 

@@ -76,6 +76,11 @@ public static class PlanRenderer
                 stats.Add(RunCounts.Column(RunCounts.MissingKind, m.Table, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(m.Name)})"));
             }
 
+            foreach (var f in Columns.Invalid)
+            {
+                stats.Add(RunCounts.Column(RunCounts.InvalidKind, f.Feature, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(f.Name)})"));
+            }
+
             return stats;
         }
 
@@ -277,18 +282,10 @@ public static class PlanRenderer
             Add("typed_" + s.Name, $"SELECT *, {reason} AS {N.Reason} FROM (\n  SELECT {string.Join(", ", select)}\n  FROM {relation} r\n) t");
         }
 
-        private string TimeExpression(string raw, TimeColumn t)
-        {
-            string asInt = d.TryCast(raw, "BIGINT");
-            return t.Unit switch
-            {
-                // Bounded first, so that scaling never overflows (an error under Spark's ANSI mode).
-                TimeUnit.Seconds => $"(CASE WHEN {asInt} BETWEEN -9223372036854 AND 9223372036854 THEN {asInt} * 1000000 END)",
-                TimeUnit.Milliseconds => $"(CASE WHEN {asInt} BETWEEN -9223372036854775 AND 9223372036854775 THEN {asInt} * 1000 END)",
-                TimeUnit.Microseconds => asInt,
-                _ => d.TextToEpochMicros($"CAST({raw} AS {d.Text})", t.Zone),
-            };
-        }
+        // Epoch values by the contract's epoch-fractional rule (integers exact, decimals rounded to the microsecond).
+        private string TimeExpression(string raw, TimeColumn t) => t.Unit == TimeUnit.Text
+            ? d.TextToEpochMicros($"CAST({raw} AS {d.Text})", t.Zone)
+            : ValueRules.EpochMicros(d, raw, t.Unit);
 
         private static string UnitText(TimeUnit unit) => unit switch
         {
@@ -363,7 +360,6 @@ public static class PlanRenderer
             long window = JobPlan.ToMicros(h.Window);
             var events = plan.Sources[h.Events];
             var column = Columns.Features.First(c => c.Name == h.Feature);
-            string type = d.Type(column.Kind, false);
             string join = "";
             string value;
             if (h.Value.Source == h.Events)
@@ -377,10 +373,11 @@ public static class PlanRenderer
                 value = $"j.{Q(h.Value.Column)}";
             }
 
-            value = d.TryCast(value, type);
+            // An event whose value does not convert (the scalar rules) is no event, as a null value is.
+            value = ValueRules.Scalar(d, column.Kind, value);
             if (h.Missing is not null)
             {
-                value = $"coalesce({value}, {d.TryCast(d.String(h.Missing), type)})";
+                value = $"coalesce({value}, {ValueRules.Scalar(d, column.Kind, d.String(h.Missing))})";
             }
 
             string n = k.ToString(CultureInfo.InvariantCulture);
@@ -445,6 +442,11 @@ public static class PlanRenderer
                 select.Add($"{FeatureExpression(column)} AS {Q(column.Name)}");
             }
 
+            foreach (var flag in Columns.Invalid)
+            {
+                select.Add($"{InvalidExpression(Columns.Features.First(c => c.Name == flag.Feature))} AS {Q(flag.Name)}");
+            }
+
             foreach (string k in samples.KeyColumns)
             {
                 select.Add($"s.{Q(k)} AS {Q(N.Key(k))}");
@@ -503,19 +505,36 @@ public static class PlanRenderer
             string type = d.Type(column.Kind, column.IsList);
             string expression = rule.Function switch
             {
-                DerivedFunction.HourOfDay => d.HourOfDay($"s.{N.Time}", zone),
-                DerivedFunction.DayOfWeek => d.DayOfWeek($"s.{N.Time}", zone),
-                _ when rule.Ref.Source == Job.Samples && rule.Ref.Column == plan.Samples.Config.Time!.Column => $"s.{N.Time}",
-                _ when rule.Ref.Source == Job.Samples => $"s.{Q(rule.Ref.Column)}",
-                _ => $"{Q("t_" + rule.Ref.Source)}.{Q(rule.Ref.Column)}",
+                DerivedFunction.HourOfDay => d.TryCast(d.HourOfDay($"s.{N.Time}", zone), type),
+                DerivedFunction.DayOfWeek => d.TryCast(d.DayOfWeek($"s.{N.Time}", zone), type),
+                _ when rule.Ref.Source == Job.Samples && rule.Ref.Column == plan.Samples.Config.Time!.Column => d.TryCast($"s.{N.Time}", type),
+                _ when column.IsList => ValueRules.List(d, column.Kind, ListElements(rule.Ref), L("e")),
+                _ => ValueRules.Scalar(d, column.Kind, SourceValue(rule.Ref)),
             };
-            expression = d.TryCast(expression, type);
             if (column.Default is not null && !column.IsList)
             {
                 expression = $"coalesce({expression}, {Literal(column.Default, column.Kind)})";
             }
 
             return expression;
+        }
+
+        // A feature's value in its source row: the samples' own column, or the joined table's.
+        private string SourceValue(ColumnRef source) =>
+            source.Source == Job.Samples ? $"s.{Q(source.Column)}" : $"{Q("t_" + source.Source)}.{Q(source.Column)}";
+
+        // A list feature's elements as text: a CSV or JSON-lines field is a JSON array's text, a Parquet column a list.
+        private string ListElements(ColumnRef source) =>
+            ValueRules.ListElements(d, SourceValue(source), plan.Sources[source.Source].Config.Format != SourceFormat.Parquet, L("e"));
+
+        // Whether a feature's source value is present but does not convert (only for Columns.Invalid's features).
+        private string InvalidExpression(FeatureColumn column)
+        {
+            var source = Job.Columns.First(c => c.Feature == column.Name).Ref;
+            string value = SourceValue(source);
+            return column.IsList
+                ? ValueRules.ListInvalid(d, column.Kind, value, ListElements(source), L("e"))
+                : $"({value} IS NOT NULL AND {ValueRules.Scalar(d, column.Kind, value)} IS NULL)";
         }
 
         private string Literal(object value, FeatureDtype kind) => kind switch

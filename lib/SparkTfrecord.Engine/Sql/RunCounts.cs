@@ -37,6 +37,13 @@ internal static class RunCounts
     /// <summary>The kind of a joined table's missing profiles (<c>missing.TABLE</c>).</summary>
     public const string MissingKind = "missing";
 
+    /// <summary>The kind of a feature's invalid values (<c>invalid.FEATURE</c>): written samples whose source value was
+    /// present but did not convert to the feature's kind, so the feature has its default.</summary>
+    public const string InvalidKind = "invalid";
+
+    /// <summary>The prefix of a feature's invalid values.</summary>
+    public const string InvalidPrefix = InvalidKind + ".";
+
     /// <summary>The prefix of a source's rows read.</summary>
     public const string ReadPrefix = ReadKind + ".";
 

@@ -59,6 +59,14 @@ internal sealed class SparkDialect : SqlDialect
             throw new Config.JobConfigException($"the name '{name}' cannot be used on the Spark engine: it contains a backtick, a ';' or a line break, which the spark-sql shell mishandles.");
         }
 
+        // The script is pure ASCII (see String); an identifier has no escapes, so a non-ASCII name cannot be written.
+        if (name.Any(c => c > '~'))
+        {
+            throw new Config.JobConfigException($"the name '{name}' cannot be used on the Spark engine: it holds non-ASCII characters, and the Spark script is pure ASCII " +
+                "(spark-sql reads it in the JVM's default charset). Rename it: a column in the input files, or map it to an ASCII name with the source's 'rename:' " +
+                "(a source or feature name in the spec itself).");
+        }
+
         return "`" + name + "`";
     }
 
@@ -95,7 +103,11 @@ internal sealed class SparkDialect : SqlDialect
                     sb.Append("\\u003B");
                     break;
                 default:
-                    if (char.IsControl(c))
+                    // Control characters, and every non-ASCII character (the contract's ascii-script: the script is
+                    // pure ASCII, so the JVM's default charset, which spark-sql -f reads it in, never matters), as
+                    // \uXXXX per UTF-16 code unit; Spark's parser joins a surrogate pair's two escapes back into
+                    // the character (ParserUtils.unescapeSQLString, Spark 2.4 and 3.x; SparkParserUtils in 4.x).
+                    if (char.IsControl(c) || c > '~')
                     {
                         sb.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
                     }
@@ -365,6 +377,36 @@ internal sealed class SparkDialect : SqlDialect
         ArgumentNullException.ThrowIfNull(path);
         return LocalPaths && path.StartsWith('/') ? "file://" + path : path;
     }
+
+    // Value conversions (the contract's values clauses; see ValueRules).
+
+    /// <inheritdoc/>
+    /// <remarks>RLIKE is Java's <c>Matcher.find</c> (regexpExpressions.scala <c>RLike</c>), so the pattern is anchored:
+    /// <c>^</c> at the start of the input and <c>\z</c> at its very end (<c>$</c> would also match before a trailing
+    /// line break). The backslash is written doubled and unescaped by Spark's parser
+    /// (ParserUtils.unescapeSQLString: <c>\\</c> is one backslash).</remarks>
+    public override string FullMatch(string text, string pattern) => $"({text} RLIKE {String("^(?:" + pattern + ")\\z")})";
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <c>from_json</c> with an <c>ARRAY&lt;STRING&gt;</c> schema (a DDL type: DataType.fromDDL tries
+    /// <c>parseDataType</c> first, Spark 2.4 and later; arrays of primitives since Spark 2.4): JacksonParser's
+    /// <c>makeRootConverter</c> takes only a JSON array (another value fails, and from_json's PERMISSIVE mode gives
+    /// null); each element is a JSON string's text, or any other value's JSON text (JacksonParser <c>makeConverter</c>
+    /// for <c>StringType</c>: Jackson's <c>copyCurrentStructure</c> on Spark 3.x, which prints a float as a double
+    /// (<c>1.50</c> as <c>1.5</c>, <c>1e3</c> as <c>1000.0</c>, as DuckDB does); the exact text on Spark 4.x); a JSON
+    /// null is null. Single-quoted strings, which Jackson would take by Spark's default (JSONOptions
+    /// <c>allowSingleQuotes</c>), are refused as DuckDB refuses them.
+    /// </remarks>
+    public override string JsonArrayText(string text) =>
+        $"from_json({text}, {String("ARRAY<STRING>")}, map({String("allowSingleQuotes")}, {String("false")}))";
+
+    /// <inheritdoc/>
+    /// <remarks>Higher-order functions exist from Spark 2.4.</remarks>
+    public override string ListTransform(string list, string variable, string body) => $"transform({list}, {variable} -> {body})";
+
+    /// <inheritdoc/>
+    public override string ListFilter(string list, string variable, string predicate) => $"filter({list}, {variable} -> {predicate})";
 
     private static string LegacyMicros(string timestamp) => $"CAST(round(CAST({timestamp} AS DOUBLE) * 1000000) AS BIGINT)";
 

@@ -288,6 +288,36 @@ internal abstract class SqlDialect
         throw new JobConfigException(TableSource.EmbeddedRefusal(null, source.Config));
     }
 
+    // Value conversions (the contract's values clauses): the functions ValueRules composes, spelled per engine.
+
+    /// <summary>Whether a text expression matches a regular expression as a whole (not a part of it, and not up to a
+    /// trailing line break); null for null text.</summary>
+    /// <param name="text">The text expression.</param>
+    /// <param name="pattern">The pattern, in the syntax RE2 and Java share (classes, groups, alternation, <c>?</c>,
+    /// <c>*</c>, <c>+</c>), without anchors.</param>
+    /// <returns>A BOOLEAN expression.</returns>
+    public abstract string FullMatch(string text, string pattern);
+
+    /// <summary>The elements of a JSON array text as a list of text (a JSON string element as its text, any other
+    /// element as its JSON text, a JSON null as null), or null when the text is not a JSON array.</summary>
+    /// <param name="text">The text expression.</param>
+    /// <returns>A list-of-text expression.</returns>
+    public abstract string JsonArrayText(string text);
+
+    /// <summary>Each element of a list mapped by an expression of the element (null for a null list).</summary>
+    /// <param name="list">The list.</param>
+    /// <param name="variable">The element's name in <paramref name="body"/>.</param>
+    /// <param name="body">The expression.</param>
+    /// <returns>The list expression.</returns>
+    public abstract string ListTransform(string list, string variable, string body);
+
+    /// <summary>The elements of a list for which a condition holds, in their order (null for a null list).</summary>
+    /// <param name="list">The list.</param>
+    /// <param name="variable">The element's name in <paramref name="predicate"/>.</param>
+    /// <param name="predicate">The condition.</param>
+    /// <returns>The list expression.</returns>
+    public abstract string ListFilter(string list, string variable, string predicate);
+
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
     /// <returns>The literal.</returns>

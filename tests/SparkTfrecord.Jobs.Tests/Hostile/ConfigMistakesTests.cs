@@ -135,7 +135,8 @@ public sealed class ConfigMistakesTests
         // Spark's shell), and a CSV delimiter any character but the quote and line breaks.
         // The path's payload has no '/' or glob characters, so that it names one folder (made below, for the plan to
         // find a file in).
-        string fileColumn = Payload.Replace("`", "", StringComparison.Ordinal).Replace(";", "", StringComparison.Ordinal);
+        // Non-ASCII aside too: the Spark script is pure ASCII and refuses such a name (checked below).
+        string fileColumn = new(Payload.Replace("`", "", StringComparison.Ordinal).Replace(";", "", StringComparison.Ordinal).Where(c => c < 128).ToArray());
         const string PathPayload = "p' DROP TABLE t; -- \\ \" ` $$ ’“";
         box.Write($"logs/users-csv/{PathPayload}/part-0.csv", "user_id'gender'age\n");
         string sparkSpec = spec
@@ -144,12 +145,14 @@ public sealed class ConfigMistakesTests
         Assert.That(sparkSpec, Does.Contain("rename: {gender:"), "the payloads were not put in");
         box.Write("spark.yaml", sparkSpec);
         box.Write("nul.yaml", spec.Replace($"salt: {quoted}", "salt: \"x'\\0; DROP\"", StringComparison.Ordinal));
+        box.Write("spark-non-ascii.yaml", sparkSpec.Replace($"rename: {{gender: {YamlQuoted(fileColumn)}}}", "rename: {gender: \"性别\"}", StringComparison.Ordinal));
         var before = box.Snapshot();
 
         var duck = box.Run(null, "samples", "--conf", "spec.yaml", "--date", Date, "--input", "logs", "--output", "out", "--compression", "none");
         var sparkPlan = box.Run(null, "plan", "--engine", "spark", "--conf", "spark.yaml", "--date", Date, "--input", "logs", "--output", "spark-out");
         var duckPlan = box.Run(null, "plan", "--conf", "spark.yaml", "--date", Date, "--input", "logs");
         var nul = box.Run(null, "plan", "--conf", "nul.yaml", "--date", Date);
+        var nonAscii = box.Run(null, "plan", "--engine", "spark", "--conf", "spark-non-ascii.yaml", "--date", Date, "--input", "logs", "--output", "spark-out");
 
         Assert.Multiple(() =>
         {
@@ -159,6 +162,9 @@ public sealed class ConfigMistakesTests
             Assert.That(nul.ExitCode, Is.EqualTo(1), nul.Stderr);
             Assert.That(nul.Stderr, Does.Match(@"^sparktf: nul\.yaml:\d+:\d+: salt holds the control character U\+0000"));
             AssertNoStackTrace(nul);
+            Assert.That(nonAscii.ExitCode, Is.EqualTo(1), nonAscii.Stderr);
+            Assert.That(nonAscii.Stderr, Does.Contain("'性别'").And.Contain("non-ASCII").And.Contain("rename:"));
+            AssertNoStackTrace(nonAscii);
         });
 
         // The default: verbatim in the records of users missing from the profile table.

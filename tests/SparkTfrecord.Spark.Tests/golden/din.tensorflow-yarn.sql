@@ -7,7 +7,7 @@ OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip
   FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
 ) t;
 
@@ -17,7 +17,7 @@ OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-1
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip
   FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
 ) t;
 
@@ -128,10 +128,11 @@ CREATE OR REPLACE TEMPORARY VIEW `samples` AS
 SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, TRUE AS __kept, 'train' AS __split FROM (
   SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
     CAST(s.`user_id` AS STRING) AS `user_id`,
-    coalesce(CAST(`t_users`.`age` AS BIGINT), CAST(0 AS BIGINT)) AS `age`,
-    coalesce(CAST(`t_users`.`gender` AS STRING), '未知') AS `gender`,
+    coalesce((CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END), CAST(0 AS BIGINT)) AS `age`,
+    coalesce(CAST(`t_users`.`gender` AS STRING), '\u672A\u77E5') AS `gender`,
     coalesce(CAST(s.`device` AS STRING), '') AS `device`,
     CAST(s.`item_id` AS STRING) AS `item_id`,
+    (`t_users`.`age` IS NOT NULL AND (CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END) IS NULL) AS `__invalid_age`,
     s.`request_id` AS `__key_request_id`,
     s.`item_id` AS `__key_item_id`,
     s.`user_id` AS `__key_user_id`,
@@ -169,7 +170,7 @@ AS SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_ite
 
 DROP TABLE IF EXISTS `sparktf_out_din_20240501`;
 
-SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `invalid_age`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
     CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
     CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
@@ -179,6 +180,7 @@ SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_item
   FROM `sparktf_output`
 ) o CROSS JOIN (
   SELECT CAST(count(*) AS BIGINT) AS `samples`,
-    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_age` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_age`
   FROM `samples`
 ) a CROSS JOIN `sparktf_input_counts` i;

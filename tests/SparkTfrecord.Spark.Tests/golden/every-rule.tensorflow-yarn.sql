@@ -17,7 +17,7 @@ OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-1
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN CAST(`ts` AS BIGINT) * 1000000 END) AS __ts, __file, __row, __bad, __skip
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip
   FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
 ) t;
 
@@ -152,14 +152,16 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
   SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
     CAST(s.`request_id` AS STRING) AS `request_id`,
     CAST(s.`user_id` AS STRING) AS `user_id`,
-    coalesce(CAST(`t_users`.`age` AS BIGINT), CAST(0 AS BIGINT)) AS `age`,
-    coalesce(CAST(`t_users`.`gender` AS STRING), '未知') AS `gender`,
-    coalesce(CAST(`t_users`.`score` AS FLOAT), CAST(0.5 AS FLOAT)) AS `score`,
+    coalesce((CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END), CAST(0 AS BIGINT)) AS `age`,
+    coalesce(CAST(`t_users`.`gender` AS STRING), '\u672A\u77E5') AS `gender`,
+    coalesce((CASE WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('nan') THEN CAST('NaN' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('inf', '+inf', 'infinity', '+infinity') THEN CAST('Infinity' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('-inf', '-infinity') THEN CAST('-Infinity' AS FLOAT) WHEN (trim(CAST(`t_users`.`score` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CAST(trim(CAST(`t_users`.`score` AS STRING)) AS FLOAT) END), CAST(0.5 AS FLOAT)) AS `score`,
     coalesce(CAST(s.`device` AS STRING), 'it\'s\u003B odd') AS `device`,
     CAST(s.`item_id` AS STRING) AS `item_id`,
     coalesce(CAST(`t_items`.`category` AS STRING), 'unknown') AS `category`,
     CAST(CAST(hour(from_utc_timestamp(CAST(s.__ts DIV 1000000 AS TIMESTAMP), 'Asia/Shanghai')) AS BIGINT) AS BIGINT) AS `hour`,
     CAST(CAST((dayofweek(CAST(from_utc_timestamp(CAST(s.__ts DIV 1000000 AS TIMESTAMP), 'Asia/Shanghai') AS DATE)) + 5) % 7 + 1 AS BIGINT) AS BIGINT) AS `weekday`,
+    (`t_users`.`age` IS NOT NULL AND (CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END) IS NULL) AS `__invalid_age`,
+    (`t_users`.`score` IS NOT NULL AND (CASE WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('nan') THEN CAST('NaN' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('inf', '+inf', 'infinity', '+infinity') THEN CAST('Infinity' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('-inf', '-infinity') THEN CAST('-Infinity' AS FLOAT) WHEN (trim(CAST(`t_users`.`score` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CAST(trim(CAST(`t_users`.`score` AS STRING)) AS FLOAT) END) IS NULL) AS `__invalid_score`,
     s.`request_id` AS `__key_request_id`,
     s.`item_id` AS `__key_item_id`,
     s.`user_id` AS `__key_user_id`,
@@ -214,7 +216,7 @@ AS SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, 
 
 DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_eval`;
 
-SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items`, `history_sum_clicked_items`, `history_max_clicked_items`, `history_min_clicked_categories`, `history_sum_clicked_categories`, `history_max_clicked_categories`, `samples`, `missing_users`, `missing_items`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items`, `history_sum_clicked_items`, `history_max_clicked_items`, `history_min_clicked_categories`, `history_sum_clicked_categories`, `history_max_clicked_categories`, `samples`, `missing_users`, `missing_items`, `invalid_age`, `invalid_score`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
     CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
     CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
@@ -228,6 +230,8 @@ SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_item
 ) o CROSS JOIN (
   SELECT CAST(count(*) AS BIGINT) AS `samples`,
     CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
-    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_items` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_items`
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_items` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_items`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_age` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_age`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_score` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_score`
   FROM `samples`
 ) a CROSS JOIN `sparktf_input_counts` i;
