@@ -175,6 +175,14 @@ internal abstract class SqlDialect
     public virtual (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed) =>
         ([], $"(SELECT {Names.File}, {Names.Row}, {Names.Reason} FROM {typed} WHERE {Names.Reason} IS NOT NULL)");
 
+    // ---- Reading (issue 11, "reading") ----
+
+    /// <summary>Whether a text holds U+FFFD, the replacement character (invalid UTF-8 decoded): a BOOLEAN, null for
+    /// a null text.</summary>
+    /// <param name="text">A text expression.</param>
+    /// <returns>The condition.</returns>
+    public abstract string HoldsReplacementCharacter(string text);
+
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
     /// <returns>The literal.</returns>

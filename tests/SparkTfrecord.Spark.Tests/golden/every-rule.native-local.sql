@@ -1,44 +1,46 @@
 /* sparktf: every-rule.yaml, date 2024-05-01, writer native (Parquet for sparktf encode), Spark 3.2 to 4.x, ANSI on or off */
 SET spark.sql.session.timeZone = UTC;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions` (`request_id` STRING, `item_id` STRING, `user_id` STRING, `dev` STRING, `ts` STRING)
+SET spark.sql.csv.parser.columnPruning.enabled = false;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions` (`request_id` STRING, `item_id` STRING, `user_id` STRING, `dev` STRING, `ts` STRING, __corrupt STRING)
 USING json
-OPTIONS (path 'file:///data/logs/impressions/{dt=2024-05-01,dt=2024-05-02}');
+OPTIONS ('path' 'file:///data/logs/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid timestamp text' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `dev` AS `device`, (CASE WHEN CAST(`ts` AS STRING) RLIKE '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN unix_micros(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP)) ELSE unix_micros(to_utc_timestamp(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP), 'Asia/Shanghai')) END) AS __ts, __file, __row, __bad, __skip
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `dev`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`dev` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column dev' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid timestamp text' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `dev` AS `device`, (CASE WHEN CAST(`ts` AS STRING) RLIKE '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN unix_micros(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP)) ELSE unix_micros(to_utc_timestamp(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP), 'Asia/Shanghai')) END) AS __ts, __file, __row, __bad, __skip, __raw
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `dev`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed JSON line' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_impressions`) r
 ) t;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks` (`user_id` STRING, `item_id` STRING, `ts` STRING, __corrupt STRING)
 USING csv
-OPTIONS (path 'file:///data/logs/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', header 'true', sep '\t', quote '"', escape '"');
+OPTIONS ('path' 'file:///data/logs/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'header' 'true', 'sep' '\t', 'quote' '"', 'escape' '"', 'multiLine' 'true', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN try_cast(`ts` AS BIGINT) * 1000000 END) AS __ts, __file, __row, __bad, __skip
-  FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN try_cast(`ts` AS BIGINT) * 1000000 END) AS __ts, __file, __row, __bad, __skip, __raw
+  FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed CSV line: the number of fields is not the number of columns' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_clicks`) r
 ) t;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users` (`user_id` STRING, `age` STRING, `gender` STRING, `score` STRING)
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users` (`user_id` STRING, `age` STRING, `gender` STRING, `score` STRING, __corrupt STRING)
 USING csv
-OPTIONS (path 'file:///data/logs/users', header 'false', sep ',', quote '"', escape '"');
+OPTIONS ('path' 'file:///data/logs/users', 'header' 'false', 'sep' ',', 'quote' '"', 'escape' '"', 'multiLine' 'true', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, `score` AS `score`, __file, __row, __bad, __skip
-  FROM (SELECT `user_id`, `age`, `gender`, `score`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`age` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column age' WHEN instr(CAST(`gender` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column gender' WHEN instr(CAST(`score` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column score' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, `score` AS `score`, __file, __row, __bad, __skip, __raw
+  FROM (SELECT `user_id`, `age`, `gender`, `score`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed CSV line: the number of fields is not the number of columns' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
 USING parquet
-OPTIONS (path 'file:///data/logs/items');
+OPTIONS ('path' 'file:///data/logs/items', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, `category` AS `category`, __file, __row, __bad, __skip
-  FROM (SELECT `item_id`, `category`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`category` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column category' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, `category` AS `category`, __file, __row, __bad, __skip, __raw
+  FROM (SELECT `item_id`, `category`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
