@@ -266,10 +266,10 @@ public static class PlanRenderer
             // file's invalid UTF-8 bytes to U+FFFD (Java's decoder replaces them) and keeps the row; DuckDB's reader
             // rejects the line ('invalid UTF-8 text', DuckDbDialect.RejectedRows). So a read column holding U+FFFD
             // (the decoded form of bad bytes, or the character itself) is bad on both, with DuckDB's reason.
-            foreach (string p in physical.Distinct())
-            {
-                reasons.Add($"WHEN {d.HoldsReplacementCharacter($"CAST({Q(p)} AS {d.Text})")} THEN {d.String($"{InvalidUtf8Reason} in column {p}")}");
-            }
+            // The read columns are checked where they are read (the typed row has the plan's names), the first such
+            // column named in the reason.
+            string invalidText = $"CASE {string.Join(" ", physical.Distinct().Select(p => $"WHEN {d.HoldsReplacementCharacter($"CAST({Q(p)} AS {d.Text})")} THEN {d.String($"{InvalidUtf8Reason} in column {p}")}"))} END";
+            reasons.Add($"WHEN {L("utf8")} IS NOT NULL THEN {L("utf8")}");
 
             if (c.Time is { } t)
             {
@@ -287,6 +287,7 @@ public static class PlanRenderer
             select.Add(N.Bad);
             select.Add(N.Skip);
             select.Add(N.Raw);
+            select.Add($"{invalidText} AS {L("utf8")}");
             string reason = $"CASE {string.Join(" ", reasons)} END";
             Add("typed_" + s.Name, $"SELECT *, {reason} AS {N.Reason} FROM (\n  SELECT {string.Join(", ", select)}\n  FROM {relation} r\n) t");
         }

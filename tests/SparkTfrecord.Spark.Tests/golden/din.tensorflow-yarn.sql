@@ -8,8 +8,8 @@ USING parquet
 OPTIONS ('path' 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`device` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column device' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`device` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column device' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
   FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_impressions`) r
 ) t;
 
@@ -18,8 +18,8 @@ USING parquet
 OPTIONS ('path' 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
   FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_clicks`) r
 ) t;
 
@@ -28,8 +28,8 @@ USING parquet
 OPTIONS ('path' 'hdfs:///logs/din/users', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`age` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column age' WHEN instr(CAST(`gender` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column gender' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, __raw
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`age` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column age' WHEN instr(CAST(`gender` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column gender' END AS __utf8
   FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
 ) t;
 
@@ -38,8 +38,8 @@ USING parquet
 OPTIONS ('path' 'hdfs:///logs/din/items', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, __raw
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' END AS __utf8
   FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
 ) t;
 
