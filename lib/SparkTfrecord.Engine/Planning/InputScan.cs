@@ -37,6 +37,29 @@ internal static class InputScan
         return plan.WithSources(sources);
     }
 
+    /// <summary>Reads only the headers of the CSV sources' files (the Spark engine, which needs every column of a CSV
+    /// source in its schema to tell a line with a wrong number of fields, and reads the files itself).</summary>
+    /// <param name="plan">The plan, with its files resolved (sources without files are left as they are).</param>
+    /// <returns>The plan with <see cref="PlannedSource.CsvColumns"/> set for CSV sources with files.</returns>
+    /// <exception cref="Jobs.InputDataException">A CSV header is unterminated, not UTF-8 or differs between files.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    public static JobPlan ApplyCsvHeaders(JobPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var sources = new Dictionary<string, PlannedSource>(StringComparer.Ordinal);
+        foreach (var (name, source) in plan.Sources)
+        {
+            sources[name] = source.Config.Format != SourceFormat.Csv || source.Files.Count == 0
+                ? source
+                : source with { CsvColumns = CsvColumns(source, source.Files.Select(f => TextFileScan.ReadPrefix(f, HeaderBytes, loneCarriageReturnEndsLine: false)).ToList()) };
+        }
+
+        return plan.WithSources(sources);
+    }
+
+    // The most of a file read for its header: the longest first line a scan keeps, and its line end.
+    private const long HeaderBytes = (1L << 20) + 2;
+
     private static PlannedSource Scan(PlannedSource source, CancellationToken cancellation)
     {
         bool csv = source.Config.Format == SourceFormat.Csv;

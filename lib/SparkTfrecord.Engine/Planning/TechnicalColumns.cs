@@ -64,6 +64,14 @@ internal sealed class TechnicalColumns
     /// <summary>The reader's column marking what is not a row at all (a blank line).</summary>
     public string Skip => Prefix + "skip";
 
+    /// <summary>The reader's raw text of a line it could not make a row of (a malformed CSV record or JSON line), or
+    /// null: what the quarantine shows of such a line.</summary>
+    public string Raw => Prefix + "raw";
+
+    /// <summary>Spark's corrupt-record column (the CSV and JSON readers' <c>columnNameOfCorruptRecord</c>): the raw
+    /// record of a line the reader could not parse, null for a good one.</summary>
+    public string Corrupt => Prefix + "corrupt";
+
     /// <summary>Why a typed row is bad (quarantined), or null for a good row.</summary>
     public string Reason => Prefix + "reason";
 

@@ -71,6 +71,9 @@ public sealed class SparkSetup
 
         var plan = JobPlan.Create(definition, options.Date, input ?? "{input}", resolveFiles: resolveLocalInputs && localInput);
 
+        // Spark's CSV schema lists every column of the files (SparkDialect.ReadSource): from local files' headers.
+        plan = InputScan.ApplyCsvHeaders(plan);
+
         string output = PathTemplate.ExpandOne(options.Output, options.Date);
         bool outputIsLocal = IsLocalPath(output, options);
         if (outputIsLocal)

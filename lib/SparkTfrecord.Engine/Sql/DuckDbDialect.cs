@@ -14,8 +14,9 @@ namespace SparkTfrecord.Engine.Sql;
 /// </summary>
 internal sealed class DuckDbDialect : SqlDialect
 {
-    // The reader columns of a source whose reader neither rejects nor skips rows itself.
-    private string NoReason => $"CAST(NULL AS VARCHAR) AS {Names.Bad}, FALSE AS {Names.Skip}";
+    // The reader columns of a source whose reader neither rejects nor skips rows itself (the lines DuckDB's CSV reader
+    // rejects are not rows here: see RejectedRows).
+    private string NoReason => $"CAST(NULL AS VARCHAR) AS {Names.Bad}, FALSE AS {Names.Skip}, CAST(NULL AS VARCHAR) AS {Names.Raw}";
 
     // A file's first row number, and whether its rows' numbers are consecutive (see ReadSource), grouped by the file column.
     private string FileSpan => $"min({Names.Row}) AS {Names.Local("lo")}, count(*) = max({Names.Row}) - min({Names.Row}) + 1 AS {Names.Local("ok")}";
@@ -162,10 +163,10 @@ internal sealed class DuckDbDialect : SqlDialect
         }
 
         string reason = source.Config.Format == SourceFormat.Csv
-            ? "CASE WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8 text' || coalesce(' in column ' || column_name, '') " +
+            ? $"CASE WHEN error_type = 'INVALID ENCODING' THEN {String(PlanRenderer.InvalidUtf8Reason)} || coalesce(' in column ' || column_name, '') " +
               $"WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN {LineTooLong} " +
               "ELSE 'malformed CSV line: ' || CAST(error_type AS VARCHAR) || ': ' || error_message END"
-            : "CASE WHEN error_type = 'INVALID ENCODING' THEN 'invalid UTF-8 text' " +
+            : $"CASE WHEN error_type = 'INVALID ENCODING' THEN {String(PlanRenderer.InvalidUtf8Reason)} " +
               $"WHEN error_type = 'LINE SIZE OVER MAXIMUM' THEN {LineTooLong} " +
               "ELSE 'malformed JSON line: ' || CAST(error_type AS VARCHAR) END";
         return $"(SELECT CAST(file_id AS BIGINT) AS {Names.File}, CAST(line AS BIGINT) AS {Names.Row}, min({reason}) AS {Names.Reason} " +
@@ -268,6 +269,9 @@ internal sealed class DuckDbDialect : SqlDialect
     private string RejectedLines(string table) =>
         $"SELECT CAST(file_id AS BIGINT) AS {Names.File}, CAST(line AS BIGINT) AS {Names.Local("line")} FROM {Identifier(table)}";
 
+    /// <inheritdoc/>
+    public override string HoldsReplacementCharacter(string text) => $"contains({text}, {String("\uFFFD")})";
+
     /// <summary>The source's files as a DuckDB list of file names, each taken literally (see <see cref="LiteralPath"/>).</summary>
     /// <param name="source">The source.</param>
     /// <returns>The SQL list.</returns>
@@ -316,13 +320,14 @@ internal sealed class DuckDbDialect : SqlDialect
         string fields = string.Join(", ", columns.Select(c => $"{Names.Local("v")}.{Identifier(c)} AS {Identifier(c)}"));
         const string Space = "' ' || chr(9) || chr(13)";
         return
-            $"(SELECT {fields}, {Names.File}, {Names.Row},\n" +
-            $"    CASE WHEN {Names.Skip} THEN NULL WHEN NOT {Names.Local("valid")} THEN 'malformed JSON line' WHEN {Names.Local("v")} IS NULL THEN 'malformed JSON line: not a JSON object' END AS {Names.Bad}, {Names.Skip} FROM (\n" +
-            $"  SELECT {Names.File}, {Names.Row}, {Names.Skip}, {Names.Local("valid")}, CASE WHEN {Names.Local("valid")} AND starts_with(ltrim({Names.Local("line")}, {Space}), '{{') THEN from_json({Names.Local("line")}, {String(structure)}) END AS {Names.Local("v")} FROM (\n" +
+            $"(SELECT {fields}, {Names.File}, {Names.Row}, {Names.Bad}, {Names.Skip}, CASE WHEN {Names.Bad} IS NOT NULL THEN {Names.Local("line")} END AS {Names.Raw} FROM (\n" +
+            $"  SELECT *, CASE WHEN {Names.Skip} THEN NULL WHEN NOT {Names.Local("valid")} THEN 'malformed JSON line' WHEN {Names.Local("v")} IS NULL THEN 'malformed JSON line: not a JSON object' END AS {Names.Bad} FROM (\n" +
+            $"  SELECT {Names.File}, {Names.Row}, {Names.Skip}, {Names.Local("valid")}, {Names.Local("line")}, CASE WHEN {Names.Local("valid")} AND starts_with(ltrim({Names.Local("line")}, {Space}), '{{') THEN from_json({Names.Local("line")}, {String(structure)}) END AS {Names.Local("v")} FROM (\n" +
             $"    SELECT CAST(file_index AS BIGINT) AS {Names.File}, CAST(ordinality AS BIGINT) AS {Names.Row}, {Names.Local("line")}, coalesce(trim({Names.Local("line")}, {Space}), '') = '' AS {Names.Skip}, json_valid({Names.Local("line")}) AS {Names.Local("valid")}\n" +
             $"    FROM {LineReader(files, StoreRejects(source) + Buffer(source))}\n" +
             $"  ) l\n" +
-            $") j)";
+            $"  ) j\n" +
+            $") b)";
     }
 
     // Value conversions (the contract's values clauses; see ValueRules).

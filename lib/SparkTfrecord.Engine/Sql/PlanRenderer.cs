@@ -17,6 +17,10 @@ public static class PlanRenderer
 {
     private const string Samples = "samples";
 
+    /// <summary>The reason of a row holding text that is not UTF-8 (or U+FFFD, what such bytes decode to), on every
+    /// engine; DuckDB's reader gives the same for the lines it rejects.</summary>
+    internal const string InvalidUtf8Reason = "invalid UTF-8 text";
+
     /// <summary>The DuckDB script that <c>sparktf samples</c> runs for one day, as <c>sparktf plan</c> prints it.</summary>
     /// <param name="definition">The spec and its job section, with the command line's overrides applied.</param>
     /// <param name="date">The day.</param>
@@ -263,6 +267,16 @@ public static class PlanRenderer
 
             // A row the reader marked as not a row (a blank line) has no reason; one it could not read has its reason.
             var reasons = new List<string> { $"WHEN {N.Skip} THEN NULL", $"WHEN {N.Bad} IS NOT NULL THEN {N.Bad}" };
+
+            // read-invalid-utf8: a text holding U+FFFD is quarantined on every engine. Spark decodes a CSV or JSON
+            // file's invalid UTF-8 bytes to U+FFFD (Java's decoder replaces them) and keeps the row; DuckDB's reader
+            // rejects the line ('invalid UTF-8 text', DuckDbDialect.RejectedRows). So a read column holding U+FFFD
+            // (the decoded form of bad bytes, or the character itself) is bad on both, with DuckDB's reason.
+            // The read columns are checked where they are read (the typed row has the plan's names), the first such
+            // column named in the reason.
+            string invalidText = $"CASE {string.Join(" ", physical.Distinct().Select(p => $"WHEN {d.HoldsReplacementCharacter($"CAST({Q(p)} AS {d.Text})")} THEN {d.String($"{InvalidUtf8Reason} in column {p}")}"))} END";
+            reasons.Add($"WHEN {L("utf8")} IS NOT NULL THEN {L("utf8")}");
+
             if (c.Time is { } t)
             {
                 select.Add($"{TimeExpression(Q(Physical(c, t.Column)), t)} AS {N.Time}");
@@ -278,6 +292,8 @@ public static class PlanRenderer
             select.Add(N.Row);
             select.Add(N.Bad);
             select.Add(N.Skip);
+            select.Add(N.Raw);
+            select.Add($"{invalidText} AS {L("utf8")}");
             string reason = $"CASE {string.Join(" ", reasons)} END";
             Add("typed_" + s.Name, $"SELECT *, {reason} AS {N.Reason} FROM (\n  SELECT {string.Join(", ", select)}\n  FROM {relation} r\n) t");
         }

@@ -43,7 +43,12 @@ internal sealed class SparkDialect : SqlDialect
 
     /// <summary>The statements a script starts with: the session's time zone is UTC, so that timestamps made from
     /// epoch microseconds are read as UTC instants by <c>hour</c>, <c>from_utc_timestamp</c> and <c>to_utc_timestamp</c>.</summary>
-    public static IReadOnlyList<string> SessionSettings { get; } = ["SET spark.sql.session.timeZone = UTC"];
+    /// <remarks>CSV column pruning is off: with it on (the default), Spark's CSV parser tokenizes only the columns a
+    /// query needs (<c>UnivocityParser.parsedSchema</c> is the required schema, univocity's <c>selectIndexes</c>), so
+    /// the check of a record's number of fields against the columns never fails and a line with too many or too few
+    /// fields is kept as a row (see <see cref="ReadSource"/>). The setting exists from Spark 2.4
+    /// (<c>SQLConf.CSV_PARSER_COLUMN_PRUNING</c>).</remarks>
+    public static IReadOnlyList<string> SessionSettings { get; } = ["SET spark.sql.session.timeZone = UTC", "SET spark.sql.csv.parser.columnPruning.enabled = false"];
 
     /// <summary>This dialect with <see cref="LocalPaths"/> set as given.</summary>
     /// <param name="localPaths">Whether absolute paths without a scheme are local files.</param>
@@ -254,55 +259,142 @@ internal sealed class SparkDialect : SqlDialect
     /// <inheritdoc/>
     public override string Materialize(string name, string query) => $"CREATE OR REPLACE TEMPORARY VIEW {Identifier(name)} AS\n{query}";
 
+    // ---- Reading (issue 11, "reading"): how each format is read, so that Spark keeps, rejects and numbers rows as
+    // the embedded engine does (docs/engine-semantics.md, clauses read-parquet-merge, read-csv-malformed,
+    // read-json-malformed). ----
+
+    /// <summary>The reason of a CSV record Spark's reader could not make a row of: with every column read as text
+    /// (no value can fail to convert), a record whose number of fields is not the number of columns
+    /// (<c>UnivocityParser.convert</c> throws <c>BadRecordException</c> for <c>tokens.length != parsedSchema.length</c>).
+    /// Starts as the embedded engine's reason (<see cref="DuckDbDialect.RejectedRows"/>).</summary>
+    public const string MalformedCsvReason = "malformed CSV line: the number of fields is not the number of columns";
+
+    /// <summary>The reason of a JSON line Spark's reader could not make a row of (not JSON, or not a JSON object:
+    /// <c>JacksonParser.parse</c> throws <c>BadRecordException</c>); the embedded engine's reasons start the same.</summary>
+    public const string MalformedJsonReason = "malformed JSON line";
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// <para>Every option key is a quoted string (Spark's grammar: <c>propertyKey : identifier (DOT identifier)* |
+    /// stringLit</c>, <c>SqlBaseParser.g4</c>), so no key is ever read as a keyword (<c>escape</c> is reserved when
+    /// <c>spark.sql.ansi.enforceReservedKeywords</c> is on).</para>
+    /// <para>Parquet: <c>mergeSchema</c> (<c>ParquetOptions.mergeSchema</c>, which otherwise takes
+    /// <c>spark.sql.parquet.mergeSchema</c>, false): the schema is the union of every file's, a column missing from a
+    /// file reads as null there, as DuckDB's <c>union_by_name</c>.</para>
+    /// <para>CSV: an explicit schema of every column of the files, in file order, all STRING, then the corrupt-record
+    /// column; PERMISSIVE mode (<c>CSVOptions.parseMode</c>, the default, spelled out) puts the raw record of a line
+    /// with more or fewer fields than the columns there (<c>UnivocityParser.convert</c>,
+    /// <c>FailureSafeParser.parse</c>); <see cref="SessionSettings"/> turns off CSV column pruning, without which the
+    /// parser tokenizes only the columns a query needs and never sees a wrong number of fields.
+    /// <c>multiLine</c>: the file is parsed as one stream (<c>MultiLineCSVDataSource</c>, univocity's
+    /// <c>CsvParser</c>), so a quoted field may hold line breaks, as DuckDB reads it; univocity skips blank lines
+    /// (<c>skipEmptyLines</c>), as DuckDB does. <c>quote</c> and <c>escape</c> are <c>"</c>: a doubled quote inside a
+    /// quoted field is a quote (DuckDB's <c>escape = '"'</c>). With a header, the first record of each file is dropped
+    /// (<c>CSVHeaderChecker.checkHeaderColumnNames</c>; <c>enforceSchema</c> true: the schema's names are used, by
+    /// position).</para>
+    /// <para>JSON lines: every column as STRING, then the corrupt-record column, PERMISSIVE: a line that is not a JSON
+    /// object gets its raw text there (<c>JacksonParser.parse</c>, <c>FailureSafeParser</c>); a blank line gives no
+    /// row (<c>JacksonParser.parse</c>: no token, no row), as DuckDB skips it.</para>
+    /// <para><c>__file</c> is <c>input_file_name()</c>: the file's URI as Spark's file scan sets it
+    /// (<c>FileScanRDD</c>, <c>InputFileBlockHolder</c>), such as <c>file:///in/a.csv</c> or
+    /// <c>hdfs://nn/logs/a.csv</c> (percent-encoded from Spark 3.4); Spark has no line numbers, so <c>__row</c> is
+    /// null and the quarantine shows the raw line (<c>__raw</c>) instead.</para>
+    /// </remarks>
+    /// <exception cref="JobConfigException">A CSV source's columns are not known (a header on a file system this
+    /// machine cannot read, and no <c>csv.columns</c>), or a column the job reads is not among them.</exception>
     public override (IReadOnlyList<string> Prelude, string Relation) ReadSource(PlannedSource source, IReadOnlyList<string> columns)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(columns);
         var c = source.Config;
+        const string NullText = "CAST(NULL AS STRING)";
 
         // Paths known to be missing (look-back days of a local input) are left out; Spark would fail on them.
         var paths = source.Paths.Where(p => !source.MissingPaths.Contains(p)).ToList();
         if (paths.Count == 0)
         {
-            string nulls = string.Join(", ", columns.Select(col => $"CAST(NULL AS STRING) AS {Identifier(col)}"));
-            return ([], $"(SELECT {nulls}, CAST(NULL AS STRING) AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip} WHERE 1 = 0)");
+            string nulls = string.Join(", ", columns.Select(col => $"{NullText} AS {Identifier(col)}"));
+            return ([], $"(SELECT {nulls}, {NullText} AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, {NullText} AS {Names.Bad}, FALSE AS {Names.Skip}, {NullText} AS {Names.Raw} WHERE 1 = 0)");
         }
 
         string view = Identifier("sparktf_src_" + source.Name);
-        var options = new List<string> { $"path {String(PathPattern(paths))}" };
-        string schema = "";
+        var options = new List<(string Key, string Value)> { ("path", PathPattern(paths)) };
+        IReadOnlyList<string>? schemaColumns = null;
         string format;
+        string bad = NullText;
+        string raw = NullText;
         switch (c.Format)
         {
             case SourceFormat.Parquet:
                 format = "parquet";
+                options.Add(("mergeSchema", "true"));
                 break;
             case SourceFormat.Csv:
-                // As DuckDB reads it: every column as text, '"' quotes, a doubled '"' inside a quoted field.
                 format = "csv";
-                options.Add($"header {String(c.Csv.Header ? "true" : "false")}");
-                options.Add($"sep {String(c.Csv.Delimiter.ToString())}");
-                options.Add($"quote {String("\"")}");
-                options.Add($"escape {String("\"")}");
-                if (!c.Csv.Header && c.Csv.Columns.Count > 0)
-                {
-                    schema = " (" + string.Join(", ", c.Csv.Columns.Select(col => $"{Identifier(col)} STRING")) + ")";
-                }
-
+                schemaColumns = CsvFileColumns(source, columns);
+                options.Add(("header", c.Csv.Header ? "true" : "false"));
+                options.Add(("sep", c.Csv.Delimiter.ToString()));
+                options.Add(("quote", "\""));
+                options.Add(("escape", "\""));
+                options.Add(("multiLine", "true"));
+                options.Add(("mode", "PERMISSIVE"));
+                options.Add(("columnNameOfCorruptRecord", Names.Corrupt));
+                bad = $"CASE WHEN {Names.Corrupt} IS NOT NULL THEN {String(MalformedCsvReason)} END";
+                raw = Names.Corrupt;
                 break;
             default:
                 // Read as text, as written in the file; the plan's casts give each column its type.
                 format = "json";
-                schema = " (" + string.Join(", ", columns.Select(col => $"{Identifier(col)} STRING")) + ")";
+                schemaColumns = columns;
+                options.Add(("mode", "PERMISSIVE"));
+                options.Add(("columnNameOfCorruptRecord", Names.Corrupt));
+                bad = $"CASE WHEN {Names.Corrupt} IS NOT NULL THEN {String(MalformedJsonReason)} END";
+                raw = Names.Corrupt;
                 break;
         }
 
-        string prelude = $"CREATE OR REPLACE TEMPORARY VIEW {view}{schema}\nUSING {format}\nOPTIONS ({string.Join(", ", options)})";
+        string schema = schemaColumns is null
+            ? ""
+            : " (" + string.Join(", ", schemaColumns.Select(col => $"{Identifier(col)} STRING").Append($"{Names.Corrupt} STRING")) + ")";
+        string optionList = string.Join(", ", options.Select(o => $"{String(o.Key)} {String(o.Value)}"));
+        string prelude = $"CREATE OR REPLACE TEMPORARY VIEW {view}{schema}\nUSING {format}\nOPTIONS ({optionList})";
         string select = string.Join(", ", columns.Select(Identifier));
-        // Spark's readers give no line numbers and no reader-level reasons: rows they cannot parse come with null
-        // columns (PERMISSIVE mode), which the plan then sets aside for their null keys or times.
-        return ([prelude], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip} FROM {view})");
+        return ([prelude], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, {bad} AS {Names.Bad}, FALSE AS {Names.Skip}, {raw} AS {Names.Raw} FROM {view})");
+    }
+
+    /// <inheritdoc/>
+    /// <remarks><c>instr</c> (every Spark version; <c>contains</c> only from 3.3); the character is written as the
+    /// escape <c>\uFFFD</c>, which Spark's parser unescapes (<c>ParserUtils.unescapeSQLString</c>), so the script
+    /// stays ASCII.</remarks>
+    public override string HoldsReplacementCharacter(string text) => $"instr({text}, '\\uFFFD') > 0";
+
+    // Every column of a CSV source's files, in file order: Spark needs them all in the schema to tell a line with
+    // a wrong number of fields. Known from the files' headers when the job could read them (InputScan), from
+    // csv.columns otherwise. A header the job cannot read (a cluster's file system) is not read by Spark either in a
+    // way the script could use: Spark takes column names from the first file's header only when it infers the
+    // schema (CSVDataSource.inferSchema), and an inferred schema has no corrupt-record column (the column must be in
+    // a user-given schema: ExprUtils.verifyColumnNameOfCorruptRecord, FailureSafeParser), so such a source must list
+    // its columns.
+    private static IReadOnlyList<string> CsvFileColumns(PlannedSource source, IReadOnlyList<string> read)
+    {
+        var csv = source.Config.Csv;
+        IReadOnlyList<string>? columns = source.CsvColumns ?? (csv.Columns.Count > 0 ? csv.Columns : null);
+        if (columns is null)
+        {
+            throw new JobConfigException(
+                $"source '{source.Name}': the Spark engine needs every column of a CSV source with a header, in file order, and cannot read the header of its files " +
+                $"({source.Config.PathTemplate}: not on this machine, so Spark alone would read them): list the columns in the source's csv.columns (for example csv: {{header: true, columns: [a, b, c]}}), or give a local --input.");
+        }
+
+        var missing = read.Where(r => !columns.Contains(r, StringComparer.Ordinal)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new JobConfigException(
+                $"source '{source.Name}': the column(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} the job reads are not among the CSV columns ({string.Join(", ", columns)}): " +
+                "list every column of the files, in file order, in the source's csv.columns.");
+        }
+
+        return columns;
     }
 
     /// <summary>

@@ -318,6 +318,14 @@ internal abstract class SqlDialect
     /// <returns>The list expression.</returns>
     public abstract string ListFilter(string list, string variable, string predicate);
 
+    // ---- Reading (issue 11, "reading") ----
+
+    /// <summary>Whether a text holds U+FFFD, the replacement character (invalid UTF-8 decoded): a BOOLEAN, null for
+    /// a null text.</summary>
+    /// <param name="text">A text expression.</param>
+    /// <returns>The condition.</returns>
+    public abstract string HoldsReplacementCharacter(string text);
+
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
     /// <returns>The literal.</returns>

@@ -138,7 +138,9 @@ public sealed class ConfigMistakesTests
         // Non-ASCII aside too: the Spark script is pure ASCII and refuses such a name (checked below).
         string fileColumn = new(Payload.Replace("`", "", StringComparison.Ordinal).Replace(";", "", StringComparison.Ordinal).Where(c => c < 128).ToArray());
         const string PathPayload = "p' DROP TABLE t; -- \\ \" ` $$ ’“";
-        box.Write($"logs/users-csv/{PathPayload}/part-0.csv", "user_id'gender'age\n");
+        // The header names the payload column (quoted, for its delimiters and quotes): the Spark engine reads a CSV
+        // source's columns from the header and refuses a column the files do not have.
+        box.Write($"logs/users-csv/{PathPayload}/part-0.csv", $"user_id'\"{fileColumn.Replace("\"", "\"\"", StringComparison.Ordinal)}\"'age\n");
         string sparkSpec = spec
             .Replace("users:       {path: \"{input}/users\", format: parquet, key: user_id}",
                 $"users:       {{path: {YamlQuoted("{input}/users-csv/" + PathPayload)}, format: csv, csv: {{delimiter: \"'\"}}, key: user_id, rename: {{gender: {YamlQuoted(fileColumn)}}}}}", StringComparison.Ordinal);

@@ -1,44 +1,46 @@
 /* sparktf: din.yaml, date 2024-05-01, writer native (Parquet for sparktf encode), Spark 3.2 to 4.x, ANSI on or off */
 SET spark.sql.session.timeZone = UTC;
 
+SET spark.sql.csv.parser.columnPruning.enabled = false;
+
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
+OPTIONS ('path' 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`device` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column device' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_impressions`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}');
+OPTIONS ('path' 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_clicks`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/users');
+OPTIONS ('path' 'hdfs:///logs/din/users', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip
-  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`age` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column age' WHEN instr(CAST(`gender` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column gender' END AS __utf8
+  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/items');
+OPTIONS ('path' 'hdfs:///logs/din/items', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip
-  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' END AS __utf8
+  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
@@ -101,7 +103,7 @@ SELECT DISTINCT __imp FROM (
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
 SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
-  SELECT e.`user_id` AS __u, e.__ts, CAST(e.`item_id` AS STRING) AS __v
+  SELECT e.`user_id` AS __u, e.__ts, try_cast(e.`item_id` AS STRING) AS __v
   FROM `clean_clicks` e
   WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
 ) t WHERE __v IS NOT NULL;
@@ -125,12 +127,11 @@ SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts,
 CREATE OR REPLACE TEMPORARY VIEW `samples` AS
 SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, TRUE AS __kept, 'train' AS __split FROM (
   SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
-    CAST(s.`user_id` AS STRING) AS `user_id`,
-    coalesce((CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN try_cast(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END), CAST(0 AS BIGINT)) AS `age`,
-    coalesce(CAST(`t_users`.`gender` AS STRING), '\u672A\u77E5') AS `gender`,
-    coalesce(CAST(s.`device` AS STRING), '') AS `device`,
-    CAST(s.`item_id` AS STRING) AS `item_id`,
-    (`t_users`.`age` IS NOT NULL AND (CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN try_cast(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END) IS NULL) AS `__invalid_age`,
+    try_cast(s.`user_id` AS STRING) AS `user_id`,
+    coalesce(try_cast(`t_users`.`age` AS BIGINT), CAST(0 AS BIGINT)) AS `age`,
+    coalesce(try_cast(`t_users`.`gender` AS STRING), '未知') AS `gender`,
+    coalesce(try_cast(s.`device` AS STRING), '') AS `device`,
+    try_cast(s.`item_id` AS STRING) AS `item_id`,
     s.`request_id` AS `__key_request_id`,
     s.`item_id` AS `__key_item_id`,
     s.`user_id` AS `__key_user_id`,
@@ -161,7 +162,7 @@ USING parquet
 SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d`, `__h`, `__split`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 FROM `sparktf_output`;
 
-SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `invalid_age`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
     CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
     CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
@@ -171,7 +172,6 @@ SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_item
   FROM `sparktf_output`
 ) o CROSS JOIN (
   SELECT CAST(count(*) AS BIGINT) AS `samples`,
-    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
-    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_age` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_age`
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`
   FROM `samples`
 ) a CROSS JOIN `sparktf_input_counts` i;
