@@ -70,6 +70,10 @@ internal sealed class TechnicalColumns
     /// <summary>The source a quarantined row comes from.</summary>
     public string Source => Prefix + "source";
 
+    /// <summary>A typed row's raw content as text (a JSON object of the columns read, or the line the reader
+    /// rejected), on an engine that keeps no line numbers (<see cref="Sql.SqlDialect.KeepsRawRows"/>).</summary>
+    public string Raw => Prefix + "raw";
+
     /// <summary>A sample's copy of a key column of the samples source (its text), for the order and the audit.</summary>
     /// <param name="column">The key column.</param>
     /// <returns>The name.</returns>

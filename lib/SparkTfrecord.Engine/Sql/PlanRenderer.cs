@@ -132,6 +132,7 @@ public static class PlanRenderer
             string stats = "SELECT " + string.Join(",\n  ", counts.Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Column)}"));
             var quarantineStatements = new List<SqlStatement>();
             var quarantineParts = new List<string>();
+            string raw = d.KeepsRawRows ? ", " + N.Raw : "";
             foreach (var s in plan.Sources.Values)
             {
                 var (prelude, bad) = d.BadRows(s, Q("typed_" + s.Name));
@@ -140,14 +141,14 @@ public static class PlanRenderer
                     quarantineStatements.Add(new SqlStatement($"quarantine_{s.Name}_{i}", prelude[i]));
                 }
 
-                quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason} FROM {bad} b");
+                quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason}{raw} FROM {bad} b");
                 if (d.RejectedRows(s) is { } r)
                 {
-                    quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason} FROM {r} rj");
+                    quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason}{raw} FROM {r} rj");
                 }
             }
 
-            string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}";
+            string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}{raw}";
             string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {quarantineColumns}";
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, OutputPass)
             {
@@ -242,7 +243,8 @@ public static class PlanRenderer
                 physical.Add(Physical(c, time.Column));
             }
 
-            var (prelude, relation) = d.ReadSource(s, physical.Distinct().ToList());
+            var read = physical.Distinct().ToList();
+            var (prelude, relation) = d.ReadSource(s, read);
             for (int i = 0; i < prelude.Count; i++)
             {
                 _statements.Add(new SqlStatement($"read_{s.Name}_{i}", prelude[i]));
@@ -272,6 +274,12 @@ public static class PlanRenderer
             select.Add(N.Row);
             select.Add(N.Bad);
             select.Add(N.Skip);
+            if (d.RawRow(s, read, "r") is { } raw)
+            {
+                // Kept for the quarantine on an engine without line numbers (a view there: computed only for bad rows).
+                select.Add($"{raw} AS {N.Raw}");
+            }
+
             string reason = $"CASE {string.Join(" ", reasons)} END";
             Add("typed_" + s.Name, $"SELECT *, {reason} AS {N.Reason} FROM (\n  SELECT {string.Join(", ", select)}\n  FROM {relation} r\n) t");
         }
