@@ -186,10 +186,10 @@ internal static class SparkScript
             (n.Reason, QuarantineFiles.ReasonField),
             (n.Raw, QuarantineFiles.RawField),
         };
-        string select = string.Join(", ", fields.Select(f => $"q.{f.Column} AS {d.Identifier(f.Field)}"));
+        string select = string.Join(", ", fields.Select(f => $"bad.{f.Column} AS {d.Identifier(f.Field)}"));
         return $"INSERT OVERWRITE DIRECTORY {d.String(QuarantineTarget(target))}\nUSING json\n" +
                $"OPTIONS ({d.String("compression")} {d.String("none")}, {d.String("ignoreNullFields")} {d.String("false")})\n" +
-               $"SELECT {select} FROM (\n{quarantineQuery}\n) q";
+               $"SELECT {select} FROM (\n{quarantineQuery}\n) bad";
     }
 
     /// <summary>The Hadoop codec class of a compression, or null for none.</summary>
