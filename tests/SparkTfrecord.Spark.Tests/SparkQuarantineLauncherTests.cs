@@ -133,6 +133,30 @@ public sealed class SparkQuarantineLauncherTests
     }
 
     [Test]
+    public void The_embedded_engine_lists_its_quarantine_in_the_manifest_the_same_way_and_its_rows_have_line_numbers_instead_of_raw_rows()
+    {
+        string logs = _temp["bad-logs"];
+        var gen = InProcess.Run("gen-logs", "--output", logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "300",
+            "--users", "50", "--items", "30", "--seed", "7", "--bad-rows", "0.02");
+        Assert.That(gen.ExitCode, Is.Zero, gen.Output);
+        string output = Fresh();
+
+        var result = InProcess.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", logs, "--output", output, "--max-bad-fraction", "0.5");
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
+        var rows = File.ReadAllLines(Path.Combine(output, "_quarantine", "rows.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(manifest.GetProperty("quarantine").GetProperty("folder").GetString(), Is.EqualTo("_quarantine"));
+            Assert.That(manifest.GetProperty("quarantine").GetProperty("files").EnumerateArray().Select(f => f.GetString()), Is.EqualTo(new[] { "_quarantine/rows.jsonl" }));
+            Assert.That(rows, Has.Count.EqualTo(manifest.GetProperty("counts").GetProperty("quarantined.impressions").GetInt64()).And.Count.GreaterThan(0));
+            Assert.That(rows.Select(r => string.Join(",", r.EnumerateObject().Select(p => p.Name))), Has.All.EqualTo("source,file,row,reason"));
+            Assert.That(rows.Select(r => r.GetProperty("row").ValueKind), Has.All.EqualTo(JsonValueKind.Number));
+        });
+    }
+
+    [Test]
     public void A_rerun_replaces_an_output_that_a_hand_run_script_left_with_sparks_quarantine_folder()
     {
         string output = Fresh();
