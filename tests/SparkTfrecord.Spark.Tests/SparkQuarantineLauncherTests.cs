@@ -133,6 +133,39 @@ public sealed class SparkQuarantineLauncherTests
     }
 
     [Test]
+    public void A_run_stopped_while_spark_writes_the_quarantine_leaves_the_previous_output_and_no_half_quarantine()
+    {
+        string output = Fresh();
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "_SUCCESS"), "");
+        File.WriteAllText(Path.Combine(output, "part-00000-previous"), "x");
+        var environment = new Dictionary<string, string?>
+        {
+            ["SPARK_HOME"] = s_home,
+            ["HADOOP_HOME"] = null,
+            ["FAKE_SPARK_OUTPUT"] = "auto",
+            ["FAKE_SPARK_SAMPLES"] = "42",
+            ["FAKE_SPARK_SAMPLES_FORMAT"] = "header",
+            ["FAKE_SPARK_COUNTS"] = BadCounts,
+            ["FAKE_SPARK_QUARANTINE_ROWS"] = _badRowsFile,
+            ["FAKE_SPARK_QUARANTINE_SLEEP"] = "30",
+        };
+        using var run = Sparktf.Start(environment,
+            "samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output, "--spark-version", "3.5");
+        run.WaitForLine("writing the bad rows to");
+        Processes.Signal(run.Id, "TERM");
+        var result = run.WaitForExit(20);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(143), result.Output);
+            Assert.That(Directory.GetFileSystemEntries(output).Select(Path.GetFileName), Is.EquivalentTo(new[] { "_SUCCESS", "part-00000-previous" }),
+                "the previous output as it was: the samples and the half-written quarantine stayed in the work folder");
+            Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "the work folder, with Spark's _temporary quarantine, is removed");
+        });
+    }
+
+    [Test]
     public void The_embedded_engine_lists_its_quarantine_in_the_manifest_the_same_way_and_its_rows_have_line_numbers_instead_of_raw_rows()
     {
         string logs = _temp["bad-logs"];

@@ -154,7 +154,8 @@ fake_quarantine_dir() {
 # part-NNNNN-<uuid>-c000.json files (FAKE_SPARK_QUARANTINE_PARTS of them, the lines dealt out in order; one empty part
 # for no lines) and _SUCCESS. The lines are FAKE_SPARK_QUARANTINE_ROWS's (a file), else one per bad row counted
 # (quarantined_<source>=N of FAKE_SPARK_COUNTS) with reason "fake bad row <i> of <source>". FAKE_SPARK_QUARANTINE_FAIL=1
-# fails the job while it writes (its task output left in _temporary/, no _SUCCESS, exit 1);
+# fails the job while it writes (its task output left in _temporary/, no _SUCCESS, exit 1); FAKE_SPARK_QUARANTINE_SLEEP
+# seconds: the task output waits in _temporary/ that long first (to stop a run while it writes);
 # FAKE_SPARK_QUARANTINE_NO_SUCCESS=1 leaves out _SUCCESS.
 fake_write_quarantine() {
   local dir=$1 parts=${FAKE_SPARK_QUARANTINE_PARTS:-1} uuid lines=() kv source n i p
@@ -180,6 +181,14 @@ fake_write_quarantine() {
     printf '%s\n' "${lines[@]:0:1}" > "$dir/_temporary/0/_temporary/attempt_fake_0000_m_000000_0/part-00000-$uuid-c000.json"
     fake_log "Job aborted while writing $dir (FAKE_SPARK_QUARANTINE_FAIL=1)" ERROR FileFormatWriter
     exit 1
+  fi
+  if [ "${FAKE_SPARK_QUARANTINE_SLEEP:-0}" != 0 ]; then
+    # A task's output waits in _temporary/ until the job commits it, as with Spark's FileOutputCommitter.
+    mkdir -p "$dir/_temporary/0/_temporary/attempt_fake_0000_m_000000_0"
+    printf '%s\n' "${lines[@]}" > "$dir/_temporary/0/_temporary/attempt_fake_0000_m_000000_0/part-00000-$uuid-c000.json"
+    fake_log "writing the bad rows to $dir" INFO FileFormatWriter
+    fake_sleep "$FAKE_SPARK_QUARANTINE_SLEEP"
+    rm -rf "$dir"
   fi
   mkdir -p "$dir"
   [ "$parts" -ge 1 ] || parts=1
