@@ -65,7 +65,7 @@ public static class EncodeJob
             string engineName = $"{options.EngineName} (duckdb {engine.Version})";
             if (options.Plan is { } plan)
             {
-                Manifest.Write(manifest, plan, engineName, shards, counts);
+                Manifest.Write(manifest, plan, engineName, shards, counts, options.Quarantine);
             }
             else
             {

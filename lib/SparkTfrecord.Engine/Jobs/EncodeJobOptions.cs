@@ -36,6 +36,9 @@ public sealed class EncodeJobOptions
     /// <summary>More counts for the manifest (the Spark run's report).</summary>
     internal IReadOnlyDictionary<string, long>? Counts { get; init; }
 
+    /// <summary>Where the bad input rows are in the work folder (the Spark run put them there), for the manifest; null for none.</summary>
+    internal Output.ManifestQuarantine? Quarantine { get; init; }
+
     /// <summary>The number of records the caller expects (Spark's reported count); a different number fails the run
     /// before the output is committed.</summary>
     internal long? ExpectedRecords { get; init; }

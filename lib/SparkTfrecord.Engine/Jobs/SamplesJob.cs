@@ -75,7 +75,7 @@ internal static class SamplesJob
         double maxBad = job.MaxBadFraction;
         if (bad > 0)
         {
-            string quarantineFile = Path.Combine(committer.WorkDirectory, "_quarantine", "rows.jsonl");
+            string quarantineFile = Path.Combine(committer.WorkDirectory, QuarantineFiles.Folder, QuarantineFiles.RowsFile);
             WriteQuarantine(engine, sql, plan, quarantineFile, unread);
             if (read > 0 && (double)bad / read > maxBad)
             {
@@ -128,7 +128,7 @@ internal static class SamplesJob
         }
 
         string engineName = "duckdb " + engine.Version;
-        Manifest.Write(Path.Combine(committer.WorkDirectory, "_manifest.json"), plan, engineName, shards, counts);
+        Manifest.Write(Path.Combine(committer.WorkDirectory, "_manifest.json"), plan, engineName, shards, counts, bad > 0 ? ManifestQuarantine.Rows : null);
         committer.Step("manifest-written");
         cancellation.ThrowIfCancellationRequested();
         progress.Start("commit", null);
@@ -337,9 +337,9 @@ internal static class SamplesJob
             {
                 w.WriteStartObject();
                 string source = r.GetString(0);
-                w.WriteString("source", source);
+                w.WriteString(QuarantineFiles.SourceField, source);
                 object? f = r.IsDBNull(1) ? null : r.GetValue(1);
-                w.WriteString("file", f switch
+                w.WriteString(QuarantineFiles.FileField, f switch
                 {
                     null => null,
                     string name => name,
@@ -347,14 +347,14 @@ internal static class SamplesJob
                 });
                 if (r.IsDBNull(2))
                 {
-                    w.WriteNull("row");
+                    w.WriteNull(QuarantineFiles.RowField);
                 }
                 else
                 {
-                    w.WriteNumber("row", r.GetInt64(2));
+                    w.WriteNumber(QuarantineFiles.RowField, r.GetInt64(2));
                 }
 
-                w.WriteString("reason", r.GetString(3));
+                w.WriteString(QuarantineFiles.ReasonField, r.GetString(3));
                 w.WriteEndObject();
                 w.Flush();
                 stream.WriteByte((byte)'\n');
@@ -366,10 +366,10 @@ internal static class SamplesJob
         foreach (var u in unread)
         {
             w.WriteStartObject();
-            w.WriteString("source", u.Source);
-            w.WriteString("file", u.File);
-            w.WriteNumber("row", u.Row);
-            w.WriteString("reason", u.Reason);
+            w.WriteString(QuarantineFiles.SourceField, u.Source);
+            w.WriteString(QuarantineFiles.FileField, u.File);
+            w.WriteNumber(QuarantineFiles.RowField, u.Row);
+            w.WriteString(QuarantineFiles.ReasonField, u.Reason);
             w.WriteEndObject();
             w.Flush();
             stream.WriteByte((byte)'\n');

@@ -12,7 +12,8 @@ namespace SparkTfrecord.Engine.Output;
 /// training side's <c>check_manifest</c> compares), <c>spec</c> (file, hash), <c>engine</c>, <c>writer</c> (native or
 /// connector), <c>compression</c>, <c>records</c>, <c>positives</c>, <c>shards</c> (file, records where counted, bytes),
 /// <c>features</c> (name, kind, list), <c>sampling</c> (negative_rate, eval_fraction, salt, key, shard_key, hash; absent
-/// when the run did not sample), <c>inputs</c> (per source: paths and files, each where known), <c>counts</c>.
+/// when the run did not sample), <c>inputs</c> (per source: paths and files, each where known), <c>counts</c>,
+/// <c>quarantine</c> (folder, and files where known; absent when no input row was bad).
 /// </summary>
 internal static class Manifest
 {
@@ -25,9 +26,11 @@ internal static class Manifest
     /// <param name="engine">The engine and version.</param>
     /// <param name="shards">The part files.</param>
     /// <param name="counts">The run's counts.</param>
-    public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<ManifestShard> shards, IReadOnlyDictionary<string, long> counts)
+    /// <param name="quarantine">Where the bad rows are, or null for none.</param>
+    public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<ManifestShard> shards, IReadOnlyDictionary<string, long> counts,
+        ManifestQuarantine? quarantine = null)
     {
-        Write(path, ManifestContent.ForPlan(plan, engine, "native", shards, counts));
+        Write(path, ManifestContent.ForPlan(plan, engine, "native", shards, counts) with { Quarantine = quarantine });
     }
 
     /// <summary>Writes a manifest.</summary>
@@ -115,6 +118,14 @@ internal static class Manifest
         }
 
         w.WriteEndObject();
+        if (content.Quarantine is { } quarantine)
+        {
+            w.WriteStartObject("quarantine");
+            w.WriteString("folder", quarantine.Folder);
+            WriteStrings(w, "files", quarantine.Files);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 

@@ -49,6 +49,9 @@ internal sealed record ManifestContent
     /// <summary>The run's counts (per-history statistics left out).</summary>
     public required IReadOnlyDictionary<string, long> Counts { get; init; }
 
+    /// <summary>Where the bad input rows are, or null when the run had none.</summary>
+    public ManifestQuarantine? Quarantine { get; init; }
+
     /// <summary>The content for a run of a job plan: date, spec, sampling and inputs from the plan.</summary>
     /// <param name="plan">The plan run.</param>
     /// <param name="engine">The engine and version.</param>

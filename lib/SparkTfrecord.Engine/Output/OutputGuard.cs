@@ -343,7 +343,8 @@ public static class OutputGuard
     }
 
     /// <summary>Whether a folder holds nothing but <c>_SUCCESS</c>, part files, their hidden <c>.crc</c> checksums and (at the
-    /// top) the connector's <c>train/</c> and <c>eval/</c> folders of the same kind. <c>_SUCCESS</c> alone (Spark's output
+    /// top) the connector's <c>train/</c> and <c>eval/</c> folders of the same kind, and the Spark script's
+    /// <c>_quarantine/</c> (its JSON part files, as Spark's committer leaves them). <c>_SUCCESS</c> alone (Spark's output
     /// of no samples) counts: it holds nothing to lose.</summary>
     private static bool OnlyParts(string folder, int depth)
     {
@@ -351,7 +352,7 @@ public static class OutputGuard
         {
             string name = entry.Name;
             bool ok = entry.LinkTarget is null && (entry is DirectoryInfo
-                ? depth == 0 && name is "train" or "eval" && File.Exists(Path.Combine(entry.FullName, "_SUCCESS")) && OnlyParts(entry.FullName, depth + 1)
+                ? depth == 0 && ((name is "train" or "eval" && File.Exists(Path.Combine(entry.FullName, "_SUCCESS"))) || name == QuarantineFiles.Folder) && OnlyParts(entry.FullName, depth + 1)
                 : name == "_SUCCESS" || name.StartsWith("part-", StringComparison.Ordinal) || (name.StartsWith('.') && name.EndsWith(".crc", StringComparison.Ordinal)));
             if (!ok)
             {

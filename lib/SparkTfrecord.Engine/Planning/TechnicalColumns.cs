@@ -65,7 +65,8 @@ internal sealed class TechnicalColumns
     public string Skip => Prefix + "skip";
 
     /// <summary>The reader's raw text of a line it could not make a row of (a malformed CSV record or JSON line), or
-    /// null: what the quarantine shows of such a line.</summary>
+    /// null; in a typed row on an engine that keeps no line numbers (<see cref="Sql.SqlDialect.KeepsRawRows"/>), that
+    /// line or else the row as read (a JSON object of the columns): what the quarantine shows of a bad row.</summary>
     public string Raw => Prefix + "raw";
 
     /// <summary>Spark's corrupt-record column (the CSV and JSON readers' <c>columnNameOfCorruptRecord</c>): the raw
@@ -77,6 +78,7 @@ internal sealed class TechnicalColumns
 
     /// <summary>The source a quarantined row comes from.</summary>
     public string Source => Prefix + "source";
+
 
     /// <summary>A sample's copy of a key column of the samples source (its text), for the order and the audit.</summary>
     /// <param name="column">The key column.</param>

@@ -33,4 +33,7 @@ internal sealed class HadoopCommand(string path)
 
     /// <summary>Removes a file if it is there (<c>hadoop fs -rm -f</c>); true when the command succeeded.</summary>
     public bool Remove(string file) => Fs("-rm", "-f", file).ExitCode == 0;
+
+    /// <summary>Removes a folder and what it holds if it is there (<c>hadoop fs -rm -r -f</c>); true when the command succeeded.</summary>
+    public bool RemoveFolder(string folder) => Fs("-rm", "-r", "-f", folder).ExitCode == 0;
 }

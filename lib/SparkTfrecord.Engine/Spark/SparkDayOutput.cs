@@ -110,6 +110,14 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         bool split = launch.Definition.Job.Sampling.EvalFraction > 0 && options.Writer == SparkWriter.Connector;
         var successDirs = split ? new[] { target.TrimEnd('/') + "/train", target.TrimEnd('/') + "/eval" } : [target];
+
+        // The bad rows, which the script wrote after the samples: a complete quarantine is part of a complete output.
+        string quarantine = SparkScript.QuarantineTarget(target);
+        if (SparkBadRows.Totals(counts).Bad > 0)
+        {
+            successDirs = [.. successDirs, quarantine];
+        }
+
         foreach (string dir in successDirs)
         {
             if (!SuccessExists(dir))
@@ -127,7 +135,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
             return Fail($"{dayFailure} {DayCheckOutcome(successDirs)}", counts);
         }
 
-        return Commit(counts, clock, cancellation);
+        return Commit(counts, quarantine, clock, cancellation);
     }
 
     /// <summary>Clears what Spark must create itself, and an earlier run's report, which must not be read as this run's.</summary>
@@ -243,9 +251,26 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     }
 
     /// <summary>Encodes (native writer) or adds _manifest.json (connector), commits a local output, and makes the summary.</summary>
-    private SamplesSummary Commit(Dictionary<string, long> counts, Stopwatch clock, CancellationToken cancellation)
+    private SamplesSummary? Commit(Dictionary<string, long> counts, string quarantineFolder, Stopwatch clock, CancellationToken cancellation)
     {
         RunCounts.AddDerived(counts);
+        var (rowsRead, rowsBad) = SparkBadRows.Totals(counts);
+        ManifestQuarantine? quarantine = null;
+        if (_committer is not null)
+        {
+            // A local output's quarantine goes into the work folder as the embedded engine's rows.jsonl, and is committed
+            // with the samples in one step (or removed with the work folder when anything fails).
+            if (SparkQuarantine.CommitLocal(quarantineFolder, _committer.WorkDirectory, rowsBad, out quarantine) is { } problem)
+            {
+                _keepTemp = true;
+                return Fail($"{problem} Not committing: {setup.Output} is as it was.", counts);
+            }
+        }
+        else
+        {
+            quarantine = RemoteQuarantine(quarantineFolder, rowsBad);
+        }
+
         string engineName = $"spark {options.Version?.ToString() ?? ""}".TrimEnd() + $" ({options.Master}, {(_cluster ? "cluster" : "client")} mode, {(options.Writer == SparkWriter.Native ? "native writer" : "connector " + options.Connector.ToString().ToLowerInvariant())})";
         if (options.Writer == SparkWriter.Native)
         {
@@ -259,6 +284,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
                 EngineName = engineName + " + sparktf encode",
                 Counts = counts,
                 ExpectedRecords = counts[RunCounts.Written],
+                Quarantine = quarantine,
             }, cancellation);
             Directory.Delete(setup.Staging!, recursive: true);
             counts[RunCounts.Positives] = encoded.Positives;
@@ -270,12 +296,12 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
                 .Order(StringComparer.Ordinal)
                 .Select(f => (Path.GetRelativePath(_committer.WorkDirectory, f), new FileInfo(f).Length))
                 .ToList();
-            SparkManifest.Write(Path.Combine(_committer.WorkDirectory, "_manifest.json"), setup.Plan, engineName, parts, counts);
+            SparkManifest.Write(Path.Combine(_committer.WorkDirectory, "_manifest.json"), setup.Plan, engineName, parts, counts, quarantine);
             _committer.Commit();
         }
         else
         {
-            PutRemoteManifest(engineName, counts);
+            PutRemoteManifest(engineName, counts, quarantine);
         }
 
         if (setup.OutputIsLocal)
@@ -294,16 +320,32 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
         }
 
         var summary = new SamplesSummary(options.Date, setup.Output, counts, histories, [], clock.Elapsed.TotalSeconds, engineName);
-        var (rowsRead, rowsBad) = SparkBadRows.Totals(counts);
         log.WriteLine($"sparktf: {options.Date:yyyy-MM-dd}: {counts[RunCounts.Written]} samples in {setup.Output}" +
-                      (rowsBad > 0 ? $"; {rowsBad} of {rowsRead} input rows were bad and left out (counted as quarantined; the Spark engine keeps no quarantine file)" : ""));
+                      (rowsBad > 0 ? $"; {rowsBad} of {rowsRead} input rows were bad and left out: they are in {setup.Output.TrimEnd('/')}/{(quarantine?.Files?.Count == 1 ? quarantine.Files[0] : QuarantineFiles.Folder + "/")} with their reasons" : ""));
         return summary;
     }
 
-    private void PutRemoteManifest(string engineName, IReadOnlyDictionary<string, long> counts)
+    /// <summary>A cluster output's quarantine stays as Spark wrote it (its part files; _SUCCESS was checked); with no bad
+    /// rows Spark's empty folder is removed, as the embedded engine writes none.</summary>
+    private ManifestQuarantine? RemoteQuarantine(string folder, long rowsBad)
+    {
+        if (rowsBad > 0)
+        {
+            return new ManifestQuarantine(QuarantineFiles.Folder, null);
+        }
+
+        if (_hadoop is null || !_hadoop.RemoveFolder(folder))
+        {
+            log.WriteLine($"sparktf: warning: could not remove {folder}, which holds no bad rows ({(_hadoop is null ? "no hadoop command (HADOOP_HOME or PATH)" : "hadoop fs -rm failed")}).");
+        }
+
+        return null;
+    }
+
+    private void PutRemoteManifest(string engineName, IReadOnlyDictionary<string, long> counts, ManifestQuarantine? quarantine)
     {
         string manifest = Path.Combine(_temp!, "_manifest.json");
-        SparkManifest.Write(manifest, setup.Plan, engineName, [], counts);
+        SparkManifest.Write(manifest, setup.Plan, engineName, [], counts, quarantine);
         if (_hadoop is null)
         {
             log.WriteLine($"sparktf: warning: no hadoop command (HADOOP_HOME or PATH), so _manifest.json was not written to {setup.Output}.");

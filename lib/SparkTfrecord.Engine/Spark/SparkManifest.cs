@@ -15,10 +15,12 @@ internal static class SparkManifest
     /// <param name="engine">The engine.</param>
     /// <param name="parts">Part files (relative path, bytes); empty when the output is not on this machine.</param>
     /// <param name="counts">The reported counts.</param>
-    public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<(string File, long Bytes)> parts, IReadOnlyDictionary<string, long> counts)
+    /// <param name="quarantine">Where the bad rows are, or null for none.</param>
+    public static void Write(string path, JobPlan plan, string engine, IReadOnlyList<(string File, long Bytes)> parts, IReadOnlyDictionary<string, long> counts,
+        Output.ManifestQuarantine? quarantine)
     {
         ArgumentNullException.ThrowIfNull(parts);
         var shards = parts.Select(p => new Output.ManifestShard(p.File, null, p.Bytes)).ToList();
-        Output.Manifest.Write(path, Output.ManifestContent.ForPlan(plan, engine, "connector", shards, counts, withFiles: false));
+        Output.Manifest.Write(path, Output.ManifestContent.ForPlan(plan, engine, "connector", shards, counts, withFiles: false) with { Quarantine = quarantine });
     }
 }

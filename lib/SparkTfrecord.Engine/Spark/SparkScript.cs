@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Sql;
 using SparkTfrecord.Tfrecord.Framing;
@@ -11,7 +12,8 @@ namespace SparkTfrecord.Engine.Spark;
 /// temporary views (the impressions and the samples cached, so each is computed once), the bad-rows check right after
 /// the typed views (the input counts, cached and printed, then an <c>assert_true</c> that stops the script when more
 /// than the job's <c>max_bad_fraction</c> of the rows read are bad, before anything is computed or written), the
-/// writer's statements, and a last query whose one row reports how many samples were written (column
+/// writer's statements, the bad rows written to <c>_quarantine/</c> below the target (JSON lines, see
+/// <see cref="QuarantineFiles"/>), and a last query whose one row reports how many samples were written (column
 /// <c>sparktf_samples_written</c>, which the PySpark runner reports) with the other counts of the summary, the input
 /// counts included. Safe for the spark-sql shell: no <c>;</c> inside a literal, identifier or comment, and no line
 /// starting with <c>--</c>.
@@ -85,6 +87,8 @@ internal static class SparkScript
         statements.Add($"CACHE TABLE {d.Identifier(OutputView)}");
         string target = d.Uri(options.Target);
         statements.AddRange(Writer(plan, d, options, target, OutputView));
+        statements.AddRange(rendered.QuarantineStatements.Select(q => q.Sql));
+        statements.Add(QuarantineWrite(plan, d, target, rendered.QuarantineQuery));
         var report = Report(plan, d, out string reportSql, rendered.SamplesTable);
         statements.Add(reportSql);
 
@@ -159,6 +163,41 @@ internal static class SparkScript
                 yield return $"DROP TABLE IF EXISTS {table}";
             }
         }
+    }
+
+    /// <summary>The folder below the target where the script writes the bad rows.</summary>
+    /// <param name="target">The target (as the script spells it, or a local path).</param>
+    /// <returns>The folder.</returns>
+    public static string QuarantineTarget(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.TrimEnd('/') + "/" + QuarantineFiles.Folder;
+    }
+
+    // The bad rows, written after the samples: writing the target with INSERT OVERWRITE DIRECTORY replaces the folder
+    // and everything in it (InsertIntoDataSourceDirCommand.run: SaveMode.Overwrite; InsertIntoHadoopFsRelationCommand
+    // deletes the output path first), so the samples' write would remove a quarantine written before it, while this
+    // write replaces only its own folder. JSON lines with the fields of QuarantineFiles: JsonFileFormat names its files
+    // part-NNNNN-<uuid>-c000.json (prepareWrite: ".json" + the codec's extension); 'compression' 'none' keeps them plain
+    // whatever the cluster's Hadoop output compression says (JSONOptions.compressionCodec, CompressionCodecs.
+    // setCodecConfiguration); 'ignoreNullFields' 'false' writes a null row number as null instead of leaving it out
+    // (JSONOptions.ignoreNullFields, default spark.sql.jsonGenerator.ignoreNullFields = true; Spark 2.4 ignores the option
+    // and leaves nulls out). Ordered as the embedded engine's quarantine, so the files are the same from run to run.
+    private static string QuarantineWrite(JobPlan plan, SparkDialect d, string target, string quarantineQuery)
+    {
+        var n = plan.Names;
+        var fields = new List<(string Column, string Field)>
+        {
+            (n.Source, QuarantineFiles.SourceField),
+            (n.File, QuarantineFiles.FileField),
+            (n.Row, QuarantineFiles.RowField),
+            (n.Reason, QuarantineFiles.ReasonField),
+            (n.Raw, QuarantineFiles.RawField),
+        };
+        string select = string.Join(", ", fields.Select(f => $"bad.{f.Column} AS {d.Identifier(f.Field)}"));
+        return $"INSERT OVERWRITE DIRECTORY {d.String(QuarantineTarget(target))}\nUSING json\n" +
+               $"OPTIONS ({d.String("compression")} {d.String("none")}, {d.String("ignoreNullFields")} {d.String("false")})\n" +
+               $"SELECT {select} FROM (\n{quarantineQuery}\n) bad";
     }
 
     /// <summary>The Hadoop codec class of a compression, or null for none.</summary>

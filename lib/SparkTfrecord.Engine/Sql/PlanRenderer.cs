@@ -141,6 +141,7 @@ public static class PlanRenderer
             string stats = "SELECT " + string.Join(",\n  ", counts.Select(s => $"CAST({s.Sql} AS BIGINT) AS {Q(s.Column)}"));
             var quarantineStatements = new List<SqlStatement>();
             var quarantineParts = new List<string>();
+            string raw = d.KeepsRawRows ? ", " + N.Raw : "";
             foreach (var s in plan.Sources.Values)
             {
                 var (prelude, bad) = d.BadRows(s, Q("typed_" + s.Name));
@@ -149,16 +150,16 @@ public static class PlanRenderer
                     quarantineStatements.Add(new SqlStatement($"quarantine_{s.Name}_{i}", prelude[i]));
                 }
 
-                quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason} FROM {bad} b");
+                quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason}{raw} FROM {bad} b");
                 if (d.RejectedRows(s) is { } r)
                 {
-                    quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason} FROM {r} rj");
+                    quarantineParts.Add($"  SELECT {d.String(s.Name)} AS {N.Source}, {N.File}, {N.Row}, {N.Reason}{raw} FROM {r} rj");
                 }
             }
 
-            string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}";
-            string quarantineOrder = string.Join(", ", new[] { N.Source, N.File, N.Row, N.Reason }.Select(SqlDialect.Ascending));
-            string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {quarantineOrder}";
+            string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}{raw}";
+            var quarantineKeys = new[] { N.Source, N.File, N.Row, N.Reason }.Concat(d.KeepsRawRows ? [N.Raw] : Array.Empty<string>());
+            string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {string.Join(", ", quarantineKeys.Select(SqlDialect.Ascending))}";
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, OutputPass)
             {
                 QuarantineStatements = quarantineStatements,
@@ -252,7 +253,8 @@ public static class PlanRenderer
                 physical.Add(Physical(c, time.Column));
             }
 
-            var (prelude, relation) = c.Table is null ? d.ReadSource(s, physical.Distinct().ToList()) : d.ReadTable(s, physical.Distinct().ToList());
+            var read = physical.Distinct().ToList();
+            var (prelude, relation) = c.Table is null ? d.ReadSource(s, read) : d.ReadTable(s, read);
             for (int i = 0; i < prelude.Count; i++)
             {
                 _statements.Add(new SqlStatement($"read_{s.Name}_{i}", prelude[i]));
@@ -292,7 +294,9 @@ public static class PlanRenderer
             select.Add(N.Row);
             select.Add(N.Bad);
             select.Add(N.Skip);
-            select.Add(N.Raw);
+            // The reader's raw line (a line it could not parse), or on an engine without line numbers the whole row as
+            // read, for the quarantine (a view there: computed only for the bad rows).
+            select.Add(d.RawRow(s, read, "r") is { } raw ? $"{raw} AS {N.Raw}" : N.Raw);
             select.Add($"{invalidText} AS {L("utf8")}");
             string reason = $"CASE {string.Join(" ", reasons)} END";
             Add("typed_" + s.Name, $"SELECT *, {reason} AS {N.Reason} FROM (\n  SELECT {string.Join(", ", select)}\n  FROM {relation} r\n) t");

@@ -11,7 +11,8 @@ namespace SparkTfrecord.Engine.Sql;
 /// <see cref="JobPlan.Columns"/>), in the order of <see cref="SampleColumns.Order"/>.</param>
 /// <param name="AuditQuery">The samples with their key and time columns, for audit output.</param>
 /// <param name="StatsQuery">One row of counts, its columns <see cref="Counts"/>.</param>
-/// <param name="QuarantineQuery">The bad input rows: source, file, row (or line), reason; run
+/// <param name="QuarantineQuery">The bad input rows: source, file, row (or line), reason, and the raw row where the
+/// dialect keeps it (<see cref="SqlDialect.KeepsRawRows"/>); run
 /// <see cref="QuarantineStatements"/> first.</param>
 /// <param name="OutputPass">The output query for pass <c>p</c> of <c>n</c>: the samples of the shards <c>s</c> with
 /// <c>s % n == p</c>, in the same order; pass 0 of 1 is <see cref="OutputQuery"/>. Passes bound the engine's memory

@@ -500,6 +500,45 @@ internal sealed class SparkDialect : SqlDialect
     /// <inheritdoc/>
     public override string ListFilter(string list, string variable, string predicate) => $"filter({list}, {variable} -> {predicate})";
 
+    // The quarantine's raw rows (helper Q, issue 11).
+
+    /// <inheritdoc/>
+    /// <remarks>Spark's readers give no line numbers (<c>__row</c> is null there), so a bad row is told by its content.</remarks>
+    public override bool KeepsRawRows => true;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The columns read as one JSON object, <c>to_json(named_struct('col', r.col, ...), map('ignoreNullFields', 'false'))</c>:
+    /// a null column is written as <c>null</c>, not left out (to_json's generator leaves null fields out by default:
+    /// <c>JSONOptions.ignoreNullFields</c> defaults to <c>spark.sql.jsonGenerator.ignoreNullFields</c>, true, in
+    /// SQLConf, since Spark 3.0; Spark 2.4 has no such option and always leaves them out). A line the reader could not
+    /// parse is kept as the line itself (<see cref="ReaderLine"/>).
+    /// </remarks>
+    public override string? RawRow(PlannedSource source, IReadOnlyList<string> columns, string alias)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        string row = columns.Count == 0
+            ? String("{}")
+            : $"to_json(named_struct({string.Join(", ", columns.Select(c => $"{String(c)}, {alias}.{Identifier(c)}"))}), map({String("ignoreNullFields")}, {String("false")}))";
+        return ReaderLine(source, alias) is { } line ? $"coalesce({line}, {row})" : row;
+    }
+
+    /// <summary>
+    /// The raw text of a line that Spark's reader could not make a row of: the corrupt-record column of
+    /// <see cref="ReadSource"/>'s relation (<paramref name="alias"/>.column), or null while the relation has none. The
+    /// seam for the reader's corrupt-record column (CSV / JSON lines in PERMISSIVE mode with
+    /// <c>columnNameOfCorruptRecord</c>): returning it here makes the quarantine keep the line as read.
+    /// </summary>
+    /// <param name="source">The source.</param>
+    /// <param name="alias">The relation's alias.</param>
+    /// <returns>The expression, or null.</returns>
+    internal string? ReaderLine(PlannedSource source, string alias)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(alias);
+        return $"{alias}.{Names.Raw}";
+    }
+
     private static string LegacyMicros(string timestamp) => $"CAST(round(CAST({timestamp} AS DOUBLE) * 1000000) AS BIGINT)";
 
     // The session's zone is UTC (SessionSettings), so the timestamp made from epoch microseconds shows the UTC wall
@@ -532,6 +571,6 @@ internal sealed class SparkDialect : SqlDialect
         string where = table.Partition is { } partition && source.TableDays is { } days
             ? $" WHERE {Identifier(partition.Column)} IN ({string.Join(", ", days.Select(d => String(partition.Value(d))))})"
             : "";
-        return ([], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip} FROM {name}{where})");
+        return ([], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip}, CAST(NULL AS STRING) AS {Names.Raw} FROM {name}{where})");
     }
 }

@@ -162,7 +162,27 @@ internal abstract class SqlDialect
     /// <c>__row</c> and <c>__skip</c>, and <c>__reason</c>.</param>
     /// <returns>Statements to run first (possibly none) and the relation.</returns>
     public virtual (IReadOnlyList<string> Prelude, string Relation) BadRows(PlannedSource source, string typed) =>
-        ([], $"(SELECT {Names.File}, {Names.Row}, {Names.Reason} FROM {typed} WHERE {Names.Reason} IS NOT NULL)");
+        ([], $"(SELECT {Names.File}, {Names.Row}, {Names.Reason}{(KeepsRawRows ? ", " + Names.Raw : "")} FROM {typed} WHERE {Names.Reason} IS NOT NULL)");
+
+    // The quarantine's raw rows (helper Q, issue 11).
+
+    /// <summary>
+    /// Whether the quarantine keeps each bad row's raw content (<see cref="TechnicalColumns.Raw"/>): on an engine whose
+    /// readers give no line numbers, the raw row is what lets a user find it. Then the typed tables have the column
+    /// <see cref="RawRow"/> makes, <see cref="BadRows"/> and <see cref="RejectedRows"/> have it too, and the quarantine
+    /// query has it last.
+    /// </summary>
+    public virtual bool KeepsRawRows => false;
+
+    /// <summary>
+    /// A row's raw content as text, an expression over <see cref="ReadSource"/>'s relation (alias <paramref name="alias"/>):
+    /// the line the reader rejected, else a JSON object of the columns read; null where <see cref="KeepsRawRows"/> is false.
+    /// </summary>
+    /// <param name="source">The source.</param>
+    /// <param name="columns">The columns read (file column names), as given to <see cref="ReadSource"/>.</param>
+    /// <param name="alias">The relation's alias.</param>
+    /// <returns>The expression, or null.</returns>
+    public virtual string? RawRow(PlannedSource source, IReadOnlyList<string> columns, string alias) => null;
 
     // ---- Order, identity and times (issue 11, helper "order"): the members below belong together. ----
 

@@ -1,46 +1,44 @@
 /* sparktf: din.yaml, date 2024-05-01, writer connector (tensorflow spark-tensorflow-connector), Spark 2.4 to 3.1 */
 SET spark.sql.session.timeZone = UTC;
 
-SET spark.sql.csv.parser.columnPruning.enabled = false;
-
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions`
 USING parquet
-OPTIONS ('path' 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
+OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`device` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column device' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_impressions`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'device', r.`device`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
 USING parquet
-OPTIONS ('path' 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
+OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_clicks`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users`
 USING parquet
-OPTIONS ('path' 'hdfs:///logs/din/users', 'mergeSchema' 'true');
+OPTIONS (path 'hdfs:///logs/din/users');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`age` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column age' WHEN instr(CAST(`gender` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column gender' END AS __utf8
-  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
 USING parquet
-OPTIONS ('path' 'hdfs:///logs/din/items', 'mergeSchema' 'true');
+OPTIONS (path 'hdfs:///logs/din/items');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' END AS __utf8
-  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, to_json(named_struct('item_id', r.`item_id`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
@@ -168,6 +166,21 @@ AS SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_ite
 ) o;
 
 DROP TABLE IF EXISTS `sparktf_out_din_20240501`;
+
+INSERT OVERWRITE DIRECTORY 'hdfs:///data/samples/dt=2024-05-01/_quarantine'
+USING json
+OPTIONS ('compression' 'none', 'ignoreNullFields' 'false')
+SELECT bad.__source AS `source`, bad.__file AS `file`, bad.__row AS `row`, bad.__reason AS `reason`, bad.__raw AS `raw` FROM (
+SELECT __source, __file, __row, __reason, __raw FROM (
+  SELECT 'impressions' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_impressions` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'clicks' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_clicks` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'users' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_users` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'items' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_items` WHERE __reason IS NOT NULL) b
+) q ORDER BY __source, __file, __row, __reason, __raw
+) bad;
 
 SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,

@@ -1,46 +1,44 @@
 /* sparktf: every-rule.yaml, date 2024-05-01, writer native (Parquet for sparktf encode), Spark 3.2 to 4.x, ANSI on or off */
 SET spark.sql.session.timeZone = UTC;
 
-SET spark.sql.csv.parser.columnPruning.enabled = false;
-
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions` (`request_id` STRING, `item_id` STRING, `user_id` STRING, `dev` STRING, `ts` STRING, __corrupt STRING)
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions` (`request_id` STRING, `item_id` STRING, `user_id` STRING, `dev` STRING, `ts` STRING)
 USING json
-OPTIONS ('path' 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
+OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid timestamp text' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `dev` AS `device`, (CASE WHEN CAST(`ts` AS STRING) RLIKE '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN unix_micros(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP)) ELSE unix_micros(to_utc_timestamp(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP), 'Asia/Shanghai')) END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`request_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`dev` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column dev' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `dev`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed JSON line' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_impressions`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid timestamp text' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `dev` AS `device`, (CASE WHEN CAST(`ts` AS STRING) RLIKE '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN unix_micros(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP)) ELSE unix_micros(to_utc_timestamp(try_cast(CAST(`ts` AS STRING) AS TIMESTAMP), 'Asia/Shanghai')) END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'dev', r.`dev`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `dev`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
 ) t;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks` (`user_id` STRING, `item_id` STRING, `ts` STRING, __corrupt STRING)
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
 USING csv
-OPTIONS ('path' 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'header' 'true', 'sep' '\t', 'quote' '"', 'escape' '"', 'multiLine' 'true', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
+OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', header 'true', sep '\t', quote '"', escape '"');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN try_cast(`ts` AS BIGINT) * 1000000 END) AS __ts, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`ts` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
-  FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed CSV line: the number of fields is not the number of columns' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_clicks`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN try_cast(`ts` AS BIGINT) * 1000000 END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('user_id', r.`user_id`, 'item_id', r.`item_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
 ) t;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users` (`user_id` STRING, `age` STRING, `gender` STRING, `score` STRING, __corrupt STRING)
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users` (`user_id` STRING, `age` STRING, `gender` STRING, `score` STRING)
 USING csv
-OPTIONS ('path' 'hdfs:///logs/din/users', 'header' 'false', 'sep' ',', 'quote' '"', 'escape' '"', 'multiLine' 'true', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
+OPTIONS (path 'hdfs:///logs/din/users', header 'false', sep ',', quote '"', escape '"');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, `score` AS `score`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`user_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(CAST(`age` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column age' WHEN instr(CAST(`gender` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column gender' WHEN instr(CAST(`score` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column score' END AS __utf8
-  FROM (SELECT `user_id`, `age`, `gender`, `score`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed CSV line: the number of fields is not the number of columns' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, `score` AS `score`, __file, __row, __bad, __skip, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`, 'score', r.`score`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `user_id`, `age`, `gender`, `score`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
 USING parquet
-OPTIONS ('path' 'hdfs:///logs/din/items', 'mergeSchema' 'true');
+OPTIONS (path 'hdfs:///logs/din/items');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, `category` AS `category`, __file, __row, __bad, __skip, __raw, CASE WHEN instr(CAST(`item_id` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(CAST(`category` AS STRING), '\uFFFD') > 0 THEN 'invalid UTF-8 text in column category' END AS __utf8
-  FROM (SELECT `item_id`, `category`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, `category` AS `category`, __file, __row, __bad, __skip, to_json(named_struct('item_id', r.`item_id`, 'category', r.`category`), map('ignoreNullFields', 'false')) AS __raw
+  FROM (SELECT `item_id`, `category`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
@@ -194,6 +192,21 @@ INSERT OVERWRITE DIRECTORY '/mnt/nfs/out/.dt=2024-05-01.spark-parquet'
 USING parquet
 SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories`, `__h`, `__split`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 FROM `sparktf_output`;
+
+INSERT OVERWRITE DIRECTORY '/mnt/nfs/out/.dt=2024-05-01.spark-parquet/_quarantine'
+USING json
+OPTIONS ('compression' 'none', 'ignoreNullFields' 'false')
+SELECT bad.__source AS `source`, bad.__file AS `file`, bad.__row AS `row`, bad.__reason AS `reason`, bad.__raw AS `raw` FROM (
+SELECT __source, __file, __row, __reason, __raw FROM (
+  SELECT 'impressions' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_impressions` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'clicks' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_clicks` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'users' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_users` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'items' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_items` WHERE __reason IS NOT NULL) b
+) q ORDER BY __source, __file, __row, __reason, __raw
+) bad;
 
 SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items`, `history_sum_clicked_items`, `history_max_clicked_items`, `history_min_clicked_categories`, `history_sum_clicked_categories`, `history_max_clicked_categories`, `samples`, `missing_users`, `missing_items`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,

@@ -102,14 +102,15 @@ BANNER
 }
 
 # The output folder the script writes: $FAKE_SPARK_OUTPUT, or with FAKE_SPARK_OUTPUT=auto the first
-# INSERT OVERWRITE DIRECTORY '<path>' or OPTIONS (path '<path>') of the script; file: prefixes are dropped.
+# INSERT OVERWRITE DIRECTORY '<path>' (not the quarantine's '<path>/_quarantine') or OPTIONS (path '<path>') of the
+# script; file: prefixes are dropped.
 fake_output_dir() {
   local script=$1 found=''
   case ${FAKE_SPARK_OUTPUT:-} in
     '') return 0 ;;
     auto)
       [ -f "$script" ] || return 0
-      found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+(LOCAL[[:space:]]+)?DIRECTORY[[:space:]]+'[^']*'" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
+      found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+(LOCAL[[:space:]]+)?DIRECTORY[[:space:]]+'[^']*'" | grep -v "/_quarantine'\$" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
       if [ -z "$found" ]; then
         found=$(tr '\n' ' ' < "$script" | grep -oiE "USING[[:space:]]+tfrecords?[[:space:]]+OPTIONS[[:space:]]*\([^)]*path[[:space:]]+'[^']*'" | head -n 1 | sed -E "s/.*path[[:space:]]+'([^']*)'/\1/" || true)
       fi ;;
@@ -136,6 +137,67 @@ fake_write_output() {
   done
   if [ "${FAKE_SPARK_NO_SUCCESS:-0}" != 1 ]; then : > "$dir/_SUCCESS"; fi
   fake_log "wrote $parts part file(s) to $dir" INFO FileFormatWriter
+}
+
+# The quarantine folder the script writes (its INSERT OVERWRITE DIRECTORY '<path>/_quarantine', file: prefixes
+# dropped), when the fake writes output at all (FAKE_SPARK_OUTPUT set); nothing for a script without one.
+fake_quarantine_dir() {
+  local script=$1 found=''
+  [ -n "${FAKE_SPARK_OUTPUT:-}" ] && [ -f "$script" ] || return 0
+  found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+DIRECTORY[[:space:]]+'[^']*/_quarantine'" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
+  found=${found#file://}
+  found=${found#file:}
+  printf '%s' "$found"
+}
+
+# The bad rows, as Spark's JSON writer leaves them (after the samples, as the script writes them): JSON lines in
+# part-NNNNN-<uuid>-c000.json files (FAKE_SPARK_QUARANTINE_PARTS of them, the lines dealt out in order; one empty part
+# for no lines) and _SUCCESS. The lines are FAKE_SPARK_QUARANTINE_ROWS's (a file), else one per bad row counted
+# (quarantined_<source>=N of FAKE_SPARK_COUNTS) with reason "fake bad row <i> of <source>". FAKE_SPARK_QUARANTINE_FAIL=1
+# fails the job while it writes (its task output left in _temporary/, no _SUCCESS, exit 1); FAKE_SPARK_QUARANTINE_SLEEP
+# seconds: the task output waits in _temporary/ that long first (to stop a run while it writes);
+# FAKE_SPARK_QUARANTINE_NO_SUCCESS=1 leaves out _SUCCESS.
+fake_write_quarantine() {
+  local dir=$1 parts=${FAKE_SPARK_QUARANTINE_PARTS:-1} uuid lines=() kv source n i p
+  [ -n "$dir" ] || return 0
+  case $dir in *://*) fake_log "not writing $dir: only local paths are written by the fake" WARN; return 0 ;; esac
+  if [ -n "${FAKE_SPARK_QUARANTINE_ROWS:-}" ]; then
+    mapfile -t lines < "$FAKE_SPARK_QUARANTINE_ROWS"
+  else
+    for kv in ${FAKE_SPARK_COUNTS:-}; do
+      case $kv in
+        quarantined_*=*)
+          source=${kv%%=*}; source=${source#quarantined_}; n=${kv#*=}
+          for ((i = 1; i <= n; i++)); do
+            lines+=("{\"source\":\"$source\",\"file\":\"file:///fake/$source/part-0.csv\",\"row\":null,\"reason\":\"fake bad row $i of $source\",\"raw\":\"{\\\"n\\\":$i}\"}")
+          done ;;
+      esac
+    done
+  fi
+  uuid=$(cat /proc/sys/kernel/random/uuid 2>/dev/null || echo 00000000-0000-0000-0000-000000000000)
+  rm -rf "$dir"
+  if [ "${FAKE_SPARK_QUARANTINE_FAIL:-0}" = 1 ]; then
+    mkdir -p "$dir/_temporary/0/_temporary/attempt_fake_0000_m_000000_0"
+    printf '%s\n' "${lines[@]:0:1}" > "$dir/_temporary/0/_temporary/attempt_fake_0000_m_000000_0/part-00000-$uuid-c000.json"
+    fake_log "Job aborted while writing $dir (FAKE_SPARK_QUARANTINE_FAIL=1)" ERROR FileFormatWriter
+    exit 1
+  fi
+  if [ "${FAKE_SPARK_QUARANTINE_SLEEP:-0}" != 0 ]; then
+    # A task's output waits in _temporary/ until the job commits it, as with Spark's FileOutputCommitter.
+    mkdir -p "$dir/_temporary/0/_temporary/attempt_fake_0000_m_000000_0"
+    printf '%s\n' "${lines[@]}" > "$dir/_temporary/0/_temporary/attempt_fake_0000_m_000000_0/part-00000-$uuid-c000.json"
+    fake_log "writing the bad rows to $dir" INFO FileFormatWriter
+    fake_sleep "$FAKE_SPARK_QUARANTINE_SLEEP"
+    rm -rf "$dir"
+  fi
+  mkdir -p "$dir"
+  [ "$parts" -ge 1 ] || parts=1
+  for ((p = 0; p < parts; p++)); do : > "$dir/$(printf 'part-%05d' "$p")-$uuid-c000.json"; done
+  for ((i = 0; i < ${#lines[@]}; i++)); do
+    printf '%s\n' "${lines[i]}" >> "$dir/$(printf 'part-%05d' $((i * parts / ${#lines[@]})))-$uuid-c000.json"
+  done
+  if [ "${FAKE_SPARK_QUARANTINE_NO_SUCCESS:-0}" != 1 ]; then : > "$dir/_SUCCESS"; fi
+  fake_log "wrote ${#lines[@]} bad row(s) in $parts part file(s) to $dir" INFO FileFormatWriter
 }
 
 # The backticked column names of the script's one-line statement that starts with "SELECT `$2`" (the last one), up to
@@ -272,4 +334,5 @@ fake_run() {
   fake_script=$script
   fake_bad_rows_check "$script"
   fake_write_output "$(fake_output_dir "$script")"
+  fake_write_quarantine "$(fake_quarantine_dir "$script")"
 }
