@@ -1,44 +1,46 @@
 /* sparktf: din.yaml, date 2024-05-01, writer connector (linkedin spark-tfrecord), Spark 3.2 to 4.x, ANSI on or off */
 SET spark.sql.session.timeZone = UTC;
 
+SET spark.sql.csv.parser.columnPruning.enabled = false;
+
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
+OPTIONS ('path' 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'device', r.`device`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `device` AS `device`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'device', r.`device`, 'ts', r.`ts`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `device`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_impressions`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}');
+OPTIONS ('path' 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN try_cast(`ts` AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(`ts` AS BIGINT) * 1000 END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_clicks`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/users');
+OPTIONS ('path' 'hdfs:///logs/din/users', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_users`) r
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/items');
+OPTIONS ('path' 'hdfs:///logs/din/items', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, to_json(named_struct('item_id', r.`item_id`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
@@ -66,7 +68,7 @@ SELECT assert_true(`sparktf_bad_rows_within_limit`, concat('sparktf: too many ba
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
 SELECT `request_id`, `item_id`, `user_id`, `device`, __ts, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts, __file, __row, `request_id`, `item_id`, `user_id`, `device`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts ASC NULLS FIRST, `request_id` ASC NULLS FIRST, `item_id` ASC NULLS FIRST, `user_id` ASC NULLS FIRST, `device` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_impressions` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
@@ -75,33 +77,35 @@ SELECT `request_id`, `item_id`, `user_id`, __ts, __file, __row FROM `typed_click
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
 SELECT `user_id`, `age`, `gender`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __file, __row, `user_id`, `age`, `gender`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, `gender` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_users` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
 SELECT `item_id`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY __file, __row, `item_id`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY `item_id` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_items` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `imp` AS
-SELECT *, monotonically_increasing_id() AS __id FROM `clean_impressions`
+SELECT *, xxhash64(__ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, `device` IS NULL, `device`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, `device`, __file ORDER BY __ts ASC NULLS FIRST)) AS __id FROM `clean_impressions`
 WHERE __ts >= 1714492800000000 AND __ts < 1714581000000000;
 
 CACHE TABLE `imp`;
 
+SELECT assert_true(`sparktf_row_ids_unique`, concat('sparktf: two impressions share a row id: ', CAST(`__shared` AS STRING), ' more impressions than distinct ids (a 64-bit hash collision). Nothing was written. Rerun the day, and report it if it happens again.')) AS `sparktf_row_id_check` FROM (SELECT count(*) = count(DISTINCT __id) AS `sparktf_row_ids_unique`, count(*) - count(DISTINCT __id) AS `__shared` FROM `imp`) c;
+
 CREATE OR REPLACE TEMPORARY VIEW `labels` AS
 SELECT DISTINCT __imp FROM (
-  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC, i.`request_id` DESC, i.`item_id` DESC, i.`user_id` DESC) AS __rn
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC NULLS LAST, i.`request_id` DESC NULLS LAST, i.`item_id` DESC NULLS LAST, i.`user_id` DESC NULLS LAST, i.`device` DESC NULLS LAST) AS __rn
   FROM `imp` i JOIN `clean_clicks` c ON i.`request_id` = c.`request_id` AND i.`item_id` = c.`item_id`
     AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
   WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
-SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
-  SELECT e.`user_id` AS __u, e.__ts, try_cast(e.`item_id` AS STRING) AS __v
+SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __v DESC NULLS LAST) AS __r FROM (
+  SELECT e.`user_id` AS __u, e.__ts, CAST(e.`item_id` AS STRING) AS __v
   FROM `clean_clicks` e
   WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
 ) t WHERE __v IS NOT NULL;
@@ -113,8 +117,8 @@ SELECT __u, __b, __l FROM (
 ) t WHERE (__r - 1) % 50 = 0;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_probe_0` AS
-SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (
-  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __id ASC NULLS FIRST) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __r ASC NULLS FIRST, __id ASC NULLS FIRST) AS __q
   FROM (
     SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
     UNION ALL
@@ -125,11 +129,12 @@ SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts,
 CREATE OR REPLACE TEMPORARY VIEW `samples` AS
 SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, TRUE AS __kept, 'train' AS __split FROM (
   SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
-    try_cast(s.`user_id` AS STRING) AS `user_id`,
-    coalesce(try_cast(`t_users`.`age` AS BIGINT), CAST(0 AS BIGINT)) AS `age`,
-    coalesce(try_cast(`t_users`.`gender` AS STRING), '未知') AS `gender`,
-    coalesce(try_cast(s.`device` AS STRING), '') AS `device`,
-    try_cast(s.`item_id` AS STRING) AS `item_id`,
+    CAST(s.`user_id` AS STRING) AS `user_id`,
+    coalesce((CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN try_cast(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END), CAST(0 AS BIGINT)) AS `age`,
+    coalesce(CAST(`t_users`.`gender` AS STRING), '\u672A\u77E5') AS `gender`,
+    coalesce(CAST(s.`device` AS STRING), '') AS `device`,
+    CAST(s.`item_id` AS STRING) AS `item_id`,
+    (`t_users`.`age` IS NOT NULL AND (CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN try_cast(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END) IS NULL) AS `__invalid_age`,
     s.`request_id` AS `__key_request_id`,
     s.`item_id` AS `__key_item_id`,
     s.`user_id` AS `__key_user_id`,
@@ -160,7 +165,7 @@ USING tfrecord
 OPTIONS (recordType 'Example', codec 'org.apache.hadoop.io.compress.GzipCodec')
 SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d` FROM (
   SELECT /*+ REPARTITION(16, __h) */ * FROM `sparktf_output`
-  SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
+  SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST
 ) o;
 
 INSERT OVERWRITE DIRECTORY 'hdfs:///data/samples/dt=2024-05-01/_quarantine'
@@ -175,10 +180,10 @@ SELECT __source, __file, __row, __reason, __raw FROM (
   SELECT 'users' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_users` WHERE __reason IS NOT NULL) b
   UNION ALL
   SELECT 'items' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_items` WHERE __reason IS NOT NULL) b
-) q ORDER BY __source, __file, __row, __reason, __raw
+) q ORDER BY __source ASC NULLS FIRST, __file ASC NULLS FIRST, __row ASC NULLS FIRST, __reason ASC NULLS FIRST, __raw ASC NULLS FIRST
 ) bad;
 
-SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `invalid_age`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
     CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
     CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
@@ -188,6 +193,7 @@ SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_item
   FROM `sparktf_output`
 ) o CROSS JOIN (
   SELECT CAST(count(*) AS BIGINT) AS `samples`,
-    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_age` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_age`
   FROM `samples`
 ) a CROSS JOIN `sparktf_input_counts` i;

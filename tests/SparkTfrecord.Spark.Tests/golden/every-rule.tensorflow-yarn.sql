@@ -1,44 +1,46 @@
 /* sparktf: every-rule.yaml, date 2024-05-01, writer connector (tensorflow spark-tensorflow-connector), Spark 2.4 to 3.1 */
 SET spark.sql.session.timeZone = UTC;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions` (`request_id` STRING, `item_id` STRING, `user_id` STRING, `dev` STRING, `ts` STRING)
+SET spark.sql.csv.parser.columnPruning.enabled = false;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions` (`request_id` STRING, `item_id` STRING, `user_id` STRING, `dev` STRING, `ts` STRING, __corrupt STRING)
 USING json
-OPTIONS (path 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}');
+OPTIONS ('path' 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid timestamp text' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `dev` AS `device`, (CASE WHEN CAST(`ts` AS STRING) RLIKE '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST(round(CAST(CAST(CAST(`ts` AS STRING) AS TIMESTAMP) AS DOUBLE) * 1000000) AS BIGINT) ELSE CAST(round(CAST(to_utc_timestamp(CAST(CAST(`ts` AS STRING) AS TIMESTAMP), 'Asia/Shanghai') AS DOUBLE) * 1000000) AS BIGINT) END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'dev', r.`dev`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `request_id`, `item_id`, `user_id`, `dev`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_impressions`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid timestamp text' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, `dev` AS `device`, (CASE WHEN (CAST(`ts` AS STRING) RLIKE '^([0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?)?)(Z|[+-](?:0[0-9]|1[0-7])(?::?[0-5][0-9])?)?\\z') THEN transform(array(CAST(round(CAST(CAST(regexp_extract(CAST(`ts` AS STRING), '^([0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?)?)(Z|[+-](?:0[0-9]|1[0-7])(?::?[0-5][0-9])?)?\\z', 1) AS TIMESTAMP) AS DOUBLE) * 1000000) AS BIGINT)), __tw -> transform(array(regexp_extract(CAST(`ts` AS STRING), '^([0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?)?)(Z|[+-](?:0[0-9]|1[0-7])(?::?[0-5][0-9])?)?\\z', 2)), __to -> CASE WHEN __to = '' THEN transform(array(CAST(round(CAST(to_utc_timestamp(CAST(CAST(__tw AS DOUBLE) / 1000000 AS TIMESTAMP), 'Asia/Shanghai') AS DOUBLE) * 1000000) AS BIGINT)), __tu -> transform(array(__tw - (CAST(round(CAST(from_utc_timestamp(CAST(CAST(__tu - 86400000000 AS DOUBLE) / 1000000 AS TIMESTAMP), 'Asia/Shanghai') AS DOUBLE) * 1000000) AS BIGINT) - (__tu - 86400000000))), __te -> CASE WHEN __te < __tu AND CAST(round(CAST(from_utc_timestamp(CAST(CAST(__te AS DOUBLE) / 1000000 AS TIMESTAMP), 'Asia/Shanghai') AS DOUBLE) * 1000000) AS BIGINT) = __tw THEN __te ELSE __tu END)[0])[0] WHEN __to = 'Z' THEN __tw WHEN substr(__to, 1, 1) = '-' THEN __tw + (CAST(substr(__to, 2, 2) AS BIGINT) * 60 + CASE WHEN length(__to) > 3 THEN CAST(substr(__to, length(__to) - 1, 2) AS BIGINT) ELSE 0 END) * 60000000 ELSE __tw - (CAST(substr(__to, 2, 2) AS BIGINT) * 60 + CASE WHEN length(__to) > 3 THEN CAST(substr(__to, length(__to) - 1, 2) AS BIGINT) ELSE 0 END) * 60000000 END)[0])[0] END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'dev', r.`dev`, 'ts', r.`ts`), map('ignoreNullFields', 'false'))) AS __raw, CASE WHEN instr(`request_id`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column request_id' WHEN instr(`item_id`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(`user_id`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(`dev`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column dev' WHEN instr(`ts`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `dev`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed JSON line' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_impressions`) r
 ) t;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks` (`user_id` STRING, `item_id` STRING, `ts` STRING, __corrupt STRING)
 USING csv
-OPTIONS (path 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', header 'true', sep '\t', quote '"', escape '"');
+OPTIONS ('path' 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'header' 'true', 'sep' '\t', 'quote' '"', 'escape' '"', 'multiLine' 'true', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN CAST(`ts` AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN CAST(`ts` AS BIGINT) * 1000000 END) AS __ts, __file, __row, __bad, __skip, to_json(named_struct('user_id', r.`user_id`, 'item_id', r.`item_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_clicks`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch seconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854 AND 9223372036854 THEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'item_id', r.`item_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false'))) AS __raw, CASE WHEN instr(`user_id`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(`item_id`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column item_id' WHEN instr(`ts`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column ts' END AS __utf8
+  FROM (SELECT `user_id`, `item_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed CSV line: the number of fields is not the number of columns' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_clicks`) r
 ) t;
 
-CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users` (`user_id` STRING, `age` STRING, `gender` STRING, `score` STRING)
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users` (`user_id` STRING, `age` STRING, `gender` STRING, `score` STRING, __corrupt STRING)
 USING csv
-OPTIONS (path 'hdfs:///logs/din/users', header 'false', sep ',', quote '"', escape '"');
+OPTIONS ('path' 'hdfs:///logs/din/users', 'header' 'false', 'sep' ',', 'quote' '"', 'escape' '"', 'multiLine' 'true', 'mode' 'PERMISSIVE', 'columnNameOfCorruptRecord' '__corrupt');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, `score` AS `score`, __file, __row, __bad, __skip, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`, 'score', r.`score`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `user_id`, `age`, `gender`, `score`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __utf8 IS NOT NULL THEN __utf8 WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, `score` AS `score`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`, 'score', r.`score`), map('ignoreNullFields', 'false'))) AS __raw, CASE WHEN instr(`user_id`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column user_id' WHEN instr(`age`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column age' WHEN instr(`gender`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column gender' WHEN instr(`score`, '\uFFFD') > 0 THEN 'invalid UTF-8 text in column score' END AS __utf8
+  FROM (SELECT `user_id`, `age`, `gender`, `score`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CASE WHEN __corrupt IS NOT NULL THEN 'malformed CSV line: the number of fields is not the number of columns' END AS __bad, FALSE AS __skip, __corrupt AS __raw FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
 USING parquet
-OPTIONS (path 'hdfs:///logs/din/items');
+OPTIONS ('path' 'hdfs:///logs/din/items', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
 SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, `category` AS `category`, __file, __row, __bad, __skip, to_json(named_struct('item_id', r.`item_id`, 'category', r.`category`), map('ignoreNullFields', 'false')) AS __raw
-  FROM (SELECT `item_id`, `category`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `sparktf_src_items`) r
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, `category` AS `category`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`, 'category', r.`category`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `item_id`, `category`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
@@ -66,7 +68,7 @@ SELECT assert_true(`sparktf_bad_rows_within_limit`) AS `sparktf_bad_rows_check` 
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
 SELECT `request_id`, `item_id`, `user_id`, `device`, __ts, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts, __file, __row, `request_id`, `item_id`, `user_id`, `device`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts ASC NULLS FIRST, `request_id` ASC NULLS FIRST, `item_id` ASC NULLS FIRST, `user_id` ASC NULLS FIRST, `device` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_impressions` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
@@ -75,32 +77,34 @@ SELECT `user_id`, `item_id`, __ts, __file, __row FROM `typed_clicks` WHERE __rea
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
 SELECT `user_id`, `age`, `gender`, `score`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __file, __row, `user_id`, `age`, `gender`, `score`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, `gender` ASC NULLS FIRST, `score` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_users` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
 SELECT `item_id`, `category`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY __file, __row, `item_id`, `category`) AS __rn
+  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY `item_id` ASC NULLS FIRST, `category` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_items` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `imp` AS
-SELECT *, monotonically_increasing_id() AS __id FROM `clean_impressions`
+SELECT *, (shiftleft(CAST(hash(1, __ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, `device` IS NULL, `device`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, `device`, __file ORDER BY __ts ASC NULLS FIRST)) AS BIGINT), 32) | (CAST(hash(2, __ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, `device` IS NULL, `device`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, `device`, __file ORDER BY __ts ASC NULLS FIRST)) AS BIGINT) & 4294967295)) AS __id FROM `clean_impressions`
 WHERE __ts >= 1714492800000000 AND __ts < 1714581000000000;
 
 CACHE TABLE `imp`;
 
+SELECT assert_true(`sparktf_row_ids_unique`) AS `sparktf_row_id_check` FROM (SELECT count(*) = count(DISTINCT __id) AS `sparktf_row_ids_unique`, count(*) - count(DISTINCT __id) AS `__shared` FROM `imp`) c;
+
 CREATE OR REPLACE TEMPORARY VIEW `labels` AS
 SELECT DISTINCT __imp FROM (
-  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`user_id`, c.`item_id` ORDER BY i.__ts DESC, i.`request_id` DESC, i.`item_id` DESC, i.`user_id` DESC) AS __rn
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`user_id`, c.`item_id` ORDER BY i.__ts DESC NULLS LAST, i.`request_id` DESC NULLS LAST, i.`item_id` DESC NULLS LAST, i.`user_id` DESC NULLS LAST, i.`device` DESC NULLS LAST) AS __rn
   FROM `imp` i JOIN `clean_clicks` c ON i.`user_id` = c.`user_id` AND i.`item_id` = c.`item_id`
     AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
   WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
-SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
+SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __v DESC NULLS LAST) AS __r FROM (
   SELECT e.`user_id` AS __u, e.__ts, CAST(e.`item_id` AS STRING) AS __v
   FROM `clean_clicks` e
   WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
@@ -113,8 +117,8 @@ SELECT __u, __b, __l FROM (
 ) t WHERE (__r - 1) % 20 = 0;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_probe_0` AS
-SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (
-  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __id ASC NULLS FIRST) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __r ASC NULLS FIRST, __id ASC NULLS FIRST) AS __q
   FROM (
     SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
     UNION ALL
@@ -123,7 +127,7 @@ SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts,
 ) y WHERE __id IS NOT NULL;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_events_1` AS
-SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC, __v DESC) AS __r FROM (
+SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __v DESC NULLS LAST) AS __r FROM (
   SELECT e.`user_id` AS __u, e.__ts, coalesce(CAST(j.`category` AS STRING), CAST('unknown' AS STRING)) AS __v
   FROM `clean_clicks` e LEFT JOIN `clean_items` j ON e.`item_id` = j.`item_id`
   WHERE e.__ts >= 1713888000000000 AND e.__ts < 1714579200000000
@@ -136,8 +140,8 @@ SELECT __u, __b, __l FROM (
 ) t WHERE (__r - 1) % 10 = 0;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_probe_1` AS
-SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts, __id) AS __n FROM (
-  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts, __r NULLS FIRST, __id) AS __q
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __id ASC NULLS FIRST) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __r ASC NULLS FIRST, __id ASC NULLS FIRST) AS __q
   FROM (
     SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_1`
     UNION ALL
@@ -150,14 +154,16 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
   SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
     CAST(s.`request_id` AS STRING) AS `request_id`,
     CAST(s.`user_id` AS STRING) AS `user_id`,
-    coalesce(CAST(`t_users`.`age` AS BIGINT), CAST(0 AS BIGINT)) AS `age`,
-    coalesce(CAST(`t_users`.`gender` AS STRING), '未知') AS `gender`,
-    coalesce(CAST(`t_users`.`score` AS FLOAT), CAST(0.5 AS FLOAT)) AS `score`,
+    coalesce((CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END), CAST(0 AS BIGINT)) AS `age`,
+    coalesce(CAST(`t_users`.`gender` AS STRING), '\u672A\u77E5') AS `gender`,
+    coalesce((CASE WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('nan') THEN CAST('NaN' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('inf', '+inf', 'infinity', '+infinity') THEN CAST('Infinity' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('-inf', '-infinity') THEN CAST('-Infinity' AS FLOAT) WHEN (trim(CAST(`t_users`.`score` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CAST(trim(CAST(`t_users`.`score` AS STRING)) AS FLOAT) END), CAST(0.5 AS FLOAT)) AS `score`,
     coalesce(CAST(s.`device` AS STRING), 'it\'s\u003B odd') AS `device`,
     CAST(s.`item_id` AS STRING) AS `item_id`,
     coalesce(CAST(`t_items`.`category` AS STRING), 'unknown') AS `category`,
     CAST(CAST(hour(from_utc_timestamp(CAST(s.__ts DIV 1000000 AS TIMESTAMP), 'Asia/Shanghai')) AS BIGINT) AS BIGINT) AS `hour`,
     CAST(CAST((dayofweek(CAST(from_utc_timestamp(CAST(s.__ts DIV 1000000 AS TIMESTAMP), 'Asia/Shanghai') AS DATE)) + 5) % 7 + 1 AS BIGINT) AS BIGINT) AS `weekday`,
+    (`t_users`.`age` IS NOT NULL AND (CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END) IS NULL) AS `__invalid_age`,
+    (`t_users`.`score` IS NOT NULL AND (CASE WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('nan') THEN CAST('NaN' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('inf', '+inf', 'infinity', '+infinity') THEN CAST('Infinity' AS FLOAT) WHEN lower(trim(CAST(`t_users`.`score` AS STRING))) IN ('-inf', '-infinity') THEN CAST('-Infinity' AS FLOAT) WHEN (trim(CAST(`t_users`.`score` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CAST(trim(CAST(`t_users`.`score` AS STRING)) AS FLOAT) END) IS NULL) AS `__invalid_score`,
     s.`request_id` AS `__key_request_id`,
     s.`item_id` AS `__key_item_id`,
     s.`user_id` AS `__key_user_id`,
@@ -195,7 +201,7 @@ USING tfrecords
 OPTIONS (path 'hdfs:///data/samples/dt=2024-05-01/train', recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
 AS SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
   SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'train'
-  SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
+  SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST
 ) o;
 
 DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_train`;
@@ -207,7 +213,7 @@ USING tfrecords
 OPTIONS (path 'hdfs:///data/samples/dt=2024-05-01/eval', recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
 AS SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
   SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'eval'
-  SORT BY `__h`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
+  SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST
 ) o;
 
 DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_eval`;
@@ -224,10 +230,10 @@ SELECT __source, __file, __row, __reason, __raw FROM (
   SELECT 'users' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_users` WHERE __reason IS NOT NULL) b
   UNION ALL
   SELECT 'items' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_items` WHERE __reason IS NOT NULL) b
-) q ORDER BY __source, __file, __row, __reason, __raw
+) q ORDER BY __source ASC NULLS FIRST, __file ASC NULLS FIRST, __row ASC NULLS FIRST, __reason ASC NULLS FIRST, __raw ASC NULLS FIRST
 ) bad;
 
-SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items`, `history_sum_clicked_items`, `history_max_clicked_items`, `history_min_clicked_categories`, `history_sum_clicked_categories`, `history_max_clicked_categories`, `samples`, `missing_users`, `missing_items`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
+SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_items`, `history_sum_clicked_items`, `history_max_clicked_items`, `history_min_clicked_categories`, `history_sum_clicked_categories`, `history_max_clicked_categories`, `samples`, `missing_users`, `missing_items`, `invalid_age`, `invalid_score`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users`, `read_items`, `quarantined_items` FROM (
   SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
     CAST(coalesce(sum(CASE WHEN `label` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
     CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
@@ -241,6 +247,8 @@ SELECT `sparktf_samples_written`, `positives`, `eval`, `history_min_clicked_item
 ) o CROSS JOIN (
   SELECT CAST(count(*) AS BIGINT) AS `samples`,
     CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
-    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_items` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_items`
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_items` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_items`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_age` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_age`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_score` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_score`
   FROM `samples`
 ) a CROSS JOIN `sparktf_input_counts` i;
