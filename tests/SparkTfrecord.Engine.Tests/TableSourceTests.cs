@@ -102,7 +102,7 @@ public sealed class TableSourceTests
 
         // {date-2d..date+1d} of 2024-03-01 in a leap year: Feb 28, Feb 29, Mar 1, Mar 2, as yyyyMMdd.
         Assert.That(script, Does.Contain("FROM `logs`.`clicks` WHERE `dt` IN ('20240228', '20240229', '20240301', '20240302'))"));
-        Assert.That(script, Does.Contain("input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip FROM `logs`.`clicks`"));
+        Assert.That(script, Does.Contain("input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `logs`.`clicks`"));
         Assert.That(script, Does.Contain("FROM `dim`.`users`)"), "a table without partition is read whole");
         Assert.That(script, Does.Not.Contain("`dim`.`users` WHERE"));
     }

@@ -20,11 +20,6 @@ namespace SparkTfrecord.Engine.Tests;
 [Category("Fast")]
 public sealed class ValueConversionTests
 {
-    private static readonly string[] s_cases =
-    [
-        "int64-from-text", "float-from-text", "epoch-fractional-seconds", "epoch-fractional-ms", "list-json-text-csv", "list-json-text-jsonl", "ascii-script",
-    ];
-
     private string _root = null!;
 
     [SetUp]
@@ -66,64 +61,6 @@ public sealed class ValueConversionTests
         Assert.That(summary.ToJson(), Does.Contain("\"invalid.num\": 1"), "the summary's counts carry it");
     }
 
-    [TestCaseSource(nameof(s_cases))]
-    public void The_embedded_engine_gives_the_hand_computed_samples_and_counts_of_the_case(string name)
-    {
-        string folder = Repo.In("tests", "conformance", name);
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "case.json")));
-        var c = doc.RootElement;
-        var (summary, samples) = RunJob(Path.Combine(folder, "spec.yaml"), Path.Combine(folder, "input"), c.GetProperty("date").GetString()!);
-
-        var expected = File.ReadAllLines(Path.Combine(folder, "expected.jsonl")).Where(l => l.Trim().Length > 0).Select(Canonical).Order(StringComparer.Ordinal).ToList();
-        var actual = samples.Select(s => Canonical(s, summary)).Order(StringComparer.Ordinal).ToList();
-        Assert.That(actual, Is.EqualTo(expected));
-        foreach (var count in c.GetProperty("counts").EnumerateObject())
-        {
-            Assert.That(summary.Counts.GetValueOrDefault(count.Name), Is.EqualTo(count.Value.GetInt64()), count.Name);
-        }
-
-        if (c.TryGetProperty("quarantine", out var quarantine))
-        {
-            string file = Path.Combine(summary.Output, "_quarantine", "rows.jsonl");
-            var rows = File.Exists(file) ? File.ReadAllLines(file).Select(l => JsonDocument.Parse(l).RootElement).ToList() : [];
-            Assert.That(rows, Has.Count.EqualTo(quarantine.GetArrayLength()));
-            foreach (var q in quarantine.EnumerateArray())
-            {
-                Assert.That(rows.Any(r => r.GetProperty("source").GetString() == q.GetProperty("source").GetString()
-                    && Path.GetFileName(r.GetProperty("file").GetString()) == q.GetProperty("file").GetString()
-                    && r.GetProperty("row").GetInt64() == q.GetProperty("line").GetInt64()
-                    && r.GetProperty("reason").GetString()!.StartsWith(q.GetProperty("reason_starts").GetString()!, StringComparison.Ordinal)), Is.True, q.ToString());
-            }
-        }
-    }
-
-    [TestCaseSource(nameof(s_cases))]
-    public void The_rendered_spark_script_has_the_construct_of_the_case_on_every_spark_version(string name)
-    {
-        string folder = Repo.In("tests", "conformance", name);
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "case.json")));
-        var c = doc.RootElement;
-        foreach (bool legacy in new[] { false, true })
-        {
-            string script = SparkScriptOf(Path.Combine(folder, "spec.yaml"), c.GetProperty("date").GetString()!, legacy);
-            Assert.That(script.All(ch => ch < 128), Is.True, "pure ASCII");
-            Assert.That(script, Does.Not.Contain(" AS ARRAY<"), "no cast of text to an array");
-            foreach (var has in c.GetProperty("spark_has").EnumerateArray())
-            {
-                string text = has.GetString()!;
-                if (!(legacy && text.StartsWith("try_cast", StringComparison.Ordinal)))
-                {
-                    Assert.That(script, Does.Contain(text), legacy ? "legacy" : "modern");
-                }
-            }
-
-            foreach (var lacks in c.GetProperty("spark_lacks").EnumerateArray())
-            {
-                Assert.That(script, Does.Not.Contain(lacks.GetString()!), legacy ? "legacy" : "modern");
-            }
-        }
-    }
-
     [Test]
     public void Spark_reads_list_text_with_from_json_and_guards_numbers_with_an_anchored_rlike_without_try_cast_on_legacy_spark()
     {
@@ -144,8 +81,7 @@ public sealed class ValueConversionTests
     public void The_spark_report_carries_the_invalid_counts_into_the_counts()
     {
         string spec = Repo.In("tests", "conformance", "int64-from-text", "spec.yaml");
-        var plan = JobPlan.Create(JobDefinition.Load(spec), new DateOnly(2024, 1, 15), "/data", resolveFiles: false);
-        var text = SparkScript.Render(plan, new SparkScriptOptions { Target = "/out" });
+        var text = SparkScript.Render(CasePlan(spec, "2024-01-15"), new SparkScriptOptions { Target = "/out" });
         var columns = text.Report;
         var header = string.Join('\t', columns.Select(c => c.Column));
         var values = string.Join('\t', columns.Select((c, i) => c.Count == "invalid.num" ? "4" : "1"));
@@ -180,16 +116,22 @@ public sealed class ValueConversionTests
         string spec = Path.Combine(_root, "配置.yaml");
         File.Copy(Repo.In("tests", "conformance", "ascii-script", "spec.yaml"), spec);
 
-        string script = SparkScriptOf(spec, "2024-01-15", legacy: false);
+        string script = SparkScript.Render(CasePlan(spec, "2024-01-15", Repo.In("tests", "conformance", "ascii-script", "input")), new SparkScriptOptions { Target = "/out" }).Text();
 
         Assert.That(script.All(ch => ch < 128), Is.True);
         Assert.That(script, Does.StartWith("/* sparktf: ??.yaml"));
     }
 
-    private static string SparkScriptOf(string spec, string date, bool legacy)
+    private static string SparkScriptOf(string spec, string date, bool legacy) =>
+        SparkScript.Render(CasePlan(spec, date), new SparkScriptOptions { Target = "/out", Legacy = legacy }).Text();
+
+    // A conformance case's plan over its own input, with the CSV columns read from the files' headers as the Spark
+    // engine reads them (it needs every column of a CSV source).
+    private static JobPlan CasePlan(string spec, string date, string? input = null)
     {
-        var plan = JobPlan.Create(JobDefinition.Load(spec), DateOnly.Parse(date, CultureInfo.InvariantCulture), "/data/logs", resolveFiles: false);
-        return SparkScript.Render(plan, new SparkScriptOptions { Target = "/out", Legacy = legacy }).Text();
+        input ??= Path.Combine(Path.GetDirectoryName(spec)!, "input");
+        var plan = JobPlan.Create(JobDefinition.Load(spec), DateOnly.Parse(date, CultureInfo.InvariantCulture), input, resolveFiles: true);
+        return InputScan.ApplyCsvHeaders(plan);
     }
 
     private (SamplesSummary Summary, List<Example> Samples) RunJob(string spec, string input, string date)

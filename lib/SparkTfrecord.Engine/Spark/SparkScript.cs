@@ -139,27 +139,27 @@ internal static class SparkScript
             string path = target.TrimEnd('/') + suffix;
             if (options.Connector == SparkConnector.LinkedIn)
             {
-                var opts = new List<string> { $"recordType {d.String("Example")}" };
+                var opts = new List<(string, string)> { ("recordType", "Example") };
                 if (Codec(output.Compression) is { } codec)
                 {
-                    opts.Add($"codec {d.String(codec)}");
+                    opts.Add(("codec", codec));
                 }
 
-                yield return $"INSERT OVERWRITE DIRECTORY {d.String(path)}\nUSING tfrecord\nOPTIONS ({string.Join(", ", opts)})\n{query}";
+                yield return $"INSERT OVERWRITE DIRECTORY {d.String(path)}\nUSING tfrecord\nOPTIONS ({d.OptionList(opts)})\n{query}";
             }
             else
             {
                 // TensorFlow's connector is not a FileFormat: a table over an empty folder, dropped before and after (an
                 // external table: dropping it leaves the files).
                 string table = d.Identifier(TableName(plan, name));
-                var opts = new List<string> { $"path {d.String(path)}", $"recordType {d.String("Example")}" };
+                var opts = new List<(string, string)> { ("path", path), ("recordType", "Example") };
                 if (Codec(output.Compression) is { } codec)
                 {
-                    opts.Add($"codec {d.String(codec)}");
+                    opts.Add(("codec", codec));
                 }
 
                 yield return $"DROP TABLE IF EXISTS {table}";
-                yield return $"CREATE TABLE {table}\nUSING tfrecords\nOPTIONS ({string.Join(", ", opts)})\nAS {query}";
+                yield return $"CREATE TABLE {table}\nUSING tfrecords\nOPTIONS ({d.OptionList(opts)})\nAS {query}";
                 yield return $"DROP TABLE IF EXISTS {table}";
             }
         }
@@ -196,7 +196,7 @@ internal static class SparkScript
         };
         string select = string.Join(", ", fields.Select(f => $"bad.{f.Column} AS {d.Identifier(f.Field)}"));
         return $"INSERT OVERWRITE DIRECTORY {d.String(QuarantineTarget(target))}\nUSING json\n" +
-               $"OPTIONS ({d.String("compression")} {d.String("none")}, {d.String("ignoreNullFields")} {d.String("false")})\n" +
+               $"OPTIONS ({d.OptionList([("compression", "none"), ("ignoreNullFields", "false")])})\n" +
                $"SELECT {select} FROM (\n{quarantineQuery}\n) bad";
     }
 

@@ -356,7 +356,7 @@ internal sealed class SparkDialect : SqlDialect
         string schema = schemaColumns is null
             ? ""
             : " (" + string.Join(", ", schemaColumns.Select(col => $"{Identifier(col)} STRING").Append($"{Names.Corrupt} STRING")) + ")";
-        string optionList = string.Join(", ", options.Select(o => $"{String(o.Key)} {String(o.Value)}"));
+        string optionList = OptionList(options);
         string prelude = $"CREATE OR REPLACE TEMPORARY VIEW {view}{schema}\nUSING {format}\nOPTIONS ({optionList})";
         string select = string.Join(", ", columns.Select(Identifier));
         return ([prelude], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, {bad} AS {Names.Bad}, FALSE AS {Names.Skip}, {raw} AS {Names.Raw} FROM {view})");
@@ -396,6 +396,16 @@ internal sealed class SparkDialect : SqlDialect
 
         return columns;
     }
+
+    /// <summary>
+    /// The items of an <c>OPTIONS (...)</c> clause, every key a quoted string: Spark's grammar takes a string literal
+    /// as a property key (<c>propertyKey : identifier (DOT identifier)* | stringLit</c> in SqlBaseParser.g4), so a key
+    /// that is a reserved word under <c>spark.sql.ansi.enforceReservedKeywords</c> (such as <c>escape</c>) still parses.
+    /// </summary>
+    /// <param name="options">The keys and values.</param>
+    /// <returns>The comma-separated items.</returns>
+    public string OptionList(IEnumerable<(string Key, string Value)> options) =>
+        string.Join(", ", options.Select(o => $"{String(o.Key)} {String(o.Value)}"));
 
     /// <summary>
     /// One path for Spark's <c>path</c> option that stands for several: a Hadoop glob with the paths' common folder

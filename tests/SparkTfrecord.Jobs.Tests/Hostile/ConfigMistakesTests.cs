@@ -147,7 +147,11 @@ public sealed class ConfigMistakesTests
         Assert.That(sparkSpec, Does.Contain("rename: {gender:"), "the payloads were not put in");
         box.Write("spark.yaml", sparkSpec);
         box.Write("nul.yaml", spec.Replace($"salt: {quoted}", "salt: \"x'\\0; DROP\"", StringComparison.Ordinal));
-        box.Write("spark-non-ascii.yaml", sparkSpec.Replace($"rename: {{gender: {YamlQuoted(fileColumn)}}}", "rename: {gender: \"性别\"}", StringComparison.Ordinal));
+        // The non-ASCII column is in its files' header, so that the name itself is what the Spark engine refuses.
+        box.Write("logs/users-csv-non-ascii/part-0.csv", "user_id'性别'age\n");
+        box.Write("spark-non-ascii.yaml", sparkSpec
+            .Replace($"rename: {{gender: {YamlQuoted(fileColumn)}}}", "rename: {gender: \"性别\"}", StringComparison.Ordinal)
+            .Replace(YamlQuoted("{input}/users-csv/" + PathPayload), "\"{input}/users-csv-non-ascii\"", StringComparison.Ordinal));
         var before = box.Snapshot();
 
         var duck = box.Run(null, "samples", "--conf", "spec.yaml", "--date", Date, "--input", "logs", "--output", "out", "--compression", "none");

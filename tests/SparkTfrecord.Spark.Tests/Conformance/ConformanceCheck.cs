@@ -218,7 +218,8 @@ internal static class ConformanceCheck
     {
         problem = null;
         var unknown = record.Select(p => p.Key).Where(k => !features.ContainsKey(k)).ToList();
-        var absent = features.Keys.Where(k => !record.ContainsKey(k)).ToList();
+        // A list feature may be left out: a list that is null or invalid is not written (lists have no default).
+        var absent = features.Where(f => !f.Value.IsList && !record.ContainsKey(f.Key)).Select(f => f.Key).ToList();
         if (unknown.Count > 0 || absent.Count > 0)
         {
             problem = $"{record.ToJsonString()}: " + (unknown.Count > 0 ? $"features not in the spec: {string.Join(", ", unknown)}; " : "")
@@ -229,6 +230,11 @@ internal static class ConformanceCheck
         var canonical = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var (name, (kind, isList)) in features)
         {
+            if (!record.ContainsKey(name))
+            {
+                continue;
+            }
+
             var node = record[name];
             if (isList != node is JsonArray)
             {

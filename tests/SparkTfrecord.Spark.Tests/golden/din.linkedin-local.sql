@@ -162,7 +162,7 @@ CACHE TABLE `sparktf_output`;
 
 INSERT OVERWRITE DIRECTORY 'file:///data/out/dt=2024-05-01'
 USING tfrecord
-OPTIONS (recordType 'Example', codec 'org.apache.hadoop.io.compress.GzipCodec')
+OPTIONS ('recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.GzipCodec')
 SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d` FROM (
   SELECT /*+ REPARTITION(16, __h) */ * FROM `sparktf_output`
   SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST

@@ -164,7 +164,7 @@ DROP TABLE IF EXISTS `sparktf_out_din_20240501`;
 
 CREATE TABLE `sparktf_out_din_20240501`
 USING tfrecords
-OPTIONS (path 'hdfs:///data/samples/dt=2024-05-01', recordType 'Example', codec 'org.apache.hadoop.io.compress.GzipCodec')
+OPTIONS ('path' 'hdfs:///data/samples/dt=2024-05-01', 'recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.GzipCodec')
 AS SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d` FROM (
   SELECT /*+ REPARTITION(16, __h) */ * FROM `sparktf_output`
   SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST

@@ -196,7 +196,7 @@ CACHE TABLE `sparktf_output`;
 
 INSERT OVERWRITE DIRECTORY 'hdfs:///data/samples/dt=2024-05-01/train'
 USING tfrecord
-OPTIONS (recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
+OPTIONS ('recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.DefaultCodec')
 SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
   SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'train'
   SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST
@@ -204,7 +204,7 @@ SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `it
 
 INSERT OVERWRITE DIRECTORY 'hdfs:///data/samples/dt=2024-05-01/eval'
 USING tfrecord
-OPTIONS (recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
+OPTIONS ('recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.DefaultCodec')
 SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
   SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'eval'
   SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST

@@ -198,7 +198,7 @@ DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_train`;
 
 CREATE TABLE `sparktf_out_every_rule_20240501_train`
 USING tfrecords
-OPTIONS (path 'hdfs:///data/samples/dt=2024-05-01/train', recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
+OPTIONS ('path' 'hdfs:///data/samples/dt=2024-05-01/train', 'recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.DefaultCodec')
 AS SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
   SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'train'
   SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST
@@ -210,7 +210,7 @@ DROP TABLE IF EXISTS `sparktf_out_every_rule_20240501_eval`;
 
 CREATE TABLE `sparktf_out_every_rule_20240501_eval`
 USING tfrecords
-OPTIONS (path 'hdfs:///data/samples/dt=2024-05-01/eval', recordType 'Example', codec 'org.apache.hadoop.io.compress.DefaultCodec')
+OPTIONS ('path' 'hdfs:///data/samples/dt=2024-05-01/eval', 'recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.DefaultCodec')
 AS SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories` FROM (
   SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'eval'
   SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST

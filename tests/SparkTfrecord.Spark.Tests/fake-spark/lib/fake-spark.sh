@@ -112,7 +112,7 @@ fake_output_dir() {
       [ -f "$script" ] || return 0
       found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+(LOCAL[[:space:]]+)?DIRECTORY[[:space:]]+'[^']*'" | grep -v "/_quarantine'\$" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
       if [ -z "$found" ]; then
-        found=$(tr '\n' ' ' < "$script" | grep -oiE "USING[[:space:]]+tfrecords?[[:space:]]+OPTIONS[[:space:]]*\([^)]*path[[:space:]]+'[^']*'" | head -n 1 | sed -E "s/.*path[[:space:]]+'([^']*)'/\1/" || true)
+        found=$(tr '\n' ' ' < "$script" | grep -oiE "USING[[:space:]]+tfrecords?[[:space:]]+OPTIONS[[:space:]]*\([^)]*'?path'?[[:space:]]+'[^']*'" | head -n 1 | sed -E "s/.*'?path'?[[:space:]]+'([^']*)'/\1/" || true)
       fi ;;
     *) found=$FAKE_SPARK_OUTPUT ;;
   esac
