@@ -70,14 +70,13 @@ internal static class SamplesJob
         var unread = CheckInputLines(engine, plan, counts);
 
         // Bad rows: kept with the output (or beside it when the job fails), then the threshold.
-        long read = plan.Sources.Keys.Sum(s => counts[RunCounts.Read(s)]);
-        long bad = plan.Sources.Keys.Sum(s => counts[RunCounts.Quarantined(s)]);
+        var (read, bad) = BadRowsLimit.Totals(counts);
         double maxBad = job.MaxBadFraction;
         if (bad > 0)
         {
             string quarantineFile = Path.Combine(committer.WorkDirectory, QuarantineFiles.Folder, QuarantineFiles.RowsFile);
             WriteQuarantine(engine, sql, plan, quarantineFile, unread);
-            if (read > 0 && (double)bad / read > maxBad)
+            if (BadRowsLimit.OverLimit(counts, maxBad))
             {
                 string kept = outputPath + ".quarantine.jsonl";
                 File.Copy(quarantineFile, kept, overwrite: true);

@@ -102,9 +102,9 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         // The script checked the bad rows before writing; the report's counts are checked again, so that a script
         // whose check did not run never commits an output over the limit.
-        if (SparkBadRows.OverLimit(counts, maxBad))
+        if (BadRowsLimit.OverLimit(counts, maxBad))
         {
-            return Fail(SparkBadRows.TooMany(counts, maxBad, $"{Program} reported them after writing (the script's own check did not stop it); " +
+            return Fail(BadRowsLimit.TooMany(counts, maxBad, $"{Program} reported them after writing (the script's own check did not stop it); " +
                 (setup.OutputIsLocal ? "nothing was committed: the output is as it was." : $"{setup.Output} was written, but no _manifest.json was added.")), counts);
         }
 
@@ -113,7 +113,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         // The bad rows, which the script wrote after the samples: a complete quarantine is part of a complete output.
         string quarantine = SparkScript.QuarantineTarget(target);
-        if (SparkBadRows.Totals(counts).Bad > 0)
+        if (BadRowsLimit.Totals(counts).Bad > 0)
         {
             successDirs = [.. successDirs, quarantine];
         }
@@ -226,9 +226,9 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
             inputCounts ??= failed.InputCounts;
         }
 
-        if (badRows || (inputCounts is not null && SparkBadRows.OverLimit(inputCounts, maxBad)))
+        if (badRows || (inputCounts is not null && BadRowsLimit.OverLimit(inputCounts, maxBad)))
         {
-            return Fail(SparkBadRows.TooMany(inputCounts, maxBad, $"The Spark script stopped at its bad-rows check, before writing ({Program} exited with {exit}), so {outputState}."), inputCounts);
+            return Fail(BadRowsLimit.TooMany(inputCounts, maxBad, $"The Spark script stopped at its bad-rows check, before writing ({Program} exited with {exit}), so {outputState}."), inputCounts);
         }
 
         _keepTemp = true;
@@ -254,7 +254,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     private SamplesSummary? Commit(Dictionary<string, long> counts, string quarantineFolder, Stopwatch clock, CancellationToken cancellation)
     {
         RunCounts.AddDerived(counts);
-        var (rowsRead, rowsBad) = SparkBadRows.Totals(counts);
+        var (rowsRead, rowsBad) = BadRowsLimit.Totals(counts);
         ManifestQuarantine? quarantine = null;
         if (_committer is not null)
         {

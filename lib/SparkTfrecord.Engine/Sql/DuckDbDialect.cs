@@ -83,13 +83,6 @@ internal sealed class DuckDbDialect : SqlDialect
     public override string UniqueRowId(IReadOnlyList<string> content) => "row_number() OVER ()";
 
     /// <inheritdoc/>
-    protected override string TimeTextMatches(string text) => $"regexp_matches({text}, {String(TimestampText.Pattern)})";
-
-    /// <inheritdoc/>
-    protected override string TimeTextPart(string text, int group) =>
-        $"regexp_extract({text}, {String(TimestampText.Pattern)}, {group.ToString(CultureInfo.InvariantCulture)})";
-
-    /// <inheritdoc/>
     protected override string WallTextToMicros(string local) => $"epoch_us(TRY_CAST({local} AS TIMESTAMP))";
 
     /// <inheritdoc/>

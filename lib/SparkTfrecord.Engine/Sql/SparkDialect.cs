@@ -208,13 +208,6 @@ internal sealed class SparkDialect : SqlDialect
     }
 
     /// <inheritdoc/>
-    protected override string TimeTextMatches(string text) => $"({text} RLIKE {String(TimestampText.Pattern)})";
-
-    /// <inheritdoc/>
-    protected override string TimeTextPart(string text, int group) =>
-        $"regexp_extract({text}, {String(TimestampText.Pattern)}, {group.ToString(CultureInfo.InvariantCulture)})";
-
-    /// <inheritdoc/>
     /// <remarks>The session's zone is UTC (<see cref="SessionSettings"/>), so the cast reads the wall clock as UTC.</remarks>
     protected override string WallTextToMicros(string local) =>
         IsLegacy ? LegacyMicros($"CAST({local} AS TIMESTAMP)") : $"unix_micros(try_cast({local} AS TIMESTAMP))";

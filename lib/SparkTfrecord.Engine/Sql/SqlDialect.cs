@@ -209,21 +209,16 @@ internal abstract class SqlDialect
             $"CASE WHEN {o} = '' THEN {ZoneWallToUtcMicros(w, zone)} WHEN {o} = 'Z' THEN {w} " +
             $"WHEN substr({o}, 1, 1) = '-' THEN {w} + {minutes} * 60000000 ELSE {w} - {minutes} * 60000000 END";
         string parsed = Let(WallTextToMicros(TimeTextPart(text, TimestampText.LocalGroup)), w, Let(TimeTextPart(text, TimestampText.OffsetGroup), o, instant));
-        return $"(CASE WHEN {TimeTextMatches(text)} THEN {parsed} END)";
+        return $"(CASE WHEN {FullMatch(text, TimestampText.Body)} THEN {parsed} END)";
     }
 
-    /// <summary>Whether a text expression fully matches <see cref="TimestampText.Pattern"/> (this helper's own regular
-    /// expression member; the values helper has one too: one of them is to be kept when the branches merge).</summary>
-    /// <param name="text">The text expression.</param>
-    /// <returns>A BOOLEAN expression, null for null text.</returns>
-    protected abstract string TimeTextMatches(string text);
-
     /// <summary>A group of <see cref="TimestampText.Pattern"/> matched in text: empty text for a group that took no
-    /// part in the match.</summary>
+    /// part in the match. DuckDB's and Spark's <c>regexp_extract</c> are spelled alike.</summary>
     /// <param name="text">The text expression.</param>
     /// <param name="group">The group number.</param>
     /// <returns>The text expression.</returns>
-    protected abstract string TimeTextPart(string text, int group);
+    private string TimeTextPart(string text, int group) =>
+        $"regexp_extract({text}, {String(TimestampText.Pattern)}, {group.ToString(CultureInfo.InvariantCulture)})";
 
     /// <summary>A local date and time as text (<see cref="TimestampText.LocalGroup"/>) as the microseconds of that wall
     /// clock read as UTC; null when the date does not exist.</summary>

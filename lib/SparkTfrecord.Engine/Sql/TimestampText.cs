@@ -13,11 +13,14 @@ namespace SparkTfrecord.Engine.Sql;
 /// </summary>
 internal static class TimestampText
 {
-    /// <summary>The full-match pattern (anchored). Group <see cref="LocalGroup"/> is the local date and time, group
-    /// <see cref="OffsetGroup"/> the offset (empty when none).</summary>
-    public const string Pattern =
-        "^([0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?)?)" +
-        "(Z|[+-](?:0[0-9]|1[0-7])(?::?[0-5][0-9])?)?\\z";
+    /// <summary>The accepted forms without anchors, for <see cref="SqlDialect.FullMatch"/>.</summary>
+    public const string Body =
+        "([0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.][0-9]{1,6})?)?)?)" +
+        "(Z|[+-](?:0[0-9]|1[0-7])(?::?[0-5][0-9])?)?";
+
+    /// <summary>The full-match pattern (<see cref="Body"/> anchored). Group <see cref="LocalGroup"/> is the local date
+    /// and time, group <see cref="OffsetGroup"/> the offset (empty when none).</summary>
+    public const string Pattern = "^" + Body + "\\z";
 
     /// <summary>The group of <see cref="Pattern"/> that holds the local date and time: text both engines cast to a
     /// timestamp alike.</summary>

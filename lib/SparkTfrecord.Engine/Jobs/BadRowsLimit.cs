@@ -1,13 +1,14 @@
 using System.Globalization;
 using SparkTfrecord.Engine.Sql;
 
-namespace SparkTfrecord.Engine.Spark;
+namespace SparkTfrecord.Engine.Jobs;
 
 /// <summary>
-/// The bad-rows limit on the counts Spark reports (<c>read.SOURCE</c> and <c>quarantined.SOURCE</c>), with the
-/// embedded engine's rule: rows were read and bad / read is above <c>quarantine.max_bad_fraction</c>.
+/// The bad-rows limit, one rule for both engines (the embedded job's counts and those Spark reports, by the same names
+/// <c>read.SOURCE</c> and <c>quarantined.SOURCE</c>): a run fails when rows were read and bad / read is above
+/// <c>quarantine.max_bad_fraction</c>.
 /// </summary>
-internal static class SparkBadRows
+internal static class BadRowsLimit
 {
     /// <summary>All rows read and bad: the sums of the per-source <c>read.SOURCE</c> and <c>quarantined.SOURCE</c>
     /// counts (the summary's rows_read and quarantined).</summary>
