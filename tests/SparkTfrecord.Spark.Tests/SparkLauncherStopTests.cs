@@ -8,7 +8,7 @@ namespace SparkTfrecord.Spark.Tests;
 
 /// <summary>
 /// <see cref="SparkLauncher"/> stopped through its cancellation token, in process against the fake Spark: the stop
-/// signal is forwarded to Spark, Spark is killed when it ignores it for <see cref="SparkLaunchOptions.KillAfter"/>, the
+/// signal is forwarded to Spark, Spark is killed when it ignores it for <see cref="SparkSamplesRunOptions.KillAfter"/>, the
 /// output is as it was, and the stop is reported as <see cref="JobStoppedException"/> with the stopped day's
 /// summary. (SparkLauncherTests sends real signals to sparktf.)
 /// </summary>
@@ -107,11 +107,16 @@ public sealed class SparkLauncherStopTests
         return new SparkLaunchOptions
         {
             Definition = JobDefinition.Load(s_spec),
-            Dates = [new DateOnly(2024, 5, 1)],
-            Spark = new SparkRunOptions { Date = new DateOnly(2024, 5, 1), Input = _logs, Output = output, Version = SparkVersion.Parse("3.5") },
-            SparkHome = FakeSparkHome.Create(_temp[$"spark-home{n}"], environment),
-            KillAfter = killAfter,
-            StopSignal = () => signal,
+            Run = new SparkSamplesRunOptions
+            {
+                Spec = s_spec,
+                Dates = [new DateOnly(2024, 5, 1)],
+                Spark = new SparkRunOptions { Date = new DateOnly(2024, 5, 1), Input = _logs, Output = output, Version = SparkVersion.Parse("3.5") },
+                SparkHome = FakeSparkHome.Create(_temp[$"spark-home{n}"], environment),
+                KillAfter = killAfter,
+                StopSignal = () => signal,
+                Stdout = TextWriter.Null,
+            },
         };
     }
 

@@ -112,15 +112,20 @@ public sealed class SparkYarnKillTests
         var launcher = new SparkLauncher(new SparkLaunchOptions
         {
             Definition = JobDefinition.Load(s_spec),
-            Dates = [new DateOnly(2024, 5, 1)],
-            Spark = new SparkRunOptions
+            Run = new SparkSamplesRunOptions
             {
-                Date = new DateOnly(2024, 5, 1), Input = "file://" + _logs, Output = "file://" + output, Master = master,
-                DeployMode = deployMode == "cluster" ? SparkDeployMode.Cluster : SparkDeployMode.Client, Version = SparkVersion.Parse("3.5"),
+                Spec = s_spec,
+                Dates = [new DateOnly(2024, 5, 1)],
+                Spark = new SparkRunOptions
+                {
+                    Date = new DateOnly(2024, 5, 1), Input = "file://" + _logs, Output = "file://" + output, Master = master,
+                    DeployMode = deployMode == "cluster" ? SparkDeployMode.Cluster : SparkDeployMode.Client, Version = SparkVersion.Parse("3.5"),
+                },
+                SparkHome = home,
+                KillAfter = TimeSpan.FromSeconds(30),
+                StopSignal = () => PosixSignal.SIGTERM,
+                Stdout = TextWriter.Null,
             },
-            SparkHome = home,
-            KillAfter = TimeSpan.FromSeconds(30),
-            StopSignal = () => PosixSignal.SIGTERM,
             Yarn = withYarn ? FakeSparkHome.Yarn(home) : Path.Combine(home, "no-such-yarn"),
         }, watched);
 

@@ -41,7 +41,7 @@ internal sealed class SparkDayLaunch
     public IReadOnlyDictionary<string, long>? FailureCounts { get; private set; }
 
     /// <summary>The signal a stop forwards to Spark.</summary>
-    public static PosixSignal Signal(SparkLaunchOptions launch) => launch.StopSignal?.Invoke() ?? PosixSignal.SIGTERM;
+    public static PosixSignal Signal(SparkLaunchOptions launch) => launch.Run.StopSignal?.Invoke() ?? PosixSignal.SIGTERM;
 
     /// <summary>Writes the day's dry run: the command, where the output goes, and the script; false when it failed.</summary>
     public bool Describe(TextWriter output)
@@ -53,7 +53,7 @@ internal sealed class SparkDayLaunch
         }
 
         var setup = Setup();
-        string programPath = missing is null ? Path.Combine(_launch.SparkHome!, "bin", _program) : "$SPARK_HOME/bin/" + _program;
+        string programPath = missing is null ? Path.Combine(_launch.Run.SparkHome!, "bin", _program) : "$SPARK_HOME/bin/" + _program;
         var script = setup.Script(SparkWorkFolder.LaunchTarget(setup));
         string scriptName = _name + ".sql";
         var args = SparkSubmitArguments.For(_options, _name, packages, scriptName, _cluster ? SparkResources.Runner : null, ReportUri(setup));
@@ -108,7 +108,7 @@ internal sealed class SparkDayLaunch
     /// <summary>What is missing of Spark (null when bin/spark-sql or bin/spark-submit, and bin/spark-submit, are there).</summary>
     private string? MissingSpark()
     {
-        string? home = _launch.SparkHome;
+        string? home = _launch.Run.SparkHome;
         return home is null ? "SPARK_HOME is not set and --spark-home was not given"
             : !File.Exists(Path.Combine(home, "bin", _program)) ? $"{Path.Combine(home, "bin", _program)} does not exist"
             : !File.Exists(Path.Combine(home, "bin", "spark-submit")) ? $"{Path.Combine(home, "bin", "spark-submit")} does not exist" : null;
@@ -131,7 +131,7 @@ internal sealed class SparkDayLaunch
         var version = _options.Version;
         if (version is null && missingSpark is null && !dryRun)
         {
-            var (code, banner) = SparkProcess.RunToEnd(Path.Combine(_launch.SparkHome!, "bin", "spark-submit"), ["--version"], 120);
+            var (code, banner) = SparkProcess.RunToEnd(Path.Combine(_launch.Run.SparkHome!, "bin", "spark-submit"), ["--version"], 120);
             version = code == 0 ? SparkVersion.FromBanner(banner) : null;
             if (version is null)
             {

@@ -30,7 +30,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     /// <summary>Whether the driver runs in a YARN container (the application outlives spark-submit).</summary>
     private bool OnYarnCluster => _cluster && options.Master == "yarn";
 
-    private string ProgramPath => Path.Combine(launch.SparkHome!, "bin", Program);
+    private string ProgramPath => Path.Combine(launch.Run.SparkHome!, "bin", Program);
 
     /// <summary>The error once the day failed (without the <c>sparktf: </c> prefix); null when it failed without one.</summary>
     public string? Failure { get; private set; }
@@ -63,8 +63,8 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
         {
             _committer = OutputCommitter.Begin(setup.Output, new OutputCommitOptions
             {
-                NoClobber = launch.NoClobber,
-                Force = launch.Force,
+                NoClobber = launch.Run.NoClobber,
+                Force = launch.Run.Force,
                 InputPaths = OutputGuard.InputsOf(setup.Plan, options.Input),
             });
         }
@@ -163,7 +163,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
     }
 
     /// <summary>Runs Spark with its output on the log; a cancelled token forwards the stop signal, and Spark's process
-    /// tree is killed when it has not stopped <see cref="SparkLaunchOptions.KillAfter"/> later.</summary>
+    /// tree is killed when it has not stopped <see cref="SparkSamplesRunOptions.KillAfter"/> later.</summary>
     /// <exception cref="JobStoppedException">The token was cancelled (before Spark started, or while it ran).</exception>
     private (int Exit, IReadOnlyList<string> Stdout, bool BadRowsSeen) RunSpark(List<string> arguments, string name, CancellationToken cancellation)
     {
@@ -189,7 +189,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
             log.WriteLine(line);
         });
         int exit;
-        using (cancellation.Register(() => spark.Forward(SignalNumber(), launch.KillAfter.TotalSeconds)))
+        using (cancellation.Register(() => spark.Forward(SignalNumber(), launch.Run.KillAfter.TotalSeconds)))
         {
             exit = spark.WaitForExit();
         }

@@ -12,7 +12,7 @@ namespace SparkTfrecord.Engine.Spark;
 /// with the PySpark runner (cluster mode) with Spark's output streamed to the log, checks what Spark reports (its exit
 /// code, the count, the bad rows, <c>_SUCCESS</c>, the day's checks), then adds <c>_manifest.json</c> (connector) or
 /// encodes Spark's Parquet (native writer) and commits a local output. A cancelled token forwards the stop signal to
-/// Spark, kills it after <see cref="SparkLaunchOptions.KillAfter"/>, cleans up and throws
+/// Spark, kills it after <see cref="SparkSamplesRunOptions.KillAfter"/>, cleans up and throws
 /// <see cref="JobStoppedException"/>.
 /// </summary>
 internal sealed class SparkLauncher
@@ -33,7 +33,7 @@ internal sealed class SparkLauncher
 
     /// <summary>Runs every day. A backfill first checks each day's local output with the output guard, so that a refused
     /// output stops it before Spark starts.</summary>
-    /// <param name="cancellationToken">Cancelled by a stop signal (see <see cref="SparkLaunchOptions.StopSignal"/>).</param>
+    /// <param name="cancellationToken">Cancelled by a stop signal (see <see cref="SparkSamplesRunOptions.StopSignal"/>).</param>
     /// <returns>The days' summaries, and the failed day's error when one failed.</returns>
     /// <exception cref="JobStoppedException">The token was cancelled; the outputs are as the message says, and its
     /// <see cref="JobStoppedException.Summaries"/> are the days'.</exception>
@@ -41,13 +41,13 @@ internal sealed class SparkLauncher
     /// <exception cref="IOException">A local output is refused, locked, or an input is missing.</exception>
     public SparkLaunchResult Run(CancellationToken cancellationToken)
     {
-        if (_options.Dates.Count > 1)
+        if (_options.Run.Dates.Count > 1)
         {
             CheckLocalOutputs();
         }
 
         var summaries = new List<SamplesSummary>();
-        foreach (var date in _options.Dates)
+        foreach (var date in _options.Run.Dates)
         {
             var clock = Stopwatch.StartNew();
             var day = new SparkDayLaunch(_options, ForDay(date), _log);
@@ -81,7 +81,7 @@ internal sealed class SparkLauncher
     public SparkLaunchResult DryRun(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        foreach (var date in _options.Dates)
+        foreach (var date in _options.Run.Dates)
         {
             var day = new SparkDayLaunch(_options, ForDay(date), _log);
             if (!day.Describe(output))
@@ -93,10 +93,10 @@ internal sealed class SparkLauncher
         return new SparkLaunchResult([], null);
     }
 
-    private SparkRunOptions ForDay(DateOnly date) => _options.Spark with { Date = date };
+    private SparkRunOptions ForDay(DateOnly date) => _options.Run.Spark with { Date = date };
 
     private SamplesSummary FailedDay(DateOnly date, string error, IReadOnlyDictionary<string, long>? counts, Stopwatch clock) =>
-        SamplesSummary.Failed(date, Target(_options.Spark.Output, date), "spark", error, counts, clock.Elapsed.TotalSeconds);
+        SamplesSummary.Failed(date, Target(_options.Run.Spark.Output, date), "spark", error, counts, clock.Elapsed.TotalSeconds);
 
     // A cluster URI as given; a local path in full.
     private static string Target(string output, DateOnly date) =>
@@ -107,8 +107,8 @@ internal sealed class SparkLauncher
     /// <summary>Each day's local output through the output guard (remote outputs are not checked here).</summary>
     private void CheckLocalOutputs()
     {
-        string? input = _options.Spark.Input;
-        foreach (var date in _options.Dates)
+        string? input = _options.Run.Spark.Input;
+        foreach (var date in _options.Run.Dates)
         {
             var options = ForDay(date);
             string expanded = PathTemplate.ExpandOne(options.Output, date);
@@ -121,7 +121,7 @@ internal sealed class SparkLauncher
             var plan = JobPlan.Create(_options.Definition, date, localInput ? input : "{input}", resolveFiles: false);
             OutputGuard.CheckFolder(expanded, new OutputGuardOptions
             {
-                Force = _options.Force,
+                Force = _options.Run.Force,
                 InputPaths = OutputGuard.InputsOf(plan, localInput ? input : null),
             });
         }

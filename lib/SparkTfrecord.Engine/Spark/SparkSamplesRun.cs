@@ -31,13 +31,7 @@ public static class SparkSamplesRun
         var launcher = new SparkLauncher(new SparkLaunchOptions
         {
             Definition = definition,
-            Dates = options.Dates,
-            Spark = options.Spark with { Date = options.Dates[0] },
-            SparkHome = options.SparkHome,
-            Force = options.Force,
-            NoClobber = options.NoClobber,
-            KillAfter = options.KillAfter,
-            StopSignal = options.StopSignal,
+            Run = options,
         }, log);
         if (options.DryRun)
         {

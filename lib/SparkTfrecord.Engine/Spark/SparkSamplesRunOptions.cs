@@ -19,7 +19,8 @@ public sealed class SparkSamplesRunOptions
     /// <summary>The Spark options shared by every day (their date is the first day's; each day replaces it).</summary>
     public required SparkRunOptions Spark { get; init; }
 
-    /// <summary>The Spark installation, or null (see <see cref="SparkLaunchOptions.SparkHome"/>).</summary>
+    /// <summary>The Spark installation (its <c>bin/spark-sql</c> and <c>bin/spark-submit</c>), or null when there is none
+    /// (a dry run then shows <c>$SPARK_HOME/bin/...</c>; a launch fails with what to install).</summary>
     public string? SparkHome { get; init; }
 
     /// <summary>Replace a local output that is not a previous output.</summary>
@@ -28,10 +29,11 @@ public sealed class SparkSamplesRunOptions
     /// <summary>Refuse to replace an existing local output.</summary>
     public bool NoClobber { get; init; }
 
-    /// <summary>How long Spark gets to stop after the stop signal before its process tree is killed.</summary>
+    /// <summary>How long Spark gets to stop after the stop signal is forwarded before its process tree is killed.</summary>
     public TimeSpan KillAfter { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Which signal asked for the stop (see <see cref="SparkLaunchOptions.StopSignal"/>).</summary>
+    /// <summary>Which signal asked for the stop, read when the cancellation token is cancelled: Spark gets the same
+    /// signal, and the stopped day's summary names it. Null: SIGTERM.</summary>
     public Func<PosixSignal>? StopSignal { get; init; }
 
     /// <summary>Print what would run (the command and the script of each day) instead of running it; no summaries.</summary>
