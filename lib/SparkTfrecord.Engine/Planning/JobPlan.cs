@@ -161,7 +161,7 @@ internal sealed class JobPlan
 
     // A path is taken literally: a file, or a folder's data files. Characters such as '[' or '*' in it are part of
     // a name, never a pattern (a folder 'logs[1]' is never read as 'logs1').
-    private static List<string> FindFiles(string path)
+    internal static List<string> FindFiles(string path)
     {
         if (File.Exists(path))
         {
