@@ -132,8 +132,11 @@ internal sealed class JobPlan
     public JobPlan WithSources(IReadOnlyDictionary<string, PlannedSource> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        return new JobPlan(Definition, Date, sources, DayStartMicros, DayEndMicros, Names);
+        return new JobPlan(Definition, Date, sources, DayStartMicros, DayEndMicros, Names) { State = State };
     }
+
+    /// <summary>The incremental state this run reads and writes (docs/state.md), or null for none.</summary>
+    public State.StatePlan? State { get; init; }
 
     /// <summary>Converts a duration to whole microseconds.</summary>
     /// <param name="span">The duration.</param>

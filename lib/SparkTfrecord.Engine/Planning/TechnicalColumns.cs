@@ -110,6 +110,11 @@ internal sealed class TechnicalColumns
     /// <returns>The name.</returns>
     public string Local(string name) => Prefix + name;
 
+    // Issue 12 (incremental state, docs/state.md).
+
+    /// <summary>The partition day of a row or event a state snapshot carries (a column of its Parquet files).</summary>
+    public string Partition => Prefix + "partition";
+
     /// <summary>Names with another prefix, for tests that rename every technical column.</summary>
     /// <param name="prefix">The prefix (starting with <see cref="ReservedPrefix"/>, so that no feature or source column can take it).</param>
     /// <returns>The names.</returns>

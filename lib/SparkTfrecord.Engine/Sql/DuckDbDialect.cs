@@ -380,4 +380,9 @@ internal sealed class DuckDbDialect : SqlDialect
 
         return options + $", skip = 0, max_line_size = {MaxLineBytes}{Buffer(source)}";
     }
+
+    // ---- Incremental state (issue 12, docs/state.md) ----
+
+    /// <inheritdoc/>
+    public override string ReadStateFile(string path) => $"read_parquet({String(path)})";
 }

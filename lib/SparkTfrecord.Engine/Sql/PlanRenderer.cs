@@ -13,7 +13,7 @@ namespace SparkTfrecord.Engine.Sql;
 /// label attribution, point-in-time history from ranked events (see RenderHistory and SamplesWithHistories), feature
 /// columns with defaults, the project hash, sampling. Written once; only <see cref="SqlDialect"/> spells differences.
 /// </summary>
-public static class PlanRenderer
+public static partial class PlanRenderer
 {
     private const string Samples = "samples";
 
@@ -45,7 +45,7 @@ public static class PlanRenderer
         return new Renderer(plan, dialect.WithNames(plan.Names)).Render();
     }
 
-    private sealed class Renderer(JobPlan plan, SqlDialect d)
+    private sealed partial class Renderer(JobPlan plan, SqlDialect d)
     {
         private readonly List<SqlStatement> _statements = [];
 
@@ -90,6 +90,7 @@ public static class PlanRenderer
 
         public RenderedJob Render()
         {
+            RenderStateInputs();
             foreach (var s in plan.Sources.Values)
             {
                 RenderTyped(s);
@@ -112,6 +113,7 @@ public static class PlanRenderer
             }
 
             RenderSamples();
+            RenderNextState();
 
             string features = string.Join(", ", Columns.Features.Select(OutputExpression));
             string order = OutputOrder();
@@ -336,7 +338,7 @@ public static class PlanRenderer
             IReadOnlyList<string> partition = c.Key is { } key ? [key] : c.Dedup;
             if (partition.Count == 0)
             {
-                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE {GoodRow}");
+                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE {GoodRow}" + StateCarryUnion(s));
                 return;
             }
 
@@ -388,7 +390,6 @@ public static class PlanRenderer
         {
             long window = JobPlan.ToMicros(h.Window);
             var events = plan.Sources[h.Events];
-            var column = Columns.Features.First(c => c.Name == h.Feature);
             string join = "";
             string value;
             if (h.Value.Source == h.Events)
@@ -402,12 +403,7 @@ public static class PlanRenderer
                 value = $"j.{Q(h.Value.Column)}";
             }
 
-            // An event whose value does not convert (the scalar rules) is no event, as a null value is.
-            value = ValueRules.Scalar(d, column.Kind, value);
-            if (h.Missing is not null)
-            {
-                value = $"coalesce({value}, {ValueRules.Scalar(d, column.Kind, d.String(h.Missing))})";
-            }
+            value = HistoryValue(h, value);
 
             string n = k.ToString(CultureInfo.InvariantCulture);
             string user = Q(h.User);
@@ -419,7 +415,7 @@ public static class PlanRenderer
                 $"SELECT {L("u")}, {N.Time}, {L("v")}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Descending(L("v"))}) AS {L("r")} FROM (\n" +
                 $"  SELECT e.{user} AS {L("u")}, e.{N.Time}, {value} AS {L("v")}\n" +
                 $"  FROM {Q("clean_" + events.Name)} e{join}\n" +
-                $"  WHERE e.{N.Time} >= {Big(plan.DayStartMicros - window)} AND e.{N.Time} < {Big(plan.DayEndMicros)}\n" +
+                $"  WHERE e.{N.Time} >= {Big(plan.DayStartMicros - window)} AND e.{N.Time} < {Big(plan.DayEndMicros)}{StateEventsUnion(h)}\n" +
                 $") t WHERE {L("v")} IS NOT NULL");
 
             // A user's events cut by rank into blocks of `max_length` (block b: ranks b * max_length + 1 ..), each one
@@ -448,6 +444,15 @@ public static class PlanRenderer
                 $"    SELECT {user} AS {L("u")}, {N.Time}, CAST(NULL AS BIGINT) AS {L("r")}, {N.RowId} FROM {Q("imp")} WHERE {N.Time} >= {Big(plan.DayStartMicros)} AND {N.Time} < {Big(plan.DayEndMicros)}\n" +
                 $"  ) x\n" +
                 $") y WHERE {N.RowId} IS NOT NULL");
+        }
+
+        // A history event's value: an event whose value does not convert (the scalar rules) is no event, as a null value
+        // is; `missing` stands for a value absent from a keyed table.
+        private string HistoryValue(HistoryRule h, string raw)
+        {
+            var kind = Columns.Features.First(c => c.Name == h.Feature).Kind;
+            string value = ValueRules.Scalar(d, kind, raw);
+            return h.Missing is null ? value : $"coalesce({value}, {ValueRules.Scalar(d, kind, d.String(h.Missing))})";
         }
 
         private void RenderSamples()

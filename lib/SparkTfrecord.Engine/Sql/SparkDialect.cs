@@ -576,4 +576,11 @@ internal sealed class SparkDialect : SqlDialect
             : "";
         return ([], $"(SELECT {select}, input_file_name() AS {Names.File}, CAST(NULL AS BIGINT) AS {Names.Row}, CAST(NULL AS STRING) AS {Names.Bad}, FALSE AS {Names.Skip}, CAST(NULL AS STRING) AS {Names.Raw} FROM {name}{where})");
     }
+
+    // ---- Incremental state (issue 12, docs/state.md) ----
+
+    /// <inheritdoc/>
+    /// <remarks>Spark reads a file by its format's name as a table (<c>parquet.`path`</c>, ResolveSQLOnFile in
+    /// sql/core/src/main/scala/org/apache/spark/sql/execution/datasources/rules.scala). Not yet run by the Spark script.</remarks>
+    public override string ReadStateFile(string path) => $"parquet.{Identifier(path)}";
 }

@@ -341,6 +341,18 @@ internal abstract class SqlDialect
     /// <returns>The condition.</returns>
     public abstract string HoldsReplacementCharacter(string text);
 
+    // ---- Incremental state (issue 12, docs/state.md) ----
+
+    /// <summary>A relation reading one Parquet file of a state snapshot.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The relation.</returns>
+    public abstract string ReadStateFile(string path);
+
+    /// <summary>A DATE literal.</summary>
+    /// <param name="day">The day.</param>
+    /// <returns>The literal.</returns>
+    public string Date(DateOnly day) => "DATE '" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "'";
+
     /// <summary>Standard single-quoted literal with doubled quotes.</summary>
     /// <param name="value">The text.</param>
     /// <returns>The literal.</returns>

@@ -1,0 +1,138 @@
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.State;
+
+namespace SparkTfrecord.Engine.Sql;
+
+/// <summary>The incremental state's statements (issue 12, docs/state.md): reading a snapshot into the plan, and the
+/// next snapshot's tables. Without <see cref="JobPlan.State"/> none of them is rendered.</summary>
+public static partial class PlanRenderer
+{
+    private sealed partial class Renderer
+    {
+        // Snapshot files: fixed column names (documented in docs/state.md).
+        private const string StateUser = "user";
+        private const string StateTime = "time";
+        private const string StateValue = "value";
+        private const string StatePartition = "partition";
+
+        private StatePlan? St => plan.State;
+
+        // The first partition of the run's path window: older partitions of the snapshot are no longer read.
+        private DateOnly WindowStart(StatefulSource s) => St!.Date.AddDays(s.FromDays);
+
+        private StatefulSource? Stateful(string source) => St?.Sources.FirstOrDefault(x => x.Name == source);
+
+        private string StateFile(string file) => d.ReadStateFile(Path.Combine(St!.Previous!, file));
+
+        // Each stateful source's files with their partition day, by the file's index (the rows' __file).
+        private void RenderStateInputs()
+        {
+            if (St is null)
+            {
+                return;
+            }
+
+            foreach (var s in St.Sources)
+            {
+                var days = St.FileDays[s.Name];
+                string rows = days.Count == 0
+                    ? $"SELECT CAST(NULL AS BIGINT) AS {N.File}, CAST(NULL AS DATE) AS {N.Partition} WHERE 1 = 0"
+                    : $"SELECT * FROM (VALUES {string.Join(", ", days.Select((day, i) => $"({Big(i)}, {d.Date(day)})"))}) v({N.File}, {N.Partition})";
+                Add("state_file_days_" + s.Name, rows);
+            }
+        }
+
+        // A source's rows carried by the snapshot (stamped on or after the snapshot's next day) join its clean rows.
+        // Their __file is negative (no file of this run): it only keeps carried clicks apart in the label's join.
+        private string StateCarryUnion(PlannedSource s)
+        {
+            if (St?.Previous is null || Stateful(s.Name) is not { } st)
+            {
+                return "";
+            }
+
+            string columns = string.Join(", ", s.Config.Columns.Select(Q).Append(N.Time));
+            return $"\nUNION ALL\nSELECT {columns}, -row_number() OVER () AS {N.File}, CAST(0 AS BIGINT) AS {N.Row} FROM {StateFile(StatePlan.CarryFile(s.Name))} c " +
+                $"WHERE {N.Partition} >= {d.Date(WindowStart(st))}";
+        }
+
+        // A history's events from the snapshot, beside the run's own: all before the run's day, so only the window's
+        // lower bound and the path window's first partition cut them.
+        private string StateEventsUnion(HistoryRule h)
+        {
+            if (St?.Previous is null || Stateful(h.Events) is not { } st)
+            {
+                return "";
+            }
+
+            long window = JobPlan.ToMicros(h.Window);
+            return $"\n  UNION ALL\n  SELECT {Q(StateUser)} AS {L("u")}, {Q(StateTime)} AS {N.Time}, {Q(StateValue)} AS {L("v")} FROM {StateFile(StatePlan.EventsFile(h.Feature))} se " +
+                $"WHERE {Q(StatePartition)} >= {d.Date(WindowStart(st))} AND {Q(StateTime)} >= {Big(plan.DayStartMicros - window)}";
+        }
+
+        // The next snapshot (for the day after the run): per history, the events of the covered partitions in
+        // [start(next) - window, start(next)) that pass the suffix rule; per source, the rows stamped from start(next) on.
+        private void RenderNextState()
+        {
+            if (St is null)
+            {
+                return;
+            }
+
+            long next = plan.DayEndMicros;
+            foreach (var st in St.Sources)
+            {
+                var source = plan.Sources[st.Name];
+                var covered = st.CoveredBy(St.Date);
+                string columns = string.Join(", ", source.Config.Columns.Select(Q).Append(N.Time).Append(N.Partition));
+                string none = "1 = 0";
+                string inCovered = covered.Count == 0 ? none : $"f.{N.Partition} >= {d.Date(covered[0])} AND f.{N.Partition} <= {d.Date(covered[^1])}";
+                string own = $"SELECT t.*, f.{N.Partition} FROM {Q("typed_" + st.Name)} t JOIN {Q("state_file_days_" + st.Name)} f ON t.{N.File} = f.{N.File} " +
+                    $"WHERE t.{N.Reason} IS NULL AND NOT t.{N.Skip} AND {inCovered}";
+                string keep = covered.Count == 0 ? none : $"{N.Partition} >= {d.Date(covered[0])}";
+                var carried = new List<string> { $"SELECT {columns} FROM ({own}) o WHERE {N.Time} >= {Big(next)}" };
+                if (St.Previous is not null)
+                {
+                    carried.Add($"SELECT {columns} FROM {StateFile(StatePlan.CarryFile(st.Name))} c WHERE {keep} AND {N.Time} >= {Big(next)}");
+                }
+
+                Add(StatePlan.NextCarry(st.Name), string.Join("\nUNION ALL\n", carried));
+
+                foreach (var h in Job.Histories.Where(h => h.Events == st.Name))
+                {
+                    long window = JobPlan.ToMicros(h.Window);
+                    string within = $"{N.Time} >= {Big(next - window)} AND {N.Time} < {Big(next)}";
+                    string Events(string relation, string condition) =>
+                        $"SELECT {Q(h.User)} AS {L("u")}, {N.Time} AS {L("t")}, {HistoryValue(h, Q(h.Value.Column))} AS {L("v")}, {N.Partition} AS {L("p")} FROM {relation} WHERE {condition}{within}";
+                    var candidates = new List<string> { Events($"({own}) o", "") };
+                    if (St.Previous is not null)
+                    {
+                        candidates.Add(Events($"{StateFile(StatePlan.CarryFile(st.Name))} c", $"{keep} AND "));
+                        candidates.Add($"SELECT {Q(StateUser)} AS {L("u")}, {Q(StateTime)} AS {L("t")}, {Q(StateValue)} AS {L("v")}, {Q(StatePartition)} AS {L("p")} " +
+                            $"FROM {StateFile(StatePlan.EventsFile(h.Feature))} se WHERE {keep.Replace(N.Partition, Q(StatePartition), StringComparison.Ordinal)} AND {Q(StateTime)} >= {Big(next - window)}");
+                    }
+
+                    // Only the newest max_length of a user's events within each partition can pass the suffix rule.
+                    string newest = $"{SqlDialect.Descending(L("t"))}, {SqlDialect.Ascending(L("v"))}";
+                    string candidateTable = "state_candidates_" + h.Feature;
+                    Add(candidateTable,
+                        $"SELECT {L("u")}, {L("t")}, {L("v")}, {L("p")} FROM (\n" +
+                        $"  SELECT *, row_number() OVER (PARTITION BY {L("u")}, {L("p")} ORDER BY {newest}) AS {L("rn")} FROM (\n  {string.Join("\n  UNION ALL\n  ", candidates)}\n  ) x WHERE {L("v")} IS NOT NULL\n" +
+                        $") y WHERE {L("rn")} <= {h.MaxLength}");
+
+                    // The suffix rule: an event of partition p stays when fewer than max_length events of partitions >= p
+                    // come before it newest first (ties: later partition first), so dropping the oldest partitions,
+                    // as later path windows do, never brings back an event the snapshot left out.
+                    var parts = covered.Select(p =>
+                        $"SELECT {L("u")} AS {Q(StateUser)}, {L("t")} AS {Q(StateTime)}, {L("v")} AS {Q(StateValue)}, {L("p")} AS {Q(StatePartition)} FROM (\n" +
+                        $"  SELECT *, row_number() OVER (PARTITION BY {L("u")} ORDER BY {newest}, {SqlDialect.Descending(L("p"))}) AS {L("rn")} FROM {Q(candidateTable)} WHERE {L("p")} >= {d.Date(p)}\n" +
+                        $") z WHERE {L("p")} = {d.Date(p)} AND {L("rn")} <= {h.MaxLength}").ToList();
+                    Add(StatePlan.NextEvents(h.Feature), parts.Count == 0
+                        ? $"SELECT {L("u")} AS {Q(StateUser)}, {L("t")} AS {Q(StateTime)}, {L("v")} AS {Q(StateValue)}, {L("p")} AS {Q(StatePartition)} FROM {Q(candidateTable)} WHERE 1 = 0"
+                        : string.Join("\nUNION ALL\n", parts));
+                }
+            }
+        }
+    }
+}
