@@ -37,6 +37,8 @@ internal sealed class JobOptions
 
     public Option<string> Summary { get; } = new("--summary") { Description = "Write the JSON summary to this file instead of stdout." };
 
+    public Option<string> State { get; } = new("--state") { Description = "Keep the users' recent history events in DIR (a snapshot DIR/dt=DATE/ per day) and read only the partitions the day before's snapshot does not cover; the samples are the same (docs/state.md)." };
+
     public Option<bool> Audit { get; } = new("--audit") { Description = "Also write the samples as Parquet (with key and time columns) under <output>/_audit/." };
 
     public Option<string> MemoryLimit { get; } = new("--memory-limit") { Description = "DuckDB's memory limit before it spills (default 1GB).", DefaultValueFactory = _ => "1GB" };
@@ -74,7 +76,7 @@ internal sealed class JobOptions
                 r.AddError($"--spill-dir must name a folder (it is created if missing), not {(dir.Trim().Length == 0 ? "an empty value" : $"the file '{dir}'")}.");
             }
         });
-        Array.ForEach<Option>([Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir], command.Options.Add);
+        Array.ForEach<Option>([Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir, State], command.Options.Add);
 
         return command;
     }
@@ -126,5 +128,5 @@ internal sealed class JobOptions
 
     /// <summary>The options that only matter to a run, not to the SQL: <c>plan</c> removes them, so that its help lists
     /// no option it would ignore.</summary>
-    public IEnumerable<Option> RunOnly => [NoClobber, Force, Summary, Audit, MemoryLimit, Threads, SpillDir];
+    public IEnumerable<Option> RunOnly => [NoClobber, Force, Summary, Audit, MemoryLimit, Threads, SpillDir, State];
 }

@@ -43,6 +43,8 @@ internal static class SamplesCommand
             SummaryFile = result.GetValue(o.Summary),
             Stdout = context.Out,
             WithProgress = (date, run) => ProgressDisplay.Show(context, PathTemplate.Format(date), run),
+            State = result.GetValue(o.State),
+            OnState = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} state: {note}"),
             OnMemoryRetry = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} write: {note}"),
             StoppedBy = () => context.Termination.SignalName,
         }, cancellation);

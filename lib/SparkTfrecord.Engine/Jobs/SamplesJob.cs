@@ -7,6 +7,7 @@ using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Sql;
+using SparkTfrecord.Engine.State;
 using SparkTfrecord.Tfrecord.Example;
 using SparkTfrecord.Engine.Hashing;
 using SparkTfrecord.Spec;
@@ -39,12 +40,21 @@ internal static class SamplesJob
         var plan = JobPlan.Create(definition, options.Date, options.Input, resolveFiles: true, options.Names);
         string outputPath = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, options.Date));
 
+        // --state: the snapshot used (the plan then reads only the partitions it does not cover), or why none.
+        var fullPlan = plan;
+        var (state, stateReason) = options.State is { } stateFolder ? StateRun.Prepare(definition, plan, options.Input, stateFolder) : (null, "");
+        if (options.State is not null)
+        {
+            options.OnState?.Invoke(stateReason);
+            plan = state?.Plan ?? plan;
+        }
+
         // The lock comes first, so a second run on the same output is refused at once, before any work.
         using var committer = OutputCommitter.Begin(outputPath, new OutputCommitOptions
         {
             NoClobber = options.NoClobber,
             Force = options.Force,
-            InputPaths = OutputGuard.InputsOf(plan, options.Input),
+            InputPaths = OutputGuard.InputsOf(fullPlan, options.Input),
             OnStep = options.OnCommitStep,
         });
         plan = InputScan.Apply(plan, cancellation);
@@ -68,6 +78,7 @@ internal static class SamplesJob
         var counts = InPhase("counts", definition.File, () => ReadCounts(engine, sql));
         RunCounts.AddDerived(counts);
         var unread = CheckInputLines(engine, plan, counts);
+        state?.AddCoveredCounts(counts);
 
         // Bad rows: kept with the output (or beside it when the job fails), then the threshold.
         var (read, bad) = BadRowsLimit.Totals(counts);
@@ -127,14 +138,41 @@ internal static class SamplesJob
         }
 
         string engineName = "duckdb " + engine.Version;
-        Manifest.Write(Path.Combine(committer.WorkDirectory, "_manifest.json"), plan, engineName, shards, counts, bad > 0 ? ManifestQuarantine.Rows : null);
+        Manifest.Write(Path.Combine(committer.WorkDirectory, "_manifest.json"), fullPlan, engineName, shards, counts, bad > 0 ? ManifestQuarantine.Rows : null);
         committer.Step("manifest-written");
         cancellation.ThrowIfCancellationRequested();
         progress.Start("commit", null);
         committer.Commit();
         progress.Stop();
         RemoveStaleQuarantine(outputPath);
-        return new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
+        var summary = new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
+        return options.State is null ? summary : summary with
+        {
+            State = WriteState(state, stateReason, engine, options),
+            FilesRead = plan.Sources.ToDictionary(s => s.Key, s => s.Value.Files.Count, StringComparer.Ordinal),
+        };
+    }
+
+    // The next snapshot, after the output was committed: a run stopped before it leaves a good output and no snapshot
+    // of its day, so the next day's run reads the full window (docs/state.md).
+    private static StateOutcome WriteState(StateRun? state, string reason, DuckDbEngine engine, SamplesJobOptions options)
+    {
+        if (state is null)
+        {
+            return new StateOutcome(null, null, reason);
+        }
+
+        var used = state.Used;
+        try
+        {
+            return new StateOutcome(used, state.Write(engine), reason);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutputRefusedException or DuckDB.NET.Data.DuckDBException)
+        {
+            string note = $"{reason}; snapshot of {PathTemplate.Format(options.Date)} not written: {e.Message}";
+            options.OnState?.Invoke(note);
+            return new StateOutcome(used, null, note);
+        }
     }
 
     /// <summary>

@@ -50,4 +50,12 @@ internal sealed class SamplesJobOptions
     /// <summary>Told (with what happened) when an output pass ran out of memory and the samples are written again in
     /// more, smaller passes.</summary>
     public Action<string>? OnMemoryRetry { get; init; }
+
+    // ---- Incremental state (issue 12, docs/state.md) ----
+
+    /// <summary>The state folder (<c>--state DIR</c>), or null for none.</summary>
+    public string? State { get; init; }
+
+    /// <summary>Told whether the state's snapshot is used, and why (or why not).</summary>
+    public Action<string>? OnState { get; init; }
 }

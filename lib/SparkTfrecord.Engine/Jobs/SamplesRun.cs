@@ -109,6 +109,8 @@ public sealed class SamplesRun
         Engine = _options.Engine,
         Progress = progress,
         OnMemoryRetry = note => _options.OnMemoryRetry?.Invoke(date, note),
+        State = _options.State,
+        OnState = note => _options.OnState?.Invoke(date, note),
     };
 
     /// <summary>What a stop left: the day being written as it was, and the days committed before it.</summary>

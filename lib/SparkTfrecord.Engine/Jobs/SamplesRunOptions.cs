@@ -48,4 +48,13 @@ public sealed class SamplesRunOptions
 
     /// <summary>Names what stopped a cancelled run in its summary and its message ("SIGTERM", "Ctrl-C").</summary>
     public Func<string> StoppedBy { get; init; } = () => "a cancellation";
+
+    // ---- Incremental state (issue 12, docs/state.md) ----
+
+    /// <summary>The state folder (<c>--state DIR</c>), or null for none: each day's run uses the day before's snapshot
+    /// and writes its own, so a range of dates chains through the days.</summary>
+    public string? State { get; init; }
+
+    /// <summary>Told, per day, whether the state's snapshot is used, and why (or why not).</summary>
+    public Action<DateOnly, string>? OnState { get; init; }
 }

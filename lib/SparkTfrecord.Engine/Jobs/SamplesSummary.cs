@@ -27,6 +27,12 @@ public sealed record SamplesSummary(
     /// <summary>Why the run failed, or null for a run that committed its output.</summary>
     public string? Error { get; init; }
 
+    /// <summary>With <c>--state</c>: the snapshot used and written, and why (docs/state.md); null without.</summary>
+    public State.StateOutcome? State { get; init; }
+
+    /// <summary>With <c>--state</c>: the files the run read per source; null without.</summary>
+    public IReadOnlyDictionary<string, int>? FilesRead { get; init; }
+
     /// <summary>The summary of a run that failed: its error and the counts known when it stopped.</summary>
     /// <param name="date">The run date.</param>
     /// <param name="output">The output folder (as it was: nothing was committed).</param>
@@ -94,10 +100,42 @@ public sealed record SamplesSummary(
             }
 
             w.WriteEndObject();
+            if (State is { } state)
+            {
+                w.WriteStartObject("state");
+                WriteDay(w, "used", state.Used);
+                WriteDay(w, "written", state.Written);
+                w.WriteString("reason", state.Reason);
+                w.WriteEndObject();
+            }
+
+            if (FilesRead is { } filesRead)
+            {
+                w.WriteStartObject("files_read");
+                foreach (var (source, n) in filesRead.OrderBy(f => f.Key, StringComparer.Ordinal))
+                {
+                    w.WriteNumber(source, n);
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteNumber("seconds", Math.Round(Seconds, 3));
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteDay(Utf8JsonWriter w, string name, DateOnly? day)
+    {
+        if (day is { } d)
+        {
+            w.WriteString(name, PathTemplate.Format(d));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 }

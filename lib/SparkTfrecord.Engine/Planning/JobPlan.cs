@@ -136,7 +136,13 @@ internal sealed class JobPlan
     }
 
     /// <summary>The incremental state this run reads and writes (docs/state.md), or null for none.</summary>
-    public State.StatePlan? State { get; init; }
+    public State.StatePlan? State { get; private init; }
+
+    /// <summary>The same plan reading and writing state.</summary>
+    /// <param name="state">The state's part of the plan.</param>
+    /// <returns>The plan.</returns>
+    public JobPlan WithState(State.StatePlan state) =>
+        new(Definition, Date, Sources, DayStartMicros, DayEndMicros, Names) { State = state };
 
     /// <summary>Converts a duration to whole microseconds.</summary>
     /// <param name="span">The duration.</param>

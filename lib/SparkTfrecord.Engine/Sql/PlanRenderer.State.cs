@@ -99,6 +99,13 @@ public static partial class PlanRenderer
 
                 Add(StatePlan.NextCarry(st.Name), string.Join("\nUNION ALL\n", carried));
 
+                // Rows read and quarantined per partition, counted as Stats counts them (typed rows, and the reader's rejects).
+                string rejected = d.RejectedRows(source) is { } r ? $"\n  UNION ALL\n  SELECT rj.{N.File}, 1, 1 FROM {r} rj" : "";
+                Add(StatePlan.NextCounts(st.Name),
+                    $"SELECT f.{N.Partition}, CAST(sum(x.{L("r")}) AS BIGINT) AS {L("r")}, CAST(sum(x.{L("q")}) AS BIGINT) AS {L("q")} FROM (\n" +
+                    $"  SELECT t.{N.File}, CASE WHEN t.{N.Skip} THEN 0 ELSE 1 END AS {L("r")}, CASE WHEN t.{N.Reason} IS NULL THEN 0 ELSE 1 END AS {L("q")} FROM {Q("typed_" + st.Name)} t{rejected}\n" +
+                    $") x JOIN {Q("state_file_days_" + st.Name)} f ON x.{N.File} = f.{N.File} GROUP BY f.{N.Partition}");
+
                 foreach (var h in Job.Histories.Where(h => h.Events == st.Name))
                 {
                     long window = JobPlan.ToMicros(h.Window);

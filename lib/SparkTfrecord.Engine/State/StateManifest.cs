@@ -77,6 +77,16 @@ internal sealed record StateManifest(
             }
 
             w.WriteEndArray();
+            w.WriteStartObject("counts");
+            foreach (var (day, c) in source.Counts.OrderBy(c => c.Key))
+            {
+                w.WriteStartObject(Day(day));
+                w.WriteNumber("read", c.Read);
+                w.WriteNumber("quarantined", c.Quarantined);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
             w.WriteEndObject();
         }
 
@@ -121,7 +131,9 @@ internal sealed record StateManifest(
                     f.GetProperty("path").GetString()!, f.GetProperty("size").GetInt64(), f.GetProperty("mtime").GetString()!,
                     f.GetProperty("hash").GetString()!, f.GetProperty("hash_kind").GetString()!)).ToList();
                 var covered = s.Value.GetProperty("covered").EnumerateArray().Select(d => ParseDay(d.GetString()!)).ToList();
-                sources[s.Name] = new StateManifestSource(s.Value.GetProperty("path").GetString()!, covered, files);
+                var counts = s.Value.GetProperty("counts").EnumerateObject().ToDictionary(
+                    c => ParseDay(c.Name), c => new PartitionCounts(c.Value.GetProperty("read").GetInt64(), c.Value.GetProperty("quarantined").GetInt64()));
+                sources[s.Name] = new StateManifestSource(s.Value.GetProperty("path").GetString()!, covered, files, counts);
             }
 
             var used = r.GetProperty("used");

@@ -25,6 +25,11 @@ internal sealed record StatePlan(
     /// <returns>The table's name.</returns>
     public static string NextCarry(string source) => "state_next_carry_" + source;
 
+    /// <summary>The table holding the rows read and quarantined per partition of a source in this run.</summary>
+    /// <param name="source">The source.</param>
+    /// <returns>The table's name.</returns>
+    public static string NextCounts(string source) => "state_next_counts_" + source;
+
     /// <summary>The file of a history's events in a snapshot.</summary>
     /// <param name="feature">The history's feature.</param>
     /// <returns>The file name.</returns>

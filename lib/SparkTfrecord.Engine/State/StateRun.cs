@@ -1,0 +1,180 @@
+using System.Globalization;
+using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Engines;
+using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
+
+namespace SparkTfrecord.Engine.State;
+
+/// <summary>
+/// One run's use of <c>--state DIR</c> on the embedded engine (docs/state.md): before the run, the snapshot it may use
+/// and the plan that reads only the uncovered partitions; after the output is committed, the next snapshot, committed
+/// the same way (hidden work folder, <c>_SUCCESS</c> last, atomic exchange, lock).
+/// </summary>
+internal sealed class StateRun
+{
+    private readonly StateStore _store;
+    private readonly JobDefinition _definition;
+    private readonly string _stateHash;
+    private readonly IReadOnlyList<StatefulSource> _sources;
+    private readonly StateManifest? _used;
+    private readonly Dictionary<string, IReadOnlyList<FileFingerprint>> _nextFiles;
+
+    private StateRun(StateStore store, JobDefinition definition, string stateHash, IReadOnlyList<StatefulSource> sources, StateManifest? used,
+        Dictionary<string, IReadOnlyList<FileFingerprint>> nextFiles, JobPlan plan, string reason)
+    {
+        _store = store;
+        _definition = definition;
+        _stateHash = stateHash;
+        _sources = sources;
+        _used = used;
+        _nextFiles = nextFiles;
+        Plan = plan;
+        Reason = reason;
+    }
+
+    /// <summary>The plan to run: with a usable snapshot, the stateful sources read only their uncovered partitions.</summary>
+    public JobPlan Plan { get; }
+
+    /// <summary>Why the snapshot was or was not used.</summary>
+    public string Reason { get; }
+
+    /// <summary>The day of the snapshot used, or null.</summary>
+    public DateOnly? Used => _used?.Date;
+
+    /// <summary>The files the plan reads per source.</summary>
+    public IReadOnlyDictionary<string, int> FilesRead => Plan.Sources.ToDictionary(s => s.Key, s => s.Value.Files.Count, StringComparer.Ordinal);
+
+    /// <summary>Decides how the run for the plan's day uses the state folder.</summary>
+    /// <param name="definition">The job.</param>
+    /// <param name="plan">The full window's plan, files resolved.</param>
+    /// <param name="input">The input root.</param>
+    /// <param name="folder">The state folder.</param>
+    /// <returns>The state run, or null with the reason when the job cannot carry state.</returns>
+    public static (StateRun? Run, string Reason) Prepare(JobDefinition definition, JobPlan plan, string? input, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(plan);
+        var (sources, refusal) = StatefulSource.Of(definition.Job);
+        if (refusal is not null)
+        {
+            return (null, "state not kept: " + refusal);
+        }
+
+        var store = new StateStore(Path.GetFullPath(folder));
+        string hash = StateStore.StateHash(definition, input);
+        var (used, reason) = store.FindUsable(plan.Date, hash, sources, input);
+
+        // The next snapshot's files, fingerprinted before this run reads them.
+        var nextFiles = sources.ToDictionary(
+            s => s.Name,
+            s => (IReadOnlyList<FileFingerprint>)s.CoveredBy(plan.Date).SelectMany(d => StateStore.FilesOf(s, input, d)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
+            StringComparer.Ordinal);
+        var planned = new Dictionary<string, PlannedSource>(plan.Sources, StringComparer.Ordinal);
+        var fileDays = new Dictionary<string, IReadOnlyList<DateOnly>>(StringComparer.Ordinal);
+        foreach (var s in sources)
+        {
+            var source = plan.Sources[s.Name];
+            var dayOf = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+            for (var d = plan.Date.AddDays(s.FromDays); d <= plan.Date.AddDays(s.ToDays); d = d.AddDays(1))
+            {
+                foreach (string f in JobPlan.FindFiles(s.PartitionPath(input, d)))
+                {
+                    dayOf.TryAdd(f, d);
+                }
+            }
+
+            // With a snapshot, only the partitions it does not cover: the run day's and the next day's.
+            var files = used is null ? source.Files : source.Files.Where(f => dayOf.TryGetValue(f, out var d) && d >= plan.Date).ToList();
+            if (files.Any(f => !dayOf.ContainsKey(f)))
+            {
+                return (null, $"state not kept: a file of source '{s.Name}' lies in no day's partition");
+            }
+
+            planned[s.Name] = source with { Files = files, Scans = null };
+            fileDays[s.Name] = files.Select(f => dayOf[f]).ToList();
+        }
+
+        var statePlan = new StatePlan(sources, fileDays, used is null ? null : store.SnapshotFolder(used.Date), plan.Date);
+        var runPlan = plan.WithSources(planned).WithState(statePlan);
+        return (new StateRun(store, definition, hash, sources, used, nextFiles, runPlan, reason), reason);
+    }
+
+    /// <summary>Adds the counts of the snapshot's partitions that the run's path window still holds to the run's own
+    /// counts, so they are the full recompute's. A stateful source has no dedup, so its duplicates are none (the carried
+    /// rows joining its clean rows would otherwise count as negative duplicates).</summary>
+    /// <param name="counts">The run's counts.</param>
+    public void AddCoveredCounts(Dictionary<string, long> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        foreach (var s in _sources)
+        {
+            counts[RunCounts.DuplicatesPrefix + s.Name] = 0;
+            if (_used is null)
+            {
+                continue;
+            }
+
+            var windowStart = Plan.Date.AddDays(s.FromDays);
+            foreach (var (day, c) in _used.Sources[s.Name].Counts.Where(c => c.Key >= windowStart && c.Key < Plan.Date))
+            {
+                counts[RunCounts.ReadPrefix + s.Name] += c.Read;
+                counts[RunCounts.QuarantinedPrefix + s.Name] += c.Quarantined;
+            }
+        }
+    }
+
+    /// <summary>Writes and commits the snapshot of the run's day, from the engine's state tables.</summary>
+    /// <param name="engine">The engine that ran the plan.</param>
+    /// <returns>The day written.</returns>
+    public DateOnly Write(DuckDbEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var date = Plan.Date;
+        Directory.CreateDirectory(_store.Folder);
+        using var committer = OutputCommitter.Begin(_store.SnapshotFolder(date), new OutputCommitOptions { Force = true });
+        var d = DuckDbDialect.Instance;
+        string Lit(string path) => d.String(path);
+        var sources = new Dictionary<string, StateManifestSource>(StringComparer.Ordinal);
+        foreach (var s in _sources)
+        {
+            foreach (var h in _definition.Job.Histories.Where(h => h.Events == s.Name))
+            {
+                // Sorted, so the same state gives the same file.
+                engine.Execute($"COPY (SELECT * FROM {d.Identifier(StatePlan.NextEvents(h.Feature))} ORDER BY ALL) TO {Lit(Path.Combine(committer.WorkDirectory, StatePlan.EventsFile(h.Feature)))} (FORMAT parquet)");
+            }
+
+            engine.Execute($"COPY (SELECT * FROM {d.Identifier(StatePlan.NextCarry(s.Name))} ORDER BY ALL) TO {Lit(Path.Combine(committer.WorkDirectory, StatePlan.CarryFile(s.Name)))} (FORMAT parquet)");
+
+            // Per covered partition: this run's counts where it read the partition, the used snapshot's otherwise.
+            var covered = s.CoveredBy(date);
+            var counts = new Dictionary<DateOnly, PartitionCounts>();
+            if (_used is not null)
+            {
+                foreach (var (day, c) in _used.Sources[s.Name].Counts.Where(c => covered.Contains(c.Key)))
+                {
+                    counts[day] = c;
+                }
+            }
+
+            engine.Query($"SELECT * FROM {d.Identifier(StatePlan.NextCounts(s.Name))}", r =>
+            {
+                while (r.Read())
+                {
+                    var day = DateOnly.FromDateTime(Convert.ToDateTime(r.GetValue(0), CultureInfo.InvariantCulture));
+                    if (covered.Contains(day))
+                    {
+                        counts[day] = new PartitionCounts(r.GetInt64(1), r.GetInt64(2));
+                    }
+                }
+            });
+            sources[s.Name] = new StateManifestSource(s.PathTemplate, covered, _nextFiles[s.Name], counts);
+        }
+
+        new StateManifest(date, _stateHash, _definition.SpecHash, StateStore.Histories(_definition.Job), sources, _used?.Date, FilesRead)
+            .Write(Path.Combine(committer.WorkDirectory, StateManifest.FileName));
+        committer.Commit();
+        return date;
+    }
+}
