@@ -162,7 +162,9 @@ internal sealed class StateRun
             {
                 while (r.Read())
                 {
-                    var day = DateOnly.FromDateTime(Convert.ToDateTime(r.GetValue(0), CultureInfo.InvariantCulture));
+                    // DuckDB.NET gives a DATE as DateOnly (older versions as DateTime).
+                    var value = r.GetValue(0);
+                    var day = value is DateOnly x ? x : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
                     if (covered.Contains(day))
                     {
                         counts[day] = new PartitionCounts(r.GetInt64(1), r.GetInt64(2));
