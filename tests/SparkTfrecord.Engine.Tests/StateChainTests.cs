@@ -149,6 +149,21 @@ public sealed class StateChainTests
                 }
             }
 
+            // The suffix rule: partition X holds more than max_length clicks of one user stamped early on X+1 (clock
+            // skew), partition X+1 an older click of the same user. While both partitions are covered, the older click
+            // is not among the user's newest 50; once X leaves the path window (the run of X+16) it is, and that day's
+            // impression must see it.
+            if (day == First.AddDays(-5))
+            {
+                long next = StartMs(day.AddDays(1));
+                Sql($"COPY (SELECT 'skew-' || CAST(k AS VARCHAR) AS request_id, 'user-skew' AS user_id, 'item-s-' || CAST(k AS VARCHAR) AS item_id, {next + 3_600_000} + k * 60000 AS ts FROM range(60) r(k)) " +
+                    $"TO {Lit(p + "/part-skew.parquet")} (FORMAT parquet)");
+                Sql($"COPY (SELECT 'skew-old' AS request_id, 'user-skew' AS user_id, 'item-s-old' AS item_id, CAST({next + 1_800_000} AS BIGINT) AS ts) " +
+                    $"TO {Lit(Partition(logs, day.AddDays(1)) + "/part-skew.parquet")} (FORMAT parquet)");
+                Sql($"COPY (SELECT 'req-skew' AS request_id, 'user-skew' AS user_id, 'item-s-new' AS item_id, CAST({StartMs(day.AddDays(16)) + 600_000} AS BIGINT) AS ts, 'pixel' AS device, 'home' AS page) " +
+                    $"TO {Lit(Path.Combine(logs, "impressions", Dt(day.AddDays(16))) + "/part-skew.parquet")} (FORMAT parquet)");
+            }
+
             // An impression at exactly the day's start, of the user with the click exactly 15 days before it.
             string impFolder = Path.Combine(logs, "impressions", Dt(day));
             if (Directory.Exists(impFolder))
