@@ -95,7 +95,7 @@ public sealed partial class NewcomerFastTests
             "--conf", "--spec", "--date", "--input", "--output", "--shards", "--compression", "--engine", "--max-bad-fraction",
             "--master", "--deploy-mode", "--writer", "--connector", "--spark-version", "--help",
         }));
-        foreach (string[] ignored in new string[][] { ["--no-clobber"], ["--summary", "s.json"], ["--audit"], ["--threads", "1"], ["--memory-limit", "2GB"], ["--spill-dir", "x"], ["--spark-home", "x"], ["--spark-conf", "a=b"], ["--dry-run"] })
+        foreach (string[] ignored in new string[][] { ["--no-clobber"], ["--summary", "s.json"], ["--audit"], ["--threads", "1"], ["--memory-limit", "2GB"], ["--spill-dir", "x"], ["--state", "x"], ["--spark-home", "x"], ["--spark-conf", "a=b"], ["--dry-run"] })
         {
             var run = InProcess.Run(["plan", "--conf", Spec, "--date", Date, .. ignored]);
             Assert.That(run.ExitCode, Is.EqualTo(2), ignored[0]);
