@@ -85,6 +85,34 @@ public sealed class StateChainTests
         }
     }
 
+    [Test]
+    public void TheJobsStateFolderChainsDaysWithoutTheOption()
+    {
+        string logs = Path.Combine(_root, "logs");
+        LogGenerator.Generate(new LogGeneratorOptions { Output = logs, Date = First.AddDays(2), Days = 19, ImpressionsPerDay = 300, Users = 30, Items = 20, Seed = 5 });
+        string spec = Path.Combine(_root, "spec.yaml");
+        string yaml = File.ReadAllText(Path.Combine(RepositoryRoot(), "conf", "din.yaml"));
+        File.WriteAllText(spec, yaml.Replace("  timezone: Asia/Shanghai\n", "  timezone: Asia/Shanghai\n  state: \"{input}/../state\"\n", StringComparison.Ordinal));
+        var definition = JobDefinition.Load(spec);
+
+        var first = Run(definition, logs, Path.Combine(_root, "out", Dt(First)), First, null);
+        var second = Run(definition, logs, Path.Combine(_root, "out", Dt(First.AddDays(1))), First.AddDays(1), null);
+
+        Assert.That(first.State, Is.EqualTo(new State.StateOutcome(null, First, $"no snapshot before 2024-01-10 in {Path.Combine(_root, "state")}")));
+        Assert.That(second.State!.Used, Is.EqualTo(First));
+        Assert.That(File.Exists(Path.Combine(_root, "state", Dt(First.AddDays(1)), "_SUCCESS")), Is.True);
+    }
+
+    [Test]
+    public void AStateFolderNamingADayIsAConfigError()
+    {
+        string spec = Path.Combine(_root, "spec.yaml");
+        string yaml = File.ReadAllText(Path.Combine(RepositoryRoot(), "conf", "din.yaml"));
+        File.WriteAllText(spec, yaml.Replace("  timezone: Asia/Shanghai\n", "  timezone: Asia/Shanghai\n  state: \"{input}/state/dt={date}\"\n", StringComparison.Ordinal));
+        var e = Assert.Throws<JobConfigException>(() => JobDefinition.Load(spec));
+        Assert.That(e!.Message, Does.Contain("names a day").And.Contain("spec.yaml:"));
+    }
+
     private static SamplesSummary Run(JobDefinition definition, string logs, string output, DateOnly day, string? state) =>
         SamplesJob.Run(definition, new SamplesJobOptions
         {

@@ -15,6 +15,7 @@ namespace SparkTfrecord.Engine.Config;
 /// <param name="Output">The writer's layout.</param>
 /// <param name="MaxBadFraction">The fraction of bad input rows above which the job fails.</param>
 /// <param name="Checks">The day's sanity checks (<c>checks:</c>); null is <see cref="DayChecksConfig.Default"/>.</param>
+/// <param name="State">The incremental state's folder (<c>state:</c>, a path template with <c>{input}</c> and no day), or null.</param>
 internal sealed record JobConfig(
     string File,
     IReadOnlyDictionary<string, SourceConfig> Sources,
@@ -28,4 +29,5 @@ internal sealed record JobConfig(
     SamplingConfig Sampling,
     OutputConfig Output,
     double MaxBadFraction,
-    DayChecksConfig? Checks = null);
+    DayChecksConfig? Checks = null,
+    string? State = null);

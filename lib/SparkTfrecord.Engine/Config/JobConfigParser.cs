@@ -42,7 +42,7 @@ public static partial class JobConfigParser
         string file = job.Location.File;
         var r = new Reader();
         job.RefuseTags();
-        r.OnlyKeys(job, "in the job section", "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine", "checks");
+        r.OnlyKeys(job, "in the job section", "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine", "checks", "state");
 
         var sourcesNode = r.Mapping(r.Required(job, "sources"), "sources");
         var sources = new Dictionary<string, SourceConfig>(StringComparer.Ordinal);
@@ -247,7 +247,25 @@ public static partial class JobConfigParser
             s => s with { Columns = needed[s.Name].Where(c => s.Time is null || c != s.Time.Column).ToList() },
             StringComparer.Ordinal);
         r.CheckReadableColumns(finalSources.Values, job);
-        return config with { Sources = finalSources, Checks = ParseChecks(r, job) };
+        return config with { Sources = finalSources, Checks = ParseChecks(r, job), State = ParseState(r, job) };
+    }
+
+    // Issue 12: `state: "{input}/../state"`, the folder of the incremental state's snapshots (DIR/dt=DATE/ below it),
+    // so no day in it; --state overrides it.
+    private static string? ParseState(Reader r, YamlMapping job)
+    {
+        if (r.Child(job, "state") is not { } node)
+        {
+            return null;
+        }
+
+        string template = r.PathTemplateText(node);
+        if (template.Contains("{date", StringComparison.Ordinal))
+        {
+            throw r.Error(node, $"state '{template}' names a day: give the state's folder, which holds one dt=DATE/ snapshot per day (docs/state.md).");
+        }
+
+        return template;
     }
 
     /// <summary>Finds a time zone by IANA name.</summary>

@@ -40,10 +40,12 @@ internal static class SamplesJob
         var plan = JobPlan.Create(definition, options.Date, options.Input, resolveFiles: true, options.Names);
         string outputPath = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, options.Date));
 
-        // --state: the snapshot used (the plan then reads only the partitions it does not cover), or why none.
+        // --state (or the job's state:): the snapshot used (the plan then reads only the partitions it does not cover),
+        // or why none.
         var fullPlan = plan;
-        var (state, stateReason) = options.State is { } stateFolder ? StateRun.Prepare(definition, plan, options.Input, stateFolder) : (null, "");
-        if (options.State is not null)
+        string? stateFolder = options.State ?? (job.State is { } template ? PathTemplate.Expand(template, options.Input, options.Date)[0] : null);
+        var (state, stateReason) = stateFolder is not null ? StateRun.Prepare(definition, plan, options.Input, stateFolder) : (null, "");
+        if (stateFolder is not null)
         {
             options.OnState?.Invoke(stateReason);
             plan = state?.Plan ?? plan;
@@ -146,7 +148,7 @@ internal static class SamplesJob
         progress.Stop();
         RemoveStaleQuarantine(outputPath);
         var summary = new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
-        return options.State is null ? summary : summary with
+        return stateFolder is null ? summary : summary with
         {
             State = WriteState(state, stateReason, engine, options),
             FilesRead = plan.Sources.ToDictionary(s => s.Key, s => s.Value.Files.Count, StringComparer.Ordinal),
