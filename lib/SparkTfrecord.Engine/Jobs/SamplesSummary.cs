@@ -28,10 +28,10 @@ public sealed record SamplesSummary(
     public string? Error { get; init; }
 
     /// <summary>With <c>--state</c>: the snapshot used and written, and why (docs/state.md); null without.</summary>
-    public State.StateOutcome? State { get; init; }
+    internal State.StateOutcome? State { get; init; }
 
     /// <summary>With <c>--state</c>: the files the run read per source; null without.</summary>
-    public IReadOnlyDictionary<string, int>? FilesRead { get; init; }
+    internal IReadOnlyDictionary<string, int>? FilesRead { get; init; }
 
     /// <summary>The summary of a run that failed: its error and the counts known when it stopped.</summary>
     /// <param name="date">The run date.</param>

@@ -4,4 +4,4 @@ namespace SparkTfrecord.Engine.State;
 /// <param name="Used">The day of the snapshot used, or null (the run read the full window).</param>
 /// <param name="Written">The day of the snapshot written, or null.</param>
 /// <param name="Reason">Why the snapshot was or was not used (and, when none was written, why not).</param>
-public sealed record StateOutcome(DateOnly? Used, DateOnly? Written, string Reason);
+internal sealed record StateOutcome(DateOnly? Used, DateOnly? Written, string Reason);
