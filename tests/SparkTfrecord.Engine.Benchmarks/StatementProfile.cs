@@ -62,14 +62,7 @@ internal static class StatementProfile
         Console.WriteLine($"{total.Elapsed.TotalSeconds,8:F2} s  total");
         if (explain)
         {
-            // The slowest statement was run already: it is explained only when it is cheaper than the passes.
-            var explained = new List<(string, string)> { ("output pass 1", sql.OutputPass(0, passes)) };
-            if (passes == 1)
-            {
-                explained.Insert(0, (slowest.Name, slowest.Sql));
-            }
-
-            foreach (var (name, query) in explained)
+            foreach (var (name, query) in new[] { (slowest.Name, slowest.Sql), ("output pass 1", sql.OutputPass(0, passes)) })
             {
                 Console.WriteLine($"---- EXPLAIN ANALYZE {name}");
                 engine.Query("EXPLAIN ANALYZE " + query, r =>

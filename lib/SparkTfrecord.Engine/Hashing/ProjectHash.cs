@@ -23,9 +23,6 @@ internal static class ProjectHash
     /// <summary>The separator between the columns of a composite key (the ASCII unit separator).</summary>
     public const char Separator = '\u001f';
 
-    /// <summary>The hash's width: every hash lies in [0, 2^HashBits).</summary>
-    public const int HashBits = 60;
-
     /// <summary>The denominator of sampling rates: a rate r keeps keys whose hash modulo this is below r times it.</summary>
     public const long RateScale = 1_000_000;
 

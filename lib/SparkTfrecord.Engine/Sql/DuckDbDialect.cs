@@ -380,12 +380,4 @@ internal sealed class DuckDbDialect : SqlDialect
 
         return options + $", skip = 0, max_line_size = {MaxLineBytes}{Buffer(source)}";
     }
-
-    // ---- Linear cost at scale (issue 12, helper "scale"). ----
-
-    /// <inheritdoc/>
-    /// <remarks>A table created from an ordered query is stored in that order (DuckDB keeps the order of a result with
-    /// ORDER BY even with <c>preserve_insertion_order</c> off), and each row group's min/max of the key then lets a
-    /// range filter skip the other row groups: an output pass reads its own rows, not the whole day.</remarks>
-    public override string ClusteredBy(string query, string key) => $"SELECT * FROM (\n{query}\n) c ORDER BY {Ascending("c." + key)}";
 }

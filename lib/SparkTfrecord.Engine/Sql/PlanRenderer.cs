@@ -179,15 +179,9 @@ public static class PlanRenderer
 
         private bool IsHistory(string feature) => Job.Histories.Any(h => h.Feature == feature);
 
-        // An output pass's samples: those whose shard hash lies in the pass's share of the hash's range [0, 2^60). The
-        // records go to their shards' files in hash order whichever pass writes them, so the files do not depend on
-        // the passes; a range on the hash (rather than a set of shards) lets a pass read only its own rows of the
-        // tables clustered by the hash (SqlDialect.ClusteredBy), so that all passes together read the day once.
-        private string PassFilter(string alias, int pass, int passes)
-        {
-            static long Bound(int i, int passes) => (long)((System.Numerics.BigInteger.One << ProjectHash.HashBits) * i / passes);
-            return $"{alias}.{N.Hash} >= {Big(Bound(pass, passes))} AND {alias}.{N.Hash} < {Big(Bound(pass + 1, passes))}";
-        }
+        // An output pass's samples: those of the shards s with s % passes == pass.
+        private string PassFilter(string alias, int pass, int passes) =>
+            $"{Sharding.ShardSql($"{alias}.{N.Hash}", Job.Output.Shards, d)} % {Big(passes)} = {Big(pass)}";
 
         // The samples with their history lists (hist_list_N, one row per kept sample, built once by RenderHistoryList):
         // joined on the sample's row id. A pass takes its own samples from both sides (the pass filter on the shard hash
@@ -243,13 +237,13 @@ public static class PlanRenderer
             string blocks = Q("hist_blocks_" + n);
             string list = $"CASE WHEN c.{L("l")} IS NULL THEN b.{L("l")} ELSE {d.ListConcat($"c.{L("l")}", $"b.{L("l")}")} END";
             string visible = $"x.r > p.{L("n")} - {max} AND x.r <= p.{L("n")} AND x.t >= p.{N.Time} - {Big(window)}";
-            Add("hist_list_" + n, d.ClusteredBy(
+            Add("hist_list_" + n,
                 $"SELECT s.{N.RowId}, s.{N.Hash}, coalesce({d.NewestValuesWhere(list, visible)}, {d.EmptyList(column.Kind)}) AS {L("l")}\n" +
                 $"FROM {Q(Samples)} s\n" +
                 $"  LEFT JOIN {Q("hist_probe_" + n)} p ON s.{N.RowId} = p.{N.RowId}\n" +
                 $"  LEFT JOIN {blocks} b ON b.{L("u")} = p.{L("u")} AND b.{L("b")} = {Block("p", k)}\n" +
                 $"  LEFT JOIN {blocks} c ON c.{L("u")} = p.{L("u")} AND c.{L("b")} = {Block("p", k, max + 1)} - 1\n" +
-                $"WHERE s.{N.Kept}", N.Hash));
+                $"WHERE s.{N.Kept}");
         }
 
         // Records are ordered by (hash, key), then by content, so the order never depends on the engine's scan: time and
@@ -533,7 +527,7 @@ public static class PlanRenderer
                 split = $"CASE WHEN {d.Hash60($"'split' || {sep} || {d.String(sampling.Salt)} || {sep} || {N.SamplingKey}")} % {Big(ProjectHash.RateScale)} < {Big(ProjectHash.Threshold(sampling.EvalFraction))} THEN '{SplitShardWriters.Eval}' ELSE '{SplitShardWriters.Train}' END";
             }
 
-            Add(Samples, d.ClusteredBy($"SELECT *, {d.Hash60(N.ShardKey)} AS {N.Hash}, {kept} AS {N.Kept}, {split} AS {N.Split} FROM (\n  {inner}\n) t", N.Hash));
+            Add(Samples, $"SELECT *, {d.Hash60(N.ShardKey)} AS {N.Hash}, {kept} AS {N.Kept}, {split} AS {N.Split} FROM (\n  {inner}\n) t");
         }
 
         private string KeyText(IReadOnlyList<string> columns)

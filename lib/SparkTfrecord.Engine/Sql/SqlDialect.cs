@@ -355,16 +355,4 @@ internal abstract class SqlDialect
 
         return sb.Append('\'').ToString();
     }
-
-    // ---- Linear cost at scale (issue 12, helper "scale"). ----
-
-    /// <summary>
-    /// <paramref name="query"/> with its rows stored in the order of <paramref name="key"/> where the engine keeps a
-    /// table's physical order (so that a later filter on a range of <paramref name="key"/> reads only that range);
-    /// the same rows in any order elsewhere. Only a layout: no result depends on it.
-    /// </summary>
-    /// <param name="query">The query to materialise.</param>
-    /// <param name="key">A column of its result.</param>
-    /// <returns>The query to materialise instead.</returns>
-    public virtual string ClusteredBy(string query, string key) => query;
 }
