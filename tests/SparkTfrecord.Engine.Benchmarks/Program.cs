@@ -14,6 +14,11 @@ using SparkTfrecord.TestSupport;
 //   job:   sparktf samples --compression none (the whole job: query, native TFRecord writer, commit protocol)
 //   gzip:  sparktf samples --compression gzip
 // and prints the best wall time and the peak resident set (VmHWM, DuckDB included) of each.
+// --modes job (or any of query,job,gzip) runs only those; --memory-limit L passes L to each (default: the job's, 1GB).
+// With two or more scales, a second table gives each scale's whole-job time as a ratio of the first scale's (issue 12:
+// --scale 1,10 --modes job --repeat 1 measures 10M against 1M impressions in one run).
+// Profile mode: ... -- --profile --scale 1 [--explain] runs the job's statements one by one in this process and prints
+// each one's time and each output pass's (see StatementProfile.cs).
 // Hot-key mode: ... -- --hot-key 5000000 [--impressions 200000] [--hot-impressions 2000] [--repeat 1] [--work DIR]
 // generates logs with that many clicks in the 16-day window, once all of one user's and once spread over 10,001
 // users, with the same run-day impressions, and runs sparktf samples (default memory limit) on each (see HotKey.cs).
@@ -26,6 +31,7 @@ if (args.Length >= 1 && args[0] == "--query-only")
         Date = DateOnly.Parse(args[2], CultureInfo.InvariantCulture),
         Input = args[3],
         Output = args[4],
+        Engine = new DuckDbEngineOptions { MemoryLimit = args[5] },
     }, args[4]);
     Console.WriteLine(n);
     return 0;
@@ -36,13 +42,22 @@ int[] scales = [1];
 int repeat = 2;
 long hotKey = 0;
 long hotImpressions = 2_000;
+string[] modes = ["query", "job", "gzip"];
+bool profile = false;
+bool explain = false;
+string memoryLimit = new DuckDbEngineOptions().MemoryLimit;
 string work = Path.Combine(Path.GetTempPath(), "sparktf-bench");
-for (int i = 0; i < args.Length - 1; i += 2)
+for (int i = 0; i < args.Length; i += 2)
 {
     switch (args[i])
     {
+        case "--profile": profile = true; i--; continue;
+        case "--explain": explain = true; i--; continue;
+        case "--memory-limit" when i + 1 < args.Length: memoryLimit = args[i + 1]; break;
+        case var _ when i + 1 >= args.Length: Console.Error.WriteLine($"{args[i]} needs a value"); return 2;
         case "--impressions": baseImpressions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--scale": scales = args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
+        case "--modes": modes = args[i + 1].Split(','); break;
         case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--work": work = args[i + 1]; break;
         case "--hot-key": hotKey = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -65,6 +80,7 @@ if (hotKey > 0)
 }
 
 var rows = new List<string>();
+var measured = new List<(int Scale, double Seconds, long PeakKb)>();
 Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
 foreach (int scale in scales)
 {
@@ -72,6 +88,7 @@ foreach (int scale in scales)
     if (!File.Exists(Path.Combine(logs, "_DONE")))
     {
         Console.Error.WriteLine($"generating {scale}x logs in {logs} ...");
+        var generation = Stopwatch.StartNew();
         if (Directory.Exists(logs))
         {
             Directory.Delete(logs, true);
@@ -89,20 +106,28 @@ foreach (int scale in scales)
             Seed = 7,
         });
         File.WriteAllText(Path.Combine(logs, "_DONE"), $"{generated}\n");
+        Console.Error.WriteLine($"generated in {generation.Elapsed.TotalSeconds:F0} s");
     }
 
     Console.Error.WriteLine(File.ReadAllText(Path.Combine(logs, "_DONE")).Trim());
+    if (profile)
+    {
+        Console.WriteLine($"## {scale * baseImpressions:N0} impressions, memory limit {memoryLimit}");
+        StatementProfile.Run(spec, Date, logs, memoryLimit, explain);
+        continue;
+    }
+
     var best = new Dictionary<string, (double Seconds, long PeakKb)>();
     for (int r = 0; r < repeat; r++)
     {
-        foreach (string mode in new[] { "query", "job", "gzip" })
+        foreach (string mode in modes)
         {
             string output = Path.Combine(work, $"out-{scale}x-{mode}");
             string[] command = mode switch
             {
-                "query" => [self, "--query-only", spec, Date, logs, output + ".parquet"],
-                "job" => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "none", "--summary", output + ".json"],
-                _ => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "gzip", "--summary", output + ".json"],
+                "query" => [self, "--query-only", spec, Date, logs, output + ".parquet", memoryLimit],
+                "job" => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "none", "--summary", output + ".json", "--memory-limit", memoryLimit],
+                _ => [sparktf, "samples", "--conf", spec, "--date", Date, "--input", logs, "--output", output, "--compression", "gzip", "--summary", output + ".json", "--memory-limit", memoryLimit],
             };
             var (seconds, peak) = ChildProcess.Measure(command);
             Console.Error.WriteLine($"  {scale}x {mode}: {seconds:F2} s, peak {peak / 1024} MiB");
@@ -117,15 +142,41 @@ foreach (int scale in scales)
         }
     }
 
+    if (best.TryGetValue("job", out var job))
+    {
+        measured.Add((scale, job.Seconds, job.PeakKb));
+    }
+
+    if (!modes.SequenceEqual(["query", "job", "gzip"]))
+    {
+        continue;
+    }
+
     double q = best["query"].Seconds;
     rows.Add($"| {scale * baseImpressions:N0} | {q:F1} s / {best["query"].PeakKb / 1024} MiB | {best["job"].Seconds:F1} s / {best["job"].PeakKb / 1024} MiB | {best["job"].Seconds / q:F2}x | {best["gzip"].Seconds:F1} s / {best["gzip"].PeakKb / 1024} MiB |");
 }
 
-Console.WriteLine("| impressions on the run day | query alone → Parquet (time / peak RSS) | whole job, no compression | job / query | whole job, gzip |");
-Console.WriteLine("|---|---|---|---|---|");
-foreach (string row in rows)
+if (rows.Count > 0)
 {
-    Console.WriteLine(row);
+    Console.WriteLine("| impressions on the run day | query alone → Parquet (time / peak RSS) | whole job, no compression | job / query | whole job, gzip |");
+    Console.WriteLine("|---|---|---|---|---|");
+    foreach (string row in rows)
+    {
+        Console.WriteLine(row);
+    }
+}
+
+// Linear cost (issue 12): each scale's whole job against the first scale's, measured in this run.
+if (measured.Count > 1)
+{
+    var (baseScale, baseSeconds, _) = measured[0];
+    Console.WriteLine();
+    Console.WriteLine($"| impressions on the run day | whole job, no compression | time ratio vs {baseScale * baseImpressions:N0} | data ratio | peak RSS |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var (scale, seconds, peakKb) in measured)
+    {
+        Console.WriteLine($"| {scale * baseImpressions:N0} | {seconds:F1} s | {seconds / baseSeconds:F2}x | {(double)scale / baseScale:F0}x | {peakKb / 1024} MiB |");
+    }
 }
 
 return 0;

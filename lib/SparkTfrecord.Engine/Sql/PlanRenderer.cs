@@ -113,6 +113,11 @@ public static partial class PlanRenderer
             }
 
             RenderSamples();
+            for (int k = 0; k < Job.Histories.Count; k++)
+            {
+                RenderHistoryList(k);
+            }
+
             RenderNextState();
 
             string features = string.Join(", ", Columns.Features.Select(OutputExpression));
@@ -177,38 +182,27 @@ public static partial class PlanRenderer
 
         private bool IsHistory(string feature) => Job.Histories.Any(h => h.Feature == feature);
 
-        // The samples joined to their histories: each history is attached only here, at the end, so the lists are
-        // built once, straight into the output, rather than copied through the joins that make the samples.
+        // An output pass's samples: those of the shards s with s % passes == pass.
         private string PassFilter(string alias, int pass, int passes) =>
             $"{Sharding.ShardSql($"{alias}.{N.Hash}", Job.Output.Shards, d)} % {Big(passes)} = {Big(pass)}";
 
-        // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
-        // (__n - max_length, __n] lie in these two.
-        // Null (no block) when the impression has fewer events before it than `least`: the join keys stay equalities.
-        private string Block(string probe, int k, int least = 1) =>
-            $"CASE WHEN {probe}.{L("n")} >= {least} THEN CAST(floor(({probe}.{L("n")} - 1) / {Job.Histories[k].MaxLength}) AS BIGINT) END";
-
-        // Each sample is joined on exact keys to its impression's rank __n and to the one or two blocks that hold its
-        // history (so no join ever matches a user's whole event list); with a pass filter, the blocks are first cut
-        // down to those this pass's samples use (a semi-join), so the join that attaches them holds only one pass's.
+        // The samples with their history lists (hist_list_N, one row per kept sample, built once by RenderHistoryList):
+        // joined on the sample's row id. A pass takes its own samples from both sides (the pass filter on the shard hash
+        // each side carries), so a pass's join holds only its own lists, and no pass re-joins the histories' blocks:
+        // the cost of all passes together is one scan of each table per pass and one join of the day's lists.
         private string SamplesWithHistories((int Pass, int Passes)? pass)
         {
             var from = new StringBuilder($"{Q(Samples)} s");
             for (int k = 0; k < Job.Histories.Count; k++)
             {
                 string n = k.ToString(CultureInfo.InvariantCulture);
-                int max = Job.Histories[k].MaxLength;
-                string blocks = Q("hist_blocks_" + n);
+                string lists = Q("hist_list_" + n);
                 if (pass is var (p, passes))
                 {
-                    string used = $"SELECT q.{L("u")}, {Block("q", k)} - o.{L("o")} AS {L("b")} FROM {Q(Samples)} s2 JOIN {Q("hist_probe_" + n)} q ON s2.{N.RowId} = q.{N.RowId} " +
-                        $"CROSS JOIN (SELECT 0 AS {L("o")} UNION ALL SELECT 1 AS {L("o")}) o WHERE s2.{N.Kept} AND {PassFilter("s2", p, passes)} AND q.{L("n")} > 0";
-                    blocks = $"(SELECT b.* FROM {blocks} b WHERE EXISTS (SELECT 1 FROM ({used}) w WHERE w.{L("u")} = b.{L("u")} AND w.{L("b")} = b.{L("b")}))";
+                    lists = $"(SELECT * FROM {lists} h WHERE {PassFilter("h", p, passes)})";
                 }
 
-                from.Append($"\n  LEFT JOIN {Q("hist_probe_" + n)} p{n} ON s.{N.RowId} = p{n}.{N.RowId}");
-                from.Append($"\n  LEFT JOIN {blocks} b{n} ON b{n}.{L("u")} = p{n}.{L("u")} AND b{n}.{L("b")} = {Block("p" + n, k)}");
-                from.Append($"\n  LEFT JOIN {blocks} c{n} ON c{n}.{L("u")} = p{n}.{L("u")} AND c{n}.{L("b")} = {Block("p" + n, k, max + 1)} - 1");
+                from.Append($"\n  LEFT JOIN {lists} h{n} ON s.{N.RowId} = h{n}.{N.RowId}");
             }
 
             return from.ToString();
@@ -223,11 +217,36 @@ public static partial class PlanRenderer
             }
 
             string n = k.ToString(CultureInfo.InvariantCulture);
+            return $"coalesce(h{n}.{L("l")}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+        }
+
+        // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
+        // (__n - max_length, __n] lie in these two.
+        // Null (no block) when the impression has fewer events before it than `least`: the join keys stay equalities.
+        private string Block(string probe, int k, int least = 1) =>
+            $"CASE WHEN {probe}.{L("n")} >= {least} THEN CAST(floor(({probe}.{L("n")} - 1) / {Job.Histories[k].MaxLength}) AS BIGINT) END";
+
+        // Each kept sample's history list, built once for the day into a table keyed by the sample's row id (with its
+        // shard hash, so an output pass can take its own): the sample is joined on exact keys to its impression's rank
+        // __n and to the one or two blocks that hold its history (so no join ever matches a user's whole event list).
+        // Built per output pass instead, the blocks were joined again in every pass, each pass scanning and semi-joining
+        // the whole day's blocks: the day's cost grew with the passes times the day, not with the day (issue 12).
+        private void RenderHistoryList(int k)
+        {
+            string n = k.ToString(CultureInfo.InvariantCulture);
             long window = JobPlan.ToMicros(Job.Histories[k].Window);
             int max = Job.Histories[k].MaxLength;
-            string list = $"CASE WHEN c{n}.{L("l")} IS NULL THEN b{n}.{L("l")} ELSE {d.ListConcat($"c{n}.{L("l")}", $"b{n}.{L("l")}")} END";
-            string visible = $"x.r > p{n}.{L("n")} - {max} AND x.r <= p{n}.{L("n")} AND x.t >= p{n}.{N.Time} - {Big(window)}";
-            return $"coalesce({d.NewestValuesWhere(list, visible)}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+            var column = Columns.Features.First(c => c.Name == Job.Histories[k].Feature);
+            string blocks = Q("hist_blocks_" + n);
+            string list = $"CASE WHEN c.{L("l")} IS NULL THEN b.{L("l")} ELSE {d.ListConcat($"c.{L("l")}", $"b.{L("l")}")} END";
+            string visible = $"x.r > p.{L("n")} - {max} AND x.r <= p.{L("n")} AND x.t >= p.{N.Time} - {Big(window)}";
+            Add("hist_list_" + n,
+                $"SELECT s.{N.RowId}, s.{N.Hash}, coalesce({d.NewestValuesWhere(list, visible)}, {d.EmptyList(column.Kind)}) AS {L("l")}\n" +
+                $"FROM {Q(Samples)} s\n" +
+                $"  LEFT JOIN {Q("hist_probe_" + n)} p ON s.{N.RowId} = p.{N.RowId}\n" +
+                $"  LEFT JOIN {blocks} b ON b.{L("u")} = p.{L("u")} AND b.{L("b")} = {Block("p", k)}\n" +
+                $"  LEFT JOIN {blocks} c ON c.{L("u")} = p.{L("u")} AND c.{L("b")} = {Block("p", k, max + 1)} - 1\n" +
+                $"WHERE s.{N.Kept}");
         }
 
         // Records are ordered by (hash, key), then by content, so the order never depends on the engine's scan: time and

@@ -151,11 +151,17 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
 
 CACHE TABLE `samples`;
 
+CREATE OR REPLACE TEMPORARY VIEW `hist_list_0` AS
+SELECT s.__id, s.__h, coalesce(transform(sort_array(transform(filter(CASE WHEN c.__l IS NULL THEN b.__l ELSE concat(c.__l, b.__l) END, x -> x.r > p.__n - 50 AND x.r <= p.__n AND x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS __l
+FROM `samples` s
+  LEFT JOIN `hist_probe_0` p ON s.__id = p.__id
+  LEFT JOIN `hist_blocks_0` b ON b.__u = p.__u AND b.__b = CASE WHEN p.__n >= 1 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END
+  LEFT JOIN `hist_blocks_0` c ON c.__u = p.__u AND c.__b = CASE WHEN p.__n >= 51 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END - 1
+WHERE s.__kept;
+
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
-SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, coalesce(transform(sort_array(transform(filter(CASE WHEN c0.__l IS NULL THEN b0.__l ELSE concat(c0.__l, b0.__l) END, x -> x.r > p0.__n - 50 AND x.r <= p0.__n AND x.t >= p0.__ts - 1296000000000), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
-  LEFT JOIN `hist_probe_0` p0 ON s.__id = p0.__id
-  LEFT JOIN `hist_blocks_0` b0 ON b0.__u = p0.__u AND b0.__b = CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END
-  LEFT JOIN `hist_blocks_0` c0 ON c0.__u = p0.__u AND c0.__b = CASE WHEN p0.__n >= 51 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END - 1
+SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, coalesce(h0.__l, CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
+  LEFT JOIN `hist_list_0` h0 ON s.__id = h0.__id
 WHERE s.__kept;
 
 CACHE TABLE `sparktf_output`;
