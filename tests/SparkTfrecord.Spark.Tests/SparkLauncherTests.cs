@@ -466,6 +466,19 @@ public sealed class SparkLauncherTests
     }
 
     [Test]
+    public void A_job_asking_for_state_says_on_spark_that_each_day_reads_its_whole_window()
+    {
+        var (output, _) = Fresh();
+        string spec = _temp.Write("din-with-state.yaml", File.ReadAllText(s_spec).Replace("\n  timezone:", "\n  state: \"{input}/../state\"\n  timezone:", StringComparison.Ordinal));
+        Assert.That(File.ReadAllText(spec), Does.Contain("state: "), "the state: line was not put in");
+
+        var dry = InProcess.Run(["samples", "--engine", "spark", "--conf", spec, "--date", "2024-05-01", "--input", _logs, "--output", output, "--dry-run", "--spark-home", s_home]);
+
+        Assert.That(dry.ExitCode, Is.Zero, dry.Output);
+        Assert.That(dry.Stderr, Does.Contain("state: is not read or written by the Spark engine yet"));
+    }
+
+    [Test]
     public void A_dry_run_prints_the_command_and_the_same_script_as_plan_and_runs_nothing()
     {
         var (output, record) = Fresh();
