@@ -141,13 +141,17 @@ internal sealed class SparkDialect : SqlDialect
     }
 
     /// <inheritdoc/>
-    /// <remarks>A list never holds a null element (the connectors crash on null strings and write 0 for null numbers):
-    /// elements that are null or do not convert are dropped.</remarks>
+    /// <remarks>Scalars only: Spark has no cast from text to an array (<c>Cast.canCast</c>); lists are converted
+    /// element by element by <see cref="ValueRules"/>, so an array type here is a renderer bug, refused.</remarks>
     public override string TryCast(string expression, string type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        string cast = IsLegacy ? $"CAST({expression} AS {type})" : $"try_cast({expression} AS {type})";
-        return type.StartsWith("ARRAY<", StringComparison.Ordinal) ? $"filter({cast}, x -> x IS NOT NULL)" : cast;
+        if (type.StartsWith("ARRAY<", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"a cast to {type} was rendered for Spark: lists are converted by ValueRules.List, element by element.");
+        }
+
+        return IsLegacy ? $"CAST({expression} AS {type})" : $"try_cast({expression} AS {type})";
     }
 
     /// <inheritdoc/>
