@@ -132,7 +132,7 @@ internal sealed class SpillAndSignalsTests
         {
             using var run = Child.Start(sandbox, Samples("--shards", "2", "--audit"));
             run.WaitFor("write: done");
-            Thread.Sleep(i * 25);
+            Thread.Sleep(i * 10); // the phase after the write lasts tens of milliseconds: the tries must land inside it
             bool delivered = TrySignal(run.Process.Id, "SIGTERM");
             var result = run.Finish(TimeSpan.FromSeconds(20));
 
