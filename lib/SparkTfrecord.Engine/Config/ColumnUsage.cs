@@ -93,11 +93,21 @@ internal static class ColumnUsage
                 }
 
                 break;
-            case Step.Label when job.Label is { } label:
-                foreach (string m in label.Match)
+            case Step.Label:
+                foreach (var label in job.Labels)
                 {
-                    yield return (samples, m, true);
-                    yield return (label.Events, m, true);
+                    foreach (string m in label.Match)
+                    {
+                        yield return (samples, m, true);
+                        yield return (label.Events, m, true);
+                    }
+
+                    // An event filter's column is read as it is, not as a key: an event whose value is null counts for
+                    // no label, and is no bad row (the same events feed other labels and histories).
+                    foreach (var f in label.Filter)
+                    {
+                        yield return (label.Events, f.Column, false);
+                    }
                 }
 
                 break;

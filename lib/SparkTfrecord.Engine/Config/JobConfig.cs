@@ -7,8 +7,9 @@ namespace SparkTfrecord.Engine.Config;
 /// <param name="TimeZone">The zone in which days are cut and derived time features computed: its IANA name as written,
 /// which the SQL engines are given.</param>
 /// <param name="Zone">The same zone, resolved once when the config was read, for the job's own date arithmetic.</param>
-/// <param name="Label">The label rule, or null when the spec has no label feature.</param>
-/// <param name="LabelFeature">The label feature's name, or null.</param>
+/// <param name="Label">The primary label's rule (the only one, or the one <c>labels.primary</c> names: negative
+/// down-sampling, the weights and <c>positives</c> use it), or null when the job has no label.</param>
+/// <param name="LabelFeature">The primary label feature's name, or null.</param>
 /// <param name="Histories">The history features.</param>
 /// <param name="Columns">The other features.</param>
 /// <param name="Sampling">Down-sampling and split.</param>
@@ -30,4 +31,9 @@ internal sealed record JobConfig(
     OutputConfig Output,
     double MaxBadFraction,
     DayChecksConfig? Checks = null,
-    string? State = null);
+    string? State = null)
+{
+    /// <summary>Every label rule (<c>label:</c> gives one, <c>labels:</c> several), the primary among them, in the order
+    /// written; each is evaluated independently.</summary>
+    public IReadOnlyList<LabelRule> Labels { get; init; } = Label is null ? [] : [Label];
+}

@@ -42,7 +42,7 @@ public static partial class JobConfigParser
         string file = job.Location.File;
         var r = new Reader();
         job.RefuseTags();
-        r.OnlyKeys(job, "in the job section", "sources", "samples", "timezone", "label", "history", "columns", "sampling", "output", "quarantine", "checks", "state");
+        r.OnlyKeys(job, "in the job section", "sources", "samples", "timezone", "label", "labels", "history", "columns", "sampling", "output", "quarantine", "checks", "state");
 
         var sourcesNode = r.Mapping(r.Required(job, "sources"), "sources");
         var sources = new Dictionary<string, SourceConfig>(StringComparer.Ordinal);
@@ -65,31 +65,9 @@ public static partial class JobConfigParser
         var byName = features.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
 
-        // The label.
-        LabelRule? label = null;
-        string? labelFeature = null;
-        if (r.Child(job, "label") is { } labelNode)
-        {
-            var map = r.Mapping(labelNode, "label");
-            r.OnlyKeys(map, "in 'label'", "events", "match", "within", "feature");
-            labelFeature = r.OptionalString(map, "feature") ?? features.FirstOrDefault(f => f.Role == "label")?.Name
-                ?? throw r.Error(map, "no feature has role: label; name the label feature with feature: NAME.");
-            r.Feature(byName, labelFeature, r.Child(map, "feature") ?? map, used);
-            string events = r.RequiredString(map, "events");
-            SourceConfig clicks = r.Source(sources, events, r.Child(map, "events")!, "the label's events");
-            if (clicks.Time is null)
-            {
-                throw r.Error(r.Child(map, "events")!, $"the label's events '{events}' need a time column.");
-            }
-
-            var match = r.ColumnList(r.Required(map, "match"), "match");
-            if (match.Count == 0)
-            {
-                throw r.Error(r.Child(map, "match")!, "match needs at least one column, for example [request_id, item_id].");
-            }
-
-            label = new LabelRule(events, match, r.Duration(r.Required(map, "within"), "within"));
-        }
+        // The labels (issue 13: several labels, each by its own rule; JobConfigParser.Labels.cs).
+        var labels = ParseLabels(r, job, sources, features, byName, used, out LabelRule? label);
+        string? labelFeature = label?.Feature;
 
         // Histories.
         var histories = new List<HistoryRule>();
@@ -180,6 +158,9 @@ public static partial class JobConfigParser
             }
         }
 
+        // Sampling (JobConfigParser.Labels.cs: the weight feature gets its rule there).
+        var sampling = ParseSampling(r, job, byName, used, label);
+
         foreach (var f in features)
         {
             if (!used.Contains(f.Name))
@@ -188,23 +169,7 @@ public static partial class JobConfigParser
             }
         }
 
-        // Sampling, output, quarantine.
-        var sampling = new SamplingConfig(1.0, 0.0, "", []);
-        if (r.Child(job, "sampling") is { } samplingNode)
-        {
-            var map = r.Mapping(samplingNode, "sampling");
-            r.OnlyKeys(map, "in 'sampling'", "negative_rate", "eval_fraction", "salt", "key");
-            double rate = r.OptionalFraction(map, "negative_rate") ?? 1.0;
-            double eval = r.OptionalFraction(map, "eval_fraction") ?? 0.0;
-            var key = r.Child(map, "key") is { } k ? r.ColumnList(k, "key") : (IReadOnlyList<string>)[];
-            if ((rate < 1.0 || eval > 0.0) && key.Count == 0)
-            {
-                throw r.Error(map, "sampling needs key: [COLUMNS] (the impression columns whose hash decides, for example [request_id, item_id]).");
-            }
-
-            sampling = new SamplingConfig(rate, eval, r.Child(map, "salt") is { } saltNode ? r.FreeText(saltNode, "salt", allowEmpty: true) : "", key);
-        }
-
+        // Output, quarantine.
         var output = new OutputConfig(1, TfRecordCompression.None, []);
         if (r.Child(job, "output") is { } outputNode)
         {
@@ -240,7 +205,7 @@ public static partial class JobConfigParser
         }
 
         // Every column the rules read, per source, so the engine selects only those (and checks they exist).
-        var config = new JobConfig(file, sources, samples, timeZone, zone, label, labelFeature, histories, columns, sampling, output, maxBad);
+        var config = new JobConfig(file, sources, samples, timeZone, zone, label, labelFeature, histories, columns, sampling, output, maxBad) { Labels = labels };
         var needed = ColumnUsage.Read(config);
         var finalSources = sources.Values.ToDictionary(
             s => s.Name,

@@ -137,11 +137,11 @@ public static class EncodeJob
             hash = d.Hash60(string.Join($" || {d.Separator} || ", key.Select(k => $"coalesce(CAST({d.Identifier(k)} AS VARCHAR), '')")));
         }
 
-        split = job.Sampling.EvalFraction > 0;
+        split = job.Sampling.HasEval;
         if (split && !columns.Contains(names.Split))
         {
             throw new InputDataException(InputProblem.MissingColumn,
-                $"{definition.File} splits train from eval (sampling.eval_fraction), but the Parquet at {files[0]} has no {names.Split} column saying which sample goes where.", files[0]);
+                $"{definition.File} splits train from eval (sampling.eval_fraction or sampling.split), but the Parquet at {files[0]} has no {names.Split} column saying which sample goes where.", files[0]);
         }
 
         select.Add($"{hash} AS {names.Hash}");

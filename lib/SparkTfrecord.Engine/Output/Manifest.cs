@@ -98,6 +98,7 @@ internal static class Manifest
             w.WriteString("key", string.Join(",", sampling.Key));
             w.WriteString("shard_key", string.Join(",", shardKey));
             w.WriteString("hash", "md5-60: first 15 hex digits of MD5(UTF-8 key) as an integer");
+            WriteWeightAndSplit(w, sampling);
             w.WriteEndObject();
         }
 
@@ -143,5 +144,35 @@ internal static class Manifest
         }
 
         w.WriteEndArray();
+    }
+
+    // Issue 13: the sample weight (the feature and the value of a kept negative) and the split by time, when the job
+    // has them (left out otherwise, so the manifests of other jobs keep their bytes).
+    private static void WriteWeightAndSplit(Utf8JsonWriter w, Config.SamplingConfig sampling)
+    {
+        if (sampling.Weight is { } weight)
+        {
+            w.WriteStartObject("weight");
+            w.WriteString("feature", weight);
+            w.WriteNumber("positive", 1.0);
+            w.WriteNumber("negative", (double)(float)(1.0 / sampling.NegativeRate));
+            w.WriteEndObject();
+        }
+
+        if (sampling.TimeSplit is { } split)
+        {
+            w.WriteStartObject("split");
+            w.WriteString("by", "time");
+            if (split.EvalFrom is { } from)
+            {
+                w.WriteString("eval_from", from.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                w.WriteNumber("eval_last_seconds", (long)split.EvalLast!.Value.TotalSeconds);
+            }
+
+            w.WriteEndObject();
+        }
     }
 }

@@ -38,8 +38,8 @@ internal sealed class JobPlan
     /// <summary>The first microsecond after the run date in the job's zone.</summary>
     public long DayEndMicros { get; }
 
-    /// <summary>The label's attribution window in microseconds (0 without a label).</summary>
-    public long LabelWithinMicros => Job.Label is { } l ? ToMicros(l.Within) : 0;
+    /// <summary>The longest label attribution window in microseconds (0 without a label).</summary>
+    public long LabelWithinMicros => Job.Labels.Count > 0 ? Job.Labels.Max(l => ToMicros(l.Within)) : 0;
 
     /// <summary>The samples' columns by role: the features in spec order and the technical columns the renderer
     /// makes and the writers read.</summary>
@@ -166,6 +166,23 @@ internal sealed class JobPlan
 
         var utc = TimeZoneInfo.ConvertTimeToUtc(local, zone);
         return (utc.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+    }
+
+    /// <summary>The Unix epoch microsecond of a local time of day on <paramref name="date"/> in <paramref name="zone"/>
+    /// (the time-split cut, issue 13), read as the time-dst clause reads local times: a time the clock skips moves
+    /// forward by the gap (the offset before the change), a repeated one takes the earlier instant.</summary>
+    /// <param name="date">The day.</param>
+    /// <param name="time">The local time of day.</param>
+    /// <param name="zone">The zone.</param>
+    /// <returns>Epoch microseconds.</returns>
+    public static long LocalTimeMicros(DateOnly date, TimeOnly time, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        TimeSpan offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max()
+            : zone.IsInvalidTime(local) ? zone.GetUtcOffset(local.AddDays(-1))
+            : zone.GetUtcOffset(local);
+        return (local.Ticks - offset.Ticks - DateTime.UnixEpoch.Ticks) / 10;
     }
 
     // A path is taken literally: a file, or a folder's data files. Characters such as '[' or '*' in it are part of

@@ -108,7 +108,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
                 (setup.OutputIsLocal ? "nothing was committed: the output is as it was." : $"{setup.Output} was written, but no _manifest.json was added.")), counts);
         }
 
-        bool split = launch.Definition.Job.Sampling.EvalFraction > 0 && options.Writer == SparkWriter.Connector;
+        bool split = launch.Definition.Job.Sampling.HasEval && options.Writer == SparkWriter.Connector;
         var successDirs = split ? new[] { target.TrimEnd('/') + "/train", target.TrimEnd('/') + "/eval" } : [target];
 
         // The bad rows, which the script wrote after the samples: a complete quarantine is part of a complete output.

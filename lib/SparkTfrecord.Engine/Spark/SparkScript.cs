@@ -123,7 +123,7 @@ internal static class SparkScript
         var output = plan.Job.Output;
         string shards = output.Shards.ToString(CultureInfo.InvariantCulture);
         string order = string.Join(", ", plan.Columns.Order.Select(c => SqlDialect.Ascending(d.Identifier(c))));
-        bool split = plan.Job.Sampling.EvalFraction > 0;
+        bool split = plan.Job.Sampling.HasEval;
         var parts = split ? new[] { ("train", "/train"), ("eval", "/eval") } : [("", "")];
         foreach (var (name, suffix) in parts)
         {
@@ -242,6 +242,13 @@ internal static class SparkScript
             RunCounts.Column(RunCounts.Positives, null, job.LabelFeature is { } lf ? Count($"{d.Identifier(lf)} = 1") : "CAST(0 AS BIGINT)"),
             RunCounts.Column(RunCounts.Eval, null, Count($"{names.Split} = 'eval'")),
         };
+
+        // Issue 13: each label's positives when there are several (the embedded engine's positives.LABEL).
+        if (job.Labels.Count > 1)
+        {
+            output.AddRange(job.Labels.Select(l => RunCounts.Column(RunCounts.PositivesKind, l.Feature, Count($"{d.Identifier(l.Feature)} = 1"))));
+        }
+
         foreach (var h in job.Histories)
         {
             string len = d.ListLength(d.Identifier(h.Feature));

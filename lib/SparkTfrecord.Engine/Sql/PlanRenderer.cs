@@ -74,6 +74,14 @@ public static partial class PlanRenderer
             stats.Add(RunCounts.Column(RunCounts.Samples, null, $"(SELECT count(*) FROM {Q(Samples)})"));
             stats.Add(RunCounts.Column(RunCounts.Written, null, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept})"));
             stats.Add(RunCounts.Column(RunCounts.Positives, null, job.LabelFeature is { } lf ? $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(lf)} = 1)" : "CAST(0 AS BIGINT)"));
+            if (Job.Labels.Count > 1)
+            {
+                foreach (var label in Job.Labels)
+                {
+                    stats.Add(RunCounts.Column(RunCounts.PositivesKind, label.Feature, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {Q(label.Feature)} = 1)"));
+                }
+            }
+
             stats.Add(RunCounts.Column(RunCounts.Eval, null, $"(SELECT count(*) FROM {Q(Samples)} WHERE {N.Kept} AND {N.Split} = '{SplitShardWriters.Eval}')"));
             foreach (var m in Columns.Missing)
             {
@@ -102,9 +110,9 @@ public static partial class PlanRenderer
             }
 
             RenderImpressions();
-            if (Job.Label is not null)
+            for (int k = 0; k < Job.Labels.Count; k++)
             {
-                RenderLabels();
+                RenderLabels(k);
             }
 
             for (int k = 0; k < Job.Histories.Count; k++)
@@ -387,21 +395,35 @@ public static partial class PlanRenderer
             return new[] { N.Time }.Concat(plan.Samples.Config.Columns.Select(Q)).Select(c => direction(alias + c));
         }
 
-        private void RenderLabels()
+        // Label k's statement and its alias in the samples: `labels` / `l` for a job's one label (the names the rendered
+        // scripts have always had), `labels_K` / `lK` for each of several.
+        private string LabelsView(int k) => Job.Labels.Count == 1 ? "labels" : "labels_" + k.ToString(CultureInfo.InvariantCulture);
+
+        private string LabelAlias(int k) => Job.Labels.Count == 1 ? "l" : "l" + k.ToString(CultureInfo.InvariantCulture);
+
+        // Whether the sample is labelled by label k's rule (issue 13: each label by its own rule, independently).
+        private string Labelled(int k) => $"{LabelAlias(k)}.{N.LabelledImpression} IS NOT NULL";
+
+        private void RenderLabels(int k)
         {
-            var label = Job.Label!;
-            long within = plan.LabelWithinMicros;
+            var label = Job.Labels[k];
+            long within = JobPlan.ToMicros(label.Within);
             string on = string.Join(" AND ", label.Match.Select(m => $"i.{Q(m)} = c.{Q(m)}"));
             string partition = string.Join(", ", new[] { $"c.{N.File}", $"c.{N.Row}", $"c.{N.Time}" }.Concat(label.Match.Select(m => "c." + Q(m))));
 
+            // clause several-labels: an event filter keeps the events whose column's text is one of the values (a null
+            // never is); the rest of the rule is the single label's.
+            string filter = string.Concat(label.Filter.Select(f =>
+                $" AND CAST(c.{Q(f.Column)} AS {d.Text}) IN ({string.Join(", ", f.Values.Select(d.String))})"));
+
             // Each click goes to the latest impression at or before it (same match columns, at most `within` earlier):
             // one click labels at most one impression, and an impression with several clicks is labelled once.
-            Add("labels",
+            Add(LabelsView(k),
                 $"SELECT DISTINCT {N.LabelledImpression} FROM (\n" +
                 $"  SELECT i.{N.RowId} AS {N.LabelledImpression}, row_number() OVER (PARTITION BY {partition} ORDER BY {string.Join(", ", ContentOrder("i.", descending: true))}) AS {L("rn")}\n" +
                 $"  FROM {Q("imp")} i JOIN {Q("clean_" + label.Events)} c ON {on}\n" +
                 $"    AND c.{N.Time} >= i.{N.Time} AND c.{N.Time} <= i.{N.Time} + {Big(within)}\n" +
-                $"  WHERE c.{N.Time} >= {Big(plan.DayStartMicros)} AND c.{N.Time} < {Big(plan.DayEndMicros + within)}\n" +
+                $"  WHERE c.{N.Time} >= {Big(plan.DayStartMicros)} AND c.{N.Time} < {Big(plan.DayEndMicros + within)}{filter}\n" +
                 $") t WHERE {L("rn")} = 1");
         }
 
@@ -484,9 +506,9 @@ public static partial class PlanRenderer
                 from.Append($"\n  LEFT JOIN {Q("clean_" + t)} {Q("t_" + t)} ON s.{Q(key)} = {Q("t_" + t)}.{Q(key)}");
             }
 
-            if (Job.Label is not null)
+            for (int k = 0; k < Job.Labels.Count; k++)
             {
-                from.Append($"\n  LEFT JOIN {Q("labels")} l ON s.{N.RowId} = l.{N.LabelledImpression}");
+                from.Append($"\n  LEFT JOIN {Q(LabelsView(k))} {LabelAlias(k)} ON s.{N.RowId} = {LabelAlias(k)}.{N.LabelledImpression}");
             }
 
             var select = new List<string>();
@@ -528,7 +550,14 @@ public static partial class PlanRenderer
             }
 
             string split = "'train'";
-            if (sampling.EvalFraction > 0.0)
+            if (sampling.TimeSplit is { } byTime)
+            {
+                // clause time-split: the samples at or after the cut (a local time of the run day, or the day's end less
+                // eval_last), computed once here as an instant, so both engines compare microseconds only.
+                long cut = byTime.CutMicros(plan.Date, Job.Zone, plan.DayEndMicros);
+                split = $"CASE WHEN {N.Time} >= {Big(cut)} THEN '{SplitShardWriters.Eval}' ELSE '{SplitShardWriters.Train}' END";
+            }
+            else if (sampling.EvalFraction > 0.0)
             {
                 split = $"CASE WHEN {d.Hash60($"'split' || {sep} || {d.String(sampling.Salt)} || {sep} || {N.SamplingKey}")} % {Big(ProjectHash.RateScale)} < {Big(ProjectHash.Threshold(sampling.EvalFraction))} THEN '{SplitShardWriters.Eval}' ELSE '{SplitShardWriters.Train}' END";
             }
@@ -548,9 +577,18 @@ public static partial class PlanRenderer
 
         private string FeatureExpression(FeatureColumn column)
         {
-            if (Job.LabelFeature == column.Name)
+            int label = Job.Labels.ToList().FindIndex(l => l.Feature == column.Name);
+            if (label >= 0)
             {
-                return $"CAST(CASE WHEN l.{N.LabelledImpression} IS NULL THEN 0 ELSE 1 END AS BIGINT)";
+                return $"CAST(CASE WHEN {Labelled(label)} THEN 1 ELSE 0 END AS BIGINT)";
+            }
+
+            if (Job.Sampling.Weight == column.Name)
+            {
+                // clause sample-weight: a kept negative of the primary label stands for 1 / negative_rate negatives, a
+                // positive (always kept) for itself; the float32 nearest to 1 / rate, as a literal cast on both engines.
+                int primary = Job.Labels.ToList().FindIndex(l => l.Feature == Job.LabelFeature);
+                return $"CASE WHEN {Labelled(primary)} THEN {Literal(1.0, FeatureDtype.Float)} ELSE {Literal(1.0 / Job.Sampling.NegativeRate, FeatureDtype.Float)} END";
             }
 
             var rule = Job.Columns.First(c => c.Feature == column.Name);

@@ -16,6 +16,10 @@ internal static class RunCounts
     /// <summary>Samples written whose label is 1.</summary>
     public const string Positives = "positives";
 
+    /// <summary>The kind of one label's positives among the samples written (<c>positives.LABEL</c>), counted for each
+    /// label when a job has several (issue 13); <see cref="Positives"/> is the primary label's.</summary>
+    public const string PositivesKind = Positives;
+
     /// <summary>Samples written to the eval split.</summary>
     public const string Eval = "eval";
 
