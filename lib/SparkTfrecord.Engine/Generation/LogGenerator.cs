@@ -158,9 +158,15 @@ public static class LogGenerator
                 Path.Combine(options.Output, "impressions", "dt=" + dt), extension);
         }
 
+        // Issue 13: each click's `behavior`, what it led to (conf/multitask.yaml's labels): 'buy' for about 5% of clicks,
+        // 'cart' (added to the cart, not bought) for about 15%, else 'click'. Taken from the click's own content (MD5 of
+        // request, item and time) rather than the seeded stream, so the other columns and rows stay as they were, and
+        // the same for a seed.
+        const string behavior = "CASE WHEN CAST('0x' || substr(md5(request_id || '|' || item_id || '|' || CAST(ts AS VARCHAR)), 1, 8) AS BIGINT) % 100 < 5 THEN 'buy' " +
+            "WHEN CAST('0x' || substr(md5(request_id || '|' || item_id || '|' || CAST(ts AS VARCHAR)), 1, 8) AS BIGINT) % 100 < 20 THEN 'cart' ELSE 'click' END";
         foreach (string dt in Strings(db, "SELECT DISTINCT dt FROM clicks ORDER BY dt"))
         {
-            Copy(db, $"SELECT request_id, user_id, item_id, ts FROM clicks WHERE dt = '{dt}' ORDER BY ts, request_id, item_id, user_id",
+            Copy(db, $"SELECT request_id, user_id, item_id, ts, {behavior} AS behavior FROM clicks WHERE dt = '{dt}' ORDER BY ts, request_id, item_id, user_id",
                 Path.Combine(options.Output, "clicks", "dt=" + dt), extension);
         }
 

@@ -86,7 +86,10 @@ public static class SpecExports
             + "\n");
         py.Append($"\"\"\"TensorFlow parsing spec, padded shapes and padding values of the feature spec {PyLiteral(spec.Name)}.\"\"\"\n\n");
         py.Append($"SPEC_HASH = {PyLiteral(spec.Hash)}\n");
-        py.Append($"LABEL = {PyLiteral(spec.Label.Name)}\n\n");
+        py.Append($"LABEL = {PyLiteral(spec.Label.Name)}\n");
+        py.Append("# Every label (several for a multi-task model: split_label gives them as a dict) and the sample weight or None.\n");
+        py.Append($"LABELS = {PyLiteral(spec.Labels.Select(l => l.Name).ToList())}\n");
+        py.Append($"WEIGHT = {PyLiteral(spec.Weight?.Name)}\n\n");
         py.Append("# {feature: {\"type\": ..., \"dtype\": ..., \"shape\": ..., \"default_value\": ...}}: the tf.io parsing spec as plain data.\n");
         py.Append($"PARSING = {PyLiteral(ParsingDescription(spec), 0)}\n\n");
         py.Append("# padded_batch: [] for scalars, [N] for fixed shapes, [None] for variable-length lists and sequences.\n");
@@ -150,15 +153,18 @@ public static class SpecExports
                     values = {name: tf.constant(v, dtype=getattr(tf, PARSING[name]["dtype"])) for name, v in PADDING_VALUES.items()}
                 if not split_label:
                     return shapes, values
-                label_shape, label_value = shapes.pop(LABEL), values.pop(LABEL)
-                return (shapes, label_shape), (values, label_value)
+                return globals()["split_label"](shapes), globals()["split_label"](values)
 
 
             def split_label(parsed):
-                """Splits a parsed feature dict into (features, label)."""
+                """Splits a parsed feature dict into (features, label); with several labels the label part is a dict
+                {label: value}; with a sample weight (WEIGHT) the triple (features, labels, weight)."""
                 features = dict(parsed)
-                label = features.pop(LABEL)
-                return features, label
+                labels = {name: features.pop(name) for name in LABELS}
+                label = labels[LABEL] if len(LABELS) == 1 else labels
+                if WEIGHT is None:
+                    return features, label
+                return features, label, features.pop(WEIGHT)
 
             """");
         return py.ToString();

@@ -25,13 +25,21 @@ internal static class SpecDescription
             });
         }
 
-        return new JsonObject
+        var description = new JsonObject
         {
             { "spec", spec.Version },
             { "name", spec.Name },
             { "features", features },
             { "crosses", crosses },
         };
+
+        // Only when set, so the description (and hash) of a spec without a weight is unchanged.
+        if (spec.Weight is { } weight)
+        {
+            description.Add("weight", weight.Name);
+        }
+
+        return description;
     }
 
     private static JsonObject Describe(SpecFeature f)

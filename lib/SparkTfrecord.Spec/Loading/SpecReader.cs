@@ -71,15 +71,38 @@ internal sealed partial class SpecReader(string file)
             throw featuresNode.Fail("no feature has 'role: label'", "Mark the training target, for example '- {name: label, dtype: int64, role: label}'.");
         }
 
-        if (labels.Count > 1)
-        {
-            SourceLocation at = labels[1].Location;
-            throw new SpecException(file, at.Line, at.Column, $"features '{labels[0].Name}' and '{labels[1].Name}' both have 'role: label'", "A spec has exactly one label; give the other feature another role.");
-        }
+        // Several labels (multi-task models: click, cart, buy) are allowed; the job's `labels:` gives each its rule.
+        string? weight = ReadWeight(job, pending.Select(p => p.Feature).ToList());
 
         List<SpecFeature> features = ResolveSharedEmbeddings(pending);
         List<FeatureCross> crosses = top.Get("crosses") is { } crossesNode ? ReadCrosses(crossesNode, features) : [];
-        return new FeatureSpec(file, (int)version, name, features, crosses, job);
+        return new FeatureSpec(file, (int)version, name, features, crosses, job, weight);
+    }
+
+    // The sample weight feature the job's `sampling.weight` names (the one key of `job:` the trainer needs: its input
+    // gives (features, labels, weights)), or null: a scalar float feature that is not a label. Python's read_weight.
+    private static string? ReadWeight(YamlMapping? job, List<SpecFeature> features)
+    {
+        if (job?.Get("sampling") is not YamlMapping sampling || sampling.Get("weight") is not YamlScalar node)
+        {
+            return null;
+        }
+
+        string name = Identifier(node, "the weight feature");
+        SpecFeature f = features.FirstOrDefault(x => x.Name == name)
+            ?? throw node.Fail($"sampling.weight names '{name}', which is not a feature",
+                Suggestions.DidYouMean(name, features.Select(x => x.Name), "Declare the weight as a float feature, for example '- {name: weight, dtype: float}'."));
+        if (f.Role == FeatureRole.Label)
+        {
+            throw node.Fail($"the weight '{name}' is a label", "A weight is not a training target: give it its own feature with 'role: other' (the default).");
+        }
+
+        if (f.Dtype != FeatureDtype.Float || f.Shape != FeatureShape.Scalar)
+        {
+            throw node.Fail($"the weight '{name}' must be a scalar float", "The job writes 1 / negative_rate or 1 into it: give it 'dtype: float' and no 'shape'.");
+        }
+
+        return name;
     }
 
     private Pending ReadFeature(YamlNode node, int index)

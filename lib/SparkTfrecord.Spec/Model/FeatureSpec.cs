@@ -18,7 +18,7 @@ public sealed class FeatureSpec
     private string? _canonical;
     private string? _hash;
 
-    internal FeatureSpec(string file, int version, string? name, IReadOnlyList<SpecFeature> features, IReadOnlyList<FeatureCross> crosses, YamlMapping? job)
+    internal FeatureSpec(string file, int version, string? name, IReadOnlyList<SpecFeature> features, IReadOnlyList<FeatureCross> crosses, YamlMapping? job, string? weight = null)
     {
         File = file;
         Version = version;
@@ -27,7 +27,9 @@ public sealed class FeatureSpec
         Crosses = crosses;
         Job = job;
         _byName = features.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        Label = features.Single(f => f.Role == FeatureRole.Label);
+        Labels = features.Where(f => f.Role == FeatureRole.Label).ToList();
+        Label = Labels[0];
+        Weight = weight is null ? null : _byName[weight];
     }
 
     /// <summary>The spec file's path as given to the loader (used in every message).</summary>
@@ -45,8 +47,15 @@ public sealed class FeatureSpec
     /// <summary>The crossed columns of the wide part, in the file's order.</summary>
     public IReadOnlyList<FeatureCross> Crosses { get; }
 
-    /// <summary>The label feature.</summary>
+    /// <summary>The label feature: the first one in the file's order when there are several.</summary>
     public SpecFeature Label { get; }
+
+    /// <summary>Every label feature (<c>role: label</c>), in the file's order: one, or several for a multi-task model.</summary>
+    public IReadOnlyList<SpecFeature> Labels { get; }
+
+    /// <summary>The sample weight feature that the job's <c>sampling.weight</c> names (a scalar float, not a label), or
+    /// null. The training input gives <c>(features, labels, weights)</c> when it is set.</summary>
+    public SpecFeature? Weight { get; }
 
     /// <summary>True when some feature is a sequence, so records are tf.train.SequenceExamples.</summary>
     public bool IsSequence => Features.Any(f => f.Shape == FeatureShape.Sequence);

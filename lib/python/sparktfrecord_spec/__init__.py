@@ -2,7 +2,8 @@
 
 Reads the same YAML file the jobs read (standard library + PyYAML only; the file's `job:` section is ignored) and
 gives the trainer what it used to write by hand: the TensorFlow parsing spec, the padded shapes and padding values
-for `padded_batch`, the label name and a function that splits parsed features into `(features, label)`.
+for `padded_batch`, the label names and a function that splits parsed features into `(features, label)` (a dict of
+labels when the spec has several; `(features, labels, weight)` when the job declares a sample weight).
 
     import sparktfrecord_spec as sts
     spec = sts.load("conf/din.yaml")
@@ -51,7 +52,9 @@ class FeatureSpec:
         self.features = description["features"]
         self.crosses = description["crosses"]
         self.name = description["name"]
-        self.label = next(f["name"] for f in self.features if f["role"] == "label")
+        self.labels = [f["name"] for f in self.features if f["role"] == "label"]
+        self.label = self.labels[0]                 # the first label (the only one for a single-task model)
+        self.weight = description.get("weight")     # the sample weight feature (job.sampling.weight), or None
         self.hash = description_hash(description)
 
     def __repr__(self):
@@ -127,14 +130,18 @@ class FeatureSpec:
             values[f["name"]] = value if tf is None else tf.constant(value, dtype=getattr(tf, _TF_DTYPES[f["dtype"]]))
         if not split_label:
             return shapes, values
-        label_shape, label_value = shapes.pop(self.label), values.pop(self.label)
-        return (shapes, label_shape), (values, label_value)
+        return self.split_label(shapes), self.split_label(values)
 
     def split_label(self, parsed):
-        """Splits a parsed feature dict into `(features, label)` (the dict is not changed)."""
+        """Splits a parsed feature dict into `(features, label)` (the dict is not changed). With several labels the
+        label part is a dict `{label: value}`; with a sample weight (`sampling.weight`) the result is the triple
+        `(features, labels, weight)` that Keras' `fit` takes as (x, y, sample_weight)."""
         features = dict(parsed)
-        label = features.pop(self.label)
-        return features, label
+        labels = {name: features.pop(name) for name in self.labels}
+        label = labels[self.label] if len(self.labels) == 1 else labels
+        if self.weight is None:
+            return features, label
+        return features, label, features.pop(self.weight)
 
     def make_parse_fn(self, split_label=True):
         """A function for `dataset.map` over serialized Examples: parses with `get_example_fmt()`, turns var-length

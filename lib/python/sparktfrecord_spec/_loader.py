@@ -336,10 +336,8 @@ class _Reader:
         if not labels:
             raise self.fail(features_node, "no feature has 'role: label'",
                             "Mark the training target, for example '- {name: label, dtype: int64, role: label}'.")
-        if len(labels) > 1:
-            raise SpecError(self.file, labels[1]["_line"], labels[1]["_column"],
-                            f"features '{labels[0]['name']}' and '{labels[1]['name']}' both have 'role: label'",
-                            "A spec has exactly one label; give the other feature another role.")
+        # Several labels (multi-task models: click, cart, buy) are allowed; the job's `labels:` gives each its rule.
+        weight = self.read_weight(job_node, pending)
 
         self.resolve_shared_embeddings(pending)
         features = [p["feature"] for p in pending]
@@ -347,7 +345,35 @@ class _Reader:
         crosses = self.read_crosses(crosses_node, features) if crosses_node is not None else []
         for f in features:
             del f["_line"], f["_column"]
-        return {"spec": version, "name": name, "features": features, "crosses": crosses}
+        description = {"spec": version, "name": name, "features": features, "crosses": crosses}
+        if weight is not None:
+            description["weight"] = weight
+        return description
+
+    def read_weight(self, job_node, pending):
+        """The sample weight feature the job's `sampling.weight` names (the one key of `job:` the trainer needs: its
+        input gives (features, labels, weights)), or None. A scalar float feature that is not a label."""
+        if job_node is None or not isinstance(job_node, yaml.MappingNode):
+            return None
+        sampling = self.get(job_node, "sampling")
+        if sampling is None or not isinstance(sampling, yaml.MappingNode):
+            return None
+        node = self.get(sampling, "weight")
+        if node is None or not isinstance(node, yaml.ScalarNode):
+            return None
+        name = self.identifier(node, "the weight feature")
+        features = {p["feature"]["name"]: p["feature"] for p in pending}
+        f = features.get(name)
+        if f is None:
+            raise self.fail(node, f"sampling.weight names '{name}', which is not a feature",
+                            _did_you_mean(name, list(features), "Declare the weight as a float feature, for example '- {name: weight, dtype: float}'."))
+        if f["role"] == "label":
+            raise self.fail(node, f"the weight '{name}' is a label",
+                            "A weight is not a training target: give it its own feature with 'role: other' (the default).")
+        if f["dtype"] != "float" or f["shape"] != "scalar":
+            raise self.fail(node, f"the weight '{name}' must be a scalar float",
+                            "The job writes 1 / negative_rate or 1 into it: give it 'dtype: float' and no 'shape'.")
+        return name
 
     def read_feature(self, node, index):
         what = f"feature {index + 1}"
