@@ -401,8 +401,8 @@ public static partial class PlanRenderer
 
         private string LabelAlias(int k) => Job.Labels.Count == 1 ? "l" : "l" + k.ToString(CultureInfo.InvariantCulture);
 
-        // Whether the sample is labelled by label k's rule (issue 13: each label by its own rule, independently).
-        private string Labelled(int k) => $"{LabelAlias(k)}.{N.LabelledImpression} IS NOT NULL";
+        // Whether the sample is not labelled by label k's rule (issue 13: each label by its own rule, independently).
+        private string Unlabelled(int k) => $"{LabelAlias(k)}.{N.LabelledImpression} IS NULL";
 
         private void RenderLabels(int k)
         {
@@ -580,7 +580,7 @@ public static partial class PlanRenderer
             int label = Job.Labels.ToList().FindIndex(l => l.Feature == column.Name);
             if (label >= 0)
             {
-                return $"CAST(CASE WHEN {Labelled(label)} THEN 1 ELSE 0 END AS BIGINT)";
+                return $"CAST(CASE WHEN {Unlabelled(label)} THEN 0 ELSE 1 END AS BIGINT)";
             }
 
             if (Job.Sampling.Weight == column.Name)
@@ -588,7 +588,7 @@ public static partial class PlanRenderer
                 // clause sample-weight: a kept negative of the primary label stands for 1 / negative_rate negatives, a
                 // positive (always kept) for itself; the float32 nearest to 1 / rate, as a literal cast on both engines.
                 int primary = Job.Labels.ToList().FindIndex(l => l.Feature == Job.LabelFeature);
-                return $"CASE WHEN {Labelled(primary)} THEN {Literal(1.0, FeatureDtype.Float)} ELSE {Literal(1.0 / Job.Sampling.NegativeRate, FeatureDtype.Float)} END";
+                return $"CASE WHEN {Unlabelled(primary)} THEN {Literal(1.0 / Job.Sampling.NegativeRate, FeatureDtype.Float)} ELSE {Literal(1.0, FeatureDtype.Float)} END";
             }
 
             var rule = Job.Columns.First(c => c.Feature == column.Name);

@@ -1,0 +1,223 @@
+/* sparktf: multitask.yaml, date 2024-05-01, writer connector (tensorflow spark-tensorflow-connector), Spark 2.4 to 3.1 */
+SET spark.sql.session.timeZone = UTC;
+
+SET spark.sql.csv.parser.columnPruning.enabled = false;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_impressions`
+USING parquet
+OPTIONS ('path' 'hdfs:///logs/din/impressions/{dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_impressions` AS
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `request_id`, `item_id`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_impressions`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_clicks`
+USING parquet
+OPTIONS ('path' 'hdfs:///logs/din/clicks/{dt=2024-04-16,dt=2024-04-17,dt=2024-04-18,dt=2024-04-19,dt=2024-04-20,dt=2024-04-21,dt=2024-04-22,dt=2024-04-23,dt=2024-04-24,dt=2024-04-25,dt=2024-04-26,dt=2024-04-27,dt=2024-04-28,dt=2024-04-29,dt=2024-04-30,dt=2024-05-01,dt=2024-05-02}', 'mergeSchema' 'true');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_clicks` AS
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'ts\' is null or not a valid epoch milliseconds' WHEN `request_id` IS NULL THEN 'key column \'request_id\' is null' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`request_id` AS STRING) AS `request_id`, CAST(`item_id` AS STRING) AS `item_id`, `behavior` AS `behavior`, CAST(`user_id` AS STRING) AS `user_id`, (CASE WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN CAST(trim(CAST(`ts` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`ts` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(CAST(trim(CAST(`ts` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'behavior', r.`behavior`, 'user_id', r.`user_id`, 'ts', r.`ts`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `request_id`, `item_id`, `behavior`, `user_id`, `ts`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_clicks`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_users`
+USING parquet
+OPTIONS ('path' 'hdfs:///logs/din/users', 'mergeSchema' 'true');
+
+CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `user_id`, `age`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
+) t;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
+SELECT *, CASE WHEN `sparktf_rows_read` = 0 THEN TRUE ELSE CAST(`sparktf_rows_bad` AS DOUBLE) / CAST(`sparktf_rows_read` AS DOUBLE) <= CAST(0.01 AS DOUBLE) END AS `sparktf_bad_rows_within_limit` FROM (
+SELECT `read_impressions` + `read_clicks` + `read_users` AS `sparktf_rows_read`, `quarantined_impressions` + `quarantined_clicks` + `quarantined_users` AS `sparktf_rows_bad`, `read_impressions` AS `read_impressions`, `quarantined_impressions` AS `quarantined_impressions`, `read_clicks` AS `read_clicks`, `quarantined_clicks` AS `quarantined_clicks`, `read_users` AS `read_users`, `quarantined_users` AS `quarantined_users` FROM (
+  SELECT CAST(coalesce(sum(CASE WHEN NOT __skip THEN 1 ELSE 0 END), 0) AS BIGINT) AS `read_impressions`, CAST(coalesce(sum(CASE WHEN __reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS `quarantined_impressions`
+  FROM `typed_impressions`
+) s0 CROSS JOIN (
+  SELECT CAST(coalesce(sum(CASE WHEN NOT __skip THEN 1 ELSE 0 END), 0) AS BIGINT) AS `read_clicks`, CAST(coalesce(sum(CASE WHEN __reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS `quarantined_clicks`
+  FROM `typed_clicks`
+) s1 CROSS JOIN (
+  SELECT CAST(coalesce(sum(CASE WHEN NOT __skip THEN 1 ELSE 0 END), 0) AS BIGINT) AS `read_users`, CAST(coalesce(sum(CASE WHEN __reason IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS `quarantined_users`
+  FROM `typed_users`
+) s2
+) c;
+
+CACHE TABLE `sparktf_input_counts`;
+
+SELECT `sparktf_rows_read`, `sparktf_rows_bad`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users` FROM `sparktf_input_counts`;
+
+SELECT assert_true(`sparktf_bad_rows_within_limit`) AS `sparktf_bad_rows_check` FROM `sparktf_input_counts`;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_impressions` AS
+SELECT `request_id`, `item_id`, `user_id`, __ts, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `request_id`, `item_id` ORDER BY __ts ASC NULLS FIRST, `request_id` ASC NULLS FIRST, `item_id` ASC NULLS FIRST, `user_id` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
+  FROM `typed_impressions` WHERE __reason IS NULL AND NOT __skip
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_clicks` AS
+SELECT `request_id`, `item_id`, `behavior`, `user_id`, __ts, __file, __row FROM `typed_clicks` WHERE __reason IS NULL AND NOT __skip;
+
+CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
+SELECT `user_id`, `age`, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
+  FROM `typed_users` WHERE __reason IS NULL AND NOT __skip
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `imp` AS
+SELECT *, (shiftleft(CAST(hash(1, __ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, __file ORDER BY __ts ASC NULLS FIRST)) AS BIGINT), 32) | (CAST(hash(2, __ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, __file ORDER BY __ts ASC NULLS FIRST)) AS BIGINT) & 4294967295)) AS __id FROM `clean_impressions`
+WHERE __ts >= 1714492800000000 AND __ts < 1714581000000000;
+
+CACHE TABLE `imp`;
+
+SELECT assert_true(`sparktf_row_ids_unique`) AS `sparktf_row_id_check` FROM (SELECT count(*) = count(DISTINCT __id) AS `sparktf_row_ids_unique`, count(*) - count(DISTINCT __id) AS `__shared` FROM `imp`) c;
+
+CREATE OR REPLACE TEMPORARY VIEW `labels_0` AS
+SELECT DISTINCT __imp FROM (
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC NULLS LAST, i.`request_id` DESC NULLS LAST, i.`item_id` DESC NULLS LAST, i.`user_id` DESC NULLS LAST) AS __rn
+  FROM `imp` i JOIN `clean_clicks` c ON i.`request_id` = c.`request_id` AND i.`item_id` = c.`item_id`
+    AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
+  WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `labels_1` AS
+SELECT DISTINCT __imp FROM (
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC NULLS LAST, i.`request_id` DESC NULLS LAST, i.`item_id` DESC NULLS LAST, i.`user_id` DESC NULLS LAST) AS __rn
+  FROM `imp` i JOIN `clean_clicks` c ON i.`request_id` = c.`request_id` AND i.`item_id` = c.`item_id`
+    AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
+  WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000 AND CAST(c.`behavior` AS STRING) IN ('cart', 'buy')
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `labels_2` AS
+SELECT DISTINCT __imp FROM (
+  SELECT i.__id AS __imp, row_number() OVER (PARTITION BY c.__file, c.__row, c.__ts, c.`request_id`, c.`item_id` ORDER BY i.__ts DESC NULLS LAST, i.`request_id` DESC NULLS LAST, i.`item_id` DESC NULLS LAST, i.`user_id` DESC NULLS LAST) AS __rn
+  FROM `imp` i JOIN `clean_clicks` c ON i.`request_id` = c.`request_id` AND i.`item_id` = c.`item_id`
+    AND c.__ts >= i.__ts AND c.__ts <= i.__ts + 1800000000
+  WHERE c.__ts >= 1714492800000000 AND c.__ts < 1714581000000000 AND CAST(c.`behavior` AS STRING) IN ('buy')
+) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_events_0` AS
+SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __v DESC NULLS LAST) AS __r FROM (
+  SELECT e.`user_id` AS __u, e.__ts, CAST(e.`item_id` AS STRING) AS __v
+  FROM `clean_clicks` e
+  WHERE e.__ts >= 1713196800000000 AND e.__ts < 1714579200000000
+) t WHERE __v IS NOT NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_blocks_0` AS
+SELECT __u, __b, __l FROM (
+  SELECT __u, CAST(floor((__r - 1) / 50) AS BIGINT) AS __b, __r, collect_list(named_struct('r', __r, 't', __ts, 'v', __v)) OVER (PARTITION BY __u, CAST(floor((__r - 1) / 50) AS BIGINT)) AS __l
+  FROM `hist_events_0`
+) t WHERE (__r - 1) % 50 = 0;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_probe_0` AS
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __id ASC NULLS FIRST) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __r ASC NULLS FIRST, __id ASC NULLS FIRST) AS __q
+  FROM (
+    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
+    UNION ALL
+    SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000
+  ) x
+) y WHERE __id IS NOT NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `samples` AS
+SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, (`click` = 1 OR CAST(conv(substr(md5(CAST('neg' || chr(31) || 'multitask' || chr(31) || __sk AS BINARY)), 1, 15), 16, 10) AS BIGINT) % 1000000 < 250000) AS __kept, CASE WHEN __ts >= 1714557600000000 THEN 'eval' ELSE 'train' END AS __split FROM (
+  SELECT CAST(CASE WHEN l0.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `click`,
+    CAST(CASE WHEN l1.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `cart`,
+    CAST(CASE WHEN l2.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `buy`,
+    CASE WHEN l0.__imp IS NULL THEN CAST(4 AS FLOAT) ELSE CAST(1 AS FLOAT) END AS `sample_weight`,
+    CAST(s.`user_id` AS STRING) AS `user_id`,
+    coalesce((CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END), CAST(0 AS BIGINT)) AS `age`,
+    CAST(s.`item_id` AS STRING) AS `item_id`,
+    CAST(CAST(hour(from_utc_timestamp(CAST(s.__ts DIV 1000000 AS TIMESTAMP), 'Asia/Shanghai')) AS BIGINT) AS BIGINT) AS `hour`,
+    (`t_users`.`age` IS NOT NULL AND (CASE WHEN (trim(CAST(`t_users`.`age` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CAST(trim(CAST(`t_users`.`age` AS STRING)) AS BIGINT) END) IS NULL) AS `__invalid_age`,
+    s.`request_id` AS `__key_request_id`,
+    s.`item_id` AS `__key_item_id`,
+    s.`user_id` AS `__key_user_id`,
+    `t_users`.`user_id` IS NULL AS `__miss_users`,
+    s.__ts AS __ts,
+    s.__id AS __id,
+    coalesce(s.`request_id`, '') AS __k,
+    coalesce(s.`request_id`, '') || chr(31) || coalesce(s.`item_id`, '') AS __sk
+  FROM `imp` s
+  LEFT JOIN `clean_users` `t_users` ON s.`user_id` = `t_users`.`user_id`
+  LEFT JOIN `labels_0` l0 ON s.__id = l0.__imp
+  LEFT JOIN `labels_1` l1 ON s.__id = l1.__imp
+  LEFT JOIN `labels_2` l2 ON s.__id = l2.__imp
+  WHERE s.__ts >= 1714492800000000 AND s.__ts < 1714579200000000
+) t;
+
+CACHE TABLE `samples`;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_list_0` AS
+SELECT s.__id, s.__h, coalesce(transform(sort_array(transform(filter(CASE WHEN c.__l IS NULL THEN b.__l ELSE concat(c.__l, b.__l) END, x -> x.r > p.__n - 50 AND x.r <= p.__n AND x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS __l
+FROM `samples` s
+  LEFT JOIN `hist_probe_0` p ON s.__id = p.__id
+  LEFT JOIN `hist_blocks_0` b ON b.__u = p.__u AND b.__b = CASE WHEN p.__n >= 1 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END
+  LEFT JOIN `hist_blocks_0` c ON c.__u = p.__u AND c.__b = CASE WHEN p.__n >= 51 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END - 1
+WHERE s.__kept;
+
+CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
+SELECT s.`click`, s.`cart`, s.`buy`, s.`sample_weight`, s.`user_id`, s.`age`, s.`item_id`, s.`hour`, coalesce(h0.__l, CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
+  LEFT JOIN `hist_list_0` h0 ON s.__id = h0.__id
+WHERE s.__kept;
+
+CACHE TABLE `sparktf_output`;
+
+DROP TABLE IF EXISTS `sparktf_out_multitask_20240501_train`;
+
+CREATE TABLE `sparktf_out_multitask_20240501_train`
+USING tfrecords
+OPTIONS ('path' 'hdfs:///data/samples/dt=2024-05-01/train', 'recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.GzipCodec')
+AS SELECT `click`, `cart`, `buy`, `sample_weight`, `user_id`, `age`, `item_id`, `hour`, `clicked_items_15d` FROM (
+  SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'train'
+  SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST
+) o;
+
+DROP TABLE IF EXISTS `sparktf_out_multitask_20240501_train`;
+
+DROP TABLE IF EXISTS `sparktf_out_multitask_20240501_eval`;
+
+CREATE TABLE `sparktf_out_multitask_20240501_eval`
+USING tfrecords
+OPTIONS ('path' 'hdfs:///data/samples/dt=2024-05-01/eval', 'recordType' 'Example', 'codec' 'org.apache.hadoop.io.compress.GzipCodec')
+AS SELECT `click`, `cart`, `buy`, `sample_weight`, `user_id`, `age`, `item_id`, `hour`, `clicked_items_15d` FROM (
+  SELECT /*+ REPARTITION(4, __h) */ * FROM `sparktf_output` WHERE __split = 'eval'
+  SORT BY `__h` ASC NULLS FIRST, `__k` ASC NULLS FIRST, `__ts` ASC NULLS FIRST, `__key_request_id` ASC NULLS FIRST, `__key_item_id` ASC NULLS FIRST, `__key_user_id` ASC NULLS FIRST
+) o;
+
+DROP TABLE IF EXISTS `sparktf_out_multitask_20240501_eval`;
+
+INSERT OVERWRITE DIRECTORY 'hdfs:///data/samples/dt=2024-05-01/_quarantine'
+USING json
+OPTIONS ('compression' 'none', 'ignoreNullFields' 'false')
+SELECT bad.__source AS `source`, bad.__file AS `file`, bad.__row AS `row`, bad.__reason AS `reason`, bad.__raw AS `raw` FROM (
+SELECT __source, __file, __row, __reason, __raw FROM (
+  SELECT 'impressions' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_impressions` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'clicks' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_clicks` WHERE __reason IS NOT NULL) b
+  UNION ALL
+  SELECT 'users' AS __source, __file, __row, __reason, __raw FROM (SELECT __file, __row, __reason, __raw FROM `typed_users` WHERE __reason IS NOT NULL) b
+) q ORDER BY __source ASC NULLS FIRST, __file ASC NULLS FIRST, __row ASC NULLS FIRST, __reason ASC NULLS FIRST, __raw ASC NULLS FIRST
+) bad;
+
+SELECT `sparktf_samples_written`, `positives`, `eval`, `positives_click`, `positives_cart`, `positives_buy`, `history_min_clicked_items_15d`, `history_sum_clicked_items_15d`, `history_max_clicked_items_15d`, `samples`, `missing_users`, `invalid_age`, `read_impressions`, `quarantined_impressions`, `read_clicks`, `quarantined_clicks`, `read_users`, `quarantined_users` FROM (
+  SELECT CAST(count(*) AS BIGINT) AS `sparktf_samples_written`,
+    CAST(coalesce(sum(CASE WHEN `click` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives`,
+    CAST(coalesce(sum(CASE WHEN __split = 'eval' THEN 1 ELSE 0 END), 0) AS BIGINT) AS `eval`,
+    CAST(coalesce(sum(CASE WHEN `click` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives_click`,
+    CAST(coalesce(sum(CASE WHEN `cart` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives_cart`,
+    CAST(coalesce(sum(CASE WHEN `buy` = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS `positives_buy`,
+    CAST(coalesce(min(CAST(size(`clicked_items_15d`) AS BIGINT)), 0) AS BIGINT) AS `history_min_clicked_items_15d`,
+    CAST(coalesce(sum(CAST(size(`clicked_items_15d`) AS BIGINT)), 0) AS BIGINT) AS `history_sum_clicked_items_15d`,
+    CAST(coalesce(max(CAST(size(`clicked_items_15d`) AS BIGINT)), 0) AS BIGINT) AS `history_max_clicked_items_15d`
+  FROM `sparktf_output`
+) o CROSS JOIN (
+  SELECT CAST(count(*) AS BIGINT) AS `samples`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__miss_users` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `missing_users`,
+    CAST(coalesce(sum(CASE WHEN __kept AND `__invalid_age` THEN 1 ELSE 0 END), 0) AS BIGINT) AS `invalid_age`
+  FROM `samples`
+) a CROSS JOIN `sparktf_input_counts` i;
