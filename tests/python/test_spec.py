@@ -307,3 +307,53 @@ class ManifestTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SeveralLabelsAndWeightTests(unittest.TestCase):
+    """Issue 13: conf/multitask.yaml declares three labels and a sample weight (job.sampling.weight)."""
+
+    def setUp(self):
+        self.spec = sts.load(os.path.join(ROOT, "conf", "multitask.yaml"))
+
+    def test_labels_and_weight_are_read(self):
+        self.assertEqual(self.spec.labels, ["click", "cart", "buy"])
+        self.assertEqual(self.spec.label, "click")
+        self.assertEqual(self.spec.weight, "sample_weight")
+        self.assertEqual(self.spec.description["weight"], "sample_weight")
+
+    def test_split_label_gives_features_a_dict_of_labels_and_the_weight(self):
+        parsed = {"click": 1, "cart": 0, "buy": 0, "sample_weight": 1.0, "user_id": "u1", "age": 30}
+        features, labels, weight = self.spec.split_label(parsed)
+        self.assertEqual(labels, {"click": 1, "cart": 0, "buy": 0})
+        self.assertEqual(weight, 1.0)
+        self.assertEqual(features, {"user_id": "u1", "age": 30})
+        self.assertEqual(len(parsed), 6, "the parsed dict is not changed")
+
+    def test_padded_shapes_split_the_same_way(self):
+        (shapes, label_shapes, weight_shape), (values, label_values, weight_value) = \
+            self.spec.padded_shapes_and_padding_values(split_label=True)
+        self.assertEqual(label_shapes, {"click": [], "cart": [], "buy": []})
+        self.assertEqual(weight_shape, [])
+        self.assertNotIn("sample_weight", shapes)
+        self.assertEqual(shapes["clicked_items_15d"], [None])
+        self.assertEqual(set(label_values), {"click", "cart", "buy"})
+
+    def test_no_weight_without_sampling_weight(self):
+        spec = sts.loads("spec: 1\nfeatures:\n  - {name: a, dtype: int64, role: label}\n  - {name: b, dtype: int64, role: label}\n"
+                         "  - {name: w, dtype: float}\n")
+        self.assertIsNone(spec.weight)
+        self.assertNotIn("weight", spec.description)
+        self.assertEqual(spec.split_label({"a": 1, "b": 0, "w": 2.0}), ({"w": 2.0}, {"a": 1, "b": 0}))
+
+    def test_the_exported_module_splits_alike(self):
+        # The tf-python export of a weighted three-label spec: LABELS and WEIGHT drive split_label, as in the library.
+        with open(GOLDEN_TF_PYTHON, encoding="utf-8") as f:
+            source = f.read()
+        source = source.replace('LABELS = ["label"]', 'LABELS = ["click", "cart"]').replace("WEIGHT = None", 'WEIGHT = "w"')
+        module = types.ModuleType("exported_multitask")
+        exec(compile(source, "exported_multitask", "exec"), module.__dict__)
+        self.assertEqual(module.split_label({"click": 1, "cart": 0, "w": 4.0, "x": 3}), ({"x": 3}, {"click": 1, "cart": 0}, 4.0))
+        golden = load_exported()
+        self.assertEqual(golden.LABELS, ["label"])
+        self.assertIsNone(golden.WEIGHT)
+        self.assertEqual(golden.split_label({"label": 0, "age": 3}), ({"age": 3}, 0))

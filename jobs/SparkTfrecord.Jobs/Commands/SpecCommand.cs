@@ -28,7 +28,7 @@ internal static class SpecCommand
         };
         target.AcceptOnlyFromAmong([.. SpecExports.Targets]);
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file (replaced atomically) instead of stdout." };
-        var command = new Command("export", "Export the spec's features (never its job: section) as normalized JSON, a TensorFlow parsing module or a TFDV schema.")
+        var command = new Command("export", "Export the spec's features (and of its job: section only sampling.weight, the sample weight feature) as normalized JSON, a TensorFlow parsing module or a TFDV schema.")
         {
             spec, target, output,
         };

@@ -4,6 +4,9 @@
 
 SPEC_HASH = "85ec4dd18489f6fbc7f695d213997c1d09ef98a7c05f6497290d8959d95e23e9"
 LABEL = "label"
+# Every label (several for a multi-task model: split_label gives them as a dict) and the sample weight or None.
+LABELS = ["label"]
+WEIGHT = None
 
 # {feature: {"type": ..., "dtype": ..., "shape": ..., "default_value": ...}}: the tf.io parsing spec as plain data.
 PARSING = {
@@ -93,12 +96,15 @@ def padded_shapes_and_padding_values(split_label=False):
         values = {name: tf.constant(v, dtype=getattr(tf, PARSING[name]["dtype"])) for name, v in PADDING_VALUES.items()}
     if not split_label:
         return shapes, values
-    label_shape, label_value = shapes.pop(LABEL), values.pop(LABEL)
-    return (shapes, label_shape), (values, label_value)
+    return globals()["split_label"](shapes), globals()["split_label"](values)
 
 
 def split_label(parsed):
-    """Splits a parsed feature dict into (features, label)."""
+    """Splits a parsed feature dict into (features, label); with several labels the label part is a dict
+    {label: value}; with a sample weight (WEIGHT) the triple (features, labels, weight)."""
     features = dict(parsed)
-    label = features.pop(LABEL)
-    return features, label
+    labels = {name: features.pop(name) for name in LABELS}
+    label = labels[LABEL] if len(LABELS) == 1 else labels
+    if WEIGHT is None:
+        return features, label
+    return features, label, features.pop(WEIGHT)
