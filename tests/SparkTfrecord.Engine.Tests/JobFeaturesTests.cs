@@ -163,6 +163,6 @@ public sealed class JobFeaturesTests
 
         var error = Assert.Throws<JobConfigException>(() => _logs.Run(spec, Day));
 
-        Assert.That(error!.Message, Does.Match(@"spec\.yaml:\d+:\d+: unknown key 'evnts' in 'label'\. Did you mean 'events'\? Known keys: events, match, within, feature\."));
+        Assert.That(error!.Message, Does.Match(@"spec\.yaml:\d+:\d+: unknown key 'evnts' in 'label'\. Did you mean 'events'\? Known keys: events, match, within, filter, feature\."));
     }
 }

@@ -194,7 +194,7 @@ public sealed class JobSectionYamlTests
 
         var e = Assert.Throws<JobConfigException>(() => Read(yaml))!;
 
-        Assert.That(e.Message, Is.EqualTo(Place(yaml, "negativ_rate") + "unknown key 'negativ_rate' in 'sampling'. Did you mean 'negative_rate'? Known keys: negative_rate, eval_fraction, salt, key."));
+        Assert.That(e.Message, Is.EqualTo(Place(yaml, "negativ_rate") + "unknown key 'negativ_rate' in 'sampling'. Did you mean 'negative_rate'? Known keys: negative_rate, eval_fraction, salt, key, weight, split."));
     }
 
     [Test]
