@@ -136,12 +136,7 @@ public static class TfRecordIndex
             BufferSize = options?.BufferSize ?? new TfRecordReaderOptions().BufferSize,
         };
         using TfRecordReader reader = TfRecordReader.Open(dataFile, reading);
-        if (reader.Compression != TfRecordCompression.None)
-        {
-            throw new IOException(
-                $"{dataFile}: the file is {reader.Compression.ToString().ToUpperInvariant()}-compressed, and an index lists offsets in an uncompressed file " +
-                "(DALI's and PyTorch's TFRecord readers read indexed files uncompressed): write the shards uncompressed (--compression none) to index them. No index was written.");
-        }
+        RefuseCompressed(dataFile, reader.Compression);
 
         if (Path.GetDirectoryName(Path.GetFullPath(indexFile)) is { } folder)
         {
@@ -173,6 +168,27 @@ public static class TfRecordIndex
         }
 
         return records;
+    }
+
+    /// <summary>Refuses a compressed file before anything is indexed (its compression is detected from its first bytes).</summary>
+    /// <param name="dataFile">The TFRecord file.</param>
+    /// <exception cref="IOException">The file is compressed, or cannot be read.</exception>
+    /// <exception cref="TfRecordFormatException">Detecting the compression hit a damaged stream.</exception>
+    public static void CheckUncompressed(string dataFile)
+    {
+        using TfRecordReader reader = TfRecordReader.Open(dataFile);
+        RefuseCompressed(dataFile, reader.Compression);
+    }
+
+    private static void RefuseCompressed(string dataFile, TfRecordCompression compression)
+    {
+        if (compression != TfRecordCompression.None)
+        {
+            throw new IOException(
+                $"{dataFile}: the file is {compression.ToString().ToUpperInvariant()}-compressed, and an index lists byte offsets in the uncompressed file: " +
+                "both readers of index files (NVIDIA DALI, the PyTorch tfrecord package) read indexed files uncompressed. " +
+                "Write the shards uncompressed (--compression none), or decompress the file, to index it. No index was written.");
+        }
     }
 
     /// <summary>Reads an index file's lines (for checks and tools; readers of the samples use DALI's or PyTorch's).</summary>
