@@ -33,6 +33,7 @@ internal static class Cli
             InspectCommand.Create(context),
             CountCommand.Create(context),
             WriteCommand.Create(context),
+            IndexCommand.Create(context),
             GenLogsCommand.Create(context),
             SamplesCommand.Create(context),
             PlanCommand.Create(context),

@@ -83,6 +83,22 @@ public sealed class TfRecordFormatException : IOException
     public TfRecordFormatException InRecord(string? path, long recordStart) =>
         new(Invariant($"{Where(path)}: record at byte offset {recordStart}: {Message}"), Kind, path, recordStart, this);
 
+    /// <summary>This framing error as <see cref="Files.TfRecordIndex.Build"/> reports it: an index must cover every
+    /// record, so there is no skipping past the damage.</summary>
+    internal TfRecordFormatException NotIndexed()
+    {
+        string what = Kind switch
+        {
+            TfRecordErrorKind.CorruptLength when Offset == 0 => "the CRC of the first record's length does not match (is this a TFRecord file at all?)",
+            TfRecordErrorKind.CorruptLength => "corrupted record: the CRC of the record length does not match",
+            TfRecordErrorKind.CorruptData => "corrupted record: the CRC of the record data does not match",
+            TfRecordErrorKind.Truncated => "truncated record: the file ends inside a record",
+            _ => Message,
+        };
+        return new(Invariant($"{Where(FilePath)}: cannot index: {what} at byte offset {Offset}. No index was written for this file; an index must cover every record, so re-create the file (or copy the records before the damage out with 'sparktf inspect --skip-corrupt' and 'sparktf write') and index that."),
+            Kind, FilePath, Offset, this);
+    }
+
     private static TfRecordFormatException Framing(TfRecordErrorKind kind, string? path, long offset, string what) =>
         new(Invariant($"{Where(path)}: {what} at byte offset {offset}. Re-create the file, or read it with --skip-corrupt to keep the records before the damage."),
             kind, path, offset, null);

@@ -193,6 +193,34 @@ public sealed class SparkLauncherTests
     }
 
     [Test]
+    public void The_native_writer_with_index_writes_the_embedded_jobs_index_files_and_lists_them()
+    {
+        var (output, record) = Fresh();
+        string parquet = _temp["native-index.parquet"];
+        long rows = NativeParquet(parquet);
+        var embedded = InProcess.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output + "-embedded", "--compression", "none", "--index");
+        Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
+
+        var result = Launch(
+            Env(record, ("FAKE_SPARK_PART_SOURCE", parquet), ("FAKE_SPARK_SAMPLES", rows.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            Args(output, "--master", "local[2]", "--writer", "native", "--compression", "none", "--index"));
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var expected = Directory.GetFiles(Path.Combine(output + "-embedded", "_index")).Order().ToList();
+        Assert.That(expected, Is.Not.Empty);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.GetFiles(Path.Combine(output, "_index")).Order().Select(Path.GetFileName), Is.EqualTo(expected.Select(Path.GetFileName)));
+            foreach (string index in expected)
+            {
+                Assert.That(File.ReadAllBytes(Path.Combine(output, "_index", Path.GetFileName(index))), Is.EqualTo(File.ReadAllBytes(index)), Path.GetFileName(index));
+            }
+
+            Assert.That(File.ReadAllText(Path.Combine(output, "_manifest.json")), Does.Contain("\"index\": \"_index/part-00000-of-"));
+        });
+    }
+
+    [Test]
     public void A_native_run_whose_parquet_disagrees_with_the_reported_count_fails_and_leaves_no_output()
     {
         var (output, record) = Fresh();

@@ -74,6 +74,13 @@ internal static partial class CommonOptions
         return option;
     }
 
+    /// <summary><c>--index</c> of the commands that write shards (<c>samples</c>, <c>encode</c>).</summary>
+    public static Option<bool> ShardIndex() => new("--index")
+    {
+        Description = "Also write each shard's index file, _index/<shard file name>.idx in the shard's folder (one '<offset> <length>' line per record, " +
+                      "as DALI's and PyTorch's tfrecord2idx write it), listed in _manifest.json; uncompressed shards only.",
+    };
+
     /// <summary>The most part files a run may write (each is an open file while the samples are written).</summary>
     public const int MaxShards = 100_000;
 

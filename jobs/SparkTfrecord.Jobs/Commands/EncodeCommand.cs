@@ -24,9 +24,10 @@ internal static class EncodeCommand
         var noClobber = new Option<bool>("--no-clobber") { Description = "Fail instead of replacing an existing output." };
         var force = new Option<bool>("--force") { Description = JobOptions.ForceDescription };
         var summary = new Option<string>("--summary") { Description = "Write the JSON summary to this file instead of stdout." };
+        var index = CommonOptions.ShardIndex();
         var command = new Command("encode", "Turn Parquet samples with the spec's columns into TFRecord shards (native writer, _manifest.json, _SUCCESS, atomic replace).")
         {
-            spec, input, output, shards, compression, noClobber, force, summary,
+            spec, input, output, shards, compression, noClobber, force, summary, index,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -43,7 +44,7 @@ internal static class EncodeCommand
                 {
                     Inputs = result.GetValue(input)!,
                     Output = result.GetValue(output)!,
-                    Overrides = new JobOverrides(result.GetValue(shards), result.GetValue(compression)),
+                    Overrides = new JobOverrides(result.GetValue(shards), result.GetValue(compression)) { Index = result.GetValue(index) },
                     NoClobber = result.GetValue(noClobber),
                     Force = result.GetValue(force),
                 }, cancellation);

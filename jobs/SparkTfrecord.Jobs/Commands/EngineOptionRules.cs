@@ -32,6 +32,13 @@ internal static class EngineOptionRules
                     r.AddError($"{option.Name} is not supported with --engine spark: {instead}. Remove {option.Name}.");
                 }
 
+                // Index files need the record offsets, which only the native writer (shards written here) has.
+                if (Given(r, o.Index) && r.GetValue(o.Index) && r.GetValue(spark.Writer) != "native")
+                {
+                    r.AddError("--index with --engine spark needs --writer native (Spark writes Parquet, sparktf writes the shards and their index files here): " +
+                               "the connector writers write the shards on the cluster and give no record offsets. Add --writer native, or run 'sparktf index' on a local copy of the output.");
+                }
+
                 return;
             }
 

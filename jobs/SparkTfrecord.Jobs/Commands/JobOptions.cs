@@ -39,6 +39,8 @@ internal sealed class JobOptions
 
     public Option<string> State { get; } = new("--state") { Description = "Keep the users' recent history events in DIR (a snapshot DIR/dt=DATE/ per day) and read only the partitions the day before's snapshot does not cover; the samples are the same (docs/state.md)." };
 
+    public Option<bool> Index { get; } = CommonOptions.ShardIndex();
+
     public Option<bool> Audit { get; } = new("--audit") { Description = "Also write the samples as Parquet (with key and time columns) under <output>/_audit/." };
 
     public Option<string> MemoryLimit { get; } = new("--memory-limit") { Description = "DuckDB's memory limit before it spills (default 1GB).", DefaultValueFactory = _ => "1GB" };
@@ -76,7 +78,7 @@ internal sealed class JobOptions
                 r.AddError($"--spill-dir must name a folder (it is created if missing), not {(dir.Trim().Length == 0 ? "an empty value" : $"the file '{dir}'")}.");
             }
         });
-        Array.ForEach<Option>([Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir, State], command.Options.Add);
+        Array.ForEach<Option>([Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir, State, Index], command.Options.Add);
 
         return command;
     }
@@ -122,11 +124,15 @@ internal sealed class JobOptions
     }
 
     /// <summary>The command line's overrides of the job config, read in one place for every command.</summary>
-    public JobOverrides Overrides(ParseResult result) => new(result.GetValue(Shards), result.GetValue(Compression), result.GetValue(MaxBadFraction));
+    public JobOverrides Overrides(ParseResult result) => new(result.GetValue(Shards), result.GetValue(Compression), result.GetValue(MaxBadFraction))
+    {
+        // plan has no --index (a run-only option): GetValue of an option the command lacks is false.
+        Index = result.GetResult(Index) is not null && result.GetValue(Index),
+    };
 
     public static string Describe(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The options that only matter to a run, not to the SQL: <c>plan</c> removes them, so that its help lists
     /// no option it would ignore.</summary>
-    public IEnumerable<Option> RunOnly => [NoClobber, Force, Summary, Audit, MemoryLimit, Threads, SpillDir, State];
+    public IEnumerable<Option> RunOnly => [NoClobber, Force, Summary, Audit, MemoryLimit, Threads, SpillDir, State, Index];
 }

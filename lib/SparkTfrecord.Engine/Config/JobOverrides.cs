@@ -10,26 +10,41 @@ namespace SparkTfrecord.Engine.Config;
 /// <param name="MaxBadFraction">The fraction of bad input rows above which the job fails, or null.</param>
 public sealed record JobOverrides(int? Shards = null, TfRecordCompression? Compression = null, double? MaxBadFraction = null)
 {
+    /// <summary>Also write an index file for each part (<c>--index</c>); false leaves the job's own setting.</summary>
+    public bool Index { get; init; }
+
     /// <summary>No overrides: the job as configured.</summary>
     public static JobOverrides None { get; } = new();
 
     /// <summary>The definition with these overrides applied.</summary>
     /// <param name="definition">The spec and job section.</param>
     /// <returns>The definition the run uses.</returns>
+    /// <exception cref="Engines.EngineSetupException">Index files are asked for with compressed parts.</exception>
     public JobDefinition Apply(JobDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var job = definition.Job;
+        var output = job.Output with
+        {
+            Shards = Shards ?? job.Output.Shards,
+            Compression = Compression ?? job.Output.Compression,
+            Index = Index || job.Output.Index,
+        };
+        if (output.Index && output.Compression != TfRecordCompression.None)
+        {
+            // DALI's reader and PyTorch's tfrecord seek to the offsets in the file as it is on disk.
+            throw new Engines.EngineSetupException(Engines.EngineSetupProblem.IndexOfCompressedOutput,
+                $"--index needs uncompressed shards, but the output is {output.Compression.ToString().ToLowerInvariant()}-compressed: an index lists byte offsets " +
+                "in the uncompressed file, and both readers of index files (NVIDIA DALI, the PyTorch tfrecord package) read indexed files uncompressed. " +
+                "Add --compression none, or leave out --index.");
+        }
+
         return definition with
         {
             Job = job with
             {
                 MaxBadFraction = MaxBadFraction ?? job.MaxBadFraction,
-                Output = job.Output with
-                {
-                    Shards = Shards ?? job.Output.Shards,
-                    Compression = Compression ?? job.Output.Compression,
-                },
+                Output = output,
             },
         };
     }

@@ -20,4 +20,10 @@ public enum EngineSetupProblem
 
     /// <summary>A Spark version that is not major.minor[/scala].</summary>
     SparkVersion,
+
+    /// <summary>Index files (<c>--index</c>) asked for with compressed shards.</summary>
+    IndexOfCompressedOutput,
+
+    /// <summary>Index files (<c>--index</c>) asked for with the Spark engine's connector writer.</summary>
+    IndexWithConnector,
 }

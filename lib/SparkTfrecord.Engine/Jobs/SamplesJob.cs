@@ -423,7 +423,7 @@ internal static class SamplesJob
         var keys = columns.Select(c => new FeatureKey(c.Name)).ToArray();
         var encoder = new ExampleEncoder();
         bool split = plan.Job.Sampling.HasEval;
-        using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression);
+        using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression, output.Index);
         // History lengths for the summary, measured on what is written; history[i] is column i's index in them, or -1.
         int[] historyColumns = columns.Select((c, i) => (c, i)).Where(x => plan.Job.Histories.Any(h => h.Feature == x.c.Name)).Select(x => x.i).ToArray();
         int[] history = Enumerable.Range(0, columns.Count).Select(i => Array.IndexOf(historyColumns, i)).ToArray();

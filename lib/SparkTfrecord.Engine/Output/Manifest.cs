@@ -10,7 +10,8 @@ namespace SparkTfrecord.Engine.Output;
 /// runs on the same inputs write the same bytes. Fields, in this order: <c>version</c>, <c>kind</c> ("samples"),
 /// <c>date</c> (null for <c>sparktf encode</c> on its own), <c>spec_hash</c> (the feature spec's hash, which the
 /// training side's <c>check_manifest</c> compares), <c>spec</c> (file, hash), <c>engine</c>, <c>writer</c> (native or
-/// connector), <c>compression</c>, <c>records</c>, <c>positives</c>, <c>shards</c> (file, records where counted, bytes),
+/// connector), <c>compression</c>, <c>records</c>, <c>positives</c>, <c>shards</c> (file, records where counted, bytes, and
+/// index: the part's index file, only when one was written),
 /// <c>features</c> (name, kind, list), <c>sampling</c> (negative_rate, eval_fraction, salt, key, shard_key, hash; absent
 /// when the run did not sample), <c>inputs</c> (per source: paths and files, each where known), <c>counts</c>,
 /// <c>quarantine</c> (folder, and files where known; absent when no input row was bad).
@@ -74,6 +75,11 @@ internal static class Manifest
             }
 
             w.WriteNumber("bytes", s.Bytes);
+            if (s.Index is { } index)
+            {
+                w.WriteString("index", index);
+            }
+
             w.WriteEndObject();
         }
 

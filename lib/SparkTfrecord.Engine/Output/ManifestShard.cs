@@ -4,4 +4,8 @@ namespace SparkTfrecord.Engine.Output;
 /// <param name="File">The path relative to the output folder.</param>
 /// <param name="Records">Its records, or null where they were not counted (a connector's parts).</param>
 /// <param name="Bytes">Its size.</param>
-public sealed record ManifestShard(string File, long? Records, long Bytes);
+public sealed record ManifestShard(string File, long? Records, long Bytes)
+{
+    /// <summary>Its index file (<c>--index</c>), relative to the output folder, or null when none was written.</summary>
+    public string? Index { get; init; }
+}

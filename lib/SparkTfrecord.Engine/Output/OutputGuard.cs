@@ -121,6 +121,39 @@ public static class OutputGuard
         }
     }
 
+    // ---- Index files (issue 14) ----
+
+    /// <summary>
+    /// Checks an index file about to be written beside a TFRecord file (<c>write --index</c>, <c>sparktf index</c>): it
+    /// may be missing, empty or an index (its lines are <c>offset length</c>), which is replaced because it is made from
+    /// the file; any other file only with <paramref name="force"/>; a folder or a link never.
+    /// </summary>
+    /// <param name="indexFile">The index file.</param>
+    /// <param name="force">Replace a file that is not an index.</param>
+    /// <exception cref="OutputRefusedException">The file may not be replaced; the message says why and what to do.</exception>
+    public static void CheckIndexFile(string indexFile, bool force)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(indexFile);
+        string full = Normalize(indexFile);
+        if (new FileInfo(full).LinkTarget is not null)
+        {
+            throw Refuse(OutputRefusal.SymbolicLink, full,
+                $"{full} is a symbolic link: writing the index there would replace the link, not its target. Remove the link. {ForceNever}");
+        }
+
+        if (Directory.Exists(full))
+        {
+            throw Refuse(OutputRefusal.IsFolder, full, $"{full} is a folder, where the index file would go: move it away. {ForceNever}");
+        }
+
+        if (!force && !Tfrecord.Files.TfRecordIndex.IsReplaceable(full))
+        {
+            throw Refuse(OutputRefusal.NotAnIndex, full,
+                $"{full} exists and is not an index file (its lines are not '<offset> <length>'): replacing it would lose it. " +
+                "Move it away, or, if it is meant to be replaced, run again with --force.");
+        }
+    }
+
     /// <summary>The inputs of a job plan as the guard compares them: every source's expanded paths, and <c>--input</c>.</summary>
     /// <param name="plan">The plan.</param>
     /// <param name="input">The value of <c>{input}</c>, or null.</param>

@@ -30,6 +30,9 @@ public enum OutputRefusal
     /// <summary>A file output exists and is not a TFRecord file (<c>--force</c> replaces it).</summary>
     NotTfRecord,
 
+    /// <summary>An index file's place holds a file that is not an index (<c>--force</c> replaces it).</summary>
+    NotAnIndex,
+
     /// <summary>The output's folder is on a read-only file system.</summary>
     ReadOnly,
 

@@ -26,5 +26,5 @@ public sealed class OutputRefusedException : IOException
     public string Output { get; }
 
     /// <summary>Whether <c>--force</c> would have let the run replace the output.</summary>
-    public bool ForceOverrides => Reason is OutputRefusal.NotEmpty or OutputRefusal.NotTfRecord;
+    public bool ForceOverrides => Reason is OutputRefusal.NotEmpty or OutputRefusal.NotTfRecord or OutputRefusal.NotAnIndex;
 }

@@ -1,11 +1,14 @@
 using System.Globalization;
+using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Engine.Output;
 
 /// <summary>
 /// Writes framed records into N part files named <c>part-00000-of-00016.tfrecord[.gz|.zlib]</c> in a folder; the
-/// caller picks each record's shard.
+/// caller picks each record's shard. With an index, each part also gets its index file
+/// <c>_index/&lt;part name&gt;.idx</c> in the part's folder (<see cref="TfRecordIndex"/>), written line by line from the
+/// lengths of the records as they are written (the file is never read back).
 /// </summary>
 internal sealed class ShardedTfRecordWriter : IDisposable
 {
@@ -15,13 +18,22 @@ internal sealed class ShardedTfRecordWriter : IDisposable
     private readonly string[] _names;
     private readonly TfRecordWriterOptions _options;
 
+    // Index files (issue 14): one per part when asked for, else null.
+    private readonly TfRecordIndexWriter?[]? _indexes;
+
     /// <summary>Creates the writer; part files are created when their first record comes (empty shards are written on close).</summary>
     /// <param name="root">The output (work) folder.</param>
     /// <param name="subfolder">A folder below it ("" for none), such as <c>train</c>.</param>
     /// <param name="shards">The number of parts.</param>
     /// <param name="compression">The compression.</param>
-    public ShardedTfRecordWriter(string root, string subfolder, int shards, TfRecordCompression compression)
+    /// <param name="index">Also write each part's index file (uncompressed parts only).</param>
+    public ShardedTfRecordWriter(string root, string subfolder, int shards, TfRecordCompression compression, bool index = false)
     {
+        if (index && compression != TfRecordCompression.None)
+        {
+            throw new ArgumentException("index files list offsets in uncompressed parts", nameof(index));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         _root = root;
         _relative = subfolder;
@@ -38,6 +50,7 @@ internal sealed class ShardedTfRecordWriter : IDisposable
             .Select(i => Path.Combine(subfolder, $"part-{i.ToString("D5", CultureInfo.InvariantCulture)}-of-{of}{extension}"))
             .ToArray();
         _options = new TfRecordWriterOptions { Compression = compression, BufferSize = 1 << 18 };
+        _indexes = index ? new TfRecordIndexWriter?[shards] : null;
     }
 
     /// <summary>The number of shards.</summary>
@@ -48,8 +61,23 @@ internal sealed class ShardedTfRecordWriter : IDisposable
     /// <param name="framedRecord">The record as <c>ExampleEncoder.GetRecord</c> gives it.</param>
     public void WriteFramed(int shard, ReadOnlySpan<byte> framedRecord)
     {
-        var writer = _writers[shard] ??= TfRecordWriter.Create(Path.Combine(_root, _names[shard]), _options);
+        var writer = _writers[shard] ?? Open(shard);
         writer.WriteFramed(framedRecord);
+        _indexes?[shard]!.Add(framedRecord.Length);
+    }
+
+    /// <summary>The index file of a part, relative to the output folder.</summary>
+    private string IndexName(int shard) => TfRecordIndex.InIndexFolder(_names[shard]);
+
+    private TfRecordWriter Open(int shard)
+    {
+        var writer = _writers[shard] = TfRecordWriter.Create(Path.Combine(_root, _names[shard]), _options);
+        if (_indexes is not null)
+        {
+            _indexes[shard] = TfRecordIndexWriter.Create(Path.Combine(_root, IndexName(shard)));
+        }
+
+        return writer;
     }
 
     /// <summary>Closes every part (creating the empty ones) and lists them.</summary>
@@ -59,11 +87,19 @@ internal sealed class ShardedTfRecordWriter : IDisposable
         var parts = new List<ManifestShard>(_writers.Length);
         for (int i = 0; i < _writers.Length; i++)
         {
-            var writer = _writers[i] ??= TfRecordWriter.Create(Path.Combine(_root, _names[i]), _options);
+            var writer = _writers[i] ?? Open(i);
             long records = writer.RecordCount;
             writer.Dispose();
             _writers[i] = null;
-            parts.Add(new ManifestShard(_names[i].Replace(Path.DirectorySeparatorChar, '/'), records, new FileInfo(Path.Combine(_root, _names[i])).Length));
+            string? index = null;
+            if (_indexes?[i] is { } indexWriter)
+            {
+                indexWriter.Dispose();
+                _indexes[i] = null;
+                index = IndexName(i).Replace(Path.DirectorySeparatorChar, '/');
+            }
+
+            parts.Add(new ManifestShard(_names[i].Replace(Path.DirectorySeparatorChar, '/'), records, new FileInfo(Path.Combine(_root, _names[i])).Length) { Index = index });
         }
 
         return parts;
@@ -75,6 +111,11 @@ internal sealed class ShardedTfRecordWriter : IDisposable
         foreach (var w in _writers)
         {
             w?.Dispose();
+        }
+
+        foreach (var x in _indexes ?? [])
+        {
+            x?.Dispose();
         }
     }
 }

@@ -21,11 +21,17 @@ internal sealed class SplitShardWriters : IDisposable
     private readonly ShardedTfRecordWriter? _eval;
     private readonly int _shards;
 
-    public SplitShardWriters(string folder, bool split, int shards, TfRecordCompression compression)
+    /// <summary>Creates the writers of one output.</summary>
+    /// <param name="folder">The output (work) folder.</param>
+    /// <param name="split">Whether the job splits (parts in <c>train/</c> and <c>eval/</c>).</param>
+    /// <param name="shards">The number of parts of each split.</param>
+    /// <param name="compression">The compression.</param>
+    /// <param name="index">Also write each part's index file in its folder's <c>_index/</c> (issue 14).</param>
+    public SplitShardWriters(string folder, bool split, int shards, TfRecordCompression compression, bool index = false)
     {
         _shards = shards;
-        _train = new ShardedTfRecordWriter(folder, split ? Train : "", shards, compression);
-        _eval = split ? new ShardedTfRecordWriter(folder, Eval, shards, compression) : null;
+        _train = new ShardedTfRecordWriter(folder, split ? Train : "", shards, compression, index);
+        _eval = split ? new ShardedTfRecordWriter(folder, Eval, shards, compression, index) : null;
     }
 
     /// <summary>Writes one encoded sample (as <c>ExampleEncoder.GetRecord</c> gives it) of the reader's current row.</summary>

@@ -60,6 +60,15 @@ public sealed class SparkSetup
             throw new EngineSetupException(EngineSetupProblem.SparkConnectorVersion, $"TensorFlow's connector works with Spark 2.4 only, not Spark {v}: use --connector linkedin (Spark 3.x) or --writer native.");
         }
 
+        if (options.Writer == SparkWriter.Connector && definition.Job.Output.Index)
+        {
+            // The connectors write the shards on the executors through Hadoop's output format: no record offset comes
+            // back to this machine, while the native writer's encode step writes every shard here and knows them all.
+            throw new EngineSetupException(EngineSetupProblem.IndexWithConnector,
+                "--index with --engine spark needs --writer native (Spark writes Parquet, sparktf writes the shards and their index files here); " +
+                "the connector writers write the shards on the cluster and give no record offsets. Add --writer native, or run 'sparktf index OUTPUT' on a local copy afterwards.");
+        }
+
         // Inputs: a local folder is read as file:// URIs by a local master, and its files are listed (so missing
         // look-back days are left out, and a missing day is an error before Spark starts).
         string? input = options.Input;
