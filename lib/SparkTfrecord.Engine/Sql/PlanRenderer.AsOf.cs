@@ -1,4 +1,5 @@
 using SparkTfrecord.Engine.Config;
+using SparkTfrecord.Engine.Planning;
 
 namespace SparkTfrecord.Engine.Sql;
 
@@ -21,7 +22,9 @@ public static partial class PlanRenderer
         // versions at or before t.
         private void RenderVersions()
         {
-            foreach (var s in plan.Sources.Values.Where(s => s.Config.AsOf is not null))
+            // Only the tables a feature or a history reads: a declared table nothing joins needs no ranking.
+            var joined = SampleColumns.JoinedTables(Job).Concat(Job.Histories.Select(h => h.Value.Source)).ToHashSet(StringComparer.Ordinal);
+            foreach (var s in plan.Sources.Values.Where(s => s.Config.AsOf is not null && joined.Contains(s.Name)))
             {
                 string key = Q(s.Config.Key!);
                 Add(VersionsTable(s.Name),
