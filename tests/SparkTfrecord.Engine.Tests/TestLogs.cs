@@ -36,6 +36,14 @@ internal sealed class TestLogs : IDisposable
     public TestLogs Item(string item, string category) =>
         Add("items", null, new() { ["item_id"] = item, ["category"] = category });
 
+    /// <summary>A version of a user's profile (a versioned users table, as_of: updated_at).</summary>
+    public TestLogs UserVersion(string user, long age, string gender, string updatedAt) =>
+        Add("users", null, new() { ["user_id"] = user, ["age"] = age, ["gender"] = gender, ["updated_at"] = updatedAt });
+
+    /// <summary>A version of an item (a versioned items table, as_of: updated_at).</summary>
+    public TestLogs ItemVersion(string item, string category, string updatedAt) =>
+        Add("items", null, new() { ["item_id"] = item, ["category"] = category, ["updated_at"] = updatedAt });
+
     public TestLogs Add(string table, string? partition, Dictionary<string, object?> row)
     {
         _rows.Add((table, partition, row));

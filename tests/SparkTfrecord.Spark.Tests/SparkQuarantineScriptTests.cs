@@ -73,10 +73,11 @@ public sealed class SparkQuarantineScriptTests
 
         Assert.Multiple(() =>
         {
-            // conf/din.yaml: impressions read request_id, item_id, user_id, device and the time column ts; items item_id.
+            // conf/din.yaml: impressions read request_id, item_id, user_id, device and the time column ts; items item_id
+            // and its version time updated_at (as_of).
             Assert.That(typedImpressions, Does.Contain(
                 "coalesce(r.__raw, to_json(named_struct('request_id', r.`request_id`, 'item_id', r.`item_id`, 'user_id', r.`user_id`, 'device', r.`device`, 'ts', r.`ts`), map('ignoreNullFields', 'false'))) AS __raw"));
-            Assert.That(typedItems, Does.Contain("coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`), map('ignoreNullFields', 'false'))) AS __raw"));
+            Assert.That(typedItems, Does.Contain("coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`, 'updated_at', r.`updated_at`), map('ignoreNullFields', 'false'))) AS __raw"));
             Assert.That(duckDb, Does.Not.Contain("to_json"), "the embedded engine reports line numbers and keeps no row as JSON");
         });
     }

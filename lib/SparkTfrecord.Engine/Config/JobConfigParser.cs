@@ -14,7 +14,7 @@ namespace SparkTfrecord.Engine.Config;
 /// </summary>
 public static partial class JobConfigParser
 {
-    private static readonly string[] s_sourceKeys = ["path", "table", "partition", "format", "csv", "time", "key", "dedup", "rename"];
+    private static readonly string[] s_sourceKeys = ["path", "table", "partition", "format", "csv", "time", "key", "dedup", "rename", "as_of"];
 
     /// <summary>Parses a <c>job:</c> node.</summary>
     /// <param name="job">The node (it knows its file, for messages).</param>
@@ -347,23 +347,7 @@ public static partial class JobConfigParser
             csv = new CsvOptions(header, delimiter, columns);
         }
 
-        TimeColumn? time = null;
-        if (r.Child(map, "time") is { } timeNode)
-        {
-            var t = r.Mapping(timeNode, "time");
-            r.OnlyKeys(t, $"in 'time' of source '{name}'", "column", "unit", "zone");
-            string unitText = r.OptionalString(t, "unit") ?? "ms";
-            TimeUnit unit = unitText switch
-            {
-                "s" => TimeUnit.Seconds,
-                "ms" => TimeUnit.Milliseconds,
-                "us" => TimeUnit.Microseconds,
-                "text" or "timestamp" => TimeUnit.Text,
-                _ => throw r.Error(r.Child(t, "unit")!, $"unit '{unitText}' is not supported: use s, ms, us (epoch) or text."),
-            };
-            string zone = r.Child(t, "zone") is { } zoneNode ? r.Zone(zoneNode, "zone", out _) : "UTC";
-            time = new TimeColumn(r.ColumnName(r.Required(t, "column"), "the time column"), unit, zone);
-        }
+        TimeColumn? time = r.Child(map, "time") is { } timeNode ? ParseTimeColumn(r, name, timeNode, "time") : null;
 
         string? key = r.Child(map, "key") is { } keyNode ? r.ColumnName(keyNode, "key") : null;
         if (time is null && key is null)
@@ -381,7 +365,43 @@ public static partial class JobConfigParser
             }
         }
 
-        return new SourceConfig(name, path, format, csv, time, key, dedup, rename, [], table);
+        return new SourceConfig(name, path, format, csv, time, key, dedup, rename, [], table, ParseAsOf(r, name, map, time, key));
+    }
+
+    // A source's time column ({column, unit, zone}): an event's time (time:) or a version's (as_of:), read alike.
+    private static TimeColumn ParseTimeColumn(Reader r, string name, YamlNode node, string what)
+    {
+        var t = r.Mapping(node, what);
+        r.OnlyKeys(t, $"in '{what}' of source '{name}'", "column", "unit", "zone");
+        string unitText = r.OptionalString(t, "unit") ?? "ms";
+        TimeUnit unit = unitText switch
+        {
+            "s" => TimeUnit.Seconds,
+            "ms" => TimeUnit.Milliseconds,
+            "us" => TimeUnit.Microseconds,
+            "text" or "timestamp" => TimeUnit.Text,
+            _ => throw r.Error(r.Child(t, "unit")!, $"unit '{unitText}' is not supported: use s, ms, us (epoch) or text."),
+        };
+        string zone = r.Child(t, "zone") is { } zoneNode ? r.Zone(zoneNode, "zone", out _) : "UTC";
+        return new TimeColumn(r.ColumnName(r.Required(t, "column"), what == "time" ? "the time column" : "the as_of column"), unit, zone);
+    }
+
+    // Issue 13: `as_of: {column: updated_at, unit: ms, zone: UTC}` makes a keyed table versioned: each row is its key's
+    // version from that instant on, and a sample (or a history event) joins the latest version at or before its time.
+    // Only a keyed table has versions; an event source (time:) has its own time already.
+    private static TimeColumn? ParseAsOf(Reader r, string name, YamlMapping map, TimeColumn? time, string? key)
+    {
+        if (r.Child(map, "as_of") is not { } node)
+        {
+            return null;
+        }
+
+        if (key is null || time is not null)
+        {
+            throw r.Error(node, $"source '{name}' has as_of: but {(key is null ? "no key:" : "a time: too")}; as_of versions a keyed table (key: COLUMN, as_of: {{column: updated_at, unit: ms}}), while an event source has time: alone.");
+        }
+
+        return ParseTimeColumn(r, name, node, "as_of");
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public static partial class JobConfigParser
         {
             foreach (var source in sources)
             {
-                foreach (string logical in source.Columns.Concat(source.Time is { } t ? [t.Column] : []))
+                foreach (string logical in source.Columns.Concat(source.RowTime is { } t ? [t.Column] : []))
                 {
                     bool renamed = source.Rename.TryGetValue(logical, out string? physical);
                     physical ??= logical;

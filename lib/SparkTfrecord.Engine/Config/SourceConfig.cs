@@ -12,6 +12,8 @@ namespace SparkTfrecord.Engine.Config;
 /// <param name="Rename">Logical column name to the column's name in the files.</param>
 /// <param name="Columns">The columns of the source the job declares it reads; filled in from the rules.</param>
 /// <param name="Table">The metastore table read instead of files (<see cref="PathTemplate"/> is then empty), or null.</param>
+/// <param name="AsOf">The version time of a versioned keyed table (<c>as_of:</c>), or null: each row is a version of its
+/// key from that instant on, and a sample joins the latest version at or before its own time (docs/job.md).</param>
 internal sealed record SourceConfig(
     string Name,
     string PathTemplate,
@@ -22,4 +24,9 @@ internal sealed record SourceConfig(
     IReadOnlyList<string> Dedup,
     IReadOnlyDictionary<string, string> Rename,
     IReadOnlyList<string> Columns,
-    TableSource? Table = null);
+    TableSource? Table = null,
+    TimeColumn? AsOf = null)
+{
+    /// <summary>The column read as the row's time (<c>__ts</c>): an event's time, a version's as-of time, or null.</summary>
+    public TimeColumn? RowTime => Time ?? AsOf;
+}

@@ -5,8 +5,8 @@ namespace SparkTfrecord.Engine.Generation;
 /// <summary>What <see cref="LogGenerator"/> wrote.</summary>
 /// <param name="Impressions">Impression rows (duplicates and bad rows included).</param>
 /// <param name="Clicks">Click rows.</param>
-/// <param name="Users">User profile rows.</param>
-/// <param name="Items">Item rows.</param>
+/// <param name="Users">Users with a profile (a profile changed during the window has more than one row, one per version).</param>
+/// <param name="Items">Items in the items table (likewise, one row per version).</param>
 public sealed record GeneratedLogs(long Impressions, long Clicks, long Users, long Items)
 {
     /// <summary>The counts as one line of JSON, with the output folder's full path.</summary>

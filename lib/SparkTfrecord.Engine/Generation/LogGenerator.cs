@@ -8,11 +8,15 @@ namespace SparkTfrecord.Engine.Generation;
 /// <summary>
 /// Writes realistic click logs in the layout <c>conf/din.yaml</c> reads: <c>impressions/dt=YYYY-MM-DD/part-00000.EXT</c>
 /// (request_id, user_id, item_id, ts in epoch ms, device, page), <c>clicks/dt=.../part-00000.EXT</c> (request_id,
-/// user_id, item_id, ts), <c>users/part-00000.EXT</c> (user_id, age, gender) and <c>items/part-00000.EXT</c> (item_id,
-/// category, price); partitions are cut by local date in the given zone. Items follow a Zipf popularity, users a
-/// skewed activity; about 4% of impressions are clicked, mostly within a minute, some late (after the label window,
-/// or past midnight); 1% of impressions are logged twice; some clicks have no impression; 5% of users and 3% of
-/// items are missing from the profile tables; genders include "未知". Deterministic for a seed.
+/// user_id, item_id, ts), <c>users/part-00000.EXT</c> (user_id, age, gender, updated_at) and <c>items/part-00000.EXT</c>
+/// (item_id, category, price, updated_at); partitions are cut by local date in the given zone. Items follow a Zipf
+/// popularity, users a skewed activity; about 4% of impressions are clicked, mostly within a minute, some late (after
+/// the label window, or past midnight); 1% of impressions are logged twice; some clicks have no impression; 5% of users
+/// and 3% of items are missing from the profile tables; genders include "未知". The profile tables are versioned (one
+/// row per version, <c>updated_at</c> in epoch ms, read with <c>as_of:</c>): every profile has a version from before
+/// the logs' first day, except 2% of users who sign up during the window; 15% of users change during the window (a
+/// birthday, an age filled in or corrected, a gender corrected) and 10% of items change category. Deterministic for a
+/// seed.
 /// </summary>
 public static class LogGenerator
 {
@@ -42,15 +46,31 @@ public static class LogGenerator
         Exec(db, "SET threads = 2; SET preserve_insertion_order = true; SET TimeZone = 'UTC'");
         Exec(db, "CREATE TABLE impressions (dt VARCHAR, request_id VARCHAR, user_id VARCHAR, item_id VARCHAR, ts BIGINT, device VARCHAR, page VARCHAR)");
         Exec(db, "CREATE TABLE clicks (dt VARCHAR, request_id VARCHAR, user_id VARCHAR, item_id VARCHAR, ts BIGINT)");
-        Exec(db, "CREATE TABLE users (user_id VARCHAR, age BIGINT, gender VARCHAR)");
-        Exec(db, "CREATE TABLE items (item_id VARCHAR, category VARCHAR, price DOUBLE)");
+        Exec(db, "CREATE TABLE users (user_id VARCHAR, age BIGINT, gender VARCHAR, updated_at BIGINT)");
+        Exec(db, "CREATE TABLE items (item_id VARCHAR, category VARCHAR, price DOUBLE, updated_at BIGINT)");
 
         long impressionCount = 0;
         long clickCount = 0;
         long userCount = 0;
         long itemCount = 0;
+        DateOnly first = options.Date.AddDays(1 - options.Days);
+
+        // The profiles' versions come from their own random stream, so the impressions and clicks (drawn from `random`)
+        // stay those the same seed always gave.
+        var versions = new Random(unchecked((options.Seed * 7919) + 104729));
+        long windowStart = JobPlan.LocalMidnightMicros(first, zone) / 1000;
+        long windowEnd = JobPlan.LocalMidnightMicros(options.Date.AddDays(1), zone) / 1000;
+        long InWindow() => windowStart + (long)(versions.NextDouble() * (windowEnd - windowStart));
+        long BeforeWindow() => windowStart - 86_400_000L - (long)(versions.NextDouble() * 365 * 86_400_000L);
         using (var users = db.CreateAppender("users"))
         {
+            void AppendUser(int u, long? age, string gender, long updatedAt)
+            {
+                var row = users.CreateRow().AppendValue(UserId(u));
+                row = age is null ? row.AppendNullValue() : row.AppendValue(age);
+                row.AppendValue(gender).AppendValue((long?)updatedAt).EndRow();
+            }
+
             for (int u = 0; u < options.Users; u++)
             {
                 if (random.NextDouble() < 0.05)
@@ -59,10 +79,19 @@ public static class LogGenerator
                 }
 
                 double g = random.NextDouble();
-                var row = users.CreateRow().AppendValue(UserId(u));
-                row = random.NextDouble() < 0.02 ? row.AppendNullValue() : row.AppendValue((long?)(16 + random.Next(60)));
-                row.AppendValue(g < 0.45 ? "0" : g < 0.9 ? "1" : "未知").EndRow();
+                long? age = random.NextDouble() < 0.02 ? null : 16 + random.Next(60);
+                string gender = g < 0.45 ? "0" : g < 0.9 ? "1" : "未知";
+                long since = versions.NextDouble() < 0.02 ? InWindow() : BeforeWindow();
+                AppendUser(u, age, gender, since);
                 userCount++;
+                if (versions.NextDouble() < 0.15)
+                {
+                    // A later version: a birthday, an age filled in or corrected, a gender filled in or corrected.
+                    long changed = Math.Max(since + 1, InWindow());
+                    age = age is null || versions.NextDouble() < 0.3 ? 16 + versions.Next(60) : age + 1;
+                    gender = versions.NextDouble() < 0.5 ? gender : gender == "0" ? "1" : "0";
+                    AppendUser(u, age, gender, changed);
+                }
             }
         }
 
@@ -75,12 +104,19 @@ public static class LogGenerator
                     continue;
                 }
 
-                items.CreateRow().AppendValue(ItemId(i)).AppendValue($"c{random.Next(40)}").AppendValue((double?)Math.Round(1 + (random.NextDouble() * 500), 2)).EndRow();
+                int category = random.Next(40);
+                double price = Math.Round(1 + (random.NextDouble() * 500), 2);
+                items.CreateRow().AppendValue(ItemId(i)).AppendValue($"c{category}").AppendValue((double?)price).AppendValue((long?)BeforeWindow()).EndRow();
                 itemCount++;
+                if (versions.NextDouble() < 0.10)
+                {
+                    // Recategorised during the window (another of the 40 categories).
+                    items.CreateRow().AppendValue(ItemId(i)).AppendValue($"c{(category + 1 + versions.Next(39)) % 40}").AppendValue((double?)price)
+                        .AppendValue((long?)InWindow()).EndRow();
+                }
             }
         }
 
-        DateOnly first = options.Date.AddDays(1 - options.Days);
         for (var day = first; day <= options.Date; day = day.AddDays(1))
         {
             long start = JobPlan.LocalMidnightMicros(day, zone) / 1000;
@@ -170,8 +206,8 @@ public static class LogGenerator
                 Path.Combine(options.Output, "clicks", "dt=" + dt), extension);
         }
 
-        Copy(db, "SELECT * FROM users ORDER BY user_id", Path.Combine(options.Output, "users"), extension);
-        Copy(db, "SELECT * FROM items ORDER BY item_id", Path.Combine(options.Output, "items"), extension);
+        Copy(db, "SELECT * FROM users ORDER BY user_id, updated_at", Path.Combine(options.Output, "users"), extension);
+        Copy(db, "SELECT * FROM items ORDER BY item_id, updated_at", Path.Combine(options.Output, "items"), extension);
         return new GeneratedLogs(impressionCount, clickCount, userCount, itemCount);
     }
 

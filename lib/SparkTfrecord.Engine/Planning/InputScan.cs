@@ -135,7 +135,7 @@ internal static class InputScan
             // Every file is empty: no rows, and the columns the job reads are as good as any.
             var c = source.Config;
             var read = c.Columns.Select(l => c.Rename.TryGetValue(l, out var p) ? p : l).ToList();
-            if (c.Time is { } time)
+            if (c.RowTime is { } time)
             {
                 read.Add(c.Rename.TryGetValue(time.Column, out var p) ? p : time.Column);
             }

@@ -109,6 +109,8 @@ public static partial class PlanRenderer
                 RenderClean(s);
             }
 
+            RenderVersions();
+
             RenderImpressions();
             for (int k = 0; k < Job.Labels.Count; k++)
             {
@@ -277,7 +279,7 @@ public static partial class PlanRenderer
             var c = s.Config;
             var logical = c.Columns.ToList();
             var physical = logical.Select(l => Physical(c, l)).ToList();
-            if (c.Time is { } time)
+            if (c.RowTime is { } time)
             {
                 physical.Add(Physical(c, time.Column));
             }
@@ -314,7 +316,7 @@ public static partial class PlanRenderer
                 reasons.Add($"WHEN {L("utf8")} IS NOT NULL THEN {L("utf8")}");
             }
 
-            if (c.Time is { } t)
+            if (c.RowTime is { } t)
             {
                 select.Add($"{TimeExpression(Q(Physical(c, t.Column)), t)} AS {N.Time}");
                 reasons.Add($"WHEN {N.Time} IS NULL THEN {d.String($"time column '{Physical(c, t.Column)}' is null or not a valid {UnitText(t.Unit)}")}");
@@ -356,13 +358,16 @@ public static partial class PlanRenderer
         private void RenderClean(PlannedSource s)
         {
             var c = s.Config;
-            string columns = string.Join(", ", c.Columns.Select(Q).Concat(c.Time is null ? [] : [N.Time]).Append(N.File).Append(N.Row));
+            string columns = string.Join(", ", c.Columns.Select(Q).Concat(c.RowTime is null ? [] : [N.Time]).Append(N.File).Append(N.Row));
 
             // The earliest copy survives (clause dedup-first-copy); ties are broken by every column in the source's
             // order, then by the file's name, never by line or scan order, which Spark cannot see: the copy kept is the
             // same on every engine. __file orders by name on both: Spark's is the file's path, DuckDB's the file's
             // index in the plan's files, which JobPlan sorts by name (ordinal).
+            // A versioned table (as_of) keeps one row per key and instant: of versions at the same instant, the first copy
+            // by the same order (clause asof-versioned-table).
             IReadOnlyList<string> partition = c.Key is { } key ? [key] : c.Dedup;
+            string partitionSql = string.Join(", ", partition.Select(Q).Concat(c.AsOf is null ? [] : [N.Time]));
             if (partition.Count == 0)
             {
                 Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE {GoodRow}" + StateCarryUnion(s));
@@ -371,7 +376,7 @@ public static partial class PlanRenderer
 
             string order = string.Join(", ", (c.Time is null ? [] : new[] { N.Time }).Concat(c.Columns.Select(Q)).Append(N.File).Select(SqlDialect.Ascending));
             Add("clean_" + s.Name,
-                $"SELECT {columns} FROM (\n  SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", partition.Select(Q))} ORDER BY {order}) AS {L("rn")}\n" +
+                $"SELECT {columns} FROM (\n  SELECT *, row_number() OVER (PARTITION BY {partitionSql} ORDER BY {order}) AS {L("rn")}\n" +
                 $"  FROM {Q("typed_" + s.Name)} WHERE {GoodRow}\n) t WHERE {L("rn")} = 1");
         }
 
@@ -433,14 +438,14 @@ public static partial class PlanRenderer
             var events = plan.Sources[h.Events];
             string join = "";
             string value;
+            string eventsWindow = $"e.{N.Time} >= {Big(plan.DayStartMicros - window)} AND e.{N.Time} < {Big(plan.DayEndMicros)}";
             if (h.Value.Source == h.Events)
             {
                 value = $"e.{Q(h.Value.Column)}";
             }
             else
             {
-                string key = Job.Sources[h.Value.Source].Key!;
-                join = $" LEFT JOIN {Q("clean_" + h.Value.Source)} j ON e.{Q(key)} = j.{Q(key)}";
+                join = HistoryTableJoin(k, h, eventsWindow);
                 value = $"j.{Q(h.Value.Column)}";
             }
 
@@ -456,7 +461,7 @@ public static partial class PlanRenderer
                 $"SELECT {L("u")}, {N.Time}, {L("v")}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Descending(L("v"))}) AS {L("r")} FROM (\n" +
                 $"  SELECT e.{user} AS {L("u")}, e.{N.Time}, {value} AS {L("v")}\n" +
                 $"  FROM {Q("clean_" + events.Name)} e{join}\n" +
-                $"  WHERE e.{N.Time} >= {Big(plan.DayStartMicros - window)} AND e.{N.Time} < {Big(plan.DayEndMicros)}{StateEventsUnion(h)}\n" +
+                $"  WHERE {eventsWindow}{StateEventsUnion(h)}\n" +
                 $") t WHERE {L("v")} IS NOT NULL");
 
             // A user's events cut by rank into blocks of `max_length` (block b: ranks b * max_length + 1 ..), each one
@@ -502,8 +507,7 @@ public static partial class PlanRenderer
             var from = new StringBuilder($"{Q("imp")} s");
             foreach (string t in SampleColumns.JoinedTables(Job))
             {
-                string key = Job.Sources[t].Key!;
-                from.Append($"\n  LEFT JOIN {Q("clean_" + t)} {Q("t_" + t)} ON s.{Q(key)} = {Q("t_" + t)}.{Q(key)}");
+                from.Append(SampleTableJoin(t));
             }
 
             for (int k = 0; k < Job.Labels.Count; k++)

@@ -23,7 +23,7 @@ public sealed class ConfigMistakesTests
         TestCaseData Case(string name, string from, string to, string at, string message) =>
             new TestCaseData(from, to, at, message).SetName($"Config_mistake_{name}_is_refused_when_read_at_its_line_and_column");
 
-        const string Users = "users:       {path: \"{input}/users\", format: parquet, key: user_id}";
+        const string Users = "users:       {path: \"{input}/users\", format: parquet, key: user_id, as_of: {column: updated_at, unit: ms}}";
         string Csv(string delimiter) => $"users:       {{path: \"{{input}}/users\", format: csv, csv: {{delimiter: {delimiter}}}, key: user_id}}";
 
         yield return Case("empty_column_name", "dedup: [request_id, item_id]", "dedup: [request_id, \"\"]", "dedup: [request_id, ^\"\"]", "dedup is empty");
@@ -142,7 +142,7 @@ public sealed class ConfigMistakesTests
         // source's columns from the header and refuses a column the files do not have.
         box.Write($"logs/users-csv/{PathPayload}/part-0.csv", $"user_id'\"{fileColumn.Replace("\"", "\"\"", StringComparison.Ordinal)}\"'age\n");
         string sparkSpec = spec
-            .Replace("users:       {path: \"{input}/users\", format: parquet, key: user_id}",
+            .Replace("users:       {path: \"{input}/users\", format: parquet, key: user_id, as_of: {column: updated_at, unit: ms}}",
                 $"users:       {{path: {YamlQuoted("{input}/users-csv/" + PathPayload)}, format: csv, csv: {{delimiter: \"'\"}}, key: user_id, rename: {{gender: {YamlQuoted(fileColumn)}}}}}", StringComparison.Ordinal);
         Assert.That(sparkSpec, Does.Contain("rename: {gender:"), "the payloads were not put in");
         box.Write("spark.yaml", sparkSpec);

@@ -86,8 +86,8 @@ public sealed class HotKeyTests
             $"TO '{Q("clicks")}' (FORMAT parquet, PARTITION_BY (dt)); " +
             $"COPY (SELECT *, {Dt} AS dt FROM ({impressions}) i UNION ALL SELECT 'r-other', 'cold', 'x-other', CAST({DayStart + 7} AS BIGINT), 'pixel 6', 'home', '{Date}') " +
             $"TO '{Q("impressions")}' (FORMAT parquet, PARTITION_BY (dt)); " +
-            $"COPY (SELECT 'hot' AS user_id, CAST(30 AS BIGINT) AS age, '1' AS gender) TO '{Q("users/part-00000.parquet")}' (FORMAT parquet); " +
-            $"COPY (SELECT 'x0' AS item_id, 'c1' AS category, CAST(1 AS DOUBLE) AS price) TO '{Q("items/part-00000.parquet")}' (FORMAT parquet)");
+            $"COPY (SELECT 'hot' AS user_id, CAST(30 AS BIGINT) AS age, '1' AS gender, CAST(0 AS BIGINT) AS updated_at) TO '{Q("users/part-00000.parquet")}' (FORMAT parquet); " +
+            $"COPY (SELECT 'x0' AS item_id, 'c1' AS category, CAST(1 AS DOUBLE) AS price, CAST(0 AS BIGINT) AS updated_at) TO '{Q("items/part-00000.parquet")}' (FORMAT parquet)");
     }
 
     private static void Exec(DuckDBConnection db, string sql)

@@ -28,9 +28,9 @@ USING parquet
 OPTIONS ('path' 'hdfs:///logs/din/users', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`), map('ignoreNullFields', 'false'))) AS __raw
-  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'updated_at\' is null or not a valid epoch milliseconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, (CASE WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`, 'updated_at', r.`updated_at`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `user_id`, `age`, `gender`, `updated_at`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
@@ -38,9 +38,9 @@ USING parquet
 OPTIONS ('path' 'hdfs:///logs/din/items', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`), map('ignoreNullFields', 'false'))) AS __raw
-  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'updated_at\' is null or not a valid epoch milliseconds' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`, 'updated_at', r.`updated_at`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `item_id`, `updated_at`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
@@ -76,16 +76,19 @@ CREATE OR REPLACE TEMPORARY VIEW `clean_clicks` AS
 SELECT `request_id`, `item_id`, `user_id`, __ts, __file, __row FROM `typed_clicks` WHERE __reason IS NULL AND NOT __skip;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
-SELECT `user_id`, `age`, `gender`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, `gender` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
+SELECT `user_id`, `age`, `gender`, __ts, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `user_id`, __ts ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, `gender` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_users` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
-SELECT `item_id`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY `item_id` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
+SELECT `item_id`, __ts, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `item_id`, __ts ORDER BY `item_id` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_items` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `asof_versions_users` AS
+SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __ts ASC NULLS FIRST) AS __vr FROM `clean_users`;
 
 CREATE OR REPLACE TEMPORARY VIEW `imp` AS
 SELECT *, xxhash64(__ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, `device` IS NULL, `device`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, `device`, __file ORDER BY __ts ASC NULLS FIRST)) AS __id FROM `clean_impressions`
@@ -126,6 +129,16 @@ SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts 
   ) x
 ) y WHERE __id IS NOT NULL;
 
+CREATE OR REPLACE TEMPORARY VIEW `asof_samples_users` AS
+SELECT __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST) AS __vn FROM (
+  SELECT __u, __ts, __vk, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __vk ASC NULLS FIRST) AS __q
+  FROM (
+    SELECT `user_id` AS __u, __ts, 0 AS __vk FROM `asof_versions_users`
+    UNION ALL
+    SELECT DISTINCT __u, __ts, 1 AS __vk FROM (SELECT `user_id` AS __u, __ts FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000) i
+  ) x
+) y WHERE __vk = 1;
+
 CREATE OR REPLACE TEMPORARY VIEW `samples` AS
 SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, TRUE AS __kept, 'train' AS __split FROM (
   SELECT CAST(CASE WHEN l.__imp IS NULL THEN 0 ELSE 1 END AS BIGINT) AS `label`,
@@ -144,7 +157,8 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
     coalesce(s.`request_id`, '') AS __k,
     '' AS __sk
   FROM `imp` s
-  LEFT JOIN `clean_users` `t_users` ON s.`user_id` = `t_users`.`user_id`
+  LEFT JOIN `asof_samples_users` `p_users` ON `p_users`.__u = s.`user_id` AND `p_users`.__ts = s.__ts
+  LEFT JOIN `asof_versions_users` `t_users` ON `t_users`.`user_id` = s.`user_id` AND `t_users`.__vr = `p_users`.__vn
   LEFT JOIN `labels` l ON s.__id = l.__imp
   WHERE s.__ts >= 1714492800000000 AND s.__ts < 1714579200000000
 ) t;
