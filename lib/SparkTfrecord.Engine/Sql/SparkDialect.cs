@@ -585,6 +585,22 @@ internal sealed class SparkDialect : SqlDialect
 
     /// <inheritdoc/>
     /// <remarks>Spark reads a file by its format's name as a table (<c>parquet.`path`</c>, ResolveSQLOnFile in
-    /// sql/core/src/main/scala/org/apache/spark/sql/execution/datasources/rules.scala). Not yet run by the Spark script.</remarks>
-    public override string ReadStateFile(string path) => $"parquet.{Identifier(path)}";
+    /// sql/core/src/main/scala/org/apache/spark/sql/execution/datasources/rules.scala): a single file (the embedded
+    /// engine's snapshot) or a folder of part files (Spark's own).</remarks>
+    public override string ReadStateFile(string path) => $"parquet.{Identifier(Uri(path))}";
+
+    /// <inheritdoc/>
+    /// <remarks>The file's local path: Spark's <c>input_file_name()</c> is its URI, which <see cref="StateFileOfRow"/>
+    /// turns back into the path. The launcher keeps state only for paths that URI encoding leaves unchanged.</remarks>
+    public override string StateFileKey(int index, string file) => String(file);
+
+    /// <inheritdoc/>
+    /// <remarks><c>input_file_name()</c> of a local file is <c>file:/path</c> or <c>file:///path</c> (Hadoop's
+    /// <c>Path.toUri</c>): the scheme and extra slashes are removed.</remarks>
+    public override string StateFileOfRow(string fileColumn) => $"regexp_replace({fileColumn}, {String("^file:/+")}, {String("/")})";
+
+    /// <inheritdoc/>
+    /// <remarks>Spark's row_number() needs an ordered window, so the row's unique id (monotonically_increasing_id) is
+    /// used, as text, since Spark's <c>__file</c> is a text.</remarks>
+    public override string StateCarriedFile() => $"concat({String("sparktf-state-carry:")}, CAST(monotonically_increasing_id() AS STRING))";
 }

@@ -92,7 +92,15 @@ internal sealed class StateRun
                 return (null, $"state not kept: a file of source '{s.Name}' lies in no day's partition");
             }
 
-            planned[s.Name] = source with { Files = files, Scans = null };
+            // The engines that read folders (Spark) read the paths: with a snapshot, only the uncovered days' paths.
+            var coveredPaths = used is null ? [] : s.CoveredBy(used.Date).Select(d => s.PartitionPath(input, d)).ToHashSet(StringComparer.Ordinal);
+            planned[s.Name] = source with
+            {
+                Files = files,
+                Paths = source.Paths.Where(p => !coveredPaths.Contains(p)).ToList(),
+                MissingPaths = source.MissingPaths.Where(p => !coveredPaths.Contains(p)).ToList(),
+                Scans = null,
+            };
             fileDays[s.Name] = files.Select(f => dayOf[f]).ToList();
         }
 
@@ -110,7 +118,12 @@ internal sealed class StateRun
         ArgumentNullException.ThrowIfNull(counts);
         foreach (var s in _sources)
         {
-            counts[RunCounts.DuplicatesPrefix + s.Name] = 0;
+            // Only where the engine counts them (Spark counts duplicates of the samples source alone).
+            if (counts.ContainsKey(RunCounts.DuplicatesPrefix + s.Name))
+            {
+                counts[RunCounts.DuplicatesPrefix + s.Name] = 0;
+            }
+
             if (_used is null)
             {
                 continue;
@@ -125,18 +138,16 @@ internal sealed class StateRun
         }
     }
 
-    /// <summary>Writes and commits the snapshot of the run's day, from the engine's state tables.</summary>
+    /// <summary>Writes and commits the snapshot of the run's day, from the embedded engine's state tables.</summary>
     /// <param name="engine">The engine that ran the plan.</param>
     /// <returns>The day written.</returns>
     public DateOnly Write(DuckDbEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var date = Plan.Date;
-        Directory.CreateDirectory(_store.Folder);
-        using var committer = OutputCommitter.Begin(_store.SnapshotFolder(date), new OutputCommitOptions { Force = true });
+        using var committer = BeginSnapshot();
         var d = DuckDbDialect.Instance;
         string Lit(string path) => d.String(path);
-        var sources = new Dictionary<string, StateManifestSource>(StringComparer.Ordinal);
+        var runCounts = new Dictionary<string, IReadOnlyDictionary<DateOnly, PartitionCounts>>(StringComparer.Ordinal);
         foreach (var s in _sources)
         {
             foreach (var h in _definition.Job.Histories.Where(h => h.Events == s.Name))
@@ -146,7 +157,55 @@ internal sealed class StateRun
             }
 
             engine.Execute($"COPY (SELECT * FROM {d.Identifier(StatePlan.NextCarry(s.Name))} ORDER BY ALL) TO {Lit(Path.Combine(committer.WorkDirectory, StatePlan.CarryFile(s.Name)))} (FORMAT parquet)");
+            var counts = new Dictionary<DateOnly, PartitionCounts>();
+            engine.Query($"SELECT * FROM {d.Identifier(StatePlan.NextCounts(s.Name))}", r =>
+            {
+                while (r.Read())
+                {
+                    // DuckDB.NET gives a DATE as DateOnly (older versions as DateTime).
+                    var value = r.GetValue(0);
+                    var day = value is DateOnly x ? x : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
+                    counts[day] = new PartitionCounts(r.GetInt64(1), r.GetInt64(2));
+                }
+            });
+            runCounts[s.Name] = counts;
+        }
 
+        return CommitSnapshot(committer, runCounts);
+    }
+
+    // ---- The engine seam: the embedded engine writes the tables itself (Write); the Spark launcher lets Spark write
+    // them into the work folder during the run and commits them after the samples (Spark/SparkStateRun.cs). ----
+
+    /// <summary>The stateful sources.</summary>
+    public IReadOnlyList<StatefulSource> Sources => _sources;
+
+    /// <summary>The job.</summary>
+    public JobDefinition Definition => _definition;
+
+    /// <summary>Locks the snapshot of the run's day and opens its hidden work folder, where the engine writes the
+    /// tables (<see cref="StatePlan.EventsFile"/>, <see cref="StatePlan.CarryFile"/>: a Parquet file or a folder of
+    /// part files each).</summary>
+    /// <returns>The committer; dispose it to drop the work folder when the snapshot is not committed.</returns>
+    public OutputCommitter BeginSnapshot()
+    {
+        Directory.CreateDirectory(_store.Folder);
+        return OutputCommitter.Begin(_store.SnapshotFolder(Plan.Date), new OutputCommitOptions { Force = true });
+    }
+
+    /// <summary>Writes <c>_manifest.json</c> into the work folder (the engine has written the tables there) and commits
+    /// the snapshot (<c>_SUCCESS</c> last, atomic exchange).</summary>
+    /// <param name="committer">The committer from <see cref="BeginSnapshot"/>.</param>
+    /// <param name="runCounts">Per stateful source, the rows read and quarantined per partition this run read.</param>
+    /// <returns>The day written.</returns>
+    public DateOnly CommitSnapshot(OutputCommitter committer, IReadOnlyDictionary<string, IReadOnlyDictionary<DateOnly, PartitionCounts>> runCounts)
+    {
+        ArgumentNullException.ThrowIfNull(committer);
+        ArgumentNullException.ThrowIfNull(runCounts);
+        var date = Plan.Date;
+        var sources = new Dictionary<string, StateManifestSource>(StringComparer.Ordinal);
+        foreach (var s in _sources)
+        {
             // Per covered partition: this run's counts where it read the partition, the used snapshot's otherwise.
             var covered = s.CoveredBy(date);
             var counts = new Dictionary<DateOnly, PartitionCounts>();
@@ -158,19 +217,14 @@ internal sealed class StateRun
                 }
             }
 
-            engine.Query($"SELECT * FROM {d.Identifier(StatePlan.NextCounts(s.Name))}", r =>
+            foreach (var (day, c) in runCounts.GetValueOrDefault(s.Name) ?? new Dictionary<DateOnly, PartitionCounts>())
             {
-                while (r.Read())
+                if (covered.Contains(day))
                 {
-                    // DuckDB.NET gives a DATE as DateOnly (older versions as DateTime).
-                    var value = r.GetValue(0);
-                    var day = value is DateOnly x ? x : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
-                    if (covered.Contains(day))
-                    {
-                        counts[day] = new PartitionCounts(r.GetInt64(1), r.GetInt64(2));
-                    }
+                    counts[day] = c;
                 }
-            });
+            }
+
             sources[s.Name] = new StateManifestSource(s.PathTemplate, covered, _nextFiles[s.Name], counts);
         }
 
