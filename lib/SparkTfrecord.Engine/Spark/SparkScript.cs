@@ -66,6 +66,7 @@ internal static class SparkScript
                 // Bad rows are counted and checked as soon as the typed views exist: a run over the limit stops before
                 // anything is computed or written.
                 statements.AddRange(BadRowsCheck(plan, d, inputCounts, plan.Job.MaxBadFraction, legacy));
+                statements.AddRange(SparkStateScript.PartitionChecks(plan, d, legacy));
             }
 
             // The impressions carry a per-run row id that later views join on: cached, it is computed once. The samples
@@ -89,7 +90,19 @@ internal static class SparkScript
         statements.AddRange(Writer(plan, d, options, target, OutputView));
         statements.AddRange(rendered.QuarantineStatements.Select(q => q.Sql));
         statements.Add(QuarantineWrite(plan, d, target, rendered.QuarantineQuery));
+        // The next state snapshot, after the samples (docs/state.md), and its per-partition counts in the report row.
         var report = Report(plan, d, out string reportSql, rendered.SamplesTable);
+        if (plan.State is not null && options.StateTarget is { } stateTarget)
+        {
+            statements.AddRange(SparkStateScript.Writes(plan, d, stateTarget));
+            var stateCounts = SparkStateScript.Counts(plan, d, out string stateRelation);
+            if (stateCounts.Count > 0)
+            {
+                reportSql = $"SELECT r.*, {string.Join(", ", stateCounts.Select(c => d.Identifier(c.Column)))} FROM (\n{reportSql}\n) r CROSS JOIN {stateRelation}";
+                report = [.. report, .. stateCounts];
+            }
+        }
+
         statements.Add(reportSql);
 
         string writer = options.Writer == SparkWriter.Native

@@ -586,8 +586,10 @@ internal sealed class SparkDialect : SqlDialect
     /// <inheritdoc/>
     /// <remarks>Spark reads a file by its format's name as a table (<c>parquet.`path`</c>, ResolveSQLOnFile in
     /// sql/core/src/main/scala/org/apache/spark/sql/execution/datasources/rules.scala): a single file (the embedded
-    /// engine's snapshot) or a folder of part files (Spark's own).</remarks>
-    public override string ReadStateFile(string path) => $"parquet.{Identifier(Uri(path))}";
+    /// engine's snapshot) or a folder of part files (Spark's own).
+    /// <para>The state folder is always on the launcher's machine (a shared mount for a cluster master), so an absolute
+    /// path is a <c>file://</c> URI whatever the master.</para></remarks>
+    public override string ReadStateFile(string path) => $"parquet.{Identifier(path.StartsWith('/') ? "file://" + path : path)}";
 
     /// <inheritdoc/>
     /// <remarks>The file's local path: Spark's <c>input_file_name()</c> is its URI, which <see cref="StateFileOfRow"/>
