@@ -90,9 +90,9 @@ public sealed class SparkStateLauncherTests
             Assert.That(dryRun, Does.Contain($"parquet.`file://{state}/dt=2024-05-01/carry_clicks.parquet`"));
             Assert.That(dryRun, Does.Contain($"INSERT OVERWRITE DIRECTORY 'file://{state}/.dt=2024-05-02.tmp-<pid>-<id>/events_clicked_items_15d.parquet'\nUSING parquet"));
             Assert.That(dryRun, Does.Contain($"INSERT OVERWRITE DIRECTORY 'file://{state}/.dt=2024-05-02.tmp-<pid>-<id>/carry_clicks.parquet'\nUSING parquet"));
-            Assert.That(dryRun, Does.Contain("/clicks/dt=2024-05-02").And.Contain("/clicks/dt=2024-05-03"));
-            Assert.That(dryRun, Does.Not.Contain("/clicks/dt=2024-05-01").And.Not.Contain("/clicks/dt=2024-04-"), "covered partitions are not read");
-            Assert.That(dryRun, Does.Contain("/impressions/dt=2024-05-02"), "other sources as without state");
+            Assert.That(dryRun, Does.Contain($"'file://{_logs}/clicks/{{dt=2024-05-02,dt=2024-05-03}}'"), "only the uncovered partitions of clicks");
+            Assert.That(dryRun, Does.Not.Contain("dt=2024-05-01,").And.Not.Contain("dt=2024-04-"), "covered partitions are not read");
+            Assert.That(dryRun, Does.Contain($"'file://{_logs}/impressions/{{dt=2024-05-02,dt=2024-05-03}}'"), "other sources as without state");
             Assert.That(dryRun, Does.Contain("sparktf_state_read_clicks_20240502"));
         });
 
@@ -112,7 +112,7 @@ public sealed class SparkStateLauncherTests
             Assert.That(filesRead.GetProperty("impressions").GetInt32(), Is.EqualTo(FilesOf("impressions", "2024-05-02", "2024-05-03")));
 
             // read.clicks: this run's 80 plus the snapshot's covered partitions still in the path window.
-            Assert.That(JsonDocument.Parse(day2.Stdout).RootElement.GetProperty("read").GetProperty("clicks").GetInt64(), Is.EqualTo(80 + covered));
+            Assert.That(JsonDocument.Parse(day2.Stdout).RootElement.GetProperty("counts").GetProperty("read.clicks").GetInt64(), Is.EqualTo(80 + covered));
         });
 
         // The snapshot: committed as the output is, with the embedded engine's manifest fields.
