@@ -393,5 +393,5 @@ internal sealed class DuckDbDialect : SqlDialect
     public override string StateFileKey(int index, string file) => BigInt(index);
 
     /// <inheritdoc/>
-    public override string StateCarriedFile() => "-row_number() OVER ()";
+    public override string StateCarriedFile(IReadOnlyList<string> content) => "-row_number() OVER ()";
 }

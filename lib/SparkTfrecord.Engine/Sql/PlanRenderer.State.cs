@@ -54,7 +54,8 @@ public static partial class PlanRenderer
             }
 
             string columns = string.Join(", ", s.Config.Columns.Select(Q).Append(N.Time));
-            return $"\nUNION ALL\nSELECT {columns}, {d.StateCarriedFile()} AS {N.File}, CAST(0 AS BIGINT) AS {N.Row} FROM {StateFile(StatePlan.CarryFile(s.Name))} c " +
+            var content = s.Config.Columns.Select(Q).Append(N.Time).Append(N.Partition).ToList();
+            return $"\nUNION ALL\nSELECT {columns}, {d.StateCarriedFile(content)} AS {N.File}, CAST(0 AS BIGINT) AS {N.Row} FROM {StateFile(StatePlan.CarryFile(s.Name))} c " +
                 $"WHERE {N.Partition} >= {d.Date(WindowStart(st))}";
         }
 

@@ -602,7 +602,12 @@ internal sealed class SparkDialect : SqlDialect
     public override string StateFileOfRow(string fileColumn) => $"regexp_replace({fileColumn}, {String("^file:/+")}, {String("/")})";
 
     /// <inheritdoc/>
-    /// <remarks>Spark's row_number() needs an ordered window, so the row's unique id (monotonically_increasing_id) is
-    /// used, as text, since Spark's <c>__file</c> is a text.</remarks>
-    public override string StateCarriedFile() => $"concat({String("sparktf-state-carry:")}, CAST(monotonically_increasing_id() AS STRING))";
+    /// <remarks>The carried row's content id (<see cref="UniqueRowId"/>: a hash of its columns, time, partition and its
+    /// ordinal among identical rows; clause row-identity), as text since Spark's <c>__file</c> is text, behind a prefix no
+    /// file URI has. Not <c>monotonically_increasing_id</c>, whose ids change with the partitioning. Unlike the
+    /// impressions' ids it needs no uniqueness check: the label's join partitions clicks by <c>__file</c>, <c>__row</c>,
+    /// time and the match columns, so two carried clicks that shared an id would also share their time and match
+    /// columns, and such clicks choose the same impression (clause label-ties).</remarks>
+    public override string StateCarriedFile(IReadOnlyList<string> content) =>
+        $"concat({String("sparktf-state-carry:")}, CAST({UniqueRowId(content)} AS STRING))";
 }

@@ -362,8 +362,10 @@ internal abstract class SqlDialect
 
     /// <summary>The <c>__file</c> of a row carried by a snapshot: a value no file of the run has, distinct per row (it
     /// keeps carried clicks apart in the label's join).</summary>
+    /// <param name="content">The carried row's columns (its logical columns, time and partition), for an engine whose
+    /// row ids come from the content (clause row-identity).</param>
     /// <returns>The expression.</returns>
-    public abstract string StateCarriedFile();
+    public abstract string StateCarriedFile(IReadOnlyList<string> content);
 
     /// <summary>A DATE literal.</summary>
     /// <param name="day">The day.</param>

@@ -71,6 +71,31 @@ internal sealed class StateRun
             s => s.Name,
             s => (IReadOnlyList<FileFingerprint>)s.CoveredBy(plan.Date).SelectMany(d => StateStore.FilesOf(s, input, d)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
             StringComparer.Ordinal);
+        var (runPlan, notKept) = PlanWithState(plan, sources, input, used?.Date, used is null ? null : store.SnapshotFolder(used.Date), JobPlan.FindFiles);
+        if (runPlan is null)
+        {
+            return (null, notKept!);
+        }
+
+        return (new StateRun(store, definition, hash, sources, used, nextFiles, runPlan, reason), reason);
+    }
+
+    /// <summary>The plan of a run with state: each stateful source's files with their partition day, and with a used
+    /// snapshot only its uncovered days' files and paths (the run day's and later). The one place both engines' runs
+    /// (and the tests that render a state script without input files) build it.</summary>
+    /// <param name="plan">The full window's plan, files resolved.</param>
+    /// <param name="sources">The stateful sources.</param>
+    /// <param name="input">The input root.</param>
+    /// <param name="usedDate">The day of the snapshot used, or null.</param>
+    /// <param name="previous">The folder of the snapshot used, or null.</param>
+    /// <param name="filesOf">The files of one day's partition path.</param>
+    /// <returns>The plan, or null and why the job cannot carry state.</returns>
+    internal static (JobPlan? Plan, string? Refusal) PlanWithState(JobPlan plan, IReadOnlyList<StatefulSource> sources, string? input, DateOnly? usedDate,
+        string? previous, Func<string, IEnumerable<string>> filesOf)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(filesOf);
         var planned = new Dictionary<string, PlannedSource>(plan.Sources, StringComparer.Ordinal);
         var fileDays = new Dictionary<string, IReadOnlyList<DateOnly>>(StringComparer.Ordinal);
         foreach (var s in sources)
@@ -79,21 +104,21 @@ internal sealed class StateRun
             var dayOf = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
             for (var d = plan.Date.AddDays(s.FromDays); d <= plan.Date.AddDays(s.ToDays); d = d.AddDays(1))
             {
-                foreach (string f in JobPlan.FindFiles(s.PartitionPath(input, d)))
+                foreach (string f in filesOf(s.PartitionPath(input, d)))
                 {
                     dayOf.TryAdd(f, d);
                 }
             }
 
             // With a snapshot, only the partitions it does not cover: the run day's and the next day's.
-            var files = used is null ? source.Files : source.Files.Where(f => dayOf.TryGetValue(f, out var d) && d >= plan.Date).ToList();
+            var files = usedDate is null ? source.Files : source.Files.Where(f => dayOf.TryGetValue(f, out var d) && d >= plan.Date).ToList();
             if (files.Any(f => !dayOf.ContainsKey(f)))
             {
                 return (null, $"state not kept: a file of source '{s.Name}' lies in no day's partition");
             }
 
             // The engines that read folders (Spark) read the paths: with a snapshot, only the uncovered days' paths.
-            var coveredPaths = used is null ? [] : s.CoveredBy(used.Date).Select(d => s.PartitionPath(input, d)).ToHashSet(StringComparer.Ordinal);
+            var coveredPaths = usedDate is null ? [] : s.CoveredBy(usedDate.Value).Select(d => s.PartitionPath(input, d)).ToHashSet(StringComparer.Ordinal);
             planned[s.Name] = source with
             {
                 Files = files,
@@ -104,9 +129,7 @@ internal sealed class StateRun
             fileDays[s.Name] = files.Select(f => dayOf[f]).ToList();
         }
 
-        var statePlan = new StatePlan(sources, fileDays, used is null ? null : store.SnapshotFolder(used.Date), plan.Date);
-        var runPlan = plan.WithSources(planned).WithState(statePlan);
-        return (new StateRun(store, definition, hash, sources, used, nextFiles, runPlan, reason), reason);
+        return (plan.WithSources(planned).WithState(new StatePlan(sources, fileDays, previous, plan.Date)), null);
     }
 
     /// <summary>Adds the counts of the snapshot's partitions that the run's path window still holds to the run's own
