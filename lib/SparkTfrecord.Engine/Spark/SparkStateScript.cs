@@ -27,6 +27,7 @@ internal static class SparkStateScript
     /// <param name="d">The dialect.</param>
     /// <param name="legacy">Spark 2.4 to 3.1 (assert_true without a message).</param>
     /// <returns>One statement per stateful source.</returns>
+    /// <remarks><c>LEFT ANTI JOIN</c>: SqlBaseParser.g4's joinType <c>LEFT? ANTI</c> (Spark 2.0 and later).</remarks>
     public static IEnumerable<string> PartitionChecks(JobPlan plan, SparkDialect d, bool legacy)
     {
         var n = plan.Names;
@@ -64,6 +65,9 @@ internal static class SparkStateScript
     }
 
     // The state folder is always on this machine (the launcher checks it): a file:// URI whatever the master.
+    // Spark's grammar (SqlBaseParser.g4, insertInto #insertOverwriteDir: INSERT OVERWRITE LOCAL? DIRECTORY
+    // path=stringLit? tableProvider (OPTIONS ...)?, then the query; since Spark 2.3) writes a folder of part files with
+    // its own _SUCCESS, which the launcher checks before committing.
     private static string Write(SparkDialect d, string folder, string view) =>
         $"INSERT OVERWRITE DIRECTORY {d.String("file://" + folder)}\nUSING parquet\nSELECT * FROM {d.Identifier(view)}";
 
