@@ -25,7 +25,6 @@ public sealed class EngineOptionRulesTests
     [TestCase("--memory-limit", "2GB")]
     [TestCase("--threads", "2")]
     [TestCase("--spill-dir", "/tmp")]
-    [TestCase("--state", "/tmp/state")]
     public void An_embedded_engine_option_is_refused_with_the_spark_engine_before_anything_runs(params string[] option)
     {
         string output = Path.Combine(_root, "out");

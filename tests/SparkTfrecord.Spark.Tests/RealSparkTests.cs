@@ -14,7 +14,9 @@ namespace SparkTfrecord.Spark.Tests;
 /// native writer's shards equal the embedded job's byte for byte. Without Spark every test here is reported as skipped
 /// (Assert.Ignore), never as passed: no Spark can be installed on the development machines or in CI. The conformance
 /// cases (tests/conformance, <see cref="ConformanceTests"/> on the embedded engine) run here on Spark too, one test per
-/// case folder, with the same comparisons (bad rows without their lines: Spark's readers have none).
+/// case folder, with the same comparisons (bad rows without their lines: Spark's readers have none). The incremental
+/// state's cross-engine claim (docs/state.md, "The Spark side") is run here too: 3-day chains with <c>--state</c>,
+/// alternating engines and on Spark alone, equal the full recomputes of each day byte for byte.
 /// </summary>
 [TestFixture]
 [Category("External")]
@@ -129,6 +131,126 @@ public sealed class RealSparkTests
 
         var problems = ConformanceRun.OutputProblems(c, run, output, linesKnown: false).Concat(ConformanceRun.ScriptProblems(c, output)).ToList();
         Assert.That(problems, Is.Empty, $"case {name} on Spark (clause {c.Clause}: {c.Says}):\n" + string.Join("\n", problems));
+    }
+
+    // ---- Incremental state on Spark (docs/state.md, "The Spark side") ----
+
+    private static readonly string[] s_chainDays = ["2024-05-01", "2024-05-02", "2024-05-03"];
+    private readonly Dictionary<(string Engine, string Day), string> _fullRuns = [];
+    private string? _stateLogs;
+
+    // Logs for the chain: every day's full window (16 days of clicks before 2024-05-03, and the day after each).
+    private string StateLogs()
+    {
+        if (_stateLogs is null)
+        {
+            string logs = _temp["state-logs"];
+            var gen = Sparktf.Run("gen-logs", "--output", logs, "--date", "2024-05-04", "--days", "20", "--impressions-per-day", "2000", "--users", "200",
+                "--items", "150", "--seed", "5");
+            Assert.That(gen.ExitCode, Is.Zero, gen.Output);
+            _stateLogs = logs;
+        }
+
+        return _stateLogs;
+    }
+
+    private ProcessResult Samples(string engine, string day, string output, string? state)
+    {
+        string[] args = ["samples", "--conf", s_spec, "--date", day, "--input", StateLogs(), "--output", output];
+        if (engine == "spark")
+        {
+            args = [.. args, "--engine", "spark", "--master", "local[2]", "--writer", "native", "--spark-conf", "spark.sql.shuffle.partitions=4"];
+        }
+
+        if (state is not null)
+        {
+            args = [.. args, "--state", state];
+        }
+
+        var run = Processes.Run("dotnet", ["exec", Sparktf.Dll, .. args], environment: new Dictionary<string, string?> { ["SPARK_HOME"] = _home }, timeoutSeconds: 900);
+        Assert.That(run.ExitCode, Is.Zero, $"{engine} {day}{(state is null ? "" : " --state")}:\n{run.Output}");
+        return run;
+    }
+
+    // The day's output without state, on the engine (computed once per engine and day).
+    private string Full(string engine, string day)
+    {
+        if (!_fullRuns.TryGetValue((engine, day), out string? output))
+        {
+            output = _temp[$"full-{engine}-{day}"];
+            Samples(engine, day, output, state: null);
+            _fullRuns[(engine, day)] = output;
+        }
+
+        return output;
+    }
+
+    // Every file of the output (shards and _manifest.json; _SUCCESS is empty on both) equal byte for byte.
+    private static void AssertSameOutput(string actual, string expected, string what)
+    {
+        static List<string> Files(string folder) =>
+            Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal).ToList();
+        var names = Files(expected);
+        Assert.That(Files(actual), Is.EqualTo(names), what);
+        Assert.That(names, Has.Some.StartsWith("part-"), what);
+        foreach (string name in names)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(actual, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(expected, name))), $"{what}: {name}");
+        }
+    }
+
+    private static void AssertStateUsed(ProcessResult run, string day, string? used)
+    {
+        var state = System.Text.Json.JsonDocument.Parse(run.Stdout).RootElement.GetProperty("state");
+        Assert.Multiple(() =>
+        {
+            Assert.That(state.GetProperty("used").ValueKind == System.Text.Json.JsonValueKind.Null ? null : state.GetProperty("used").GetString(), Is.EqualTo(used), run.Output);
+            Assert.That(state.GetProperty("written").GetString(), Is.EqualTo(day), run.Output);
+        });
+    }
+
+    [Test]
+    public void A_state_chain_alternating_engines_equals_the_full_recompute_of_every_day()
+    {
+        // Embedded day 1 (no snapshot yet), Spark day 2 on the embedded snapshot, embedded day 3 on Spark's.
+        string state = _temp["chain-alternating-state"];
+        string[] engines = ["embedded", "spark", "embedded"];
+        for (int i = 0; i < s_chainDays.Length; i++)
+        {
+            string day = s_chainDays[i];
+            string output = _temp[$"chain-alternating-{day}"];
+            var run = Samples(engines[i], day, output, state);
+            AssertStateUsed(run, day, i == 0 ? null : s_chainDays[i - 1]);
+            AssertSameOutput(output, Full(engines[i], day), $"{engines[i]} {day} with state");
+        }
+
+        // The engines' full recomputes agree too (the native writer's claim), so the chain is the same on either.
+        AssertSameShards(Full("spark", s_chainDays[1]), Full("embedded", s_chainDays[1]));
+    }
+
+    [Test]
+    public void A_state_chain_on_spark_alone_equals_the_full_recompute_of_every_day()
+    {
+        string state = _temp["chain-spark-state"];
+        for (int i = 0; i < s_chainDays.Length; i++)
+        {
+            string day = s_chainDays[i];
+            string output = _temp[$"chain-spark-{day}"];
+            var run = Samples("spark", day, output, state);
+            AssertStateUsed(run, day, i == 0 ? null : s_chainDays[i - 1]);
+            AssertSameOutput(output, Full("spark", day), $"spark {day} with state");
+        }
+    }
+
+    private static void AssertSameShards(string actual, string expected)
+    {
+        var a = Directory.GetFiles(actual, "part-*").Order(StringComparer.Ordinal).ToList();
+        var e = Directory.GetFiles(expected, "part-*").Order(StringComparer.Ordinal).ToList();
+        Assert.That(a.Select(Path.GetFileName), Is.EqualTo(e.Select(Path.GetFileName)));
+        for (int i = 0; i < e.Count; i++)
+        {
+            Assert.That(File.ReadAllBytes(a[i]), Is.EqualTo(File.ReadAllBytes(e[i])), Path.GetFileName(a[i]));
+        }
     }
 
     private static long Count(DuckDbEngine engine, string sql) => Convert.ToInt64(engine.Scalar(sql), CultureInfo.InvariantCulture);

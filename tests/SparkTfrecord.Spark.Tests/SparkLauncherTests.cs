@@ -494,7 +494,7 @@ public sealed class SparkLauncherTests
     }
 
     [Test]
-    public void A_job_asking_for_state_says_on_spark_that_each_day_reads_its_whole_window()
+    public void A_job_asking_for_state_keeps_it_on_spark_too()
     {
         var (output, _) = Fresh();
         string spec = _temp.Write("din-with-state.yaml", File.ReadAllText(s_spec).Replace("\n  timezone:", "\n  state: \"{input}/../state\"\n  timezone:", StringComparison.Ordinal));
@@ -503,7 +503,11 @@ public sealed class SparkLauncherTests
         var dry = InProcess.Run(["samples", "--engine", "spark", "--conf", spec, "--date", "2024-05-01", "--input", _logs, "--output", output, "--dry-run", "--spark-home", s_home]);
 
         Assert.That(dry.ExitCode, Is.Zero, dry.Output);
-        Assert.That(dry.Stderr, Does.Contain("state: is not read or written by the Spark engine yet"));
+        string state = Path.GetFullPath(Path.Combine(_logs, "..", "state"));
+        Assert.That(dry.Stderr, Does.Contain($"sparktf: 2024-05-01 state: no snapshot before 2024-05-01 in {state}"));
+        Assert.That(dry.Stdout, Does.Contain($"INSERT OVERWRITE DIRECTORY 'file://{state}/.dt=2024-05-01.tmp-<pid>-<id>/events_clicked_items_15d.parquet'"),
+            "the job's state: template is the state folder: the script writes the day's snapshot");
+        Assert.That(Directory.Exists(state), Is.False, "a dry run writes nothing");
     }
 
     [Test]

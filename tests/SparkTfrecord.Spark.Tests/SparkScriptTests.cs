@@ -54,24 +54,54 @@ public sealed partial class SparkScriptTests
     public static IEnumerable<TestCaseData> Cases() =>
         Specs().SelectMany(spec => s_variants.Select(v => new TestCaseData(spec, v.Name).SetName($"Golden {Path.GetFileNameWithoutExtension(spec)} {v.Name}")));
 
-    internal static string Render(string spec, string variant)
+    /// <summary>The golden state scripts (docs/state.md, "The Spark side"): din.yaml's day without a usable snapshot
+    /// (full window) and with the day before's, on a local master with the native writer (as RealSparkTests runs it).</summary>
+    internal static readonly (string Spec, string Variant, bool Usable)[] s_stateGoldens =
+    [
+        (Path.Combine("conf", "din.yaml"), "native-local", false),
+        (Path.Combine("conf", "din.yaml"), "native-local", true),
+    ];
+
+    public static IEnumerable<TestCaseData> StateCases() =>
+        s_stateGoldens.Select(g => new TestCaseData(g.Spec, g.Variant, g.Usable).SetName($"Golden {Path.GetFileNameWithoutExtension(g.Spec)} {g.Variant} {StateName(g.Usable)}"));
+
+    internal static string StateName(bool usable) => usable ? "state-snapshot" : "state-full";
+
+    internal static string Render(string spec, string variant) => Setup(spec, variant, state: false).Script().Text();
+
+    /// <summary>The script of a day that keeps state, without or with the day before's snapshot, or null when the job
+    /// keeps no state. The launcher keeps state only for a local input: a cluster variant reads <c>file:</c> input.</summary>
+    internal static string? RenderState(string spec, string variant, bool usable)
+    {
+        var setup = Setup(spec, variant, state: true);
+        return StateScripts.WithState(JobDefinition.Load(Processes.InRepo(spec)), setup, usable)?.Script(SparkWorkFolder.LaunchTarget(setup)).Text();
+    }
+
+    private static SparkSetup Setup(string spec, string variant, bool state)
     {
         var v = s_variants.Single(x => x.Name == variant);
         var definition = JobDefinition.Load(Processes.InRepo(spec));
-        var setup = SparkSetup.Create(definition, new SparkRunOptions
+        return SparkSetup.Create(definition, new SparkRunOptions
         {
             Date = s_date,
-            Input = v.Input,
+            Input = state && !v.Input.StartsWith('/') ? "file:///mnt/nfs/logs" : v.Input,
             Output = v.Output,
             Master = v.Master,
             DeployMode = v.Master == "yarn" ? SparkDeployMode.Cluster : SparkDeployMode.Client,
             Writer = v.Writer,
             Connector = v.Connector,
         }, resolveLocalInputs: false);
-        return setup.Script().Text();
     }
 
     private static string GoldenFile(string spec, string variant) => Path.Combine(s_golden, $"{Path.GetFileNameWithoutExtension(spec)}.{variant}.sql");
+
+    [TestCaseSource(nameof(StateCases))]
+    public void The_rendered_state_script_equals_its_golden_file(string spec, string variant, bool usable)
+    {
+        string? rendered = RenderState(spec, variant, usable);
+        Assert.That(rendered, Is.Not.Null, $"{spec} keeps state");
+        Golden.Check(GoldenFile(spec, $"{variant}.{StateName(usable)}"), rendered!, $"the state rendering of {spec} ({variant}, {StateName(usable)})");
+    }
 
     [TestCaseSource(nameof(Cases))]
     public void The_rendered_script_equals_its_golden_file(string spec, string variant)
@@ -84,7 +114,8 @@ public sealed partial class SparkScriptTests
     [Test]
     public void Every_golden_file_has_a_case_and_parses_too()
     {
-        var expected = Specs().SelectMany(spec => s_variants.Select(v => Path.GetFileName(GoldenFile(spec, v.Name)))).Order().ToList();
+        var expected = Specs().SelectMany(spec => s_variants.Select(v => Path.GetFileName(GoldenFile(spec, v.Name))))
+            .Concat(s_stateGoldens.Select(g => Path.GetFileName(GoldenFile(g.Spec, $"{g.Variant}.{StateName(g.Usable)}")))).Order().ToList();
         var present = Directory.Exists(s_golden) ? Directory.GetFiles(s_golden, "*.sql").Select(Path.GetFileName).Order().ToList() : [];
         Assert.That(present, Is.EqualTo(expected), "stale or missing golden files: regenerate them (see the class summary)");
     }

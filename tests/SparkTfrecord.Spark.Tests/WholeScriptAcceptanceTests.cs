@@ -9,7 +9,10 @@ namespace SparkTfrecord.Spark.Tests;
 /// tests/*/specs/*.yaml, the conformance cases' specs) in every writer and connector, master, deploy mode and Spark
 /// version spelling is pure ASCII (contract clause ascii-script), casts no text to an array (list-json-text: Spark's
 /// <c>Cast.canCast</c> has no string-to-array cast), and gives rows no <c>monotonically_increasing_id</c>
-/// (row-identity). Each spec is one test; its message lists every rendering and construct at fault.
+/// (row-identity). Each rendering is checked three ways: without state, and for a job that keeps history state
+/// (docs/state.md, "The Spark side") without a usable snapshot and with the day before's (<see cref="StateScripts"/>;
+/// the launcher keeps state only for a local input, so those read <c>file:</c> input). Each spec is one test; its
+/// message lists every rendering and construct at fault.
 /// </summary>
 [TestFixture]
 [Category("Fast")]
@@ -49,23 +52,48 @@ public sealed partial class WholeScriptAcceptanceTests
         int rendered = 0;
         foreach (var r in s_renderings)
         {
-            string script;
-            try
+            foreach (var state in s_states)
             {
-                script = Render(definition, r);
-            }
-            catch (Exception e) when (e is JobConfigException or Engine.Engines.EngineSetupException)
-            {
-                // A spec the Spark engine refuses (ascii-script: a non-ASCII column name) renders no script to check.
-                TestContext.Out.WriteLine($"{r.Name}: refused: {e.Message}");
-                continue;
-            }
+                string? script;
+                try
+                {
+                    script = Render(definition, r, state);
+                }
+                catch (Exception e) when (e is JobConfigException or Engine.Engines.EngineSetupException)
+                {
+                    // A spec the Spark engine refuses (ascii-script: a non-ASCII column name) renders no script to check.
+                    TestContext.Out.WriteLine($"{r.Name}{state.Name}: refused: {e.Message}");
+                    continue;
+                }
 
-            rendered++;
-            problems.AddRange(Problems(script).Select(p => $"{r.Name}: {p}"));
+                if (script is null)
+                {
+                    continue; // the job keeps no state: its state renderings are its plain ones
+                }
+
+                rendered++;
+                problems.AddRange(Problems(script).Select(p => $"{r.Name}{state.Name}: {p}"));
+            }
         }
 
         Assert.That(problems, Is.Empty, $"{spec}: {rendered} renderings checked:\n" + string.Join("\n", problems));
+    }
+
+    [Test]
+    public void The_state_renderings_are_state_scripts_with_and_without_a_snapshot()
+    {
+        // din.yaml keeps state (clicks, no dedup): every rendering gets both state scripts, which read and write state.
+        var definition = JobDefinition.Load(Processes.InRepo("conf", "din.yaml"));
+        foreach (var r in s_renderings)
+        {
+            string? without = Render(definition, r, s_states[1]);
+            string? with = Render(definition, r, s_states[2]);
+            Assert.Multiple(() =>
+            {
+                Assert.That(without, Does.Contain("INSERT OVERWRITE DIRECTORY").And.Not.Contain("parquet.`file://" + StateScripts.Folder + "/dt="), r.Name);
+                Assert.That(with, Does.Contain("INSERT OVERWRITE DIRECTORY").And.Contain("parquet.`file://" + StateScripts.Folder + "/dt=2024-04-30/carry_clicks.parquet`"), r.Name);
+            });
+        }
     }
 
     [Test]
@@ -73,7 +101,8 @@ public sealed partial class WholeScriptAcceptanceTests
     {
         string bad = "SELECT '\u672A\u77E5' AS g, try_cast(t.`tags` AS ARRAY<STRING>) AS a, CAST(array() AS ARRAY<STRING>) AS e,\n" +
             "filter(try_cast(from_json(x, 'ARRAY<STRING>') AS ARRAY<BIGINT>), v -> v IS NOT NULL) AS ok, CAST('x, y' AS STRING) AS s, " +
-            "monotonically_increasing_id() AS __id FROM t;\n";
+            "monotonically_increasing_id() AS __id FROM t;\n" +
+            "SELECT concat('sparktf-state-carry:', CAST(monotonically_increasing_id() AS STRING)) AS __file FROM parquet.`file:///s/carry_clicks.parquet` c;\n";
 
         var problems = Problems(bad);
 
@@ -83,8 +112,17 @@ public sealed partial class WholeScriptAcceptanceTests
             "line 1: non-ASCII character U+77E5",
             "a cast to an array from what may be text: try_cast(t.`tags` AS ARRAY<STRING>)",
             "monotonically_increasing_id at line 2",
+            "monotonically_increasing_id at line 3",
         }));
     }
+
+    /// <summary>The state variants: none, a state run without a usable snapshot, one with the day before's.</summary>
+    private static readonly (string Name, bool State, bool Usable)[] s_states =
+    [
+        ("", false, false),
+        (" state without snapshot", true, false),
+        (" state with snapshot", true, true),
+    ];
 
     private static IEnumerable<(string, string, SparkDeployMode, SparkWriter, SparkConnector, string?)> Renderings()
     {
@@ -106,20 +144,28 @@ public sealed partial class WholeScriptAcceptanceTests
         }
     }
 
-    private static string Render(JobDefinition definition, (string Name, string Master, SparkDeployMode Mode, SparkWriter Writer, SparkConnector Connector, string? Version) r)
+    // Null: a state variant of a job that keeps no state.
+    private static string? Render(JobDefinition definition, (string Name, string Master, SparkDeployMode Mode, SparkWriter Writer, SparkConnector Connector, string? Version) r,
+        (string Name, bool State, bool Usable) state)
     {
         bool local = r.Master.StartsWith("local", StringComparison.Ordinal);
-        return SparkSetup.Create(definition, new SparkRunOptions
+        var setup = SparkSetup.Create(definition, new SparkRunOptions
         {
             Date = s_date,
-            Input = local ? "/data/logs" : "hdfs:///logs/din",
+            Input = local ? "/data/logs" : state.State ? "file:///mnt/nfs/logs" : "hdfs:///logs/din",
             Output = local || r.Writer == SparkWriter.Native ? "file:///mnt/nfs/out/dt={date}" : "hdfs:///data/samples/dt={date}",
             Master = r.Master,
             DeployMode = r.Mode,
             Writer = r.Writer,
             Connector = r.Connector,
             Version = r.Version is null ? null : SparkVersion.Parse(r.Version),
-        }, resolveLocalInputs: false).ScriptText();
+        }, resolveLocalInputs: false);
+        if (!state.State)
+        {
+            return setup.ScriptText();
+        }
+
+        return StateScripts.WithState(definition, setup, state.Usable)?.Script(SparkWorkFolder.LaunchTarget(setup)).Text();
     }
 
     /// <summary>What is wrong with a script: each non-ASCII character (with its line), each cast to an array whose

@@ -19,7 +19,6 @@ internal static class EngineOptionRules
             (o.MemoryLimit, "it is DuckDB's memory; give Spark's with --spark-conf spark.executor.memory=SIZE (and spark.driver.memory=SIZE)"),
             (o.Threads, "it is DuckDB's thread count; give Spark's with --spark-conf spark.executor.cores=N"),
             (o.SpillDir, "it is where DuckDB spills; Spark spills to spark.local.dir (--spark-conf spark.local.dir=DIR)"),
-            (o.State, "the Spark script does not read or write the state yet (docs/state.md); run with --engine duckdb --state DIR"),
         };
         Option[] sparkOnly = [spark.Master, spark.DeployMode, spark.SparkHome, spark.Writer, spark.Connector, spark.SparkConf, spark.SparkVersion, spark.DryRun];
         command.Validators.Add(r =>

@@ -40,6 +40,7 @@ internal static partial class SparkEngineCommand
             SparkHome = result.GetValue(spark.SparkHome) ?? Environment.GetEnvironmentVariable("SPARK_HOME"),
             Force = result.GetValue(o.Force),
             NoClobber = result.GetValue(o.NoClobber),
+            State = result.GetValue(o.State),
             KillAfter = KillAfter(),
             StopSignal = stopSignal,
             DryRun = dryRun,

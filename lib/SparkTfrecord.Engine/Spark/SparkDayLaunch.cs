@@ -53,6 +53,12 @@ internal sealed class SparkDayLaunch
         }
 
         var setup = Setup();
+        using var state = PrepareState(setup, out string? stateReason);
+        if (state is not null)
+        {
+            setup = setup.WithState(state.Plan, SparkWorkFolder.Form(state.SnapshotFolder));
+        }
+
         string programPath = missing is null ? Path.Combine(_launch.Run.SparkHome!, "bin", _program) : "$SPARK_HOME/bin/" + _program;
         var script = setup.Script(SparkWorkFolder.LaunchTarget(setup));
         string scriptName = _name + ".sql";
@@ -87,7 +93,8 @@ internal sealed class SparkDayLaunch
         }
 
         var setup = Setup();
-        var run = new SparkDayOutput(_launch, _options, setup, _log);
+        var state = PrepareState(setup, out string? stateReason);
+        var run = new SparkDayOutput(_launch, _options, setup, _log) { State = state, StateReason = stateReason };
         try
         {
             return run.Run(_name, packages, clock, cancellation) ?? Failed(run);
@@ -95,7 +102,23 @@ internal sealed class SparkDayLaunch
         finally
         {
             run.Dispose();
+            state?.Dispose();
         }
+    }
+
+    /// <summary>The day's state run when the job keeps state (<c>--state</c> or the job's <c>state:</c>), or null; the
+    /// reason (null without state) is said on the log as the embedded engine says it.</summary>
+    private SparkStateRun? PrepareState(SparkSetup setup, out string? reason)
+    {
+        reason = null;
+        if (SparkStateRun.Folder(_launch.Definition, _launch.Run.State, _options.Input, _date) is not { } folder)
+        {
+            return null;
+        }
+
+        (var state, reason) = SparkStateRun.Prepare(_launch.Definition, setup, folder);
+        _log.WriteLine($"sparktf: {Planning.PathTemplate.Format(_date)} state: {reason}");
+        return state;
     }
 
     private SamplesSummary? Failed(SparkDayOutput run)

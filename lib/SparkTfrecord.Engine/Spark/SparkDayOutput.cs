@@ -32,6 +32,12 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
     private string ProgramPath => Path.Combine(launch.Run.SparkHome!, "bin", Program);
 
+    /// <summary>The day's state run (it reads the day before's snapshot and writes the day's), or null.</summary>
+    public SparkStateRun? State { get; init; }
+
+    /// <summary>Why the state was used or not (the summary's <c>state.reason</c>), or null when the job keeps no state.</summary>
+    public string? StateReason { get; init; }
+
     /// <summary>The error once the day failed (without the <c>sparktf: </c> prefix); null when it failed without one.</summary>
     public string? Failure { get; private set; }
 
@@ -71,7 +77,11 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
 
         string target = setup.Staging ?? _committer?.WorkDirectory ?? setup.Output;
         PrepareTargets();
-        var script = setup.Script(target);
+
+        // With state, the script runs the state run's plan and writes the next snapshot into its locked work folder;
+        // the manifests and checks keep the full window's plan (setup.Plan), so the samples manifest is the same.
+        var scriptSetup = State is null ? setup : setup.WithState(State.Plan, State.Begin());
+        var script = scriptSetup.Script(target);
         _temp = Directory.CreateTempSubdirectory("sparktf-spark-").FullName;
         string scriptPath = Path.Combine(_temp, name + ".sql");
         File.WriteAllText(scriptPath, script.Text(), new UTF8Encoding(false));
@@ -99,6 +109,11 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
             return Fail($"{Program} exited 0 but reported no sample count ({(_cluster ? "no report at " + _reportUri : "no sparktf_samples_written row on its stdout")}): " +
                         $"the script's last statement did not run. Not reporting success. The script is kept at {scriptPath}.", counts);
         }
+
+        // The state's per-partition counts leave the counts (summary and manifest); the used snapshot's partitions
+        // join them, so the day counts as the full recompute.
+        var stateCounts = State is null ? null : SparkStateScript.Take(scriptSetup.Plan, counts);
+        State?.AddCoveredCounts(counts);
 
         // The script checked the bad rows before writing; the report's counts are checked again, so that a script
         // whose check did not run never commits an output over the limit.
@@ -135,7 +150,32 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
             return Fail($"{dayFailure} {DayCheckOutcome(successDirs)}", counts);
         }
 
-        return Commit(counts, quarantine, clock, cancellation);
+        var summary = Commit(counts, quarantine, clock, cancellation);
+        return summary is null || StateReason is null ? summary : summary with
+        {
+            State = CommitState(stateCounts),
+            FilesRead = setup.LocalInput is null ? null : scriptSetup.Plan.Sources.ToDictionary(s => s.Key, s => s.Value.Files.Count, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>The next snapshot, committed after the samples (a run stopped between them leaves a good output and no
+    /// snapshot of its day: the next day reads the full window).</summary>
+    private State.StateOutcome CommitState(Dictionary<string, IReadOnlyDictionary<DateOnly, State.PartitionCounts>>? stateCounts)
+    {
+        if (State is null)
+        {
+            return new State.StateOutcome(null, null, StateReason!);
+        }
+
+        var (written, problem) = State.Commit(stateCounts!);
+        if (problem is null)
+        {
+            return new State.StateOutcome(State.Used, written, StateReason!);
+        }
+
+        string note = $"{StateReason}; snapshot of {Planning.PathTemplate.Format(options.Date)} not written: {problem}";
+        log.WriteLine($"sparktf: {Planning.PathTemplate.Format(options.Date)} state: {note}");
+        return new State.StateOutcome(State.Used, null, note);
     }
 
     /// <summary>Clears what Spark must create itself, and an earlier run's report, which must not be read as this run's.</summary>

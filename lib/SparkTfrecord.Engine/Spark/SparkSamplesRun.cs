@@ -28,13 +28,6 @@ public static class SparkSamplesRun
         var definition = options.DryRun
             ? SamplesStart.Load(options.Spec, options.Overrides)
             : SamplesStart.LoadOrReport(options.Spec, options.Overrides, options.Dates[0], output, "spark", options.SummaryFile, options.Stdout);
-        if (definition.Job.State is not null)
-        {
-            // Not silently: the job asks for state, which only the embedded engine keeps so far. The samples are the
-            // same either way (each day reads its full window).
-            log.WriteLine("sparktf: the job's state: is not read or written by the Spark engine yet: each day reads its whole look-back window (the samples are the same as with state).");
-        }
-
         var launcher = new SparkLauncher(new SparkLaunchOptions
         {
             Definition = definition,

@@ -23,6 +23,10 @@ public sealed class SparkSamplesRunOptions
     /// (a dry run then shows <c>$SPARK_HOME/bin/...</c>; a launch fails with what to install).</summary>
     public string? SparkHome { get; init; }
 
+    /// <summary>The state folder (<c>--state DIR</c>; the job's <c>state:</c> when null), docs/state.md: each day reads the
+    /// day before's snapshot when usable and writes its own.</summary>
+    public string? State { get; init; }
+
     /// <summary>Replace a local output that is not a previous output.</summary>
     public bool Force { get; init; }
 

@@ -66,6 +66,7 @@ internal static class SparkScript
                 // Bad rows are counted and checked as soon as the typed views exist: a run over the limit stops before
                 // anything is computed or written.
                 statements.AddRange(BadRowsCheck(plan, d, inputCounts, plan.Job.MaxBadFraction, legacy));
+                statements.AddRange(SparkStateScript.PartitionChecks(plan, d, legacy));
             }
 
             // The impressions carry a per-run row id that later views join on: cached, it is computed once. The samples
@@ -89,7 +90,16 @@ internal static class SparkScript
         statements.AddRange(Writer(plan, d, options, target, OutputView));
         statements.AddRange(rendered.QuarantineStatements.Select(q => q.Sql));
         statements.Add(QuarantineWrite(plan, d, target, rendered.QuarantineQuery));
-        var report = Report(plan, d, out string reportSql, rendered.SamplesTable);
+        // The next state snapshot, after the samples (docs/state.md), and its per-partition counts in the report row.
+        IReadOnlyList<CountColumn> stateCounts = [];
+        string stateRelation = "";
+        if (plan.State is not null && options.StateTarget is { } stateTarget)
+        {
+            statements.AddRange(SparkStateScript.Writes(plan, d, stateTarget));
+            stateCounts = SparkStateScript.Counts(plan, d, out stateRelation);
+        }
+
+        var report = Report(plan, d, out string reportSql, rendered.SamplesTable, stateCounts, stateRelation);
         statements.Add(reportSql);
 
         string writer = options.Writer == SparkWriter.Native
@@ -232,7 +242,8 @@ internal static class SparkScript
 
     // One row: what the output view holds (written, positives, eval, history lengths) beside what only the samples
     // know (all samples before down-sampling, missing profiles); both are cached, so this reads no input again.
-    private static List<CountColumn> Report(JobPlan plan, SparkDialect d, out string sql, string samples)
+    // The state's per-partition counts (SparkStateScript.Counts), when the script writes a snapshot, come last.
+    private static List<CountColumn> Report(JobPlan plan, SparkDialect d, out string sql, string samples, IReadOnlyList<CountColumn> state, string stateRelation)
     {
         var job = plan.Job;
         var names = plan.Names;
@@ -290,12 +301,17 @@ internal static class SparkScript
                           $"  FROM {d.Identifier("clean_" + job.Samples)}\n) c";
         }
 
-        sql = $"SELECT {string.Join(", ", report.Select(r => d.Identifier(r.Column)).Concat(outside.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}")))} FROM (\n" +
+        if (state.Count > 0)
+        {
+            outsideJoin += " CROSS JOIN " + stateRelation;
+        }
+
+        sql = $"SELECT {string.Join(", ", report.Select(r => d.Identifier(r.Column)).Concat(outside.Select(r => $"{r.Sql} AS {d.Identifier(r.Column)}")).Concat(state.Select(c => d.Identifier(c.Column))))} FROM (\n" +
               $"  SELECT {Select(output)}\n  FROM {d.Identifier(OutputView)}\n" +
               $") o CROSS JOIN (\n" +
               $"  SELECT {Select(all)}\n  FROM {d.Identifier(samples)}\n" +
               $") a CROSS JOIN {d.Identifier(InputCountsView)} i{outsideJoin}";
-        return [.. report, .. outside];
+        return [.. report, .. outside, .. state];
     }
 
     // The input counts row's columns: all rows read and bad, then per source.

@@ -17,4 +17,8 @@ internal sealed class SparkScriptOptions
 
     /// <summary>Spell the SQL for Spark 2.4 to 3.1 (the TensorFlow connector's Spark always is).</summary>
     public bool Legacy { get; init; }
+
+    /// <summary>Where Spark writes the next state snapshot's tables (the snapshot's hidden work folder, a local path), or
+    /// null when the plan keeps no state (docs/state.md).</summary>
+    public string? StateTarget { get; init; }
 }

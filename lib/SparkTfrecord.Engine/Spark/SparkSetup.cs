@@ -36,6 +36,21 @@ public sealed class SparkSetup
     /// <summary>The native writer's Parquet folder (local, hidden beside the output), or null for the connector.</summary>
     internal string? Staging { get; }
 
+    /// <summary>The input root as a full local path (<c>file:</c> removed), or null when the input is not on this
+    /// machine (or not given): the launcher then cannot fingerprint the input files a state snapshot covers.</summary>
+    internal string? LocalInput { get; private init; }
+
+    /// <summary>Where Spark writes the next state snapshot's tables (a local folder), or null for none.</summary>
+    internal string? StateTarget { get; private init; }
+
+    /// <summary>The same setup with the plan of a state run (the stateful sources read only their uncovered days) and
+    /// the snapshot's work folder as the state target.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="stateTarget">The state snapshot's work folder.</param>
+    /// <returns>The setup.</returns>
+    internal SparkSetup WithState(JobPlan plan, string stateTarget) =>
+        new(plan, Options, Output, OutputIsLocal, Staging) { LocalInput = LocalInput, StateTarget = stateTarget };
+
     /// <summary>Whether the script must be spelled for Spark before 3.2.</summary>
     internal bool Legacy => (Options.Writer == SparkWriter.Connector && Options.Connector == SparkConnector.TensorFlow) || Options.Version?.NeedsLegacySql == true;
 
@@ -101,7 +116,7 @@ public sealed class SparkSetup
             staging = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.spark-parquet");
         }
 
-        return new SparkSetup(plan, options, output, outputIsLocal, staging);
+        return new SparkSetup(plan, options, output, outputIsLocal, staging) { LocalInput = localInput ? input : null };
     }
 
     /// <summary>The script's text as <c>sparktf plan --engine spark</c> prints it: it writes the output (or the staging
@@ -119,6 +134,7 @@ public sealed class SparkSetup
         Target = target ?? Staging ?? Output,
         LocalPaths = Options.IsLocalMaster,
         Legacy = Legacy,
+        StateTarget = StateTarget,
     });
 
     /// <summary>The path where the PySpark runner writes its report in cluster mode: beside the output, hidden, on the

@@ -35,6 +35,6 @@ internal static class SparkWorkFolder
 
     /// <summary>The form of the committer's work folder for an output (OutputCommitter.Begin names it
     /// <c>.&lt;leaf&gt;.tmp-&lt;pid&gt;-&lt;guid&gt;</c> beside the output; a test compares a dry run with a launch).</summary>
-    private static string Form(string output) =>
+    internal static string Form(string output) =>
         Path.Combine(Path.GetDirectoryName(output) ?? "", $".{Path.GetFileName(output)}.tmp-{LaunchId}");
 }

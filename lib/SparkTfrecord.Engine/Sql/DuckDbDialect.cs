@@ -384,5 +384,14 @@ internal sealed class DuckDbDialect : SqlDialect
     // ---- Incremental state (issue 12, docs/state.md) ----
 
     /// <inheritdoc/>
-    public override string ReadStateFile(string path) => $"read_parquet({String(path)})";
+    /// <remarks>A snapshot's table is one Parquet file (this engine's) or a folder of part files (Spark's): both are
+    /// read, the folder by its <c>*.parquet</c> files (Spark's <c>_SUCCESS</c> and hidden files left out).</remarks>
+    public override string ReadStateFile(string path) =>
+        $"read_parquet({String(Directory.Exists(path) ? Path.Combine(path, "*.parquet") : path)})";
+
+    /// <inheritdoc/>
+    public override string StateFileKey(int index, string file) => BigInt(index);
+
+    /// <inheritdoc/>
+    public override string StateCarriedFile(IReadOnlyList<string> content) => "-row_number() OVER ()";
 }

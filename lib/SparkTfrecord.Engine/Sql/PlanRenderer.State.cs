@@ -36,9 +36,10 @@ public static partial class PlanRenderer
             foreach (var s in St.Sources)
             {
                 var days = St.FileDays[s.Name];
+                var files = plan.Sources[s.Name].Files;
                 string rows = days.Count == 0
-                    ? $"SELECT CAST(NULL AS BIGINT) AS {N.File}, CAST(NULL AS DATE) AS {N.Partition} WHERE 1 = 0"
-                    : $"SELECT * FROM (VALUES {string.Join(", ", days.Select((day, i) => $"({Big(i)}, {d.Date(day)})"))}) v({N.File}, {N.Partition})";
+                    ? $"SELECT {d.StateFileKey(0, "")} AS {N.File}, CAST(NULL AS DATE) AS {N.Partition} WHERE 1 = 0"
+                    : $"SELECT * FROM (VALUES {string.Join(", ", days.Select((day, i) => $"({d.StateFileKey(i, files[i])}, {d.Date(day)})"))}) v({N.File}, {N.Partition})";
                 Add("state_file_days_" + s.Name, rows);
             }
         }
@@ -53,7 +54,8 @@ public static partial class PlanRenderer
             }
 
             string columns = string.Join(", ", s.Config.Columns.Select(Q).Append(N.Time));
-            return $"\nUNION ALL\nSELECT {columns}, -row_number() OVER () AS {N.File}, CAST(0 AS BIGINT) AS {N.Row} FROM {StateFile(StatePlan.CarryFile(s.Name))} c " +
+            var content = s.Config.Columns.Select(Q).Append(N.Time).Append(N.Partition).ToList();
+            return $"\nUNION ALL\nSELECT {columns}, {d.StateCarriedFile(content)} AS {N.File}, CAST(0 AS BIGINT) AS {N.Row} FROM {StateFile(StatePlan.CarryFile(s.Name))} c " +
                 $"WHERE {N.Partition} >= {d.Date(WindowStart(st))}";
         }
 
@@ -88,7 +90,7 @@ public static partial class PlanRenderer
                 string columns = string.Join(", ", source.Config.Columns.Select(Q).Append(N.Time).Append(N.Partition));
                 string none = "1 = 0";
                 string inCovered = covered.Count == 0 ? none : $"f.{N.Partition} >= {d.Date(covered[0])} AND f.{N.Partition} <= {d.Date(covered[^1])}";
-                string own = $"SELECT t.*, f.{N.Partition} FROM {Q("typed_" + st.Name)} t JOIN {Q("state_file_days_" + st.Name)} f ON t.{N.File} = f.{N.File} " +
+                string own = $"SELECT t.*, f.{N.Partition} FROM {Q("typed_" + st.Name)} t JOIN {Q("state_file_days_" + st.Name)} f ON {d.StateFileOfRow("t." + N.File)} = f.{N.File} " +
                     $"WHERE t.{N.Reason} IS NULL AND NOT t.{N.Skip} AND {inCovered}";
                 string keep = covered.Count == 0 ? none : $"{N.Partition} >= {d.Date(covered[0])}";
                 var carried = new List<string> { $"SELECT {columns} FROM ({own}) o WHERE {N.Time} >= {Big(next)}" };
@@ -104,7 +106,7 @@ public static partial class PlanRenderer
                 Add(StatePlan.NextCounts(st.Name),
                     $"SELECT f.{N.Partition}, CAST(sum(x.{L("r")}) AS BIGINT) AS {L("r")}, CAST(sum(x.{L("q")}) AS BIGINT) AS {L("q")} FROM (\n" +
                     $"  SELECT t.{N.File}, CASE WHEN t.{N.Skip} THEN 0 ELSE 1 END AS {L("r")}, CASE WHEN t.{N.Reason} IS NULL THEN 0 ELSE 1 END AS {L("q")} FROM {Q("typed_" + st.Name)} t{rejected}\n" +
-                    $") x JOIN {Q("state_file_days_" + st.Name)} f ON x.{N.File} = f.{N.File} GROUP BY f.{N.Partition}");
+                    $") x JOIN {Q("state_file_days_" + st.Name)} f ON {d.StateFileOfRow("x." + N.File)} = f.{N.File} GROUP BY f.{N.Partition}");
 
                 foreach (var h in Job.Histories.Where(h => h.Events == st.Name))
                 {

@@ -585,6 +585,29 @@ internal sealed class SparkDialect : SqlDialect
 
     /// <inheritdoc/>
     /// <remarks>Spark reads a file by its format's name as a table (<c>parquet.`path`</c>, ResolveSQLOnFile in
-    /// sql/core/src/main/scala/org/apache/spark/sql/execution/datasources/rules.scala). Not yet run by the Spark script.</remarks>
-    public override string ReadStateFile(string path) => $"parquet.{Identifier(path)}";
+    /// sql/core/src/main/scala/org/apache/spark/sql/execution/datasources/rules.scala): a single file (the embedded
+    /// engine's snapshot) or a folder of part files (Spark's own).
+    /// <para>The state folder is always on the launcher's machine (a shared mount for a cluster master), so an absolute
+    /// path is a <c>file://</c> URI whatever the master.</para></remarks>
+    public override string ReadStateFile(string path) => $"parquet.{Identifier(path.StartsWith('/') ? "file://" + path : path)}";
+
+    /// <inheritdoc/>
+    /// <remarks>The file's local path: Spark's <c>input_file_name()</c> is its URI, which <see cref="StateFileOfRow"/>
+    /// turns back into the path. The launcher keeps state only for paths that URI encoding leaves unchanged.</remarks>
+    public override string StateFileKey(int index, string file) => String(file);
+
+    /// <inheritdoc/>
+    /// <remarks><c>input_file_name()</c> of a local file is <c>file:/path</c> or <c>file:///path</c> (Hadoop's
+    /// <c>Path.toUri</c>): the scheme and extra slashes are removed.</remarks>
+    public override string StateFileOfRow(string fileColumn) => $"regexp_replace({fileColumn}, {String("^file:/+")}, {String("/")})";
+
+    /// <inheritdoc/>
+    /// <remarks>The carried row's content id (<see cref="UniqueRowId"/>: a hash of its columns, time, partition and its
+    /// ordinal among identical rows; clause row-identity), as text since Spark's <c>__file</c> is text, behind a prefix no
+    /// file URI has. Not <c>monotonically_increasing_id</c>, whose ids change with the partitioning. Unlike the
+    /// impressions' ids it needs no uniqueness check: the label's join partitions clicks by <c>__file</c>, <c>__row</c>,
+    /// time and the match columns, so two carried clicks that shared an id would also share their time and match
+    /// columns, and such clicks choose the same impression (clause label-ties).</remarks>
+    public override string StateCarriedFile(IReadOnlyList<string> content) =>
+        $"concat({String("sparktf-state-carry:")}, CAST({UniqueRowId(content)} AS STRING))";
 }

@@ -348,6 +348,25 @@ internal abstract class SqlDialect
     /// <returns>The relation.</returns>
     public abstract string ReadStateFile(string path);
 
+    /// <summary>How the state's file-to-partition table names one input file of the plan, as a literal comparable to
+    /// <see cref="StateFileOfRow"/>: the file's index in the plan (DuckDB's <c>__file</c>) or its path (Spark's).</summary>
+    /// <param name="index">The file's index in the source's plan files.</param>
+    /// <param name="file">The file's full local path.</param>
+    /// <returns>The literal.</returns>
+    public abstract string StateFileKey(int index, string file);
+
+    /// <summary>A row's <c>__file</c> as <see cref="StateFileKey"/> spells its file.</summary>
+    /// <param name="fileColumn">The qualified <c>__file</c> column.</param>
+    /// <returns>The expression.</returns>
+    public virtual string StateFileOfRow(string fileColumn) => fileColumn;
+
+    /// <summary>The <c>__file</c> of a row carried by a snapshot: a value no file of the run has, distinct per row (it
+    /// keeps carried clicks apart in the label's join).</summary>
+    /// <param name="content">The carried row's columns (its logical columns, time and partition), for an engine whose
+    /// row ids come from the content (clause row-identity).</param>
+    /// <returns>The expression.</returns>
+    public abstract string StateCarriedFile(IReadOnlyList<string> content);
+
     /// <summary>A DATE literal.</summary>
     /// <param name="day">The day.</param>
     /// <returns>The literal.</returns>

@@ -71,6 +71,31 @@ internal sealed class StateRun
             s => s.Name,
             s => (IReadOnlyList<FileFingerprint>)s.CoveredBy(plan.Date).SelectMany(d => StateStore.FilesOf(s, input, d)).OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
             StringComparer.Ordinal);
+        var (runPlan, notKept) = PlanWithState(plan, sources, input, used?.Date, used is null ? null : store.SnapshotFolder(used.Date), JobPlan.FindFiles);
+        if (runPlan is null)
+        {
+            return (null, notKept!);
+        }
+
+        return (new StateRun(store, definition, hash, sources, used, nextFiles, runPlan, reason), reason);
+    }
+
+    /// <summary>The plan of a run with state: each stateful source's files with their partition day, and with a used
+    /// snapshot only its uncovered days' files and paths (the run day's and later). The one place both engines' runs
+    /// (and the tests that render a state script without input files) build it.</summary>
+    /// <param name="plan">The full window's plan, files resolved.</param>
+    /// <param name="sources">The stateful sources.</param>
+    /// <param name="input">The input root.</param>
+    /// <param name="usedDate">The day of the snapshot used, or null.</param>
+    /// <param name="previous">The folder of the snapshot used, or null.</param>
+    /// <param name="filesOf">The files of one day's partition path.</param>
+    /// <returns>The plan, or null and why the job cannot carry state.</returns>
+    internal static (JobPlan? Plan, string? Refusal) PlanWithState(JobPlan plan, IReadOnlyList<StatefulSource> sources, string? input, DateOnly? usedDate,
+        string? previous, Func<string, IEnumerable<string>> filesOf)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(filesOf);
         var planned = new Dictionary<string, PlannedSource>(plan.Sources, StringComparer.Ordinal);
         var fileDays = new Dictionary<string, IReadOnlyList<DateOnly>>(StringComparer.Ordinal);
         foreach (var s in sources)
@@ -79,26 +104,32 @@ internal sealed class StateRun
             var dayOf = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
             for (var d = plan.Date.AddDays(s.FromDays); d <= plan.Date.AddDays(s.ToDays); d = d.AddDays(1))
             {
-                foreach (string f in JobPlan.FindFiles(s.PartitionPath(input, d)))
+                foreach (string f in filesOf(s.PartitionPath(input, d)))
                 {
                     dayOf.TryAdd(f, d);
                 }
             }
 
             // With a snapshot, only the partitions it does not cover: the run day's and the next day's.
-            var files = used is null ? source.Files : source.Files.Where(f => dayOf.TryGetValue(f, out var d) && d >= plan.Date).ToList();
+            var files = usedDate is null ? source.Files : source.Files.Where(f => dayOf.TryGetValue(f, out var d) && d >= plan.Date).ToList();
             if (files.Any(f => !dayOf.ContainsKey(f)))
             {
                 return (null, $"state not kept: a file of source '{s.Name}' lies in no day's partition");
             }
 
-            planned[s.Name] = source with { Files = files, Scans = null };
+            // The engines that read folders (Spark) read the paths: with a snapshot, only the uncovered days' paths.
+            var coveredPaths = usedDate is null ? [] : s.CoveredBy(usedDate.Value).Select(d => s.PartitionPath(input, d)).ToHashSet(StringComparer.Ordinal);
+            planned[s.Name] = source with
+            {
+                Files = files,
+                Paths = source.Paths.Where(p => !coveredPaths.Contains(p)).ToList(),
+                MissingPaths = source.MissingPaths.Where(p => !coveredPaths.Contains(p)).ToList(),
+                Scans = null,
+            };
             fileDays[s.Name] = files.Select(f => dayOf[f]).ToList();
         }
 
-        var statePlan = new StatePlan(sources, fileDays, used is null ? null : store.SnapshotFolder(used.Date), plan.Date);
-        var runPlan = plan.WithSources(planned).WithState(statePlan);
-        return (new StateRun(store, definition, hash, sources, used, nextFiles, runPlan, reason), reason);
+        return (plan.WithSources(planned).WithState(new StatePlan(sources, fileDays, previous, plan.Date)), null);
     }
 
     /// <summary>Adds the counts of the snapshot's partitions that the run's path window still holds to the run's own
@@ -110,7 +141,12 @@ internal sealed class StateRun
         ArgumentNullException.ThrowIfNull(counts);
         foreach (var s in _sources)
         {
-            counts[RunCounts.DuplicatesPrefix + s.Name] = 0;
+            // Only where the engine counts them (Spark counts duplicates of the samples source alone).
+            if (counts.ContainsKey(RunCounts.DuplicatesPrefix + s.Name))
+            {
+                counts[RunCounts.DuplicatesPrefix + s.Name] = 0;
+            }
+
             if (_used is null)
             {
                 continue;
@@ -125,18 +161,16 @@ internal sealed class StateRun
         }
     }
 
-    /// <summary>Writes and commits the snapshot of the run's day, from the engine's state tables.</summary>
+    /// <summary>Writes and commits the snapshot of the run's day, from the embedded engine's state tables.</summary>
     /// <param name="engine">The engine that ran the plan.</param>
     /// <returns>The day written.</returns>
     public DateOnly Write(DuckDbEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var date = Plan.Date;
-        Directory.CreateDirectory(_store.Folder);
-        using var committer = OutputCommitter.Begin(_store.SnapshotFolder(date), new OutputCommitOptions { Force = true });
+        using var committer = BeginSnapshot();
         var d = DuckDbDialect.Instance;
         string Lit(string path) => d.String(path);
-        var sources = new Dictionary<string, StateManifestSource>(StringComparer.Ordinal);
+        var runCounts = new Dictionary<string, IReadOnlyDictionary<DateOnly, PartitionCounts>>(StringComparer.Ordinal);
         foreach (var s in _sources)
         {
             foreach (var h in _definition.Job.Histories.Where(h => h.Events == s.Name))
@@ -146,7 +180,55 @@ internal sealed class StateRun
             }
 
             engine.Execute($"COPY (SELECT * FROM {d.Identifier(StatePlan.NextCarry(s.Name))} ORDER BY ALL) TO {Lit(Path.Combine(committer.WorkDirectory, StatePlan.CarryFile(s.Name)))} (FORMAT parquet)");
+            var counts = new Dictionary<DateOnly, PartitionCounts>();
+            engine.Query($"SELECT * FROM {d.Identifier(StatePlan.NextCounts(s.Name))}", r =>
+            {
+                while (r.Read())
+                {
+                    // DuckDB.NET gives a DATE as DateOnly (older versions as DateTime).
+                    var value = r.GetValue(0);
+                    var day = value is DateOnly x ? x : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
+                    counts[day] = new PartitionCounts(r.GetInt64(1), r.GetInt64(2));
+                }
+            });
+            runCounts[s.Name] = counts;
+        }
 
+        return CommitSnapshot(committer, runCounts);
+    }
+
+    // ---- The engine seam: the embedded engine writes the tables itself (Write); the Spark launcher lets Spark write
+    // them into the work folder during the run and commits them after the samples (Spark/SparkStateRun.cs). ----
+
+    /// <summary>The stateful sources.</summary>
+    public IReadOnlyList<StatefulSource> Sources => _sources;
+
+    /// <summary>The job.</summary>
+    public JobDefinition Definition => _definition;
+
+    /// <summary>Locks the snapshot of the run's day and opens its hidden work folder, where the engine writes the
+    /// tables (<see cref="StatePlan.EventsFile"/>, <see cref="StatePlan.CarryFile"/>: a Parquet file or a folder of
+    /// part files each).</summary>
+    /// <returns>The committer; dispose it to drop the work folder when the snapshot is not committed.</returns>
+    public OutputCommitter BeginSnapshot()
+    {
+        Directory.CreateDirectory(_store.Folder);
+        return OutputCommitter.Begin(_store.SnapshotFolder(Plan.Date), new OutputCommitOptions { Force = true });
+    }
+
+    /// <summary>Writes <c>_manifest.json</c> into the work folder (the engine has written the tables there) and commits
+    /// the snapshot (<c>_SUCCESS</c> last, atomic exchange).</summary>
+    /// <param name="committer">The committer from <see cref="BeginSnapshot"/>.</param>
+    /// <param name="runCounts">Per stateful source, the rows read and quarantined per partition this run read.</param>
+    /// <returns>The day written.</returns>
+    public DateOnly CommitSnapshot(OutputCommitter committer, IReadOnlyDictionary<string, IReadOnlyDictionary<DateOnly, PartitionCounts>> runCounts)
+    {
+        ArgumentNullException.ThrowIfNull(committer);
+        ArgumentNullException.ThrowIfNull(runCounts);
+        var date = Plan.Date;
+        var sources = new Dictionary<string, StateManifestSource>(StringComparer.Ordinal);
+        foreach (var s in _sources)
+        {
             // Per covered partition: this run's counts where it read the partition, the used snapshot's otherwise.
             var covered = s.CoveredBy(date);
             var counts = new Dictionary<DateOnly, PartitionCounts>();
@@ -158,19 +240,14 @@ internal sealed class StateRun
                 }
             }
 
-            engine.Query($"SELECT * FROM {d.Identifier(StatePlan.NextCounts(s.Name))}", r =>
+            foreach (var (day, c) in runCounts.GetValueOrDefault(s.Name) ?? new Dictionary<DateOnly, PartitionCounts>())
             {
-                while (r.Read())
+                if (covered.Contains(day))
                 {
-                    // DuckDB.NET gives a DATE as DateOnly (older versions as DateTime).
-                    var value = r.GetValue(0);
-                    var day = value is DateOnly x ? x : DateOnly.FromDateTime(Convert.ToDateTime(value, CultureInfo.InvariantCulture));
-                    if (covered.Contains(day))
-                    {
-                        counts[day] = new PartitionCounts(r.GetInt64(1), r.GetInt64(2));
-                    }
+                    counts[day] = c;
                 }
-            });
+            }
+
             sources[s.Name] = new StateManifestSource(s.PathTemplate, covered, _nextFiles[s.Name], counts);
         }
 

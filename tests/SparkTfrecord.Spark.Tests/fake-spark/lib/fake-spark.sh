@@ -110,7 +110,7 @@ fake_output_dir() {
     '') return 0 ;;
     auto)
       [ -f "$script" ] || return 0
-      found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+(LOCAL[[:space:]]+)?DIRECTORY[[:space:]]+'[^']*'" | grep -v "/_quarantine'\$" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
+      found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+(LOCAL[[:space:]]+)?DIRECTORY[[:space:]]+'[^']*'" | grep -v "/_quarantine'\$" | grep -vE "/(events|carry)_[^/']*\.parquet'\$" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
       if [ -z "$found" ]; then
         found=$(tr '\n' ' ' < "$script" | grep -oiE "USING[[:space:]]+tfrecords?[[:space:]]+OPTIONS[[:space:]]*\([^)]*'?path'?[[:space:]]+'[^']*'" | head -n 1 | sed -E "s/.*'?path'?[[:space:]]+'([^']*)'/\1/" || true)
       fi ;;
@@ -317,6 +317,23 @@ fake_write_file() {
 }
 
 # The common run: log lines (FAKE_SPARK_LOG_LINES on stderr, FAKE_SPARK_LOG_INTERVAL seconds apart), then
+# The state snapshot's tables the script writes (INSERT OVERWRITE DIRECTORY '<path>/events_<history>.parquet' and
+# '<path>/carry_<source>.parquet', file: prefixes dropped), when the fake writes output at all: each a folder with one
+# part file (a copy of FAKE_SPARK_STATE_PART, else empty) and, unless FAKE_SPARK_STATE_NO_SUCCESS=1, _SUCCESS.
+fake_write_state() {
+  local script=$1 dir
+  [ -n "${FAKE_SPARK_OUTPUT:-}" ] && [ -f "$script" ] || return 0
+  while IFS= read -r dir; do
+    [ -n "$dir" ] || continue
+    dir=${dir#file://}
+    dir=${dir#file:}
+    mkdir -p "$dir"
+    if [ -n "${FAKE_SPARK_STATE_PART:-}" ]; then cp "$FAKE_SPARK_STATE_PART" "$dir/part-00000-fake.snappy.parquet"; else : > "$dir/part-00000-fake.snappy.parquet"; fi
+    if [ "${FAKE_SPARK_STATE_NO_SUCCESS:-0}" != 1 ]; then : > "$dir/_SUCCESS"; fi
+    fake_log "wrote the state table $dir" INFO FileFormatWriter
+  done < <(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+DIRECTORY[[:space:]]+'[^']*/(events|carry)_[^/']*\.parquet'" | sed -E "s/.*'([^']*)'/\1/" || true)
+}
+
 # FAKE_SPARK_SLEEP seconds, then the output, and the exit code FAKE_SPARK_EXIT.
 fake_run() {
   local script=$1 app=$2 lines=${FAKE_SPARK_LOG_LINES:-3} i code=${FAKE_SPARK_EXIT:-0}
@@ -335,4 +352,5 @@ fake_run() {
   fake_bad_rows_check "$script"
   fake_write_output "$(fake_output_dir "$script")"
   fake_write_quarantine "$(fake_quarantine_dir "$script")"
+  fake_write_state "$script"
 }
