@@ -21,30 +21,40 @@ internal static class StatementProfile
         var plan = InputScan.Apply(JobPlan.Create(definition, DateOnly.Parse(date, CultureInfo.InvariantCulture), input));
         var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         using var engine = new DuckDbEngine(new DuckDbEngineOptions { MemoryLimit = memoryLimit });
-        var total = Stopwatch.StartNew();
+        var total = CpuClock.Start();
+        Console.WriteLine("    wall      cpu  statement (cpu: the whole process, DuckDB's threads included)");
         (string Name, string Sql, double Seconds) slowest = ("", "", 0);
         foreach (var statement in sql.Statements)
         {
-            var clock = Stopwatch.StartNew();
+            var clock = CpuClock.Start();
             engine.Execute(statement.Sql);
-            double s = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"{s,8:F2} s  {statement.Name}");
+            double s = clock.Wall;
+            Console.WriteLine($"{clock}  {statement.Name}");
             if (s > slowest.Seconds)
             {
                 slowest = (statement.Name, statement.Sql, s);
             }
         }
 
-        var counter = Stopwatch.StartNew();
+        var counter = CpuClock.Start();
         var row = engine.Row(sql.StatsQuery);
         long written = Convert.ToInt64(row[sql.Counts.First(c => c.Count == RunCounts.Written).Column], CultureInfo.InvariantCulture);
-        Console.WriteLine($"{counter.Elapsed.TotalSeconds,8:F2} s  counts ({written} samples)");
+        Console.WriteLine($"{counter}  counts ({written} samples)");
         int passes = SamplesJob.Passes(written, plan.Job.Output.Shards, new SamplesJobOptions { Date = default, Input = input, Output = "" }.SamplesPerPass);
+        string scratch = "";
+        if (passes > 1)
+        {
+            var partition = CpuClock.Start();
+            scratch = engine.NewScratchFolder("passes");
+            engine.Execute(sql.OutputPasses.Partition(scratch, passes));
+            Console.WriteLine($"{partition}  partition into {passes} passes");
+        }
+
         for (int pass = 0; pass < passes; pass++)
         {
-            var clock = Stopwatch.StartNew();
+            var clock = CpuClock.Start();
             long n = 0;
-            engine.Query(sql.OutputPass(pass, passes), r =>
+            engine.Query(sql.OutputPasses.Pass(scratch, pass, passes), r =>
             {
                 while (r.Read())
                 {
@@ -56,13 +66,13 @@ internal static class StatementProfile
                     n++;
                 }
             });
-            Console.WriteLine($"{clock.Elapsed.TotalSeconds,8:F2} s  output pass {pass + 1} of {passes} ({n} samples)");
+            Console.WriteLine($"{clock}  output pass {pass + 1} of {passes} ({n} samples)");
         }
 
-        Console.WriteLine($"{total.Elapsed.TotalSeconds,8:F2} s  total");
+        Console.WriteLine($"{total}  total");
         if (explain)
         {
-            foreach (var (name, query) in new[] { (slowest.Name, slowest.Sql), ("output pass 1", sql.OutputPass(0, passes)) })
+            foreach (var (name, query) in new[] { (slowest.Name, slowest.Sql), ("output pass 1", sql.OutputPasses.Pass(scratch, 0, passes)) })
             {
                 Console.WriteLine($"---- EXPLAIN ANALYZE {name}");
                 engine.Query("EXPLAIN ANALYZE " + query, r =>

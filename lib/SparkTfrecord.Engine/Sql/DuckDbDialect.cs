@@ -65,16 +65,20 @@ internal sealed class DuckDbDialect : SqlDialect
     public override string DayOfWeek(string micros, string zone) => $"CAST(isodow({Local(micros, zone)}) AS BIGINT)";
 
     /// <inheritdoc/>
-    public override string PartitionList(string rank, string time, string value, string partition) =>
-        $"list(struct_pack(r := {rank}, t := {time}, v := {value})) OVER (PARTITION BY {partition})";
+    public override string PartitionList(string rank, string value, string partition) =>
+        $"list(struct_pack(r := {rank}, v := {value})) OVER (PARTITION BY {partition})";
+
+    /// <inheritdoc/>
+    /// <remarks>Sorting the structs sorts by rank (their first field, unique), so values are never compared.</remarks>
+    public override string ValuesByRank(string list) => $"list_transform(list_sort({list}), lambda x: x.v)";
 
     /// <inheritdoc/>
     public override string ListConcat(string first, string second) => $"list_concat({first}, {second})";
 
     /// <inheritdoc/>
-    /// <remarks>Sorting the structs sorts by rank (their first field, unique), so values are never compared.</remarks>
-    public override string NewestValuesWhere(string list, string predicate) =>
-        $"list_transform(list_reverse(list_sort(list_filter({list}, lambda x: {predicate}))), lambda x: x.v)";
+    /// <remarks><c>list_slice</c>'s bounds are 1-based and inclusive; an end before the start gives an empty list.</remarks>
+    public override string ReversedSlice(string list, string start, string count) =>
+        $"list_reverse(list_slice({list}, {start}, {start} + {count} - 1))";
 
     // ---- Order, identity and times (issue 11, helper "order"). ----
 
