@@ -15,7 +15,7 @@ using SparkTfrecord.Engine.Sql;
 internal static class StatementProfile
 {
     /// <summary>Runs the profile; prints one line per statement (seconds, name) to stdout.</summary>
-    public static void Run(string spec, string date, string input, string memoryLimit, bool explain)
+    public static void Run(string spec, string date, string input, string memoryLimit, bool explain, long? samplesPerPass = null)
     {
         var definition = JobDefinition.Load(spec);
         var plan = InputScan.Apply(JobPlan.Create(definition, DateOnly.Parse(date, CultureInfo.InvariantCulture), input));
@@ -40,21 +40,12 @@ internal static class StatementProfile
         var row = engine.Row(sql.StatsQuery);
         long written = Convert.ToInt64(row[sql.Counts.First(c => c.Count == RunCounts.Written).Column], CultureInfo.InvariantCulture);
         Console.WriteLine($"{counter}  counts ({written} samples)");
-        int passes = SamplesJob.Passes(written, plan.Job.Output.Shards, new SamplesJobOptions { Date = default, Input = input, Output = "" }.SamplesPerPass);
-        string scratch = "";
-        if (passes > 1)
-        {
-            var partition = CpuClock.Start();
-            scratch = engine.NewScratchFolder("passes");
-            engine.Execute(sql.OutputPasses.Partition(scratch, passes));
-            Console.WriteLine($"{partition}  partition into {passes} passes");
-        }
-
+        int passes = SamplesJob.Passes(written, plan.Job.Output.Shards, samplesPerPass ?? new SamplesJobOptions { Date = default, Input = input, Output = "" }.SamplesPerPass);
         for (int pass = 0; pass < passes; pass++)
         {
             var clock = CpuClock.Start();
             long n = 0;
-            engine.Query(sql.OutputPasses.Pass(scratch, pass, passes), r =>
+            engine.Query(sql.OutputPasses.Pass(pass, passes), r =>
             {
                 while (r.Read())
                 {
@@ -72,7 +63,7 @@ internal static class StatementProfile
         Console.WriteLine($"{total}  total");
         if (explain)
         {
-            foreach (var (name, query) in new[] { (slowest.Name, slowest.Sql), ("output pass 1", sql.OutputPasses.Pass(scratch, 0, passes)) })
+            foreach (var (name, query) in new[] { (slowest.Name, slowest.Sql), ("output pass 1", sql.OutputPasses.Pass(0, passes)) })
             {
                 Console.WriteLine($"---- EXPLAIN ANALYZE {name}");
                 engine.Query("EXPLAIN ANALYZE " + query, r =>

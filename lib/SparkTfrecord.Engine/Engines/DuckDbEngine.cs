@@ -65,20 +65,6 @@ public sealed class DuckDbEngine : IDisposable
         }
     }
 
-    /// <summary>
-    /// A new empty folder inside this engine's spill folder, for files a job writes as its own scratch (the output's
-    /// pass partitions): on the spill disk the user chose, and removed with the spill folder (a killed run's by the
-    /// next run's sweep).
-    /// </summary>
-    /// <param name="name">What the folder is for (part of its name).</param>
-    /// <returns>The folder's path.</returns>
-    internal string NewScratchFolder(string name)
-    {
-        string folder = Path.Combine(_spill, $"sparktf-{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
-
     /// <summary>Whether <paramref name="e"/> is DuckDB running out of memory (its "Out of Memory Error").</summary>
     /// <param name="e">An exception.</param>
     /// <returns>True for DuckDB's out-of-memory error.</returns>

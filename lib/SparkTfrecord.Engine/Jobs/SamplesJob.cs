@@ -199,32 +199,13 @@ internal static class SamplesJob
 
         var counts = ReadCounts(engine, sql);
         int passes = Passes(counts[RunCounts.Written], plan.Job.Output.Shards, options.SamplesPerPass);
-        string scratch = PartitionOutput(engine, sql, passes);
         for (int pass = 0; pass < passes; pass++)
         {
             string file = passes == 1 ? parquetFile : $"{parquetFile}.{pass}";
-            engine.Execute($"COPY ({sql.OutputPasses.Pass(scratch, pass, passes)}) TO '{Path.GetFullPath(file).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+            engine.Execute($"COPY ({sql.OutputPasses.Pass(pass, passes)}) TO '{Path.GetFullPath(file).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
         }
 
         return counts[RunCounts.Written];
-    }
-
-    /// <summary>For a day written in several passes, writes the day's samples once into a scratch folder partitioned by
-    /// pass (<see cref="OutputPasses.Partition"/>), so that each pass reads only its own; for one pass, nothing.</summary>
-    /// <param name="engine">The engine (the statements have run).</param>
-    /// <param name="sql">The rendered job.</param>
-    /// <param name="passes">The number of passes.</param>
-    /// <returns>The scratch folder, or "" for one pass.</returns>
-    private static string PartitionOutput(DuckDbEngine engine, RenderedJob sql, int passes)
-    {
-        if (passes <= 1)
-        {
-            return "";
-        }
-
-        string scratch = engine.NewScratchFolder("passes");
-        engine.Execute(sql.OutputPasses.Partition(scratch, passes));
-        return scratch;
     }
 
     /// <summary>How many output passes a day of <paramref name="samples"/> needs (at most one per shard).</summary>
@@ -451,20 +432,12 @@ internal static class SamplesJob
         long[] sum = new long[historyColumns.Length];
         progress.Start("write", total);
         long n = 0;
-        string scratch = "";
         for (int pass = 0; pass < passes; pass++)
         {
             string phase = $"write pass {pass + 1} of {passes}";
             try
             {
-                if (pass == 0)
-                {
-                    phase = $"partitioning the samples into {passes} passes";
-                    scratch = PartitionOutput(engine, sql, passes);
-                    phase = $"write pass {pass + 1} of {passes}";
-                }
-
-                engine.Query(sql.OutputPasses.Pass(scratch, pass, passes), r =>
+                engine.Query(sql.OutputPasses.Pass(pass, passes), r =>
                 {
                     var at = plan.Columns.Find(r);
                     var featureAt = at.Features;

@@ -83,8 +83,11 @@ internal sealed class DuckDbDialect : SqlDialect
     // ---- Order, identity and times (issue 11, helper "order"). ----
 
     /// <inheritdoc/>
-    /// <remarks>The impressions are a materialised table, so the numbering is read once; the ids never leave a run.</remarks>
-    public override string UniqueRowId(IReadOnlyList<string> content) => "row_number() OVER ()";
+    /// <remarks>The row's place in the table it is selected from (DuckDB's <c>rowid</c> pseudo-column, unique in a table;
+    /// the plan selects the ids from a materialised table). Not <c>row_number() OVER ()</c>: a window over the whole
+    /// table gathers every row into one partition first, which at 10M impressions spilled and cost more than the rest
+    /// of the statement. The ids never leave a run.</remarks>
+    public override string UniqueRowId(IReadOnlyList<string> content) => "rowid + 1";
 
     /// <inheritdoc/>
     protected override string WallTextToMicros(string local) => $"epoch_us(TRY_CAST({local} AS TIMESTAMP))";

@@ -113,10 +113,7 @@ public static partial class PlanRenderer
             }
 
             RenderSamples();
-            for (int k = 0; k < Job.Histories.Count; k++)
-            {
-                RenderHistoryList(k);
-            }
+            RenderSamplesWithHistories();
 
             RenderNextState();
 
@@ -124,7 +121,8 @@ public static partial class PlanRenderer
             string order = OutputOrder();
             string from = SamplesWithHistories();
             string hashAndSplit = $"s.{N.Hash}, s.{N.Split}";
-            string output = $"SELECT {features}, {hashAndSplit} FROM {from}\nWHERE s.{N.Kept} ORDER BY {order}";
+            string selectFrom = $"SELECT {features}, {hashAndSplit} FROM {from}\nWHERE s.{N.Kept}";
+            string output = $"{selectFrom} ORDER BY {order}";
 
             // The same samples with the order columns instead of an order: the Spark script's output view, which its
             // writers sort within files, and the Parquet that `sparktf encode` orders.
@@ -156,7 +154,7 @@ public static partial class PlanRenderer
             string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}{raw}";
             var quarantineKeys = new[] { N.Source, N.File, N.Row, N.Reason }.Concat(d.KeepsRawRows ? [N.Raw] : Array.Empty<string>());
             string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {string.Join(", ", quarantineKeys.Select(SqlDialect.Ascending))}";
-            var passes = new OutputPasses(d, output, sortable, string.Join(", ", Columns.Features.Select(c => "s." + Q(c.Name)).Append($"s.{N.Hash}").Append($"s.{N.Split}")), order, Job.Output.Shards, N.Hash, L("pass"));
+            var passes = new OutputPasses(d, output, selectFrom, order, Job.Output.Shards, N.Hash);
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, passes)
             {
                 QuarantineStatements = quarantineStatements,
@@ -172,21 +170,15 @@ public static partial class PlanRenderer
 
         private bool IsHistory(string feature) => Job.Histories.Any(h => h.Feature == feature);
 
-        // The samples with their history lists (hist_list_N, one row per kept sample, built once by RenderHistoryList):
-        // joined on the sample's row id, once for the day (a day written in several passes is partitioned first:
-        // OutputPasses).
-        private string SamplesWithHistories()
-        {
-            var from = new StringBuilder($"{Q(Samples)} s");
-            for (int k = 0; k < Job.Histories.Count; k++)
-            {
-                string n = k.ToString(CultureInfo.InvariantCulture);
-                string lists = Q("hist_list_" + n);
-                from.Append($"\n  LEFT JOIN {lists} h{n} ON s.{N.RowId} = h{n}.{N.RowId}");
-            }
+        // The kept samples with their history lists (one table, built once by RenderSamplesWithHistories), or the
+        // samples themselves when the job has no history.
+        private string SamplesWithHistories() =>
+            Job.Histories.Count == 0 ? $"{Q(Samples)} s" : $"{Q(SamplesWithHistoriesTable)} s";
 
-            return from.ToString();
-        }
+        private const string SamplesWithHistoriesTable = "samples_histories";
+
+        // History k's list column in SamplesWithHistoriesTable.
+        private string ListColumn(int k) => L("l" + k.ToString(CultureInfo.InvariantCulture));
 
         private string OutputExpression(FeatureColumn column)
         {
@@ -196,8 +188,7 @@ public static partial class PlanRenderer
                 return $"s.{Q(column.Name)}";
             }
 
-            string n = k.ToString(CultureInfo.InvariantCulture);
-            return $"coalesce(h{n}.{L("l")}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+            return $"s.{ListColumn(k)} AS {Q(column.Name)}";
         }
 
         // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
@@ -206,36 +197,50 @@ public static partial class PlanRenderer
         private string Block(string probe, int k, int least = 1) =>
             $"CASE WHEN {probe}.{L("n")} >= {least} THEN CAST(floor(({probe}.{L("n")} - 1) / {Job.Histories[k].MaxLength}) AS BIGINT) END";
 
-        // Each kept sample's history list, built once for the day into a table keyed by the sample's row id (with its
-        // shard hash, so an output pass can take its own): the sample is joined on exact keys to its impression's rank
-        // __n, to the window edge's rank __o and to the one or two blocks that hold its history (so no join ever
-        // matches a user's whole event list). The visible events are the ranks (max(__n - max_length, __o), __n]: a
-        // run of consecutive ranks, so the list is a slice of the blocks' rank-ordered values, reversed (newest first),
-        // with no per-element filter or sort for each sample (those lambdas, once per sample, were most of this
-        // statement's time at 10M samples).
-        // Built per output pass instead, the blocks were joined again in every pass, each pass scanning and semi-joining
-        // the whole day's blocks: the day's cost grew with the passes times the day, not with the day (issue 12).
-        private void RenderHistoryList(int k)
+        // The kept samples with every history's list, built once for the day in one statement: each sample is joined on
+        // exact keys to its impression's rank __n, to its window edge's rank (hist_edge) and to the one or two blocks
+        // that hold its history (so no join ever matches a user's whole event list). The visible events are the ranks
+        // (max(__n - max_length, edge's __n), __n]: a run of consecutive ranks, so the list is a slice of the blocks'
+        // rank-ordered values, reversed (newest first), with no per-element filter or sort for each sample.
+        // Why one wide table (issue 12): built per output pass, the blocks were joined again in every pass, so the
+        // day's cost grew with the passes times the day; built as a table of lists keyed by row id and joined back to
+        // the samples, that join of two day-sized tables spilled gigabytes at 10M samples. Here the day's samples are
+        // read once, and the output (in one or several passes) scans this table alone.
+        private void RenderSamplesWithHistories()
         {
-            string n = k.ToString(CultureInfo.InvariantCulture);
-            int max = Job.Histories[k].MaxLength;
-            var column = Columns.Features.First(c => c.Name == Job.Histories[k].Feature);
-            string blocks = Q("hist_blocks_" + n);
-            string newest = $"p.{L("n")}";
+            if (Job.Histories.Count == 0)
+            {
+                return;
+            }
 
-            // The concatenated list starts at the first rank of block c (the block before b) when c is joined (the
-            // impression sees more than max_length events), else at the first rank of block b.
-            string firstRank = $"CASE WHEN {newest} > {max} THEN ({Block("p", k)} - 1) * {max} + 1 ELSE {Block("p", k)} * {max} + 1 END";
-            string oldestHidden = $"greatest({newest} - {max}, o.{L("n")})";
-            string list = $"CASE WHEN c.{L("l")} IS NULL THEN b.{L("l")} ELSE {d.ListConcat($"c.{L("l")}", $"b.{L("l")}")} END";
-            string slice = d.ReversedSlice(list, $"{oldestHidden} - ({firstRank}) + 2", $"greatest({newest} - {oldestHidden}, 0)");
-            Add("hist_list_" + n,
-                $"SELECT s.{N.RowId}, s.{N.Hash}, coalesce({slice}, {d.EmptyList(column.Kind)}) AS {L("l")}\n" +
+            var lists = new List<string>();
+            var joins = new StringBuilder();
+            for (int k = 0; k < Job.Histories.Count; k++)
+            {
+                string n = k.ToString(CultureInfo.InvariantCulture);
+                int max = Job.Histories[k].MaxLength;
+                var column = Columns.Features.First(c => c.Name == Job.Histories[k].Feature);
+                string blocks = Q("hist_blocks_" + n);
+                string p = "p" + n;
+                string newest = $"{p}.{L("n")}";
+
+                // The concatenated list starts at the first rank of block c (the block before b) when c is joined (the
+                // impression sees more than max_length events), else at the first rank of block b.
+                string firstRank = $"CASE WHEN {newest} > {max} THEN ({Block(p, k)} - 1) * {max} + 1 ELSE {Block(p, k)} * {max} + 1 END";
+                string oldestHidden = $"greatest({newest} - {max}, o{n}.{L("n")})";
+                string list = $"CASE WHEN c{n}.{L("l")} IS NULL THEN b{n}.{L("l")} ELSE {d.ListConcat($"c{n}.{L("l")}", $"b{n}.{L("l")}")} END";
+                string slice = d.ReversedSlice(list, $"{oldestHidden} - ({firstRank}) + 2", $"greatest({newest} - {oldestHidden}, 0)");
+                lists.Add($"coalesce({slice}, {d.EmptyList(column.Kind)}) AS {ListColumn(k)}");
+                joins.Append($"  LEFT JOIN {Q("hist_probe_" + n)} {p} ON s.{N.RowId} = {p}.{N.RowId}\n");
+                joins.Append($"  LEFT JOIN {Q("hist_edge_" + n)} o{n} ON s.{N.RowId} = o{n}.{N.RowId}\n");
+                joins.Append($"  LEFT JOIN {blocks} b{n} ON b{n}.{L("u")} = {p}.{L("u")} AND b{n}.{L("b")} = {Block(p, k)}\n");
+                joins.Append($"  LEFT JOIN {blocks} c{n} ON c{n}.{L("u")} = {p}.{L("u")} AND c{n}.{L("b")} = {Block(p, k, max + 1)} - 1\n");
+            }
+
+            Add(SamplesWithHistoriesTable,
+                $"SELECT s.*, {string.Join(", ", lists)}\n" +
                 $"FROM {Q(Samples)} s\n" +
-                $"  LEFT JOIN {Q("hist_probe_" + n)} p ON s.{N.RowId} = p.{N.RowId}\n" +
-                $"  LEFT JOIN {Q("hist_edge_" + n)} o ON s.{N.RowId} = o.{N.RowId}\n" +
-                $"  LEFT JOIN {blocks} b ON b.{L("u")} = p.{L("u")} AND b.{L("b")} = {Block("p", k)}\n" +
-                $"  LEFT JOIN {blocks} c ON c.{L("u")} = p.{L("u")} AND c.{L("b")} = {Block("p", k, max + 1)} - 1\n" +
+                joins +
                 $"WHERE s.{N.Kept}");
         }
 

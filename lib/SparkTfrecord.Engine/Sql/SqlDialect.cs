@@ -276,7 +276,7 @@ internal abstract class SqlDialect
     /// it within one run (never for order or output).
     /// </summary>
     /// <param name="content">The row's content columns (time, every column, file), as expressions.</param>
-    /// <returns>The expression (may hold a window function).</returns>
+    /// <returns>The expression (may hold a window function; selected from a materialised table).</returns>
     public abstract string UniqueRowId(IReadOnlyList<string> content);
 
     /// <summary>An ascending sort key with nulls first, spelled out (DuckDB's default puts nulls last, Spark's first).</summary>
