@@ -7,6 +7,14 @@ internal static class ChildProcess
     /// <summary>Runs <c>dotnet exec</c> with <paramref name="command"/>; its wall time and peak resident set (KiB).</summary>
     public static (double Seconds, long PeakKb) Measure(string[] command)
     {
+        var m = MeasureWithCpu(command);
+        return (m.Wall, m.PeakKb);
+    }
+
+    /// <summary>Runs <c>dotnet exec</c> with <paramref name="command"/>; its wall time, CPU time (user + system; NaN
+    /// without GNU time) and peak resident set (KiB).</summary>
+    public static (double Wall, double Cpu, long PeakKb) MeasureWithCpu(string[] command)
+    {
         // GNU time, where installed, gives the exact peak resident set and the CPU time; else /proc is polled.
         bool gnuTime = File.Exists("/usr/bin/time");
         string timeFile = Path.GetTempFileName();
@@ -60,15 +68,17 @@ internal static class ChildProcess
         }
 
         _ = stdout.Result;
+        double cpuSeconds = double.NaN;
         if (gnuTime)
         {
             string[] parts = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
             peak = long.Parse(parts[0], CultureInfo.InvariantCulture);
             double cpu = double.Parse(parts[1], CultureInfo.InvariantCulture) + double.Parse(parts[2], CultureInfo.InvariantCulture);
             Console.Error.WriteLine($"    cpu {cpu:F1} s");
+            cpuSeconds = cpu;
         }
 
         File.Delete(timeFile);
-        return (seconds, peak);
+        return (seconds, cpuSeconds, peak);
     }
 }

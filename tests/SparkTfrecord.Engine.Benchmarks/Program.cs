@@ -19,6 +19,11 @@ using SparkTfrecord.TestSupport;
 // --scale 1,10 --modes job --repeat 1 measures 10M against 1M impressions in one run).
 // Profile mode: ... -- --profile --scale 1 [--explain] runs the job's statements one by one in this process and prints
 // each one's time and each output pass's (see StatementProfile.cs).
+// Incremental mode (issue 12): ... -- --incremental --scale 1,10 [--windows 15,60] generates logs with impressions on
+// the run day and the day before and max(windows) + 1 days of clicks, then prints the full recompute at each scale
+// against the first, and at the largest scale the run with --state (after the day before's run left its snapshot)
+// against the full recompute, for each window; the run with state is checked to equal the full one (see
+// IncrementalBenchmark.cs).
 // Hot-key mode: ... -- --hot-key 5000000 [--impressions 200000] [--hot-impressions 2000] [--repeat 1] [--work DIR]
 // generates logs with that many clicks in the 16-day window, once all of one user's and once spread over 10,001
 // users, with the same run-day impressions, and runs sparktf samples (default memory limit) on each (see HotKey.cs).
@@ -45,6 +50,9 @@ long hotImpressions = 2_000;
 string[] modes = ["query", "job", "gzip"];
 bool profile = false;
 bool explain = false;
+bool incrementalMode = false;
+long? samplesPerPass = null;
+int[] windows = [15];
 string memoryLimit = new DuckDbEngineOptions().MemoryLimit;
 string work = Path.Combine(Path.GetTempPath(), "sparktf-bench");
 for (int i = 0; i < args.Length; i += 2)
@@ -53,6 +61,7 @@ for (int i = 0; i < args.Length; i += 2)
     {
         case "--profile": profile = true; i--; continue;
         case "--explain": explain = true; i--; continue;
+        case "--incremental": incrementalMode = true; i--; continue;
         case "--memory-limit" when i + 1 < args.Length: memoryLimit = args[i + 1]; break;
         case var _ when i + 1 >= args.Length: Console.Error.WriteLine($"{args[i]} needs a value"); return 2;
         case "--impressions": baseImpressions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -60,6 +69,8 @@ for (int i = 0; i < args.Length; i += 2)
         case "--modes": modes = args[i + 1].Split(','); break;
         case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--work": work = args[i + 1]; break;
+        case "--samples-per-pass": samplesPerPass = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--windows": windows = args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
         case "--hot-key": hotKey = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--hot-impressions": hotImpressions = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
@@ -71,6 +82,13 @@ string spec = Path.Combine(repo, "conf", "din.yaml");
 string self = typeof(Program).Assembly.Location;
 string sparktf = Path.Combine(AppContext.BaseDirectory, "sparktf.dll");
 const string Date = "2024-01-15";
+if (incrementalMode)
+{
+    Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    Directory.CreateDirectory(work);
+    return IncrementalBenchmark.Run(baseImpressions, scales, windows, work, sparktf, spec, Date);
+}
+
 if (hotKey > 0)
 {
     Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -113,7 +131,7 @@ foreach (int scale in scales)
     if (profile)
     {
         Console.WriteLine($"## {scale * baseImpressions:N0} impressions, memory limit {memoryLimit}");
-        StatementProfile.Run(spec, Date, logs, memoryLimit, explain);
+        StatementProfile.Run(spec, Date, logs, memoryLimit, explain, samplesPerPass);
         continue;
     }
 

@@ -15,36 +15,37 @@ using SparkTfrecord.Engine.Sql;
 internal static class StatementProfile
 {
     /// <summary>Runs the profile; prints one line per statement (seconds, name) to stdout.</summary>
-    public static void Run(string spec, string date, string input, string memoryLimit, bool explain)
+    public static void Run(string spec, string date, string input, string memoryLimit, bool explain, long? samplesPerPass = null)
     {
         var definition = JobDefinition.Load(spec);
         var plan = InputScan.Apply(JobPlan.Create(definition, DateOnly.Parse(date, CultureInfo.InvariantCulture), input));
         var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
         using var engine = new DuckDbEngine(new DuckDbEngineOptions { MemoryLimit = memoryLimit });
-        var total = Stopwatch.StartNew();
+        var total = CpuClock.Start();
+        Console.WriteLine("    wall      cpu  statement (cpu: the whole process, DuckDB's threads included)");
         (string Name, string Sql, double Seconds) slowest = ("", "", 0);
         foreach (var statement in sql.Statements)
         {
-            var clock = Stopwatch.StartNew();
+            var clock = CpuClock.Start();
             engine.Execute(statement.Sql);
-            double s = clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"{s,8:F2} s  {statement.Name}");
+            double s = clock.Wall;
+            Console.WriteLine($"{clock}  {statement.Name}");
             if (s > slowest.Seconds)
             {
                 slowest = (statement.Name, statement.Sql, s);
             }
         }
 
-        var counter = Stopwatch.StartNew();
+        var counter = CpuClock.Start();
         var row = engine.Row(sql.StatsQuery);
         long written = Convert.ToInt64(row[sql.Counts.First(c => c.Count == RunCounts.Written).Column], CultureInfo.InvariantCulture);
-        Console.WriteLine($"{counter.Elapsed.TotalSeconds,8:F2} s  counts ({written} samples)");
-        int passes = SamplesJob.Passes(written, plan.Job.Output.Shards, new SamplesJobOptions { Date = default, Input = input, Output = "" }.SamplesPerPass);
+        Console.WriteLine($"{counter}  counts ({written} samples)");
+        int passes = SamplesJob.Passes(written, plan.Job.Output.Shards, samplesPerPass ?? new SamplesJobOptions { Date = default, Input = input, Output = "" }.SamplesPerPass);
         for (int pass = 0; pass < passes; pass++)
         {
-            var clock = Stopwatch.StartNew();
+            var clock = CpuClock.Start();
             long n = 0;
-            engine.Query(sql.OutputPass(pass, passes), r =>
+            engine.Query(sql.OutputPasses.Pass(pass, passes), r =>
             {
                 while (r.Read())
                 {
@@ -56,13 +57,13 @@ internal static class StatementProfile
                     n++;
                 }
             });
-            Console.WriteLine($"{clock.Elapsed.TotalSeconds,8:F2} s  output pass {pass + 1} of {passes} ({n} samples)");
+            Console.WriteLine($"{clock}  output pass {pass + 1} of {passes} ({n} samples)");
         }
 
-        Console.WriteLine($"{total.Elapsed.TotalSeconds,8:F2} s  total");
+        Console.WriteLine($"{total}  total");
         if (explain)
         {
-            foreach (var (name, query) in new[] { (slowest.Name, slowest.Sql), ("output pass 1", sql.OutputPass(0, passes)) })
+            foreach (var (name, query) in new[] { (slowest.Name, slowest.Sql), ("output pass 1", sql.OutputPasses.Pass(0, passes)) })
             {
                 Console.WriteLine($"---- EXPLAIN ANALYZE {name}");
                 engine.Query("EXPLAIN ANALYZE " + query, r =>

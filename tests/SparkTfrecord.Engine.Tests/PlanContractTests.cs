@@ -140,7 +140,7 @@ public sealed partial class PlanContractTests
     // Every query and statement of a rendered job.
     private static string Everything(RenderedJob r) =>
         string.Join("\n;\n", r.Statements.Select(s => s.Sql).Concat(r.QuarantineStatements.Select(s => s.Sql))
-            .Concat([r.OutputQuery, r.OutputPass(1, 3), r.SortableOutputQuery, r.AuditQuery, r.StatsQuery, r.QuarantineQuery]));
+            .Concat([r.OutputQuery, r.OutputPasses.Pass(1, 3), r.SortableOutputQuery, r.AuditQuery, r.StatsQuery, r.QuarantineQuery]));
 
     [GeneratedRegex(@"__\w+")]
     private static partial Regex TechnicalName();

@@ -25,7 +25,7 @@ public sealed partial class WholeScriptAcceptanceTests
     // to STRING) may be text, and text has no cast to an array in Spark.
     private static readonly string[] s_arrayFunctions =
     [
-        "array", "from_json", "transform", "filter", "slice", "flatten", "sort_array", "array_distinct", "array_except",
+        "array", "from_json", "transform", "filter", "slice", "reverse", "flatten", "sort_array", "array_distinct", "array_except",
         "array_union", "array_remove", "array_compact", "concat", "collect_list", "split", "sequence",
     ];
 

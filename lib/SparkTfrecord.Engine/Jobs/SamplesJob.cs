@@ -202,7 +202,7 @@ internal static class SamplesJob
         for (int pass = 0; pass < passes; pass++)
         {
             string file = passes == 1 ? parquetFile : $"{parquetFile}.{pass}";
-            engine.Execute($"COPY ({sql.OutputPass(pass, passes)}) TO '{Path.GetFullPath(file).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
+            engine.Execute($"COPY ({sql.OutputPasses.Pass(pass, passes)}) TO '{Path.GetFullPath(file).Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)");
         }
 
         return counts[RunCounts.Written];
@@ -437,7 +437,7 @@ internal static class SamplesJob
             string phase = $"write pass {pass + 1} of {passes}";
             try
             {
-                engine.Query(sql.OutputPass(pass, passes), r =>
+                engine.Query(sql.OutputPasses.Pass(pass, passes), r =>
                 {
                     var at = plan.Columns.Find(r);
                     var featureAt = at.Features;

@@ -123,35 +123,22 @@ public static partial class PlanRenderer
             }
 
             RenderSamples();
-            for (int k = 0; k < Job.Histories.Count; k++)
-            {
-                RenderHistoryList(k);
-            }
+            RenderSamplesWithHistories();
 
             RenderNextState();
 
             string features = string.Join(", ", Columns.Features.Select(OutputExpression));
             string order = OutputOrder();
-            string from = SamplesWithHistories(null);
+            string from = SamplesWithHistories();
             string hashAndSplit = $"s.{N.Hash}, s.{N.Split}";
-            string output = $"SELECT {features}, {hashAndSplit} FROM {from}\nWHERE s.{N.Kept} ORDER BY {order}";
+            string selectFrom = $"SELECT {features}, {hashAndSplit} FROM {from}\nWHERE s.{N.Kept}";
+            string output = $"{selectFrom} ORDER BY {order}";
 
             // The same samples with the order columns instead of an order: the Spark script's output view, which its
             // writers sort within files, and the Parquet that `sparktf encode` orders.
             var featureNames = Columns.Features.Select(c => c.Name).ToHashSet();
             var orderExtra = Columns.Order.Where(c => c != N.Hash && !featureNames.Contains(c)).Select(c => $"s.{Q(c)} AS {Q(c)}");
             string sortable = $"SELECT {features}, {hashAndSplit}, {string.Join(", ", orderExtra)} FROM {from}\nWHERE s.{N.Kept}";
-            string OutputPass(int pass, int passes)
-            {
-                if (passes <= 1)
-                {
-                    return output;
-                }
-
-                string filter = PassFilter("s", pass, passes);
-                return $"SELECT {features}, {hashAndSplit} FROM {SamplesWithHistories((pass, passes))}\nWHERE s.{N.Kept} AND {filter} ORDER BY {order}";
-            }
-
             var auditExtra = Columns.Keys.Where(k => !featureNames.Contains(k.Column)).Select(k => "s." + Q(k.Name));
             string audit = $"SELECT {features}, {string.Join(", ", auditExtra.Append($"s.{N.Time}").Append($"s.{N.Split}").Append($"s.{N.Hash}"))} FROM {from}\nWHERE s.{N.Kept} ORDER BY {order}";
             var counts = Stats();
@@ -177,7 +164,8 @@ public static partial class PlanRenderer
             string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}{raw}";
             var quarantineKeys = new[] { N.Source, N.File, N.Row, N.Reason }.Concat(d.KeepsRawRows ? [N.Raw] : Array.Empty<string>());
             string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {string.Join(", ", quarantineKeys.Select(SqlDialect.Ascending))}";
-            return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, OutputPass)
+            var passes = new OutputPasses(d, output, selectFrom, order, Job.Output.Shards, N.Hash);
+            return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, passes)
             {
                 QuarantineStatements = quarantineStatements,
                 Counts = counts,
@@ -192,31 +180,15 @@ public static partial class PlanRenderer
 
         private bool IsHistory(string feature) => Job.Histories.Any(h => h.Feature == feature);
 
-        // An output pass's samples: those of the shards s with s % passes == pass.
-        private string PassFilter(string alias, int pass, int passes) =>
-            $"{Sharding.ShardSql($"{alias}.{N.Hash}", Job.Output.Shards, d)} % {Big(passes)} = {Big(pass)}";
+        // The kept samples with their history lists (one table, built once by RenderSamplesWithHistories), or the
+        // samples themselves when the job has no history.
+        private string SamplesWithHistories() =>
+            Job.Histories.Count == 0 ? $"{Q(Samples)} s" : $"{Q(SamplesWithHistoriesTable)} s";
 
-        // The samples with their history lists (hist_list_N, one row per kept sample, built once by RenderHistoryList):
-        // joined on the sample's row id. A pass takes its own samples from both sides (the pass filter on the shard hash
-        // each side carries), so a pass's join holds only its own lists, and no pass re-joins the histories' blocks:
-        // the cost of all passes together is one scan of each table per pass and one join of the day's lists.
-        private string SamplesWithHistories((int Pass, int Passes)? pass)
-        {
-            var from = new StringBuilder($"{Q(Samples)} s");
-            for (int k = 0; k < Job.Histories.Count; k++)
-            {
-                string n = k.ToString(CultureInfo.InvariantCulture);
-                string lists = Q("hist_list_" + n);
-                if (pass is var (p, passes))
-                {
-                    lists = $"(SELECT * FROM {lists} h WHERE {PassFilter("h", p, passes)})";
-                }
+        private const string SamplesWithHistoriesTable = "samples_histories";
 
-                from.Append($"\n  LEFT JOIN {lists} h{n} ON s.{N.RowId} = h{n}.{N.RowId}");
-            }
-
-            return from.ToString();
-        }
+        // History k's list column in SamplesWithHistoriesTable.
+        private string ListColumn(int k) => L("l" + k.ToString(CultureInfo.InvariantCulture));
 
         private string OutputExpression(FeatureColumn column)
         {
@@ -226,8 +198,7 @@ public static partial class PlanRenderer
                 return $"s.{Q(column.Name)}";
             }
 
-            string n = k.ToString(CultureInfo.InvariantCulture);
-            return $"coalesce(h{n}.{L("l")}, {d.EmptyList(column.Kind)}) AS {Q(column.Name)}";
+            return $"s.{ListColumn(k)} AS {Q(column.Name)}";
         }
 
         // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
@@ -236,26 +207,50 @@ public static partial class PlanRenderer
         private string Block(string probe, int k, int least = 1) =>
             $"CASE WHEN {probe}.{L("n")} >= {least} THEN CAST(floor(({probe}.{L("n")} - 1) / {Job.Histories[k].MaxLength}) AS BIGINT) END";
 
-        // Each kept sample's history list, built once for the day into a table keyed by the sample's row id (with its
-        // shard hash, so an output pass can take its own): the sample is joined on exact keys to its impression's rank
-        // __n and to the one or two blocks that hold its history (so no join ever matches a user's whole event list).
-        // Built per output pass instead, the blocks were joined again in every pass, each pass scanning and semi-joining
-        // the whole day's blocks: the day's cost grew with the passes times the day, not with the day (issue 12).
-        private void RenderHistoryList(int k)
+        // The kept samples with every history's list, built once for the day in one statement: each sample is joined on
+        // exact keys to its impression's rank __n, to its window edge's rank (hist_edge) and to the one or two blocks
+        // that hold its history (so no join ever matches a user's whole event list). The visible events are the ranks
+        // (max(__n - max_length, edge's __n), __n]: a run of consecutive ranks, so the list is a slice of the blocks'
+        // rank-ordered values, reversed (newest first), with no per-element filter or sort for each sample.
+        // Why one wide table (issue 12): built per output pass, the blocks were joined again in every pass, so the
+        // day's cost grew with the passes times the day; built as a table of lists keyed by row id and joined back to
+        // the samples, that join of two day-sized tables spilled gigabytes at 10M samples. Here the day's samples are
+        // read once, and the output (in one or several passes) scans this table alone.
+        private void RenderSamplesWithHistories()
         {
-            string n = k.ToString(CultureInfo.InvariantCulture);
-            long window = JobPlan.ToMicros(Job.Histories[k].Window);
-            int max = Job.Histories[k].MaxLength;
-            var column = Columns.Features.First(c => c.Name == Job.Histories[k].Feature);
-            string blocks = Q("hist_blocks_" + n);
-            string list = $"CASE WHEN c.{L("l")} IS NULL THEN b.{L("l")} ELSE {d.ListConcat($"c.{L("l")}", $"b.{L("l")}")} END";
-            string visible = $"x.r > p.{L("n")} - {max} AND x.r <= p.{L("n")} AND x.t >= p.{N.Time} - {Big(window)}";
-            Add("hist_list_" + n,
-                $"SELECT s.{N.RowId}, s.{N.Hash}, coalesce({d.NewestValuesWhere(list, visible)}, {d.EmptyList(column.Kind)}) AS {L("l")}\n" +
+            if (Job.Histories.Count == 0)
+            {
+                return;
+            }
+
+            var lists = new List<string>();
+            var joins = new StringBuilder();
+            for (int k = 0; k < Job.Histories.Count; k++)
+            {
+                string n = k.ToString(CultureInfo.InvariantCulture);
+                int max = Job.Histories[k].MaxLength;
+                var column = Columns.Features.First(c => c.Name == Job.Histories[k].Feature);
+                string blocks = Q("hist_blocks_" + n);
+                string p = "p" + n;
+                string newest = $"{p}.{L("n")}";
+
+                // The concatenated list starts at the first rank of block c (the block before b) when c is joined (the
+                // impression sees more than max_length events), else at the first rank of block b.
+                string firstRank = $"CASE WHEN {newest} > {max} THEN ({Block(p, k)} - 1) * {max} + 1 ELSE {Block(p, k)} * {max} + 1 END";
+                string oldestHidden = $"greatest({newest} - {max}, o{n}.{L("n")})";
+                string list = $"CASE WHEN c{n}.{L("l")} IS NULL THEN b{n}.{L("l")} ELSE {d.ListConcat($"c{n}.{L("l")}", $"b{n}.{L("l")}")} END";
+                string slice = d.ReversedSlice(list, $"{oldestHidden} - ({firstRank}) + 2", $"greatest({newest} - {oldestHidden}, 0)");
+                lists.Add($"coalesce({slice}, {d.EmptyList(column.Kind)}) AS {ListColumn(k)}");
+                joins.Append($"  LEFT JOIN {Q("hist_probe_" + n)} {p} ON s.{N.RowId} = {p}.{N.RowId}\n");
+                joins.Append($"  LEFT JOIN {Q("hist_edge_" + n)} o{n} ON s.{N.RowId} = o{n}.{N.RowId}\n");
+                joins.Append($"  LEFT JOIN {blocks} b{n} ON b{n}.{L("u")} = {p}.{L("u")} AND b{n}.{L("b")} = {Block(p, k)}\n");
+                joins.Append($"  LEFT JOIN {blocks} c{n} ON c{n}.{L("u")} = {p}.{L("u")} AND c{n}.{L("b")} = {Block(p, k, max + 1)} - 1\n");
+            }
+
+            Add(SamplesWithHistoriesTable,
+                $"SELECT s.*, {string.Join(", ", lists)}\n" +
                 $"FROM {Q(Samples)} s\n" +
-                $"  LEFT JOIN {Q("hist_probe_" + n)} p ON s.{N.RowId} = p.{N.RowId}\n" +
-                $"  LEFT JOIN {blocks} b ON b.{L("u")} = p.{L("u")} AND b.{L("b")} = {Block("p", k)}\n" +
-                $"  LEFT JOIN {blocks} c ON c.{L("u")} = p.{L("u")} AND c.{L("b")} = {Block("p", k, max + 1)} - 1\n" +
+                joins +
                 $"WHERE s.{N.Kept}");
         }
 
@@ -470,24 +465,35 @@ public static partial class PlanRenderer
             // list (whole lists, or lists per event over a user's partition, ran out of memory for very active users).
             string block = $"CAST(floor(({L("r")} - 1) / {h.MaxLength}) AS BIGINT)";
             Add("hist_blocks_" + n,
-                $"SELECT {L("u")}, {L("b")}, {L("l")} FROM (\n" +
-                $"  SELECT {L("u")}, {block} AS {L("b")}, {L("r")}, {d.PartitionList(L("r"), N.Time, L("v"), $"{L("u")}, {block}")} AS {L("l")}\n" +
+                $"SELECT {L("u")}, {L("b")}, {d.ValuesByRank(L("l"))} AS {L("l")} FROM (\n" +
+                $"  SELECT {L("u")}, {block} AS {L("b")}, {L("r")}, {d.PartitionList(L("r"), L("v"), $"{L("u")}, {block}")} AS {L("l")}\n" +
                 $"  FROM {Q("hist_events_" + n)}\n" +
                 $") t WHERE ({L("r")} - 1) % {h.MaxLength} = 0");
 
             // For each impression, __n: the number of its user's events strictly before it, the rank of the newest
-            // event it may see. In the union of events and impressions per user, ordered by time with impressions
-            // before events of the same instant (a null rank first), an impression's place less its place among its
-            // user's impressions (the same order: time, then id) is the number of events before it; so same-instant
-            // clicks, the impression's own included, are never history. Two row_numbers rather than a running count
-            // (a ROWS frame from the partition's start), which went over the memory limit for one user's 5M events.
-            Add("hist_probe_" + n,
+            // event it may see; and __n of the window's edge (the impression's time less the window): the events
+            // before the edge are out of the window, so the ranks it may see are (max(__n - max_length, edge's __n), __n].
+            RenderRankProbe("hist_probe_" + n, n, user, N.Time);
+            RenderRankProbe("hist_edge_" + n, n, user, $"{N.Time} - {Big(window)}");
+        }
+
+        // For each impression, __n: the number of its user's events strictly before the point `point` (an expression of
+        // the impression's time). In the union of events and points per user, ordered by time with points before events
+        // of the same instant (a null rank first), a point's place less its place among its user's points (the same
+        // order: time, then id) is the number of events before it; so same-instant clicks, the impression's own
+        // included, are never history, and an event exactly at the window's edge is in the window. Two row_numbers
+        // rather than a running count (a ROWS frame from the partition's start), which went over the memory limit for
+        // one user's 5M events.
+        private void RenderRankProbe(string name, string history, string user, string point)
+        {
+            Add(name,
                 $"SELECT {N.RowId}, {L("u")}, {N.Time}, {L("q")} - row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Ascending(N.RowId)}) AS {L("n")} FROM (\n" +
                 $"  SELECT {L("u")}, {N.Time}, {N.RowId}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Ascending(L("r"))}, {SqlDialect.Ascending(N.RowId)}) AS {L("q")}\n" +
                 $"  FROM (\n" +
-                $"    SELECT {L("u")}, {N.Time}, {L("r")}, CAST(NULL AS BIGINT) AS {N.RowId} FROM {Q("hist_events_" + n)}\n" +
+                $"    SELECT {L("u")}, {N.Time}, {L("r")}, CAST(NULL AS BIGINT) AS {N.RowId} FROM {Q("hist_events_" + history)}\n" +
                 $"    UNION ALL\n" +
-                $"    SELECT {user} AS {L("u")}, {N.Time}, CAST(NULL AS BIGINT) AS {L("r")}, {N.RowId} FROM {Q("imp")} WHERE {N.Time} >= {Big(plan.DayStartMicros)} AND {N.Time} < {Big(plan.DayEndMicros)}\n" +
+                $"    SELECT {user} AS {L("u")}, {point} AS {N.Time}, CAST(NULL AS BIGINT) AS {L("r")}, {N.RowId}\n" +
+                $"    FROM (SELECT * FROM {Q("imp")} WHERE {N.Time} >= {Big(plan.DayStartMicros)} AND {N.Time} < {Big(plan.DayEndMicros)}) i\n" +
                 $"  ) x\n" +
                 $") y WHERE {N.RowId} IS NOT NULL");
         }

@@ -14,9 +14,9 @@ namespace SparkTfrecord.Engine.Sql;
 /// <param name="QuarantineQuery">The bad input rows: source, file, row (or line), reason, and the raw row where the
 /// dialect keeps it (<see cref="SqlDialect.KeepsRawRows"/>); run
 /// <see cref="QuarantineStatements"/> first.</param>
-/// <param name="OutputPass">The output query for pass <c>p</c> of <c>n</c>: the samples of the shards <c>s</c> with
-/// <c>s % n == p</c>, in the same order; pass 0 of 1 is <see cref="OutputQuery"/>. Passes bound the engine's memory
-/// on big days: each joins only the histories its own samples use.</param>
+/// <param name="OutputPasses">The output in passes, for the embedded engine: each pass the samples of the shards
+/// <c>s</c> with <c>s % n == p</c>, in the same order; pass 0 of 1 is <see cref="OutputQuery"/>. Passes bound the
+/// engine's memory on big days (the sort of each pass).</param>
 internal sealed record RenderedJob(
     SqlDialect Dialect,
     IReadOnlyList<SqlStatement> Statements,
@@ -25,7 +25,7 @@ internal sealed record RenderedJob(
     string AuditQuery,
     string StatsQuery,
     string QuarantineQuery,
-    Func<int, int, string> OutputPass)
+    OutputPasses OutputPasses)
 {
     /// <summary>The columns of <see cref="StatsQuery"/>'s row, in order: each count's name and column.</summary>
     public IReadOnlyList<CountColumn> Counts { get; init; } = [];

@@ -171,18 +171,24 @@ internal sealed class SparkDialect : SqlDialect
 
     /// <inheritdoc/>
     /// <remarks>A window without ORDER BY frames the whole partition; <c>collect_list</c> gathers the rows in no
-    /// defined order, which <see cref="NewestValuesWhere"/> sorts.</remarks>
-    public override string PartitionList(string rank, string time, string value, string partition) =>
-        $"collect_list(named_struct('r', {rank}, 't', {time}, 'v', {value})) OVER (PARTITION BY {partition})";
+    /// defined order, which <see cref="ValuesByRank"/> sorts.</remarks>
+    public override string PartitionList(string rank, string value, string partition) =>
+        $"collect_list(named_struct('r', {rank}, 'v', {value})) OVER (PARTITION BY {partition})";
+
+    /// <inheritdoc/>
+    /// <remarks><c>sort_array</c> orders structs field by field, so by the rank first (unique: values are never
+    /// compared); no comparator lambda, which Spark 2.4 lacks (collectionOperations.scala, <c>SortArray</c>).</remarks>
+    public override string ValuesByRank(string list) => $"transform(sort_array({list}), x -> x.v)";
 
     /// <inheritdoc/>
     public override string ListConcat(string first, string second) => $"concat({first}, {second})";
 
     /// <inheritdoc/>
-    /// <remarks>Sorting structs (-rank, value) ascending gives the ranks descending (newest first, same-time events by
-    /// value ascending), in every Spark version (no comparator lambda, which Spark 2.4 lacks).</remarks>
-    public override string NewestValuesWhere(string list, string predicate) =>
-        $"transform(sort_array(transform(filter({list}, x -> {predicate}), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v)";
+    /// <remarks><c>slice(x, start, length)</c> is 1-based, fails on a start of 0 or a negative length and gives an
+    /// empty array for a start past the end (collectionOperations.scala, <c>Slice</c>); the plan passes a start of at
+    /// least 1 and a length of at least 0.</remarks>
+    public override string ReversedSlice(string list, string start, string count) =>
+        $"reverse(slice({list}, {start}, {count}))";
 
     // ---- Order, identity and times (issue 11, helper "order"). ----
 

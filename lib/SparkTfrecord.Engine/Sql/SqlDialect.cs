@@ -93,14 +93,18 @@ internal abstract class SqlDialect
 
     /// <summary>
     /// A window aggregate over the whole partition <paramref name="partition"/>: the partition's rows as a list of
-    /// structs <c>{r: rank, t: time, v: value}</c>, in any order (<see cref="NewestValuesWhere"/> orders them).
+    /// structs <c>{r: rank, v: value}</c>, in any order (<see cref="ValuesByRank"/> orders them).
     /// </summary>
     /// <param name="rank">The rank expression (an integer, unique within the partition).</param>
-    /// <param name="time">The time expression (BIGINT epoch microseconds).</param>
     /// <param name="value">The value expression.</param>
     /// <param name="partition">The PARTITION BY list.</param>
     /// <returns>The expression.</returns>
-    public abstract string PartitionList(string rank, string time, string value, string partition);
+    public abstract string PartitionList(string rank, string value, string partition);
+
+    /// <summary>The values of a list made by <see cref="PartitionList"/>, in rank order (ascending).</summary>
+    /// <param name="list">The list of structs.</param>
+    /// <returns>The expression: a list of values.</returns>
+    public abstract string ValuesByRank(string list);
 
     /// <summary>Two lists of the same type, one after the other.</summary>
     /// <param name="first">The first list (not null).</param>
@@ -109,14 +113,14 @@ internal abstract class SqlDialect
     public abstract string ListConcat(string first, string second);
 
     /// <summary>
-    /// From a list made by <see cref="PartitionList"/>, the values of the elements <c>x</c> for which
-    /// <paramref name="predicate"/> holds, newest first; events of the same time by value ascending (the reverse of
-    /// their ranks' order, which is time ascending, value descending).
+    /// The elements <paramref name="start"/> (1-based, at least 1) to <paramref name="start"/> +
+    /// <paramref name="count"/> - 1 of a list, last first: a history's newest events from its rank-ordered list.
     /// </summary>
-    /// <param name="list">The list of structs.</param>
-    /// <param name="predicate">A condition on the element <c>x</c> (its fields <c>x.r</c>, <c>x.t</c>).</param>
-    /// <returns>The expression: a list of values.</returns>
-    public abstract string NewestValuesWhere(string list, string predicate);
+    /// <param name="list">The list.</param>
+    /// <param name="start">The first element's position (an integer expression, at least 1).</param>
+    /// <param name="count">How many elements (an integer expression, at least 0; past the end gives fewer).</param>
+    /// <returns>The expression: a list.</returns>
+    public abstract string ReversedSlice(string list, string start, string count);
 
     /// <summary>The number of elements of a list expression.</summary>
     /// <param name="list">The list.</param>
@@ -272,7 +276,7 @@ internal abstract class SqlDialect
     /// it within one run (never for order or output).
     /// </summary>
     /// <param name="content">The row's content columns (time, every column, file), as expressions.</param>
-    /// <returns>The expression (may hold a window function).</returns>
+    /// <returns>The expression (may hold a window function; selected from a materialised table).</returns>
     public abstract string UniqueRowId(IReadOnlyList<string> content);
 
     /// <summary>An ascending sort key with nulls first, spelled out (DuckDB's default puts nulls last, Spark's first).</summary>
