@@ -114,8 +114,8 @@ SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NUL
 ) t WHERE __v IS NOT NULL;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_blocks_0` AS
-SELECT __u, __b, __l FROM (
-  SELECT __u, CAST(floor((__r - 1) / 50) AS BIGINT) AS __b, __r, collect_list(named_struct('r', __r, 't', __ts, 'v', __v)) OVER (PARTITION BY __u, CAST(floor((__r - 1) / 50) AS BIGINT)) AS __l
+SELECT __u, __b, transform(sort_array(__l), x -> x.v) AS __l FROM (
+  SELECT __u, CAST(floor((__r - 1) / 50) AS BIGINT) AS __b, __r, collect_list(named_struct('r', __r, 'v', __v)) OVER (PARTITION BY __u, CAST(floor((__r - 1) / 50) AS BIGINT)) AS __l
   FROM `hist_events_0`
 ) t WHERE (__r - 1) % 50 = 0;
 
@@ -125,7 +125,19 @@ SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts 
   FROM (
     SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
     UNION ALL
-    SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000
+    SELECT `user_id` AS __u, __ts AS __ts, CAST(NULL AS BIGINT) AS __r, __id
+    FROM (SELECT * FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000) i
+  ) x
+) y WHERE __id IS NOT NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_edge_0` AS
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __id ASC NULLS FIRST) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __r ASC NULLS FIRST, __id ASC NULLS FIRST) AS __q
+  FROM (
+    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
+    UNION ALL
+    SELECT `user_id` AS __u, __ts - 1296000000000 AS __ts, CAST(NULL AS BIGINT) AS __r, __id
+    FROM (SELECT * FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000) i
   ) x
 ) y WHERE __id IS NOT NULL;
 
@@ -165,17 +177,17 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
 
 CACHE TABLE `samples`;
 
-CREATE OR REPLACE TEMPORARY VIEW `hist_list_0` AS
-SELECT s.__id, s.__h, coalesce(transform(sort_array(transform(filter(CASE WHEN c.__l IS NULL THEN b.__l ELSE concat(c.__l, b.__l) END, x -> x.r > p.__n - 50 AND x.r <= p.__n AND x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS __l
+CREATE OR REPLACE TEMPORARY VIEW `samples_histories` AS
+SELECT s.*, coalesce(reverse(slice(CASE WHEN c0.__l IS NULL THEN b0.__l ELSE concat(c0.__l, b0.__l) END, greatest(p0.__n - 50, o0.__n) - (CASE WHEN p0.__n > 50 THEN (CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END - 1) * 50 + 1 ELSE CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END * 50 + 1 END) + 2, greatest(p0.__n - greatest(p0.__n - 50, o0.__n), 0))), CAST(array() AS ARRAY<STRING>)) AS __l0
 FROM `samples` s
-  LEFT JOIN `hist_probe_0` p ON s.__id = p.__id
-  LEFT JOIN `hist_blocks_0` b ON b.__u = p.__u AND b.__b = CASE WHEN p.__n >= 1 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END
-  LEFT JOIN `hist_blocks_0` c ON c.__u = p.__u AND c.__b = CASE WHEN p.__n >= 51 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END - 1
+  LEFT JOIN `hist_probe_0` p0 ON s.__id = p0.__id
+  LEFT JOIN `hist_edge_0` o0 ON s.__id = o0.__id
+  LEFT JOIN `hist_blocks_0` b0 ON b0.__u = p0.__u AND b0.__b = CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END
+  LEFT JOIN `hist_blocks_0` c0 ON c0.__u = p0.__u AND c0.__b = CASE WHEN p0.__n >= 51 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END - 1
 WHERE s.__kept;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
-SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, coalesce(h0.__l, CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
-  LEFT JOIN `hist_list_0` h0 ON s.__id = h0.__id
+SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, s.__l0 AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples_histories` s
 WHERE s.__kept;
 
 CACHE TABLE `sparktf_output`;

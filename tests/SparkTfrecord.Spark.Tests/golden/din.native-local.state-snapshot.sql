@@ -31,9 +31,9 @@ USING parquet
 OPTIONS ('path' 'file:///data/logs/users', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_users` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
-  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`), map('ignoreNullFields', 'false'))) AS __raw
-  FROM (SELECT `user_id`, `age`, `gender`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'updated_at\' is null or not a valid epoch milliseconds' WHEN `user_id` IS NULL THEN 'key column \'user_id\' is null' END AS __reason FROM (
+  SELECT CAST(`user_id` AS STRING) AS `user_id`, `age` AS `age`, `gender` AS `gender`, (CASE WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('user_id', r.`user_id`, 'age', r.`age`, 'gender', r.`gender`, 'updated_at', r.`updated_at`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `user_id`, `age`, `gender`, `updated_at`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_users`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_src_items`
@@ -41,9 +41,9 @@ USING parquet
 OPTIONS ('path' 'file:///data/logs/items', 'mergeSchema' 'true');
 
 CREATE OR REPLACE TEMPORARY VIEW `typed_items` AS
-SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
-  SELECT CAST(`item_id` AS STRING) AS `item_id`, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`), map('ignoreNullFields', 'false'))) AS __raw
-  FROM (SELECT `item_id`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
+SELECT *, CASE WHEN __skip THEN NULL WHEN __bad IS NOT NULL THEN __bad WHEN __ts IS NULL THEN 'time column \'updated_at\' is null or not a valid epoch milliseconds' WHEN `item_id` IS NULL THEN 'key column \'item_id\' is null' END AS __reason FROM (
+  SELECT CAST(`item_id` AS STRING) AS `item_id`, (CASE WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?[0-9]+)\\z') THEN CASE WHEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) BETWEEN -9223372036854775 AND 9223372036854775 THEN try_cast(trim(CAST(`updated_at` AS STRING)) AS BIGINT) * 1000 END WHEN (trim(CAST(`updated_at` AS STRING)) RLIKE '^(?:[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?)\\z') THEN CASE WHEN abs(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) < CAST(9223372036854775807 AS DOUBLE) THEN CAST(round(try_cast(trim(CAST(`updated_at` AS STRING)) AS DOUBLE) * 1000) AS BIGINT) END END) AS __ts, __file, __row, __bad, __skip, coalesce(r.__raw, to_json(named_struct('item_id', r.`item_id`, 'updated_at', r.`updated_at`), map('ignoreNullFields', 'false'))) AS __raw
+  FROM (SELECT `item_id`, `updated_at`, input_file_name() AS __file, CAST(NULL AS BIGINT) AS __row, CAST(NULL AS STRING) AS __bad, FALSE AS __skip, CAST(NULL AS STRING) AS __raw FROM `sparktf_src_items`) r
 ) t;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_input_counts` AS
@@ -83,16 +83,19 @@ UNION ALL
 SELECT `request_id`, `item_id`, `user_id`, __ts, concat('sparktf-state-carry:', CAST(xxhash64(`request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, __ts IS NULL, __ts, __partition IS NULL, __partition, row_number() OVER (PARTITION BY `request_id`, `item_id`, `user_id`, __ts, __partition ORDER BY `request_id` ASC NULLS FIRST)) AS STRING)) AS __file, CAST(0 AS BIGINT) AS __row FROM parquet.`file:///data/state/dt=2024-04-30/carry_clicks.parquet` c WHERE __partition >= DATE '2024-04-16';
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_users` AS
-SELECT `user_id`, `age`, `gender`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, `gender` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
+SELECT `user_id`, `age`, `gender`, __ts, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `user_id`, __ts ORDER BY `user_id` ASC NULLS FIRST, `age` ASC NULLS FIRST, `gender` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_users` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `clean_items` AS
-SELECT `item_id`, __file, __row FROM (
-  SELECT *, row_number() OVER (PARTITION BY `item_id` ORDER BY `item_id` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
+SELECT `item_id`, __ts, __file, __row FROM (
+  SELECT *, row_number() OVER (PARTITION BY `item_id`, __ts ORDER BY `item_id` ASC NULLS FIRST, __file ASC NULLS FIRST) AS __rn
   FROM `typed_items` WHERE __reason IS NULL AND NOT __skip
 ) t WHERE __rn = 1;
+
+CREATE OR REPLACE TEMPORARY VIEW `asof_versions_users` AS
+SELECT *, row_number() OVER (PARTITION BY `user_id` ORDER BY __ts ASC NULLS FIRST) AS __vr FROM `clean_users`;
 
 CREATE OR REPLACE TEMPORARY VIEW `imp` AS
 SELECT *, xxhash64(__ts IS NULL, __ts, `request_id` IS NULL, `request_id`, `item_id` IS NULL, `item_id`, `user_id` IS NULL, `user_id`, `device` IS NULL, `device`, __file IS NULL, __file, row_number() OVER (PARTITION BY __ts, `request_id`, `item_id`, `user_id`, `device`, __file ORDER BY __ts ASC NULLS FIRST)) AS __id FROM `clean_impressions`
@@ -120,8 +123,8 @@ SELECT __u, __ts, __v, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NUL
 ) t WHERE __v IS NOT NULL;
 
 CREATE OR REPLACE TEMPORARY VIEW `hist_blocks_0` AS
-SELECT __u, __b, __l FROM (
-  SELECT __u, CAST(floor((__r - 1) / 50) AS BIGINT) AS __b, __r, collect_list(named_struct('r', __r, 't', __ts, 'v', __v)) OVER (PARTITION BY __u, CAST(floor((__r - 1) / 50) AS BIGINT)) AS __l
+SELECT __u, __b, transform(sort_array(__l), x -> x.v) AS __l FROM (
+  SELECT __u, CAST(floor((__r - 1) / 50) AS BIGINT) AS __b, __r, collect_list(named_struct('r', __r, 'v', __v)) OVER (PARTITION BY __u, CAST(floor((__r - 1) / 50) AS BIGINT)) AS __l
   FROM `hist_events_0`
 ) t WHERE (__r - 1) % 50 = 0;
 
@@ -131,9 +134,31 @@ SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts 
   FROM (
     SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
     UNION ALL
-    SELECT `user_id` AS __u, __ts, CAST(NULL AS BIGINT) AS __r, __id FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000
+    SELECT `user_id` AS __u, __ts AS __ts, CAST(NULL AS BIGINT) AS __r, __id
+    FROM (SELECT * FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000) i
   ) x
 ) y WHERE __id IS NOT NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `hist_edge_0` AS
+SELECT __id, __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __id ASC NULLS FIRST) AS __n FROM (
+  SELECT __u, __ts, __id, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __r ASC NULLS FIRST, __id ASC NULLS FIRST) AS __q
+  FROM (
+    SELECT __u, __ts, __r, CAST(NULL AS BIGINT) AS __id FROM `hist_events_0`
+    UNION ALL
+    SELECT `user_id` AS __u, __ts - 1296000000000 AS __ts, CAST(NULL AS BIGINT) AS __r, __id
+    FROM (SELECT * FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000) i
+  ) x
+) y WHERE __id IS NOT NULL;
+
+CREATE OR REPLACE TEMPORARY VIEW `asof_samples_users` AS
+SELECT __u, __ts, __q - row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST) AS __vn FROM (
+  SELECT __u, __ts, __vk, row_number() OVER (PARTITION BY __u ORDER BY __ts ASC NULLS FIRST, __vk ASC NULLS FIRST) AS __q
+  FROM (
+    SELECT `user_id` AS __u, __ts, 0 AS __vk FROM `asof_versions_users`
+    UNION ALL
+    SELECT DISTINCT __u, __ts, 1 AS __vk FROM (SELECT `user_id` AS __u, __ts FROM `imp` WHERE __ts >= 1714492800000000 AND __ts < 1714579200000000) i
+  ) x
+) y WHERE __vk = 1;
 
 CREATE OR REPLACE TEMPORARY VIEW `samples` AS
 SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) AS __h, TRUE AS __kept, 'train' AS __split FROM (
@@ -153,19 +178,21 @@ SELECT *, CAST(conv(substr(md5(CAST(__k AS BINARY)), 1, 15), 16, 10) AS BIGINT) 
     coalesce(s.`request_id`, '') AS __k,
     '' AS __sk
   FROM `imp` s
-  LEFT JOIN `clean_users` `t_users` ON s.`user_id` = `t_users`.`user_id`
+  LEFT JOIN `asof_samples_users` `p_users` ON `p_users`.__u = s.`user_id` AND `p_users`.__ts = s.__ts
+  LEFT JOIN `asof_versions_users` `t_users` ON `t_users`.`user_id` = s.`user_id` AND `t_users`.__vr = `p_users`.__vn
   LEFT JOIN `labels` l ON s.__id = l.__imp
   WHERE s.__ts >= 1714492800000000 AND s.__ts < 1714579200000000
 ) t;
 
 CACHE TABLE `samples`;
 
-CREATE OR REPLACE TEMPORARY VIEW `hist_list_0` AS
-SELECT s.__id, s.__h, coalesce(transform(sort_array(transform(filter(CASE WHEN c.__l IS NULL THEN b.__l ELSE concat(c.__l, b.__l) END, x -> x.r > p.__n - 50 AND x.r <= p.__n AND x.t >= p.__ts - 1296000000000), x -> named_struct('n', -x.r, 'v', x.v))), x -> x.v), CAST(array() AS ARRAY<STRING>)) AS __l
+CREATE OR REPLACE TEMPORARY VIEW `samples_histories` AS
+SELECT s.*, coalesce(reverse(slice(CASE WHEN c0.__l IS NULL THEN b0.__l ELSE concat(c0.__l, b0.__l) END, greatest(p0.__n - 50, o0.__n) - (CASE WHEN p0.__n > 50 THEN (CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END - 1) * 50 + 1 ELSE CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END * 50 + 1 END) + 2, greatest(p0.__n - greatest(p0.__n - 50, o0.__n), 0))), CAST(array() AS ARRAY<STRING>)) AS __l0
 FROM `samples` s
-  LEFT JOIN `hist_probe_0` p ON s.__id = p.__id
-  LEFT JOIN `hist_blocks_0` b ON b.__u = p.__u AND b.__b = CASE WHEN p.__n >= 1 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END
-  LEFT JOIN `hist_blocks_0` c ON c.__u = p.__u AND c.__b = CASE WHEN p.__n >= 51 THEN CAST(floor((p.__n - 1) / 50) AS BIGINT) END - 1
+  LEFT JOIN `hist_probe_0` p0 ON s.__id = p0.__id
+  LEFT JOIN `hist_edge_0` o0 ON s.__id = o0.__id
+  LEFT JOIN `hist_blocks_0` b0 ON b0.__u = p0.__u AND b0.__b = CASE WHEN p0.__n >= 1 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END
+  LEFT JOIN `hist_blocks_0` c0 ON c0.__u = p0.__u AND c0.__b = CASE WHEN p0.__n >= 51 THEN CAST(floor((p0.__n - 1) / 50) AS BIGINT) END - 1
 WHERE s.__kept;
 
 CREATE OR REPLACE TEMPORARY VIEW `state_next_carry_clicks` AS
@@ -251,8 +278,7 @@ SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
 ) z WHERE __p = DATE '2024-05-01' AND __rn <= 50;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
-SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, coalesce(h0.__l, CAST(array() AS ARRAY<STRING>)) AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples` s
-  LEFT JOIN `hist_list_0` h0 ON s.__id = h0.__id
+SELECT s.`label`, s.`user_id`, s.`age`, s.`gender`, s.`device`, s.`item_id`, s.__l0 AS `clicked_items_15d`, s.__h, s.__split, s.`__k` AS `__k`, s.`__ts` AS `__ts`, s.`__key_request_id` AS `__key_request_id`, s.`__key_item_id` AS `__key_item_id`, s.`__key_user_id` AS `__key_user_id` FROM `samples_histories` s
 WHERE s.__kept;
 
 CACHE TABLE `sparktf_output`;
