@@ -435,7 +435,7 @@ internal sealed partial class SpecReader(string file)
             {
                 SpecFeature f = p.Feature;
                 var train = new TrainHints(buckets, embedding, f.Train.Share, f.Train.Boundaries, f.Train.Wide);
-                result[result.IndexOf(f)] = new SpecFeature(f.Name, f.Dtype, f.Shape, f.Length, f.Required, f.Default, f.Padding, f.Role, f.Domain, train, f.Location);
+                result[result.IndexOf(f)] = new SpecFeature(f.Name, f.Dtype, f.Shape, f.Length, f.Required, f.Default, f.Padding, f.Role, f.Domain, train, f.Location) { Drift = f.Drift, Skew = f.Skew };
             }
         }
 

@@ -84,23 +84,8 @@ public static class StatisticsJson
     /// <param name="path">The file.</param>
     /// <param name="statistics">The statistics.</param>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public static void WriteFile(string path, DatasetStatistics statistics)
-    {
-        string temporary = path + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            using (var stream = File.Create(temporary))
-            {
-                Write(stream, statistics);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    public static void WriteFile(string path, DatasetStatistics statistics) =>
+        Tfrecord.Files.AtomicFile.Write(path, stream => Write(stream, statistics));
 
     /// <summary>Reads statistics written by <see cref="Write"/>.</summary>
     /// <param name="path">The file.</param>
