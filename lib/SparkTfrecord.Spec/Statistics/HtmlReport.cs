@@ -218,8 +218,8 @@ public static class HtmlReport
             HistogramBucket b = d.Histogram[i];
             double height = ChartHeight * b.Count / most;
             w.Append("<rect x=\"").Append(F(i * barWidth + 1)).Append("\" y=\"").Append(F(ChartHeight - height)).Append("\" width=\"").Append(F(barWidth - 2))
-                .Append("\" height=\"").Append(F(height)).Append("\" data-low=\"").Append(D(b.Low)).Append("\" data-high=\"").Append(D(b.High)).Append("\" data-count=\"").Append(D(b.Count))
-                .Append("\"><title>").Append(b.Low == b.High ? D(b.Low) : $"{D(b.Low)} .. {D(b.High)}").Append(": ").Append(D(b.Count)).Append("</title></rect>");
+                .Append("\" height=\"").Append(F(height)).Append("\" data-low=\"").Append(D(b.Low)).Append("\" data-high=\"").Append(D(b.High)).Append("\" data-count=\"").Append(F(b.Count))
+                .Append("\"><title>").Append(b.Low == b.High ? D(b.Low) : $"{D(b.Low)} .. {D(b.High)}").Append(": ").Append(F(b.Count)).Append("</title></rect>");
         }
 
         w.Append("<text x=\"0\" y=\"").Append(ChartHeight + 12).Append("\">").Append(D(d.Histogram[0].Low)).Append("</text>");
@@ -236,6 +236,7 @@ public static class HtmlReport
 
     private static string D(double value) => double.IsFinite(value) ? value.ToString("G6", CultureInfo.InvariantCulture) : "-";
 
+    // Coordinates and counts: whole digits (a count of a million is 1000000, not G6's 1E+06).
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
     // System fonts only (no web font); print: no backgrounds needed, features not split across pages.
