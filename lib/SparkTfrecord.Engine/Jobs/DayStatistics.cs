@@ -51,7 +51,17 @@ internal static class DayStatistics
         if (compare)
         {
             DateOnly day = options.Date.AddDays(-1);
-            string previousFile = Path.Combine(Path.GetFullPath(PathTemplate.ExpandOne(options.Output, day)), StatsFile);
+            string previousOutput = Path.GetFullPath(PathTemplate.ExpandOne(options.Output, day));
+
+            // An --output without {date} names the same folder every day: its _stats.json is this day's last run,
+            // not the previous day's, so comparing with it would check nothing that the name promises.
+            if (string.Equals(previousOutput.TrimEnd(Path.DirectorySeparatorChar), outputPath.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+            {
+                throw new JobConfigException(
+                    $"checks.baseline: previous_day in {definition.File} needs an --output with {{date}} (such as out/dt={{date}}) to find the previous day's output; '{options.Output}' names the same folder for every day.");
+            }
+
+            string previousFile = Path.Combine(previousOutput, StatsFile);
             if (File.Exists(previousFile))
             {
                 previous = StatisticsJson.Read(previousFile);
