@@ -18,6 +18,15 @@ internal sealed class FeatureProfile
 
     public long Infinities { get; set; }
 
+    /// <summary>Adds string values to the top values (where the distinct count did not hash them already).</summary>
+    public void AddStrings(SparkTfrecord.Tfrecord.Example.BytesValues values)
+    {
+        foreach (ReadOnlySpan<byte> v in values)
+        {
+            Strings.Add(v);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddFloat(float value)
     {

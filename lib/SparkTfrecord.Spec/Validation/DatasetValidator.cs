@@ -246,12 +246,7 @@ public sealed class DatasetValidator
         switch (plan.Scalar)
         {
             case ScalarPath.Bytes:
-                foreach (ReadOnlySpan<byte> v in feature.GetBytes())
-                {
-                    s.Distinct.Add(v);
-                    s.Profile?.Strings.Add(v);
-                }
-
+                ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
                 return;
             case ScalarPath.Word:
                 foreach (ReadOnlySpan<byte> v in feature.GetBytes())
@@ -357,14 +352,16 @@ public sealed class DatasetValidator
                 if (plan.SmallVocabulary is not null)
                 {
                     ObserveBytesInSmallVocabulary(plan, s, feature.GetBytes());
+                    s.Profile?.AddStrings(feature.GetBytes());
                 }
                 else if (plan.Expected.VocabularyLookup is null)
                 {
-                    ObserveBytes(s.Distinct, feature.GetBytes());
+                    ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
                 }
                 else
                 {
                     ObserveBytesInVocabulary(plan.Expected, s, feature.GetBytes());
+                    s.Profile?.AddStrings(feature.GetBytes());
                 }
 
                 return;
@@ -393,15 +390,8 @@ public sealed class DatasetValidator
                 }
 
                 return;
-            case FeatureKind.Bytes:
-                foreach (ReadOnlySpan<byte> v in feature.GetBytes())
-                {
-                    profile.Strings.Add(v);
-                }
-
-                return;
             default:
-                return;
+                return; // bytes: where the distinct count hashes them (ObserveValues), to hash each value once
         }
     }
 
@@ -536,11 +526,24 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ObserveBytes(HyperLogLog distinct, BytesValues values)
+    private static void ObserveBytes(HyperLogLog distinct, TopValues? top, BytesValues values)
     {
+        if (top is null)
+        {
+            foreach (ReadOnlySpan<byte> v in values)
+            {
+                distinct.Add(v);
+            }
+
+            return;
+        }
+
+        // With statistics: one hash per value serves the distinct count and the top values.
         foreach (ReadOnlySpan<byte> v in values)
         {
-            distinct.Add(v);
+            ulong hash = HyperLogLog.Hash64(v);
+            distinct.AddHash(hash);
+            top.Add(hash, v);
         }
     }
 
