@@ -172,7 +172,7 @@ internal sealed partial class SpecReader(string file)
         double? jensen = Threshold(map, "jensen_shannon_divergence", key, what);
         if (infinity is not null && dtype is FeatureDtype.Float or FeatureDtype.Int64)
         {
-            throw map.Get("infinity_norm")!.Fail($"infinity_norm in '{key}' of {what} compares the shares of string values, and a {(dtype == FeatureDtype.Float ? "float" : "int64")} feature has none",
+            throw map.Get("infinity_norm")!.Fail($"infinity_norm in '{key}' of {what} compares the shares of string values, and {(dtype == FeatureDtype.Float ? "a float" : "an int64")} feature has none",
                 "Use jensen_shannon_divergence for a number feature (it compares histograms).");
         }
 
