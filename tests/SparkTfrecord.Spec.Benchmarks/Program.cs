@@ -29,22 +29,24 @@ if (args is ["--quick"])
     return 0;
 }
 
-// `--report FOLDER [--spec FILE] [--rounds N]`: validate with and without the HTML report (ReportBenchmark).
+// `--report FOLDER [--spec FILE] [--rounds N] [--sparktf sparktf.dll]`: validate with and without the HTML report (ReportBenchmark).
 if (args is ["--report", string reportFolder, .. var reportRest])
 {
     string reportSpec = Repo.Conf("din.yaml");
     int rounds = 5;
+    string? sparktf = null;
     for (int i = 0; i + 1 < reportRest.Length; i += 2)
     {
         switch (reportRest[i])
         {
             case "--spec": reportSpec = reportRest[i + 1]; break;
+            case "--sparktf": sparktf = reportRest[i + 1]; break;
             case "--rounds": rounds = int.Parse(reportRest[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
-            default: Console.Error.WriteLine($"unknown option {reportRest[i]}: --report FOLDER [--spec FILE] [--rounds N]"); return 2;
+            default: Console.Error.WriteLine($"unknown option {reportRest[i]}: --report FOLDER [--spec FILE] [--rounds N] [--sparktf sparktf.dll]"); return 2;
         }
     }
 
-    return ReportBenchmark.Run(reportFolder, reportSpec, rounds);
+    return ReportBenchmark.Run(reportFolder, reportSpec, rounds, sparktf);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ValidateBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);
