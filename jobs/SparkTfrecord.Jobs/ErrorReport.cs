@@ -32,6 +32,8 @@ internal static class ErrorReport
 
         // Failures a user causes and can act on: the message says what and what to do. The engine's families first,
         // then the format and spec libraries', then what .NET reports for files and text the commands read themselves.
+        // A day whose distributions drifted past the spec's thresholds is an anomaly, as validate's.
+        JobFailedException { Failure: JobFailure.Drift } => (ExitCodes.Anomalies, $"sparktf: {error.Message}"),
         JobConfigException or InputDataException or OutputRefusedException or JobFailedException
             or SpecException or TfRecordFormatException
             or IOException or UnauthorizedAccessException or FormatException => (ExitCodes.Failure, $"sparktf: {error.Message}"),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using SparkTfrecord.Spec.Benchmarks;
+using SparkTfrecord.TestSupport;
 
 // `--quick` times each method with a stopwatch, 40 rounds interleaved, and reports the best round of each (the first
 // rounds run code the JIT has not optimized yet): a smoke check in seconds. Anything else goes to BenchmarkDotNet.
@@ -26,6 +27,26 @@ if (args is ["--quick"])
     }
 
     return 0;
+}
+
+// `--report FOLDER [--spec FILE] [--rounds N] [--sparktf sparktf.dll]`: validate with and without the HTML report (ReportBenchmark).
+if (args is ["--report", string reportFolder, .. var reportRest])
+{
+    string reportSpec = Repo.Conf("din.yaml");
+    int rounds = 5;
+    string? sparktf = null;
+    for (int i = 0; i + 1 < reportRest.Length; i += 2)
+    {
+        switch (reportRest[i])
+        {
+            case "--spec": reportSpec = reportRest[i + 1]; break;
+            case "--sparktf": sparktf = reportRest[i + 1]; break;
+            case "--rounds": rounds = int.Parse(reportRest[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+            default: Console.Error.WriteLine($"unknown option {reportRest[i]}: --report FOLDER [--spec FILE] [--rounds N] [--sparktf sparktf.dll]"); return 2;
+        }
+    }
+
+    return ReportBenchmark.Run(reportFolder, reportSpec, rounds, sparktf);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ValidateBenchmarks).Assembly).Run(args.Length == 0 ? ["--filter", "*"] : args);

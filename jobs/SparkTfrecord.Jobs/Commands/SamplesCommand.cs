@@ -16,16 +16,18 @@ internal static class SamplesCommand
     {
         var options = new JobOptions();
         var spark = new SparkOptions();
+        var reportHtml = new Option<bool>("--report-html") { Description = "Also write the day's statistics into the output as _report.html (a self-contained page) and _stats.json (docs/report.md); embedded engine only." };
         var command = options.AddTo(new Command("samples", "Build training samples for a date: join the click logs point-in-time correctly and write TFRecord shards, _manifest.json and _SUCCESS."));
         spark.AddTo(command, withDryRun: true);
+        command.Options.Add(reportHtml);
         EngineOptionRules.AddTo(command, options, spark);
         command.SetAction((result, cancellation) => Task.FromResult(result.GetValue(options.Engine) == "spark"
             ? SparkEngineCommand.Samples(context, result, options, spark, cancellation, () => context.Termination.Signal ?? PosixSignal.SIGTERM)
-            : Run(context, result, options, cancellation)));
+            : Run(context, result, options, result.GetValue(reportHtml), cancellation)));
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult result, JobOptions o, CancellationToken cancellation)
+    private static int Run(CliContext context, ParseResult result, JobOptions o, bool reportHtml, CancellationToken cancellation)
     {
         var (dates, output) = o.DatesAndOutput(result);
         o.CheckSummaryTarget(result);
@@ -47,6 +49,8 @@ internal static class SamplesCommand
             OnState = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} state: {note}"),
             OnMemoryRetry = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} write: {note}"),
             StoppedBy = () => context.Termination.SignalName,
+            ReportHtml = reportHtml,
+            OnStatistics = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} checks: {note}"),
         }, cancellation);
 
         return ExitCodes.Success;

@@ -1,13 +1,16 @@
 using System.CommandLine;
 using SparkTfrecord.Spec;
+using SparkTfrecord.Spec.Statistics;
 using SparkTfrecord.Spec.Validation;
 using SparkTfrecord.Tfrecord.Files;
+using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Commands;
 
 /// <summary>
-/// <c>sparktf validate (--spec FILE | --schema schema.pbtxt) PATH... [--report FILE.json]</c>: checks every record and
-/// prints per-feature statistics; exit 0 clean, 3 anomalies, 1 other failures.
+/// <c>sparktf validate (--spec FILE | --schema schema.pbtxt) PATH... [--report FILE.json] [--html FILE]
+/// [--save-stats FILE] [--baseline PATH [--compare drift|skew]]</c>: checks every record, prints per-feature statistics
+/// and compares them with a baseline's; exit 0 clean, 3 anomalies, 1 other failures.
 /// </summary>
 internal static class ValidateCommand
 {
@@ -17,12 +20,17 @@ internal static class ValidateCommand
         var spec = CommonOptions.Spec(required: false);
         var schema = new Option<string?>("--schema") { Description = "A TensorFlow Data Validation schema.pbtxt (text format) instead of a feature spec." };
         var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file (format documented in docs/feature-spec.md, with a version field)." };
+        var html = new Option<string?>("--html") { Description = "Also write the statistics as one self-contained HTML page (histograms, quantiles, top values, anomalies; docs/report.md)." };
+        var saveStats = new Option<string?>("--save-stats") { Description = "Also write the statistics as JSON (docs/report.md), for a later --baseline." };
+        var baseline = new Option<string?>("--baseline") { Description = "Compare with this baseline: a dataset (file or folder) or statistics saved by --save-stats; a distance over the spec's threshold is an anomaly." };
+        var compare = new Option<string>("--compare") { Description = "Which thresholds --baseline applies: drift (the spec's drift:, against a previous span) or skew (skew:, training against serving data).", DefaultValueFactory = _ => "drift" };
+        compare.AcceptOnlyFromAmong("drift", "skew");
         var skipCorrupt = CommonOptions.SkipCorrupt();
         var allowEmpty = CommonOptions.AllowEmpty();
         var maxRecordBytes = CommonOptions.MaxRecordBytes();
         var command = new Command("validate", "Check every record against a feature spec or a TFDV schema and print per-feature statistics and anomalies (TFDV's names). A folder includes its subfolders (a split output's train/ and eval/); no record is an error unless --allow-empty. Exit 0 clean, 3 anomalies found, 1 other failures.")
         {
-            paths, spec, schema, report, skipCorrupt, allowEmpty, maxRecordBytes,
+            paths, spec, schema, report, html, saveStats, baseline, compare, skipCorrupt, allowEmpty, maxRecordBytes,
         };
         command.SetAction(result =>
         {
@@ -33,39 +41,117 @@ internal static class ValidateCommand
                 throw new UsageException("validate needs exactly one of --spec FILE and --schema schema.pbtxt.");
             }
 
-            ValidationRules rules = specPath is not null ? ValidationRules.FromSpec(SpecLoader.Load(specPath)) : ValidationRules.LoadTfdvSchema(schemaPath!);
-            var validator = new DatasetValidator(rules);
+            FeatureSpec? featureSpec = specPath is not null ? SpecLoader.Load(specPath) : null;
+            ValidationRules rules = featureSpec is not null ? ValidationRules.FromSpec(featureSpec) : ValidationRules.LoadTfdvSchema(schemaPath!);
+            string? htmlPath = result.GetValue(html);
+            string? statsPath = result.GetValue(saveStats);
+            string? baselinePath = result.GetValue(baseline);
+            var mode = result.GetValue(compare) == "skew" ? ComparisonMode.Skew : ComparisonMode.Drift;
+            bool statistics = htmlPath is not null || statsPath is not null || baselinePath is not null;
             string[] given = result.GetValue(paths)!;
             bool empty = result.GetValue(allowEmpty);
-            var files = CommonOptions.DataFiles(given, empty);
             var reading = CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes));
-            bool skipped = false;
-            foreach (string file in files)
-            {
-                skipped |= CommonOptions.ReportSkipped(context.Err, validator.AddFile(file, reading));
-            }
+            var (summary, skipped) = Validate(context, rules, given, empty, reading, statistics);
 
             // No record validates as clean but proves nothing: an empty output is an error unless it is expected.
-            if (validator.RecordCount == 0 && !empty)
+            if (summary.Records == 0 && !empty)
             {
-                throw CommonOptions.NoRecords(given, files.Count);
+                throw CommonOptions.NoRecords(given, summary.Files.Count);
             }
 
-            ValidationReport summary = validator.GetReport();
             summary.WriteText(context.Out);
             if (result.GetValue(report) is { } reportPath)
             {
                 AtomicFile.Write(reportPath, summary.WriteJson);
             }
 
-            if (!summary.IsClean)
+            int exceeded = 0;
+            if (statistics)
             {
-                context.Err.WriteLine($"sparktf: validate found {summary.AnomalyCount} anomalies (exit 3)");
+                var current = DatasetStatistics.Of(summary, string.Join(" ", given), featureSpec?.Hash, DateTimeOffset.UtcNow);
+                DatasetStatistics? before = null;
+                IReadOnlyList<FeatureComparison> comparisons = [];
+                if (baselinePath is not null)
+                {
+                    before = LoadBaseline(context, rules, baselinePath, reading);
+                    comparisons = StatisticsComparison.Compare(current, before, rules, mode);
+                    exceeded = WriteComparisons(context, comparisons, mode, before);
+                }
+
+                if (statsPath is not null)
+                {
+                    StatisticsJson.WriteFile(statsPath, current);
+                }
+
+                if (htmlPath is not null)
+                {
+                    AtomicFile.Write(htmlPath, stream =>
+                    {
+                        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+                        HtmlReport.Write(writer, current, summary, before, comparisons, mode);
+                    });
+                }
+            }
+
+            if (!summary.IsClean || exceeded > 0)
+            {
+                context.Err.WriteLine($"sparktf: validate found {summary.AnomalyCount + exceeded} anomalies (exit 3)");
                 return ExitCodes.Anomalies;
             }
 
             return skipped ? ExitCodes.Failure : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static (ValidationReport Report, bool Skipped) Validate(CliContext context, ValidationRules rules, string[] given, bool empty, TfRecordReaderOptions reading, bool statistics)
+    {
+        var validator = new DatasetValidator(rules, statistics);
+        var files = CommonOptions.DataFiles(given, empty);
+        bool skipped = false;
+        foreach (string file in files)
+        {
+            skipped |= CommonOptions.ReportSkipped(context.Err, validator.AddFile(file, reading));
+        }
+
+        return (validator.GetReport(), skipped);
+    }
+
+    // A saved statistics file is read as it is; a dataset is validated (its anomalies are not this run's, so only its
+    // statistics are kept).
+    private static DatasetStatistics LoadBaseline(CliContext context, ValidationRules rules, string path, TfRecordReaderOptions reading)
+    {
+        if (File.Exists(path) && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return StatisticsJson.Read(path);
+        }
+
+        var (report, _) = Validate(context, rules, [path], empty: false, reading, statistics: true);
+        return DatasetStatistics.Of(report, path, null, DateTimeOffset.UtcNow);
+    }
+
+    private static int WriteComparisons(CliContext context, IReadOnlyList<FeatureComparison> comparisons, ComparisonMode mode, DatasetStatistics baseline)
+    {
+        string thresholds = mode == ComparisonMode.Drift ? "drift" : "skew";
+        if (comparisons.Count == 0)
+        {
+            context.Err.WriteLine($"sparktf: validate: the spec declares no {thresholds}: thresholds, so nothing was compared with the baseline {baseline.Dataset}");
+            return 0;
+        }
+
+        context.Out.WriteLine($"compared with {baseline.Dataset} ({baseline.Records} records), {thresholds} thresholds:");
+        foreach (FeatureComparison c in comparisons)
+        {
+            context.Out.WriteLine($"  {c.Feature}: {c.Metric} of {c.Of} {c.Distance.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} (threshold {c.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}){(c.Exceeded ? " OVER" : "")}");
+        }
+
+        foreach (FeatureComparison c in comparisons.Where(c => c.Exceeded))
+        {
+            context.Out.WriteLine($"anomaly: {c.Describe(mode)}");
+        }
+
+        int exceeded = comparisons.Count(c => c.Exceeded);
+        context.Out.WriteLine(exceeded == 0 ? "comparison: within the thresholds" : $"comparison: {exceeded} distance(s) over the thresholds");
+        return exceeded;
     }
 }

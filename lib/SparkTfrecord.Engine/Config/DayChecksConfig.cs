@@ -12,4 +12,7 @@ internal sealed record DayChecksConfig(long MinSamples, double? MaxOutsideDayFra
 {
     /// <summary>The checks of a job section without <c>checks:</c>: an empty day fails.</summary>
     public static DayChecksConfig Default { get; } = new(1, null);
+
+    /// <summary>What the day's statistics are compared with (<c>baseline:</c>; see <see cref="Jobs.DayStatistics"/>).</summary>
+    public StatisticsBaseline Baseline { get; init; }
 }

@@ -303,7 +303,7 @@ public static partial class JobConfigParser
         }
 
         var map = r.Mapping(checksNode, "checks");
-        r.OnlyKeys(map, "in 'checks'", "min_samples", "max_outside_day_fraction");
+        r.OnlyKeys(map, "in 'checks'", "min_samples", "max_outside_day_fraction", "baseline");
         long minSamples = DayChecksConfig.Default.MinSamples;
         if (r.Child(map, "min_samples") is { } minNode)
         {
@@ -314,7 +314,16 @@ public static partial class JobConfigParser
             }
         }
 
-        return new DayChecksConfig(minSamples, r.OptionalFraction(map, "max_outside_day_fraction"));
+        var baseline = StatisticsBaseline.None;
+        if (r.Child(map, "baseline") is { } baselineNode)
+        {
+            string text = r.Scalar(baselineNode, "baseline");
+            baseline = text == "previous_day"
+                ? StatisticsBaseline.PreviousDay
+                : throw r.Error(baselineNode, $"baseline '{text}' is not known: the one baseline is previous_day (the previous day's output's _stats.json, compared with the spec's drift: thresholds).");
+        }
+
+        return new DayChecksConfig(minSamples, r.OptionalFraction(map, "max_outside_day_fraction")) { Baseline = baseline };
     }
 
     private static SourceConfig ParseSource(Reader r, string name, YamlMapping map)

@@ -9,6 +9,9 @@ public enum JobFailure
     /// <summary>The day fails its sanity checks (an empty day, too many rows outside the date).</summary>
     DayChecks,
 
+    /// <summary>The day's distributions moved from the previous day's further than the spec's drift: thresholds allow.</summary>
+    Drift,
+
     /// <summary>The engine ran out of memory.</summary>
     OutOfMemory,
 

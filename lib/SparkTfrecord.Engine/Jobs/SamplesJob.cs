@@ -132,6 +132,9 @@ internal static class SamplesJob
 
         cancellation.ThrowIfCancellationRequested();
         committer.Step("parts-written");
+
+        // Statistics, report and drift check (issue 15): read back from the parts, before anything is committed.
+        DayStatistics.WriteAndCheck(definition, options, committer.WorkDirectory, outputPath, counts);
         if (options.Audit)
         {
             string audit = Path.Combine(committer.WorkDirectory, "_audit");

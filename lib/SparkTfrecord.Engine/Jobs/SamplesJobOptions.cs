@@ -51,6 +51,14 @@ internal sealed class SamplesJobOptions
     /// more, smaller passes.</summary>
     public Action<string>? OnMemoryRetry { get; init; }
 
+    // ---- Statistics and drift (issue 15, docs/report.md) ----
+
+    /// <summary>Also write <c>_report.html</c> (and <c>_stats.json</c>) into the output.</summary>
+    public bool ReportHtml { get; init; }
+
+    /// <summary>Told what the statistics check did when there was nothing to compare with (the first day).</summary>
+    public Action<string>? OnStatistics { get; init; }
+
     // ---- Incremental state (issue 12, docs/state.md) ----
 
     /// <summary>The state folder (<c>--state DIR</c>), or null for none.</summary>

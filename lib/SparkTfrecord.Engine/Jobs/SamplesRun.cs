@@ -111,6 +111,8 @@ public sealed class SamplesRun
         OnMemoryRetry = note => _options.OnMemoryRetry?.Invoke(date, note),
         State = _options.State,
         OnState = note => _options.OnState?.Invoke(date, note),
+        ReportHtml = _options.ReportHtml,
+        OnStatistics = note => _options.OnStatistics?.Invoke(date, note),
     };
 
     /// <summary>What a stop left: the day being written as it was, and the days committed before it.</summary>

@@ -57,4 +57,10 @@ public sealed class SamplesRunOptions
 
     /// <summary>Told, per day, whether the state's snapshot is used, and why (or why not).</summary>
     public Action<DateOnly, string>? OnState { get; init; }
+
+    /// <summary>Also write <c>_report.html</c> (and <c>_stats.json</c>) into each day's output (<c>--report-html</c>).</summary>
+    public bool ReportHtml { get; init; }
+
+    /// <summary>Told what a day's statistics check did when there was nothing to compare with (the first day).</summary>
+    public Action<DateOnly, string>? OnStatistics { get; init; }
 }

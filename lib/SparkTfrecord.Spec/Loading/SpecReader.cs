@@ -7,7 +7,8 @@ namespace SparkTfrecord.Spec.Loading;
 internal sealed partial class SpecReader(string file)
 {
     internal static readonly string[] s_topKeys = ["spec", "name", "features", "crosses", "job"];
-    internal static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train"];
+    internal static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train", "drift", "skew"];
+    internal static readonly string[] s_comparatorKeys = ["infinity_norm", "jensen_shannon_divergence"];
     internal static readonly string[] s_trainKeys = ["hash_buckets", "embedding", "share", "boundaries", "wide"];
     internal static readonly string[] s_crossKeys = ["name", "features", "hash_buckets"];
     private static readonly string[] s_rangeKeys = ["min", "max"];
@@ -170,8 +171,57 @@ internal sealed partial class SpecReader(string file)
         }
 
         var location = new SourceLocation(file, map.Location.Line, map.Location.Column);
-        var feature = new SpecFeature(name, dtype, shape, length, required, defaultValue, padding, role, domain, train, location);
+        var feature = new SpecFeature(name, dtype, shape, length, required, defaultValue, padding, role, domain, train, location)
+        {
+            Drift = map.Get("drift") is { } driftNode ? ReadComparator(driftNode, "drift", dtype, shape, what) : null,
+            Skew = map.Get("skew") is { } skewNode ? ReadComparator(skewNode, "skew", dtype, shape, what) : null,
+        };
         return new Pending(feature, trainNode, bucketsNode, embeddingNode);
+    }
+
+    // drift: / skew: {infinity_norm: T, jensen_shannon_divergence: T} (TFDV's FeatureComparator), each T in [0, 1]:
+    // infinity_norm compares categorical values (strings, int64s), jensen_shannon_divergence numbers' histograms, or a
+    // string list's values per record (docs/report.md).
+    private static ComparatorThresholds ReadComparator(YamlNode node, string key, FeatureDtype dtype, FeatureShape shape, string what)
+    {
+        YamlMapping map = node.AsMapping($"'{key}' of {what}", $"Write it as a mapping, for example '{key}: {{infinity_norm: 0.1}}'.");
+        map.CheckKeys(s_comparatorKeys, $"in '{key}' of {what}");
+        if (map.Get("infinity_norm") is null && map.Get("jensen_shannon_divergence") is null)
+        {
+            throw map.Fail($"'{key}' of {what} sets no threshold", "Add 'infinity_norm: 0.1' (categorical values) or 'jensen_shannon_divergence: 0.1' (numbers).");
+        }
+
+        double? infinity = Threshold(map, "infinity_norm", key, what);
+        double? jensen = Threshold(map, "jensen_shannon_divergence", key, what);
+        if (infinity is not null && dtype is FeatureDtype.Float or FeatureDtype.Int64)
+        {
+            throw map.Get("infinity_norm")!.Fail($"infinity_norm in '{key}' of {what} compares the shares of string values, and {(dtype == FeatureDtype.Float ? "a float" : "an int64")} feature has none",
+                "Use jensen_shannon_divergence for a number feature (it compares histograms).");
+        }
+
+        if (jensen is not null && dtype is FeatureDtype.String or FeatureDtype.Bytes && shape is FeatureShape.Scalar or FeatureShape.Fixed)
+        {
+            throw map.Get("jensen_shannon_divergence")!.Fail($"jensen_shannon_divergence in '{key}' of {what} compares histograms of numbers, and a {(shape == FeatureShape.Scalar ? "scalar" : "fixed-shape")} string feature has none",
+                "Use infinity_norm for a string feature (a variable-length string list may also set jensen_shannon_divergence: it compares its values per record).");
+        }
+
+        return new ComparatorThresholds(infinity, jensen);
+    }
+
+    private static double? Threshold(YamlMapping map, string name, string key, string what)
+    {
+        if (map.Get(name) is not { } node)
+        {
+            return null;
+        }
+
+        double value = node.ReadFloat($"{name} in '{key}' of {what}");
+        if (!(value >= 0 && value <= 1))
+        {
+            throw node.Fail($"{name} in '{key}' of {what} is {node.Describe()}, outside 0..1", "Both distances lie between 0 (the same distribution) and 1: give a threshold such as 0.1.");
+        }
+
+        return value;
     }
 
     private (FeatureShape, int?) ReadShape(YamlNode node, string what)
@@ -408,7 +458,7 @@ internal sealed partial class SpecReader(string file)
             {
                 SpecFeature f = p.Feature;
                 var train = new TrainHints(buckets, embedding, f.Train.Share, f.Train.Boundaries, f.Train.Wide);
-                result[result.IndexOf(f)] = new SpecFeature(f.Name, f.Dtype, f.Shape, f.Length, f.Required, f.Default, f.Padding, f.Role, f.Domain, train, f.Location);
+                result[result.IndexOf(f)] = new SpecFeature(f.Name, f.Dtype, f.Shape, f.Length, f.Required, f.Default, f.Padding, f.Role, f.Domain, train, f.Location) { Drift = f.Drift, Skew = f.Skew };
             }
         }
 

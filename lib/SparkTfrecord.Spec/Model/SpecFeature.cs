@@ -67,6 +67,12 @@ public sealed class SpecFeature
     /// <summary>Where the feature is declared.</summary>
     public SourceLocation Location { get; }
 
+    /// <summary>The thresholds of the comparison against the previous span (<c>drift:</c>), or null for none.</summary>
+    public ComparatorThresholds? Drift { get; init; }
+
+    /// <summary>The thresholds of the comparison of training against serving data (<c>skew:</c>), or null for none.</summary>
+    public ComparatorThresholds? Skew { get; init; }
+
     /// <summary>True for string and bytes features (both are <c>bytes_list</c> in an Example).</summary>
     public bool IsBytesLike => Dtype is FeatureDtype.String or FeatureDtype.Bytes;
 

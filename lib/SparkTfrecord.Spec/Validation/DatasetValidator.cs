@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using SparkTfrecord.Spec.Statistics;
 using SparkTfrecord.Tfrecord.Example;
 using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
@@ -27,12 +28,14 @@ public sealed class DatasetValidator
 
     /// <summary>Creates a validator.</summary>
     /// <param name="rules">What to check.</param>
-    public DatasetValidator(ValidationRules rules)
+    /// <param name="statistics">Also gather each declared feature's distributions in the same pass (histograms,
+    /// quantiles, top values: <see cref="FeatureSummary.Statistics"/>), for the HTML report and comparisons.</param>
+    public DatasetValidator(ValidationRules rules, bool statistics = false)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
         _expected = [.. rules.Features];
-        _plans = [.. _expected.Select(e => new Plan(e, new FeatureStats(e.Name, e)))];
+        _plans = [.. _expected.Select(e => new Plan(e, new FeatureStats(e.Name, e) { Profile = statistics ? new FeatureProfile() : null }))];
 
         _seenAt = new long[_expected.Length];
         Array.Fill(_seenAt, -1);
@@ -243,11 +246,7 @@ public sealed class DatasetValidator
         switch (plan.Scalar)
         {
             case ScalarPath.Bytes:
-                foreach (ReadOnlySpan<byte> v in feature.GetBytes())
-                {
-                    s.Distinct.Add(v);
-                }
-
+                ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
                 return;
             case ScalarPath.Word:
                 foreach (ReadOnlySpan<byte> v in feature.GetBytes())
@@ -256,6 +255,8 @@ public sealed class DatasetValidator
                     {
                         FlagOutside(s, v);
                     }
+
+                    s.Profile?.Strings.Add(v);
                 }
 
                 return;
@@ -263,6 +264,7 @@ public sealed class DatasetValidator
                 foreach (long v in feature.GetInt64s())
                 {
                     s.ObserveInt(v, v);
+                    s.Profile?.Numbers.Add(v);
                     if (v < plan.IntLow || v > plan.IntHigh)
                     {
                         FlagInt64s(plan.Expected, s, v, v, notInSet: false, 0);
@@ -333,6 +335,11 @@ public sealed class DatasetValidator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ObserveValues(Plan plan, FeatureStats s, scoped in FeatureView feature)
     {
+        if (s.Profile is { } profile)
+        {
+            Profile(profile, in feature);
+        }
+
         switch (feature.Kind)
         {
             case FeatureKind.Int64:
@@ -345,19 +352,46 @@ public sealed class DatasetValidator
                 if (plan.SmallVocabulary is not null)
                 {
                     ObserveBytesInSmallVocabulary(plan, s, feature.GetBytes());
+                    s.Profile?.AddStrings(feature.GetBytes());
                 }
                 else if (plan.Expected.VocabularyLookup is null)
                 {
-                    ObserveBytes(s.Distinct, feature.GetBytes());
+                    ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
                 }
                 else
                 {
                     ObserveBytesInVocabulary(plan.Expected, s, feature.GetBytes());
+                    s.Profile?.AddStrings(feature.GetBytes());
                 }
 
                 return;
             default:
                 return;
+        }
+    }
+
+    /// <summary>Adds a list's values to the feature's statistics (only when they were asked for).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Profile(FeatureProfile profile, scoped in FeatureView feature)
+    {
+        switch (feature.Kind)
+        {
+            case FeatureKind.Int64:
+                foreach (long v in feature.GetInt64s())
+                {
+                    profile.Numbers.Add(v);
+                }
+
+                return;
+            case FeatureKind.Float:
+                foreach (float v in feature.GetFloats())
+                {
+                    profile.AddFloat(v);
+                }
+
+                return;
+            default:
+                return; // bytes: where the distinct count hashes them (ObserveValues), to hash each value once
         }
     }
 
@@ -492,11 +526,24 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ObserveBytes(HyperLogLog distinct, BytesValues values)
+    private static void ObserveBytes(HyperLogLog distinct, TopValues? top, BytesValues values)
     {
+        if (top is null)
+        {
+            foreach (ReadOnlySpan<byte> v in values)
+            {
+                distinct.Add(v);
+            }
+
+            return;
+        }
+
+        // With statistics: one hash per value serves the distinct count and the top values.
         foreach (ReadOnlySpan<byte> v in values)
         {
-            distinct.Add(v);
+            ulong hash = HyperLogLog.Hash64(v);
+            distinct.AddHash(hash);
+            top.Add(hash, v);
         }
     }
 

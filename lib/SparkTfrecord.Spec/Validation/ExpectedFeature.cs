@@ -39,6 +39,15 @@ internal sealed class ExpectedFeature
     /// <summary>Not checked (deprecated in the TFDV schema), but known.</summary>
     public bool Skip { get; init; }
 
+    /// <summary>The spec's <c>drift:</c> thresholds, or null.</summary>
+    public ComparatorThresholds? Drift { get; init; }
+
+    /// <summary>The spec's <c>skew:</c> thresholds, or null.</summary>
+    public ComparatorThresholds? Skew { get; init; }
+
+    /// <summary>A list of any length (a history): the report shows its length histogram.</summary>
+    public bool IsList { get; init; }
+
     public IReadOnlyList<string>? Vocabulary { get; private set; }
 
     public HashSet<byte[]>.AlternateLookup<ReadOnlySpan<byte>>? VocabularyLookup { get; private set; }

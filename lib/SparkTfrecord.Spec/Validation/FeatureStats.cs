@@ -1,4 +1,5 @@
 using System.Numerics;
+using SparkTfrecord.Spec.Statistics;
 using SparkTfrecord.Tfrecord.Example;
 
 namespace SparkTfrecord.Spec.Validation;
@@ -19,6 +20,9 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
     private int _kindsSeen; // bit (1 << kind) for each list kind seen
 
     public string Name { get; } = name;
+
+    /// <summary>The statistics gathered beyond the checks (for the report and comparisons), or null when not asked for.</summary>
+    public FeatureProfile? Profile { get; init; }
 
     /// <summary>
     /// Records that have a feature the spec does not know, counted as they come. A declared feature's presence is not
@@ -55,6 +59,7 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
     {
         _countedRecords++;
         _valuesSum += count;
+        Profile?.Lengths.Add(count);
         if (count < _valuesMin || count > _valuesMax)
         {
             WidenCounts(count);
@@ -154,7 +159,7 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
             : expected?.Kind is { } k ? k.ToString().ToLowerInvariant() : "none";
         object? min = _intMin <= _intMax ? _intMin : _floatMin <= _floatMax ? _floatMin : null;
         object? max = _intMin <= _intMax ? _intMax : _floatMin <= _floatMax ? _floatMax : null;
-        return new FeatureSummary(
+        var summary = new FeatureSummary(
             Name,
             kind,
             known,
@@ -166,8 +171,30 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
             max,
             _distinct?.Estimate(),
             anomalies);
+        return Profile is { } profile ? summary with { Statistics = Statistics(profile, summary, single) } : summary;
 
         bool Saw(FeatureKind seen) => (kinds & (1 << (int)seen)) != 0;
+    }
+
+    private FeatureStatistics Statistics(FeatureProfile profile, FeatureSummary summary, long single)
+    {
+        // The inline path for single values counted no lengths: those records held one value each.
+        ValueSketch lengths = profile.Lengths;
+        if (single > 0)
+        {
+            lengths = lengths.Copy();
+            lengths.Add(1, single);
+        }
+
+        return new FeatureStatistics(
+            Name,
+            summary.Kind,
+            expected?.IsList ?? false,
+            summary.Present,
+            Distribution.Of(lengths, 0, 0),
+            summary.Kind is "int64" or "float" ? Distribution.Of(profile.Numbers, profile.NaN, profile.Infinities) : null,
+            summary.Kind == "bytes" ? new StringValues(profile.Strings.Total, profile.Strings.Top(StringValues.Limit)) : null,
+            summary.DistinctApprox);
     }
 
     private string Describe(AnomalyType type, Tally t)

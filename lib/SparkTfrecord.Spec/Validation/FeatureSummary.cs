@@ -27,6 +27,9 @@ public sealed record FeatureSummary(
     long? DistinctApprox,
     IReadOnlyList<Anomaly> Anomalies)
 {
+    /// <summary>The feature's distributions (histograms, quantiles, top values), when the validator was asked for them.</summary>
+    public Statistics.FeatureStatistics? Statistics { get; init; }
+
     internal static string FormatNumber(object? value) => value switch
     {
         null => "-",

@@ -41,6 +41,9 @@ public sealed class ValidationRules
                 ExactCount = f.Shape is FeatureShape.Scalar or FeatureShape.Fixed ? f.Length : null,
                 InSequence = f.Shape == FeatureShape.Sequence,
                 FrameCount = f.Shape == FeatureShape.Sequence ? 1 : null,
+                Drift = f.Drift,
+                Skew = f.Skew,
+                IsList = f.Shape is FeatureShape.Var or FeatureShape.Sequence,
             };
             if (f.Domain is { } d)
             {

@@ -14,7 +14,8 @@ import yaml
 CURRENT_VERSION = 1
 
 _TOP_KEYS = ["spec", "name", "features", "crosses", "job"]
-_FEATURE_KEYS = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train"]
+_FEATURE_KEYS = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train", "drift", "skew"]
+_COMPARATOR_KEYS = ["infinity_norm", "jensen_shannon_divergence"]
 _TRAIN_KEYS = ["hash_buckets", "embedding", "share", "boundaries", "wide"]
 _CROSS_KEYS = ["name", "features", "hash_buckets"]
 _RANGE_KEYS = ["min", "max"]
@@ -435,12 +436,56 @@ class _Reader:
                             "TensorFlow's FixedLenFeature cannot parse a record without the feature unless it has a "
                             "default_value: add 'default:' or drop 'required: false'.")
 
+        # drift: / skew: thresholds are checked as sparktf checks them; the training side does not use them, and they
+        # are not part of the description (nor of the spec hash).
+        for key in ("drift", "skew"):
+            comparator_node = self.get(m, key)
+            if comparator_node is not None:
+                self.read_comparator(comparator_node, key, dtype, shape, what)
+
         feature = {
             "name": name, "dtype": dtype, "shape": shape, "length": length, "required": required,
             "default": default, "padding": padding, "role": role, "domain": domain, "train": train,
             "_line": m.start_mark.line + 1, "_column": m.start_mark.column + 1,
         }
         return {"feature": feature, "train_node": train_node, "buckets_node": buckets_node, "embedding_node": embedding_node}
+
+    def read_comparator(self, node, key, dtype, shape, what):
+        m = self.mapping(node, f"'{key}' of {what}", f"Write it as a mapping, for example '{key}: {{infinity_norm: 0.1}}'.")
+        self.check_keys(m, _COMPARATOR_KEYS, f"in '{key}' of {what}")
+        infinity_node = self.get(m, "infinity_norm")
+        jensen_node = self.get(m, "jensen_shannon_divergence")
+        if infinity_node is None and jensen_node is None:
+            raise self.fail(m, f"'{key}' of {what} sets no threshold",
+                            "Add 'infinity_norm: 0.1' (categorical values) or 'jensen_shannon_divergence: 0.1' (numbers).")
+        for name, threshold_node in (("infinity_norm", infinity_node), ("jensen_shannon_divergence", jensen_node)):
+            if threshold_node is not None:
+                self.threshold(threshold_node, name, key, what)
+        if infinity_node is not None and dtype in ("float", "int64"):
+            raise self.fail(infinity_node, f"infinity_norm in '{key}' of {what} compares the shares of string values, "
+                                           f"and {'a float' if dtype == 'float' else 'an int64'} feature has none",
+                            "Use jensen_shannon_divergence for a number feature (it compares histograms).")
+        if jensen_node is not None and dtype in ("string", "bytes") and shape in ("scalar", "fixed"):
+            kind = "scalar" if shape == "scalar" else "fixed-shape"
+            raise self.fail(jensen_node, f"jensen_shannon_divergence in '{key}' of {what} compares histograms of numbers, "
+                                         f"and a {kind} string feature has none",
+                            "Use infinity_norm for a string feature (a variable-length string list may also set "
+                            "jensen_shannon_divergence: it compares its values per record).")
+
+    def threshold(self, node, name, key, what):
+        label = f"{name} in '{key}' of {what}"
+        s = self.scalar(node, label, "a number")
+        if s.style is not None:
+            raise self.fail(node, f'{label} is the quoted string "{s.value}", not a number', "Write the number without quotes.")
+        if not _INTEGER.match(s.value) and not _FLOAT.match(s.value):
+            raise self.fail(node, f"{label} '{s.value}' is not a number both YAML 1.1 and 1.2 read the same way",
+                            "Write digits with a point and digits after it, and a signed exponent if any: 0.5, 100.0, "
+                            "1.0e+5, -2.5e-3 (not 1e5, .5, 5., .inf or 1_000.0).")
+        value = float(s.value)
+        if not 0 <= value <= 1:
+            raise self.fail(node, f"{label} is {_describe_node(node)}, outside 0..1",
+                            "Both distances lie between 0 (the same distribution) and 1: give a threshold such as 0.1.")
+        return value
 
     def read_shape(self, node, what):
         if _is_plain(node) and _INTEGER.match(node.value):
