@@ -25,6 +25,7 @@ public sealed class EngineOptionRulesTests
     [TestCase("--memory-limit", "2GB")]
     [TestCase("--threads", "2")]
     [TestCase("--spill-dir", "/tmp")]
+    [TestCase("--report-html")]
     public void An_embedded_engine_option_is_refused_with_the_spark_engine_before_anything_runs(params string[] option)
     {
         string output = Path.Combine(_root, "out");

@@ -10,16 +10,21 @@ namespace SparkTfrecord.Jobs.Commands;
 /// </summary>
 internal static class EngineOptionRules
 {
-    public static void AddTo(Command command, JobOptions o, SparkOptions spark)
+    public static void AddTo(Command command, JobOptions o, SparkOptions spark, Option<bool>? reportHtml = null)
     {
         // Why each embedded-engine option means nothing to Spark, and what to use there instead.
-        var embeddedOnly = new (Option Option, string Instead)[]
+        var embeddedOnly = new List<(Option Option, string Instead)>
         {
             (o.Audit, "the Spark engine writes no _audit/ Parquet copy; run the day with --engine duckdb --audit to get one"),
             (o.MemoryLimit, "it is DuckDB's memory; give Spark's with --spark-conf spark.executor.memory=SIZE (and spark.driver.memory=SIZE)"),
             (o.Threads, "it is DuckDB's thread count; give Spark's with --spark-conf spark.executor.cores=N"),
             (o.SpillDir, "it is where DuckDB spills; Spark spills to spark.local.dir (--spark-conf spark.local.dir=DIR)"),
         };
+        if (reportHtml is not null)
+        {
+            embeddedOnly.Add((reportHtml, "the day's statistics are computed from the shards the embedded engine writes; run 'sparktf validate --html report.html OUTPUT' on the Spark day's output instead"));
+        }
+
         Option[] sparkOnly = [spark.Master, spark.DeployMode, spark.SparkHome, spark.Writer, spark.Connector, spark.SparkConf, spark.SparkVersion, spark.DryRun];
         command.Validators.Add(r =>
         {

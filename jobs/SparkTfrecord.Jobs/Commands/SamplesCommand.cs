@@ -20,7 +20,7 @@ internal static class SamplesCommand
         var command = options.AddTo(new Command("samples", "Build training samples for a date: join the click logs point-in-time correctly and write TFRecord shards, _manifest.json and _SUCCESS."));
         spark.AddTo(command, withDryRun: true);
         command.Options.Add(reportHtml);
-        EngineOptionRules.AddTo(command, options, spark);
+        EngineOptionRules.AddTo(command, options, spark, reportHtml);
         command.SetAction((result, cancellation) => Task.FromResult(result.GetValue(options.Engine) == "spark"
             ? SparkEngineCommand.Samples(context, result, options, spark, cancellation, () => context.Termination.Signal ?? PosixSignal.SIGTERM)
             : Run(context, result, options, result.GetValue(reportHtml), cancellation)));

@@ -65,6 +65,14 @@ public sealed class SparkSetup
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(options);
+        // The drift check reads the day's written shards back on this machine, which only the embedded engine does:
+        // a Spark day would commit unchecked while the job asks for the check.
+        if ((definition.Job.Checks ?? DayChecksConfig.Default).Baseline != StatisticsBaseline.None)
+        {
+            throw new JobConfigException($"{definition.File}: job.checks.baseline (the drift check against the previous day's statistics) runs on the embedded engine only: " +
+                "run this job with --engine duckdb, or remove checks.baseline and compare the days with 'sparktf validate --baseline PREVIOUS_DAY_OUTPUT NEW_DAY_OUTPUT' after the run (docs/report.md).");
+        }
+
         if (options.DeployMode == SparkDeployMode.Cluster && options.IsLocalMaster)
         {
             throw new EngineSetupException(EngineSetupProblem.SparkDeployMode, $"--deploy-mode cluster needs a cluster master (yarn, k8s://..., spark://...), not {options.Master}: a local master runs in client mode.");

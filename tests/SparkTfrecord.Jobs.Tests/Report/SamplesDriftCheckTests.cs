@@ -97,6 +97,20 @@ public sealed class SamplesDriftCheckTests
         Assert.That(File.Exists(Path.Combine(output, "_SUCCESS")), Is.False);
     }
 
+    [Test]
+    public void The_spark_engine_refuses_the_check_it_cannot_run_instead_of_committing_unchecked()
+    {
+        string fakeSpark = Path.Combine(Sparktf.RepoRoot, "tests", "SparkTfrecord.Spark.Tests", "fake-spark");
+        string output = Path.Combine(_folder.Root, "spark", "dt={date}");
+
+        var r = Sparktf.Run(["samples", "--engine", "spark", "--spark-home", fakeSpark, "--spark-version", "3.5", "--writer", "native",
+            "--conf", _spec, "--date", SamplesRuns.Date, "--input", _folder.Logs, "--output", output]);
+
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.Stdout + r.Stderr);
+        Assert.That(r.Stderr, Does.Contain("job.checks.baseline").And.Contain("embedded engine only"));
+        Assert.That(Directory.Exists(Path.Combine(_folder.Root, "spark")), Is.False, "nothing was written");
+    }
+
     private static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
