@@ -73,6 +73,11 @@ public sealed class AsOfProfilesTests
         Assert.That((result["r2", "A"].Int("age"), result["r2", "A"].Str("gender")), Is.EqualTo((50L, "0")));
         Assert.That(result.Count("duplicates.users"), Is.EqualTo(2), "one copy at each instant set aside");
         Assert.That(result.Count("missing.users"), Is.Zero);
+
+        // The summary's dropped.duplicate_impressions counts the impressions' duplicates only, not a profile's copies.
+        using var summary = System.Text.Json.JsonDocument.Parse(result.Summary.ToJson());
+        Assert.That(summary.RootElement.GetProperty("dropped").GetProperty("duplicate_impressions").GetInt64(), Is.EqualTo(result.Count("duplicates.impressions")));
+        Assert.That(summary.RootElement.GetProperty("counts").GetProperty("duplicates.users").GetInt64(), Is.EqualTo(2));
     }
 
     [Test]

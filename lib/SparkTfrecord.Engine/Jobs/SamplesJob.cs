@@ -150,7 +150,7 @@ internal static class SamplesJob
         committer.Commit();
         progress.Stop();
         RemoveStaleQuarantine(outputPath);
-        var summary = new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName);
+        var summary = new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName) { ImpressionSource = plan.Samples.Name };
         return stateFolder is null ? summary : summary with
         {
             State = WriteState(state, stateReason, engine, options),

@@ -27,6 +27,11 @@ public sealed record SamplesSummary(
     /// <summary>Why the run failed, or null for a run that committed its output.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The samples' source (the impressions), whose duplicates are <c>dropped.duplicate_impressions</c>; the
+    /// other sources' duplicates (a profile table's extra copies of a key) are in <c>counts</c> only. Null: every
+    /// source's (a failed run's summary, which may not know the plan).</summary>
+    internal string? ImpressionSource { get; init; }
+
     /// <summary>With <c>--state</c>: the snapshot used and written, and why (docs/state.md); null without.</summary>
     internal State.StateOutcome? State { get; init; }
 
@@ -71,7 +76,7 @@ public sealed record SamplesSummary(
             w.WriteNumber("eval", Get(RunCounts.Eval));
             w.WriteNumber("quarantined", Sum(RunCounts.QuarantinedPrefix));
             w.WriteStartObject("dropped");
-            w.WriteNumber("duplicate_impressions", Sum(RunCounts.DuplicatesPrefix));
+            w.WriteNumber("duplicate_impressions", ImpressionSource is null ? Sum(RunCounts.DuplicatesPrefix) : Get(RunCounts.Duplicates(ImpressionSource)));
             w.WriteNumber("outside_day", Get(RunCounts.OutsideDay));
             w.WriteNumber("negatives_downsampled", Get(RunCounts.NegativesDropped));
             w.WriteEndObject();
