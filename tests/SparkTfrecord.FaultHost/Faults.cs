@@ -16,6 +16,11 @@ public static class Faults
     /// would, to prove that neither reaches the user as a stack trace.</summary>
     public const string Throw = "SPARKTF_FAULT_THROW";
 
+    /// <summary>The out-of-memory error .NET raises when the heap is exhausted, thrown once, right after the named step
+    /// (for an output pass's start, <c>write-pass-P-of-N</c>): the embedded engine's retry in more passes, which no memory
+    /// limit can force reliably (DuckDB's sort spills).</summary>
+    public const string OutOfMemoryAtStep = "SPARKTF_FAULT_OOM_AT_STEP";
+
     /// <summary>Whether <paramref name="environment"/> asks for a fault (the tests then run this host, not sparktf).</summary>
-    public static bool AnyIn(IEnumerable<string> environment) => environment.Any(name => name is KillAtStep or PauseAtStep or Throw);
+    public static bool AnyIn(IEnumerable<string> environment) => environment.Any(name => name is KillAtStep or PauseAtStep or Throw or OutOfMemoryAtStep);
 }

@@ -10,8 +10,15 @@ using var context = CliContext.ForConsole();
 CliContext run = context;
 string? kill = Environment.GetEnvironmentVariable(Faults.KillAtStep);
 string[] pause = (Environment.GetEnvironmentVariable(Faults.PauseAtStep) ?? "").Split(':');
+string? outOfMemory = Environment.GetEnvironmentVariable(Faults.OutOfMemoryAtStep);
 CommitStepObserver.Install(step =>
 {
+    if (step == outOfMemory)
+    {
+        outOfMemory = null;
+        throw new OutOfMemoryException($"test fault: out of memory after step {step}");
+    }
+
     if (step == kill)
     {
         Process.GetCurrentProcess().Kill();

@@ -440,6 +440,7 @@ internal static class SamplesJob
             string phase = $"write pass {pass + 1} of {passes}";
             try
             {
+                CommitStepObserver.After($"write-pass-{pass + 1}-of-{passes}");
                 engine.Query(sql.OutputPasses.Pass(pass, passes), r =>
                 {
                     var at = plan.Columns.Find(r);

@@ -2,8 +2,9 @@ namespace SparkTfrecord.Engine.Output;
 
 /// <summary>
 /// The fault-injection seam of the commit protocol: one observer, for the whole process, told after every step of every
-/// <see cref="OutputCommitter"/> (the names of <see cref="OutputCommitter.Steps"/>). Nothing in the shipped program sets
-/// it; the test host (tests/SparkTfrecord.FaultHost) does, to SIGKILL or pause a real run at a step.
+/// <see cref="OutputCommitter"/> (the names of <see cref="OutputCommitter.Steps"/>) and at the start of each of the
+/// embedded engine's output passes (<c>write-pass-P-of-N</c>). Nothing in the shipped program sets it; the test host
+/// (tests/SparkTfrecord.FaultHost) does, to SIGKILL, pause or fail a real run at a step.
 /// </summary>
 internal static class CommitStepObserver
 {
