@@ -75,7 +75,7 @@ internal static class ValidateCommand
                 {
                     before = LoadBaseline(context, rules, baselinePath, reading);
                     comparisons = StatisticsComparison.Compare(current, before, rules, mode);
-                    exceeded = WriteComparisons(context, comparisons, mode, before);
+                    exceeded = StatisticsComparison.WriteText(context.Out, context.Err, comparisons, mode, before);
                 }
 
                 if (statsPath is not null)
@@ -85,11 +85,7 @@ internal static class ValidateCommand
 
                 if (htmlPath is not null)
                 {
-                    AtomicFile.Write(htmlPath, stream =>
-                    {
-                        using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
-                        HtmlReport.Write(writer, current, summary, before, comparisons, mode);
-                    });
+                    HtmlReport.WriteFile(htmlPath, current, summary, before, comparisons, mode);
                 }
             }
 
@@ -128,30 +124,5 @@ internal static class ValidateCommand
 
         var (report, _) = Validate(context, rules, [path], empty: false, reading, statistics: true);
         return DatasetStatistics.Of(report, path, null, DateTimeOffset.UtcNow);
-    }
-
-    private static int WriteComparisons(CliContext context, IReadOnlyList<FeatureComparison> comparisons, ComparisonMode mode, DatasetStatistics baseline)
-    {
-        string thresholds = mode == ComparisonMode.Drift ? "drift" : "skew";
-        if (comparisons.Count == 0)
-        {
-            context.Err.WriteLine($"sparktf: validate: the spec declares no {thresholds}: thresholds, so nothing was compared with the baseline {baseline.Dataset}");
-            return 0;
-        }
-
-        context.Out.WriteLine($"compared with {baseline.Dataset} ({baseline.Records} records), {thresholds} thresholds:");
-        foreach (FeatureComparison c in comparisons)
-        {
-            context.Out.WriteLine($"  {c.Feature}: {c.Metric} of {c.Of} {c.Distance.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} (threshold {c.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}){(c.Exceeded ? " OVER" : "")}");
-        }
-
-        foreach (FeatureComparison c in comparisons.Where(c => c.Exceeded))
-        {
-            context.Out.WriteLine($"anomaly: {c.Describe(mode)}");
-        }
-
-        int exceeded = comparisons.Count(c => c.Exceeded);
-        context.Out.WriteLine(exceeded == 0 ? "comparison: within the thresholds" : $"comparison: {exceeded} distance(s) over the thresholds");
-        return exceeded;
     }
 }

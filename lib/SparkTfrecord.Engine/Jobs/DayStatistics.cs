@@ -86,11 +86,7 @@ internal static class DayStatistics
         StatisticsJson.WriteFile(Path.Combine(workDirectory, StatsFile), statistics);
         if (options.ReportHtml)
         {
-            AtomicFile.Write(Path.Combine(workDirectory, ReportFile), stream =>
-            {
-                using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
-                HtmlReport.Write(writer, statistics, report, previous, comparisons, ComparisonMode.Drift);
-            });
+            HtmlReport.WriteFile(Path.Combine(workDirectory, ReportFile), statistics, report, previous, comparisons, ComparisonMode.Drift);
         }
     }
 }

@@ -18,6 +18,21 @@ public static class HtmlReport
     private const int ChartWidth = 360;
     private const int ChartHeight = 110;
 
+    /// <summary>Writes the page to a file, whole or not at all (a temporary file renamed), as UTF-8 without a BOM.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="statistics">This dataset's statistics.</param>
+    /// <param name="report">The validation's report (anomalies, undeclared features), or null.</param>
+    /// <param name="baseline">The baseline's statistics, shown beside this dataset's, or null.</param>
+    /// <param name="comparisons">The distances to the baseline, or empty.</param>
+    /// <param name="mode">Which thresholds the comparisons applied.</param>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void WriteFile(string path, DatasetStatistics statistics, ValidationReport? report, DatasetStatistics? baseline, IReadOnlyList<FeatureComparison> comparisons, ComparisonMode mode) =>
+        Tfrecord.Files.AtomicFile.Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            Write(writer, statistics, report, baseline, comparisons, mode);
+        });
+
     /// <summary>Writes the page.</summary>
     /// <param name="writer">Where to write.</param>
     /// <param name="statistics">This dataset's statistics.</param>

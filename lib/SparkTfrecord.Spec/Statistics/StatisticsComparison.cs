@@ -1,3 +1,4 @@
+using System.Globalization;
 using SparkTfrecord.Spec.Validation;
 
 namespace SparkTfrecord.Spec.Statistics;
@@ -73,6 +74,45 @@ public static class StatisticsComparison
         }
 
         return Math.Min(result, 1.0);
+    }
+
+    /// <summary>
+    /// Prints the comparisons as <c>sparktf validate --baseline</c> shows them: one line per distance (OVER when past its
+    /// threshold), one <c>anomaly:</c> line per distance over, and a verdict; with no threshold declared, a note instead.
+    /// </summary>
+    /// <param name="output">Where the comparison goes (the command's data output).</param>
+    /// <param name="notes">Where the note about no thresholds goes (the command's messages).</param>
+    /// <param name="comparisons">The comparisons.</param>
+    /// <param name="mode">Which thresholds applied.</param>
+    /// <param name="baseline">The baseline compared with.</param>
+    /// <returns>How many distances are over their thresholds.</returns>
+    public static int WriteText(TextWriter output, TextWriter notes, IReadOnlyList<FeatureComparison> comparisons, ComparisonMode mode, DatasetStatistics baseline)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(notes);
+        ArgumentNullException.ThrowIfNull(comparisons);
+        ArgumentNullException.ThrowIfNull(baseline);
+        string thresholds = mode == ComparisonMode.Drift ? "drift" : "skew";
+        if (comparisons.Count == 0)
+        {
+            notes.WriteLine($"sparktf: validate: the spec declares no {thresholds}: thresholds, so nothing was compared with the baseline {baseline.Dataset}");
+            return 0;
+        }
+
+        output.WriteLine($"compared with {baseline.Dataset} ({baseline.Records} records), {thresholds} thresholds:");
+        foreach (FeatureComparison c in comparisons)
+        {
+            output.WriteLine($"  {c.Feature}: {c.Metric} of {c.Of} {c.Distance.ToString("0.####", CultureInfo.InvariantCulture)} (threshold {c.Threshold.ToString(CultureInfo.InvariantCulture)}){(c.Exceeded ? " OVER" : "")}");
+        }
+
+        foreach (FeatureComparison c in comparisons.Where(c => c.Exceeded))
+        {
+            output.WriteLine($"anomaly: {c.Describe(mode)}");
+        }
+
+        int exceeded = comparisons.Count(c => c.Exceeded);
+        output.WriteLine(exceeded == 0 ? "comparison: within the thresholds" : $"comparison: {exceeded} distance(s) over the thresholds");
+        return exceeded;
     }
 
     /// <summary>Compares each feature with a threshold in the rules against the baseline's statistics.</summary>
