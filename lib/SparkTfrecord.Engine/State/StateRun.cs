@@ -62,7 +62,16 @@ internal sealed class StateRun
             return (null, "state not kept: " + refusal);
         }
 
-        var store = new StateStore(Path.GetFullPath(folder));
+        // A state folder that is a file could never take a snapshot: refused before any work, not found out after the
+        // samples were committed (the run would exit 0 having kept no state).
+        string root = Path.GetFullPath(folder);
+        if (File.Exists(root))
+        {
+            throw new OutputRefusedException(OutputRefusal.IsFile, root,
+                $"the state folder {root} is a file: the state keeps one dt=DATE/ snapshot folder per day below a folder. Give --state (or the job's state:) a folder, new or holding earlier snapshots.");
+        }
+
+        var store = new StateStore(root);
         string hash = StateStore.StateHash(definition, input);
         var (used, reason) = store.FindUsable(plan.Date, hash, sources, input);
 

@@ -113,6 +113,21 @@ internal sealed class CrashTests
     }
 
     [Test]
+    public void A_state_folder_that_is_a_file_is_refused_before_any_work()
+    {
+        // Found out only after the samples were committed, the run would exit 0 having kept no state.
+        using var sandbox = WithLogs("state-file");
+        sandbox.Write("state", "not a folder");
+        var before = sandbox.Snapshot();
+
+        var result = sandbox.Run(null, Samples("out/dt=2024-01-15", "--state", "state"));
+
+        AssertMessage(result, 1, "state folder", "is a file", "--state");
+        Assert.That(Directory.Exists(sandbox.Path("out")), Is.False, "nothing was written");
+        sandbox.AssertUntouchedOutside(before, "out");
+    }
+
+    [Test]
     public void An_output_pass_out_of_memory_is_written_again_in_smaller_passes_with_the_same_bytes()
     {
         // The day's one output pass runs out of memory (the test host's fault: no memory limit forces it reliably, since
