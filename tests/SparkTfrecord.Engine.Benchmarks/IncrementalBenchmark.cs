@@ -1,55 +1,47 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SparkTfrecord.Engine.Generation;
 
 /// <summary>
-/// Issue 12's benchmark, in one run: the full recompute at each scale (its time as a ratio of the first scale's, and
-/// its peak resident set), and at the largest scale the run with a usable snapshot (<c>--state</c>) against the full
-/// recompute, for each history window (the same logs; a copy of the spec with the window and the clicks' day range
-/// changed). Each run is <c>sparktf samples</c> as its own process with the default memory limit. The run with state
-/// is checked, not only timed: its summary must say it used the day before's snapshot and read at most two click
-/// partitions, and its part files must equal the full recompute's byte for byte.
+/// Issue 12's benchmark of the incremental run: at each scale, for each history window (the same logs; a copy of the
+/// spec with the window and the clicks' day range changed), the full recompute of the run day, then a chain of two runs
+/// with <c>--state</c> (the day before, leaving its snapshot, then the run day, which uses it). Each run is
+/// <c>sparktf samples</c> as its own process with the default memory limit. The run day with state is checked, not only
+/// timed: its summary must say it used the day before's snapshot and read at most two click partitions, and its part
+/// files must equal the full recompute's byte for byte. The table gives each window's full recompute, the run with
+/// state, their ratio, and the run with state against the first window's.
 /// </summary>
 internal static class IncrementalBenchmark
 {
     private const int HistoryWindowInSpec = 15;
 
-    /// <summary>Generates (once, kept in <paramref name="work"/>), runs and prints the tables.</summary>
-    /// <param name="baseImpressions">Impressions on the run day at scale 1.</param>
-    /// <param name="scales">The scales (the first is the baseline).</param>
-    /// <param name="windows">History windows in days (the first is the spec's own, 15).</param>
+    /// <summary>Generates (once, kept in <paramref name="work"/>), runs and prints the table.</summary>
+    /// <param name="baseImpressions">Impressions on the run day (and the day before) at scale 1.</param>
+    /// <param name="baseHistoryImpressions">Impressions drawn per history day (before the day before) at scale 1.</param>
+    /// <param name="scales">The scales.</param>
+    /// <param name="windows">History windows in days (the first is the baseline of the last column).</param>
     /// <param name="work">Folder for logs, specs, states and outputs.</param>
     /// <param name="sparktf">The sparktf assembly.</param>
     /// <param name="spec">The spec (conf/din.yaml).</param>
     /// <param name="date">The run day.</param>
     /// <returns>The exit code: 1 when a check failed.</returns>
-    public static int Run(int baseImpressions, int[] scales, int[] windows, string work, string sparktf, string spec, string date)
+    public static int Run(int baseImpressions, int baseHistoryImpressions, int[] scales, int[] windows, string work, string sparktf, string spec, string date)
     {
         var day = DateOnly.Parse(date, CultureInfo.InvariantCulture);
         string dayBefore = day.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         int days = windows.Max() + 1;
-        var full = new List<(int Scale, (double Wall, double Cpu, long PeakKb) M)>();
-        var incremental = new List<(int Window, (double Wall, double Cpu, long PeakKb) Full, (double Wall, double Cpu, long PeakKb) State)>();
+        var rows = new List<(int Scale, int Window, Measured Full, Measured State)>();
         bool ok = true;
         foreach (int scale in scales)
         {
-            string logs = Logs(work, scale, baseImpressions, days, day);
-            bool largest = scale == scales.Max();
-            foreach (int window in largest ? windows : windows.Take(1))
+            string logs = Logs(work, scale, baseImpressions, baseHistoryImpressions, days, day);
+            foreach (int window in windows)
             {
                 string windowSpec = SpecWithWindow(spec, window, work);
                 string name = $"{scale}x-{window}d";
                 string fullOut = Path.Combine(work, $"out-full-{name}");
                 var fullRun = Measure($"full recompute {name}", Samples(sparktf, windowSpec, date, logs, fullOut));
-                if (window == windows[0])
-                {
-                    full.Add((scale, fullRun));
-                }
-
-                if (!largest)
-                {
-                    continue;
-                }
 
                 // The day before, with --state: a full recompute that leaves the snapshot the run day uses.
                 string state = Path.Combine(work, $"state-{name}");
@@ -62,40 +54,31 @@ internal static class IncrementalBenchmark
                 string stateOut = Path.Combine(work, $"out-state-{name}");
                 var stateRun = Measure($"run day with --state {name}", Samples(sparktf, windowSpec, date, logs, stateOut, state));
                 ok &= Check(name, stateOut, fullOut, dayBefore);
-                incremental.Add((window, fullRun, stateRun));
+                rows.Add((scale, window, fullRun, stateRun));
             }
         }
 
-        Console.WriteLine($"| run | impressions on the run day | wall | CPU | peak RSS | wall ratio | CPU ratio |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        var (_, b) = full[0];
-        foreach (var (scale, m) in full)
+        Console.WriteLine($"Logs: the run day and the day before with {baseImpressions:N0} impressions x scale, each earlier day (the history) with " +
+            $"{baseHistoryImpressions:N0} x scale drawn for its clicks; {days} days of clicks. Times are wall (CPU) seconds.");
+        Console.WriteLine();
+        Console.WriteLine($"| impressions on the run day | window | full recompute | with state | with state / full | with state vs the {windows[0]}-day window | peak RSS full / with state |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (scale, window, f, s) in rows)
         {
-            Console.WriteLine($"| full recompute, {HistoryWindowInSpec}-day window | {scale * baseImpressions:N0} | {m.Wall:F1} s | {m.Cpu:F1} s | {m.PeakKb / 1024} MiB | {m.Wall / b.Wall:F2}x | {m.Cpu / b.Cpu:F2}x |");
-        }
-
-        foreach (var (window, f, s) in incremental)
-        {
-            Console.WriteLine($"| with state vs full, {window}-day window | {scales.Max() * baseImpressions:N0} | {s.Wall:F1} s | {s.Cpu:F1} s | {s.PeakKb / 1024} MiB | {s.Wall / f.Wall:F2}x | {s.Cpu / f.Cpu:F2}x |");
-        }
-
-        if (incremental.Count > 1)
-        {
-            var first = incremental[0].State;
-            foreach (var (window, _, s) in incremental.Skip(1))
-            {
-                Console.WriteLine($"| with state, {window}-day vs {incremental[0].Window}-day window | {scales.Max() * baseImpressions:N0} | {s.Wall:F1} s | {s.Cpu:F1} s | {s.PeakKb / 1024} MiB | {s.Wall / first.Wall:F2}x | {s.Cpu / first.Cpu:F2}x |");
-            }
+            var baseline = rows.First(r => r.Scale == scale && r.Window == windows[0]).State;
+            Console.WriteLine($"| {scale * baseImpressions:N0} | {window} days | {f.Wall:F1} s ({f.Cpu:F1} s) | {s.Wall:F1} s ({s.Cpu:F1} s) | {s.Wall / f.Wall:F2}x ({s.Cpu / f.Cpu:F2}x) | " +
+                $"{s.Wall / baseline.Wall:F2}x ({s.Cpu / baseline.Cpu:F2}x) | {f.PeakKb / 1024} / {s.PeakKb / 1024} MiB |");
         }
 
         return ok ? 0 : 1;
     }
 
-    // Logs with impressions on the run day and the day before (the day before's run leaves the snapshot) and `days` days
-    // of clicks.
-    private static string Logs(string work, int scale, int baseImpressions, int days, DateOnly day)
+    // Logs with impressions on the run day and the day before (the day before's run leaves the snapshot) at the run
+    // day's rate, and `days` days of clicks; the days before those two are drawn at the history's rate (gen-logs
+    // --history-impressions-per-day): a 60-day history in a fraction of the time 60 full days would take.
+    private static string Logs(string work, int scale, int baseImpressions, int baseHistoryImpressions, int days, DateOnly day)
     {
-        string logs = Path.Combine(work, $"logs-{scale}x-{days}d");
+        string logs = Path.Combine(work, $"logs-{scale}x-{days}d-h{baseHistoryImpressions}");
         if (File.Exists(Path.Combine(logs, "_DONE")))
         {
             Console.Error.WriteLine(File.ReadAllText(Path.Combine(logs, "_DONE")).Trim());
@@ -108,19 +91,30 @@ internal static class IncrementalBenchmark
             Directory.Delete(logs, true);
         }
 
-        var generated = LogGenerator.Generate(new LogGeneratorOptions
+        var clock = Stopwatch.StartNew();
+        var options = new LogGeneratorOptions
         {
             Output = logs,
             Date = day,
             Days = days,
             ImpressionDays = 2,
             ImpressionsPerDay = baseImpressions * scale,
+            HistoryImpressionsPerDay = baseHistoryImpressions * scale,
             Users = 100_000 * scale,
             Items = 50_000 * scale,
             Seed = 7,
+        };
+        var generated = LogGenerator.Generate(options, done =>
+        {
+            Console.Error.WriteLine($"  {done:yyyy-MM-dd} drawn ({clock.Elapsed.TotalSeconds:F0} s)");
+            if (done == day)
+            {
+                Console.Error.WriteLine("  writing the clicks' partitions, users and items ...");
+            }
         });
-        File.WriteAllText(Path.Combine(logs, "_DONE"), $"{generated}\n");
-        Console.Error.WriteLine(generated);
+        string line = $"{generated}; generated in {clock.Elapsed.TotalSeconds:F0} s";
+        File.WriteAllText(Path.Combine(logs, "_DONE"), line + "\n");
+        Console.Error.WriteLine(line);
         return logs;
     }
 
@@ -152,11 +146,11 @@ internal static class IncrementalBenchmark
         return state is null ? command : [.. command, "--state", state];
     }
 
-    private static (double Wall, double Cpu, long PeakKb) Measure(string what, string[] command)
+    private static Measured Measure(string what, string[] command)
     {
-        var m = ChildProcess.MeasureWithCpu(command);
-        Console.Error.WriteLine($"  {what}: {m.Wall:F1} s wall, {m.Cpu:F1} s CPU, peak {m.PeakKb / 1024} MiB; load average {File.ReadAllText("/proc/loadavg").Trim()}");
-        return m;
+        var (wall, cpu, peakKb) = ChildProcess.MeasureWithCpu(command);
+        Console.Error.WriteLine($"  {what}: {wall:F1} s wall, {cpu:F1} s CPU, peak {peakKb / 1024} MiB; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        return new Measured(wall, cpu, peakKb);
     }
 
     // The run with state used the day before's snapshot, read at most two click partitions, and wrote what the full
@@ -196,4 +190,6 @@ internal static class IncrementalBenchmark
 
         return problems.Count == 0;
     }
+
+    private readonly record struct Measured(double Wall, double Cpu, long PeakKb);
 }

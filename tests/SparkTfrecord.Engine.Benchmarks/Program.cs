@@ -19,11 +19,11 @@ using SparkTfrecord.TestSupport;
 // --scale 1,10 --modes job --repeat 1 measures 10M against 1M impressions in one run).
 // Profile mode: ... -- --profile --scale 1 [--explain] runs the job's statements one by one in this process and prints
 // each one's time and each output pass's (see StatementProfile.cs).
-// Incremental mode (issue 12): ... -- --incremental --scale 1,10 [--windows 15,60] generates logs with impressions on
-// the run day and the day before and max(windows) + 1 days of clicks, then prints the full recompute at each scale
-// against the first, and at the largest scale the run with --state (after the day before's run left its snapshot)
-// against the full recompute, for each window; the run with state is checked to equal the full one (see
-// IncrementalBenchmark.cs).
+// Incremental mode (issue 12): ... -- --incremental --scale 1,10 [--windows 15,60] [--history-impressions N] generates
+// logs with s x --impressions on the run day and the day before, and max(windows) + 1 days of clicks, the earlier days
+// drawn from s x N impressions a day (default: a tenth of --impressions), then prints, at each scale and for each window,
+// the full recompute against the run with --state (after the day before's run left its snapshot), and the run with
+// state against the first window's; the run with state is checked to equal the full one (see IncrementalBenchmark.cs).
 // Hot-key mode: ... -- --hot-key 5000000 [--impressions 200000] [--hot-impressions 2000] [--repeat 1] [--work DIR]
 // generates logs with that many clicks in the 16-day window, once all of one user's and once spread over 10,001
 // users, with the same run-day impressions, and runs sparktf samples (default memory limit) on each (see HotKey.cs).
@@ -53,6 +53,7 @@ bool explain = false;
 bool incrementalMode = false;
 long? samplesPerPass = null;
 int[] windows = [15];
+int? historyImpressions = null;
 string memoryLimit = new DuckDbEngineOptions().MemoryLimit;
 string work = Path.Combine(Path.GetTempPath(), "sparktf-bench");
 for (int i = 0; i < args.Length; i += 2)
@@ -70,6 +71,7 @@ for (int i = 0; i < args.Length; i += 2)
         case "--repeat": repeat = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--work": work = args[i + 1]; break;
         case "--samples-per-pass": samplesPerPass = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--history-impressions": historyImpressions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--windows": windows = args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
         case "--hot-key": hotKey = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--hot-impressions": hotImpressions = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -86,7 +88,7 @@ if (incrementalMode)
 {
     Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
     Directory.CreateDirectory(work);
-    return IncrementalBenchmark.Run(baseImpressions, scales, windows, work, sparktf, spec, Date);
+    return IncrementalBenchmark.Run(baseImpressions, historyImpressions ?? baseImpressions / 10, scales, windows, work, sparktf, spec, Date);
 }
 
 if (hotKey > 0)

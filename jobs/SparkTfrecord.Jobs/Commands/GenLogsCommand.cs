@@ -20,10 +20,15 @@ internal static class GenLogsCommand
         format.AcceptOnlyFromAmong("parquet", "csv", "jsonl");
         var bad = new Option<double>("--bad-rows") { Description = "Fraction of impression rows made bad (null key or time), to exercise the quarantine (default 0)." };
         var impressionDays = new Option<int>("--impression-days") { Description = "Write impressions for only the last N days (default 0: every day); clicks are written for every day." };
+        var historyImpressions = new Option<int?>("--history-impressions-per-day")
+        {
+            Description = "Impressions drawn per day for the days whose impressions are not written (before the last --impression-days days), " +
+                "for their clicks only: a long history in a fraction of the time (default: --impressions-per-day).",
+        };
         var force = new Option<bool>("--force") { Description = $"Write into a non-empty folder that gen-logs did not write (no {LogOutputFolder.Marker} file), replacing its files of the same names." };
         var command = new Command("gen-logs", "Generate realistic click logs (impressions, clicks, users, items) in the layout conf/din.yaml reads.")
         {
-            output, date, days, impressions, users, items, seed, format, bad, impressionDays, force,
+            output, date, days, impressions, users, items, seed, format, bad, impressionDays, historyImpressions, force,
         };
         command.SetAction(result =>
         {
@@ -32,6 +37,14 @@ internal static class GenLogsCommand
             if (d < 1 || result.GetValue(impressions) < 0 || result.GetValue(users) < 1 || result.GetValue(items) < 1 || result.GetValue(bad) is < 0 or > 1 || result.GetValue(impressionDays) < 0)
             {
                 throw new UsageException("--days, --users and --items must be at least 1, --impressions-per-day and --impression-days at least 0, --bad-rows from 0 to 1.");
+            }
+
+            int written = result.GetValue(impressionDays);
+            if (result.GetValue(historyImpressions) is { } history && (history < 0 || written < 1 || written >= d))
+            {
+                throw new UsageException(
+                    $"--history-impressions-per-day {history}: it must be at least 0, and it applies to the days whose impressions are not written, so it needs " +
+                    $"--impression-days from 1 to {d - 1} (one less than --days {d}); give --impression-days 2 for a job's run day and its next day.");
             }
 
             if (day.DayNumber - (d - 1) < DateOnlyOption.Min.DayNumber)
@@ -55,10 +68,19 @@ internal static class GenLogsCommand
                     _ => SourceFormat.Parquet,
                 },
                 BadRowFraction = result.GetValue(bad),
-                ImpressionDays = Math.Min(result.GetValue(impressionDays), d), // more days of impressions than of logs is all of them
+                ImpressionDays = Math.Min(written, d), // more days of impressions than of logs is all of them
+                HistoryImpressionsPerDay = result.GetValue(historyImpressions),
             };
             CheckOutput(options.Output, result.GetValue(force));
-            var counts = LogGenerator.Generate(options, done => context.Err.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}"));
+            var counts = LogGenerator.Generate(options, done =>
+            {
+                context.Err.WriteLine($"sparktf: gen-logs: wrote {done:yyyy-MM-dd}");
+                if (done == options.Date)
+                {
+                    // The clicks are written last (a day's late clicks fall into the next day's partition): say what the wait is.
+                    context.Err.WriteLine("sparktf: gen-logs: writing the clicks' partitions, users and items");
+                }
+            });
             context.Out.WriteLine(counts.SummaryJson(options.Output));
             return ExitCodes.Success;
         });

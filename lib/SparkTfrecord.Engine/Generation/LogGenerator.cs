@@ -30,6 +30,11 @@ public static class LogGenerator
     public static GeneratedLogs Generate(LogGeneratorOptions options, Action<DateOnly>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.HistoryImpressionsPerDay is { } history && (history < 0 || options.ImpressionDays <= 0))
+        {
+            throw new ArgumentException($"HistoryImpressionsPerDay ({history}) must be at least 0 and needs ImpressionDays above 0 (the days it applies to are those whose impressions are not written).", nameof(options));
+        }
+
         JobConfigParser.TryFindZone(options.TimeZone, out var zone);
         var random = new Random(options.Seed);
         var userPick = new ZipfSampler(options.Users, 0.9);
@@ -123,12 +128,15 @@ public static class LogGenerator
             long end = JobPlan.LocalMidnightMicros(day.AddDays(1), zone) / 1000;
             string dt = PathTemplate.Format(day);
             bool writeImpressions = options.ImpressionDays <= 0 || day > options.Date.AddDays(-options.ImpressionDays);
+
+            // A day whose impressions are not written is drawn for its clicks only, at the history's rate when one is given.
+            int impressionsToday = writeImpressions ? options.ImpressionsPerDay : options.HistoryImpressionsPerDay ?? options.ImpressionsPerDay;
             using (var imps = db.CreateAppender("impressions"))
             using (var clicks = db.CreateAppender("clicks"))
             {
                 int made = 0;
                 long request = 0;
-                while (made < options.ImpressionsPerDay)
+                while (made < impressionsToday)
                 {
                     // A request shows a few items to one user at one moment.
                     request++;
@@ -137,7 +145,7 @@ public static class LogGenerator
                     long ts = start + (long)(random.NextDouble() * (end - start));
                     string device = s_devices[(user * 7 + (random.NextDouble() < 0.1 ? 1 : 0)) % s_devices.Length];
                     string page = s_pages[random.Next(s_pages.Length)];
-                    int shown = Math.Min(1 + random.Next(4), options.ImpressionsPerDay - made);
+                    int shown = Math.Min(1 + random.Next(4), impressionsToday - made);
                     for (int k = 0; k < shown; k++, made++)
                     {
                         string item = ItemId(itemPick.Next(random));

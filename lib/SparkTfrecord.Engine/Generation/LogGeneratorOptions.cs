@@ -36,6 +36,15 @@ public sealed class LogGeneratorOptions
     /// </summary>
     public int ImpressionDays { get; init; }
 
+    /// <summary>
+    /// Impressions per day drawn for the days whose impressions are not written (before the last
+    /// <see cref="ImpressionDays"/> days; null: <see cref="ImpressionsPerDay"/>). Those days exist for their clicks, the
+    /// history a job reads: fewer drawn impressions give a long history (many days of clicks, the same users and items,
+    /// with their late clicks, clicks without an impression and clicks past midnight) in a fraction of the time, while the
+    /// written days keep <see cref="ImpressionsPerDay"/>. Needs <see cref="ImpressionDays"/> above 0.
+    /// </summary>
+    public int? HistoryImpressionsPerDay { get; init; }
+
     /// <summary>The fraction of impression and click rows made bad (null key or null time).</summary>
     public double BadRowFraction { get; init; }
 
