@@ -21,7 +21,7 @@ using SparkTfrecord.TestSupport;
 // each one's time and each output pass's (see StatementProfile.cs).
 // Incremental mode (issue 12): ... -- --incremental --scale 1,10 [--windows 15,60] [--history-impressions N] generates
 // logs with s x --impressions on the run day and the day before, and max(windows) + 1 days of clicks, the earlier days
-// drawn from s x N impressions a day (default: a tenth of --impressions), then prints, at each scale and for each window,
+// drawn from s x N impressions a day (default: a quarter of --impressions), then prints, at each scale and for each window,
 // the full recompute against the run with --state (after the day before's run left its snapshot), and the run with
 // state against the first window's; the run with state is checked to equal the full one (see IncrementalBenchmark.cs).
 // Hot-key mode: ... -- --hot-key 5000000 [--impressions 200000] [--hot-impressions 2000] [--repeat 1] [--work DIR]
@@ -88,7 +88,7 @@ if (incrementalMode)
 {
     Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Trim()}");
     Directory.CreateDirectory(work);
-    return IncrementalBenchmark.Run(baseImpressions, historyImpressions ?? baseImpressions / 10, scales, windows, work, sparktf, spec, Date);
+    return IncrementalBenchmark.Run(baseImpressions, historyImpressions ?? baseImpressions / 4, scales, windows, work, sparktf, spec, Date);
 }
 
 if (hotKey > 0)
