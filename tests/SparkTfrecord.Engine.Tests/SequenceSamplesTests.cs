@@ -107,6 +107,26 @@ public sealed class SequenceSamplesTests
         Assert.That(e.Message, Does.Contain("give it either value:"));
     }
 
+    [TestCase("{time_delta: seconds}", "{time_delta: minutes}", "time_delta 'minutes' is not supported: write time_delta: seconds.")]
+    [TestCase("{time_delta: seconds}", "{}", "is a step of 'clicked_items': give it either value:")]
+    [TestCase("{time_delta: seconds}", "{time_delta: seconds, window: 1d}", "unknown key 'window' in history 'clicked_age_s' (a step of 'clicked_items': its events, window and max_length are the history's)")]
+    [TestCase("{value: items.category}", "{time_delta: seconds}", "'clicked_categories' is a string feature; a time_delta is a number")]
+    [TestCase("{value: items.category}", "{value: impressions.device}", "'impressions.device': a step's value comes from the history's events (clicks) or from a table with a key")]
+    public void A_wrong_companion_entry_is_refused_at_its_line(string entry, string wrong, string message)
+    {
+        string spec = SpecText.Replace(entry, wrong, StringComparison.Ordinal);
+        string file = Path.Combine(_logs.Root, "spec.yaml");
+        File.WriteAllText(file, spec);
+        string companion = entry.Contains("time_delta", StringComparison.Ordinal) ? "clicked_age_s" : "clicked_categories";
+        int line = spec.Split('\n').ToList().FindIndex(l => l.StartsWith($"    {companion}: {wrong}", StringComparison.Ordinal)) + 1;
+
+        var e = Assert.Throws<JobConfigException>(() => JobDefinition.Load(file))!;
+
+        Assert.That(line, Is.Positive);
+        Assert.That(e.Message, Does.StartWith($"{file}:{line}:"));
+        Assert.That(e.Message, Does.Contain(message));
+    }
+
     [Test]
     public void A_companion_of_a_history_without_an_entry_is_refused_at_the_companions_line()
     {
