@@ -72,6 +72,13 @@ public sealed class TfRecordFormatException : IOException
         new(Invariant($"{Where(path)}: damaged compressed stream near uncompressed byte offset {offset}: {inner.Message} Re-create the file, or read it with --skip-corrupt to keep the records before the damage."),
             TfRecordErrorKind.CorruptCompression, path, offset, inner);
 
+    // `inspect --seq` on a file of tf.train.Examples: both messages parse either payload, so without this the Examples
+    // would print as SequenceExamples with a context and no feature lists.
+    internal static TfRecordFormatException NotSequenceExamples(string path, long offset, int records) =>
+        new(Invariant($"{Where(path)}: record at byte offset {offset}: {(records == 1 ? "the file's only record has" : $"none of the file's first {records} records has")} a feature_lists field: ") +
+            "the file holds tf.train.Examples, not tf.train.SequenceExamples. Read it without --seq.",
+            TfRecordErrorKind.InvalidPayload, path, offset, null);
+
     internal static TfRecordFormatException InvalidPayload(string what, long offset) =>
         new(Invariant($"invalid record payload at byte offset {offset} of the payload: {what}. The record is not a valid tf.train.Example / SequenceExample."),
             TfRecordErrorKind.InvalidPayload, null, offset, null);

@@ -96,6 +96,32 @@ public sealed class EncodeTests
         });
     }
 
+    [Test]
+    public void Encode_of_a_sequence_spec_writes_sequence_examples_as_the_samples_job_does()
+    {
+        // Issue 14: the histories and their companions become feature lists, the other features the context.
+        string spec = Processes.InRepo("tests", "spec-cases", "sequence", "din_seq.yaml");
+        string parquet = _temp["seq/parquet"];
+        Directory.CreateDirectory(parquet);
+        using (var engine = new DuckDbEngine(new DuckDbEngineOptions { Threads = 1 }))
+        {
+            engine.Execute($"COPY (SELECT 1::BIGINT AS label, 'r1' AS request_id, 'u1' AS user_id, 'B' AS item_id, ['C', 'A'] AS clicked_items, " +
+                $"[3600, 82800]::BIGINT[] AS clicked_age_s, ['unknown', 'shoes'] AS clicked_categories) TO '{parquet}/a.parquet' (FORMAT parquet)");
+        }
+
+        var r = InProcess.Run("encode", "--spec", spec, "--input", parquet, "--output", _temp["seq/out"]);
+
+        Assert.That(r.ExitCode, Is.Zero, r.Output);
+        string file = Directory.GetFiles(_temp["seq/out"], "part-*").Single();
+        using var reader = Tfrecord.Framing.TfRecordReader.Open(file);
+        Assert.That(reader.TryRead(out var payload), Is.True);
+        var record = Tfrecord.Proto.SequenceExample.Parser.ParseFrom(payload.ToArray());
+        Assert.That(record.Context.Feature.Keys, Is.EquivalentTo(new[] { "label", "request_id", "user_id", "item_id" }));
+        Assert.That(record.FeatureLists.FeatureList["clicked_items"].Feature.Select(f => f.BytesList.Value.Single().ToStringUtf8()), Is.EqualTo(new[] { "C", "A" }));
+        Assert.That(record.FeatureLists.FeatureList["clicked_age_s"].Feature.Select(f => f.Int64List.Value.Single()), Is.EqualTo(new long[] { 3600, 82800 }));
+        Assert.That(record.FeatureLists.FeatureList["clicked_categories"].Feature.Select(f => f.BytesList.Value.Single().ToStringUtf8()), Is.EqualTo(new[] { "unknown", "shoes" }));
+    }
+
     private string Spec(string name)
     {
         string din = File.ReadAllText(Processes.InRepo("conf", "din.yaml"));

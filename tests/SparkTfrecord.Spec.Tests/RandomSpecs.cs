@@ -151,9 +151,12 @@ internal sealed class RandomSpecs(int seed)
             parts.Add($"padding: {(dtype is "string" or "bytes" ? Quote(s_words[_random.Next(s_words.Length)]) : Value())}");
         }
 
-        if (_random.Next(2) == 0)
+        // A sequence is a history (issue 14); the random draws stay those of every other feature.
+        bool withRole = _random.Next(2) == 0;
+        string? role = withRole ? s_roles[_random.Next(s_roles.Length)] : null;
+        if (sequence || role is not null)
         {
-            parts.Add($"role: {s_roles[_random.Next(s_roles.Length)]}");
+            parts.Add($"role: {(sequence ? "history" : role)}");
         }
 
         var train = new List<string>();

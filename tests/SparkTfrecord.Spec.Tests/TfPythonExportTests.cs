@@ -20,4 +20,15 @@ public sealed class TfPythonExportTests
 
         Golden.Check(Repo.In("tests", "python", "golden", "din_example_fmt.py"), exported, "the tf-python export of conf/din.yaml");
     }
+
+    [Test]
+    public void Exported_tf_python_module_for_a_sequence_spec_matches_the_golden_file_the_python_tests_check()
+    {
+        string path = Repo.In("tests", "spec-cases", "sequence", "din_seq.yaml");
+        FeatureSpec spec = SpecLoader.Parse(File.ReadAllText(path), "tests/spec-cases/sequence/din_seq.yaml");
+
+        string exported = SpecExports.ToTfPython(spec);
+
+        Golden.Check(Repo.In("tests", "python", "golden", "din_seq_example_fmt.py"), exported, "the tf-python export of tests/spec-cases/sequence/din_seq.yaml");
+    }
 }

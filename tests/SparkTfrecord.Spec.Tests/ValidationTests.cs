@@ -233,7 +233,7 @@ public sealed class ValidationTests
     [Test]
     public void Sequence_example_feature_lists_are_checked_frame_by_frame()
     {
-        FeatureSpec spec = SpecLoader.Parse("spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: clicks, dtype: string, shape: seq}\n");
+        FeatureSpec spec = SpecLoader.Parse("spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: clicks, dtype: string, shape: seq, role: history}\n");
         var validator = new DatasetValidator(ValidationRules.FromSpec(spec));
         var encoder = new SequenceExampleEncoder();
         validator.BeginFile("mem");
@@ -262,7 +262,7 @@ public sealed class ValidationTests
     [Test]
     public void Sequence_frames_outside_a_small_vocabulary_are_reported()
     {
-        FeatureSpec spec = SpecLoader.Parse("spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: clicks, dtype: string, shape: seq, domain: [a, b]}\n");
+        FeatureSpec spec = SpecLoader.Parse("spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: clicks, dtype: string, shape: seq, role: history, domain: [a, b]}\n");
         var validator = new DatasetValidator(ValidationRules.FromSpec(spec));
         var encoder = new SequenceExampleEncoder();
         validator.BeginFile("mem");

@@ -22,6 +22,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DIN = os.path.join(ROOT, "conf", "din.yaml")
 WIDE_DEEP = os.path.join(ROOT, "conf", "wide_deep.yaml")
 GOLDEN_TF_PYTHON = os.path.join(ROOT, "tests", "python", "golden", "din_example_fmt.py")
+DIN_SEQ = os.path.join(ROOT, "tests", "spec-cases", "sequence", "din_seq.yaml")
+GOLDEN_SEQ_TF_PYTHON = os.path.join(ROOT, "tests", "python", "golden", "din_seq_example_fmt.py")
 MALFORMED = os.path.join(ROOT, "tests", "spec-cases", "malformed")
 DIN_HASH = "85ec4dd18489f6fbc7f695d213997c1d09ef98a7c05f6497290d8959d95e23e9"
 SCALARS = ["label", "user_id", "age", "gender", "device", "item_id"]
@@ -47,8 +49,8 @@ def real_tensorflow():
     return tf
 
 
-def load_exported():
-    spec = importlib.util.spec_from_file_location("din_example_fmt", GOLDEN_TF_PYTHON)
+def load_exported(path=GOLDEN_TF_PYTHON):
+    spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -145,7 +147,7 @@ class DinPlainDescriptionTest(unittest.TestCase):
         self.assertEqual(spec.parsing_description()["age"], {"type": "FixedLenFeature", "shape": [], "dtype": "int64", "default_value": 0})
 
     def test_sequence_features_need_the_sequence_parser(self):
-        spec = sts.loads("spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: clicks, dtype: string, shape: seq}\n")
+        spec = sts.loads("spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: clicks, dtype: string, shape: seq, role: history}\n")
         with self.assertRaises(ValueError):
             spec.get_example_fmt()
         if real_tensorflow() is None:
@@ -303,6 +305,83 @@ class ManifestTest(unittest.TestCase):
     def test_wide_deep_spec_has_another_hash(self):
         with self.assertRaises(sts.ManifestMismatchError):
             sts.check_manifest({"spec_hash": DIN_HASH}, WIDE_DEEP)
+
+
+
+class SequenceSpecTest(unittest.TestCase):
+    """A sequence spec (issue 14; tests/spec-cases/sequence/din_seq.yaml): its history and per-step companions are
+    feature lists of a SequenceExample, parsed with parse_single_sequence_example, the rest is its context. The exported
+    module (tests/python/golden/din_seq_example_fmt.py, which the C# tests keep equal to `sparktf spec export`) and the
+    library give the same parsing spec."""
+
+    CONTEXT = {
+        "label": {"type": "FixedLenFeature", "shape": [], "dtype": "int64", "default_value": None},
+        "request_id": {"type": "FixedLenFeature", "shape": [], "dtype": "string", "default_value": None},
+        "user_id": {"type": "FixedLenFeature", "shape": [], "dtype": "string", "default_value": None},
+        "item_id": {"type": "FixedLenFeature", "shape": [], "dtype": "string", "default_value": None},
+    }
+    SEQUENCE = {
+        "clicked_items": {"type": "FixedLenSequenceFeature", "shape": [], "dtype": "string", "allow_missing": False},
+        "clicked_age_s": {"type": "FixedLenSequenceFeature", "shape": [], "dtype": "int64", "allow_missing": False},
+        "clicked_categories": {"type": "FixedLenSequenceFeature", "shape": [], "dtype": "string", "allow_missing": False},
+    }
+
+    def test_the_companions_name_their_history_and_the_spec_is_a_sequence(self):
+        spec = sts.load(DIN_SEQ)
+        self.assertTrue(spec.is_sequence)
+        self.assertEqual(spec.steps, {"clicked_items": ["clicked_age_s", "clicked_categories"]})
+        self.assertEqual(spec.feature("clicked_age_s")["of"], "clicked_items")
+        self.assertNotIn("of", spec.feature("clicked_items"))
+        self.assertNotIn("of", spec.feature("label"))
+        with self.assertRaises(ValueError):
+            spec.get_example_fmt()
+
+    def test_the_exported_module_has_the_csharp_hash_and_the_steps(self):
+        module = load_exported(GOLDEN_SEQ_TF_PYTHON)
+        spec = sts.load(DIN_SEQ)
+        self.assertEqual(module.SPEC_HASH, spec.hash)
+        self.assertEqual(module.STEPS, spec.steps)
+        self.assertEqual(load_exported().STEPS, {})
+        self.assertEqual(module.PADDED_SHAPES["clicked_age_s"], [None])
+        self.assertEqual(module.PADDING_VALUES["clicked_categories"], "unknown")
+
+    def test_context_and_sequence_features_as_plain_data(self):
+        if real_tensorflow() is not None:
+            self.skipTest("real TensorFlow builds tf.io objects")
+        module = load_exported(GOLDEN_SEQ_TF_PYTHON)
+        spec = sts.load(DIN_SEQ)
+        self.assertEqual(spec.get_sequence_example_fmt(), (self.CONTEXT, self.SEQUENCE))
+        self.assertEqual(module.get_sequence_example_fmt(), (self.CONTEXT, self.SEQUENCE))
+        with self.assertRaises(ValueError):
+            module.get_example_fmt()
+
+    def test_fixed_len_sequence_features_with_tensorflow(self):
+        with fake_tensorflow() as tf:
+            for context, sequence in (sts.load(DIN_SEQ).get_sequence_example_fmt(),
+                                      load_exported(GOLDEN_SEQ_TF_PYTHON).get_sequence_example_fmt()):
+                self.assertEqual(context["label"], tf.io.FixedLenFeature([], tf.int64))
+                self.assertEqual(type(context["item_id"]).__name__, "FixedLenFeature")
+                self.assertEqual(sequence["clicked_items"], tf.io.FixedLenSequenceFeature([], tf.string, allow_missing=False))
+                self.assertEqual(sequence["clicked_age_s"], tf.io.FixedLenSequenceFeature([], tf.int64, allow_missing=False))
+                self.assertEqual(type(sequence["clicked_categories"]).__name__, "FixedLenSequenceFeature")
+                self.assertEqual(list(context), ["label", "request_id", "user_id", "item_id"])
+                self.assertEqual(list(sequence), ["clicked_items", "clicked_age_s", "clicked_categories"])
+
+    def test_the_parse_function_parses_a_sequence_example_and_splits_the_label(self):
+        with fake_tensorflow() as tf:
+            calls = []
+
+            def parse_single_sequence_example(serialized, context_features, sequence_features):
+                calls.append((serialized, context_features, sequence_features))
+                return {"label": 1, "item_id": "A"}, {"clicked_items": ["C", "A"], "clicked_age_s": [3600, 82800]}
+
+            tf.io.parse_single_sequence_example = parse_single_sequence_example
+            spec = sts.load(DIN_SEQ)
+            features, label = spec.make_parse_fn()(b"record")
+            self.assertEqual(label, 1)
+            self.assertEqual(features, {"item_id": "A", "clicked_items": ["C", "A"], "clicked_age_s": [3600, 82800]})
+            self.assertEqual(calls[0][0], b"record")
+            self.assertEqual((calls[0][1], calls[0][2]), spec.get_sequence_example_fmt())
 
 
 if __name__ == "__main__":

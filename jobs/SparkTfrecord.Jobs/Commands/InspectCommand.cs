@@ -12,7 +12,7 @@ internal static class InspectCommand
     {
         var paths = CommonOptions.Paths();
         var limit = new Option<long?>("--limit", "-n") { Description = "Print at most N records in all." };
-        var seq = new Option<bool>("--seq") { Description = "Read every record as a tf.train.SequenceExample (default: decided per file from its first records)." };
+        var seq = new Option<bool>("--seq") { Description = "Read every record as a tf.train.SequenceExample, printed as {\"context\": {...}, \"feature_lists\": {...}}; a file of tf.train.Examples (none of its first records has feature lists) is refused. Default: decided per file from its first records." };
         var skipCorrupt = CommonOptions.SkipCorrupt();
         var allowEmpty = CommonOptions.AllowEmpty();
         var maxRecordBytes = CommonOptions.MaxRecordBytes();

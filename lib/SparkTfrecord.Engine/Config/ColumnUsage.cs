@@ -125,6 +125,20 @@ internal static class ColumnUsage
                         yield return (h.Events, job.Sources[h.Value.Source].Key!, true);
                         yield return (h.Value.Source, h.Value.Column, false);
                     }
+
+                    // A sequence history's per-step companions read their column the same way (issue 14).
+                    foreach (var companion in h.Steps.Where(st => st.Value is not null))
+                    {
+                        if (companion.Value!.Source == h.Events)
+                        {
+                            yield return (h.Events, companion.Value.Column, false);
+                        }
+                        else
+                        {
+                            yield return (h.Events, job.Sources[companion.Value.Source].Key!, true);
+                            yield return (companion.Value.Source, companion.Value.Column, false);
+                        }
+                    }
                 }
 
                 break;

@@ -12,4 +12,8 @@ namespace SparkTfrecord.Engine.Config;
 /// <param name="User">The column that names the user in both the events and the impressions.</param>
 /// <param name="Missing">The value listed for an event whose value is missing (for example an item absent from the
 /// items table, in a parallel history of categories), keeping parallel histories aligned; null drops such events.</param>
-internal sealed record HistoryRule(string Feature, string Events, ColumnRef Value, TimeSpan Window, int MaxLength, string User, string? Missing = null);
+internal sealed record HistoryRule(string Feature, string Events, ColumnRef Value, TimeSpan Window, int MaxLength, string User, string? Missing = null)
+{
+    /// <summary>The per-step companions of a sequence history (spec <c>of:</c>), in the spec's order; empty otherwise.</summary>
+    public IReadOnlyList<StepRule> Steps { get; init; } = [];
+}

@@ -71,12 +71,19 @@ public static partial class JobConfigParser
 
         // Histories.
         var histories = new List<HistoryRule>();
+        var steps = new List<(string Of, YamlNode At, StepRule Rule)>();
         if (r.Child(job, "history") is { } historyNode)
         {
             foreach (var (keyNode, valueNode) in r.Mapping(historyNode, "history").Entries)
             {
                 string feature = r.Name(keyNode, "a history feature");
                 var f = r.Feature(byName, feature, keyNode, used);
+                if (f.StepOf is { } of)
+                {
+                    steps.Add((of, keyNode, ParseStep(r, f, valueNode, sources)));
+                    continue;
+                }
+
                 if (!f.IsList)
                 {
                     throw r.Error(keyNode, $"history feature '{feature}' must be a list in the spec (shape: var).");
@@ -119,6 +126,8 @@ public static partial class JobConfigParser
             }
         }
 
+        AttachSteps(r, histories, steps, sources);
+
         // Plain and derived columns.
         var columns = new List<ColumnRule>();
         var columnsNode = r.Child(job, "columns");
@@ -127,7 +136,11 @@ public static partial class JobConfigParser
             foreach (var (keyNode, valueNode) in r.Mapping(columnsNode, "columns").Entries)
             {
                 string feature = r.Name(keyNode, "a feature");
-                r.Feature(byName, feature, keyNode, used);
+                if (r.Feature(byName, feature, keyNode, used).IsSequence)
+                {
+                    throw r.Error(keyNode, $"feature '{feature}' is a sequence (shape: seq): its feature list comes from history:, one frame per event, not from a column.");
+                }
+
                 string text = r.Scalar(valueNode, $"column '{feature}'");
                 var call = CallPattern().Match(text);
                 DerivedFunction function = DerivedFunction.None;
@@ -163,6 +176,11 @@ public static partial class JobConfigParser
 
         foreach (var f in features)
         {
+            if (!used.Contains(f.Name) && f.StepOf is { } of)
+            {
+                throw r.Error(r.Child(job, "history") ?? job, $"feature '{f.Name}' (a step of '{of}') has no rule: add it to history, for example {f.Name}: {{value: COLUMN}} or {{time_delta: seconds}}.");
+            }
+
             if (!used.Contains(f.Name))
             {
                 throw r.Error(columnsNode ?? job, $"feature '{f.Name}' has no rule: add it to columns (for example {f.Name}: {samples}.{f.Name}), history or label.");

@@ -82,12 +82,6 @@ public sealed record JobDefinition
                 }
             }
 
-            if (f.Shape == FeatureShape.Sequence)
-            {
-                throw JobConfigException.At(spec.File, f.Location.Line, f.Location.Column,
-                    $"feature '{f.Name}' is a sequence (a SequenceExample feature list); the samples job writes tf.train.Example rows only.");
-            }
-
             // The job writes a bytes feature as UTF-8 text.
             FeatureDtype kind = f.Dtype == FeatureDtype.Bytes ? FeatureDtype.String : f.Dtype;
             object? def = f.Default switch
@@ -98,7 +92,12 @@ public sealed record JobDefinition
                 var d when kind == FeatureDtype.Float => Convert.ToDouble(d, CultureInfo.InvariantCulture),
                 var d => Convert.ToString(d, CultureInfo.InvariantCulture),
             };
-            features.Add(new FeatureColumn(f.Name, kind, f.Shape != FeatureShape.Scalar, def, f.Role.ToString().ToLowerInvariant()));
+            features.Add(new FeatureColumn(f.Name, kind, f.Shape != FeatureShape.Scalar, def, f.Role.ToString().ToLowerInvariant())
+            {
+                IsSequence = f.Shape == FeatureShape.Sequence,
+                StepOf = f.Of,
+                PaddingText = Convert.ToString(f.Padding, CultureInfo.InvariantCulture),
+            });
         }
 
         if (spec.Job is not { } job)

@@ -26,4 +26,7 @@ public enum EngineSetupProblem
 
     /// <summary>Index files (<c>--index</c>) asked for with the Spark engine's connector writer.</summary>
     IndexWithConnector,
+
+    /// <summary>A spec with sequence (<c>shape: seq</c>) features on the Spark engine, which writes tf.train.Example rows only.</summary>
+    SequenceOnSpark,
 }

@@ -201,10 +201,10 @@ public static class EncodeJob
         CancellationToken cancellation, out long records, out long positives)
     {
         var features = definition.Features;
-        var keys = features.Select(f => new FeatureKey(f.Name)).ToArray();
-        var kinds = features.Select(f => (f.Kind, f.IsList)).ToArray();
         var label = definition.Job.LabelFeature is { } lf ? features.FirstOrDefault(f => f.Name == lf && f.Kind == FeatureDtype.Int64 && !f.IsList) : null;
-        var encoder = new ExampleEncoder();
+        // SequenceExamples when the spec has sequence features (issue 14), as the samples job writes them.
+        var encoder = new SampleRecordEncoder(features);
+        var lengths = new int[features.Count];
         using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression, output.Index);
         long n = 0;
         long p = 0;
@@ -216,18 +216,13 @@ public static class EncodeJob
             int labelAt = label is null ? -1 : featureAt[features.ToList().IndexOf(label)];
             while (r.Read())
             {
-                encoder.Clear();
-                for (int i = 0; i < keys.Length; i++)
-                {
-                    SamplesJob.AddFeature(encoder, keys[i], kinds[i].Kind, kinds[i].IsList, r, featureAt[i]);
-                }
-
+                var record = encoder.Encode(r, featureAt, lengths);
                 if (labelAt >= 0 && !r.IsDBNull(labelAt) && r.GetInt64(labelAt) == 1)
                 {
                     p++;
                 }
 
-                writers.Write(r, at, encoder.GetRecord());
+                writers.Write(r, at, record);
                 if ((++n & 0xFFF) == 0)
                 {
                     cancellation.ThrowIfCancellationRequested();

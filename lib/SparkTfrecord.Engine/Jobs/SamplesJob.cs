@@ -423,8 +423,8 @@ internal static class SamplesJob
         DuckDbEngine engine, RenderedJob sql, JobPlan plan, string work, OutputConfig output, IJobProgress progress, long total, int passes, CancellationToken cancellation)
     {
         var columns = plan.Columns.Features;
-        var keys = columns.Select(c => new FeatureKey(c.Name)).ToArray();
-        var encoder = new ExampleEncoder();
+        var encoder = new SampleRecordEncoder(columns);
+        var lengths = new int[columns.Count];
         bool split = plan.Job.Sampling.HasEval;
         using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression, output.Index);
         // History lengths for the summary, measured on what is written; history[i] is column i's index in them, or -1.
@@ -447,10 +447,10 @@ internal static class SamplesJob
                     var featureAt = at.Features;
                     while (r.Read())
                     {
-                        encoder.Clear();
+                        var record = encoder.Encode(r, featureAt, lengths);
                         for (int i = 0; i < columns.Count; i++)
                         {
-                            int length = AddFeature(encoder, keys[i], columns[i].Kind, columns[i].IsList, r, featureAt[i]);
+                            int length = lengths[i];
                             int h = history[i];
                             if (h >= 0)
                             {
@@ -460,7 +460,7 @@ internal static class SamplesJob
                             }
                         }
 
-                        writers.Write(r, at, encoder.GetRecord());
+                        writers.Write(r, at, record);
                         if ((++n & 0xFFF) == 0)
                         {
                             cancellation.ThrowIfCancellationRequested();

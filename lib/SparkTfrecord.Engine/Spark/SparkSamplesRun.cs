@@ -28,6 +28,7 @@ public static class SparkSamplesRun
         var definition = options.DryRun
             ? SamplesStart.Load(options.Spec, options.Overrides)
             : SamplesStart.LoadOrReport(options.Spec, options.Overrides, options.Dates[0], output, "spark", options.SummaryFile, options.Stdout);
+        SparkSetup.RefuseSequences(definition);
         var launcher = new SparkLauncher(new SparkLaunchOptions
         {
             Definition = definition,

@@ -73,6 +73,7 @@ public sealed class SparkSetup
                 "run this job with --engine duckdb, or remove checks.baseline and compare the days with 'sparktf validate --baseline PREVIOUS_DAY_OUTPUT NEW_DAY_OUTPUT' after the run (docs/report.md).");
         }
 
+        RefuseSequences(definition);
         if (options.DeployMode == SparkDeployMode.Cluster && options.IsLocalMaster)
         {
             throw new EngineSetupException(EngineSetupProblem.SparkDeployMode, $"--deploy-mode cluster needs a cluster master (yarn, k8s://..., spark://...), not {options.Master}: a local master runs in client mode.");
@@ -185,4 +186,21 @@ public sealed class SparkSetup
 
     private static string StripFileScheme(string path) =>
         path.StartsWith("file://", StringComparison.Ordinal) ? path["file://".Length..] : path.StartsWith("file:", StringComparison.Ordinal) ? path["file:".Length..] : path;
+
+    /// <summary>
+    /// Refuses a spec with sequence features: sequence samples (issue 14) are written by the embedded engine only, as
+    /// the Spark script's writers make one tf.train.Example per row (docs/spark.md, "Sequence samples"). Checked before
+    /// anything else of a Spark run, Spark's own presence included.
+    /// </summary>
+    /// <param name="definition">The spec and job section.</param>
+    /// <exception cref="EngineSetupException">A feature is a sequence (<see cref="EngineSetupProblem.SequenceOnSpark"/>).</exception>
+    internal static void RefuseSequences(JobDefinition definition)
+    {
+        if (definition.Features.FirstOrDefault(f => f.IsSequence) is { } sequence)
+        {
+            throw new EngineSetupException(EngineSetupProblem.SequenceOnSpark,
+                $"{definition.File}: feature '{sequence.Name}' is a sequence (shape: seq), and the Spark engine writes tf.train.Example records only: " +
+                "run this job with --engine duckdb (the default), which writes tf.train.SequenceExample records, or make the history 'shape: var'.");
+        }
+    }
 }

@@ -83,18 +83,21 @@ public static partial class PlanRenderer
 
         // A history's value from a keyed table: on the event's key, or (versioned) the version at or before the event's
         // time. `events` is the history's events query's filter on e (its window).
-        private string HistoryTableJoin(int k, HistoryRule h, string eventsFilter)
+        private string HistoryTableJoin(int k, HistoryRule h, string eventsFilter) =>
+            KeyedTableJoin(h.Value.Source, "j", "asof_hist_" + k.ToString(System.Globalization.CultureInfo.InvariantCulture), h.Events, eventsFilter);
+
+        // A keyed table joined to a history's events (alias e) as `alias`: on the event's key, or (versioned) the version
+        // at or before the event's time, found by the probe `probe`.
+        private string KeyedTableJoin(string table, string alias, string probe, string events, string eventsFilter)
         {
-            string table = h.Value.Source;
             string key = Q(Job.Sources[table].Key!);
             if (!IsVersioned(table))
             {
-                return $" LEFT JOIN {Q("clean_" + table)} j ON e.{key} = j.{key}";
+                return $" LEFT JOIN {Q("clean_" + table)} {alias} ON e.{key} = {alias}.{key}";
             }
 
-            string probe = "asof_hist_" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            RenderAsOfProbe(probe, table, $"SELECT e.{key} AS {L("u")}, e.{N.Time} FROM {Q("clean_" + h.Events)} e WHERE {eventsFilter}");
-            return VersionJoin(table, "j", probe, "pj", $"e.{key}", $"e.{N.Time}");
+            RenderAsOfProbe(probe, table, $"SELECT e.{key} AS {L("u")}, e.{N.Time} FROM {Q("clean_" + events)} e WHERE {eventsFilter}");
+            return VersionJoin(table, alias, probe, "p" + alias, $"e.{key}", $"e.{N.Time}");
         }
     }
 }

@@ -178,7 +178,8 @@ public static partial class PlanRenderer
         // An alias local to one statement.
         private string L(string name) => N.Local(name);
 
-        private bool IsHistory(string feature) => Job.Histories.Any(h => h.Feature == feature);
+        // A history, or a per-step companion of one (issue 14): both are lists of samples_histories.
+        private bool IsHistory(string feature) => Job.Histories.Any(h => h.Feature == feature || h.Steps.Any(st => st.Feature == feature));
 
         // The kept samples with their history lists (one table, built once by RenderSamplesWithHistories), or the
         // samples themselves when the job has no history.
@@ -190,15 +191,31 @@ public static partial class PlanRenderer
         // History k's list column in SamplesWithHistoriesTable.
         private string ListColumn(int k) => L("l" + k.ToString(CultureInfo.InvariantCulture));
 
+        // Step j of history k's list column in SamplesWithHistoriesTable, and in its blocks; its value in the events.
+        private string StepListColumn(int k, int j) => L("l" + k.ToString(CultureInfo.InvariantCulture) + "_" + j.ToString(CultureInfo.InvariantCulture));
+
+        private string StepBlockColumn(int j) => L("l_" + j.ToString(CultureInfo.InvariantCulture));
+
+        private string StepValueColumn(int j) => L("s" + j.ToString(CultureInfo.InvariantCulture));
+
         private string OutputExpression(FeatureColumn column)
         {
-            int k = Job.Histories.ToList().FindIndex(h => h.Feature == column.Name);
-            if (k < 0)
+            for (int k = 0; k < Job.Histories.Count; k++)
+            {
+                int j = Job.Histories[k].Steps.ToList().FindIndex(st => st.Feature == column.Name);
+                if (j >= 0)
+                {
+                    return $"s.{StepListColumn(k, j)} AS {Q(column.Name)}";
+                }
+            }
+
+            int h = Job.Histories.ToList().FindIndex(h => h.Feature == column.Name);
+            if (h < 0)
             {
                 return $"s.{Q(column.Name)}";
             }
 
-            return $"s.{ListColumn(k)} AS {Q(column.Name)}";
+            return $"s.{ListColumn(h)} AS {Q(column.Name)}";
         }
 
         // The block of an impression's newest visible event (rank __n), and the block before it: the history's ranks
@@ -239,8 +256,27 @@ public static partial class PlanRenderer
                 string firstRank = $"CASE WHEN {newest} > {max} THEN ({Block(p, k)} - 1) * {max} + 1 ELSE {Block(p, k)} * {max} + 1 END";
                 string oldestHidden = $"greatest({newest} - {max}, o{n}.{L("n")})";
                 string list = $"CASE WHEN c{n}.{L("l")} IS NULL THEN b{n}.{L("l")} ELSE {d.ListConcat($"c{n}.{L("l")}", $"b{n}.{L("l")}")} END";
-                string slice = d.ReversedSlice(list, $"{oldestHidden} - ({firstRank}) + 2", $"greatest({newest} - {oldestHidden}, 0)");
+                string start = $"{oldestHidden} - ({firstRank}) + 2";
+                string count = $"greatest({newest} - {oldestHidden}, 0)";
+                string slice = d.ReversedSlice(list, start, count);
                 lists.Add($"coalesce({slice}, {d.EmptyList(column.Kind)}) AS {ListColumn(k)}");
+
+                // The per-step companions (issue 14): their block lists are in the history's rank order, so the same
+                // slice of them is the same events, newest first.
+                var steps = Job.Histories[k].Steps;
+                for (int j = 0; j < steps.Count; j++)
+                {
+                    string own = StepBlockColumn(j);
+                    string stepList = $"CASE WHEN c{n}.{own} IS NULL THEN b{n}.{own} ELSE {d.ListConcat($"c{n}.{own}", $"b{n}.{own}")} END";
+                    string stepSlice = d.ReversedSlice(stepList, start, count);
+                    var stepColumn = Columns.Features.First(c => c.Name == steps[j].Feature);
+                    if (steps[j].TimeDelta)
+                    {
+                        stepSlice = d.ListTransform(stepSlice, L("x"), TimeDeltaSeconds($"s.{N.Time}", L("x"), stepColumn.Kind));
+                    }
+
+                    lists.Add($"coalesce({stepSlice}, {d.EmptyList(stepColumn.Kind)}) AS {StepListColumn(k, j)}");
+                }
                 joins.Append($"  LEFT JOIN {Q("hist_probe_" + n)} {p} ON s.{N.RowId} = {p}.{N.RowId}\n");
                 joins.Append($"  LEFT JOIN {Q("hist_edge_" + n)} o{n} ON s.{N.RowId} = o{n}.{N.RowId}\n");
                 joins.Append($"  LEFT JOIN {blocks} b{n} ON b{n}.{L("u")} = {p}.{L("u")} AND b{n}.{L("b")} = {Block(p, k)}\n");
@@ -445,6 +481,8 @@ public static partial class PlanRenderer
             }
 
             value = HistoryValue(h, value);
+            var (stepJoins, stepValues) = StepValues(k, h, eventsWindow);
+            join += stepJoins;
 
             string n = k.ToString(CultureInfo.InvariantCulture);
             string user = Q(h.User);
@@ -452,9 +490,14 @@ public static partial class PlanRenderer
             // Each event's rank among its user's events in the order (time ascending, value descending). A ranking
             // window (row_number) stays within DuckDB's memory limit however big a user's partition (measured: the
             // same peak for one user's 5M and 20M events).
+            // Events of the same time and value are ranked by their step values too, so their companions' order is
+            // decided by the data, never by the engine's scan.
+            string stepOut = string.Concat(stepValues.Select((v, j) => v is null ? "" : ", " + StepValueColumn(j)));
+            string stepOrder = string.Concat(stepValues.Select((v, j) => v is null ? "" : ", " + SqlDialect.Descending(StepValueColumn(j))));
+            string stepIn = string.Concat(stepValues.Select((v, j) => v is null ? "" : $", {v} AS {StepValueColumn(j)}"));
             Add("hist_events_" + n,
-                $"SELECT {L("u")}, {N.Time}, {L("v")}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Descending(L("v"))}) AS {L("r")} FROM (\n" +
-                $"  SELECT e.{user} AS {L("u")}, e.{N.Time}, {value} AS {L("v")}\n" +
+                $"SELECT {L("u")}, {N.Time}, {L("v")}{stepOut}, row_number() OVER (PARTITION BY {L("u")} ORDER BY {SqlDialect.Ascending(N.Time)}, {SqlDialect.Descending(L("v"))}{stepOrder}) AS {L("r")} FROM (\n" +
+                $"  SELECT e.{user} AS {L("u")}, e.{N.Time}, {value} AS {L("v")}{stepIn}\n" +
                 $"  FROM {Q("clean_" + events.Name)} e{join}\n" +
                 $"  WHERE {eventsWindow}{StateEventsUnion(h)}\n" +
                 $") t WHERE {L("v")} IS NOT NULL");
@@ -464,9 +507,13 @@ public static partial class PlanRenderer
             // event, `max_length` times the events), and a window partition is one block, never a user's whole event
             // list (whole lists, or lists per event over a user's partition, ran out of memory for very active users).
             string block = $"CAST(floor(({L("r")} - 1) / {h.MaxLength}) AS BIGINT)";
+            // A companion's block list is made the same way, in the same rank order: a time_delta step lists the events' times.
+            string stepBlocksOut = string.Concat(h.Steps.Select((_, j) => $", {d.ValuesByRank(StepBlockColumn(j))} AS {StepBlockColumn(j)}"));
+            string stepBlocksIn = string.Concat(h.Steps.Select((st, j) =>
+                $", {d.PartitionList(L("r"), st.TimeDelta ? N.Time : StepValueColumn(j), $"{L("u")}, {block}")} AS {StepBlockColumn(j)}"));
             Add("hist_blocks_" + n,
-                $"SELECT {L("u")}, {L("b")}, {d.ValuesByRank(L("l"))} AS {L("l")} FROM (\n" +
-                $"  SELECT {L("u")}, {block} AS {L("b")}, {L("r")}, {d.PartitionList(L("r"), L("v"), $"{L("u")}, {block}")} AS {L("l")}\n" +
+                $"SELECT {L("u")}, {L("b")}, {d.ValuesByRank(L("l"))} AS {L("l")}{stepBlocksOut} FROM (\n" +
+                $"  SELECT {L("u")}, {block} AS {L("b")}, {L("r")}, {d.PartitionList(L("r"), L("v"), $"{L("u")}, {block}")} AS {L("l")}{stepBlocksIn}\n" +
                 $"  FROM {Q("hist_events_" + n)}\n" +
                 $") t WHERE ({L("r")} - 1) % {h.MaxLength} = 0");
 
@@ -506,6 +553,59 @@ public static partial class PlanRenderer
             string value = ValueRules.Scalar(d, kind, raw);
             return h.Missing is null ? value : $"coalesce({value}, {ValueRules.Scalar(d, kind, d.String(h.Missing))})";
         }
+
+        // The value expressions of history k's per-step companions (null for a time_delta step, whose blocks list the
+        // events' times), and the joins of the keyed tables they read: on the events' key column, like the history's own
+        // value; a step reading the history's own table reuses its join (alias j). Each value falls back to the step's
+        // `missing` (by default the feature's padding), so no step is ever dropped and the lists stay aligned.
+        private (string Joins, List<string?> Values) StepValues(int k, HistoryRule h, string eventsWindow)
+        {
+            var joins = new StringBuilder();
+            var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (h.Value.Source != h.Events)
+            {
+                aliases[h.Value.Source] = "j";
+            }
+
+            var values = new List<string?>();
+            foreach (var st in h.Steps)
+            {
+                if (st.Value is not { } v)
+                {
+                    values.Add(null);
+                    continue;
+                }
+
+                string raw;
+                if (v.Source == h.Events)
+                {
+                    raw = $"e.{Q(v.Column)}";
+                }
+                else
+                {
+                    if (!aliases.TryGetValue(v.Source, out string? alias))
+                    {
+                        alias = "js" + aliases.Count.ToString(CultureInfo.InvariantCulture);
+                        aliases[v.Source] = alias;
+                        joins.Append(KeyedTableJoin(v.Source, alias, $"asof_hist_{k.ToString(CultureInfo.InvariantCulture)}_{alias}", h.Events, eventsWindow));
+                    }
+
+                    raw = $"{alias}.{Q(v.Column)}";
+                }
+
+                var kind = Columns.Features.First(c => c.Name == st.Feature).Kind;
+                values.Add($"coalesce({ValueRules.Scalar(d, kind, raw)}, {ValueRules.Scalar(d, kind, d.String(st.Missing))})");
+            }
+
+            return (joins.ToString(), values);
+        }
+
+        // The impression's time less an event's (both epoch microseconds) in seconds: whole seconds (rounded down) for an
+        // int64 step, fractional for a float one. Events are strictly before the impression, so it is positive.
+        private static string TimeDeltaSeconds(string impression, string eventTime, FeatureDtype kind) =>
+            kind == FeatureDtype.Int64
+                ? $"CAST(floor(({impression} - {eventTime}) / 1000000.0) AS BIGINT)"
+                : $"CAST(({impression} - {eventTime}) / 1000000.0 AS FLOAT)";
 
         private void RenderSamples()
         {

@@ -60,6 +60,12 @@ internal sealed partial record StatefulSource(string Name, string PathTemplate, 
                 return ([], $"history '{h.Feature}' takes its value from table '{h.Value.Source}', which is read anew every run");
             }
 
+            if (h.Steps.FirstOrDefault(st => st.Value is not null) is { } step)
+            {
+                // The snapshot keeps each event's value only; a time_delta step needs nothing more (the event's time).
+                return ([], $"history '{h.Feature}' has the step '{step.Feature}' with a value of its own, which the state does not keep yet");
+            }
+
             if (s.Dedup.Count > 0)
             {
                 // Exact de-duplication needs every covered copy's key (a dedup ledger), not yet built: docs/state.md.

@@ -89,7 +89,15 @@ public static class SpecExports
         py.Append($"LABEL = {PyLiteral(spec.Label.Name)}\n");
         py.Append("# Every label (several for a multi-task model: split_label gives them as a dict) and the sample weight or None.\n");
         py.Append($"LABELS = {PyLiteral(spec.Labels.Select(l => l.Name).ToList())}\n");
-        py.Append($"WEIGHT = {PyLiteral(spec.Weight?.Name)}\n\n");
+        py.Append($"WEIGHT = {PyLiteral(spec.Weight?.Name)}\n");
+        var steps = new JsonObject();
+        foreach (SpecFeature history in spec.Features.Where(f => f.Shape == FeatureShape.Sequence && f.Of is null))
+        {
+            steps.Add(history.Name, spec.Features.Where(f => f.Of == history.Name).Select(f => f.Name).ToList());
+        }
+
+        py.Append("# Each sequence history's per-step companions (spec `of:`): their feature lists have its frames, in its order.\n");
+        py.Append($"STEPS = {PyLiteral(steps)}\n\n");
         py.Append("# {feature: {\"type\": ..., \"dtype\": ..., \"shape\": ..., \"default_value\": ...}}: the tf.io parsing spec as plain data.\n");
         py.Append($"PARSING = {PyLiteral(ParsingDescription(spec), 0)}\n\n");
         py.Append("# padded_batch: [] for scalars, [N] for fixed shapes, [None] for variable-length lists and sequences.\n");
@@ -134,7 +142,8 @@ public static class SpecExports
 
 
             def get_sequence_example_fmt():
-                """(context_features, sequence_features) for tf.io.parse_single_sequence_example."""
+                """(context_features, sequence_features) for tf.io.parse_single_sequence_example: the feature lists
+                (shape seq: histories and their STEPS) are sequence features, every other feature a context one."""
                 tf = _tensorflow()
                 convert = (lambda d: dict(d)) if tf is None else (lambda d: _to_tf(tf, d))
                 context = {n: convert(d) for n, d in PARSING.items() if d["type"] != "FixedLenSequenceFeature"}

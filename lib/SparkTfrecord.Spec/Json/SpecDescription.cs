@@ -52,7 +52,7 @@ internal static class SpecDescription
                 : new JsonObject { { "min", d.Min }, { "max", d.Max } };
         }
 
-        return new JsonObject
+        var description = new JsonObject
         {
             { "name", f.Name },
             { "dtype", DtypeName(f.Dtype) },
@@ -74,6 +74,14 @@ internal static class SpecDescription
                 }
             },
         };
+
+        // Only on a sequence history's per-step companion, so every other feature's description (and hash) is unchanged.
+        if (f.Of is { } of)
+        {
+            description.Add("of", of);
+        }
+
+        return description;
     }
 
     public static string DtypeName(FeatureDtype dtype) => dtype switch

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SparkTfrecord.Spec.Json;
 using SparkTfrecord.Spec.Yaml;
 
 namespace SparkTfrecord.Spec.Loading;
@@ -7,7 +8,7 @@ namespace SparkTfrecord.Spec.Loading;
 internal sealed partial class SpecReader(string file)
 {
     internal static readonly string[] s_topKeys = ["spec", "name", "features", "crosses", "job"];
-    internal static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train", "drift", "skew"];
+    internal static readonly string[] s_featureKeys = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train", "drift", "skew", "of"];
     internal static readonly string[] s_comparatorKeys = ["infinity_norm", "jensen_shannon_divergence"];
     internal static readonly string[] s_trainKeys = ["hash_buckets", "embedding", "share", "boundaries", "wide"];
     internal static readonly string[] s_crossKeys = ["name", "features", "hash_buckets"];
@@ -22,7 +23,7 @@ internal sealed partial class SpecReader(string file)
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex IdentifierPattern();
 
-    private sealed record Pending(SpecFeature Feature, YamlNode? TrainNode, YamlNode? HashBucketsNode, YamlNode? EmbeddingNode);
+    private sealed record Pending(SpecFeature Feature, YamlNode? TrainNode, YamlNode? HashBucketsNode, YamlNode? EmbeddingNode, YamlNode? OfNode = null);
 
     public FeatureSpec Read(YamlNode root)
     {
@@ -75,6 +76,7 @@ internal sealed partial class SpecReader(string file)
         // Several labels (multi-task models: click, cart, buy) are allowed; the job's `labels:` gives each its rule.
         string? weight = ReadWeight(job, pending.Select(p => p.Feature).ToList());
 
+        CheckSteps(pending);
         List<SpecFeature> features = ResolveSharedEmbeddings(pending);
         List<FeatureCross> crosses = top.Get("crosses") is { } crossesNode ? ReadCrosses(crossesNode, features) : [];
         return new FeatureSpec(file, (int)version, name, features, crosses, job, weight);
@@ -175,8 +177,61 @@ internal sealed partial class SpecReader(string file)
         {
             Drift = map.Get("drift") is { } driftNode ? ReadComparator(driftNode, "drift", dtype, shape, what) : null,
             Skew = map.Get("skew") is { } skewNode ? ReadComparator(skewNode, "skew", dtype, shape, what) : null,
+            Of = ReadOf(map, shape, role, what),
         };
-        return new Pending(feature, trainNode, bucketsNode, embeddingNode);
+        return new Pending(feature, trainNode, bucketsNode, embeddingNode, map.Get("of"));
+    }
+
+    // Sequence features (issue 14): a SequenceExample feature list holds a history, one frame per event, so `shape: seq`
+    // is for `role: history` only; `of: H` makes a feature a per-step companion of the sequence history H (same frames,
+    // same order). Python's read_of.
+    private static string? ReadOf(YamlMapping map, FeatureShape shape, FeatureRole role, string what)
+    {
+        if (shape == FeatureShape.Sequence && role != FeatureRole.History)
+        {
+            throw map.Get("shape")!.Fail($"{what} has 'shape: seq' but is not a history (role: {SpecDescription.RoleName(role)})",
+                "A SequenceExample feature list holds a history, one frame per event: give it 'role: history', or use 'shape: var' for a list in the context.");
+        }
+
+        if (map.Get("of") is not { } ofNode)
+        {
+            return null;
+        }
+
+        if (shape != FeatureShape.Sequence)
+        {
+            throw ofNode.Fail($"'of' of {what} is for per-step companions of a sequence history",
+                "Give the companion 'shape: seq' and 'role: history', or remove 'of'.");
+        }
+
+        return Identifier(ofNode, "the history 'of' names");
+    }
+
+    // Each `of:` names a sequence history declared in the spec that is not itself a companion. Python's check_steps.
+    private static void CheckSteps(List<Pending> pending)
+    {
+        var byName = pending.ToDictionary(p => p.Feature.Name, p => p.Feature, StringComparer.Ordinal);
+        foreach (Pending p in pending)
+        {
+            if (p.Feature.Of is not { } of)
+            {
+                continue;
+            }
+
+            string what = $"feature '{p.Feature.Name}'";
+            if (!byName.TryGetValue(of, out SpecFeature? history))
+            {
+                var histories = pending.Select(x => x.Feature).Where(f => f.Shape == FeatureShape.Sequence && f.Of is null).Select(f => f.Name);
+                throw p.OfNode!.Fail($"{what} is a step of '{of}', which is not a feature",
+                    Suggestions.DidYouMean(of, histories, "Name a feature with 'shape: seq' and 'role: history' declared in this spec."));
+            }
+
+            if (history.Shape != FeatureShape.Sequence || history.Of is not null)
+            {
+                throw p.OfNode!.Fail($"{what} is a step of '{of}', which is not a sequence history" + (history.Of is null ? "" : $" (it is itself a step of '{history.Of}')"),
+                    "'of' names a feature with 'shape: seq' and 'role: history' and no 'of' of its own.");
+            }
+        }
     }
 
     // drift: / skew: {infinity_norm: T, jensen_shannon_divergence: T} (TFDV's FeatureComparator), each T in [0, 1]:
@@ -458,7 +513,7 @@ internal sealed partial class SpecReader(string file)
             {
                 SpecFeature f = p.Feature;
                 var train = new TrainHints(buckets, embedding, f.Train.Share, f.Train.Boundaries, f.Train.Wide);
-                result[result.IndexOf(f)] = new SpecFeature(f.Name, f.Dtype, f.Shape, f.Length, f.Required, f.Default, f.Padding, f.Role, f.Domain, train, f.Location) { Drift = f.Drift, Skew = f.Skew };
+                result[result.IndexOf(f)] = new SpecFeature(f.Name, f.Dtype, f.Shape, f.Length, f.Required, f.Default, f.Padding, f.Role, f.Domain, train, f.Location) { Drift = f.Drift, Skew = f.Skew, Of = f.Of };
             }
         }
 

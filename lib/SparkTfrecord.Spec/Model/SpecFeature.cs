@@ -73,6 +73,12 @@ public sealed class SpecFeature
     /// <summary>The thresholds of the comparison of training against serving data (<c>skew:</c>), or null for none.</summary>
     public ComparatorThresholds? Skew { get; init; }
 
+    /// <summary>
+    /// For a per-step companion of a sequence history (<c>of:</c>): the history whose feature list this one follows
+    /// frame by frame (the same number of frames, in the same order); null for every other feature.
+    /// </summary>
+    public string? Of { get; init; }
+
     /// <summary>True for string and bytes features (both are <c>bytes_list</c> in an Example).</summary>
     public bool IsBytesLike => Dtype is FeatureDtype.String or FeatureDtype.Bytes;
 

@@ -19,4 +19,6 @@ internal enum AnomalyType
     BigFloat,
     HasNan,
     HasInf,
+    NotSequenceExample,
+    StepsMisaligned,
 }

@@ -19,6 +19,8 @@ internal static class AnomalyTypes
         AnomalyType.SmallFloat => "FLOAT_TYPE_SMALL_FLOAT",
         AnomalyType.BigFloat => "FLOAT_TYPE_BIG_FLOAT",
         AnomalyType.HasNan => "FLOAT_TYPE_HAS_NAN",
+        AnomalyType.NotSequenceExample => "NOT_A_SEQUENCE_EXAMPLE", // no TFDV equivalent: TFDV reads one record type per dataset
+        AnomalyType.StepsMisaligned => "SEQUENCE_STEPS_MISALIGNED", // no TFDV equivalent: a companion's frames follow its history's
         _ => "FLOAT_TYPE_HAS_INF",
     };
 }

@@ -18,6 +18,9 @@ public sealed class DatasetValidator
     private readonly ExpectedFeature[] _expected;
     private readonly Plan[] _plans;
     private readonly long[] _seenAt;
+    private readonly int[] _framesAt; // a feature list's frames in the record being checked (valid where _seenAt is the record)
+    private readonly int _firstSequence; // the first expected feature list, where a record that is no SequenceExample is reported
+    private readonly bool _hasSteps;
     private readonly Dictionary<byte[], FeatureStats> _unknown = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], FeatureStats>.AlternateLookup<ReadOnlySpan<byte>> _unknownLookup;
     private readonly ExampleDecoder _decoder = new();
@@ -39,6 +42,9 @@ public sealed class DatasetValidator
 
         _seenAt = new long[_expected.Length];
         Array.Fill(_seenAt, -1);
+        _framesAt = new int[_expected.Length];
+        _firstSequence = Array.FindIndex(_expected, e => e.InSequence);
+        _hasSteps = _expected.Any(e => e.StepOf >= 0);
         _unknownLookup = _unknown.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
@@ -92,6 +98,12 @@ public sealed class DatasetValidator
         int seen;
         if (_rules.IsSequence)
         {
+            // Both messages parse either payload; only a feature_lists field tells a SequenceExample (the jobs always write one).
+            if (_firstSequence >= 0 && !ExampleDecoder.LooksLikeSequenceExample(payload))
+            {
+                _plans[_firstSequence].Stats.Flag(AnomalyType.NotSequenceExample, At, "");
+            }
+
             SequenceExampleView seq = _decoder.DecodeSequenceExample(payload);
             seen = ObserveFeatures(seq.Context, record, inSequence: false);
             for (int i = 0; i < seq.FeatureListCount; i++)
@@ -112,7 +124,13 @@ public sealed class DatasetValidator
                     seen++;
                 }
 
+                _framesAt[index] = list.Count;
                 ObserveList(index, list);
+            }
+
+            if (_hasSteps)
+            {
+                CheckSteps(record);
             }
         }
         else
@@ -302,6 +320,20 @@ public sealed class DatasetValidator
         ObserveValues(plan, s, in feature);
     }
 
+    // Each per-step companion present in the record has as many frames as its history (when that is present too).
+    private void CheckSteps(long record)
+    {
+        for (int i = 0; i < _expected.Length; i++)
+        {
+            int history = _expected[i].StepOf;
+            if (history >= 0 && _seenAt[i] == record && _seenAt[history] == record && _framesAt[i] != _framesAt[history])
+            {
+                _plans[i].Stats.Flag(AnomalyType.StepsMisaligned, At,
+                    $"{_framesAt[i]} frames against {_framesAt[history]} of '{_expected[history].Name}'");
+            }
+        }
+    }
+
     private void ObserveList(int index, FeatureListView list)
     {
         Plan plan = _plans[index];
@@ -310,6 +342,12 @@ public sealed class DatasetValidator
         if (plan.Skip)
         {
             return;
+        }
+
+        // A history's frames (and so its companions') are at most its max_length.
+        if (plan.Expected.MaxValues is { } maxFrames && list.Count > maxFrames)
+        {
+            s.Flag(AnomalyType.HighNumberValues, At, list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         for (int f = 0; f < list.Count; f++)

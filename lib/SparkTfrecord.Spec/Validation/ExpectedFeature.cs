@@ -36,6 +36,10 @@ internal sealed class ExpectedFeature
     /// <summary>Values per frame of a feature list.</summary>
     public int? FrameCount { get; init; }
 
+    /// <summary>For a per-step companion of a sequence history (spec <c>of:</c>): the history's index among the
+    /// expected features, whose frame count the companion's must equal in every record; -1 otherwise.</summary>
+    public int StepOf { get; set; } = -1;
+
     /// <summary>Not checked (deprecated in the TFDV schema), but known.</summary>
     public bool Skip { get; init; }
 

@@ -208,7 +208,9 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
                 ? $"{records} have frames without exactly {perFrame} value (for example {t.Example})"
                 : $"{records} have a number of values other than {e?.ExactCount} (for example {t.Example})",
             AnomalyType.LowNumberValues => $"{records} have fewer than {e?.MinValues} values (for example {t.Example})",
-            AnomalyType.HighNumberValues => $"{records} have more than {e?.MaxValues} values (for example {t.Example})",
+            AnomalyType.HighNumberValues => e?.InSequence == true
+                ? $"{records} have more than {e.MaxValues} frames, the history's max_length (for example {t.Example})"
+                : $"{records} have more than {e?.MaxValues} values (for example {t.Example})",
             AnomalyType.UnexpectedStringValues => $"{records} have values outside the domain (for example {t.Example})",
             AnomalyType.SmallInt => $"{records} have values below the domain's min {e?.IntMin} (for example {t.Example})",
             AnomalyType.BigInt => $"{records} have values above the domain's max {e?.IntMax} (for example {t.Example})",
@@ -216,6 +218,8 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
             AnomalyType.SmallFloat => $"{records} have values below the domain's min {Fmt(e?.FloatMin)} (for example {t.Example})",
             AnomalyType.BigFloat => $"{records} have values above the domain's max {Fmt(e?.FloatMax)} (for example {t.Example})",
             AnomalyType.HasNan => $"{records} have NaN values",
+            AnomalyType.NotSequenceExample => $"{records} are not tf.train.SequenceExamples (no feature_lists field: a tf.train.Example?), so this feature list is missing from them",
+            AnomalyType.StepsMisaligned => $"{records} have a number of frames other than their history's (for example {t.Example})",
             AnomalyType.HasInf => $"{records} have infinite values",
             _ => records,
         };

@@ -44,6 +44,7 @@ public sealed class ValidationRules
                 Drift = f.Drift,
                 Skew = f.Skew,
                 IsList = f.Shape is FeatureShape.Var or FeatureShape.Sequence,
+                MaxValues = f.Shape == FeatureShape.Sequence ? MaxLength(spec, f.Of ?? f.Name) : null,
             };
             if (f.Domain is { } d)
             {
@@ -53,8 +54,22 @@ public sealed class ValidationRules
             features.Add(e);
         }
 
+        foreach (var (f, e) in spec.Features.Zip(features))
+        {
+            if (f.Of is { } of)
+            {
+                e.StepOf = features.FindIndex(x => x.Name == of);
+            }
+        }
+
         return new ValidationRules(spec.File, features, spec.IsSequence);
     }
+
+    // A sequence history's max_length from the spec's job section (history: {NAME: {max_length: N}}), which caps its
+    // frames and its companions'; null when the spec has no job section or no such entry (nothing to check against).
+    private static long? MaxLength(FeatureSpec spec, string history) =>
+        spec.Job?.Get("history") is Yaml.YamlMapping histories && histories.Get(history) is Yaml.YamlMapping rule
+            && rule.Get("max_length") is { } node && node.TryReadInteger(out long max) ? max : null;
 
     /// <summary>Reads a TFDV <c>schema.pbtxt</c> (text format) and builds its rules.</summary>
     /// <param name="path">The schema file.</param>

@@ -72,7 +72,9 @@ public sealed class ExampleJsonLines
     private void WriteFile(Utf8JsonWriter json, string file, TfRecordReader reader)
     {
         long limit = _options.Limit;
-        bool? sequence = _options.ForceSequence ? true : null;
+        // The first records decide, also with ForceSequence: there, a file none of whose first records has feature
+        // lists is refused rather than printed as SequenceExamples of context only.
+        bool? sequence = null;
         var pending = new List<(byte[] Payload, long Offset)>();
         while (Printed < limit && reader.TryRead(out ReadOnlySpan<byte> payload))
         {
@@ -90,14 +92,28 @@ public sealed class ExampleJsonLines
                 }
 
                 sequence ??= false;
-                PrintPending(json, pending, sequence.Value, file);
+                RefuseExamplesAsSequences(sequence.Value, pending, file);
+                PrintPending(json, pending, _options.ForceSequence || sequence.Value, file);
                 continue;
             }
 
-            Print(json, payload, sequence.Value, file, reader.RecordOffset);
+            Print(json, payload, _options.ForceSequence || sequence.Value, file, reader.RecordOffset);
         }
 
-        PrintPending(json, pending, sequence ?? false, file);
+        if (sequence is null && pending.Count > 0)
+        {
+            RefuseExamplesAsSequences(false, pending, file);
+        }
+
+        PrintPending(json, pending, _options.ForceSequence || (sequence ?? false), file);
+    }
+
+    private void RefuseExamplesAsSequences(bool sequence, List<(byte[] Payload, long Offset)> pending, string file)
+    {
+        if (_options.ForceSequence && !sequence)
+        {
+            throw TfRecordFormatException.NotSequenceExamples(file, pending[0].Offset, pending.Count);
+        }
     }
 
     private void PrintPending(Utf8JsonWriter json, List<(byte[] Payload, long Offset)> pending, bool sequence, string file)

@@ -105,6 +105,13 @@ class FeatureSpec:
             return self.parsing_description()
         return {name: _to_tf(d) for name, d in self.parsing_description().items()}
 
+    @property
+    def steps(self):
+        """{history: [companion, ...]}: each sequence history's per-step companions (`of:`), whose feature lists have
+        the history's frames in its order; empty without sequence features."""
+        return {f["name"]: [c["name"] for c in self.features if c.get("of") == f["name"]]
+                for f in self.features if f["shape"] == "seq" and f.get("of") is None}
+
     def get_sequence_example_fmt(self):
         """(context_features, sequence_features) for `tf.io.parse_single_sequence_example`."""
         plain = self.parsing_description()
@@ -144,13 +151,27 @@ class FeatureSpec:
         return features, label, features.pop(self.weight)
 
     def make_parse_fn(self, split_label=True):
-        """A function for `dataset.map` over serialized Examples: parses with `get_example_fmt()`, turns var-length
-        features into dense tensors padded with their padding value, and splits off the label. Needs TensorFlow."""
+        """A function for `dataset.map` over serialized Examples (SequenceExamples when the spec has `shape: seq`
+        features): parses with `get_example_fmt()` (`get_sequence_example_fmt()`), turns var-length features into dense
+        tensors padded with their padding value, and splits off the label. Feature lists come out as dense `[frames]`
+        tensors beside the context features. Needs TensorFlow."""
         tf = _tensorflow()
         if tf is None:
             raise ImportError("make_parse_fn needs TensorFlow")
-        fmt = self.get_example_fmt()
         var = {f["name"]: f["padding"] for f in self.features if f["shape"] == "var"}
+        if self.is_sequence:
+            context_fmt, sequence_fmt = self.get_sequence_example_fmt()
+
+            def parse_sequence(serialized):
+                context, sequence = tf.io.parse_single_sequence_example(serialized, context_fmt, sequence_fmt)
+                parsed = dict(context)
+                parsed.update(sequence)
+                for name, padding in var.items():
+                    parsed[name] = tf.sparse.to_dense(parsed[name], default_value=padding)
+                return self.split_label(parsed) if split_label else parsed
+
+            return parse_sequence
+        fmt = self.get_example_fmt()
 
         def parse(serialized):
             parsed = tf.io.parse_single_example(serialized, fmt)

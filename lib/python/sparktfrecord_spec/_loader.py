@@ -14,7 +14,7 @@ import yaml
 CURRENT_VERSION = 1
 
 _TOP_KEYS = ["spec", "name", "features", "crosses", "job"]
-_FEATURE_KEYS = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train", "drift", "skew"]
+_FEATURE_KEYS = ["name", "dtype", "shape", "required", "default", "padding", "role", "domain", "train", "drift", "skew", "of"]
 _COMPARATOR_KEYS = ["infinity_norm", "jensen_shannon_divergence"]
 _TRAIN_KEYS = ["hash_buckets", "embedding", "share", "boundaries", "wide"]
 _CROSS_KEYS = ["name", "features", "hash_buckets"]
@@ -340,12 +340,16 @@ class _Reader:
         # Several labels (multi-task models: click, cart, buy) are allowed; the job's `labels:` gives each its rule.
         weight = self.read_weight(job_node, pending)
 
+        self.check_steps(pending)
         self.resolve_shared_embeddings(pending)
         features = [p["feature"] for p in pending]
         crosses_node = self.get(top, "crosses")
         crosses = self.read_crosses(crosses_node, features) if crosses_node is not None else []
         for f in features:
             del f["_line"], f["_column"]
+            # `of` only on a sequence history's companion, so every other feature's description (and hash) is unchanged.
+            if f["of"] is None:
+                del f["of"]
         description = {"spec": version, "name": name, "features": features, "crosses": crosses}
         if weight is not None:
             description["weight"] = weight
@@ -443,12 +447,48 @@ class _Reader:
             if comparator_node is not None:
                 self.read_comparator(comparator_node, key, dtype, shape, what)
 
+        of = self.read_of(m, shape, role, what)
         feature = {
             "name": name, "dtype": dtype, "shape": shape, "length": length, "required": required,
-            "default": default, "padding": padding, "role": role, "domain": domain, "train": train,
+            "default": default, "padding": padding, "role": role, "domain": domain, "train": train, "of": of,
             "_line": m.start_mark.line + 1, "_column": m.start_mark.column + 1,
         }
-        return {"feature": feature, "train_node": train_node, "buckets_node": buckets_node, "embedding_node": embedding_node}
+        return {"feature": feature, "train_node": train_node, "buckets_node": buckets_node, "embedding_node": embedding_node,
+                "of_node": self.get(m, "of")}
+
+    def read_of(self, m, shape, role, what):
+        # Sequence features (issue 14): `shape: seq` is for histories; `of: H` makes a per-step companion of the
+        # sequence history H. C#'s SpecReader.ReadOf.
+        if shape == "seq" and role != "history":
+            raise self.fail(self.get(m, "shape"), f"{what} has 'shape: seq' but is not a history (role: {role})",
+                            "A SequenceExample feature list holds a history, one frame per event: give it 'role: history', "
+                            "or use 'shape: var' for a list in the context.")
+        of_node = self.get(m, "of")
+        if of_node is None:
+            return None
+        if shape != "seq":
+            raise self.fail(of_node, f"'of' of {what} is for per-step companions of a sequence history",
+                            "Give the companion 'shape: seq' and 'role: history', or remove 'of'.")
+        return self.identifier(of_node, "the history 'of' names")
+
+    def check_steps(self, pending):
+        # Each `of:` names a sequence history of the spec that is not itself a companion. C#'s SpecReader.CheckSteps.
+        by_name = {p["feature"]["name"]: p["feature"] for p in pending}
+        for p in pending:
+            f = p["feature"]
+            of = f["of"]
+            if of is None:
+                continue
+            what = f"feature '{f['name']}'"
+            history = by_name.get(of)
+            if history is None:
+                histories = [x["feature"]["name"] for x in pending if x["feature"]["shape"] == "seq" and x["feature"]["of"] is None]
+                raise self.fail(p["of_node"], f"{what} is a step of '{of}', which is not a feature",
+                                _did_you_mean(of, histories, "Name a feature with 'shape: seq' and 'role: history' declared in this spec."))
+            if history["shape"] != "seq" or history["of"] is not None:
+                itself = "" if history["of"] is None else f" (it is itself a step of '{history['of']}')"
+                raise self.fail(p["of_node"], f"{what} is a step of '{of}', which is not a sequence history{itself}",
+                                "'of' names a feature with 'shape: seq' and 'role: history' and no 'of' of its own.")
 
     def read_comparator(self, node, key, dtype, shape, what):
         m = self.mapping(node, f"'{key}' of {what}", f"Write it as a mapping, for example '{key}: {{infinity_norm: 0.1}}'.")

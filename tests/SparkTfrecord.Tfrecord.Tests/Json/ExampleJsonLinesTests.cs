@@ -44,12 +44,26 @@ public sealed class ExampleJsonLinesTests
     }
 
     [Test]
-    public void Forcing_sequence_examples_reads_an_example_file_as_sequence_examples()
+    public void Forcing_sequence_examples_on_a_file_of_examples_is_refused_naming_the_file()
     {
-        // An Example's features map is field 1, as a SequenceExample's context is: forced, the features print as context.
-        string text = Print([SharedFixtures.Tfrecord("pwnall/data.tfrecord")], new ExampleJsonLinesOptions { ForceSequence = true });
+        // An Example's features map is field 1, as a SequenceExample's context is, so both parse; without a feature_lists
+        // field in any of the first records the file holds Examples (issue 14: inspect --seq says so, printing nothing).
+        string file = SharedFixtures.Tfrecord("pwnall/data.tfrecord");
+        using var output = new MemoryStream();
 
-        Assert.That(text, Does.StartWith("{\"context\":{\"answer\":{\"int64\":[42]}"));
+        var e = Assert.Throws<TfRecordFormatException>(() => new ExampleJsonLines(output, new ExampleJsonLinesOptions { ForceSequence = true }).Write([file]))!;
+
+        Assert.That(e.Message, Does.StartWith($"{file}: record at byte offset 0: "));
+        Assert.That(e.Message, Does.EndWith("the file holds tf.train.Examples, not tf.train.SequenceExamples. Read it without --seq."));
+        Assert.That(output.Length, Is.Zero);
+    }
+
+    [Test]
+    public void Forcing_sequence_examples_prints_a_sequence_example_file()
+    {
+        string text = Print([SharedFixtures.Tfrecord("synthetic/sequence_example.tfrecord")], new ExampleJsonLinesOptions { ForceSequence = true });
+
+        Assert.That(text, Does.StartWith("{\"context\":{\"age\":{\"float\":[19]},\"locale\":{\"bytes\":[\"pt_BR\"]}},\"feature_lists\":{\"empty_list\":[],"));
     }
 
     [Test]

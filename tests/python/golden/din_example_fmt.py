@@ -7,6 +7,8 @@ LABEL = "label"
 # Every label (several for a multi-task model: split_label gives them as a dict) and the sample weight or None.
 LABELS = ["label"]
 WEIGHT = None
+# Each sequence history's per-step companions (spec `of:`): their feature lists have its frames, in its order.
+STEPS = {}
 
 # {feature: {"type": ..., "dtype": ..., "shape": ..., "default_value": ...}}: the tf.io parsing spec as plain data.
 PARSING = {
@@ -77,7 +79,8 @@ def get_example_fmt():
 
 
 def get_sequence_example_fmt():
-    """(context_features, sequence_features) for tf.io.parse_single_sequence_example."""
+    """(context_features, sequence_features) for tf.io.parse_single_sequence_example: the feature lists
+    (shape seq: histories and their STEPS) are sequence features, every other feature a context one."""
     tf = _tensorflow()
     convert = (lambda d: dict(d)) if tf is None else (lambda d: _to_tf(tf, d))
     context = {n: convert(d) for n, d in PARSING.items() if d["type"] != "FixedLenSequenceFeature"}
