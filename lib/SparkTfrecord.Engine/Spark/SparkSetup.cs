@@ -105,7 +105,10 @@ public sealed class SparkSetup
             input = Path.GetFullPath(StripFileScheme(input!));
         }
 
-        var plan = JobPlan.Create(definition, options.Date, input ?? "{input}", resolveFiles: resolveLocalInputs && localInput);
+        // Only sources on this machine are listed: one below a cluster input, or with its own path on a cluster's file
+        // system, is Spark's to read (listing it here would find nothing and leave its days out of the script).
+        var plan = JobPlan.Create(definition, options.Date, input ?? InputPlaceholder,
+            source => resolveLocalInputs && IsOnThisMachine(source, localInput, options), TechnicalColumns.Default);
 
         // Spark's CSV schema lists every column of the files (SparkDialect.ReadSource): from local files' headers.
         plan = InputScan.ApplyCsvHeaders(plan);
@@ -217,6 +220,14 @@ public sealed class SparkSetup
         // which only makes sense here; with a local master it is a local path.
         return options.IsLocalMaster || !path.StartsWith('/');
     }
+
+    /// <summary>Whether a source's files are on this machine, so the launcher lists them: a template below
+    /// <c>{input}</c> is where the input is; any other by its own path (<see cref="IsLocalPath"/>), except a
+    /// <c>file:</c> URI template, which Spark reads as written (its missing days fail the run rather than being left out).</summary>
+    private static bool IsOnThisMachine(SourceConfig source, bool localInput, SparkRunOptions options) =>
+        source.PathTemplate.StartsWith(InputPlaceholder, StringComparison.Ordinal)
+            ? localInput
+            : !source.PathTemplate.StartsWith("file:", StringComparison.Ordinal) && IsLocalPath(source.PathTemplate, options);
 
     private static bool HasScheme(string path) => Regex.IsMatch(path, "^[A-Za-z][A-Za-z0-9+.-]*://");
 
