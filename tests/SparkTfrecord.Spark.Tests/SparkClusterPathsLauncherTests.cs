@@ -111,7 +111,21 @@ public sealed class SparkClusterPathsLauncherTests
         });
     }
 
-    private ProcessResult Launch(string home, string input, string output, string master, string deployMode, string writer) =>
-        InProcess.Run("samples", "--engine", "spark", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", input, "--output", output,
-            "--master", master, "--deploy-mode", deployMode, "--writer", writer, "--spark-version", "3.5", "--spark-home", home);
+    [Test]
+    public void A_failed_days_summary_names_a_file_output_as_it_was_given()
+    {
+        // file:/x without slashes is a URI, not a relative name below the working directory.
+        var (output, record) = _fake.Fresh();
+        string summary = _fake.Temp[$"summary{_fake.Next()}.json"];
+        var result = Launch(_fake.SparkHome(FakeSparkFixture.Environment(record, ("FAKE_SPARK_EXIT", "1"))), "file:" + _fake.Logs, "file:" + output, "yarn", "client", "connector",
+            "--summary", summary);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
+        string text = File.ReadAllText(summary);
+        Assert.That(JsonDocument.Parse(text).RootElement.GetProperty("output").GetString(), Is.EqualTo("file:" + output), text);
+    }
+
+    private ProcessResult Launch(string home, string input, string output, string master, string deployMode, string writer, params string[] extra) =>
+        InProcess.Run(["samples", "--engine", "spark", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", input, "--output", output,
+            "--master", master, "--deploy-mode", deployMode, "--writer", writer, "--spark-version", "3.5", "--spark-home", home, .. extra]);
 }
