@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Planning;
@@ -93,6 +94,10 @@ internal sealed class FakeSparkFixture : IDisposable
 
     /// <summary>A new Spark home whose programs run the fake with <paramref name="environment"/> (for <c>--spark-home</c>).</summary>
     public string SparkHome(IReadOnlyDictionary<string, string?> environment) => FakeSparkHome.Create(Temp[$"spark-home{Next()}"], environment);
+
+    /// <summary>The signals the fake recorded in <paramref name="record"/>, one entry per line (null for a run's line).</summary>
+    public static List<string?> Events(string record) =>
+        File.ReadAllLines(record).Select(l => JsonDocument.Parse(l).RootElement).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();
 
     /// <summary>The Parquet that Spark's native writer would leave for <see cref="Logs"/> (one file, rows in a scrambled
     /// order), made with DuckDB; returns the number of samples.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Spark;
@@ -41,7 +40,7 @@ public sealed class SparkLauncherStopTests
         Assert.Multiple(() =>
         {
             Assert.That(stopped.Message, Is.EqualTo($"forwarded to spark-sql (which exited with {sparkExit}); temporary files removed, the output is as it was"));
-            Assert.That(Events(record), Does.Contain(eventName), "the fake Spark got the same signal");
+            Assert.That(FakeSparkFixture.Events(record), Does.Contain(eventName), "the fake Spark got the same signal");
             Assert.That(stopped.Summaries.Single().Error, Is.EqualTo(error));
             Assert.That(Directory.Exists(output), Is.False);
             Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "the work folder is removed");
@@ -99,41 +98,5 @@ public sealed class SparkLauncherStopTests
                 Stdout = TextWriter.Null,
             },
         };
-    }
-
-    private static List<string?> Events(string record) =>
-        File.ReadAllLines(record).Select(l => JsonDocument.Parse(l).RootElement).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();
-
-    /// <summary>The launcher's log, kept, with an event set when a line containing the awaited text arrives.</summary>
-    private sealed class WatchedLog(string awaited) : StringWriter
-    {
-        public ManualResetEventSlim Seen { get; } = new();
-
-        public override void WriteLine(string? value)
-        {
-            lock (this)
-            {
-                base.WriteLine(value);
-            }
-
-            if (value?.Contains(awaited, StringComparison.Ordinal) == true)
-            {
-                Seen.Set();
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (this)
-            {
-                return base.ToString();
-            }
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            Seen.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

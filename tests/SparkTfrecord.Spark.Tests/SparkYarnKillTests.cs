@@ -33,7 +33,7 @@ public sealed class SparkYarnKillTests
         {
             Assert.That(Kills(calls), Is.EqualTo(new[] { "application_1714521600000_0777" }), "yarn application -kill with the printed id, once");
             Assert.That(stopped.Message, Does.StartWith("forwarded to spark-submit (which exited with 143); the YARN application application_1714521600000_0777 was killed ("));
-            Assert.That(Events(calls), Does.Contain("SIGTERM"), "spark-submit got the signal too");
+            Assert.That(FakeSparkFixture.Events(calls), Does.Contain("SIGTERM"), "spark-submit got the signal too");
         });
     }
 
@@ -89,9 +89,7 @@ public sealed class SparkYarnKillTests
     {
         var (output, record) = _fake.Fresh();
         string home = _fake.SparkHome(FakeSparkFixture.Environment(record, [("FAKE_SPARK_SLEEP", "30"), .. fake]));
-        var log = new StringWriter();
-        var started = new ManualResetEventSlim();
-        var watched = new LineWatcher(log, "fake progress line 3 of 3", started);
+        var watched = new WatchedLog("fake progress line 3 of 3");
         using var cancel = new CancellationTokenSource();
         var launcher = new SparkLauncher(new SparkLaunchOptions
         {
@@ -114,7 +112,7 @@ public sealed class SparkYarnKillTests
         }, watched);
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
-        Assert.That(started.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + watched);
+        Assert.That(watched.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + watched);
         cancel.Cancel();
         var stopped = Assert.ThrowsAsync<JobStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(90)))!;
         return (stopped, record, watched.ToString());
@@ -127,32 +125,4 @@ public sealed class SparkYarnKillTests
         .Select(c => c.GetProperty("argv").EnumerateArray().Select(a => a.GetString()!).ToArray())
         .Select(argv => argv is ["application", "-kill", var id] ? id : "unexpected: " + string.Join(' ', argv))
         .ToList();
-
-    private static List<string?> Events(string record) =>
-        Calls(record).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();
-
-    /// <summary>The launcher's log, kept, with an event set when a line containing the awaited text arrives.</summary>
-    private sealed class LineWatcher(StringWriter inner, string awaited, ManualResetEventSlim seen) : StringWriter
-    {
-        public override void WriteLine(string? value)
-        {
-            lock (inner)
-            {
-                inner.WriteLine(value);
-            }
-
-            if (value?.Contains(awaited, StringComparison.Ordinal) == true)
-            {
-                seen.Set();
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (inner)
-            {
-                return inner.ToString();
-            }
-        }
-    }
 }
