@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Spark;
@@ -16,32 +15,22 @@ namespace SparkTfrecord.Spark.Tests;
 [Category("Process")]
 public sealed class SparkLauncherStopTests
 {
-    private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");
-    private TempFolder _temp = null!;
-    private string _logs = null!;
-    private int _n;
+    private FakeSparkFixture _fake = null!;
 
     [OneTimeSetUp]
-    public void GenerateLogs()
-    {
-        _temp = new TempFolder("sparktf-launcher-stop-");
-        _logs = _temp["logs"];
-        InProcess.GenerateLogs(_logs, 200, 50, 40);
-    }
+    public void GenerateLogs() => _fake = FakeSparkFixture.WithLogs("sparktf-launcher-stop-", 200, 50, 40);
 
     [OneTimeTearDown]
-    public void TearDown() => _temp.Dispose();
+    public void TearDown() => _fake.Dispose();
 
     [TestCase(PosixSignal.SIGTERM, "SIGTERM", "stopped by SIGTERM", 143)]
     [TestCase(PosixSignal.SIGINT, "SIGINT", "stopped by Ctrl-C", 130)]
     public void A_cancelled_launch_forwards_the_stop_signal_and_leaves_the_output_as_it_was(PosixSignal signal, string eventName, string error, int sparkExit)
     {
-        int n = Interlocked.Increment(ref _n);
-        string output = _temp[$"out{n}/dt=2024-05-01"];
-        string record = _temp[$"record{n}.jsonl"];
+        var (output, record) = _fake.Fresh();
         var log = new WatchedLog("fake progress line 3 of 3");
         using var cancel = new CancellationTokenSource();
-        var launcher = new SparkLauncher(Options(n, output, record, signal, TimeSpan.FromSeconds(30), ("FAKE_SPARK_SLEEP", "30")), log);
+        var launcher = new SparkLauncher(Options(output, record, signal, TimeSpan.FromSeconds(30), ("FAKE_SPARK_SLEEP", "30")), log);
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
         Assert.That(log.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + log);
@@ -51,7 +40,7 @@ public sealed class SparkLauncherStopTests
         Assert.Multiple(() =>
         {
             Assert.That(stopped.Message, Is.EqualTo($"forwarded to spark-sql (which exited with {sparkExit}); temporary files removed, the output is as it was"));
-            Assert.That(Events(record), Does.Contain(eventName), "the fake Spark got the same signal");
+            Assert.That(FakeSparkFixture.Events(record), Does.Contain(eventName), "the fake Spark got the same signal");
             Assert.That(stopped.Summaries.Single().Error, Is.EqualTo(error));
             Assert.That(Directory.Exists(output), Is.False);
             Assert.That(Directory.GetDirectories(Path.GetDirectoryName(output)!, ".dt=*"), Is.Empty, "the work folder is removed");
@@ -61,11 +50,10 @@ public sealed class SparkLauncherStopTests
     [Test]
     public void Spark_that_ignores_the_stop_signal_is_killed_after_the_grace_period()
     {
-        int n = Interlocked.Increment(ref _n);
-        string output = _temp[$"out{n}/dt=2024-05-01"];
+        var (output, record) = _fake.Fresh();
         var log = new WatchedLog("fake progress line 3 of 3");
         using var cancel = new CancellationTokenSource();
-        var launcher = new SparkLauncher(Options(n, output, _temp[$"record{n}.jsonl"], PosixSignal.SIGTERM, TimeSpan.FromSeconds(1),
+        var launcher = new SparkLauncher(Options(output, record, PosixSignal.SIGTERM, TimeSpan.FromSeconds(1),
             ("FAKE_SPARK_SLEEP", "60"), ("FAKE_SPARK_IGNORE_TERM", "1")), log);
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
@@ -81,10 +69,8 @@ public sealed class SparkLauncherStopTests
     [Test]
     public void A_launch_cancelled_before_spark_starts_runs_nothing()
     {
-        int n = Interlocked.Increment(ref _n);
-        string output = _temp[$"out{n}/dt=2024-05-01"];
-        string record = _temp[$"record{n}.jsonl"];
-        var launcher = new SparkLauncher(Options(n, output, record, PosixSignal.SIGTERM, TimeSpan.FromSeconds(30)), new WatchedLog("never"));
+        var (output, record) = _fake.Fresh();
+        var launcher = new SparkLauncher(Options(output, record, PosixSignal.SIGTERM, TimeSpan.FromSeconds(30)), new WatchedLog("never"));
 
         var stopped = Assert.Throws<JobStoppedException>(() => launcher.Run(new CancellationToken(canceled: true)))!;
 
@@ -96,63 +82,21 @@ public sealed class SparkLauncherStopTests
         });
     }
 
-    private SparkLaunchOptions Options(int n, string output, string record, PosixSignal signal, TimeSpan killAfter, params (string Key, string Value)[] fake)
+    private SparkLaunchOptions Options(string output, string record, PosixSignal signal, TimeSpan killAfter, params (string Key, string? Value)[] fake)
     {
-        var environment = new Dictionary<string, string?> { ["FAKE_SPARK_RECORD"] = record, ["FAKE_SPARK_OUTPUT"] = "auto", ["FAKE_SPARK_SAMPLES"] = "42", ["FAKE_SPARK_SAMPLES_FORMAT"] = "header" };
-        foreach (var (key, value) in fake)
-        {
-            environment[key] = value;
-        }
-
         return new SparkLaunchOptions
         {
-            Definition = JobDefinition.Load(s_spec),
+            Definition = JobDefinition.Load(FakeSparkFixture.Spec),
             Run = new SparkSamplesRunOptions
             {
-                Spec = s_spec,
+                Spec = FakeSparkFixture.Spec,
                 Dates = [new DateOnly(2024, 5, 1)],
-                Spark = new SparkRunOptions { Date = new DateOnly(2024, 5, 1), Input = _logs, Output = output, Version = SparkVersion.Parse("3.5") },
-                SparkHome = FakeSparkHome.Create(_temp[$"spark-home{n}"], environment),
+                Spark = new SparkRunOptions { Date = new DateOnly(2024, 5, 1), Input = _fake.Logs, Output = output, Version = SparkVersion.Parse("3.5") },
+                SparkHome = _fake.SparkHome(FakeSparkFixture.Environment(record, fake)),
                 KillAfter = killAfter,
                 StopSignal = () => signal,
                 Stdout = TextWriter.Null,
             },
         };
-    }
-
-    private static List<string?> Events(string record) =>
-        File.ReadAllLines(record).Select(l => JsonDocument.Parse(l).RootElement).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();
-
-    /// <summary>The launcher's log, kept, with an event set when a line containing the awaited text arrives.</summary>
-    private sealed class WatchedLog(string awaited) : StringWriter
-    {
-        public ManualResetEventSlim Seen { get; } = new();
-
-        public override void WriteLine(string? value)
-        {
-            lock (this)
-            {
-                base.WriteLine(value);
-            }
-
-            if (value?.Contains(awaited, StringComparison.Ordinal) == true)
-            {
-                Seen.Set();
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (this)
-            {
-                return base.ToString();
-            }
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            Seen.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using SparkTfrecord.Engine.Config;
-using SparkTfrecord.Engine.Engines;
-using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Engine.Spark;
-using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Spark.Tests;
 
@@ -16,50 +12,20 @@ namespace SparkTfrecord.Spark.Tests;
 [Category("Process")]
 public sealed class SparkLauncherTests
 {
-    private static readonly string s_home = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "fake-spark");
-    private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");
-    private TempFolder _temp = null!;
-    private string _logs = null!;
-    private int _n;
+    private FakeSparkFixture _fake = null!;
 
     [OneTimeSetUp]
-    public void GenerateLogs()
-    {
-        _temp = new TempFolder("sparktf-launcher-");
-        _logs = _temp["logs"];
-        InProcess.GenerateLogs(_logs, 2000, 300, 200);
-    }
+    public void GenerateLogs() => _fake = FakeSparkFixture.WithLogs("sparktf-launcher-", 2000, 300, 200);
 
     [OneTimeTearDown]
-    public void TearDown() => _temp.Dispose();
+    public void TearDown() => _fake.Dispose();
 
-    private (string Output, string Record) Fresh()
-    {
-        int n = Interlocked.Increment(ref _n);
-        return (_temp[$"out{n}/dt=2024-05-01"], _temp[$"record{n}.jsonl"]);
-    }
+    private (string Output, string Record) Fresh() => _fake.Fresh();
 
-    private Dictionary<string, string?> Env(string record, params (string Key, string? Value)[] extra)
-    {
-        var env = new Dictionary<string, string?>
-        {
-            ["SPARK_HOME"] = s_home,
-            ["FAKE_SPARK_RECORD"] = record,
-            ["FAKE_SPARK_OUTPUT"] = "auto",
-            ["FAKE_SPARK_SAMPLES"] = "42",
-            ["FAKE_SPARK_SAMPLES_FORMAT"] = "header",
-            ["HADOOP_HOME"] = null,
-        };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-
-        return env;
-    }
+    private static Dictionary<string, string?> Env(string record, params (string Key, string? Value)[] extra) => FakeSparkFixture.ProcessEnvironment(record, extra);
 
     private string[] Args(string output, params string[] extra) =>
-        ["samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output, .. extra];
+        ["samples", "--engine", "spark", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", _fake.Logs, "--output", output, .. extra];
 
     /// <summary>
     /// Runs sparktf in process (no process boundary of sparktf is under test): <c>samples</c> gets a Spark home whose
@@ -72,8 +38,7 @@ public sealed class SparkLauncherTests
             return InProcess.Run(args);
         }
 
-        string home = FakeSparkHome.Create(_temp[$"spark-home{Interlocked.Increment(ref _n)}"],
-            environment.Where(e => e.Key is not ("SPARK_HOME" or "HADOOP_HOME")).ToDictionary(e => e.Key, e => e.Value));
+        string home = _fake.SparkHome(environment.Where(e => e.Key is not ("SPARK_HOME" or "HADOOP_HOME")).ToDictionary(e => e.Key, e => e.Value));
         return InProcess.Run([.. args, "--spark-home", home]);
     }
 
@@ -139,7 +104,7 @@ public sealed class SparkLauncherTests
             var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
             Assert.That(manifest.GetProperty("records").GetInt64(), Is.EqualTo(42));
             Assert.That(manifest.GetProperty("writer").GetString(), Is.EqualTo("connector"));
-            Assert.That(manifest.GetProperty("spec_hash").GetString(), Is.EqualTo(InProcess.Run("spec", "hash", "--spec", s_spec).Stdout.Trim()),
+            Assert.That(manifest.GetProperty("spec_hash").GetString(), Is.EqualTo(InProcess.Run("spec", "hash", "--spec", FakeSparkFixture.Spec).Stdout.Trim()),
                 "the training side's check_manifest reads spec_hash");
             Assert.That(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!), Has.Length.EqualTo(2), "only the output and its lock file are left beside it");
         });
@@ -163,9 +128,9 @@ public sealed class SparkLauncherTests
     public void The_native_writer_encodes_sparks_parquet_into_the_embedded_jobs_files(string master, string deployMode)
     {
         var (output, record) = Fresh();
-        string parquet = _temp[$"native-{deployMode}.parquet"];
-        long rows = NativeParquet(parquet);
-        var embedded = InProcess.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output + "-embedded");
+        string parquet = _fake.Temp[$"native-{deployMode}.parquet"];
+        long rows = _fake.NativeParquet(parquet);
+        var embedded = InProcess.Run("samples", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", _fake.Logs, "--output", output + "-embedded");
         Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
 
         bool local = master.StartsWith("local", StringComparison.Ordinal);
@@ -196,9 +161,9 @@ public sealed class SparkLauncherTests
     public void The_native_writer_with_index_writes_the_embedded_jobs_index_files_and_lists_them()
     {
         var (output, record) = Fresh();
-        string parquet = _temp["native-index.parquet"];
-        long rows = NativeParquet(parquet);
-        var embedded = InProcess.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output + "-embedded", "--compression", "none", "--index");
+        string parquet = _fake.Temp["native-index.parquet"];
+        long rows = _fake.NativeParquet(parquet);
+        var embedded = InProcess.Run("samples", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", _fake.Logs, "--output", output + "-embedded", "--compression", "none", "--index");
         Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
 
         var result = Launch(
@@ -224,8 +189,8 @@ public sealed class SparkLauncherTests
     public void A_native_run_whose_parquet_disagrees_with_the_reported_count_fails_and_leaves_no_output()
     {
         var (output, record) = Fresh();
-        string parquet = _temp["native-mismatch.parquet"];
-        NativeParquet(parquet);
+        string parquet = _fake.Temp["native-mismatch.parquet"];
+        _fake.NativeParquet(parquet);
         var result = Launch(Env(record, ("FAKE_SPARK_PART_SOURCE", parquet), ("FAKE_SPARK_SAMPLES", "7")), Args(output, "--writer", "native"));
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
@@ -306,7 +271,7 @@ public sealed class SparkLauncherTests
     {
         var (output, record) = Fresh();
         string[] previous = PreviousOutput(output);
-        string parquet = _temp[$"bad-rows-{writer}-{version}.parquet"];
+        string parquet = _fake.Temp[$"bad-rows-{writer}-{version}.parquet"];
         File.WriteAllText(parquet, "not parquet: the fake must fail before writing it");
         var result = Launch(
             Env(record, ("FAKE_SPARK_FAIL_BAD_ROWS", "1"), ("FAKE_SPARK_PART_SOURCE", writer == "native" ? parquet : null),
@@ -461,14 +426,14 @@ public sealed class SparkLauncherTests
     {
         var (output, record) = Fresh();
         var result = Sparktf.RunWith(Env(record, ("SPARK_HOME", null)), Args(output));
-        var wrong = Sparktf.RunWith(Env(record), Args(output, "--spark-home", _temp.Path));
+        var wrong = Sparktf.RunWith(Env(record), Args(output, "--spark-home", _fake.Temp.Path));
 
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(1), result.Output);
             Assert.That(result.Stderr, Does.Contain("Spark not found: SPARK_HOME is not set").And.Contain("install a Spark distribution").And.Contain("--spark-home"));
             Assert.That(wrong.ExitCode, Is.EqualTo(1), wrong.Output);
-            Assert.That(wrong.Stderr, Does.Contain($"{_temp.Path}/bin/spark-sql does not exist"));
+            Assert.That(wrong.Stderr, Does.Contain($"{_fake.Temp.Path}/bin/spark-sql does not exist"));
             Assert.That(Records(record), Is.Empty);
         });
     }
@@ -497,13 +462,13 @@ public sealed class SparkLauncherTests
     public void A_job_asking_for_state_keeps_it_on_spark_too()
     {
         var (output, _) = Fresh();
-        string spec = _temp.Write("din-with-state.yaml", File.ReadAllText(s_spec).Replace("\n  timezone:", "\n  state: \"{input}/../state\"\n  timezone:", StringComparison.Ordinal));
+        string spec = _fake.Temp.Write("din-with-state.yaml", File.ReadAllText(FakeSparkFixture.Spec).Replace("\n  timezone:", "\n  state: \"{input}/../state\"\n  timezone:", StringComparison.Ordinal));
         Assert.That(File.ReadAllText(spec), Does.Contain("state: "), "the state: line was not put in");
 
-        var dry = InProcess.Run(["samples", "--engine", "spark", "--conf", spec, "--date", "2024-05-01", "--input", _logs, "--output", output, "--dry-run", "--spark-home", s_home]);
+        var dry = InProcess.Run(["samples", "--engine", "spark", "--conf", spec, "--date", "2024-05-01", "--input", _fake.Logs, "--output", output, "--dry-run", "--spark-home", FakeSparkFixture.Home]);
 
         Assert.That(dry.ExitCode, Is.Zero, dry.Output);
-        string state = Path.GetFullPath(Path.Combine(_logs, "..", "state"));
+        string state = Path.GetFullPath(Path.Combine(_fake.Logs, "..", "state"));
         Assert.That(dry.Stderr, Does.Contain($"sparktf: 2024-05-01 state: no snapshot before 2024-05-01 in {state}"));
         Assert.That(dry.Stdout, Does.Contain($"INSERT OVERWRITE DIRECTORY 'file://{state}/.dt=2024-05-01.tmp-<pid>-<id>/events_clicked_items_15d.parquet'"),
             "the job's state: template is the state folder: the script writes the day's snapshot");
@@ -514,14 +479,14 @@ public sealed class SparkLauncherTests
     public void A_dry_run_prints_the_command_and_the_same_script_as_plan_and_runs_nothing()
     {
         var (output, record) = Fresh();
-        var dry = InProcess.Run(Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--dry-run", "--spark-version", "3.5/2.13", "--spark-home", s_home));
+        var dry = InProcess.Run(Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--dry-run", "--spark-version", "3.5/2.13", "--spark-home", FakeSparkFixture.Home));
         var plan = Launch(Env(record), ["plan", .. Args(output, "--master", "yarn", "--deploy-mode", "cluster", "--spark-version", "3.5/2.13")[1..]]);
 
         Assert.Multiple(() =>
         {
             Assert.That(dry.ExitCode, Is.Zero, dry.Output);
             Assert.That(plan.ExitCode, Is.Zero, plan.Output);
-            Assert.That(dry.Stdout, Does.StartWith($"/* command: {s_home}/bin/spark-submit --master yarn --deploy-mode cluster --name sparktf-din-2024-05-01 --packages com.linkedin.sparktfrecord:spark-tfrecord_2.13:0.7.0 --files sparktf-din-2024-05-01.sql spark_sql_runner.py sparktf-din-2024-05-01.sql --report "));
+            Assert.That(dry.Stdout, Does.StartWith($"/* command: {FakeSparkFixture.Home}/bin/spark-submit --master yarn --deploy-mode cluster --name sparktf-din-2024-05-01 --packages com.linkedin.sparktfrecord:spark-tfrecord_2.13:0.7.0 --files sparktf-din-2024-05-01.sql spark_sql_runner.py sparktf-din-2024-05-01.sql --report "));
             Assert.That(dry.Stdout, Does.EndWith(plan.Stdout));
             Assert.That(Records(record), Is.Empty);
         });
@@ -539,21 +504,5 @@ public sealed class SparkLauncherTests
 
         Assert.That(second.ExitCode, Is.EqualTo(1), second.Output);
         Assert.That(second.Stderr, Does.Contain("another run is writing"));
-    }
-
-    /// <summary>The Parquet that Spark's native writer would leave for the generated logs (one file), made with DuckDB.</summary>
-    private long NativeParquet(string file)
-    {
-        var plan = JobPlan.Create(JobDefinition.Load(s_spec), new DateOnly(2024, 5, 1), _logs);
-        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
-        using var engine = new DuckDbEngine(new DuckDbEngineOptions { Threads = 2 });
-        foreach (var s in sql.Statements)
-        {
-            engine.Execute(s.Sql);
-        }
-
-        string columns = string.Join(", ", plan.Columns.Sortable.Select(DuckDbDialect.Instance.Identifier));
-        engine.Execute($"COPY (SELECT {columns} FROM ({sql.SortableOutputQuery}) q ORDER BY md5(__k || CAST(__ts AS VARCHAR))) TO '{file}' (FORMAT parquet)");
-        return Convert.ToInt64(engine.Scalar("SELECT count(*) FROM samples WHERE __kept"), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,9 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using SparkTfrecord.Engine.Config;
-using SparkTfrecord.Engine.Engines;
-using SparkTfrecord.Engine.Planning;
-using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Spark.Tests;
 
@@ -17,8 +13,6 @@ namespace SparkTfrecord.Spark.Tests;
 [Category("Process")]
 public sealed class SparkQuarantineLauncherTests
 {
-    private static readonly string s_home = Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "fake-spark");
-    private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");
 
     // Three bad rows as the script's quarantine statement selects them (source, file, row, reason, raw), with the
     // reasons the typed views give (conf/din.yaml: ts in epoch milliseconds, request_id / user_id keys), and the counts
@@ -32,27 +26,23 @@ public sealed class SparkQuarantineLauncherTests
 
     private const string BadCounts = "read_impressions=2000 quarantined_impressions=2 read_clicks=300 quarantined_clicks=1 read_users=300 read_items=200";
 
-    private TempFolder _temp = null!;
-    private string _logs = null!;
+    private FakeSparkFixture _fake = null!;
     private string _parquet = null!;
     private long _parquetRows;
     private string _badRowsFile = null!;
-    private int _n;
 
     [OneTimeSetUp]
     public void GenerateLogs()
     {
-        _temp = new TempFolder("sparktf-quarantine-launcher-");
-        _logs = _temp["logs"];
-        InProcess.GenerateLogs(_logs, 600, 100, 50);
-        _parquet = _temp["native.parquet"];
-        _parquetRows = NativeParquet(_parquet);
-        _badRowsFile = _temp["bad-rows.jsonl"];
+        _fake = FakeSparkFixture.WithLogs("sparktf-quarantine-launcher-", 600, 100, 50);
+        _parquet = _fake.Temp["native.parquet"];
+        _parquetRows = _fake.NativeParquet(_parquet);
+        _badRowsFile = _fake.Temp["bad-rows.jsonl"];
         File.WriteAllLines(_badRowsFile, s_badRows);
     }
 
     [OneTimeTearDown]
-    public void TearDown() => _temp.Dispose();
+    public void TearDown() => _fake.Dispose();
 
     [TestCase("local[*]", "client", "connector", "linkedin", "3.5")]
     [TestCase("local[*]", "client", "connector", "tensorflow", "2.4")]
@@ -91,7 +81,7 @@ public sealed class SparkQuarantineLauncherTests
     public void No_bad_rows_give_no_quarantine_folder_and_no_manifest_entry_as_with_the_embedded_engine(string writer)
     {
         string output = Fresh();
-        var embedded = InProcess.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output + "-embedded");
+        var embedded = InProcess.Run("samples", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", _fake.Logs, "--output", output + "-embedded");
         var result = Launch(output, "local[*]", "client", writer, "linkedin", "3.5", ("FAKE_SPARK_COUNTS", "read_impressions=2000 read_clicks=300"));
 
         Assert.That(embedded.ExitCode, Is.Zero, embedded.Output);
@@ -139,19 +129,10 @@ public sealed class SparkQuarantineLauncherTests
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "_SUCCESS"), "");
         File.WriteAllText(Path.Combine(output, "part-00000-previous"), "x");
-        var environment = new Dictionary<string, string?>
-        {
-            ["SPARK_HOME"] = s_home,
-            ["HADOOP_HOME"] = null,
-            ["FAKE_SPARK_OUTPUT"] = "auto",
-            ["FAKE_SPARK_SAMPLES"] = "42",
-            ["FAKE_SPARK_SAMPLES_FORMAT"] = "header",
-            ["FAKE_SPARK_COUNTS"] = BadCounts,
-            ["FAKE_SPARK_QUARANTINE_ROWS"] = _badRowsFile,
-            ["FAKE_SPARK_QUARANTINE_SLEEP"] = "30",
-        };
+        var environment = FakeSparkFixture.ProcessEnvironment(null,
+            ("FAKE_SPARK_COUNTS", BadCounts), ("FAKE_SPARK_QUARANTINE_ROWS", _badRowsFile), ("FAKE_SPARK_QUARANTINE_SLEEP", "30"));
         using var run = Sparktf.Start(environment,
-            "samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs, "--output", output, "--spark-version", "3.5");
+            "samples", "--engine", "spark", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", _fake.Logs, "--output", output, "--spark-version", "3.5");
         run.WaitForLine("writing the bad rows to");
         Processes.Signal(run.Id, "TERM");
         var result = run.WaitForExit(20);
@@ -168,13 +149,13 @@ public sealed class SparkQuarantineLauncherTests
     [Test]
     public void The_embedded_engine_lists_its_quarantine_in_the_manifest_the_same_way_and_its_rows_have_line_numbers_instead_of_raw_rows()
     {
-        string logs = _temp["bad-logs"];
+        string logs = _fake.Temp["bad-logs"];
         var gen = InProcess.Run("gen-logs", "--output", logs, "--date", "2024-05-01", "--days", "16", "--impressions-per-day", "300",
             "--users", "50", "--items", "30", "--seed", "7", "--bad-rows", "0.02");
         Assert.That(gen.ExitCode, Is.Zero, gen.Output);
         string output = Fresh();
 
-        var result = InProcess.Run("samples", "--conf", s_spec, "--date", "2024-05-01", "--input", logs, "--output", output, "--max-bad-fraction", "0.5");
+        var result = InProcess.Run("samples", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", logs, "--output", output, "--max-bad-fraction", "0.5");
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "_manifest.json"))).RootElement;
@@ -210,44 +191,21 @@ public sealed class SparkQuarantineLauncherTests
         });
     }
 
-    private string Fresh() => _temp[$"out{Interlocked.Increment(ref _n)}/dt=2024-05-01"];
+    private string Fresh() => _fake.Temp[$"out{_fake.Next()}/dt=2024-05-01"];
 
     /// <summary>Runs the launcher in process against the fake Spark (see SparkLauncherTests.Launch).</summary>
     private ProcessResult Launch(string output, string master, string deployMode, string writer, string connector, string version, params (string Key, string? Value)[] extra)
     {
         bool native = writer == "native";
-        var env = new Dictionary<string, string?>
-        {
-            ["FAKE_SPARK_OUTPUT"] = "auto",
-            ["FAKE_SPARK_SAMPLES"] = native ? _parquetRows.ToString(CultureInfo.InvariantCulture) : "42",
-            ["FAKE_SPARK_SAMPLES_FORMAT"] = "header",
-            ["FAKE_SPARK_PART_SOURCE"] = native ? _parquet : null,
-        };
-        foreach (var (k, v) in extra)
-        {
-            env[k] = v;
-        }
-
-        string home = FakeSparkHome.Create(_temp[$"spark-home{Interlocked.Increment(ref _n)}"], env);
+        string home = _fake.SparkHome(FakeSparkFixture.Environment(null,
+        [
+            ("FAKE_SPARK_SAMPLES", native ? _parquetRows.ToString(CultureInfo.InvariantCulture) : "42"),
+            ("FAKE_SPARK_PART_SOURCE", native ? _parquet : null),
+            .. extra,
+        ]));
         bool local = master.StartsWith("local", StringComparison.Ordinal);
-        return InProcess.Run("samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-01", "--input", _logs,
+        return InProcess.Run("samples", "--engine", "spark", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-01", "--input", _fake.Logs,
             "--output", local ? output : "file://" + output, "--master", master, "--deploy-mode", deployMode, "--writer", writer,
             "--connector", connector, "--spark-version", version, "--spark-home", home);
-    }
-
-    // Parquet samples as the native writer's Spark leaves them, made by the embedded engine from the same logs.
-    private long NativeParquet(string file)
-    {
-        var plan = JobPlan.Create(JobDefinition.Load(s_spec), new DateOnly(2024, 5, 1), _logs);
-        var sql = PlanRenderer.Render(plan, DuckDbDialect.Instance);
-        using var engine = new DuckDbEngine(new DuckDbEngineOptions { Threads = 2 });
-        foreach (var s in sql.Statements)
-        {
-            engine.Execute(s.Sql);
-        }
-
-        string columns = string.Join(", ", plan.Columns.Sortable.Select(DuckDbDialect.Instance.Identifier));
-        engine.Execute($"COPY (SELECT {columns} FROM ({sql.SortableOutputQuery}) q) TO '{file}' (FORMAT parquet)");
-        return Convert.ToInt64(engine.Scalar("SELECT count(*) FROM samples WHERE __kept"), CultureInfo.InvariantCulture);
     }
 }

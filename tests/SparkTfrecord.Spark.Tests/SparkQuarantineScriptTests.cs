@@ -19,14 +19,15 @@ public sealed class SparkQuarantineScriptTests
     private static readonly string s_din = Path.Combine("conf", "din.yaml");
 
     // Where each variant of SparkScriptTests writes its samples (the output, or the native writer's Parquet folder
-    // beside it), as the script spells it: local paths as file:// URIs with a local master only.
+    // beside it), as the script spells it: a path on this machine (any with a local master, the native writer's folder
+    // beside a file: output with a cluster master) as a file:// URI, a cluster's path as given.
     private static readonly Dictionary<string, string> s_targets = new()
     {
         ["linkedin-local"] = "file:///data/out/dt=2024-05-01",
         ["linkedin-yarn"] = "hdfs:///data/samples/dt=2024-05-01",
         ["tensorflow-yarn"] = "hdfs:///data/samples/dt=2024-05-01",
         ["native-local"] = "file:///data/out/.dt=2024-05-01.spark-parquet",
-        ["native-yarn"] = "/mnt/nfs/out/.dt=2024-05-01.spark-parquet",
+        ["native-yarn"] = "file:///mnt/nfs/out/.dt=2024-05-01.spark-parquet",
     };
 
     private TempFolder _temp = null!;

@@ -266,7 +266,7 @@ public sealed partial class SparkScriptTests
     [Test]
     public void Several_paths_become_one_glob_over_their_common_folder_and_local_paths_become_file_uris()
     {
-        var local = SparkDialect.Modern.WithLocalPaths(true);
+        var local = SparkDialect.Modern.WithLocalPaths(SparkLocalPaths.EveryAbsolutePath);
         Assert.Multiple(() =>
         {
             Assert.That(SparkDialect.Modern.PathPattern(["hdfs:///l/c/dt=2024-05-01", "hdfs:///l/c/dt=2024-05-02"]), Is.EqualTo("hdfs:///l/c/{dt=2024-05-01,dt=2024-05-02}"));
@@ -281,7 +281,7 @@ public sealed partial class SparkScriptTests
     {
         // Hadoop's GlobPattern takes a backslash as making the next character literal, and GlobExpander splits {a,b}
         // at unescaped commas: a folder 'logs[1]' must not match 'logs1', nor a name with a comma split a list.
-        var local = SparkDialect.Modern.WithLocalPaths(true);
+        var local = SparkDialect.Modern.WithLocalPaths(SparkLocalPaths.EveryAbsolutePath);
         Assert.Multiple(() =>
         {
             Assert.That(local.PathPattern(["/in/logs[1]/imp/dt=2024-05-01"]), Is.EqualTo(@"file:///in/logs\[1\]/imp/dt=2024-05-01"));

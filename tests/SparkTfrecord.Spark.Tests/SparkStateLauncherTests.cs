@@ -13,53 +13,38 @@ namespace SparkTfrecord.Spark.Tests;
 [Category("Process")]
 public sealed class SparkStateLauncherTests
 {
-    private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");
-    private TempFolder _temp = null!;
-    private string _logs = null!;
-    private int _n;
+    private FakeSparkFixture _fake = null!;
 
     [OneTimeSetUp]
     public void GenerateLogs()
     {
-        _temp = new TempFolder("sparktf-spark-state-");
-        _logs = _temp["logs"];
-        var gen = InProcess.Run("gen-logs", "--output", _logs, "--date", "2024-05-03", "--days", "18", "--impressions-per-day", "300",
+        _fake = FakeSparkFixture.Empty("sparktf-spark-state-");
+        var gen = InProcess.Run("gen-logs", "--output", _fake.Logs, "--date", "2024-05-03", "--days", "18", "--impressions-per-day", "300",
             "--users", "60", "--items", "40", "--seed", "7");
         Assert.That(gen.ExitCode, Is.Zero, gen.Output);
     }
 
     [OneTimeTearDown]
-    public void TearDown() => _temp.Dispose();
+    public void TearDown() => _fake.Dispose();
 
-    private string Fresh(string name) => _temp[$"{name}{Interlocked.Increment(ref _n)}"];
+    private string Fresh(string name) => _fake.Temp[$"{name}{_fake.Next()}"];
 
     private ProcessResult Spark(string date, string output, string? state, string spec, params (string Key, string? Value)[] env)
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["FAKE_SPARK_OUTPUT"] = "auto",
-            ["FAKE_SPARK_SAMPLES"] = "42",
-            ["FAKE_SPARK_SAMPLES_FORMAT"] = "header",
-        };
-        foreach (var (k, v) in env)
-        {
-            environment[k] = v;
-        }
-
-        string home = FakeSparkHome.Create(_temp[$"spark-home{Interlocked.Increment(ref _n)}"], environment);
-        string[] args = ["samples", "--engine", "spark", "--conf", spec, "--date", date, "--input", _logs, "--output", output, "--spark-version", "3.5", "--spark-home", home];
+        string home = _fake.SparkHome(FakeSparkFixture.Environment(null, env));
+        string[] args = ["samples", "--engine", "spark", "--conf", spec, "--date", date, "--input", _fake.Logs, "--output", output, "--spark-version", "3.5", "--spark-home", home];
         return InProcess.Run(state is null ? args : [.. args, "--state", state]);
     }
 
     private ProcessResult Embedded(string date, string output, string state) =>
-        InProcess.Run("samples", "--conf", s_spec, "--date", date, "--input", _logs, "--output", output, "--state", state);
+        InProcess.Run("samples", "--conf", FakeSparkFixture.Spec, "--date", date, "--input", _fake.Logs, "--output", output, "--state", state);
 
     private static JsonElement State(ProcessResult run) => JsonDocument.Parse(run.Stdout).RootElement.GetProperty("state");
 
     private static JsonElement Manifest(string folder) => JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, StateManifest.FileName))).RootElement;
 
     private int FilesOf(string source, params string[] days) =>
-        days.Sum(d => Directory.Exists(Path.Combine(_logs, source, "dt=" + d)) ? Directory.GetFiles(Path.Combine(_logs, source, "dt=" + d)).Length : 0);
+        days.Sum(d => Directory.Exists(Path.Combine(_fake.Logs, source, "dt=" + d)) ? Directory.GetFiles(Path.Combine(_fake.Logs, source, "dt=" + d)).Length : 0);
 
     private static string[] Days(DateOnly from, DateOnly to)
     {
@@ -82,7 +67,7 @@ public sealed class SparkStateLauncherTests
 
         // The script: only the uncovered partitions of clicks, the snapshot's files, and the next snapshot's writes.
         string output = Fresh("out");
-        string dryRun = InProcess.Run("samples", "--engine", "spark", "--conf", s_spec, "--date", "2024-05-02", "--input", _logs, "--output", output,
+        string dryRun = InProcess.Run("samples", "--engine", "spark", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-02", "--input", _fake.Logs, "--output", output,
             "--spark-version", "3.5", "--state", state, "--dry-run", "--spark-home", Processes.InRepo("tests", "SparkTfrecord.Spark.Tests", "fake-spark")).Stdout;
         Assert.Multiple(() =>
         {
@@ -90,15 +75,15 @@ public sealed class SparkStateLauncherTests
             Assert.That(dryRun, Does.Contain($"parquet.`file://{state}/dt=2024-05-01/carry_clicks.parquet`"));
             Assert.That(dryRun, Does.Contain($"INSERT OVERWRITE DIRECTORY 'file://{state}/.dt=2024-05-02.tmp-<pid>-<id>/events_clicked_items_15d.parquet'\nUSING parquet"));
             Assert.That(dryRun, Does.Contain($"INSERT OVERWRITE DIRECTORY 'file://{state}/.dt=2024-05-02.tmp-<pid>-<id>/carry_clicks.parquet'\nUSING parquet"));
-            Assert.That(dryRun, Does.Contain($"'file://{_logs}/clicks/{{dt=2024-05-02,dt=2024-05-03}}'"), "only the uncovered partitions of clicks");
+            Assert.That(dryRun, Does.Contain($"'file://{_fake.Logs}/clicks/{{dt=2024-05-02,dt=2024-05-03}}'"), "only the uncovered partitions of clicks");
             Assert.That(dryRun, Does.Not.Contain("dt=2024-05-01,").And.Not.Contain("dt=2024-04-"), "covered partitions are not read");
-            Assert.That(dryRun, Does.Contain($"'file://{_logs}/impressions/{{dt=2024-05-02,dt=2024-05-03}}'"), "other sources as without state");
+            Assert.That(dryRun, Does.Contain($"'file://{_fake.Logs}/impressions/{{dt=2024-05-02,dt=2024-05-03}}'"), "other sources as without state");
             Assert.That(dryRun, Does.Contain("sparktf_state_read_clicks_20240502"));
         });
 
         long covered = embedded.GetProperty("sources").GetProperty("clicks").GetProperty("counts").EnumerateObject()
             .Where(c => string.CompareOrdinal(c.Name, "2024-04-17") >= 0).Sum(c => c.Value.GetProperty("read").GetInt64());
-        var day2 = Spark("2024-05-02", output, state, s_spec, ("FAKE_SPARK_COUNTS", "sparktf_state_read_clicks_20240502=77 read_clicks=80"));
+        var day2 = Spark("2024-05-02", output, state, FakeSparkFixture.Spec, ("FAKE_SPARK_COUNTS", "sparktf_state_read_clicks_20240502=77 read_clicks=80"));
         Assert.That(day2.ExitCode, Is.Zero, day2.Output);
         Assert.Multiple(() =>
         {
@@ -136,14 +121,14 @@ public sealed class SparkStateLauncherTests
 
             // The embedded engine's check accepts the Spark snapshot for the next day.
             var store = new StateStore(state);
-            var (sources, _) = StatefulSource.Of(Engine.Config.JobDefinition.Load(s_spec).Job);
-            var (usable, reason) = store.FindUsable(new DateOnly(2024, 5, 3), spark.GetProperty("state_hash").GetString()!, sources, _logs);
+            var (sources, _) = StatefulSource.Of(Engine.Config.JobDefinition.Load(FakeSparkFixture.Spec).Job);
+            var (usable, reason) = store.FindUsable(new DateOnly(2024, 5, 3), spark.GetProperty("state_hash").GetString()!, sources, _fake.Logs);
             Assert.That(usable?.Date, Is.EqualTo(new DateOnly(2024, 5, 2)), reason);
         });
 
         // The samples manifest is the same with and without state.
         string without = Fresh("out");
-        var plain = Spark("2024-05-02", without, null, s_spec, ("FAKE_SPARK_COUNTS", "read_clicks=" + (80 + covered).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var plain = Spark("2024-05-02", without, null, FakeSparkFixture.Spec, ("FAKE_SPARK_COUNTS", "read_clicks=" + (80 + covered).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(plain.ExitCode, Is.Zero, plain.Output);
         Assert.That(JsonDocument.Parse(plain.Stdout).RootElement.TryGetProperty("state", out _), Is.False);
         Assert.That(File.ReadAllBytes(Path.Combine(output, "_manifest.json")), Is.EqualTo(File.ReadAllBytes(Path.Combine(without, "_manifest.json"))),
@@ -156,7 +141,7 @@ public sealed class SparkStateLauncherTests
     public void An_unusable_snapshot_gives_the_full_window_and_says_why(string how, string reason)
     {
         string state = Fresh("state");
-        string spec = s_spec;
+        string spec = FakeSparkFixture.Spec;
         if (how != "missing")
         {
             var day1 = Embedded("2024-05-01", Fresh("out"), state);
@@ -165,8 +150,8 @@ public sealed class SparkStateLauncherTests
 
         if (how == "restated")
         {
-            string file = Directory.GetFiles(Path.Combine(_logs, "clicks", "dt=2024-04-25"))[0];
-            var copy = Path.Combine(_temp.Path, "restated-" + Path.GetFileName(file));
+            string file = Directory.GetFiles(Path.Combine(_fake.Logs, "clicks", "dt=2024-04-25"))[0];
+            var copy = Path.Combine(_fake.Temp.Path, "restated-" + Path.GetFileName(file));
             File.Copy(file, copy, overwrite: true);
             File.SetLastWriteTimeUtc(file, File.GetLastWriteTimeUtc(file).AddMinutes(5));
             try
@@ -183,8 +168,8 @@ public sealed class SparkStateLauncherTests
 
         if (how == "spec")
         {
-            spec = _temp[$"din-edited{Interlocked.Increment(ref _n)}.yaml"];
-            File.WriteAllText(spec, File.ReadAllText(s_spec) + "\n# edited\n");
+            spec = _fake.Temp[$"din-edited{_fake.Next()}.yaml"];
+            File.WriteAllText(spec, File.ReadAllText(FakeSparkFixture.Spec) + "\n# edited\n");
         }
 
         AssertFullWindow(state, spec, reason);
@@ -212,7 +197,7 @@ public sealed class SparkStateLauncherTests
     {
         string state = Fresh("state");
         string output = Fresh("out");
-        var run = Spark("2024-05-02", output, state, s_spec, ("FAKE_SPARK_STATE_NO_SUCCESS", "1"));
+        var run = Spark("2024-05-02", output, state, FakeSparkFixture.Spec, ("FAKE_SPARK_STATE_NO_SUCCESS", "1"));
         Assert.That(run.ExitCode, Is.Zero, run.Output);
         Assert.Multiple(() =>
         {

@@ -16,21 +16,13 @@ namespace SparkTfrecord.Spark.Tests;
 public sealed class SparkYarnKillTests
 {
     private const string AppId = "application_1714521600000_0042";
-    private static readonly string s_spec = Processes.InRepo("conf", "din.yaml");
-    private TempFolder _temp = null!;
-    private string _logs = null!;
-    private int _n;
+    private FakeSparkFixture _fake = null!;
 
     [OneTimeSetUp]
-    public void GenerateLogs()
-    {
-        _temp = new TempFolder("sparktf-yarn-kill-");
-        _logs = _temp["logs"];
-        InProcess.GenerateLogs(_logs, 200, 50, 40);
-    }
+    public void GenerateLogs() => _fake = FakeSparkFixture.WithLogs("sparktf-yarn-kill-", 200, 50, 40);
 
     [OneTimeTearDown]
-    public void TearDown() => _temp.Dispose();
+    public void TearDown() => _fake.Dispose();
 
     [Test]
     public void A_stop_kills_the_yarn_application_spark_submit_printed()
@@ -41,7 +33,7 @@ public sealed class SparkYarnKillTests
         {
             Assert.That(Kills(calls), Is.EqualTo(new[] { "application_1714521600000_0777" }), "yarn application -kill with the printed id, once");
             Assert.That(stopped.Message, Does.StartWith("forwarded to spark-submit (which exited with 143); the YARN application application_1714521600000_0777 was killed ("));
-            Assert.That(Events(calls), Does.Contain("SIGTERM"), "spark-submit got the signal too");
+            Assert.That(FakeSparkFixture.Events(calls), Does.Contain("SIGTERM"), "spark-submit got the signal too");
         });
     }
 
@@ -93,32 +85,22 @@ public sealed class SparkYarnKillTests
         Assert.That(stopped.Message, Does.Not.Contain("YARN application"));
     }
 
-    private (JobStoppedException Stopped, string Record, string Log) StopWhileRunning(string master, string deployMode, bool withYarn, params (string Key, string Value)[] fake)
+    private (JobStoppedException Stopped, string Record, string Log) StopWhileRunning(string master, string deployMode, bool withYarn, params (string Key, string? Value)[] fake)
     {
-        int n = Interlocked.Increment(ref _n);
-        string output = _temp[$"out{n}/dt=2024-05-01"];
-        string record = _temp[$"record{n}.jsonl"];
-        var environment = new Dictionary<string, string?> { ["FAKE_SPARK_RECORD"] = record, ["FAKE_SPARK_OUTPUT"] = "auto", ["FAKE_SPARK_SAMPLES"] = "42", ["FAKE_SPARK_SLEEP"] = "30" };
-        foreach (var (key, value) in fake)
-        {
-            environment[key] = value;
-        }
-
-        string home = FakeSparkHome.Create(_temp[$"spark-home{n}"], environment);
-        var log = new StringWriter();
-        var started = new ManualResetEventSlim();
-        var watched = new LineWatcher(log, "fake progress line 3 of 3", started);
+        var (output, record) = _fake.Fresh();
+        string home = _fake.SparkHome(FakeSparkFixture.Environment(record, [("FAKE_SPARK_SLEEP", "30"), .. fake]));
+        var watched = new WatchedLog("fake progress line 3 of 3");
         using var cancel = new CancellationTokenSource();
         var launcher = new SparkLauncher(new SparkLaunchOptions
         {
-            Definition = JobDefinition.Load(s_spec),
+            Definition = JobDefinition.Load(FakeSparkFixture.Spec),
             Run = new SparkSamplesRunOptions
             {
-                Spec = s_spec,
+                Spec = FakeSparkFixture.Spec,
                 Dates = [new DateOnly(2024, 5, 1)],
                 Spark = new SparkRunOptions
                 {
-                    Date = new DateOnly(2024, 5, 1), Input = "file://" + _logs, Output = "file://" + output, Master = master,
+                    Date = new DateOnly(2024, 5, 1), Input = "file://" + _fake.Logs, Output = "file://" + output, Master = master,
                     DeployMode = deployMode == "cluster" ? SparkDeployMode.Cluster : SparkDeployMode.Client, Version = SparkVersion.Parse("3.5"),
                 },
                 SparkHome = home,
@@ -130,7 +112,7 @@ public sealed class SparkYarnKillTests
         }, watched);
 
         var run = Task.Run(() => launcher.Run(cancel.Token));
-        Assert.That(started.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + watched);
+        Assert.That(watched.Seen.Wait(TimeSpan.FromSeconds(30)), Is.True, "Spark started:\n" + watched);
         cancel.Cancel();
         var stopped = Assert.ThrowsAsync<JobStoppedException>(async () => await run.WaitAsync(TimeSpan.FromSeconds(90)))!;
         return (stopped, record, watched.ToString());
@@ -143,32 +125,4 @@ public sealed class SparkYarnKillTests
         .Select(c => c.GetProperty("argv").EnumerateArray().Select(a => a.GetString()!).ToArray())
         .Select(argv => argv is ["application", "-kill", var id] ? id : "unexpected: " + string.Join(' ', argv))
         .ToList();
-
-    private static List<string?> Events(string record) =>
-        Calls(record).Select(r => r.TryGetProperty("event", out var e) ? e.GetString() : null).ToList();
-
-    /// <summary>The launcher's log, kept, with an event set when a line containing the awaited text arrives.</summary>
-    private sealed class LineWatcher(StringWriter inner, string awaited, ManualResetEventSlim seen) : StringWriter
-    {
-        public override void WriteLine(string? value)
-        {
-            lock (inner)
-            {
-                inner.WriteLine(value);
-            }
-
-            if (value?.Contains(awaited, StringComparison.Ordinal) == true)
-            {
-                seen.Set();
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (inner)
-            {
-                return inner.ToString();
-            }
-        }
-    }
 }

@@ -72,8 +72,20 @@ internal sealed class JobPlan
     /// <param name="resolveFiles">List the files under each path.</param>
     /// <param name="names">The technical columns' names.</param>
     /// <returns>The plan.</returns>
-    internal static JobPlan Create(JobDefinition definition, DateOnly date, string? input, bool resolveFiles, TechnicalColumns names)
+    internal static JobPlan Create(JobDefinition definition, DateOnly date, string? input, bool resolveFiles, TechnicalColumns names) =>
+        Create(definition, date, input, _ => resolveFiles, names);
+
+    /// <summary>Makes the plan for a date, listing the files of only the sources <paramref name="listFiles"/> picks: the
+    /// Spark launcher lists the sources on this machine, and leaves those on a cluster's file system to Spark.</summary>
+    /// <param name="definition">The spec and job section.</param>
+    /// <param name="date">The run date.</param>
+    /// <param name="input">The value of <c>{input}</c> in path templates.</param>
+    /// <param name="listFiles">Whether to list a source's files (a source not listed has every path read as given).</param>
+    /// <param name="names">The technical columns' names.</param>
+    /// <returns>The plan.</returns>
+    internal static JobPlan Create(JobDefinition definition, DateOnly date, string? input, Func<SourceConfig, bool> listFiles, TechnicalColumns names)
     {
+        ArgumentNullException.ThrowIfNull(listFiles);
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(names);
         var job = definition.Job;
@@ -98,7 +110,7 @@ internal sealed class JobPlan
             var paths = PathTemplate.Expand(s.PathTemplate, input, date);
             var files = new List<string>();
             var missing = new List<string>();
-            if (resolveFiles)
+            if (listFiles(s))
             {
                 foreach (string p in paths)
                 {

@@ -98,9 +98,11 @@ internal sealed class SparkLauncher
     private SamplesSummary FailedDay(DateOnly date, string error, IReadOnlyDictionary<string, long>? counts, Stopwatch clock) =>
         SamplesSummary.Failed(date, Target(_options.Run.Spark.Output, date), "spark", error, counts, clock.Elapsed.TotalSeconds);
 
-    // A cluster URI as given; a local path in full.
+    // A URI as given (file:/x too, which Path.GetFullPath would take for a relative name); a plain path in full.
     private static string Target(string output, DateOnly date) =>
-        output.Contains("://", StringComparison.Ordinal) ? PathTemplate.ExpandOne(output, date) : Path.GetFullPath(PathTemplate.ExpandOne(output, date));
+        output.Contains("://", StringComparison.Ordinal) || output.StartsWith("file:", StringComparison.Ordinal)
+            ? PathTemplate.ExpandOne(output, date)
+            : Path.GetFullPath(PathTemplate.ExpandOne(output, date));
 
     private string SignalName() => SparkDayLaunch.Signal(_options) == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C";
 

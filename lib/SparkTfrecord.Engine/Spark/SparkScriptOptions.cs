@@ -1,3 +1,5 @@
+using SparkTfrecord.Engine.Sql;
+
 namespace SparkTfrecord.Engine.Spark;
 
 /// <summary>What a Spark script writes and where.</summary>
@@ -12,8 +14,9 @@ internal sealed class SparkScriptOptions
     /// <summary>Where Spark writes, as Spark sees it: the output folder (connector) or the Parquet staging folder (native).</summary>
     public required string Target { get; init; }
 
-    /// <summary>Whether absolute paths without a scheme are files on this machine (a local master): written as <c>file://</c> URIs.</summary>
-    public bool LocalPaths { get; init; }
+    /// <summary>Which absolute paths without a scheme (the sources' paths, the target) are files on this machine:
+    /// written as <c>file://</c> URIs. None by default: every path is left to Spark's default file system.</summary>
+    public SparkLocalPaths LocalPaths { get; init; } = SparkLocalPaths.None;
 
     /// <summary>Spell the SQL for Spark 2.4 to 3.1 (the TensorFlow connector's Spark always is).</summary>
     public bool Legacy { get; init; }

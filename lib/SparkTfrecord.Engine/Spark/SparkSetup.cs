@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Planning;
+using SparkTfrecord.Engine.Sql;
 
 namespace SparkTfrecord.Engine.Spark;
 
@@ -12,6 +13,8 @@ namespace SparkTfrecord.Engine.Spark;
 /// </summary>
 public sealed class SparkSetup
 {
+    private const string InputPlaceholder = "{input}";
+
     private SparkSetup(JobPlan plan, SparkRunOptions options, string output, bool outputIsLocal, string? staging)
     {
         Plan = plan;
@@ -93,8 +96,9 @@ public sealed class SparkSetup
                 "the connector writers write the shards on the cluster and give no record offsets. Add --writer native, or run 'sparktf index OUTPUT' on a local copy afterwards.");
         }
 
-        // Inputs: a local folder is read as file:// URIs by a local master, and its files are listed (so missing
-        // look-back days are left out, and a missing day is an error before Spark starts).
+        // Inputs: a local folder (file:, any bare path with a local master, a relative one with any) is read as file://
+        // URIs whatever the master (LocalPaths), and its files are listed (so missing look-back days are left out, and
+        // a missing day is an error before Spark starts).
         string? input = options.Input;
         bool localInput = input is not null && IsLocalPath(input, options);
         if (localInput)
@@ -102,7 +106,10 @@ public sealed class SparkSetup
             input = Path.GetFullPath(StripFileScheme(input!));
         }
 
-        var plan = JobPlan.Create(definition, options.Date, input ?? "{input}", resolveFiles: resolveLocalInputs && localInput);
+        // Only sources on this machine are listed: one below a cluster input, or with its own path on a cluster's file
+        // system, is Spark's to read (listing it here would find nothing and leave its days out of the script).
+        var plan = JobPlan.Create(definition, options.Date, input ?? InputPlaceholder,
+            source => resolveLocalInputs && IsOnThisMachine(source, localInput, options), TechnicalColumns.Default);
 
         // Spark's CSV schema lists every column of the files (SparkDialect.ReadSource): from local files' headers.
         plan = InputScan.ApplyCsvHeaders(plan);
@@ -136,15 +143,48 @@ public sealed class SparkSetup
     /// <summary>Renders the script, writing to <paramref name="target"/> (default: the output, or the staging folder).</summary>
     /// <param name="target">Where Spark writes, or null for the default.</param>
     /// <returns>The script.</returns>
-    internal SparkScriptText Script(string? target = null) => SparkScript.Render(Plan, new SparkScriptOptions
+    internal SparkScriptText Script(string? target = null)
     {
-        Writer = Options.Writer,
-        Connector = Options.Connector,
-        Target = target ?? Staging ?? Output,
-        LocalPaths = Options.IsLocalMaster,
-        Legacy = Legacy,
-        StateTarget = StateTarget,
-    });
+        string spark = target ?? Staging ?? Output;
+        return SparkScript.Render(Plan, new SparkScriptOptions
+        {
+            Writer = Options.Writer,
+            Connector = Options.Connector,
+            Target = spark,
+            LocalPaths = LocalPaths(spark),
+            Legacy = Legacy,
+            StateTarget = StateTarget,
+        });
+    }
+
+    /// <summary>
+    /// The script's paths that are on this machine, each by its own locality rather than the master's (docs/spark.md,
+    /// "Paths"): with a local master every absolute path; with a cluster master the paths of the sources read below a
+    /// local input (given as <c>file:</c>, or relative) and Spark's target when the output is local (its work folder, or
+    /// the native writer's Parquet folder). The state's folders are always local (<see cref="SparkStateScript"/>).
+    /// A bare absolute path with a cluster master stays bare: the cluster's default file system.
+    /// </summary>
+    private SparkLocalPaths LocalPaths(string target)
+    {
+        if (Options.IsLocalMaster)
+        {
+            return SparkLocalPaths.EveryAbsolutePath;
+        }
+
+        var local = new List<string>();
+        if (LocalInput is not null)
+        {
+            // Only a template that starts with {input} is below the input; any other names its own file system.
+            local.AddRange(Plan.Sources.Values.Where(s => s.Config.PathTemplate.StartsWith(InputPlaceholder, StringComparison.Ordinal)).SelectMany(s => s.Paths));
+        }
+
+        if (OutputIsLocal)
+        {
+            local.Add(target);
+        }
+
+        return SparkLocalPaths.Only(local);
+    }
 
     /// <summary>The path where the PySpark runner writes its report in cluster mode: beside the output, hidden, on the
     /// output's file system (which the launcher can read back).</summary>
@@ -181,6 +221,14 @@ public sealed class SparkSetup
         // which only makes sense here; with a local master it is a local path.
         return options.IsLocalMaster || !path.StartsWith('/');
     }
+
+    /// <summary>Whether a source's files are on this machine, so the launcher lists them: a template below
+    /// <c>{input}</c> is where the input is; any other by its own path (<see cref="IsLocalPath"/>), except a
+    /// <c>file:</c> URI template, which Spark reads as written (its missing days fail the run rather than being left out).</summary>
+    private static bool IsOnThisMachine(SourceConfig source, bool localInput, SparkRunOptions options) =>
+        source.PathTemplate.StartsWith(InputPlaceholder, StringComparison.Ordinal)
+            ? localInput
+            : !source.PathTemplate.StartsWith("file:", StringComparison.Ordinal) && IsLocalPath(source.PathTemplate, options);
 
     private static bool HasScheme(string path) => Regex.IsMatch(path, "^[A-Za-z][A-Za-z0-9+.-]*://");
 

@@ -19,24 +19,24 @@ namespace SparkTfrecord.Engine.Sql;
 /// </remarks>
 internal sealed class SparkDialect : SqlDialect
 {
-    private SparkDialect(bool legacy, bool localPaths)
+    private SparkDialect(bool legacy, SparkLocalPaths localPaths)
     {
         IsLegacy = legacy;
         LocalPaths = localPaths;
     }
 
     /// <summary>Spark 3.2 to 4.x, ANSI mode on or off; paths without a scheme are left to Spark's default file system.</summary>
-    public static SparkDialect Modern { get; } = new(legacy: false, localPaths: false);
+    public static SparkDialect Modern { get; } = new(legacy: false, SparkLocalPaths.None);
 
     /// <summary>Spark 2.4 to 3.1 (ANSI mode off), for TensorFlow's spark-tensorflow-connector.</summary>
-    public static SparkDialect Legacy { get; } = new(legacy: true, localPaths: false);
+    public static SparkDialect Legacy { get; } = new(legacy: true, SparkLocalPaths.None);
 
     /// <summary>Whether this is the Spark 2.4 to 3.1 spelling.</summary>
     public bool IsLegacy { get; }
 
-    /// <summary>Whether absolute paths without a scheme are files on this machine (<c>--master local[*]</c>): they are
-    /// then written as <c>file://</c> URIs so that a cluster's default file system does not claim them.</summary>
-    public bool LocalPaths { get; }
+    /// <summary>Which absolute paths without a scheme are files on this machine: they are written as <c>file://</c>
+    /// URIs so that a cluster's default file system does not claim them (none by default).</summary>
+    public SparkLocalPaths LocalPaths { get; }
 
     /// <inheritdoc/>
     public override string Name => "spark";
@@ -51,9 +51,9 @@ internal sealed class SparkDialect : SqlDialect
     public static IReadOnlyList<string> SessionSettings { get; } = ["SET spark.sql.session.timeZone = UTC", "SET spark.sql.csv.parser.columnPruning.enabled = false"];
 
     /// <summary>This dialect with <see cref="LocalPaths"/> set as given.</summary>
-    /// <param name="localPaths">Whether absolute paths without a scheme are local files.</param>
+    /// <param name="localPaths">Which absolute paths without a scheme are local files.</param>
     /// <returns>The dialect.</returns>
-    public SparkDialect WithLocalPaths(bool localPaths) => localPaths == LocalPaths ? this : new SparkDialect(IsLegacy, localPaths);
+    public SparkDialect WithLocalPaths(SparkLocalPaths localPaths) => localPaths == LocalPaths ? this : new SparkDialect(IsLegacy, localPaths);
 
     /// <inheritdoc/>
     public override string Identifier(string name)
@@ -413,7 +413,7 @@ internal sealed class SparkDialect : SqlDialect
     /// <summary>
     /// One path for Spark's <c>path</c> option that stands for several: a Hadoop glob with the paths' common folder
     /// followed by <c>{a,b,...}</c> (Spark's file sources expand globs; alternatives that do not exist are skipped).
-    /// Absolute local paths become <c>file://</c> URIs when <see cref="LocalPaths"/> is set. Each path is taken
+    /// Absolute local paths (<see cref="LocalPaths"/>) become <c>file://</c> URIs. Each path is taken
     /// literally: its glob characters are escaped (<see cref="HadoopLiteral"/>).
     /// </summary>
     /// <param name="paths">The paths.</param>
@@ -474,14 +474,10 @@ internal sealed class SparkDialect : SqlDialect
         return sb.ToString();
     }
 
-    /// <summary>A path as Spark should see it: local absolute paths as <c>file://</c> URIs when <see cref="LocalPaths"/> is set.</summary>
+    /// <summary>A path as Spark should see it: a local absolute path (<see cref="LocalPaths"/>) as a <c>file://</c> URI.</summary>
     /// <param name="path">The path.</param>
     /// <returns>The URI or path.</returns>
-    public string Uri(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return LocalPaths && path.StartsWith('/') ? "file://" + path : path;
-    }
+    public string Uri(string path) => LocalPaths.Uri(path);
 
     // Value conversions (the contract's values clauses; see ValueRules).
 

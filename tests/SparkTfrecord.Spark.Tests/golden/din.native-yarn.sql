@@ -192,12 +192,12 @@ WHERE s.__kept;
 
 CACHE TABLE `sparktf_output`;
 
-INSERT OVERWRITE DIRECTORY '/mnt/nfs/out/.dt=2024-05-01.spark-parquet'
+INSERT OVERWRITE DIRECTORY 'file:///mnt/nfs/out/.dt=2024-05-01.spark-parquet'
 USING parquet
 SELECT `label`, `user_id`, `age`, `gender`, `device`, `item_id`, `clicked_items_15d`, `__h`, `__split`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 FROM `sparktf_output`;
 
-INSERT OVERWRITE DIRECTORY '/mnt/nfs/out/.dt=2024-05-01.spark-parquet/_quarantine'
+INSERT OVERWRITE DIRECTORY 'file:///mnt/nfs/out/.dt=2024-05-01.spark-parquet/_quarantine'
 USING json
 OPTIONS ('compression' 'none', 'ignoreNullFields' 'false')
 SELECT bad.__source AS `source`, bad.__file AS `file`, bad.__row AS `row`, bad.__reason AS `reason`, bad.__raw AS `raw` FROM (

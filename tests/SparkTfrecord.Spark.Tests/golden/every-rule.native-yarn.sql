@@ -225,12 +225,12 @@ WHERE s.__kept;
 
 CACHE TABLE `sparktf_output`;
 
-INSERT OVERWRITE DIRECTORY '/mnt/nfs/out/.dt=2024-05-01.spark-parquet'
+INSERT OVERWRITE DIRECTORY 'file:///mnt/nfs/out/.dt=2024-05-01.spark-parquet'
 USING parquet
 SELECT `label`, `request_id`, `user_id`, `age`, `gender`, `score`, `device`, `item_id`, `category`, `hour`, `weekday`, `clicked_items`, `clicked_categories`, `__h`, `__split`, `__k`, `__ts`, `__key_request_id`, `__key_item_id`, `__key_user_id`
 FROM `sparktf_output`;
 
-INSERT OVERWRITE DIRECTORY '/mnt/nfs/out/.dt=2024-05-01.spark-parquet/_quarantine'
+INSERT OVERWRITE DIRECTORY 'file:///mnt/nfs/out/.dt=2024-05-01.spark-parquet/_quarantine'
 USING json
 OPTIONS ('compression' 'none', 'ignoreNullFields' 'false')
 SELECT bad.__source AS `source`, bad.__file AS `file`, bad.__row AS `row`, bad.__reason AS `reason`, bad.__raw AS `raw` FROM (

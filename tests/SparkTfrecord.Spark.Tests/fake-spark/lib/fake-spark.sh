@@ -101,9 +101,47 @@ Type --help for more information.
 BANNER
 }
 
+# A path of the script as Spark resolves it, as a URI: a file: URI or a bare path is a local file (file:///...), except
+# that with FAKE_SPARK_DEFAULT_FS set (a cluster's fs.defaultFS, such as hdfs://fake-nn) a bare absolute path is on that
+# file system (hdfs://fake-nn/...), as on a cluster, where the fake has no files; other URIs as they are.
+fake_resolve() {
+  local p=$1
+  case $p in
+    file://*) p=file://${p#file://} ;;
+    file:*) p=file://${p#file:} ;;
+    /*) if [ -n "${FAKE_SPARK_DEFAULT_FS:-}" ]; then p=${FAKE_SPARK_DEFAULT_FS%/}$p; else p=file://$p; fi ;;
+  esac
+  printf '%s' "$p"
+}
+
+# A path the fake writes: the local path of a resolved file: URI; any other URI as it is (not written here).
+fake_local() {
+  local p
+  p=$(fake_resolve "$1")
+  case $p in file://*) p=${p#file://} ;; esac
+  printf '%s' "$p"
+}
+
+# The script's sources (each read's OPTIONS ('path' '<path>', ...); not the tfrecord writer's, which has 'recordType'),
+# as Spark resolves them (fake_resolve): appended to $FAKE_SPARK_READS one a line when set; a path on
+# FAKE_SPARK_DEFAULT_FS fails the run as Spark does on a path that does not exist (the fake's cluster has no files).
+fake_check_reads() {
+  local script=$1 path resolved
+  [ -f "$script" ] || return 0
+  while IFS= read -r path; do
+    [ -n "$path" ] || continue
+    resolved=$(fake_resolve "$path")
+    if [ -n "${FAKE_SPARK_READS:-}" ]; then printf '%s\n' "$resolved" >> "$FAKE_SPARK_READS"; fi
+    if [ -n "${FAKE_SPARK_DEFAULT_FS:-}" ] && [[ $resolved == "${FAKE_SPARK_DEFAULT_FS%/}"/* ]]; then
+      fake_log "Exception in thread \"main\" org.apache.spark.sql.AnalysisException: [PATH_NOT_FOUND] Path does not exist: $resolved." ERROR SparkSubmit
+      exit 1
+    fi
+  done < <(grep -E "^OPTIONS \('path' '" "$script" | grep -v "'recordType'" | sed -E "s/^OPTIONS \('path' '([^']*)'.*/\1/" || true)
+}
+
 # The output folder the script writes: $FAKE_SPARK_OUTPUT, or with FAKE_SPARK_OUTPUT=auto the first
 # INSERT OVERWRITE DIRECTORY '<path>' (not the quarantine's '<path>/_quarantine') or OPTIONS (path '<path>') of the
-# script; file: prefixes are dropped.
+# script, as a local path (fake_local; a path on another file system is left as a URI, and not written).
 fake_output_dir() {
   local script=$1 found=''
   case ${FAKE_SPARK_OUTPUT:-} in
@@ -116,9 +154,8 @@ fake_output_dir() {
       fi ;;
     *) found=$FAKE_SPARK_OUTPUT ;;
   esac
-  found=${found#file://}
-  found=${found#file:}
-  printf '%s' "$found"
+  [ -n "$found" ] || return 0
+  fake_local "$found"
 }
 
 # Writes FAKE_SPARK_PARTS empty part files and, unless FAKE_SPARK_NO_SUCCESS=1, _SUCCESS, like Spark's committer.
@@ -139,15 +176,14 @@ fake_write_output() {
   fake_log "wrote $parts part file(s) to $dir" INFO FileFormatWriter
 }
 
-# The quarantine folder the script writes (its INSERT OVERWRITE DIRECTORY '<path>/_quarantine', file: prefixes
-# dropped), when the fake writes output at all (FAKE_SPARK_OUTPUT set); nothing for a script without one.
+# The quarantine folder the script writes (its INSERT OVERWRITE DIRECTORY '<path>/_quarantine', as fake_local gives
+# it), when the fake writes output at all (FAKE_SPARK_OUTPUT set); nothing for a script without one.
 fake_quarantine_dir() {
   local script=$1 found=''
   [ -n "${FAKE_SPARK_OUTPUT:-}" ] && [ -f "$script" ] || return 0
   found=$(tr '\n' ' ' < "$script" | grep -oiE "INSERT[[:space:]]+OVERWRITE[[:space:]]+DIRECTORY[[:space:]]+'[^']*/_quarantine'" | head -n 1 | sed -E "s/.*'([^']*)'/\1/" || true)
-  found=${found#file://}
-  found=${found#file:}
-  printf '%s' "$found"
+  [ -n "$found" ] || return 0
+  fake_local "$found"
 }
 
 # The bad rows, as Spark's JSON writer leaves them (after the samples, as the script writes them): JSON lines in
@@ -318,15 +354,15 @@ fake_write_file() {
 
 # The common run: log lines (FAKE_SPARK_LOG_LINES on stderr, FAKE_SPARK_LOG_INTERVAL seconds apart), then
 # The state snapshot's tables the script writes (INSERT OVERWRITE DIRECTORY '<path>/events_<history>.parquet' and
-# '<path>/carry_<source>.parquet', file: prefixes dropped), when the fake writes output at all: each a folder with one
+# '<path>/carry_<source>.parquet', as fake_local gives them), when the fake writes output at all: each a folder with one
 # part file (a copy of FAKE_SPARK_STATE_PART, else empty) and, unless FAKE_SPARK_STATE_NO_SUCCESS=1, _SUCCESS.
 fake_write_state() {
   local script=$1 dir
   [ -n "${FAKE_SPARK_OUTPUT:-}" ] && [ -f "$script" ] || return 0
   while IFS= read -r dir; do
     [ -n "$dir" ] || continue
-    dir=${dir#file://}
-    dir=${dir#file:}
+    dir=$(fake_local "$dir")
+    case $dir in *://*) fake_log "not writing $dir: only local paths are written by the fake" WARN; continue ;; esac
     mkdir -p "$dir"
     if [ -n "${FAKE_SPARK_STATE_PART:-}" ]; then cp "$FAKE_SPARK_STATE_PART" "$dir/part-00000-fake.snappy.parquet"; else : > "$dir/part-00000-fake.snappy.parquet"; fi
     if [ "${FAKE_SPARK_STATE_NO_SUCCESS:-0}" != 1 ]; then : > "$dir/_SUCCESS"; fi
@@ -349,6 +385,7 @@ fake_run() {
     exit "$code"
   fi
   fake_script=$script
+  fake_check_reads "$script"
   fake_bad_rows_check "$script"
   fake_write_output "$(fake_output_dir "$script")"
   fake_write_quarantine "$(fake_quarantine_dir "$script")"
