@@ -26,4 +26,7 @@ public enum EngineSetupProblem
 
     /// <summary>Index files (<c>--index</c>) asked for with the Spark engine's connector writer.</summary>
     IndexWithConnector,
+
+    /// <summary>Sized shards (<c>max_records_per_shard</c>, <c>target_shard_bytes</c>) asked for with the Spark engine's connector writer.</summary>
+    ShardLimitWithConnector,
 }

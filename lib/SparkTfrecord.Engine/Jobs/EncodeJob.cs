@@ -205,7 +205,7 @@ public static class EncodeJob
         var kinds = features.Select(f => (f.Kind, f.IsList)).ToArray();
         var label = definition.Job.LabelFeature is { } lf ? features.FirstOrDefault(f => f.Name == lf && f.Kind == FeatureDtype.Int64 && !f.IsList) : null;
         var encoder = new ExampleEncoder();
-        using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression, output.Index);
+        using var writers = new SplitShardWriters(work, split, output);
         long n = 0;
         long p = 0;
         progress.Start("encode", null);
