@@ -142,7 +142,19 @@ public sealed class ShardSizingTests
     {
         var (one, _) = Run("max_records_per_shard: 350", "sized-a", extraJob: Split, index: true);
         var (again, _) = Run("max_records_per_shard: 350", "sized-b", extraJob: Split, index: true);
-        var (passes, _) = Run("max_records_per_shard: 350", "sized-passes", extraJob: Split, index: true, samplesPerPass: 250);
+        var steps = new List<string>();
+        Output.CommitStepObserver.Install(steps.Add);
+        string passes;
+        try
+        {
+            passes = Run("max_records_per_shard: 350", "sized-passes", extraJob: Split, index: true, samplesPerPass: 250).Output;
+        }
+        finally
+        {
+            Output.CommitStepObserver.Install(null);
+        }
+
+        Assert.That(steps.Count(s => s.StartsWith("write-pass-", StringComparison.Ordinal)), Is.GreaterThan(5), "the day was written in many passes");
 
         var files = AllFiles(one);
         Assert.Multiple(() =>
