@@ -180,6 +180,63 @@ public sealed class ShardSizingTests
     }
 
     [Test]
+    public void An_output_pass_out_of_memory_writes_the_day_again_in_more_hash_ranges_with_the_same_bytes()
+    {
+        var (roomy, _) = Run("max_records_per_shard: 300", "sized-roomy", samplesPerPass: 1000);
+
+        // The second pass fails at its start, after the first pass's files were written: the retry writes them anew.
+        bool thrown = false;
+        Output.CommitStepObserver.Install(step =>
+        {
+            if (!thrown && step.StartsWith("write-pass-2-of-", StringComparison.Ordinal))
+            {
+                thrown = true;
+                throw new OutOfMemoryException("the test's fault");
+            }
+        });
+        var retries = new List<string>();
+        string tight;
+        try
+        {
+            tight = Run("max_records_per_shard: 300", "sized-tight", samplesPerPass: 1000, onMemoryRetry: retries.Add).Output;
+        }
+        finally
+        {
+            Output.CommitStepObserver.Install(null);
+        }
+
+        var files = AllFiles(roomy);
+        Assert.Multiple(() =>
+        {
+            Assert.That(thrown, Is.True, "the day was written in more than one pass");
+            Assert.That(retries, Has.Count.EqualTo(1).And.Some.Contains("writing again in"));
+            Assert.That(AllFiles(tight), Is.EqualTo(files), "no file of the failed attempt is left");
+            foreach (string file in files)
+            {
+                Assert.That(File.ReadAllBytes(Path.Combine(tight, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(roomy, file))), file);
+            }
+        });
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(7)]
+    [TestCase(4096)]
+    public void The_hash_ranges_of_the_passes_are_consecutive_and_cover_the_60_bit_hash(int parts)
+    {
+        // floor(p * 2^60 / parts), in arbitrary precision.
+        var expected = Enumerable.Range(0, parts + 1).Select(p => (long)(new System.Numerics.BigInteger(p) * (System.Numerics.BigInteger.One << 60) / parts)).ToList();
+        var actual = Enumerable.Range(0, parts + 1).Select(p => Hashing.Sharding.RangeStart(p, parts)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(actual, Is.EqualTo(expected));
+            Assert.That(actual[0], Is.Zero);
+            Assert.That(actual[^1], Is.EqualTo(1L << 60));
+            Assert.That(actual, Is.Ordered.Ascending);
+        });
+    }
+
+    [Test]
     public void Encode_of_the_days_Parquet_writes_the_same_sized_files_as_the_samples_job()
     {
         var (samples, _) = Run("max_records_per_shard: 500", "sized-samples", extraJob: Split, audit: true);
@@ -236,7 +293,7 @@ public sealed class ShardSizingTests
     }
 
     private (string Output, SamplesSummary Summary) Run(string layout, string name, string extraJob = "", string compression = "none",
-        bool index = false, long samplesPerPass = 1_500_000, bool audit = false)
+        bool index = false, long samplesPerPass = 1_500_000, bool audit = false, Action<string>? onMemoryRetry = null)
     {
         string yaml = Specs.Din(format: "parquet", unit: "ms", extraJob: extraJob)
             .Replace("shards: 3, compression: none", $"{layout}, compression: {compression}", StringComparison.Ordinal);
@@ -253,6 +310,7 @@ public sealed class ShardSizingTests
             SamplesPerPass = samplesPerPass,
             Overrides = new JobOverrides { Index = index },
             Audit = audit,
+            OnMemoryRetry = onMemoryRetry,
         });
         return (output, summary);
     }
