@@ -174,7 +174,7 @@ public static partial class JobConfigParser
         if (r.Child(job, "output") is { } outputNode)
         {
             var map = r.Mapping(outputNode, "output");
-            r.OnlyKeys(map, "in 'output'", "shards", "compression", "shard_key", "max_records_per_shard", "target_shard_bytes");
+            r.OnlyKeys(map, "in 'output'", "shards", "compression", "shard_key", ShardLimit.KeyOf(ShardLimitUnit.Records), ShardLimit.KeyOf(ShardLimitUnit.Bytes));
             var limit = ParseShardLimit(r, map);
             int shards = r.OptionalInt(map, "shards") ?? 1;
             if (shards is < 1 or > 100_000)
@@ -496,7 +496,7 @@ public static partial class JobConfigParser
     // the three at most: each decides how many files there are).
     private static ShardLimit? ParseShardLimit(Reader r, YamlMapping map)
     {
-        string[] layouts = ["shards", "max_records_per_shard", "target_shard_bytes"];
+        string[] layouts = ["shards", ShardLimit.KeyOf(ShardLimitUnit.Records), ShardLimit.KeyOf(ShardLimitUnit.Bytes)];
         var given = layouts.Where(k => r.Child(map, k) is not null).ToList();
         if (given.Count > 1)
         {
@@ -505,8 +505,9 @@ public static partial class JobConfigParser
                 "max_records_per_shard: files of at most that many records; target_shard_bytes: files of at most that many bytes). Keep one.");
         }
 
-        foreach (var (key, unit, what) in new[] { ("max_records_per_shard", ShardLimitUnit.Records, "records"), ("target_shard_bytes", ShardLimitUnit.Bytes, "bytes") })
+        foreach (var (unit, what) in new[] { (ShardLimitUnit.Records, "records"), (ShardLimitUnit.Bytes, "bytes") })
         {
+            string key = ShardLimit.KeyOf(unit);
             if (r.Child(map, key) is { } node)
             {
                 long v = node.ReadInteger(key);

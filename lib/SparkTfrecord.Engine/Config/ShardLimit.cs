@@ -10,7 +10,12 @@ namespace SparkTfrecord.Engine.Config;
 internal sealed record ShardLimit(ShardLimitUnit Unit, long Limit)
 {
     /// <summary>The config key (and, with <c>--</c> and dashes, the option) that sets this limit.</summary>
-    public string Key => Unit == ShardLimitUnit.Records ? "max_records_per_shard" : "target_shard_bytes";
+    public string Key => KeyOf(Unit);
+
+    /// <summary>The config key of a unit's limit: <c>max_records_per_shard</c> or <c>target_shard_bytes</c>.</summary>
+    /// <param name="unit">The unit.</param>
+    /// <returns>The key.</returns>
+    public static string KeyOf(ShardLimitUnit unit) => unit == ShardLimitUnit.Records ? "max_records_per_shard" : "target_shard_bytes";
 
     /// <summary>Whether a record of <paramref name="nextLength"/> framed bytes must start a new file after a file of
     /// <paramref name="records"/> records and <paramref name="bytes"/> bytes. A file always takes its first record, so
