@@ -216,14 +216,14 @@ internal static class SamplesJob
         return counts[RunCounts.Written];
     }
 
-    /// <summary>How many output passes a day of <paramref name="samples"/> needs (at most <paramref name="shards"/>:
-    /// one per shard, or with sized shards <see cref="OutputPasses.MaxRangePasses"/>).</summary>
+    /// <summary>How many output passes a day of <paramref name="samples"/> needs (at most <paramref name="maxPasses"/>:
+    /// <see cref="OutputPasses.MaxPasses"/>, one per shard or, with sized shards, <see cref="OutputPasses.MaxRangePasses"/>).</summary>
     /// <param name="samples">The samples to write.</param>
-    /// <param name="shards">The most passes.</param>
+    /// <param name="maxPasses">The most passes.</param>
     /// <param name="perPass">The most samples per pass.</param>
     /// <returns>The number of passes.</returns>
-    public static int Passes(long samples, int shards, long perPass) =>
-        (int)Math.Clamp((samples + perPass - 1) / Math.Max(1, perPass), 1, shards);
+    public static int Passes(long samples, int maxPasses, long perPass) =>
+        (int)Math.Clamp((samples + perPass - 1) / Math.Max(1, perPass), 1, maxPasses);
 
     /// <summary>The error for a statement that failed on the input, saying what to do where DuckDB's message does not.</summary>
     /// <param name="statement">The statement's name (<c>typed_SOURCE</c> reads a source).</param>
