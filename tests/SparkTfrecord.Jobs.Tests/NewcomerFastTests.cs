@@ -93,6 +93,7 @@ public sealed partial class NewcomerFastTests
         Assert.That(offered, Is.EquivalentTo(new[]
         {
             "--conf", "--spec", "--date", "--input", "--output", "--shards", "--compression", "--engine", "--max-bad-fraction",
+            "--max-records-per-shard", "--target-shard-bytes", // a sized layout decides whether a Spark connector's plan is accepted
             "--master", "--deploy-mode", "--writer", "--connector", "--spark-version", "--help",
         }));
         foreach (string[] ignored in new string[][] { ["--no-clobber"], ["--summary", "s.json"], ["--audit"], ["--threads", "1"], ["--memory-limit", "2GB"], ["--spill-dir", "x"], ["--state", "x"], ["--spark-home", "x"], ["--spark-conf", "a=b"], ["--dry-run"] })

@@ -19,7 +19,7 @@ internal static class EncodeCommand
         var spec = CommonOptions.Spec();
         var input = new Option<string[]>("--input", "-i") { Description = "Parquet files, folders or globs with a column per feature (and optionally __h, __split and the order columns the Spark engine writes).", Required = true, Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output", "-o") { Description = "The output folder (the leaf of one run); replaced atomically when it is missing, empty or an earlier output of sparktf; any other folder is refused (see --force).", Required = true };
-        var shards = new Option<int?>("--shards") { Description = "Number of part files (default: the spec's job output.shards)." };
+        var layout = new ShardLayoutOptions("the spec's job");
         var compression = CommonOptions.JobCompression("none, gzip or zlib (default: the spec's job output.compression).");
         var noClobber = new Option<bool>("--no-clobber") { Description = "Fail instead of replacing an existing output." };
         var force = new Option<bool>("--force") { Description = JobOptions.ForceDescription };
@@ -27,16 +27,12 @@ internal static class EncodeCommand
         var index = CommonOptions.ShardIndex();
         var command = new Command("encode", "Turn Parquet samples with the spec's columns into TFRecord shards (native writer, _manifest.json, _SUCCESS, atomic replace).")
         {
-            spec, input, output, shards, compression, noClobber, force, summary, index,
+            spec, input, output, compression, noClobber, force, summary, index,
         };
+        layout.AddTo(command);
         command.SetAction((result, cancellation) =>
         {
             JobDefinition definition = JobDefinition.Load(result.GetValue(spec)!);
-            if (result.GetValue(shards) is < 1 or > 100_000)
-            {
-                throw new UsageException("--shards must be between 1 and 100000.");
-            }
-
             EncodeSummary done;
             try
             {
@@ -44,7 +40,7 @@ internal static class EncodeCommand
                 {
                     Inputs = result.GetValue(input)!,
                     Output = result.GetValue(output)!,
-                    Overrides = new JobOverrides(result.GetValue(shards), result.GetValue(compression)) { Index = result.GetValue(index) },
+                    Overrides = layout.Apply(new JobOverrides(null, result.GetValue(compression)) { Index = result.GetValue(index) }, result),
                     NoClobber = result.GetValue(noClobber),
                     Force = result.GetValue(force),
                 }, cancellation);

@@ -18,7 +18,7 @@ internal sealed class JobOptions
 
     public Option<string> Output { get; } = new("--output", "-o") { Description = "The output folder of this run (the leaf; {date} allowed). It is replaced atomically when it is missing, empty or an earlier output of sparktf; any other folder is refused (see --force)." };
 
-    public Option<int?> Shards { get; } = new("--shards") { Description = "Number of part files (default: the job's output.shards)." };
+    public ShardLayoutOptions Layout { get; } = new("the job's");
 
     public Option<TfRecordCompression?> Compression { get; } = CommonOptions.JobCompression("none, gzip or zlib (default: the job's output.compression).");
 
@@ -55,7 +55,6 @@ internal sealed class JobOptions
 
         // Values checked when the line is parsed (exit 2 with the rule), so that no run starts, and no engine
         // meets a value it would fail on halfway.
-        CommonOptions.Between(Shards, 1, CommonOptions.MaxShards);
         CommonOptions.Between(Threads, 1, 1024);
         MaxBadFraction.Validators.Add(r =>
         {
@@ -78,7 +77,9 @@ internal sealed class JobOptions
                 r.AddError($"--spill-dir must name a folder (it is created if missing), not {(dir.Trim().Length == 0 ? "an empty value" : $"the file '{dir}'")}.");
             }
         });
-        Array.ForEach<Option>([Spec, Date, Input, Output, Shards, Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir, State, Index], command.Options.Add);
+        Array.ForEach<Option>([Spec, Date, Input, Output], command.Options.Add);
+        Layout.AddTo(command);
+        Array.ForEach<Option>([Compression, Engine, NoClobber, Force, MaxBadFraction, Summary, Audit, MemoryLimit, Threads, SpillDir, State, Index], command.Options.Add);
 
         return command;
     }
@@ -124,11 +125,11 @@ internal sealed class JobOptions
     }
 
     /// <summary>The command line's overrides of the job config, read in one place for every command.</summary>
-    public JobOverrides Overrides(ParseResult result) => new(result.GetValue(Shards), result.GetValue(Compression), result.GetValue(MaxBadFraction))
+    public JobOverrides Overrides(ParseResult result) => Layout.Apply(new(null, result.GetValue(Compression), result.GetValue(MaxBadFraction))
     {
         // plan has no --index (a run-only option): GetValue of an option the command lacks is false.
         Index = result.GetResult(Index) is not null && result.GetValue(Index),
-    };
+    }, result);
 
     public static string Describe(double value) => value.ToString(CultureInfo.InvariantCulture);
 

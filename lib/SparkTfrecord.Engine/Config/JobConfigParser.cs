@@ -192,7 +192,8 @@ public static partial class JobConfigParser
         if (r.Child(job, "output") is { } outputNode)
         {
             var map = r.Mapping(outputNode, "output");
-            r.OnlyKeys(map, "in 'output'", "shards", "compression", "shard_key");
+            r.OnlyKeys(map, "in 'output'", "shards", "compression", "shard_key", ShardLimit.KeyOf(ShardLimitUnit.Records), ShardLimit.KeyOf(ShardLimitUnit.Bytes));
+            var limit = ParseShardLimit(r, map);
             int shards = r.OptionalInt(map, "shards") ?? 1;
             if (shards is < 1 or > 100_000)
             {
@@ -206,7 +207,7 @@ public static partial class JobConfigParser
             }
 
             var shardKey = r.Child(map, "shard_key") is { } sk ? r.ColumnList(sk, "shard_key") : (IReadOnlyList<string>)[];
-            output = new OutputConfig(shards, compression, shardKey);
+            output = new OutputConfig(shards, compression, shardKey) { Limit = limit };
         }
 
         if (output.ShardKey.Count == 0)
@@ -508,6 +509,33 @@ public static partial class JobConfigParser
 
     [GeneratedRegex(@"^\{[^{}]+\}$")]
     private static partial Regex DaysPattern();
+
+    // Issue 14: output.max_records_per_shard or output.target_shard_bytes, the alternatives to output.shards (one of
+    // the three at most: each decides how many files there are).
+    private static ShardLimit? ParseShardLimit(Reader r, YamlMapping map)
+    {
+        string[] layouts = ["shards", ShardLimit.KeyOf(ShardLimitUnit.Records), ShardLimit.KeyOf(ShardLimitUnit.Bytes)];
+        var given = layouts.Where(k => r.Child(map, k) is not null).ToList();
+        if (given.Count > 1)
+        {
+            throw r.Error(r.Child(map, given[1])!,
+                $"output has both {given[0]} and {given[1]}: each decides how the samples are cut into files (shards: a fixed number of files; " +
+                "max_records_per_shard: files of at most that many records; target_shard_bytes: files of at most that many bytes). Keep one.");
+        }
+
+        foreach (var (unit, what) in new[] { (ShardLimitUnit.Records, "records"), (ShardLimitUnit.Bytes, "bytes") })
+        {
+            string key = ShardLimit.KeyOf(unit);
+            if (r.Child(map, key) is { } node)
+            {
+                long v = node.ReadInteger(key);
+                return v >= 1 ? new ShardLimit(unit, v)
+                    : throw r.Error(node, $"{key} must be a whole number of {what} of at least 1 (for example {(unit == ShardLimitUnit.Records ? "100000" : "268435456 for 256 MiB")}), not {v}.");
+            }
+        }
+
+        return null;
+    }
 
     private sealed partial class Reader
     {

@@ -29,4 +29,7 @@ public enum EngineSetupProblem
 
     /// <summary>A spec with sequence (<c>shape: seq</c>) features on the Spark engine, which writes tf.train.Example rows only.</summary>
     SequenceOnSpark,
+
+    /// <summary>Sized shards (<c>max_records_per_shard</c>, <c>target_shard_bytes</c>) asked for with the Spark engine's connector writer.</summary>
+    ShardLimitWithConnector,
 }

@@ -26,4 +26,22 @@ internal static class Sharding
         ArgumentNullException.ThrowIfNull(d);
         return $"({hash} % {d.BigInt(shards)})";
     }
+
+    /// <summary>The end (exclusive) of the project hash's range: hashes are 60-bit, in [0, 2^60).</summary>
+    public const long HashEnd = 1L << 60;
+
+    /// <summary>The first hash of range <paramref name="part"/> when [0, 2^60) is cut into <paramref name="parts"/>
+    /// ranges of (nearly) equal width, consecutive and ascending: <c>RangeStart(parts, parts)</c> is <see cref="HashEnd"/>.
+    /// Sized shards (issue 14) write their output passes as these ranges, so that the passes, one after another, are
+    /// the one stream in hash order the files are cut from.</summary>
+    /// <param name="part">The range, 0 to <paramref name="parts"/>.</param>
+    /// <param name="parts">The number of ranges (at least 1).</param>
+    /// <returns>The range's first hash.</returns>
+    public static long RangeStart(int part, int parts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(part);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(part, parts);
+        return (long)(((UInt128)(ulong)part << 60) / (ulong)parts);
+    }
 }

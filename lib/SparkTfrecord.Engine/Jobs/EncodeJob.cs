@@ -205,7 +205,7 @@ public static class EncodeJob
         // SequenceExamples when the spec has sequence features (issue 14), as the samples job writes them.
         var encoder = new SampleRecordEncoder(features);
         var lengths = new int[features.Count];
-        using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression, output.Index);
+        using var writers = new SplitShardWriters(work, split, output);
         long n = 0;
         long p = 0;
         progress.Start("encode", null);

@@ -107,7 +107,9 @@ internal static class SamplesJob
         }
 
         cancellation.ThrowIfCancellationRequested();
-        int passes = Passes(counts[RunCounts.Written], output.Shards, options.SamplesPerPass);
+        // At most one pass per shard, or (sized shards) MaxRangePasses ranges of the hash.
+        int maxPasses = sql.OutputPasses.MaxPasses;
+        int passes = Passes(counts[RunCounts.Written], maxPasses, options.SamplesPerPass);
         List<ManifestShard> shards;
         Dictionary<string, (long Min, double Mean, long Max)> histories;
         while (true)
@@ -117,16 +119,19 @@ internal static class SamplesJob
                 (shards, histories) = WriteSamples(engine, sql, plan, committer.WorkDirectory, output, progress, counts[RunCounts.Written], passes, cancellation);
                 break;
             }
-            catch (PassOutOfMemoryException e) when (passes < output.Shards)
+            catch (PassOutOfMemoryException e) when (passes < maxPasses)
             {
                 // Working beats a good message: a pass's memory grows with its samples, so the day is written again
-                // from the start in 4x as many passes (at most one per shard), each pass's part files written anew.
-                passes = Math.Min(output.Shards, passes * 4);
+                // from the start in 4x as many passes (at most maxPasses), each pass's part files written anew.
+                passes = Math.Min(maxPasses, passes * 4);
                 options.OnMemoryRetry?.Invoke($"out of memory in {e.Phase} within the engine's memory limit; writing again in {passes} passes");
             }
             catch (PassOutOfMemoryException e)
             {
-                throw OutOfMemory(e.Phase + (output.Shards > 1 ? $" (already one pass per shard; more --shards allow smaller passes)" : ""), e.InnerException!);
+                string already = output.Limit is null
+                    ? (output.Shards > 1 ? " (already one pass per shard; more --shards allow smaller passes)" : "")
+                    : $" (already {maxPasses} passes, each a range of the shard hash)";
+                throw OutOfMemory(e.Phase + already, e.InnerException!);
             }
         }
 
@@ -201,7 +206,7 @@ internal static class SamplesJob
         }
 
         var counts = ReadCounts(engine, sql);
-        int passes = Passes(counts[RunCounts.Written], plan.Job.Output.Shards, options.SamplesPerPass);
+        int passes = Passes(counts[RunCounts.Written], sql.OutputPasses.MaxPasses, options.SamplesPerPass);
         for (int pass = 0; pass < passes; pass++)
         {
             string file = passes == 1 ? parquetFile : $"{parquetFile}.{pass}";
@@ -211,13 +216,14 @@ internal static class SamplesJob
         return counts[RunCounts.Written];
     }
 
-    /// <summary>How many output passes a day of <paramref name="samples"/> needs (at most one per shard).</summary>
+    /// <summary>How many output passes a day of <paramref name="samples"/> needs (at most <paramref name="maxPasses"/>:
+    /// <see cref="OutputPasses.MaxPasses"/>, one per shard or, with sized shards, <see cref="OutputPasses.MaxRangePasses"/>).</summary>
     /// <param name="samples">The samples to write.</param>
-    /// <param name="shards">The shards.</param>
+    /// <param name="maxPasses">The most passes.</param>
     /// <param name="perPass">The most samples per pass.</param>
     /// <returns>The number of passes.</returns>
-    public static int Passes(long samples, int shards, long perPass) =>
-        (int)Math.Clamp((samples + perPass - 1) / Math.Max(1, perPass), 1, shards);
+    public static int Passes(long samples, int maxPasses, long perPass) =>
+        (int)Math.Clamp((samples + perPass - 1) / Math.Max(1, perPass), 1, maxPasses);
 
     /// <summary>The error for a statement that failed on the input, saying what to do where DuckDB's message does not.</summary>
     /// <param name="statement">The statement's name (<c>typed_SOURCE</c> reads a source).</param>
@@ -426,7 +432,7 @@ internal static class SamplesJob
         var encoder = new SampleRecordEncoder(columns);
         var lengths = new int[columns.Count];
         bool split = plan.Job.Sampling.HasEval;
-        using var writers = new SplitShardWriters(work, split, output.Shards, output.Compression, output.Index);
+        using var writers = new SplitShardWriters(work, split, output);
         // History lengths for the summary, measured on what is written; history[i] is column i's index in them, or -1.
         int[] historyColumns = columns.Select((c, i) => (c, i)).Where(x => plan.Job.Histories.Any(h => h.Feature == x.c.Name)).Select(x => x.i).ToArray();
         int[] history = Enumerable.Range(0, columns.Count).Select(i => Array.IndexOf(historyColumns, i)).ToArray();

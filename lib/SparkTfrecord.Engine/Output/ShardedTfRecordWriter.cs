@@ -1,4 +1,5 @@
 using System.Globalization;
+using SparkTfrecord.Engine.Hashing;
 using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
 
@@ -10,7 +11,7 @@ namespace SparkTfrecord.Engine.Output;
 /// <c>_index/&lt;part name&gt;.idx</c> in the part's folder (<see cref="TfRecordIndex"/>), written line by line from the
 /// lengths of the records as they are written (the file is never read back).
 /// </summary>
-internal sealed class ShardedTfRecordWriter : IDisposable
+internal sealed class ShardedTfRecordWriter : IPartWriter
 {
     private readonly string _root;
     private readonly string _relative;
@@ -39,19 +40,36 @@ internal sealed class ShardedTfRecordWriter : IDisposable
         _relative = subfolder;
         Directory.CreateDirectory(Path.Combine(root, subfolder));
         _writers = new TfRecordWriter?[shards];
-        string extension = compression switch
-        {
-            TfRecordCompression.Gzip => ".tfrecord.gz",
-            TfRecordCompression.Zlib => ".tfrecord.zlib",
-            _ => ".tfrecord",
-        };
-        string of = shards.ToString("D5", CultureInfo.InvariantCulture);
-        _names = Enumerable.Range(0, shards)
-            .Select(i => Path.Combine(subfolder, $"part-{i.ToString("D5", CultureInfo.InvariantCulture)}-of-{of}{extension}"))
-            .ToArray();
+        _names = Enumerable.Range(0, shards).Select(i => Path.Combine(subfolder, PartName(i, shards, compression))).ToArray();
         _options = new TfRecordWriterOptions { Compression = compression, BufferSize = 1 << 18 };
         _indexes = index ? new TfRecordIndexWriter?[shards] : null;
     }
+
+    /// <summary>The name of part <paramref name="part"/> of <paramref name="parts"/>: <c>part-00003-of-00016.tfrecord</c>
+    /// and the compression's extension; the numbers have at least 5 digits, and as many as the last part's number
+    /// needs, so that the names sort in the parts' order.</summary>
+    /// <param name="part">The part, from 0.</param>
+    /// <param name="parts">The number of parts.</param>
+    /// <param name="compression">The compression.</param>
+    /// <returns>The file name.</returns>
+    public static string PartName(int part, int parts, TfRecordCompression compression)
+    {
+        string digits = "D" + Math.Max(5, (parts - 1).ToString(CultureInfo.InvariantCulture).Length).ToString(CultureInfo.InvariantCulture);
+        return $"part-{part.ToString(digits, CultureInfo.InvariantCulture)}-of-{parts.ToString(digits, CultureInfo.InvariantCulture)}{Extension(compression)}";
+    }
+
+    /// <summary>A part file's extension: <c>.tfrecord</c>, <c>.tfrecord.gz</c> or <c>.tfrecord.zlib</c>.</summary>
+    /// <param name="compression">The compression.</param>
+    /// <returns>The extension.</returns>
+    public static string Extension(TfRecordCompression compression) => compression switch
+    {
+        TfRecordCompression.Gzip => ".tfrecord.gz",
+        TfRecordCompression.Zlib => ".tfrecord.zlib",
+        _ => ".tfrecord",
+    };
+
+    /// <inheritdoc/>
+    public void Write(long hash, ReadOnlySpan<byte> framedRecord) => WriteFramed(Sharding.ShardOf(hash, Shards), framedRecord);
 
     /// <summary>The number of shards.</summary>
     public int Shards => _writers.Length;

@@ -96,6 +96,18 @@ public sealed class SparkSetup
                 "the connector writers write the shards on the cluster and give no record offsets. Add --writer native, or run 'sparktf index OUTPUT' on a local copy afterwards.");
         }
 
+        if (options.Writer == SparkWriter.Connector && definition.Job.Output.Limit is { } limit)
+        {
+            // Issue 14: sized shards are the hash-ordered stream cut into consecutive files. A connector writes one
+            // file per Spark partition (REPARTITION by Spark's hash of the shard hash), in no order across files;
+            // Spark's own maxRecordsPerFile only cuts each partition's file by records (SingleDirectoryDataWriter),
+            // with no byte target: neither gives the files the native writer gives.
+            throw new EngineSetupException(EngineSetupProblem.ShardLimitWithConnector,
+                $"output.{limit.Key} (or --{limit.Key.Replace('_', '-')}) with --engine spark needs --writer native (Spark writes Parquet, sparktf cuts the shards here " +
+                "in hash order, the same files as the embedded engine): the connector writers write one file per Spark partition, with no byte limit and in no order " +
+                "across files. Add --writer native, or give output.shards (--shards N) for the connector.");
+        }
+
         // Inputs: a local folder (file:, any bare path with a local master, a relative one with any) is read as file://
         // URIs whatever the master (LocalPaths), and its files are listed (so missing look-back days are left out, and
         // a missing day is an error before Spark starts).

@@ -7,7 +7,10 @@ namespace SparkTfrecord.Engine.Sql;
 /// <c>s</c> with <c>s % n == p</c>, in the output order; one pass is the output query itself. Passes bound the memory of
 /// each pass's sort on big days. Each pass scans one table, the kept samples with their history lists (built once for
 /// the day), with no join: before issue 12 each pass re-joined the histories, so the day's cost grew with the passes
-/// times the day.
+/// times the day. With sized shards (issue 14: <c>max_records_per_shard</c>, <c>target_shard_bytes</c>) the files are
+/// cut from one stream in hash order, so pass <c>p</c> of <c>n</c> is instead the samples whose hash lies in the
+/// <c>p</c>-th of <c>n</c> consecutive ranges of the hash (<see cref="Sharding.RangeStart"/>): the passes, one after
+/// another, are that stream, and the writer carries its open file from one pass into the next.
 /// </summary>
 internal sealed class OutputPasses
 {
@@ -17,6 +20,11 @@ internal sealed class OutputPasses
     private readonly string _order;
     private readonly int _shards;
     private readonly string _hash;
+    private readonly bool _hashRanges;
+
+    /// <summary>The most passes with sized shards: beyond that a range's width no longer bounds a pass (its samples
+    /// are then those of few hashes), and each pass is a scan of the day.</summary>
+    public const int MaxRangePasses = 4096;
 
     /// <summary>Creates the passes of one rendered job.</summary>
     /// <param name="d">The dialect.</param>
@@ -26,8 +34,10 @@ internal sealed class OutputPasses
     /// <param name="order">The output order over the alias <c>s</c>.</param>
     /// <param name="shards">The number of shards.</param>
     /// <param name="hash">The shard hash's column of the alias <c>s</c>.</param>
-    public OutputPasses(SqlDialect d, string output, string selectFrom, string order, int shards, string hash)
+    /// <param name="hashRanges">Passes are ranges of the hash (sized shards), not groups of shards.</param>
+    public OutputPasses(SqlDialect d, string output, string selectFrom, string order, int shards, string hash, bool hashRanges = false)
     {
+        _hashRanges = hashRanges;
         _d = d;
         _output = output;
         _selectFrom = selectFrom;
@@ -43,5 +53,10 @@ internal sealed class OutputPasses
     public string Pass(int pass, int passes) =>
         passes <= 1
             ? _output
-            : $"{_selectFrom} AND {Sharding.ShardSql($"s.{_hash}", _shards, _d)} % {_d.BigInt(passes)} = {_d.BigInt(pass)} ORDER BY {_order}";
+            : _hashRanges
+                ? $"{_selectFrom} AND s.{_hash} >= {_d.BigInt(Sharding.RangeStart(pass, passes))} AND s.{_hash} < {_d.BigInt(Sharding.RangeStart(pass + 1, passes))} ORDER BY {_order}"
+                : $"{_selectFrom} AND {Sharding.ShardSql($"s.{_hash}", _shards, _d)} % {_d.BigInt(passes)} = {_d.BigInt(pass)} ORDER BY {_order}";
+
+    /// <summary>The most passes the output may be cut into: one per shard, or <see cref="MaxRangePasses"/> hash ranges.</summary>
+    public int MaxPasses => _hashRanges ? MaxRangePasses : _shards;
 }

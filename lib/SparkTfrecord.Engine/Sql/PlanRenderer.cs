@@ -164,7 +164,7 @@ public static partial class PlanRenderer
             string quarantineColumns = $"{N.Source}, {N.File}, {N.Row}, {N.Reason}{raw}";
             var quarantineKeys = new[] { N.Source, N.File, N.Row, N.Reason }.Concat(d.KeepsRawRows ? [N.Raw] : Array.Empty<string>());
             string quarantine = $"SELECT {quarantineColumns} FROM (\n" + string.Join("\n  UNION ALL\n", quarantineParts) + $"\n) q ORDER BY {string.Join(", ", quarantineKeys.Select(SqlDialect.Ascending))}";
-            var passes = new OutputPasses(d, output, selectFrom, order, Job.Output.Shards, N.Hash);
+            var passes = new OutputPasses(d, output, selectFrom, order, Job.Output.Shards, N.Hash, hashRanges: Job.Output.Limit is not null);
             return new RenderedJob(d, _statements, Samples, output, audit, stats, quarantine, passes)
             {
                 QuarantineStatements = quarantineStatements,

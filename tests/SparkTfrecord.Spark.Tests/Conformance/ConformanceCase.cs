@@ -15,7 +15,7 @@ internal sealed class ConformanceCase
     /// <summary>The keys case.json may hold; any other key is refused.</summary>
     internal static readonly IReadOnlySet<string> Keys = new HashSet<string>(StringComparer.Ordinal)
     {
-        "clause", "date", "says", "counts", "quarantine", "spark_has", "spark_lacks", "files", "duckdb_refuses", "spark_refuses",
+        "clause", "date", "says", "counts", "quarantine", "spark_has", "spark_lacks", "files", "duckdb_refuses", "spark_refuses", "connector_refuses",
     };
 
     private static readonly IReadOnlySet<string> s_badRowKeys = new HashSet<string>(StringComparer.Ordinal) { "source", "file", "line", "reason_starts" };
@@ -70,6 +70,10 @@ internal sealed class ConformanceCase
 
     /// <summary>A text of the message with which the Spark rendering refuses the case; null when it renders it.</summary>
     public string? SparkRefuses { get; private set; }
+
+    /// <summary>A text of the message with which the Spark connector renderings refuse the case while the native writer
+    /// renders it (sized shards, issue 14); null when they render it.</summary>
+    public string? ConnectorRefuses { get; private set; }
 
     /// <summary>The samples expected (expected.jsonl), one object per record.</summary>
     public IReadOnlyList<JsonObject> Expected { get; private set; } = [];
@@ -159,6 +163,7 @@ internal sealed class ConformanceCase
         Files = ReadFiles(root, problems);
         DuckDbRefuses = Text(root, "duckdb_refuses", problems, required: false);
         SparkRefuses = Text(root, "spark_refuses", problems, required: false);
+        ConnectorRefuses = Text(root, "connector_refuses", problems, required: false);
         Expected = ReadExpected(problems);
     }
 

@@ -86,6 +86,8 @@ internal static class ConformanceRun
         var problems = new List<string>();
         foreach (var r in s_renderings)
         {
+            // A case the connectors alone refuse (connector_refuses) is rendered by the native writer.
+            string? refuses = r.Writer == SparkWriter.Connector ? c.ConnectorRefuses ?? c.SparkRefuses : c.SparkRefuses;
             string script;
             try
             {
@@ -93,17 +95,17 @@ internal static class ConformanceRun
             }
             catch (Exception e) when (e is JobConfigException or Engine.Engines.EngineSetupException or IOException)
             {
-                if (c.SparkRefuses is null || !e.Message.Contains(c.SparkRefuses, StringComparison.Ordinal))
+                if (refuses is null || !e.Message.Contains(refuses, StringComparison.Ordinal))
                 {
-                    problems.Add($"{r.Name}: the Spark rendering failed{(c.SparkRefuses is null ? "" : $" without '{c.SparkRefuses}' in its message")}: {e.Message}");
+                    problems.Add($"{r.Name}: the Spark rendering failed{(refuses is null ? "" : $" without '{refuses}' in its message")}: {e.Message}");
                 }
 
                 continue;
             }
 
-            if (c.SparkRefuses is not null)
+            if (refuses is not null)
             {
-                problems.Add($"{r.Name}: the Spark rendering should refuse the case with '{c.SparkRefuses}', and rendered a script");
+                problems.Add($"{r.Name}: the Spark rendering should refuse the case with '{refuses}', and rendered a script");
                 continue;
             }
 
