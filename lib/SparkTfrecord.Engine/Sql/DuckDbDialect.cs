@@ -114,6 +114,9 @@ internal sealed class DuckDbDialect : SqlDialect
     public override string Materialize(string name, string query) => $"CREATE OR REPLACE TEMP TABLE {Identifier(name)} AS\n{query}";
 
     /// <inheritdoc/>
+    public override string View(string name, string query) => $"CREATE OR REPLACE TEMP VIEW {Identifier(name)} AS\n{query}";
+
+    /// <inheritdoc/>
     /// <remarks>
     /// Parquet rows carry their 1-based row. CSV and JSON-lines files are read in one scan per source, numbered by
     /// <c>WITH ORDINALITY</c>: DuckDB numbers the rows of a scan in the order it reads them (a streaming window, which

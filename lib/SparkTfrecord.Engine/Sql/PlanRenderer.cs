@@ -401,7 +401,10 @@ public static partial class PlanRenderer
             string partitionSql = string.Join(", ", partition.Select(Q).Concat(c.AsOf is null ? [] : [N.Time]));
             if (partition.Count == 0)
             {
-                Add("clean_" + s.Name, $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE {GoodRow}" + StateCarryUnion(s));
+                // A filter of the typed rows: a view, except for the impressions, whose row ids (clause row-identity;
+                // DuckDB's are the stored table's row numbers) need a stored table.
+                string good = $"SELECT {columns} FROM {Q("typed_" + s.Name)} WHERE {GoodRow}" + StateCarryUnion(s);
+                _statements.Add(new SqlStatement("clean_" + s.Name, s.Name == plan.Samples.Name ? d.Materialize("clean_" + s.Name, good) : d.View("clean_" + s.Name, good)));
                 return;
             }
 
@@ -414,9 +417,11 @@ public static partial class PlanRenderer
         private void RenderImpressions()
         {
             long end = plan.DayEndMicros + plan.LabelWithinMicros;
-            Add("imp",
+
+            // A view: the day's filter of the clean impressions, read by the labels, probes and samples.
+            _statements.Add(new SqlStatement("imp", d.View("imp",
                 $"SELECT *, {d.UniqueRowId(RowContent())} AS {N.RowId} FROM {Q("clean_" + plan.Samples.Name)}\n" +
-                $"WHERE {N.Time} >= {Big(plan.DayStartMicros)} AND {N.Time} < {Big(end)}");
+                $"WHERE {N.Time} >= {Big(plan.DayStartMicros)} AND {N.Time} < {Big(end)}")));
         }
 
         // An impression's content (clause row-identity): its time, every column in the source's order, its file.

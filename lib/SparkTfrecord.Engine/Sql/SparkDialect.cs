@@ -262,6 +262,10 @@ internal sealed class SparkDialect : SqlDialect
     /// <inheritdoc/>
     public override string Materialize(string name, string query) => $"CREATE OR REPLACE TEMPORARY VIEW {Identifier(name)} AS\n{query}";
 
+    /// <inheritdoc/>
+    /// <remarks>Every statement of the Spark script is a view already (the script caches the few it reuses).</remarks>
+    public override string View(string name, string query) => Materialize(name, query);
+
     // ---- Reading (issue 11, "reading"): how each format is read, so that Spark keeps, rejects and numbers rows as
     // the embedded engine does (docs/engine-semantics.md, clauses read-parquet-merge, read-csv-malformed,
     // read-json-malformed). ----

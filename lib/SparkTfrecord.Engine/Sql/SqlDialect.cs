@@ -133,6 +133,15 @@ internal abstract class SqlDialect
     /// <returns>The statement.</returns>
     public abstract string Materialize(string name, string query);
 
+    /// <summary>A statement that makes <paramref name="name"/> a view of <paramref name="query"/>, computed again by every
+    /// statement that reads it: for a filter of a stored table, which costs less to repeat than to store. (Issue 12: on
+    /// the embedded engine a stored copy of a day-sized filter outgrows the memory limit at 10M impressions, so it is
+    /// written to the spill file and read back, for nothing.)</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="query">The query.</param>
+    /// <returns>The statement.</returns>
+    public abstract string View(string name, string query);
+
     /// <summary>
     /// The relation that reads a source's raw rows, with these columns added: <c>__file</c> (the file's name, or its
     /// index in the source's sorted file list); <c>__row</c> (a BIGINT that grows with the row's position in its file,
