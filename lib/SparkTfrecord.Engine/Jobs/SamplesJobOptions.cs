@@ -39,10 +39,11 @@ internal sealed class SamplesJobOptions
     public Action<string>? OnCommitStep { get; init; }
 
     /// <summary>
-    /// The most samples one output pass handles; a bigger day is written in several passes (groups of shards, or hash
-    /// ranges with sized shards). DuckDB's sort spills to disk, so one pass handles a big day within the memory limit; each further pass
-    /// scans the whole day's samples again (at 10M samples, one sorted pass cost about half the CPU time of seven
-    /// filtered passes: issue 12, docs/benchmarks.md). Passes are the fallback after a pass runs out of memory.
+    /// The most samples one output pass handles; a bigger day is written in several passes (groups of shards, or
+    /// hash ranges with sized shards). DuckDB's sort spills to disk, so one pass handles a big day within the memory
+    /// limit, while each further pass scans the whole day's samples again (at 10M samples one sorted pass cost about
+    /// half the CPU time of seven filtered passes: issue 12, docs/benchmarks.md). Passes are the fallback after a pass
+    /// runs out of memory.
     /// </summary>
     public long SamplesPerPass { get; init; } = 50_000_000;
 
