@@ -35,7 +35,9 @@ internal sealed class SparkProcess : IDisposable
     /// <summary>Starts a program.</summary>
     /// <param name="program">The program.</param>
     /// <param name="arguments">Its arguments.</param>
-    /// <param name="onLine">Receives each line (stdout and stderr), from the reader threads.</param>
+    /// <param name="onLine">Receives each line (stdout and stderr), from the reader threads, one line at a time: the two
+    /// streams' threads are serialized here, so a receiver may write to a writer that is not thread-safe (a
+    /// StringWriter given as the log crashed the process when both streams printed at once).</param>
     /// <returns>The running process.</returns>
     public static SparkProcess Start(string program, IEnumerable<string> arguments, Action<string> onLine)
     {
@@ -56,6 +58,7 @@ internal sealed class SparkProcess : IDisposable
 
         var process = new Process { StartInfo = start };
         var running = new SparkProcess(process);
+        var oneLineAtATime = new Lock();
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is { } line)
@@ -65,14 +68,20 @@ internal sealed class SparkProcess : IDisposable
                     running._stdout.Add(line);
                 }
 
-                onLine(line);
+                lock (oneLineAtATime)
+                {
+                    onLine(line);
+                }
             }
         };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is { } line)
             {
-                onLine(line);
+                lock (oneLineAtATime)
+                {
+                    onLine(line);
+                }
             }
         };
         process.Start();
