@@ -28,7 +28,7 @@ internal sealed class TopValues
     // low bits and a fingerprint of the key in the others, so a search reads a counter only when its fingerprint
     // matches. A value already kept (most values) reads one slot of a 32 KB table and its counter; the memory a day's
     // values touch stays small enough to stay in the caches, which is what the per-value cost comes down to.
-    private const int TableBits = 13;
+    private const int TableBits = 14;
     private const int TableSize = 1 << TableBits;
     private const int Mask = TableSize - 1;
     private const int CounterBits = 13; // counter numbers plus one: 1..Counters
