@@ -23,11 +23,11 @@ internal sealed class TopValues
     public const int Bound = Counters / 2;
 
     // The counters are dense (a purge keeps the survivors in their order, so the oldest, mostly the most frequent, stay
-    // at the front) and found through an open-addressing table four times their number (a quarter full at most), indexed by
-    // Fibonacci hashing of the key. A table slot is 32 bits: the counter's number (plus one; 0 is an empty slot) in the
-    // low bits and a fingerprint of the key in the others, so a search reads a counter only when its fingerprint
-    // matches. A value already kept (most values) reads one slot of a 32 KB table and its counter; the memory a day's
-    // values touch stays small enough to stay in the caches, which is what the per-value cost comes down to.
+    // at the front) and found through an open-addressing table four times their number (a quarter full at most, so a
+    // kept value is mostly at its first slot), indexed by Fibonacci hashing of the key. A slot is 32 bits: the counter's
+    // number (plus one; 0 is an empty slot) in the low bits and a fingerprint of the key in the others, so a search
+    // reads a counter only when its fingerprint matches. A value already kept (most values) reads one slot of a 64 KB
+    // table and its counter, where the former layout read three arrays.
     private const int TableBits = 14;
     private const int TableSize = 1 << TableBits;
     private const int Mask = TableSize - 1;
