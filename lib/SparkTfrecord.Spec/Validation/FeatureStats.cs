@@ -59,6 +59,7 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
     {
         _countedRecords++;
         _valuesSum += count;
+        Profile?.Lengths.Add(count);
         if (count < _valuesMin || count > _valuesMax)
         {
             WidenCounts(count);
