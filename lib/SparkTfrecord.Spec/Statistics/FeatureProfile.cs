@@ -4,8 +4,7 @@ namespace SparkTfrecord.Spec.Statistics;
 
 /// <summary>
 /// What the validator gathers of one feature beyond its checks when statistics are asked for: values per record, the
-/// numbers' sketch, the strings' top values; all bounded. Gathered by <see cref="Validation.ProfilePass"/> from the
-/// records the validator read, on its own thread.
+/// numbers' sketch, the strings' top values; all bounded, all in the validator's one pass.
 /// </summary>
 internal sealed class FeatureProfile
 {
@@ -22,7 +21,7 @@ internal sealed class FeatureProfile
 
     public long Infinities { get; set; }
 
-    /// <summary>Adds string values to the top values.</summary>
+    /// <summary>Adds string values to the top values (where the distinct count did not hash them already).</summary>
     public void AddStrings(SparkTfrecord.Tfrecord.Example.BytesValues values)
     {
         foreach (ReadOnlySpan<byte> v in values)

@@ -10,8 +10,7 @@ namespace SparkTfrecord.Spec.Validation;
 /// <summary>
 /// Checks records one by one against <see cref="ValidationRules"/> and gathers per-feature statistics and anomalies
 /// (with TFDV's anomaly names). Feed it every record's payload with <see cref="Add"/>, then call
-/// <see cref="GetReport"/>. Not thread-safe (one caller at a time; with statistics it hands copies of the payloads to a
-/// pool thread of its own, see <see cref="ProfilePass"/>); allocation-free per record once warm.
+/// <see cref="GetReport"/>. Not thread-safe; allocation-free per record once warm.
 /// </summary>
 public sealed class DatasetValidator
 {
@@ -23,28 +22,24 @@ public sealed class DatasetValidator
     private readonly Dictionary<byte[], FeatureStats>.AlternateLookup<ReadOnlySpan<byte>> _unknownLookup;
     private readonly ExampleDecoder _decoder = new();
     private readonly List<string> _files = [];
-    private readonly ProfilePass? _profiles;
-    private FeatureFinder _finder;
     private string _file = "";
     private long _recordInFile;
+    private int _nextGuess;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="rules">What to check.</param>
-    /// <param name="statistics">Also gather each declared feature's distributions (histograms, quantiles, top values:
-    /// <see cref="FeatureSummary.Statistics"/>), for the HTML report and comparisons: on a second thread, from the
-    /// records this pass read, in their order (the same figures as gathering them inline).</param>
+    /// <param name="statistics">Also gather each declared feature's distributions in the same pass (histograms,
+    /// quantiles, top values: <see cref="FeatureSummary.Statistics"/>), for the HTML report and comparisons.</param>
     public DatasetValidator(ValidationRules rules, bool statistics = false)
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
         _expected = [.. rules.Features];
-        _plans = [.. _expected.Select(e => new Plan(e, new FeatureStats(e.Name, e)))];
+        _plans = [.. _expected.Select(e => new Plan(e, new FeatureStats(e.Name, e) { Profile = statistics ? new FeatureProfile() : null }))];
 
         _seenAt = new long[_expected.Length];
         Array.Fill(_seenAt, -1);
         _unknownLookup = _unknown.GetAlternateLookup<ReadOnlySpan<byte>>();
-        _finder = new FeatureFinder(_expected);
-        _profiles = statistics ? new ProfilePass(_plans, _expected, rules.IsSequence) : null;
     }
 
     /// <summary>The record being checked, for anomalies (built only when one is found).</summary>
@@ -87,13 +82,13 @@ public sealed class DatasetValidator
         return TfRecordFileSummary.Of(path, reader);
     }
 
-    /// <summary>Checks one record (with statistics, its payload is also queued for them: see <see cref="ProfilePass"/>).</summary>
+    /// <summary>Checks one record.</summary>
     /// <param name="payload">The record's payload (a serialized Example, or SequenceExample when the rules say so).</param>
     /// <exception cref="Tfrecord.TfRecordFormatException">The payload is not a valid message.</exception>
     public void Add(ReadOnlySpan<byte> payload)
     {
         long record = RecordCount;
-        _finder.Restart();
+        _nextGuess = 0;
         int seen;
         if (_rules.IsSequence)
         {
@@ -102,7 +97,7 @@ public sealed class DatasetValidator
             for (int i = 0; i < seq.FeatureListCount; i++)
             {
                 FeatureListView list = seq.GetFeatureList(i);
-                int index = _finder.Find(list.Utf8Name, inSequence: true);
+                int index = Find(list.Utf8Name, inSequence: true);
                 if (index < 0)
                 {
                     FeatureStats unknownList = Unknown(list.Utf8Name);
@@ -138,7 +133,6 @@ public sealed class DatasetValidator
             }
         }
 
-        _profiles?.Add(payload); // only a payload that decoded: the statistics see the records the checks saw
         RecordCount++;
         _recordInFile++;
     }
@@ -147,7 +141,6 @@ public sealed class DatasetValidator
     /// <returns>The report.</returns>
     public ValidationReport GetReport()
     {
-        _profiles?.Complete();
         var summaries = new List<FeatureSummary>();
         for (int i = 0; i < _expected.Length; i++)
         {
@@ -173,7 +166,7 @@ public sealed class DatasetValidator
                 continue; // TensorFlow treats a feature with no list set as missing
             }
 
-            int index = _finder.Find(feature.Utf8Name, inSequence);
+            int index = Find(feature.Utf8Name, inSequence);
             if (index < 0)
             {
                 FeatureStats unknown = Unknown(feature.Utf8Name);
@@ -203,6 +196,34 @@ public sealed class DatasetValidator
         return seen;
     }
 
+    private int Find(ReadOnlySpan<byte> name, bool inSequence)
+    {
+        // Writers emit features in the same order in every record: try the feature that came next last time first.
+        ExpectedFeature[] expected = _expected;
+        int guess = _nextGuess;
+        if ((uint)guess < (uint)expected.Length)
+        {
+            ExpectedFeature e = expected[guess];
+            if (e.InSequence == inSequence && name.SequenceEqual(e.Utf8Name))
+            {
+                _nextGuess = guess + 1;
+                return guess;
+            }
+        }
+
+        for (int i = 0; i < expected.Length; i++)
+        {
+            byte[] candidate = expected[i].Utf8Name;
+            if (candidate.Length == name.Length && name.SequenceEqual(candidate) && expected[i].InSequence == inSequence)
+            {
+                _nextGuess = i + 1;
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private FeatureStats Unknown(ReadOnlySpan<byte> name)
     {
         if (!_unknownLookup.TryGetValue(name, out FeatureStats? stats))
@@ -225,7 +246,7 @@ public sealed class DatasetValidator
         switch (plan.Scalar)
         {
             case ScalarPath.Bytes:
-                ObserveBytes(s.Distinct, feature.GetBytes());
+                ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
                 return;
             case ScalarPath.Word:
                 foreach (ReadOnlySpan<byte> v in feature.GetBytes())
@@ -234,6 +255,8 @@ public sealed class DatasetValidator
                     {
                         FlagOutside(s, v);
                     }
+
+                    s.Profile?.Strings.Add(v);
                 }
 
                 return;
@@ -241,6 +264,7 @@ public sealed class DatasetValidator
                 foreach (long v in feature.GetInt64s())
                 {
                     s.ObserveInt(v, v);
+                    s.Profile?.Numbers.Add(v);
                     if (v < plan.IntLow || v > plan.IntHigh)
                     {
                         FlagInt64s(plan.Expected, s, v, v, notInSet: false, 0);
@@ -311,6 +335,11 @@ public sealed class DatasetValidator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ObserveValues(Plan plan, FeatureStats s, scoped in FeatureView feature)
     {
+        if (s.Profile is { } profile)
+        {
+            Profile(profile, in feature);
+        }
+
         switch (feature.Kind)
         {
             case FeatureKind.Int64:
@@ -323,19 +352,46 @@ public sealed class DatasetValidator
                 if (plan.SmallVocabulary is not null)
                 {
                     ObserveBytesInSmallVocabulary(plan, s, feature.GetBytes());
+                    s.Profile?.AddStrings(feature.GetBytes());
                 }
                 else if (plan.Expected.VocabularyLookup is null)
                 {
-                    ObserveBytes(s.Distinct, feature.GetBytes());
+                    ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
                 }
                 else
                 {
                     ObserveBytesInVocabulary(plan.Expected, s, feature.GetBytes());
+                    s.Profile?.AddStrings(feature.GetBytes());
                 }
 
                 return;
             default:
                 return;
+        }
+    }
+
+    /// <summary>Adds a list's values to the feature's statistics (only when they were asked for).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Profile(FeatureProfile profile, scoped in FeatureView feature)
+    {
+        switch (feature.Kind)
+        {
+            case FeatureKind.Int64:
+                foreach (long v in feature.GetInt64s())
+                {
+                    profile.Numbers.Add(v);
+                }
+
+                return;
+            case FeatureKind.Float:
+                foreach (float v in feature.GetFloats())
+                {
+                    profile.AddFloat(v);
+                }
+
+                return;
+            default:
+                return; // bytes: where the distinct count hashes them (ObserveValues), to hash each value once
         }
     }
 
@@ -470,11 +526,34 @@ public sealed class DatasetValidator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ObserveBytes(HyperLogLog distinct, BytesValues values)
+    private static void ObserveBytes(HyperLogLog distinct, TopValues? top, BytesValues values)
+    {
+        if (top is null)
+        {
+            foreach (ReadOnlySpan<byte> v in values)
+            {
+                distinct.Add(v);
+            }
+
+            return;
+        }
+
+        ObserveBytesWithTop(distinct, top, values);
+    }
+
+    /// <summary>
+    /// With statistics: one hash per value serves the distinct count and the top values. Kept out of the callers (they
+    /// inline <see cref="ObserveBytes"/>), so the JIT compiles the checks' paths as small as without statistics and this
+    /// loop on its own, with registers enough for both counts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ObserveBytesWithTop(HyperLogLog distinct, TopValues top, BytesValues values)
     {
         foreach (ReadOnlySpan<byte> v in values)
         {
-            distinct.Add(v);
+            ulong hash = HyperLogLog.Hash64(v);
+            distinct.AddHash(hash);
+            top.Add(hash, v);
         }
     }
 

@@ -21,9 +21,8 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
 
     public string Name { get; } = name;
 
-    /// <summary>The statistics gathered beyond the checks (for the report and comparisons), or null when not asked for:
-    /// set by <see cref="ProfilePass.Complete"/>.</summary>
-    public FeatureProfile? Profile { get; set; }
+    /// <summary>The statistics gathered beyond the checks (for the report and comparisons), or null when not asked for.</summary>
+    public FeatureProfile? Profile { get; init; }
 
     /// <summary>
     /// Records that have a feature the spec does not know, counted as they come. A declared feature's presence is not
@@ -60,6 +59,7 @@ internal sealed class FeatureStats(string name, ExpectedFeature? expected)
     {
         _countedRecords++;
         _valuesSum += count;
+        Profile?.Lengths.Add(count);
         if (count < _valuesMin || count > _valuesMax)
         {
             WidenCounts(count);
