@@ -11,7 +11,8 @@ namespace SparkTfrecord.Spec.Benchmarks;
 /// most 1.2x the time of validate alone, under 5 MB). Runs <c>sparktf validate --spec FILE FOLDER</c> and the same with
 /// <c>--html</c>, alternating, each as its own process (with --sparktf; without it, the same library calls in this
 /// process), and reports the best round of each in wall and CPU time (the machine may be shared: CPU time is the
-/// steadier figure), their ratios and the page's size.
+/// steadier figure), their ratios, the median of the rounds' ratios (each round runs both back to back, so a round's
+/// ratio sees the same load on both sides) and the page's size.
 /// </summary>
 internal static class ReportBenchmark
 {
@@ -22,6 +23,8 @@ internal static class ReportBenchmark
         {
             var alone = (Wall: double.MaxValue, Cpu: double.MaxValue);
             var withHtml = (Wall: double.MaxValue, Cpu: double.MaxValue);
+            var wallRatios = new List<double>();
+            var cpuRatios = new List<double>();
             string how = sparktf is null ? "in this process" : "as sparktf processes";
             for (int round = 0; round < rounds; round++)
             {
@@ -29,13 +32,16 @@ internal static class ReportBenchmark
                 var b = sparktf is null ? Time(() => Validate(folder, specPath, html)) : Child(sparktf, folder, specPath, html);
                 alone = (Math.Min(alone.Wall, a.Wall), Math.Min(alone.Cpu, a.Cpu));
                 withHtml = (Math.Min(withHtml.Wall, b.Wall), Math.Min(withHtml.Cpu, b.Cpu));
-                Console.WriteLine($"round {round + 1}: validate {a.Wall:0.000} s wall / {a.Cpu:0.000} s CPU; with --html {b.Wall:0.000} s / {b.Cpu:0.000} s");
+                wallRatios.Add(b.Wall / a.Wall);
+                cpuRatios.Add(b.Cpu / a.Cpu);
+                Console.WriteLine($"round {round + 1}: validate {a.Wall:0.000} s wall / {a.Cpu:0.000} s CPU; with --html {b.Wall:0.000} s / {b.Cpu:0.000} s: {b.Wall / a.Wall:0.00}x wall, {b.Cpu / a.Cpu:0.00}x CPU");
             }
 
             long size = new FileInfo(html).Length;
             Console.WriteLine($"{folder}, {how}, best of {rounds}: validate {alone.Wall:0.000} s wall / {alone.Cpu:0.000} s CPU; " +
                 $"with --html {withHtml.Wall:0.000} s / {withHtml.Cpu:0.000} s: {withHtml.Wall / alone.Wall:0.00}x wall, {withHtml.Cpu / alone.Cpu:0.00}x CPU; " +
                 $"the page {size / 1024.0:0.0} KB");
+            Console.WriteLine($"median of the {rounds} rounds' ratios: {Median(wallRatios):0.00}x wall, {Median(cpuRatios):0.00}x CPU");
             return 0;
         }
         finally
@@ -104,6 +110,12 @@ internal static class ReportBenchmark
         // `times` prints two lines, the shell's then its children's: "0m1.234s 0m0.056s" (user, system).
         string[] children = output.Trim().Split('\n')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return (watch.Elapsed.TotalSeconds, Seconds(children[0]) + Seconds(children[1]));
+    }
+
+    private static double Median(List<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static double Seconds(string time)

@@ -8,11 +8,14 @@ namespace SparkTfrecord.Spec.Statistics;
 /// </summary>
 internal sealed class FeatureProfile
 {
+    private TopValues? _strings;
+
     public ValueSketch Lengths { get; } = new();
 
     public ValueSketch Numbers { get; } = new();
 
-    public TopValues Strings { get; } = new();
+    /// <summary>The string values' summary, made when the first string comes (a number feature needs none).</summary>
+    public TopValues Strings => _strings ??= new();
 
     public long NaN { get; set; }
 

@@ -22,16 +22,20 @@ internal sealed class TopValues
     /// <summary>The error bound's divisor: a count is short by at most total / Bound.</summary>
     public const int Bound = Counters / 2;
 
-    // An open-addressing table twice the counters' size (half full at most), indexed by Fibonacci hashing of the key:
-    // a value already kept costs one multiply and, mostly, one probe, with no allocation.
-    private const int TableBits = 13;
+    // The counters are dense (a purge keeps the survivors in their order, so the oldest, mostly the most frequent, stay
+    // at the front) and found through an open-addressing table four times their number (a quarter full at most, so a
+    // kept value is mostly at its first slot), indexed by Fibonacci hashing of the key. A slot is 32 bits: the counter's
+    // number (plus one; 0 is an empty slot) in the low bits and a fingerprint of the key in the others, so a search
+    // reads a counter only when its fingerprint matches. A value already kept (most values) reads one slot of a 64 KB
+    // table and its counter, where the former layout read three arrays.
+    private const int TableBits = 14;
     private const int TableSize = 1 << TableBits;
     private const int Mask = TableSize - 1;
+    private const int CounterBits = 13; // counter numbers plus one: 1..Counters
+    private const uint CounterMask = (1u << CounterBits) - 1;
 
-    private readonly ulong[] _keys = new ulong[TableSize];
-    private readonly int[] _slots = new int[TableSize]; // 0: empty; else 1 + the counter's index
-    private readonly long[] _counts = new long[Counters];
-    private readonly ulong[] _counterKeys = new ulong[Counters];
+    private readonly uint[] _table = new uint[TableSize];
+    private readonly Counter[] _counters = new Counter[Counters];
     private readonly int[] _valueAt = new int[Counters];
     private readonly int[] _valueLength = new int[Counters];
     private byte[] _arena = new byte[1 << 16]; // the kept values' bytes, one after the other: no allocation per value
@@ -50,38 +54,50 @@ internal sealed class TopValues
     public void Add(ulong hash, ReadOnlySpan<byte> value)
     {
         Total++;
-        ref ulong keys = ref MemoryMarshal.GetArrayDataReference(_keys);
-        ref int slots = ref MemoryMarshal.GetArrayDataReference(_slots);
-        int at = Slot(hash);
+        ref uint table = ref MemoryMarshal.GetArrayDataReference(_table);
+        uint fingerprint = Fingerprint(hash);
+        int at = Home(hash);
         while (true)
         {
-            int counter = Unsafe.Add(ref slots, at);
-            if (counter == 0)
+            uint slot = Unsafe.Add(ref table, at);
+            if (slot == 0)
             {
                 break;
             }
 
-            if (Unsafe.Add(ref keys, at) == hash)
+            if ((slot & ~CounterMask) == fingerprint)
             {
-                _counts[counter - 1]++;
-                return;
+                // The counter number is at most Counters: no bounds check needed.
+                ref Counter counter = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counters), (nint)(slot & CounterMask) - 1);
+                if (counter.Key == hash)
+                {
+                    counter.Count++;
+                    return;
+                }
             }
 
             at = (at + 1) & Mask;
         }
 
-        AddNew(hash, value);
+        AddNew(hash, value, at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Slot(ulong hash) => (int)((hash * 0x9E3779B97F4A7C15UL) >> (64 - TableBits));
+    private static int Home(ulong hash) => (int)((hash * 0x9E3779B97F4A7C15UL) >> (64 - TableBits));
 
+    // The key's low bits (the table's index comes from all of them through the multiply).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Fingerprint(ulong hash) => (uint)hash & ~CounterMask;
+
+    // A value not kept goes into the empty slot its search ended on, unless the counters are full: then a purge makes
+    // room and rebuilds the table, and the value's slot is searched again.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void AddNew(ulong hash, ReadOnlySpan<byte> value)
+    private void AddNew(ulong hash, ReadOnlySpan<byte> value, int at)
     {
         if (_used == Counters)
         {
             Purge();
+            at = Empty(hash);
         }
 
         if (_arenaUsed + value.Length > _arena.Length)
@@ -90,25 +106,23 @@ internal sealed class TopValues
         }
 
         value.CopyTo(_arena.AsSpan(_arenaUsed));
-        _counterKeys[_used] = hash;
+        _counters[_used] = new Counter { Key = hash, Count = 1 };
         _valueAt[_used] = _arenaUsed;
         _valueLength[_used] = value.Length;
         _arenaUsed += value.Length;
-        _counts[_used] = 1;
         _used++;
-        Place(hash, _used);
+        _table[at] = Fingerprint(hash) | (uint)_used;
     }
 
-    private void Place(ulong hash, int counter)
+    private int Empty(ulong hash)
     {
-        int at = Slot(hash);
-        while (_slots[at] != 0)
+        int at = Home(hash);
+        while (_table[at] != 0)
         {
             at = (at + 1) & Mask;
         }
 
-        _keys[at] = hash;
-        _slots[at] = counter;
+        return at;
     }
 
     // Lowers every count by the median count and drops those left at zero or below (at least half), then rebuilds the
@@ -120,13 +134,12 @@ internal sealed class TopValues
         int arena = 0;
         for (int i = 0; i < _used; i++)
         {
-            long count = _counts[i] - median;
+            long count = _counters[i].Count - median;
             if (count > 0)
             {
                 int length = _valueLength[i];
                 _arena.AsSpan(_valueAt[i], length).CopyTo(_arena.AsSpan(arena));
-                _counts[kept] = count;
-                _counterKeys[kept] = _counterKeys[i];
+                _counters[kept] = new Counter { Key = _counters[i].Key, Count = count };
                 _valueAt[kept] = arena;
                 _valueLength[kept] = length;
                 arena += length;
@@ -136,24 +149,24 @@ internal sealed class TopValues
 
         _arenaUsed = arena;
         _used = kept;
-        Array.Clear(_slots);
+        Array.Clear(_table);
         for (int i = 0; i < kept; i++)
         {
-            Place(_counterKeys[i], i + 1);
+            _table[Empty(_counters[i].Key)] = Fingerprint(_counters[i].Key) | (uint)(i + 1);
         }
     }
 
-    // The (Counters / 2)-th smallest count. The counts of a long tail are mostly small: counted by value below 64, the
-    // median is found in one pass; a sort only when it is larger.
+    // The (Counters / 2)-th smallest count (the counters are all in use when it is needed). The counts of a long tail
+    // are mostly small: counted by value below 64, the median is found in one pass; a sort only when it is larger.
     private long Median()
     {
         const int Small = 64;
         Span<int> small = stackalloc int[Small];
-        foreach (long count in _counts)
+        foreach (Counter counter in _counters)
         {
-            if (count < Small)
+            if (counter.Count < Small)
             {
-                small[(int)count]++;
+                small[(int)counter.Count]++;
             }
         }
 
@@ -167,7 +180,7 @@ internal sealed class TopValues
             }
         }
 
-        long[] sorted = (long[])_counts.Clone();
+        long[] sorted = [.. _counters.Select(c => c.Count)];
         Array.Sort(sorted);
         return sorted[Counters / 2 - 1];
     }
@@ -175,8 +188,15 @@ internal sealed class TopValues
     /// <summary>The kept values by count (highest first), ties by value (ordinal), at most <paramref name="limit"/>.</summary>
     public IReadOnlyList<ValueCount> Top(int limit) =>
         [.. Enumerable.Range(0, _used)
-            .Select(i => new ValueCount(Encoding.UTF8.GetString(_arena, _valueAt[i], _valueLength[i]), _counts[i]))
+            .Select(i => new ValueCount(Encoding.UTF8.GetString(_arena, _valueAt[i], _valueLength[i]), _counters[i].Count))
             .OrderByDescending(v => v.Count)
             .ThenBy(v => v.Value, StringComparer.Ordinal)
             .Take(limit)];
+
+    /// <summary>A kept value's hash and count.</summary>
+    private struct Counter
+    {
+        public ulong Key;
+        public long Count;
+    }
 }

@@ -576,7 +576,17 @@ public sealed class DatasetValidator
             return;
         }
 
-        // With statistics: one hash per value serves the distinct count and the top values.
+        ObserveBytesWithTop(distinct, top, values);
+    }
+
+    /// <summary>
+    /// With statistics: one hash per value serves the distinct count and the top values. Kept out of the callers (they
+    /// inline <see cref="ObserveBytes"/>), so the JIT compiles the checks' paths as small as without statistics and this
+    /// loop on its own, with registers enough for both counts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ObserveBytesWithTop(HyperLogLog distinct, TopValues top, BytesValues values)
+    {
         foreach (ReadOnlySpan<byte> v in values)
         {
             ulong hash = HyperLogLog.Hash64(v);
