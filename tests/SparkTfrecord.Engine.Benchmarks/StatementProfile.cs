@@ -40,7 +40,7 @@ internal static class StatementProfile
         var row = engine.Row(sql.StatsQuery);
         long written = Convert.ToInt64(row[sql.Counts.First(c => c.Count == RunCounts.Written).Column], CultureInfo.InvariantCulture);
         Console.WriteLine($"{counter}  counts ({written} samples)");
-        int passes = SamplesJob.Passes(written, sql.OutputPasses.MaxPasses, samplesPerPass ?? new SamplesJobOptions { Date = default, Input = input, Output = "" }.SamplesPerPass);
+        int passes = SamplesJob.Passes(written, sql.OutputPasses.MaxPasses, samplesPerPass ?? SamplesJobOptions.DefaultSamplesPerPass);
         for (int pass = 0; pass < passes; pass++)
         {
             var clock = CpuClock.Start();

@@ -80,7 +80,7 @@ internal sealed class TestLogs : IDisposable
     }
 
     /// <summary>Runs the samples job and reads back every sample, keyed by request_id/item_id.</summary>
-    public JobResult Run(string yaml, string date, string? output = null, long samplesPerPass = 1_500_000, Planning.TechnicalColumns? names = null)
+    public JobResult Run(string yaml, string date, string? output = null, long? samplesPerPass = null, Planning.TechnicalColumns? names = null)
     {
         Write();
         string spec = Path.Combine(Root, "spec.yaml");
@@ -93,7 +93,7 @@ internal sealed class TestLogs : IDisposable
             Input = Input,
             Output = output,
             Engine = new Engines.DuckDbEngineOptions { Threads = 2, MemoryLimit = "512MB" },
-            SamplesPerPass = samplesPerPass,
+            SamplesPerPass = samplesPerPass ?? SamplesJobOptions.DefaultSamplesPerPass,
             Names = names ?? Planning.TechnicalColumns.Default,
         };
         var summary = SamplesJob.Run(definition, options);

@@ -45,7 +45,10 @@ internal sealed class SamplesJobOptions
     /// half the CPU time of seven filtered passes: issue 12, docs/benchmarks.md). Passes are the fallback after a pass
     /// runs out of memory.
     /// </summary>
-    public long SamplesPerPass { get; init; } = 50_000_000;
+    public long SamplesPerPass { get; init; } = DefaultSamplesPerPass;
+
+    /// <summary>The default of <see cref="SamplesPerPass"/>: one pass for any day this machine can hold.</summary>
+    public const long DefaultSamplesPerPass = 50_000_000;
 
     /// <summary>Progress receiver.</summary>
     public IJobProgress Progress { get; init; } = NoProgress.Instance;

@@ -23,7 +23,7 @@ internal sealed class SizedTfRecordWriter : IPartWriter
     private readonly TfRecordWriterOptions _options;
     private readonly bool _index;
     // Every file so far, the open one last (its counts set when it is closed).
-    private readonly List<(string Name, long Records, long Bytes)> _files = [];
+    private readonly List<(string Name, long Records)> _files = [];
     private TfRecordWriter? _writer;
     private TfRecordIndexWriter? _indexWriter;
     private long _records;
@@ -91,7 +91,7 @@ internal sealed class SizedTfRecordWriter : IPartWriter
         var parts = new List<ManifestShard>(_files.Count);
         for (int i = 0; i < _files.Count; i++)
         {
-            var (written, records, _) = _files[i];
+            var (written, records) = _files[i];
             string name = Path.Combine(_subfolder, ShardedTfRecordWriter.PartName(i, _files.Count, _compression));
             File.Move(Path.Combine(_root, written), Path.Combine(_root, name), overwrite: true);
             string? index = null;
@@ -119,7 +119,7 @@ internal sealed class SizedTfRecordWriter : IPartWriter
             _indexWriter = TfRecordIndexWriter.Create(Path.Combine(_root, TfRecordIndex.InIndexFolder(name)));
         }
 
-        _files.Add((name, 0, 0));
+        _files.Add((name, 0));
         return _writer;
     }
 
@@ -129,7 +129,7 @@ internal sealed class SizedTfRecordWriter : IPartWriter
         _writer = null;
         _indexWriter?.Dispose();
         _indexWriter = null;
-        _files[^1] = (_files[^1].Name, _records, _bytes);
+        _files[^1] = (_files[^1].Name, _records);
         _records = 0;
         _bytes = 0;
     }
