@@ -44,7 +44,7 @@ internal sealed class SampleRecordEncoder
             _example.Clear();
             for (int i = 0; i < _columns.Count; i++)
             {
-                lengths[i] = SamplesJob.AddFeature(_example, _keys[i], _columns[i].Kind, _columns[i].IsList, r, featureAt[i]);
+                lengths[i] = AddFeature(_example, _keys[i], _columns[i].Kind, _columns[i].IsList, r, featureAt[i]);
             }
 
             return _example.GetRecord();
@@ -60,7 +60,52 @@ internal sealed class SampleRecordEncoder
         return e.GetRecord();
     }
 
-    // A context feature, as SamplesJob.AddFeature writes it into an Example (a null cell is an omitted feature).
+    /// <summary>Adds cell <paramref name="i"/> as a feature, as the job writes a sample: a null cell is an omitted
+    /// feature (as the Spark connectors do); an empty list is a feature with an empty list. AddContext is its twin for
+    /// a SequenceExample's context (the two encoders share no interface in the format library's public API).</summary>
+    /// <param name="encoder">The record.</param>
+    /// <param name="key">The feature.</param>
+    /// <param name="kind">Its kind.</param>
+    /// <param name="list">Whether it is a list.</param>
+    /// <param name="r">The reader on the row.</param>
+    /// <param name="i">The column.</param>
+    /// <returns>The values added: 0 for a null cell, 1 for a scalar, a list's length.</returns>
+    private static int AddFeature(ExampleEncoder encoder, FeatureKey key, FeatureDtype kind, bool list, DbDataReader r, int i)
+    {
+        if (r.IsDBNull(i))
+        {
+            return 0;
+        }
+
+        switch (kind, list)
+        {
+            case (FeatureDtype.Int64, false):
+                encoder.AddInt64(key, r.GetInt64(i));
+                break;
+            case (FeatureDtype.Float, false):
+                encoder.AddFloat(key, r.GetFloat(i));
+                break;
+            case (FeatureDtype.String, false):
+                encoder.AddString(key, r.GetString(i));
+                break;
+            case (FeatureDtype.Int64, true):
+                var longs = r.GetFieldValue<List<long>>(i);
+                encoder.AddInt64List(key, CollectionsMarshal.AsSpan(longs));
+                return longs.Count;
+            case (FeatureDtype.Float, true):
+                var floats = r.GetFieldValue<List<float>>(i);
+                encoder.AddFloatList(key, CollectionsMarshal.AsSpan(floats));
+                return floats.Count;
+            default:
+                var strings = r.GetFieldValue<List<string>>(i);
+                encoder.AddStringList(key, strings);
+                return strings.Count;
+        }
+
+        return 1;
+    }
+
+    // A context feature, as AddFeature writes it into an Example (a null cell is an omitted feature).
     private int AddContext(SequenceExampleEncoder e, int i, DbDataReader r, int at)
     {
         if (r.IsDBNull(at))
