@@ -148,6 +148,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <exception cref="OperationCanceledException">The engine was cancelled.</exception>
     internal void Execute(string sql)
     {
+        using var trace = StatementTrace.Start(sql);
         using var command = Start(sql);
         try
         {
@@ -190,6 +191,7 @@ public sealed class DuckDbEngine : IDisposable
     internal void Query(string sql, Action<DbDataReader> read)
     {
         ArgumentNullException.ThrowIfNull(read);
+        using var trace = StatementTrace.Start(sql);
         using var command = Start(sql);
 
         // Streamed: rows come chunk by chunk as the reader asks for them, instead of DuckDB materializing the whole
