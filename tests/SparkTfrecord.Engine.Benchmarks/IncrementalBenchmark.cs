@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SparkTfrecord.Engine.Generation;
 
 /// <summary>
@@ -32,10 +33,15 @@ internal static class IncrementalBenchmark
         string dayBefore = day.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         int days = windows.Max() + 1;
         var rows = new List<(int Scale, int Window, Measured Full, Measured State)>();
+        var floors = new Dictionary<int, Measured>();
         bool ok = true;
         foreach (int scale in scales)
         {
             string logs = Logs(work, scale, baseImpressions, baseHistoryImpressions, days, day);
+
+            // The floor: the same run day without the history (its feature, its rule, and the clicks read for the
+            // label alone). Any run that writes these samples does at least this work, state or not.
+            floors[scale] = Measure($"floor {scale}x (no history)", Samples(sparktf, SpecWithoutHistory(spec, work), date, logs, Path.Combine(work, $"out-floor-{scale}x")));
             foreach (int window in windows)
             {
                 string windowSpec = SpecWithWindow(spec, window, work);
@@ -61,13 +67,14 @@ internal static class IncrementalBenchmark
         Console.WriteLine($"Logs: the run day and the day before with {baseImpressions:N0} impressions x scale, each earlier day (the history) with " +
             $"{baseHistoryImpressions:N0} x scale drawn for its clicks; {days} days of clicks. Times are wall (CPU) seconds.");
         Console.WriteLine();
-        Console.WriteLine($"| impressions on the run day | window | full recompute | with state | with state / full | with state vs the {windows[0]}-day window | peak RSS full / with state |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| impressions on the run day | window | full recompute | with state | with state / full | with state vs the {windows[0]}-day window | floor (no history) / full | peak RSS full / with state |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (scale, window, f, s) in rows)
         {
             var baseline = rows.First(r => r.Scale == scale && r.Window == windows[0]).State;
+            var floor = floors[scale];
             Console.WriteLine($"| {scale * baseImpressions:N0} | {window} days | {f.Wall:F1} s ({f.Cpu:F1} s) | {s.Wall:F1} s ({s.Cpu:F1} s) | {s.Wall / f.Wall:F2}x ({s.Cpu / f.Cpu:F2}x) | " +
-                $"{s.Wall / baseline.Wall:F2}x ({s.Cpu / baseline.Cpu:F2}x) | {f.PeakKb / 1024} / {s.PeakKb / 1024} MiB |");
+                $"{s.Wall / baseline.Wall:F2}x ({s.Cpu / baseline.Cpu:F2}x) | {floor.Wall / f.Wall:F2}x ({floor.Cpu / f.Cpu:F2}x) | {f.PeakKb / 1024} / {s.PeakKb / 1024} MiB |");
         }
 
         return ok ? 0 : 1;
@@ -136,6 +143,24 @@ internal static class IncrementalBenchmark
         }
 
         string path = Path.Combine(work, $"din-{window}d.yaml");
+        File.WriteAllText(path, changed);
+        return path;
+    }
+
+    // The spec without its history: the feature's block, its rule under job.history, and the clicks' range cut to the
+    // label's days (the run day and the next).
+    private static string SpecWithoutHistory(string spec, string work)
+    {
+        string text = File.ReadAllText(spec);
+        string changed = Regex.Replace(text, @"\n  # Items the user clicked.*?\n(?=\n# The jobs)", "\n", RegexOptions.Singleline);
+        changed = Regex.Replace(changed, @"  history:\n    clicked_items_15d: \{[^\n]*\}\n", "");
+        changed = changed.Replace($"dt={{date-{HistoryWindowInSpec}d..date+1d}}", "dt={date..date+1d}", StringComparison.Ordinal);
+        if (changed.Contains("clicked_items_15d", StringComparison.Ordinal) || changed.Contains($"date-{HistoryWindowInSpec}d", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{spec}: expected the clicked_items_15d feature block, its history rule and one clicks range to remove");
+        }
+
+        string path = Path.Combine(work, "din-no-history.yaml");
         File.WriteAllText(path, changed);
         return path;
     }

@@ -122,24 +122,50 @@ public static partial class PlanRenderer
                             $"FROM {StateFile(StatePlan.EventsFile(h.Feature))} se WHERE {keep.Replace(N.Partition, Q(StatePartition), StringComparison.Ordinal)} AND {Q(StateTime)} >= {Big(next - window)}");
                     }
 
-                    // Only the newest max_length of a user's events within each partition can pass the suffix rule.
+                    // Only the newest max_length of a user's events within each partition can pass the suffix rule;
+                    // each candidate carries its user's number of candidates (n) for the cases below.
                     string newest = $"{SqlDialect.Descending(L("t"))}, {SqlDialect.Ascending(L("v"))}";
                     string candidateTable = "state_candidates_" + h.Feature;
                     Add(candidateTable,
-                        $"SELECT {L("u")}, {L("t")}, {L("v")}, {L("p")} FROM (\n" +
+                        $"SELECT {L("u")}, {L("t")}, {L("v")}, {L("p")}, count(*) OVER (PARTITION BY {L("u")}) AS {L("n")} FROM (\n" +
                         $"  SELECT *, row_number() OVER (PARTITION BY {L("u")}, {L("p")} ORDER BY {newest}) AS {L("rn")} FROM (\n  {string.Join("\n  UNION ALL\n  ", candidates)}\n  ) x WHERE {L("v")} IS NOT NULL\n" +
                         $") y WHERE {L("rn")} <= {h.MaxLength}");
 
                     // The suffix rule: an event of partition p stays when fewer than max_length events of partitions >= p
                     // come before it newest first (ties: later partition first), so dropping the oldest partitions,
-                    // as later path windows do, never brings back an event the snapshot left out.
+                    // as later path windows do, never brings back an event the snapshot left out. Written as one window
+                    // per covered partition, it would cost about half as many windows of all candidates as there are
+                    // partitions (30 at 60 days), so it is applied in three cases, each the rule's own outcome:
+                    // - a user with at most max_length candidates keeps them all (fewer than max_length come before any);
+                    // - for a heavier user, an event's rank rk among all the user's candidates (one window) counts the
+                    //   events before it; when every one of them is of a partition >= its own (the newest partition
+                    //   before it, `newer_min`, is not older), exactly rk - 1 of partitions >= p come first: kept iff
+                    //   rk <= max_length. An event with rk <= max_length is kept whatever the partitions;
+                    // - only the users with an event beyond max_length that a newer event of an older partition comes
+                    //   before (a late event: rare in click logs) get the per-partition windows, over their rows alone.
+                    // Identical rows are interchangeable, so the engine's order among them changes no file (sorted on write).
+                    string stateColumns = $"{L("u")} AS {Q(StateUser)}, {L("t")} AS {Q(StateTime)}, {L("v")} AS {Q(StateValue)}, {L("p")} AS {Q(StatePartition)}";
+                    string byUser = $"PARTITION BY {L("u")} ORDER BY {newest}, {SqlDialect.Descending(L("p"))}";
+                    string rank = $"row_number() OVER ({byUser})";
+                    string newerMin = $"min({L("p")}) OVER ({byUser} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)";
+                    string heavyTable = "state_heavy_" + h.Feature;
+                    Add(heavyTable,
+                        $"SELECT {L("u")}, {L("t")}, {L("v")}, {L("p")}, {L("rk")}, max({L("late")}) OVER (PARTITION BY {L("u")}) AS {L("exact")} FROM (\n" +
+                        $"  SELECT {L("u")}, {L("t")}, {L("v")}, {L("p")}, {rank} AS {L("rk")},\n" +
+                        $"    CASE WHEN {rank} > {h.MaxLength} AND {newerMin} < {L("p")} THEN 1 ELSE 0 END AS {L("late")}\n" +
+                        $"  FROM {Q(candidateTable)} WHERE {L("n")} > {h.MaxLength}\n" +
+                        $") r");
+                    string exactTable = "state_exact_" + h.Feature;
+                    Add(exactTable, $"SELECT {L("u")}, {L("t")}, {L("v")}, {L("p")} FROM {Q(heavyTable)} WHERE {L("exact")} = 1");
                     var parts = covered.Select(p =>
-                        $"SELECT {L("u")} AS {Q(StateUser)}, {L("t")} AS {Q(StateTime)}, {L("v")} AS {Q(StateValue)}, {L("p")} AS {Q(StatePartition)} FROM (\n" +
-                        $"  SELECT *, row_number() OVER (PARTITION BY {L("u")} ORDER BY {newest}, {SqlDialect.Descending(L("p"))}) AS {L("rn")} FROM {Q(candidateTable)} WHERE {L("p")} >= {d.Date(p)}\n" +
+                        $"SELECT {stateColumns} FROM (\n" +
+                        $"  SELECT *, row_number() OVER ({byUser}) AS {L("rn")} FROM {Q(exactTable)} WHERE {L("p")} >= {d.Date(p)}\n" +
                         $") z WHERE {L("p")} = {d.Date(p)} AND {L("rn")} <= {h.MaxLength}").ToList();
                     Add(StatePlan.NextEvents(h.Feature), parts.Count == 0
-                        ? $"SELECT {L("u")} AS {Q(StateUser)}, {L("t")} AS {Q(StateTime)}, {L("v")} AS {Q(StateValue)}, {L("p")} AS {Q(StatePartition)} FROM {Q(candidateTable)} WHERE 1 = 0"
-                        : string.Join("\nUNION ALL\n", parts));
+                        ? $"SELECT {stateColumns} FROM {Q(candidateTable)} WHERE 1 = 0"
+                        : string.Join("\nUNION ALL\n", parts.Prepend(
+                            $"SELECT {stateColumns} FROM {Q(candidateTable)} WHERE {L("n")} <= {h.MaxLength}\n" +
+                            $"UNION ALL\nSELECT {stateColumns} FROM {Q(heavyTable)} WHERE {L("exact")} = 0 AND {L("rk")} <= {h.MaxLength}")));
                 }
             }
         }

@@ -200,71 +200,85 @@ SELECT f.__partition, CAST(sum(x.__r) AS BIGINT) AS __r, CAST(sum(x.__q) AS BIGI
 ) x JOIN `state_file_days_clicks` f ON regexp_replace(x.__file, '^file:/+', '/') = f.__file GROUP BY f.__partition;
 
 CREATE OR REPLACE TEMPORARY VIEW `state_candidates_clicked_items_15d` AS
-SELECT __u, __t, __v, __p FROM (
+SELECT __u, __t, __v, __p, count(*) OVER (PARTITION BY __u) AS __n FROM (
   SELECT *, row_number() OVER (PARTITION BY __u, __p ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST) AS __rn FROM (
   SELECT `user_id` AS __u, __ts AS __t, CAST(`item_id` AS STRING) AS __v, __partition AS __p FROM (SELECT t.*, f.__partition FROM `typed_clicks` t JOIN `state_file_days_clicks` f ON regexp_replace(t.__file, '^file:/+', '/') = f.__file WHERE t.__reason IS NULL AND NOT t.__skip AND f.__partition >= DATE '2024-04-17' AND f.__partition <= DATE '2024-05-01') o WHERE __ts >= 1713283200000000 AND __ts < 1714579200000000
   ) x WHERE __v IS NOT NULL
 ) y WHERE __rn <= 50;
 
+CREATE OR REPLACE TEMPORARY VIEW `state_heavy_clicked_items_15d` AS
+SELECT __u, __t, __v, __p, __rk, max(__late) OVER (PARTITION BY __u) AS __exact FROM (
+  SELECT __u, __t, __v, __p, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rk,
+    CASE WHEN row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) > 50 AND min(__p) OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) < __p THEN 1 ELSE 0 END AS __late
+  FROM `state_candidates_clicked_items_15d` WHERE __n > 50
+) r;
+
+CREATE OR REPLACE TEMPORARY VIEW `state_exact_clicked_items_15d` AS
+SELECT __u, __t, __v, __p FROM `state_heavy_clicked_items_15d` WHERE __exact = 1;
+
 CREATE OR REPLACE TEMPORARY VIEW `state_next_events_clicked_items_15d` AS
+SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM `state_candidates_clicked_items_15d` WHERE __n <= 50
+UNION ALL
+SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM `state_heavy_clicked_items_15d` WHERE __exact = 0 AND __rk <= 50
+UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-17'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-17'
 ) z WHERE __p = DATE '2024-04-17' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-18'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-18'
 ) z WHERE __p = DATE '2024-04-18' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-19'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-19'
 ) z WHERE __p = DATE '2024-04-19' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-20'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-20'
 ) z WHERE __p = DATE '2024-04-20' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-21'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-21'
 ) z WHERE __p = DATE '2024-04-21' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-22'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-22'
 ) z WHERE __p = DATE '2024-04-22' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-23'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-23'
 ) z WHERE __p = DATE '2024-04-23' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-24'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-24'
 ) z WHERE __p = DATE '2024-04-24' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-25'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-25'
 ) z WHERE __p = DATE '2024-04-25' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-26'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-26'
 ) z WHERE __p = DATE '2024-04-26' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-27'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-27'
 ) z WHERE __p = DATE '2024-04-27' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-28'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-28'
 ) z WHERE __p = DATE '2024-04-28' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-29'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-29'
 ) z WHERE __p = DATE '2024-04-29' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-04-30'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-04-30'
 ) z WHERE __p = DATE '2024-04-30' AND __rn <= 50
 UNION ALL
 SELECT __u AS `user`, __t AS `time`, __v AS `value`, __p AS `partition` FROM (
-  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_candidates_clicked_items_15d` WHERE __p >= DATE '2024-05-01'
+  SELECT *, row_number() OVER (PARTITION BY __u ORDER BY __t DESC NULLS LAST, __v ASC NULLS FIRST, __p DESC NULLS LAST) AS __rn FROM `state_exact_clicked_items_15d` WHERE __p >= DATE '2024-05-01'
 ) z WHERE __p = DATE '2024-05-01' AND __rn <= 50;
 
 CREATE OR REPLACE TEMPORARY VIEW `sparktf_output` AS
