@@ -138,9 +138,9 @@ public static partial class PlanRenderer
                     // partitions (30 at 60 days), so it is applied in three cases, each the rule's own outcome:
                     // - a user with at most max_length candidates keeps them all (fewer than max_length come before any);
                     // - for a heavier user, an event's rank rk among all the user's candidates (one window) counts the
-                    //   events before it; when every one of them is of a partition >= its own (the newest partition
-                    //   before it, `newer_min`, is not older), exactly rk - 1 of partitions >= p come first: kept iff
-                    //   rk <= max_length. An event with rk <= max_length is kept whatever the partitions;
+                    //   events before it; when every one of them is of a partition >= its own (the oldest partition
+                    //   among them, newerMin, is not older than p), exactly rk - 1 of partitions >= p come first: kept
+                    //   iff rk <= max_length. An event with rk <= max_length is kept whatever the partitions;
                     // - only the users with an event beyond max_length that a newer event of an older partition comes
                     //   before (a late event: rare in click logs) get the per-partition windows, over their rows alone.
                     // Identical rows are interchangeable, so the engine's order among them changes no file (sorted on write).
