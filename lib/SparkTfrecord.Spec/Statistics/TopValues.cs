@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using SparkTfrecord.Spec.Validation;
+using SparkTfrecord.Tfrecord.Example;
 
 namespace SparkTfrecord.Spec.Statistics;
 
@@ -54,7 +55,42 @@ internal sealed class TopValues
     public void Add(ulong hash, ReadOnlySpan<byte> value)
     {
         Total++;
+        int at = Count(ref MemoryMarshal.GetArrayDataReference(_table), ref MemoryMarshal.GetArrayDataReference(_counters), hash);
+        if (at >= 0)
+        {
+            AddNew(hash, value, at);
+        }
+    }
+
+    /// <summary>
+    /// Adds a list's values and gives each one's hash to the distinct count too (one hash per value serves both). The
+    /// arrays' addresses and the total stay in registers for the whole list, where a call per value reloads them.
+    /// </summary>
+    public void Add(BytesValues values, HyperLogLog distinct)
+    {
+        // A purge rewrites the table and the counters in place: the references stay valid across AddNew.
         ref uint table = ref MemoryMarshal.GetArrayDataReference(_table);
+        ref Counter counters = ref MemoryMarshal.GetArrayDataReference(_counters);
+        long added = 0;
+        foreach (ReadOnlySpan<byte> value in values)
+        {
+            ulong hash = HyperLogLog.Hash64(value);
+            distinct.AddHash(hash);
+            added++;
+            int at = Count(ref table, ref counters, hash);
+            if (at >= 0)
+            {
+                AddNew(hash, value, at);
+            }
+        }
+
+        Total += added;
+    }
+
+    // Counts a kept value and returns -1, or returns the empty slot where the search for a value not kept ended.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Count(ref uint table, ref Counter counters, ulong hash)
+    {
         uint fingerprint = Fingerprint(hash);
         int at = Home(hash);
         while (true)
@@ -62,24 +98,22 @@ internal sealed class TopValues
             uint slot = Unsafe.Add(ref table, at);
             if (slot == 0)
             {
-                break;
+                return at;
             }
 
             if ((slot & ~CounterMask) == fingerprint)
             {
                 // The counter number is at most Counters: no bounds check needed.
-                ref Counter counter = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counters), (nint)(slot & CounterMask) - 1);
+                ref Counter counter = ref Unsafe.Add(ref counters, (nint)(slot & CounterMask) - 1);
                 if (counter.Key == hash)
                 {
                     counter.Count++;
-                    return;
+                    return -1;
                 }
             }
 
             at = (at + 1) & Mask;
         }
-
-        AddNew(hash, value, at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -587,12 +587,7 @@ public sealed class DatasetValidator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ObserveBytesWithTop(HyperLogLog distinct, TopValues top, BytesValues values)
     {
-        foreach (ReadOnlySpan<byte> v in values)
-        {
-            ulong hash = HyperLogLog.Hash64(v);
-            distinct.AddHash(hash);
-            top.Add(hash, v);
-        }
+        top.Add(values, distinct);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
