@@ -66,6 +66,10 @@ internal sealed class TopValues
     /// Adds a list's values and gives each one's hash to the distinct count too (one hash per value serves both). The
     /// arrays' addresses and the total stay in registers for the whole list, where a call per value reloads them.
     /// </summary>
+    // Compiled optimized at once (as AddNew, Purge, Median and CompactArena): with tiering, the report's loop first ran as tier-0 code
+    // (a call for every helper meant to be inlined) and was compiled three more times (instrumented, on-stack
+    // replacement, tier 1), a cost of its own that plain validate does not have.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(BytesValues values, HyperLogLog distinct)
     {
         // A purge rewrites the table and the counters in place: the references stay valid across AddNew.
@@ -125,7 +129,7 @@ internal sealed class TopValues
 
     // A value not kept goes into the empty slot its search ended on, unless the counters are full: then a purge makes
     // room and rebuilds the table, and the value's slot is searched again.
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private void AddNew(ulong hash, ReadOnlySpan<byte> value, int at)
     {
         if (_used == Counters)
@@ -162,6 +166,7 @@ internal sealed class TopValues
     // Lowers every count by the median count and drops those left at zero or below (at least half), then rebuilds the
     // table from the survivors, which keep their order. Their bytes stay where they are in the arena (a purge moved them
     // down at first, which was most of its time): CompactArena drops the dropped values' bytes when the arena is full.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Purge()
     {
         long median = Median();
@@ -190,8 +195,10 @@ internal sealed class TopValues
     }
 
     // Moves the kept values' bytes down over those of values purged since the last compaction, in the counters' order
-    // (which is their order in the arena, so each moves down or stays). The arena doubles when more than half of it is
-    // still in use, so compactions stay a few purges apart.
+    // (which is their order in the arena, so each moves down or stays). The arena doubles while the kept bytes fill more
+    // than a quarter of it: then at least three times their size is appended between two compactions, so each appended
+    // byte is moved a third of a time on average (a purge moved about half of them every time).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CompactArena(int needed)
     {
         int arena = 0;
@@ -204,14 +211,15 @@ internal sealed class TopValues
         }
 
         _arenaUsed = arena;
-        if (_arenaUsed + needed > _arena.Length / 2)
+        while (_arenaUsed + needed > _arena.Length / 4)
         {
-            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + needed));
+            Array.Resize(ref _arena, _arena.Length * 2);
         }
     }
 
     // The (Counters / 2)-th smallest count (the counters are all in use when it is needed). The counts of a long tail
     // are mostly small: counted by value below 64, the median is found in one pass; a sort only when it is larger.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long Median()
     {
         const int Small = 64;
