@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using SparkTfrecord.Spec.Validation;
-using SparkTfrecord.Tfrecord.Example;
 
 namespace SparkTfrecord.Spec.Statistics;
 
@@ -55,46 +54,7 @@ internal sealed class TopValues
     public void Add(ulong hash, ReadOnlySpan<byte> value)
     {
         Total++;
-        int at = Count(ref MemoryMarshal.GetArrayDataReference(_table), ref MemoryMarshal.GetArrayDataReference(_counters), hash);
-        if (at >= 0)
-        {
-            AddNew(hash, value, at);
-        }
-    }
-
-    /// <summary>
-    /// Adds a list's values and gives each one's hash to the distinct count too (one hash per value serves both). The
-    /// arrays' addresses and the total stay in registers for the whole list, where a call per value reloads them.
-    /// </summary>
-    // Compiled optimized at once (as AddNew, Purge, Median and CompactArena): with tiering, the report's loop first ran as tier-0 code
-    // (a call for every helper meant to be inlined) and was compiled three more times (instrumented, on-stack
-    // replacement, tier 1), a cost of its own that plain validate does not have.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Add(BytesValues values, HyperLogLog distinct)
-    {
-        // A purge rewrites the table and the counters in place: the references stay valid across AddNew.
         ref uint table = ref MemoryMarshal.GetArrayDataReference(_table);
-        ref Counter counters = ref MemoryMarshal.GetArrayDataReference(_counters);
-        long added = 0;
-        foreach (ReadOnlySpan<byte> value in values)
-        {
-            ulong hash = HyperLogLog.Hash64(value);
-            distinct.AddHash(hash);
-            added++;
-            int at = Count(ref table, ref counters, hash);
-            if (at >= 0)
-            {
-                AddNew(hash, value, at);
-            }
-        }
-
-        Total += added;
-    }
-
-    // Counts a kept value and returns -1, or returns the empty slot where the search for a value not kept ended.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Count(ref uint table, ref Counter counters, ulong hash)
-    {
         uint fingerprint = Fingerprint(hash);
         int at = Home(hash);
         while (true)
@@ -102,22 +62,24 @@ internal sealed class TopValues
             uint slot = Unsafe.Add(ref table, at);
             if (slot == 0)
             {
-                return at;
+                break;
             }
 
             if ((slot & ~CounterMask) == fingerprint)
             {
                 // The counter number is at most Counters: no bounds check needed.
-                ref Counter counter = ref Unsafe.Add(ref counters, (nint)(slot & CounterMask) - 1);
+                ref Counter counter = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counters), (nint)(slot & CounterMask) - 1);
                 if (counter.Key == hash)
                 {
                     counter.Count++;
-                    return -1;
+                    return;
                 }
             }
 
             at = (at + 1) & Mask;
         }
+
+        AddNew(hash, value, at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -129,7 +91,7 @@ internal sealed class TopValues
 
     // A value not kept goes into the empty slot its search ended on, unless the counters are full: then a purge makes
     // room and rebuilds the table, and the value's slot is searched again.
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void AddNew(ulong hash, ReadOnlySpan<byte> value, int at)
     {
         if (_used == Counters)
@@ -166,7 +128,6 @@ internal sealed class TopValues
     // Lowers every count by the median count and drops those left at zero or below (at least half), then rebuilds the
     // table from the survivors, which keep their order. Their bytes stay where they are in the arena (a purge moved them
     // down at first, which was most of its time): CompactArena drops the dropped values' bytes when the arena is full.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Purge()
     {
         long median = Median();
@@ -198,7 +159,6 @@ internal sealed class TopValues
     // (which is their order in the arena, so each moves down or stays). The arena doubles while the kept bytes fill more
     // than a quarter of it: then at least three times their size is appended between two compactions, so each appended
     // byte is moved a third of a time on average (a purge moved about half of them every time).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CompactArena(int needed)
     {
         int arena = 0;
@@ -219,7 +179,6 @@ internal sealed class TopValues
 
     // The (Counters / 2)-th smallest count (the counters are all in use when it is needed). The counts of a long tail
     // are mostly small: counted by value below 64, the median is found in one pass; a sort only when it is larger.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long Median()
     {
         const int Small = 64;

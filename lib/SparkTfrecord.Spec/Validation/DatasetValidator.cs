@@ -587,7 +587,12 @@ public sealed class DatasetValidator
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ObserveBytesWithTop(HyperLogLog distinct, TopValues top, BytesValues values)
     {
-        top.Add(values, distinct);
+        foreach (ReadOnlySpan<byte> v in values)
+        {
+            ulong hash = HyperLogLog.Hash64(v);
+            distinct.AddHash(hash);
+            top.Add(hash, v);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
