@@ -38,7 +38,9 @@ internal sealed class TopValues
     private readonly Counter[] _counters = new Counter[Counters];
     private readonly int[] _valueAt = new int[Counters];
     private readonly int[] _valueLength = new int[Counters];
-    private byte[] _arena = new byte[1 << 16]; // the kept values' bytes, one after the other: no allocation per value
+    // The kept values' bytes in the counters' order (with those of values purged since the last compaction between
+    // them): no allocation per value.
+    private byte[] _arena = new byte[1 << 16];
     private int _arenaUsed;
     private int _used;
 
@@ -126,8 +128,8 @@ internal sealed class TopValues
     }
 
     // Lowers every count by the median count and drops those left at zero or below (at least half), then rebuilds the
-    // table from the survivors, which keep their order. Their bytes stay where they are in the arena (a purge moved them
-    // down at first, which was most of its time): CompactArena drops the dropped values' bytes when the arena is full.
+    // table from the survivors, which keep their order. Their bytes stay where they are in the arena (moving them down
+    // at every purge was most of a purge's time): CompactArena reclaims the dropped values' bytes when the arena is full.
     private void Purge()
     {
         long median = Median();
@@ -158,7 +160,7 @@ internal sealed class TopValues
     // Moves the kept values' bytes down over those of values purged since the last compaction, in the counters' order
     // (which is their order in the arena, so each moves down or stays). The arena doubles while the kept bytes fill more
     // than a quarter of it: then at least three times their size is appended between two compactions, so each appended
-    // byte is moved a third of a time on average (a purge moved about half of them every time).
+    // byte is moved at most a third of a time (a purge moved about half of them every time).
     private void CompactArena(int needed)
     {
         int arena = 0;
