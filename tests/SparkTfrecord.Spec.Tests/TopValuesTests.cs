@@ -8,8 +8,8 @@ namespace SparkTfrecord.Spec.Tests;
 
 /// <summary>
 /// The top values' guarantee (docs/report.md) on a stream with far more distinct values than counters, so that purges
-/// and the arena's compactions happen, against exact counts kept in a dictionary; and the validator's list path
-/// (TopValues.Add of a whole list) against values added one at a time.
+/// and the arena's compactions happen, against exact counts kept in a dictionary; and the validator's top values of a
+/// history (one hash per value serving the distinct count too) against the same values added one at a time.
 /// </summary>
 [TestFixture]
 [Category("Fast")]
