@@ -38,7 +38,9 @@ internal sealed class TopValues
     private readonly Counter[] _counters = new Counter[Counters];
     private readonly int[] _valueAt = new int[Counters];
     private readonly int[] _valueLength = new int[Counters];
-    private byte[] _arena = new byte[1 << 16]; // the kept values' bytes, one after the other: no allocation per value
+    // The kept values' bytes in the counters' order (with those of values purged since the last compaction between
+    // them): no allocation per value.
+    private byte[] _arena = new byte[1 << 16];
     private int _arenaUsed;
     private int _used;
 
@@ -102,7 +104,7 @@ internal sealed class TopValues
 
         if (_arenaUsed + value.Length > _arena.Length)
         {
-            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaUsed + value.Length));
+            CompactArena(value.Length);
         }
 
         value.CopyTo(_arena.AsSpan(_arenaUsed));
@@ -126,33 +128,54 @@ internal sealed class TopValues
     }
 
     // Lowers every count by the median count and drops those left at zero or below (at least half), then rebuilds the
-    // table from the survivors, which keep their order (and their bytes move down the arena in that order).
+    // table from the survivors, which keep their order. Their bytes stay where they are in the arena (moving them down
+    // at every purge was most of a purge's time): CompactArena reclaims the dropped values' bytes when the arena is full.
     private void Purge()
     {
         long median = Median();
+        Span<Counter> counters = _counters.AsSpan(0, _used);
+        Span<int> valueAt = _valueAt.AsSpan(0, _used);
+        Span<int> valueLength = _valueLength.AsSpan(0, _used);
         int kept = 0;
-        int arena = 0;
-        for (int i = 0; i < _used; i++)
+        for (int i = 0; i < counters.Length; i++)
         {
-            long count = _counters[i].Count - median;
+            long count = counters[i].Count - median;
             if (count > 0)
             {
-                int length = _valueLength[i];
-                _arena.AsSpan(_valueAt[i], length).CopyTo(_arena.AsSpan(arena));
-                _counters[kept] = new Counter { Key = _counters[i].Key, Count = count };
-                _valueAt[kept] = arena;
-                _valueLength[kept] = length;
-                arena += length;
+                counters[kept] = new Counter { Key = counters[i].Key, Count = count };
+                valueAt[kept] = valueAt[i];
+                valueLength[kept] = valueLength[i];
                 kept++;
             }
         }
 
-        _arenaUsed = arena;
         _used = kept;
         Array.Clear(_table);
         for (int i = 0; i < kept; i++)
         {
             _table[Empty(_counters[i].Key)] = Fingerprint(_counters[i].Key) | (uint)(i + 1);
+        }
+    }
+
+    // Moves the kept values' bytes down over those of values purged since the last compaction, in the counters' order
+    // (which is their order in the arena, so each moves down or stays). The arena doubles while the kept bytes fill more
+    // than a quarter of it: then at least three times their size is appended between two compactions, so each appended
+    // byte is moved at most a third of a time (a purge moved about half of them every time).
+    private void CompactArena(int needed)
+    {
+        int arena = 0;
+        for (int i = 0; i < _used; i++)
+        {
+            int length = _valueLength[i];
+            _arena.AsSpan(_valueAt[i], length).CopyTo(_arena.AsSpan(arena));
+            _valueAt[i] = arena;
+            arena += length;
+        }
+
+        _arenaUsed = arena;
+        while (_arenaUsed + needed > _arena.Length / 4)
+        {
+            Array.Resize(ref _arena, _arena.Length * 2);
         }
     }
 
