@@ -115,6 +115,31 @@ public sealed class SamplesCommandTests
         Assert.That(Directory.GetFileSystemEntries(Path.GetDirectoryName(output)!, ".dt=*.tmp-*"), Is.Empty);
     }
 
+    [Test]
+    public void SPARKTF_TRACE_SQL_prints_each_statements_time_and_changes_nothing_written()
+    {
+        string traced = Out("traced");
+        string plain = Out("untraced");
+        var run = RunWithEnvironment(SamplesArgs(traced), ("SPARKTF_TRACE_SQL", "1"));
+        Assert.That(run.ExitCode, Is.Zero, run.Stderr);
+        var untraced = RunWithEnvironment(SamplesArgs(plain));
+        Assert.That(untraced.ExitCode, Is.Zero, untraced.Stderr);
+
+        // One line per statement: wall and CPU seconds, then the statement's first line.
+        var lines = run.Stderr.Split('\n').Where(l => l.StartsWith("[sql]", StringComparison.Ordinal)).ToList();
+        Assert.That(lines, Has.Some.Matches(@"^\[sql\] +\d+\.\d\d s wall +\d+\.\d\d s cpu  CREATE OR REPLACE TEMP TABLE ""samples"" AS$"));
+        Assert.That(lines, Has.Some.Matches(@"^\[sql\] +\d+\.\d\d s wall +\d+\.\d\d s cpu  SELECT "));
+        Assert.That(untraced.Stderr, Does.Not.Contain("[sql]"), "off unless asked for");
+
+        var parts = Directory.GetFiles(traced, "part-*").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.That(parts, Is.Not.Empty);
+        Assert.That(Directory.GetFiles(plain, "part-*").Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(parts));
+        foreach (string part in parts!)
+        {
+            Assert.That(File.ReadAllBytes(Path.Combine(traced, part!)), Is.EqualTo(File.ReadAllBytes(Path.Combine(plain, part!))), part);
+        }
+    }
+
     private static Sparktf.Result RunWithEnvironment(string[] args, params (string Name, string Value)[] environment)
     {
         using var process = Start(args, environment);
