@@ -1,6 +1,8 @@
 using DuckDB.NET.Data;
 using SparkTfrecord.Engine.Generation;
 
+using static SparkTfrecord.Engine.Tests.InMemoryDuckDb;
+
 namespace SparkTfrecord.Engine.Tests;
 
 /// <summary>
@@ -146,19 +148,5 @@ public sealed class GeneratedHistoryTests
         }
 
         return counts;
-    }
-
-    private static DuckDBConnection Open()
-    {
-        var db = new DuckDBConnection("DataSource=:memory:");
-        db.Open();
-        return db;
-    }
-
-    private static long Scalar(DuckDBConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

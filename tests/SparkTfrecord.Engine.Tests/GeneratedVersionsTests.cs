@@ -2,6 +2,8 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using SparkTfrecord.Engine.Generation;
 
+using static SparkTfrecord.Engine.Tests.InMemoryDuckDb;
+
 namespace SparkTfrecord.Engine.Tests;
 
 /// <summary>
@@ -126,19 +128,5 @@ public sealed class GeneratedVersionsTests
             Engine = new Engines.DuckDbEngineOptions { Threads = 2, MemoryLimit = "512MB" },
         });
         return new JobResult(summary, TestLogs.ReadSamples(output));
-    }
-
-    private static DuckDBConnection Open()
-    {
-        var db = new DuckDBConnection("DataSource=:memory:");
-        db.Open();
-        return db;
-    }
-
-    private static long Scalar(DuckDBConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 }

@@ -169,6 +169,7 @@ public sealed class DuckDbEngine : IDisposable
     /// <returns>The value.</returns>
     internal object? Scalar(string sql)
     {
+        using var trace = StatementTrace.Start(sql);
         using var command = Start(sql);
         try
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace SparkTfrecord.Engine.Engines;
@@ -10,17 +9,16 @@ namespace SparkTfrecord.Engine.Engines;
 /// </summary>
 internal readonly struct StatementTrace : IDisposable
 {
+    private const int ShownLength = 110;
     private static readonly bool s_enabled = Environment.GetEnvironmentVariable("SPARKTF_TRACE_SQL") == "1";
 
     private readonly string? _sql;
-    private readonly long _started;
-    private readonly TimeSpan _cpu;
+    private readonly CpuClock? _clock;
 
     private StatementTrace(string sql)
     {
         _sql = sql;
-        _started = Stopwatch.GetTimestamp();
-        _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        _clock = CpuClock.Start();
     }
 
     /// <summary>Starts timing a statement (nothing when tracing is off).</summary>
@@ -29,14 +27,14 @@ internal readonly struct StatementTrace : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (_sql is null)
+        if (_sql is null || _clock is null)
         {
             return;
         }
 
-        double wall = Stopwatch.GetElapsedTime(_started).TotalSeconds;
-        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds;
-        string head = _sql.AsSpan().TrimStart().ToString().Split('\n')[0];
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[sql] {wall,7:F2} s wall {cpu,7:F2} s cpu  {(head.Length > 110 ? head[..110] : head)}"));
+        ReadOnlySpan<char> head = _sql.AsSpan().TrimStart();
+        int end = head.IndexOf('\n');
+        head = head[..Math.Min(end < 0 ? head.Length : end, ShownLength)];
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[sql] {_clock.Wall,7:F2} s wall {_clock.Cpu,7:F2} s cpu  {head}"));
     }
 }

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 
+namespace SparkTfrecord.Engine.Engines;
+
 /// <summary>
 /// Wall time and the process's CPU time (user + system, every thread: DuckDB's included) since a start: on a shared
-/// machine the wall time swings with the load, the CPU time much less, so a profile shows both.
+/// machine the wall time swings with the load, the CPU time much less, so a profile shows both. Used by the statement
+/// trace (<see cref="StatementTrace"/>) and the benchmarks' statement profile.
 /// </summary>
 internal sealed class CpuClock
 {
     private readonly Stopwatch _wall = Stopwatch.StartNew();
-    private readonly TimeSpan _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly TimeSpan _cpuAtStart = Environment.CpuUsage.TotalTime;
 
     private CpuClock()
     {
@@ -17,7 +20,7 @@ internal sealed class CpuClock
     public double Wall => _wall.Elapsed.TotalSeconds;
 
     /// <summary>The process's CPU seconds since the start.</summary>
-    public double Cpu => (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+    public double Cpu => (Environment.CpuUsage.TotalTime - _cpuAtStart).TotalSeconds;
 
     /// <summary>Starts a clock.</summary>
     public static CpuClock Start() => new();
