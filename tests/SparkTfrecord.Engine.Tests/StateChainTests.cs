@@ -104,6 +104,29 @@ public sealed class StateChainTests
     }
 
     [Test]
+    public void ASnapshotKilledWhileBeingWrittenIsClearedByALaterOne()
+    {
+        string logs = Path.Combine(_root, "logs");
+        LogGenerator.Generate(new LogGeneratorOptions { Output = logs, Date = First.AddDays(2), Days = 19, ImpressionsPerDay = 300, Users = 30, Items = 20, Seed = 6 });
+        var definition = JobDefinition.Load(Path.Combine(RepositoryRoot(), "conf", "din.yaml"));
+        string state = Path.Combine(_root, "state");
+
+        // The day before was run and its samples committed, then the run was killed while writing its snapshot: its
+        // lock file and hidden work folder are what is left (hours ago).
+        string killed = Path.Combine(state, $".{Dt(First.AddDays(-1))}.tmp-4242-0123abcd");
+        Directory.CreateDirectory(killed);
+        File.WriteAllText(Path.Combine(killed, "events_clicked_items_15d.parquet"), "half a snapshot");
+        File.WriteAllText(Path.Combine(state, $".{Dt(First.AddDays(-1))}.lock"), "pid 4242");
+        Directory.SetLastWriteTimeUtc(killed, DateTime.UtcNow - TimeSpan.FromHours(5));
+
+        var summary = Run(definition, logs, Path.Combine(_root, "out", Dt(First)), First, state);
+
+        Assert.That(summary.State!.Written, Is.EqualTo(First));
+        Assert.That(Directory.Exists(killed), Is.False, "the killed snapshot's work folder is gone");
+        Assert.That(Directory.EnumerateDirectories(state).Select(Path.GetFileName), Is.EqualTo(new[] { Dt(First) }));
+    }
+
+    [Test]
     public void AStateFolderNamingADayIsAConfigError()
     {
         string spec = Path.Combine(_root, "spec.yaml");

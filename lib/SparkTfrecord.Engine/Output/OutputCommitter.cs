@@ -112,6 +112,70 @@ internal sealed class OutputCommitter : IDisposable
         }
     }
 
+    /// <summary>How old a killed run's leftovers must be before <see cref="RemoveAbandoned"/> takes them.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Removes what killed runs left beside other outputs of <paramref name="parent"/>: the hidden work folders and
+    /// set-aside old outputs of every leaf but <paramref name="except"/> whose lock no run holds and whose leftovers are
+    /// older than <see cref="AbandonedAfter"/>. <see cref="Begin"/> removes its own leaf's leftovers; this is for folders
+    /// whose days are not run again, such as a state folder, where a run killed while writing day D's snapshot would
+    /// otherwise leave D's hidden work folder (a snapshot's size) until D is run again. Each leaf's lock is taken while
+    /// its leftovers are removed, so a live run's folder is never touched; a run of that leaf starting in those few
+    /// milliseconds is refused as locked, which is why only leftovers this old are looked at.
+    /// </summary>
+    /// <param name="parent">The folder holding the outputs.</param>
+    /// <param name="except">The leaf being written now (its own <see cref="Begin"/> handles it).</param>
+    /// <returns>The folders removed.</returns>
+    public static IReadOnlyList<string> RemoveAbandoned(string parent, string except)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(parent))
+        {
+            return removed;
+        }
+
+        var byLeaf = Directory.EnumerateDirectories(parent, ".*")
+            .Select(folder => (Folder: folder, Leaf: LeftoverLeaf(Path.GetFileName(folder))))
+            .Where(x => x.Leaf is not null && x.Leaf != except)
+            .GroupBy(x => x.Leaf!, StringComparer.Ordinal);
+        foreach (var leaf in byLeaf)
+        {
+            string lockPath = Path.Combine(parent, $".{leaf.Key}.lock");
+            if (!File.Exists(lockPath) || leaf.Any(x => DateTime.UtcNow - Directory.GetLastWriteTimeUtc(x.Folder) < AbandonedAfter))
+            {
+                continue; // not this protocol's, or possibly a run still writing
+            }
+
+            try
+            {
+                using var held = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                foreach (var (folder, _) in leaf)
+                {
+                    Directory.Delete(folder, recursive: true);
+                    removed.Add(folder);
+                }
+            }
+            catch (IOException e) when (e.HResult == EWouldBlock)
+            {
+                // A live run holds the lock: its folders are in use.
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Cleaning up is not worth failing the run for: what is left is hidden, and the leaf's next run removes it.
+            }
+        }
+
+        return removed;
+    }
+
+    // The leaf of a work folder (".<leaf>.tmp-<id>") or a set-aside old output (".<leaf>.old-<id>"), or null.
+    private static string? LeftoverLeaf(string name)
+    {
+        int at = Math.Max(name.LastIndexOf(".tmp-", StringComparison.Ordinal), name.LastIndexOf(".old-", StringComparison.Ordinal));
+        return name.StartsWith('.') && at > 1 ? name[1..at] : null;
+    }
+
     /// <summary>Reports a step that happens outside the committer (the writer's parts, the manifest).</summary>
     /// <param name="name">The step's name.</param>
     public void Step(string name)
