@@ -32,7 +32,8 @@ internal static class HotKey
             foreach (string mode in new[] { "hot", "spread" }.Where(m => !failed.Contains(m)))
             {
                 string logs = Path.Combine(work, $"hotkey-{mode}-{clicks}");
-                if (!File.Exists(Path.Combine(logs, "_DONE")))
+                string key = LogsKey(mode == "hot", clicks, impressions, hotImpressions);
+                if (!LogsCache.TryReuse(logs, key))
                 {
                     Console.Error.WriteLine($"generating {mode} logs in {logs} ...");
                     Generate(logs, mode == "hot", clicks, impressions, hotImpressions, DateOnly.Parse(date, CultureInfo.InvariantCulture));
@@ -108,8 +109,12 @@ internal static class HotKey
         Directory.CreateDirectory(Path("items"));
         Exec(db, $"COPY (SELECT 'u' || k AS user_id, CAST(16 + k % 60 AS BIGINT) AS age, CAST(k % 2 AS VARCHAR) AS gender FROM range({SpreadUsers}) t(k)) TO '{Path("users/part-00000.parquet")}' (FORMAT parquet)");
         Exec(db, $"COPY (SELECT 'i' || k AS item_id, 'c' || (k % 40) AS category, CAST(k % 500 AS DOUBLE) AS price FROM range(50000) t(k)) TO '{Path("items/part-00000.parquet")}' (FORMAT parquet)");
-        File.WriteAllText(System.IO.Path.Combine(logs, "_DONE"), $"{(hot ? "hot" : "spread")} {clicks} clicks, {impressions} impressions ({hotImpressions} of the hot user)\n");
+        LogsCache.Done(logs, LogsKey(hot, clicks, impressions, hotImpressions), "");
     }
+
+    // What the logs below are made of (their cache key, LogsCache): raise the version with any change to Generate.
+    private static string LogsKey(bool hot, long clicks, long impressions, long hotImpressions) =>
+        $"HotKey v1: {(hot ? "hot" : "spread")} {clicks} clicks, {impressions} impressions ({hotImpressions} of the hot user)";
 
     private static void Exec(DuckDBConnection db, string sql)
     {

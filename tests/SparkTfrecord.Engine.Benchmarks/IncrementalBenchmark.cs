@@ -86,19 +86,6 @@ internal static class IncrementalBenchmark
     private static string Logs(string work, int scale, int baseImpressions, int baseHistoryImpressions, int days, DateOnly day)
     {
         string logs = Path.Combine(work, $"logs-{scale}x-{days}d-h{baseHistoryImpressions}");
-        if (File.Exists(Path.Combine(logs, "_DONE")))
-        {
-            Console.Error.WriteLine(File.ReadAllText(Path.Combine(logs, "_DONE")).Trim());
-            return logs;
-        }
-
-        Console.Error.WriteLine($"generating {scale}x logs with {days} days of clicks in {logs} ...");
-        if (Directory.Exists(logs))
-        {
-            Directory.Delete(logs, true);
-        }
-
-        var clock = Stopwatch.StartNew();
         var options = new LogGeneratorOptions
         {
             Output = logs,
@@ -111,6 +98,14 @@ internal static class IncrementalBenchmark
             Items = 50_000 * scale,
             Seed = 7,
         };
+        string key = LogsCache.Key(options);
+        if (LogsCache.TryReuse(logs, key))
+        {
+            return logs;
+        }
+
+        Console.Error.WriteLine($"generating {scale}x logs with {days} days of clicks in {logs} ...");
+        var clock = Stopwatch.StartNew();
         var generated = LogGenerator.Generate(options, done =>
         {
             Console.Error.WriteLine($"  {done:yyyy-MM-dd} drawn ({clock.Elapsed.TotalSeconds:F0} s)");
@@ -120,7 +115,7 @@ internal static class IncrementalBenchmark
             }
         });
         string line = $"{generated}; generated in {clock.Elapsed.TotalSeconds:F0} s";
-        File.WriteAllText(Path.Combine(logs, "_DONE"), line + "\n");
+        LogsCache.Done(logs, key, line);
         Console.Error.WriteLine(line);
         return logs;
     }

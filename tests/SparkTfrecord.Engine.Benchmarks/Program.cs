@@ -105,31 +105,26 @@ Console.Error.WriteLine($"machine: {Environment.ProcessorCount} cores; load aver
 foreach (int scale in scales)
 {
     string logs = Path.Combine(work, $"logs-{scale}x");
-    if (!File.Exists(Path.Combine(logs, "_DONE")))
+    var options = new LogGeneratorOptions
+    {
+        Output = logs,
+        Date = DateOnly.Parse(Date, CultureInfo.InvariantCulture),
+        Days = 16,
+        ImpressionDays = 1,
+        ImpressionsPerDay = baseImpressions * scale,
+        Users = 100_000 * scale,
+        Items = 50_000 * scale,
+        Seed = 7,
+    };
+    string key = LogsCache.Key(options);
+    if (!LogsCache.TryReuse(logs, key))
     {
         Console.Error.WriteLine($"generating {scale}x logs in {logs} ...");
         var generation = Stopwatch.StartNew();
-        if (Directory.Exists(logs))
-        {
-            Directory.Delete(logs, true);
-        }
-
-        var generated = LogGenerator.Generate(new LogGeneratorOptions
-        {
-            Output = logs,
-            Date = DateOnly.Parse(Date, CultureInfo.InvariantCulture),
-            Days = 16,
-            ImpressionDays = 1,
-            ImpressionsPerDay = baseImpressions * scale,
-            Users = 100_000 * scale,
-            Items = 50_000 * scale,
-            Seed = 7,
-        });
-        File.WriteAllText(Path.Combine(logs, "_DONE"), $"{generated}\n");
-        Console.Error.WriteLine($"generated in {generation.Elapsed.TotalSeconds:F0} s");
+        var generated = LogGenerator.Generate(options);
+        LogsCache.Done(logs, key, $"{generated}");
+        Console.Error.WriteLine($"{generated}; generated in {generation.Elapsed.TotalSeconds:F0} s");
     }
-
-    Console.Error.WriteLine(File.ReadAllText(Path.Combine(logs, "_DONE")).Trim());
     if (profile)
     {
         Console.WriteLine($"## {scale * baseImpressions:N0} impressions, memory limit {memoryLimit}");

@@ -20,6 +20,13 @@ namespace SparkTfrecord.Engine.Generation;
 /// </summary>
 public static class LogGenerator
 {
+    /// <summary>
+    /// The version of what the generator writes for given options: raise it with any change to the rows or files it
+    /// writes, so that logs generated earlier and kept (the benchmarks keep theirs between runs, keyed by the options
+    /// and this) are made again rather than measured as if they were the new ones.
+    /// </summary>
+    public const int Version = 1;
+
     private static readonly string[] s_devices = ["huawei p40pro max", "iphone 13", "xiaomi 11", "oppo reno6", "vivo x70", "honor 50", "pixel 6", "samsung s21"];
     private static readonly string[] s_pages = ["home", "search", "detail", "cart"];
 
