@@ -42,9 +42,10 @@ internal sealed class SampleRecordEncoder
         if (_example is not null)
         {
             _example.Clear();
+            var features = new ExampleFeatures(_example);
             for (int i = 0; i < _columns.Count; i++)
             {
-                lengths[i] = AddFeature(_example, _keys[i], _columns[i].Kind, _columns[i].IsList, r, featureAt[i]);
+                lengths[i] = AddFeature(features, i, r, featureAt[i]);
             }
 
             return _example.GetRecord();
@@ -52,61 +53,23 @@ internal sealed class SampleRecordEncoder
 
         var e = _sequence!;
         e.Clear();
+        var context = new ContextFeatures(e);
         for (int i = 0; i < _columns.Count; i++)
         {
-            lengths[i] = _columns[i].IsSequence ? AddFeatureList(e, i, r, featureAt[i]) : AddContext(e, i, r, featureAt[i]);
+            lengths[i] = _columns[i].IsSequence ? AddFeatureList(e, i, r, featureAt[i]) : AddFeature(context, i, r, featureAt[i]);
         }
 
         return e.GetRecord();
     }
 
-    /// <summary>Adds cell <paramref name="i"/> as a feature, as the job writes a sample: a null cell is an omitted
-    /// feature (as the Spark connectors do); an empty list is a feature with an empty list. AddContext is its twin for
-    /// a SequenceExample's context (the two encoders share no interface in the format library's public API).</summary>
-    /// <param name="encoder">The record.</param>
-    /// <param name="key">The feature.</param>
-    /// <param name="kind">Its kind.</param>
-    /// <param name="list">Whether it is a list.</param>
-    /// <param name="r">The reader on the row.</param>
-    /// <param name="i">The column.</param>
+    /// <summary>Adds cell <paramref name="at"/> as column <paramref name="i"/>'s feature, as the job writes a sample: a
+    /// null cell is an omitted feature (as the Spark connectors do); an empty list is a feature with an empty list; a
+    /// scalar is a list of one value (the same bytes as the encoders' single-value calls).</summary>
+    /// <typeparam name="TFeatures">An Example's features or a SequenceExample's context: a struct, so each is compiled
+    /// on its own, without a call through an interface per feature.</typeparam>
     /// <returns>The values added: 0 for a null cell, 1 for a scalar, a list's length.</returns>
-    private static int AddFeature(ExampleEncoder encoder, FeatureKey key, FeatureDtype kind, bool list, DbDataReader r, int i)
-    {
-        if (r.IsDBNull(i))
-        {
-            return 0;
-        }
-
-        switch (kind, list)
-        {
-            case (FeatureDtype.Int64, false):
-                encoder.AddInt64(key, r.GetInt64(i));
-                break;
-            case (FeatureDtype.Float, false):
-                encoder.AddFloat(key, r.GetFloat(i));
-                break;
-            case (FeatureDtype.String, false):
-                encoder.AddString(key, r.GetString(i));
-                break;
-            case (FeatureDtype.Int64, true):
-                var longs = r.GetFieldValue<List<long>>(i);
-                encoder.AddInt64List(key, CollectionsMarshal.AsSpan(longs));
-                return longs.Count;
-            case (FeatureDtype.Float, true):
-                var floats = r.GetFieldValue<List<float>>(i);
-                encoder.AddFloatList(key, CollectionsMarshal.AsSpan(floats));
-                return floats.Count;
-            default:
-                var strings = r.GetFieldValue<List<string>>(i);
-                encoder.AddStringList(key, strings);
-                return strings.Count;
-        }
-
-        return 1;
-    }
-
-    // A context feature, as AddFeature writes it into an Example (a null cell is an omitted feature).
-    private int AddContext(SequenceExampleEncoder e, int i, DbDataReader r, int at)
+    private int AddFeature<TFeatures>(TFeatures features, int i, DbDataReader r, int at)
+        where TFeatures : struct, IFeatures
     {
         if (r.IsDBNull(at))
         {
@@ -117,27 +80,55 @@ internal sealed class SampleRecordEncoder
         switch (_columns[i].Kind, _columns[i].IsList)
         {
             case (FeatureDtype.Int64, false):
-                e.AddInt64List(key, [r.GetInt64(at)]);
+                features.AddInt64s(key, [r.GetInt64(at)]);
                 return 1;
             case (FeatureDtype.Float, false):
-                e.AddFloatList(key, [r.GetFloat(at)]);
+                features.AddFloats(key, [r.GetFloat(at)]);
                 return 1;
             case (FeatureDtype.String, false):
-                e.AddStringList(key, [r.GetString(at)]);
+                features.AddStrings(key, [r.GetString(at)]);
                 return 1;
             case (FeatureDtype.Int64, true):
                 var longs = r.GetFieldValue<List<long>>(at);
-                e.AddInt64List(key, CollectionsMarshal.AsSpan(longs));
+                features.AddInt64s(key, CollectionsMarshal.AsSpan(longs));
                 return longs.Count;
             case (FeatureDtype.Float, true):
                 var floats = r.GetFieldValue<List<float>>(at);
-                e.AddFloatList(key, CollectionsMarshal.AsSpan(floats));
+                features.AddFloats(key, CollectionsMarshal.AsSpan(floats));
                 return floats.Count;
             default:
                 var strings = r.GetFieldValue<List<string>>(at);
-                e.AddStringList(key, CollectionsMarshal.AsSpan(strings));
+                features.AddStrings(key, CollectionsMarshal.AsSpan(strings));
                 return strings.Count;
         }
+    }
+
+    // Where AddFeature writes: the format library's two encoders share no interface in its public API.
+    private interface IFeatures
+    {
+        void AddInt64s(FeatureKey key, ReadOnlySpan<long> values);
+
+        void AddFloats(FeatureKey key, ReadOnlySpan<float> values);
+
+        void AddStrings(FeatureKey key, ReadOnlySpan<string> values);
+    }
+
+    private readonly struct ExampleFeatures(ExampleEncoder e) : IFeatures
+    {
+        public void AddInt64s(FeatureKey key, ReadOnlySpan<long> values) => e.AddInt64List(key, values);
+
+        public void AddFloats(FeatureKey key, ReadOnlySpan<float> values) => e.AddFloatList(key, values);
+
+        public void AddStrings(FeatureKey key, ReadOnlySpan<string> values) => e.AddStringList(key, values);
+    }
+
+    private readonly struct ContextFeatures(SequenceExampleEncoder e) : IFeatures
+    {
+        public void AddInt64s(FeatureKey key, ReadOnlySpan<long> values) => e.AddInt64List(key, values);
+
+        public void AddFloats(FeatureKey key, ReadOnlySpan<float> values) => e.AddFloatList(key, values);
+
+        public void AddStrings(FeatureKey key, ReadOnlySpan<string> values) => e.AddStringList(key, values);
     }
 
     // A feature list: one frame per element, each frame one value. A null cell (no history) is an empty list, so every
