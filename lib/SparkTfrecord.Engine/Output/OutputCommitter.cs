@@ -122,7 +122,8 @@ internal sealed class OutputCommitter : IDisposable
     /// whose days are not run again, such as a state folder, where a run killed while writing day D's snapshot would
     /// otherwise leave D's hidden work folder (a snapshot's size) until D is run again. Each leaf's lock is taken while
     /// its leftovers are removed, so a live run's folder is never touched; a run of that leaf starting in those few
-    /// milliseconds is refused as locked, which is why only leftovers this old are looked at.
+    /// milliseconds would be refused as locked, and looking only at leftovers this old keeps that to a leaf whose run
+    /// was killed and not run again for an hour.
     /// </summary>
     /// <param name="parent">The folder holding the outputs.</param>
     /// <param name="except">The leaf being written now (its own <see cref="Begin"/> handles it).</param>

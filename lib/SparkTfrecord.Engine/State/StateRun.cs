@@ -223,12 +223,11 @@ internal sealed class StateRun
     {
         Directory.CreateDirectory(_store.Folder);
         string folder = _store.SnapshotFolder(Plan.Date);
-        var committer = OutputCommitter.Begin(folder, new OutputCommitOptions { Force = true });
 
         // A day's snapshot is written once, after its samples: one killed while writing is not written again unless
         // that day is rerun, so its hidden work folder would stay. The next snapshots take such folders away.
         OutputCommitter.RemoveAbandoned(_store.Folder, Path.GetFileName(folder));
-        return committer;
+        return OutputCommitter.Begin(folder, new OutputCommitOptions { Force = true });
     }
 
     /// <summary>Writes <c>_manifest.json</c> into the work folder (the engine has written the tables there) and commits
