@@ -60,6 +60,43 @@ public sealed class AbandonedLeftoversTests
         Assert.That(new[] { young, current, foreign, hidden }.All(Directory.Exists));
     }
 
+    [Test]
+    public void A_previous_output_a_killed_run_set_aside_is_put_back_by_the_next_run_of_its_leaf()
+    {
+        // Killed between the fallback commit's two renames: no output, the previous one set aside.
+        string setAside = Leftover("dt=2024-01-14", ".old-4242-0123abcd", withLock: true, age: TimeSpan.Zero);
+        string output = Path.Combine(_parent, "dt=2024-01-14");
+
+        using (OutputCommitter.Begin(output, new OutputCommitOptions { Force = true }))
+        {
+            Assert.That(File.ReadAllText(Path.Combine(output, "events.parquet")), Is.EqualTo("half a snapshot"), "put back before the run writes");
+        }
+
+        // The run failed (disposed without committing): the previous output is where it was.
+        Assert.That(File.Exists(Path.Combine(output, "events.parquet")));
+        Assert.That(Directory.Exists(setAside), Is.False);
+
+        // And a run with --no-clobber finds it there.
+        Leftover("dt=2024-01-14", ".old-4243-4567cdef", withLock: true, age: TimeSpan.Zero);
+        Directory.Delete(output, recursive: true);
+        var refused = Assert.Throws<OutputRefusedException>(() => OutputCommitter.Begin(output, new OutputCommitOptions { NoClobber = true }));
+        Assert.That(refused!.Reason, Is.EqualTo(OutputRefusal.Exists));
+        Assert.That(Directory.Exists(output));
+    }
+
+    [Test]
+    public void A_previous_output_set_aside_beside_another_leaf_is_put_back_not_removed()
+    {
+        string setAside = Leftover("dt=2024-01-14", ".old-4242-0123abcd", withLock: true, age: TimeSpan.FromHours(3));
+        string work = Leftover("dt=2024-01-14", ".tmp-4242-89abcdef", withLock: true, age: TimeSpan.FromHours(3));
+
+        var removed = OutputCommitter.RemoveAbandoned(_parent, except: "dt=2024-01-15");
+
+        Assert.That(removed, Is.EqualTo(new[] { work }));
+        Assert.That(File.Exists(Path.Combine(_parent, "dt=2024-01-14", "events.parquet")));
+        Assert.That(Directory.Exists(setAside), Is.False);
+    }
+
     // A hidden folder ".<leaf><suffix>" holding a file, last written `age` ago, with the leaf's lock file if asked.
     private string Leftover(string leaf, string suffix, bool withLock, TimeSpan age)
     {

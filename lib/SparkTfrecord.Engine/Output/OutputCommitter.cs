@@ -88,15 +88,12 @@ internal sealed class OutputCommitter : IDisposable
             LockHolder.Write(lockFile);
             options.OnStep?.Invoke("locked");
             CommitStepObserver.After("locked");
+            // What killed runs left (a previous output one set aside is put back first). Nobody else can be using it: we
+            // hold the lock.
+            RecoverLeftovers(parent, leaf);
             if (options.NoClobber && Directory.Exists(full))
             {
                 throw new OutputRefusedException(OutputRefusal.Exists, full, $"{full} exists and --no-clobber was given; remove it or run without --no-clobber to replace it.");
-            }
-
-            // What killed runs left: their work folders and set-aside old outputs. Nobody else can be using them: we hold the lock.
-            foreach (string stale in Directory.EnumerateDirectories(parent, $".{leaf}.tmp-*").Concat(Directory.EnumerateDirectories(parent, $".{leaf}.old-*")))
-            {
-                Directory.Delete(stale, recursive: true);
             }
 
             string work = Path.Combine(parent, $".{leaf}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -151,11 +148,7 @@ internal sealed class OutputCommitter : IDisposable
             try
             {
                 using var held = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-                foreach (var (folder, _) in leaf)
-                {
-                    Directory.Delete(folder, recursive: true);
-                    removed.Add(folder);
-                }
+                removed.AddRange(RecoverLeftovers(parent, leaf.Key));
             }
             catch (IOException e) when (e.HResult == EWouldBlock)
             {
@@ -165,6 +158,33 @@ internal sealed class OutputCommitter : IDisposable
             {
                 // Cleaning up is not worth failing the run for: what is left is hidden, and the leaf's next run removes it.
             }
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Clears what killed runs of <paramref name="leaf"/> left, its lock held: their work folders, and the previous
+    /// outputs they set aside. A run killed between setting the previous output aside and moving its own into place (the
+    /// fallback without an atomic exchange) leaves no output and the previous one set aside: that one is put back rather
+    /// than removed, so the previous complete output is never lost, whatever happens to the run that found it.
+    /// </summary>
+    /// <returns>The folders removed.</returns>
+    private static List<string> RecoverLeftovers(string parent, string leaf)
+    {
+        string output = Path.Combine(parent, leaf);
+        var setAside = Directory.EnumerateDirectories(parent, $".{leaf}.old-*").OrderBy(Directory.GetLastWriteTimeUtc).ToList();
+        if (setAside.Count > 0 && !Directory.Exists(output))
+        {
+            Directory.Move(setAside[^1], output);
+            setAside.RemoveAt(setAside.Count - 1);
+        }
+
+        var removed = new List<string>();
+        foreach (string stale in Directory.EnumerateDirectories(parent, $".{leaf}.tmp-*").Concat(setAside))
+        {
+            Directory.Delete(stale, recursive: true);
+            removed.Add(stale);
         }
 
         return removed;
@@ -208,7 +228,16 @@ internal sealed class OutputCommitter : IDisposable
             {
                 string old = Path.Combine(Path.GetDirectoryName(Output)!, $".{Path.GetFileName(Output)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
                 Directory.Move(Output, old);
-                Directory.Move(WorkDirectory, Output);
+                try
+                {
+                    Directory.Move(WorkDirectory, Output);
+                }
+                catch
+                {
+                    Directory.Move(old, Output); // the previous output back in place: the run failed, nothing is lost
+                    throw;
+                }
+
                 _committed = true;
                 Step("swapped");
                 Directory.Delete(old, recursive: true);
