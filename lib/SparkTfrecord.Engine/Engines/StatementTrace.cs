@@ -27,9 +27,9 @@ internal readonly struct StatementTrace : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        if (_sql is null || _clock is null)
+        if (_clock is null)
         {
-            return;
+            return; // tracing off
         }
 
         ReadOnlySpan<char> head = _sql.AsSpan().TrimStart();

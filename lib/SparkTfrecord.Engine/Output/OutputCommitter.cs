@@ -20,6 +20,11 @@ internal sealed class OutputCommitter : IDisposable
     /// <summary>errno EAGAIN / EWOULDBLOCK on Linux: .NET's IOException when flock finds the file locked.</summary>
     private const int EWouldBlock = 11;
 
+    // The hidden names beside an output leaf: its lock ".<leaf>.lock", a run's work folder ".<leaf>.tmp-<id>" and a
+    // previous output set aside by the fallback commit ".<leaf>.old-<id>". Spelled here only.
+    private const string WorkTag = ".tmp-";
+    private const string SetAsideTag = ".old-";
+
     private readonly FileStream _lock;
     private readonly Action<string>? _onStep;
     private bool _committed;
@@ -60,7 +65,7 @@ internal sealed class OutputCommitter : IDisposable
         string full = Path.GetFullPath(output).TrimEnd(Path.DirectorySeparatorChar);
         string parent = Path.GetDirectoryName(full) ?? throw new OutputRefusedException(OutputRefusal.Root, full, $"{output}: the output must be a folder below a parent folder.");
         string leaf = Path.GetFileName(full);
-        string lockPath = Path.Combine(parent, $".{leaf}.lock");
+        string lockPath = LockFile(parent, leaf);
         FileStream lockFile;
         try
         {
@@ -96,7 +101,7 @@ internal sealed class OutputCommitter : IDisposable
                 throw new OutputRefusedException(OutputRefusal.Exists, full, $"{full} exists and --no-clobber was given; remove it or run without --no-clobber to replace it.");
             }
 
-            string work = Path.Combine(parent, $".{leaf}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            string work = WorkFolder(full, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(work);
             var committer = new OutputCommitter(full, lockFile, work, options.OnStep);
             committer.Step("work-created");
@@ -139,7 +144,7 @@ internal sealed class OutputCommitter : IDisposable
             .GroupBy(x => x.Leaf!, StringComparer.Ordinal);
         foreach (var leaf in byLeaf)
         {
-            string lockPath = Path.Combine(parent, $".{leaf.Key}.lock");
+            string lockPath = LockFile(parent, leaf.Key);
             if (!File.Exists(lockPath) || leaf.Any(x => DateTime.UtcNow - Directory.GetLastWriteTimeUtc(x.Folder) < AbandonedAfter))
             {
                 continue; // not this protocol's, or possibly a run still writing
@@ -173,7 +178,7 @@ internal sealed class OutputCommitter : IDisposable
     private static List<string> RecoverLeftovers(string parent, string leaf)
     {
         string output = Path.Combine(parent, leaf);
-        var setAside = Directory.EnumerateDirectories(parent, $".{leaf}.old-*").OrderBy(Directory.GetLastWriteTimeUtc).ToList();
+        var setAside = Directory.EnumerateDirectories(parent, $".{leaf}{SetAsideTag}*").OrderBy(Directory.GetLastWriteTimeUtc).ToList();
         if (setAside.Count > 0 && !Directory.Exists(output))
         {
             Directory.Move(setAside[^1], output);
@@ -181,7 +186,7 @@ internal sealed class OutputCommitter : IDisposable
         }
 
         var removed = new List<string>();
-        foreach (string stale in Directory.EnumerateDirectories(parent, $".{leaf}.tmp-*").Concat(setAside))
+        foreach (string stale in Directory.EnumerateDirectories(parent, $".{leaf}{WorkTag}*").Concat(setAside))
         {
             Directory.Delete(stale, recursive: true);
             removed.Add(stale);
@@ -190,10 +195,19 @@ internal sealed class OutputCommitter : IDisposable
         return removed;
     }
 
-    // The leaf of a work folder (".<leaf>.tmp-<id>") or a set-aside old output (".<leaf>.old-<id>"), or null.
+    /// <summary>The work folder a run with id <paramref name="id"/> writes for <paramref name="output"/>, beside it.</summary>
+    internal static string WorkFolder(string output, string id) =>
+        Path.Combine(Path.GetDirectoryName(output) ?? "", $".{Path.GetFileName(output)}{WorkTag}{id}");
+
+    private static string LockFile(string parent, string leaf) => Path.Combine(parent, $".{leaf}.lock");
+
+    private static string SetAsideFolder(string output) =>
+        Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}{SetAsideTag}{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    // The leaf of a work folder or a set-aside previous output, or null for any other name.
     private static string? LeftoverLeaf(string name)
     {
-        int at = Math.Max(name.LastIndexOf(".tmp-", StringComparison.Ordinal), name.LastIndexOf(".old-", StringComparison.Ordinal));
+        int at = Math.Max(name.LastIndexOf(WorkTag, StringComparison.Ordinal), name.LastIndexOf(SetAsideTag, StringComparison.Ordinal));
         return name.StartsWith('.') && at > 1 ? name[1..at] : null;
     }
 
@@ -226,7 +240,7 @@ internal sealed class OutputCommitter : IDisposable
             }
             else
             {
-                string old = Path.Combine(Path.GetDirectoryName(Output)!, $".{Path.GetFileName(Output)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
+                string old = SetAsideFolder(Output);
                 Directory.Move(Output, old);
                 try
                 {

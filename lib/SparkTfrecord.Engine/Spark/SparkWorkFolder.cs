@@ -33,8 +33,7 @@ internal static class SparkWorkFolder
               $"and moves it to {setup.Output}, replacing any previous output in one step.";
     }
 
-    /// <summary>The form of the committer's work folder for an output (OutputCommitter.Begin names it
-    /// <c>.&lt;leaf&gt;.tmp-&lt;pid&gt;-&lt;guid&gt;</c> beside the output; a test compares a dry run with a launch).</summary>
-    internal static string Form(string output) =>
-        Path.Combine(Path.GetDirectoryName(output) ?? "", $".{Path.GetFileName(output)}.tmp-{LaunchId}");
+    /// <summary>The form of the committer's work folder for an output (<see cref="Output.OutputCommitter.WorkFolder"/>
+    /// with the id a launch chooses; a test compares a dry run with a launch).</summary>
+    internal static string Form(string output) => Output.OutputCommitter.WorkFolder(output, LaunchId);
 }
