@@ -58,6 +58,21 @@ public sealed class SparkStateLauncherTests
     }
 
     [Test]
+    public void A_state_folder_inside_the_inputs_is_refused_before_spark_submit_runs()
+    {
+        // The launcher prepares the state with the embedded engine's guard: a snapshot dt=DATE/ among the inputs would
+        // replace a day of clicks (StateFolderGuardTests has the embedded engine's cases).
+        string clicks = Path.Combine(_fake.Logs, "clicks");
+        var before = Directory.GetFiles(clicks, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        string output = Fresh("out");
+        var run = Spark("2024-05-02", output, clicks, FakeSparkFixture.Spec);
+        Assert.That(run.ExitCode, Is.Not.Zero, run.Output);
+        Assert.That(run.Stderr, Does.Contain($"the state folder (--state or the job's state:) {clicks} is inside the input"));
+        Assert.That(Directory.GetFiles(clicks, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal), Is.EqualTo(before));
+        Assert.That(Directory.Exists(output), Is.False);
+    }
+
+    [Test]
     public void The_embedded_snapshot_is_used_by_the_spark_launcher_whose_snapshot_the_embedded_checks_accept()
     {
         string state = Fresh("state");

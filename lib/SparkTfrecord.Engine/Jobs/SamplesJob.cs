@@ -44,7 +44,7 @@ internal static class SamplesJob
         // or why none.
         var fullPlan = plan;
         string? stateFolder = options.State ?? (job.State is { } template ? PathTemplate.Expand(template, options.Input, options.Date)[0] : null);
-        var (state, stateReason) = stateFolder is not null ? StateRun.Prepare(definition, plan, options.Input, stateFolder) : (null, "");
+        var (state, stateReason) = stateFolder is not null ? StateRun.Prepare(definition, plan, options.Input, stateFolder, outputPath, options.Force) : (null, "");
         if (stateFolder is not null)
         {
             options.OnState?.Invoke(stateReason);

@@ -90,6 +90,68 @@ public static class OutputGuard
             "Choose a new or empty folder, or, if this folder is meant to be replaced with everything in it, run again with --force.");
     }
 
+    /// <summary>
+    /// Checks a state folder (<c>--state</c> or the job's <c>state:</c>) before the run writes anything. Each day's
+    /// snapshot <c>dt=DATE/</c> below it is committed like an output, replacing whatever folder has that name, and input
+    /// partitions have the same names: a state folder that is, holds or lies inside an input would replace a day of
+    /// the inputs with a snapshot (and a run would read snapshots as input); one that is, holds or lies inside the
+    /// samples output would replace the samples or be replaced with them. The run day's snapshot folder, when it exists,
+    /// must be a snapshot (or empty), unless <see cref="OutputGuardOptions.Force"/>.
+    /// </summary>
+    /// <param name="folder">The state folder (a full local path).</param>
+    /// <param name="snapshot">The run day's snapshot folder below it.</param>
+    /// <param name="output">The day's samples output (a full local path), or null when it is not on this machine.</param>
+    /// <param name="options">Force and inputs.</param>
+    /// <exception cref="OutputRefusedException">The state folder may not be used; the message says why and what to do.</exception>
+    internal static void CheckStateFolder(string folder, string snapshot, string? output, OutputGuardOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        string full = Normalize(folder);
+        string real = Resolve(full);
+        const string Flag = "the state folder (--state or the job's state:)";
+        foreach (string input in options.InputPaths)
+        {
+            if (LocalBase(input) is not { } local)
+            {
+                continue;
+            }
+
+            string inputReal = Resolve(local);
+            string? problem = IsSameOrInside(inputReal, real)
+                ? $"{(inputReal == real ? "is" : "holds")} the input {input}: a day's snapshot replaces the folder dt=DATE below it, so it could delete a day of the inputs being read."
+                : IsSameOrInside(real, inputReal)
+                ? $"is inside the input {input}: the snapshots would be written among the inputs, where one replaces a partition of its day or is read as input."
+                : null;
+            if (problem is not null)
+            {
+                throw Refuse(OutputRefusal.StateFolder, full, $"{Flag} {full} {problem} Choose a state folder outside the inputs, e.g. beside the samples. {ForceNever}");
+            }
+        }
+
+        if (output is not null)
+        {
+            string outputReal = Resolve(Normalize(output));
+            string? problem = outputReal == real ? "is the samples output"
+                : IsSameOrInside(outputReal, real) ? $"holds the samples output {output}"
+                : IsSameOrInside(real, outputReal) ? $"is inside the samples output {output}"
+                : null;
+            if (problem is not null)
+            {
+                throw Refuse(OutputRefusal.StateFolder, full,
+                    $"{Flag} {full} {problem}: a day's snapshot and the samples are each committed as a whole, so one would replace the other or be deleted with it. " +
+                    $"Give the state a folder of its own beside the samples, e.g. --state {Path.Combine(Path.GetDirectoryName(outputReal) ?? outputReal, "_state")}. {ForceNever}");
+            }
+        }
+
+        if (!options.Force && Directory.Exists(snapshot) && Directory.EnumerateFileSystemEntries(snapshot).Any() && !State.StateManifest.IsSnapshot(snapshot))
+        {
+            throw Refuse(OutputRefusal.StateFolder, snapshot,
+                $"{snapshot}, where this run's snapshot goes, is not empty and is not a sparktf state snapshot (no _manifest.json of kind \"{State.StateManifest.Kind}\"): committing the snapshot would delete it. " +
+                "Choose another state folder, or, if this folder is meant to be replaced with everything in it, run again with --force.");
+        }
+    }
+
     /// <summary>Checks a file output (<c>sparktf write</c>): it may be missing or a TFRecord file; any other file is
     /// replaced only with <see cref="OutputGuardOptions.Force"/>; a folder, a link and an input are refused.</summary>
     /// <param name="output">The output file.</param>

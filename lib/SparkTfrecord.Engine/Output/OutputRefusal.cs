@@ -50,4 +50,8 @@ public enum OutputRefusal
 
     /// <summary>The <c>--summary</c> file cannot be written (its folder is missing, or it cannot be opened for writing).</summary>
     SummaryNotWritable,
+
+    /// <summary>The state folder is, holds or lies inside an input or the samples output, or the run day's snapshot
+    /// folder holds something that is not a snapshot.</summary>
+    StateFolder,
 }

@@ -116,7 +116,7 @@ internal sealed class SparkDayLaunch
             return null;
         }
 
-        (var state, reason) = SparkStateRun.Prepare(_launch.Definition, setup, folder);
+        (var state, reason) = SparkStateRun.Prepare(_launch.Definition, setup, folder, _launch.Run.Force);
         _log.WriteLine($"sparktf: {Planning.PathTemplate.Format(_date)} state: {reason}");
         return state;
     }

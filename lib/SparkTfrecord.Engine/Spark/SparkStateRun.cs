@@ -53,8 +53,9 @@ internal sealed partial class SparkStateRun : IDisposable
     /// <param name="definition">The job.</param>
     /// <param name="setup">The day's setup (the full window's plan).</param>
     /// <param name="folder">The state folder, as given.</param>
+    /// <param name="force">--force (see <see cref="StateRun.Prepare"/>).</param>
     /// <returns>The state run and the reason (the summary's and stderr's), or null and the reason.</returns>
-    public static (SparkStateRun? Run, string Reason) Prepare(JobDefinition definition, SparkSetup setup, string folder)
+    public static (SparkStateRun? Run, string Reason) Prepare(JobDefinition definition, SparkSetup setup, string folder, bool force)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(folder);
@@ -69,7 +70,7 @@ internal sealed partial class SparkStateRun : IDisposable
         }
 
         string local = Path.GetFullPath(folder.StartsWith("file:", StringComparison.Ordinal) ? Regex.Replace(folder, "^file:(//)?", "") : folder);
-        var (run, reason) = StateRun.Prepare(definition, setup.Plan, setup.LocalInput, local);
+        var (run, reason) = StateRun.Prepare(definition, setup.Plan, setup.LocalInput, local, setup.OutputIsLocal ? setup.Output : null, force);
         if (run is null)
         {
             return (null, reason);

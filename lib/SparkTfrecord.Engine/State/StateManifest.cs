@@ -33,6 +33,9 @@ internal sealed record StateManifest(
     /// <summary>The format version.</summary>
     public const int Version = 1;
 
+    /// <summary>The manifest's <c>kind</c>: what tells a snapshot from a samples output (kind "samples").</summary>
+    internal const string Kind = "state";
+
     /// <summary>Writes the manifest.</summary>
     /// <param name="path">The file.</param>
     public void Write(string path)
@@ -41,7 +44,7 @@ internal sealed record StateManifest(
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteNumber("version", Version);
-        w.WriteString("kind", "state");
+        w.WriteString("kind", Kind);
         w.WriteString("date", Day(Date));
         w.WriteString("state_hash", StateHash);
         w.WriteString("spec_hash", SpecHash);
@@ -110,6 +113,24 @@ internal sealed record StateManifest(
         w.WriteEndObject();
     }
 
+    /// <summary>Whether a folder is a committed snapshot of any version: its manifest's kind is <see cref="Kind"/> (a
+    /// snapshot of an older version is still the state's to replace).</summary>
+    /// <param name="folder">The folder.</param>
+    /// <returns>True for a snapshot.</returns>
+    internal static bool IsSnapshot(string folder)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, FileName)));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("kind", out var kind) &&
+                kind.ValueKind == JsonValueKind.String && kind.GetString() == Kind;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads a manifest, or null when it is missing or not a state manifest of this version.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The manifest.</returns>
@@ -119,7 +140,7 @@ internal sealed record StateManifest(
         {
             using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
             var r = doc.RootElement;
-            if (r.GetProperty("version").GetInt32() != Version || r.GetProperty("kind").GetString() != "state")
+            if (r.GetProperty("version").GetInt32() != Version || r.GetProperty("kind").GetString() != Kind)
             {
                 return null;
             }

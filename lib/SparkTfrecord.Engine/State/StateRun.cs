@@ -51,8 +51,12 @@ internal sealed class StateRun
     /// <param name="plan">The full window's plan, files resolved.</param>
     /// <param name="input">The input root.</param>
     /// <param name="folder">The state folder.</param>
+    /// <param name="output">The day's samples output folder (full path), or null when it is not on this machine.</param>
+    /// <param name="force">--force: a folder where the day's snapshot goes that is not a snapshot may be replaced.</param>
     /// <returns>The state run, or null with the reason when the job cannot carry state.</returns>
-    public static (StateRun? Run, string Reason) Prepare(JobDefinition definition, JobPlan plan, string? input, string folder)
+    /// <exception cref="OutputRefusedException">The state folder is a file, overlaps an input or the output, or its day's
+    /// folder is not a snapshot (<see cref="OutputGuard.CheckStateFolder"/>).</exception>
+    public static (StateRun? Run, string Reason) Prepare(JobDefinition definition, JobPlan plan, string? input, string folder, string? output, bool force)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(plan);
@@ -72,6 +76,7 @@ internal sealed class StateRun
         }
 
         var store = new StateStore(root);
+        OutputGuard.CheckStateFolder(root, store.SnapshotFolder(plan.Date), output, new OutputGuardOptions { Force = force, InputPaths = OutputGuard.InputsOf(plan, input) });
         string hash = StateStore.StateHash(definition, input);
         var (used, reason) = store.FindUsable(plan.Date, hash, sources, input);
 
