@@ -34,7 +34,13 @@ internal static class SpecCommand
         };
         command.SetAction(result =>
         {
-            FeatureSpec loaded = SpecLoader.Load(result.GetValue(spec)!);
+            string specPath = result.GetValue(spec)!;
+            if (result.GetValue(output) is { } written)
+            {
+                WrittenFiles.Check([("--output", written, WrittenFiles.Kind.Text)], [specPath]);
+            }
+
+            FeatureSpec loaded = SpecLoader.Load(specPath);
             string text = SpecExports.Export(loaded, result.GetValue(target)!);
             if (result.GetValue(output) is { } path)
             {

@@ -51,6 +51,7 @@ internal static class ValidateCommand
             string[] given = result.GetValue(paths)!;
             bool empty = result.GetValue(allowEmpty);
             var reading = CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes));
+            CheckWrittenFiles(result.GetValue(report), htmlPath, statsPath, given, baselinePath);
             var (summary, skipped) = Validate(context, rules, given, empty, reading, statistics);
 
             // No record validates as clean but proves nothing: an empty output is an error unless it is expected.
@@ -113,11 +114,37 @@ internal static class ValidateCommand
         return (validator.GetReport(), skipped);
     }
 
+    // The files written after the read, checked before it. A saved statistics file given as --baseline is read before
+    // --save-stats writes, so the two may be one file (a rolling "yesterday's statistics").
+    private static void CheckWrittenFiles(string? reportPath, string? htmlPath, string? statsPath, string[] given, string? baselinePath)
+    {
+        var targets = new List<(string, string, WrittenFiles.Kind)>();
+        if (reportPath is not null)
+        {
+            targets.Add(("--report", reportPath, WrittenFiles.Kind.Json));
+        }
+
+        if (htmlPath is not null)
+        {
+            targets.Add(("--html", htmlPath, WrittenFiles.Kind.Html));
+        }
+
+        if (statsPath is not null)
+        {
+            targets.Add(("--save-stats", statsPath, WrittenFiles.Kind.Json));
+        }
+
+        bool baselineIsDataset = baselinePath is not null && !IsSavedStatistics(baselinePath);
+        WrittenFiles.Check(targets, baselineIsDataset ? [.. given, baselinePath!] : given);
+    }
+
+    private static bool IsSavedStatistics(string path) => File.Exists(path) && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     // A saved statistics file is read as it is; a dataset is validated (its anomalies are not this run's, so only its
     // statistics are kept).
     private static DatasetStatistics LoadBaseline(CliContext context, ValidationRules rules, string path, TfRecordReaderOptions reading)
     {
-        if (File.Exists(path) && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (IsSavedStatistics(path))
         {
             return StatisticsJson.Read(path);
         }

@@ -12,6 +12,9 @@ namespace SparkTfrecord.Spec.Statistics;
 /// </summary>
 public static class HtmlReport
 {
+    /// <summary>The page's first bytes: how a later run knows a file it may replace is a page, not data.</summary>
+    public const string Doctype = "<!DOCTYPE html>";
+
     /// <summary>Top string values shown per feature.</summary>
     public const int TopShown = 20;
 
@@ -46,7 +49,7 @@ public static class HtmlReport
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(comparisons);
         var w = new StringBuilder();
-        w.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">");
+        w.Append(Doctype).Append("\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">");
         w.Append("<title>sparktf statistics: ").Append(E(statistics.Dataset)).Append("</title><style>").Append(Css).Append("</style></head><body>\n");
         w.Append("<header><h1>Statistics of ").Append(E(statistics.Dataset)).Append("</h1><dl>");
         Term(w, "records", N(statistics.Records), "records");

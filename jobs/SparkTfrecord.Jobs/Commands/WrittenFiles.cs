@@ -1,0 +1,91 @@
+using System.Text;
+using SparkTfrecord.Spec.Statistics;
+using SparkTfrecord.Tfrecord.Files;
+
+namespace SparkTfrecord.Jobs.Commands;
+
+/// <summary>
+/// The files a reading command writes besides stdout (<c>validate --report</c>, <c>--html</c>, <c>--save-stats</c>;
+/// <c>spec export --output</c>),
+/// checked before it reads anything: each is written after the whole read, replacing whatever is at its path, so a
+/// path that names a file being read, a data file of another dataset or one a later read would take as data would lose
+/// or corrupt data with exit 0 (<c>validate out/dt=D --html out/dt=D/part-00000-of-00016.tfrecord.gz</c> replaced a
+/// shard with the page). A file of the kind the option writes is replaced, as a daily run rewrites yesterday's.
+/// </summary>
+internal static class WrittenFiles
+{
+    /// <summary>What an option writes: a JSON object or an HTML page.</summary>
+    internal enum Kind
+    {
+        /// <summary>A JSON object (<c>--report</c>, <c>--save-stats</c>).</summary>
+        Json,
+
+        /// <summary>An HTML page (<c>--html</c>).</summary>
+        Html,
+
+        /// <summary>Text of no fixed form (<c>spec export --output</c>: JSON, a Python module or a schema): any file not
+        /// read is replaced.</summary>
+        Text,
+    }
+
+    /// <summary>Refuses targets that would replace data, with a usage error naming the option (nothing was read).</summary>
+    /// <param name="targets">Each option given, its path and what it writes.</param>
+    /// <param name="reads">The paths the command reads (files, folders, globs), as given.</param>
+    /// <exception cref="UsageException">A target is a folder, is read by this command, lies among the data files of a
+    /// folder it reads, is given twice, or is an existing file of another kind.</exception>
+    public static void Check(IReadOnlyList<(string Option, string Path, Kind Kind)> targets, IReadOnlyList<string> reads)
+    {
+        var read = TfRecordPaths.Expand(reads).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        var folders = reads.Where(Directory.Exists).Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)) + Path.DirectorySeparatorChar).ToList();
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (option, path, kind) in targets)
+        {
+            string full = Path.GetFullPath(path);
+            if (Directory.Exists(full) || path.EndsWith('/'))
+            {
+                throw new UsageException($"{option} {path} is a folder, not a file: give the file to write, e.g. {Path.Combine(path, kind switch { Kind.Html => "report.html", Kind.Json => "stats.json", _ => "export.txt" })}. Nothing was read.");
+            }
+
+            if (!seen.TryAdd(full, option))
+            {
+                throw new UsageException($"{option} and {seen[full]} are the same file {path}: each writes its own. Nothing was read.");
+            }
+
+            if (read.Contains(full))
+            {
+                throw new UsageException($"{option} {path} is one of the files being read: writing it would replace that data. Choose another path. Nothing was read.");
+            }
+
+            // A new data-named file inside a folder being read would be taken as a TFRecord file by the next read of it.
+            if (folders.FirstOrDefault(f => full.StartsWith(f, StringComparison.Ordinal) &&
+                    Path.GetRelativePath(f, full).Split(Path.DirectorySeparatorChar).All(TfRecordPaths.IsDataFileName)) is { } inside)
+            {
+                string marker = Path.Combine(Path.GetDirectoryName(path) ?? ".", "_" + Path.GetFileName(path));
+                throw new UsageException($"{option} {path} is inside {inside.TrimEnd(Path.DirectorySeparatorChar)}, which is being read: a later read of that folder would take it as a TFRecord file. " +
+                    $"Write it elsewhere, or give it a name starting with '_' (not data, as _SUCCESS), e.g. {marker}. Nothing was read.");
+            }
+
+            if (kind != Kind.Text && File.Exists(full) && !IsOwn(full, kind))
+            {
+                throw new UsageException($"{option} {path} exists and is not {(kind == Kind.Html ? "an HTML page (it does not begin with " + HtmlReport.Doctype + ")" : "a JSON file (it does not begin with '{')")}: " +
+                    "writing it would replace that file. Remove it first if it is meant to be replaced, or choose another path. Nothing was read.");
+            }
+        }
+    }
+
+    // An existing file of the kind the option writes (an empty file too: nothing to lose).
+    private static bool IsOwn(string file, Kind kind)
+    {
+        Span<byte> head = stackalloc byte[64];
+        int n;
+        using (var stream = File.OpenRead(file))
+        {
+            n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        string text = Encoding.UTF8.GetString(head[..n]).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        return n == 0 || (kind == Kind.Html
+            ? text.StartsWith(HtmlReport.Doctype, StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase)
+            : text.StartsWith('{'));
+    }
+}

@@ -1,0 +1,87 @@
+namespace SparkTfrecord.Jobs.Tests.Hostile;
+
+/// <summary>
+/// The files validate writes after its read (<c>--report</c>, <c>--html</c>, <c>--save-stats</c>) and
+/// <c>spec export --output</c> are checked before anything is read: before, <c>validate out/dt=D --html
+/// out/dt=D/part-00000...</c> replaced a shard with the page and <c>spec export --spec s.yaml --output s.yaml</c>
+/// replaced the spec with its export, both with exit 0.
+/// </summary>
+[TestFixture]
+[Category("Fast")]
+internal sealed class WrittenFilesTests
+{
+    private const string Spec = "spec: 1\nfeatures:\n  - {name: label, dtype: int64, role: label}\n  - {name: item, dtype: string}\n";
+
+    private static Sandbox Dataset(string name)
+    {
+        var sandbox = Sandbox.Create(name);
+        sandbox.Write("spec.yaml", Spec);
+        sandbox.Write("in.jsonl", "{\"label\": {\"int64\": [1]}, \"item\": {\"bytes\": [\"a\"]}}\n{\"label\": {\"int64\": [0]}, \"item\": {\"bytes\": [\"b\"]}}\n");
+        Directory.CreateDirectory(sandbox.Path("day"));
+        var written = InProcess.Run("write", "--input", sandbox.Path("in.jsonl"), "--output", sandbox.Path("day", "part-00000.tfrecord"));
+        Assert.That(written.ExitCode, Is.Zero, written.Stderr);
+        sandbox.Write("users.parquet", "PAR1 not really");
+        return sandbox;
+    }
+
+    private static Sparktf.Result Validate(Sandbox sandbox, params string[] more) =>
+        InProcess.Run(["validate", "--spec", sandbox.Path("spec.yaml"), sandbox.Path("day"), .. more]);
+
+    [TestCase("--html", "day/part-00000.tfrecord", "is one of the files being read")]
+    [TestCase("--save-stats", "day/part-00000.tfrecord", "is one of the files being read")]
+    [TestCase("--report", "day/part-00000.tfrecord", "is one of the files being read")]
+    [TestCase("--save-stats", "day/stats.json", "a later read of that folder would take it as a TFRecord file")]
+    [TestCase("--html", "day/sub/report.html", "a later read of that folder would take it as a TFRecord file")]
+    [TestCase("--html", "users.parquet", "exists and is not an HTML page")]
+    [TestCase("--save-stats", "users.parquet", "exists and is not a JSON file")]
+    [TestCase("--html", "day", "is a folder")]
+    public void A_written_file_that_would_replace_data_is_refused_before_reading(string option, string target, string problem)
+    {
+        using var sandbox = Dataset("validate-targets");
+        var before = sandbox.Snapshot();
+
+        var result = Validate(sandbox, option, sandbox.Path(target));
+
+        CrashTests.AssertMessage(result, 2, option, problem, "Nothing was read");
+        sandbox.AssertUntouchedOutside(before);
+    }
+
+    [Test]
+    public void Two_options_writing_one_file_are_refused()
+    {
+        using var sandbox = Dataset("validate-same-target");
+        var result = Validate(sandbox, "--html", sandbox.Path("r.out"), "--report", sandbox.Path("r.out"));
+        CrashTests.AssertMessage(result, 2, "--html and --report are the same file");
+        Assert.That(File.Exists(sandbox.Path("r.out")), Is.False);
+    }
+
+    [Test]
+    public void Marker_names_in_the_dataset_a_rerun_over_its_own_files_and_a_rolling_baseline_are_written()
+    {
+        using var sandbox = Dataset("validate-own-targets");
+        string[] outputs = ["--html", sandbox.Path("day", "_report.html"), "--save-stats", sandbox.Path("day", "_stats.json"), "--report", sandbox.Path("report.json")];
+
+        Assert.That(Validate(sandbox, outputs).ExitCode, Is.Zero);
+        Assert.That(File.ReadAllText(sandbox.Path("day", "_report.html")), Does.StartWith("<!DOCTYPE html>"));
+        Assert.That(Validate(sandbox, outputs).ExitCode, Is.Zero, "yesterday's files are replaced");
+
+        // Yesterday's statistics as the baseline, replaced by today's: read before written.
+        var rolling = Validate(sandbox, "--baseline", sandbox.Path("day", "_stats.json"), "--save-stats", sandbox.Path("day", "_stats.json"));
+        Assert.That(rolling.ExitCode, Is.Zero, rolling.Stderr);
+    }
+
+    [Test]
+    public void Spec_export_over_its_own_spec_is_refused_and_elsewhere_is_written()
+    {
+        using var sandbox = Dataset("spec-export-target");
+        var before = sandbox.Snapshot();
+
+        var refused = InProcess.Run("spec", "export", "--spec", sandbox.Path("spec.yaml"), "--target", "json", "--output", sandbox.Path("spec.yaml"));
+
+        CrashTests.AssertMessage(refused, 2, "--output", "is one of the files being read");
+        sandbox.AssertUntouchedOutside(before);
+        var written = InProcess.Run("spec", "export", "--spec", sandbox.Path("spec.yaml"), "--target", "json", "--output", sandbox.Path("spec.json"));
+        Assert.That(written.ExitCode, Is.Zero, written.Stderr);
+        Assert.That(File.ReadAllText(sandbox.Path("spec.json")), Does.Contain("\"item\""));
+    }
+}
