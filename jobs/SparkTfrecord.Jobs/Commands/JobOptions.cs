@@ -3,6 +3,7 @@ using System.Globalization;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Jobs;
+using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -107,9 +108,10 @@ internal sealed class JobOptions
 
     /// <summary>
     /// Refuses a <c>--summary</c> that cannot be written, before any work: a folder is a usage error (exit 2); a missing
-    /// folder or a file that cannot be opened for writing is exit 1. Shared by both engines.
+    /// folder or a file that cannot be opened for writing is exit 1; a file inside the input or a day's output, or an
+    /// existing file that is not JSON, is a usage error (<see cref="WrittenFiles.CheckOutside"/>). Shared by both engines.
     /// </summary>
-    public void CheckSummaryTarget(ParseResult result)
+    public void CheckSummaryTarget(ParseResult result, IReadOnlyList<DateOnly> dates, string output)
     {
         if (result.GetValue(Summary) is not { } file)
         {
@@ -121,6 +123,13 @@ internal sealed class JobOptions
             throw new UsageException($"--summary '{file}' is a folder, not a file: give the JSON summary's file, for example {Path.Combine(file, "summary.json")}. Nothing was run.");
         }
 
+        var folders = dates.Select(d => (PathTemplate.ExpandOne(output, d), "the output"));
+        if (result.GetValue(Input) is { } input)
+        {
+            folders = folders.Prepend((input, "the input"));
+        }
+
+        WrittenFiles.CheckOutside("--summary", file, WrittenFiles.Kind.Json, folders);
         SamplesSummaries.CheckWritable(file);
     }
 

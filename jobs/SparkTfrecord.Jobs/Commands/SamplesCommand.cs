@@ -30,7 +30,7 @@ internal static class SamplesCommand
     private static int Run(CliContext context, ParseResult result, JobOptions o, bool reportHtml, CancellationToken cancellation)
     {
         var (dates, output) = o.DatesAndOutput(result);
-        o.CheckSummaryTarget(result);
+        o.CheckSummaryTarget(result, dates, output);
         SamplesRun.Run(new SamplesRunOptions
         {
             Spec = result.GetValue(o.Spec)!,

@@ -28,7 +28,7 @@ internal static partial class SparkEngineCommand
         bool dryRun = result.GetValue(spark.DryRun);
         if (!dryRun)
         {
-            o.CheckSummaryTarget(result);
+            o.CheckSummaryTarget(result, dates, output);
         }
 
         bool succeeded = SparkSamplesRun.Run(new SparkSamplesRunOptions

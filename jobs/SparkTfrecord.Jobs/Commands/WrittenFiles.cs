@@ -67,11 +67,47 @@ internal static class WrittenFiles
 
             if (kind != Kind.Text && File.Exists(full) && !IsOwn(full, kind))
             {
-                throw new UsageException($"{option} {path} exists and is not {(kind == Kind.Html ? "an HTML page (it does not begin with " + HtmlReport.Doctype + ")" : "a JSON file (it does not begin with '{')")}: " +
+                throw new UsageException($"{option} {path} exists and is not {Describe(kind)}: " +
                     "writing it would replace that file. Remove it first if it is meant to be replaced, or choose another path. Nothing was read.");
             }
         }
     }
+
+    /// <summary>Refuses a file a job writes besides its output (<c>samples --summary</c>) inside a folder the job
+    /// reads or replaces (the input root, each day's output: the summary would be read as input, or be deleted with the
+    /// output, or among its part files be taken as one), or over an existing file of another kind.</summary>
+    /// <param name="option">The option.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="kind">What it writes.</param>
+    /// <param name="folders">Each folder with what it is ("the input", "the output"); remote URIs are skipped.</param>
+    /// <exception cref="UsageException">The file is inside one of the folders, or exists and is of another kind.</exception>
+    public static void CheckOutside(string option, string path, Kind kind, IEnumerable<(string Folder, string What)> folders)
+    {
+        string full = Path.GetFullPath(path);
+        foreach (var (folder, what) in folders)
+        {
+            if (string.IsNullOrEmpty(folder) || folder.Contains("://", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+            if (full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new UsageException($"{option} {path} is inside {what} {folder}: it would be read as input or replaced with the output. " +
+                    $"Write it beside it, e.g. {option} {Path.Combine(Path.GetDirectoryName(root) ?? root, Path.GetFileName(full))}. Nothing was run.");
+            }
+        }
+
+        if (File.Exists(full) && !IsOwn(full, kind))
+        {
+            throw new UsageException($"{option} {path} exists and is not {Describe(kind)}: writing it would replace that file. Remove it first if it is meant to be replaced, or choose another path. Nothing was run.");
+        }
+    }
+
+    private static string Describe(Kind kind) => kind == Kind.Html
+        ? $"an HTML page (it does not begin with {HtmlReport.Doctype})"
+        : "a JSON file (it does not begin with '{')";
 
     // An existing file of the kind the option writes (an empty file too: nothing to lose).
     private static bool IsOwn(string file, Kind kind)

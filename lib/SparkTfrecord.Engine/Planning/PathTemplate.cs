@@ -78,7 +78,7 @@ public static partial class PathTemplate
     /// <param name="date">The run date.</param>
     /// <returns>The path.</returns>
     /// <exception cref="FormatException">The template has a range or an unknown placeholder.</exception>
-    internal static string ExpandOne(string template, DateOnly date)
+    public static string ExpandOne(string template, DateOnly date)
     {
         var paths = Expand(template, null, date);
         return paths.Count == 1 ? paths[0] : throw new FormatException($"'{template}' must name one path: ranges are for inputs.");

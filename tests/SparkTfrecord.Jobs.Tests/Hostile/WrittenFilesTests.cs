@@ -4,7 +4,8 @@ namespace SparkTfrecord.Jobs.Tests.Hostile;
 /// The files validate writes after its read (<c>--report</c>, <c>--html</c>, <c>--save-stats</c>) and
 /// <c>spec export --output</c> are checked before anything is read: before, <c>validate out/dt=D --html
 /// out/dt=D/part-00000...</c> replaced a shard with the page and <c>spec export --spec s.yaml --output s.yaml</c>
-/// replaced the spec with its export, both with exit 0.
+/// replaced the spec with its export, both with exit 0. The same for <c>samples --summary</c>: a summary given as an
+/// input file replaced it (exit 0), one inside the output was written among the part files.
 /// </summary>
 [TestFixture]
 [Category("Fast")]
@@ -83,5 +84,24 @@ internal sealed class WrittenFilesTests
         var written = InProcess.Run("spec", "export", "--spec", sandbox.Path("spec.yaml"), "--target", "json", "--output", sandbox.Path("spec.json"));
         Assert.That(written.ExitCode, Is.Zero, written.Stderr);
         Assert.That(File.ReadAllText(sandbox.Path("spec.json")), Does.Contain("\"item\""));
+    }
+
+    [TestCase("logs/users/part-00000.parquet", "is inside the input")]
+    [TestCase("out/dt=2024-01-15/summary.json", "is inside the output")]
+    [TestCase("spec.yaml", "exists and is not a JSON file")]
+    public void A_samples_summary_among_the_inputs_in_the_output_or_over_another_file_is_refused_before_the_run(string summary, string problem)
+    {
+        using var sandbox = Sandbox.Create("samples-summary-target");
+        var gen = InProcess.Run("gen-logs", "--output", sandbox.Path("logs"), "--date", "2024-01-16", "--days", "3", "--impressions-per-day", "50", "--users", "5", "--items", "5");
+        Assert.That(gen.ExitCode, Is.Zero, gen.Stderr);
+        sandbox.Write("spec.yaml", Spec);
+        var before = sandbox.Snapshot();
+
+        var result = InProcess.Run("samples", "--conf", Path.Combine(Sparktf.RepoRoot, "conf", "din.yaml"), "--date", "2024-01-15", "--input", sandbox.Path("logs"),
+            "--output", sandbox.Path("out", "dt=2024-01-15"), "--summary", sandbox.Path(summary));
+
+        CrashTests.AssertMessage(result, 2, "--summary", problem, "Nothing was run");
+        sandbox.AssertUntouchedOutside(before);
+        Assert.That(Directory.Exists(sandbox.Path("out")), Is.False);
     }
 }
