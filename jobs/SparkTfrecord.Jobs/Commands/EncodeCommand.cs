@@ -4,6 +4,7 @@ using System.Text.Json;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Jobs;
 using SparkTfrecord.Engine.Output;
+using SparkTfrecord.Tfrecord.Files;
 using SparkTfrecord.Tfrecord.Framing;
 
 namespace SparkTfrecord.Jobs.Commands;
@@ -33,6 +34,11 @@ internal static class EncodeCommand
         command.SetAction((result, cancellation) =>
         {
             JobDefinition definition = JobDefinition.Load(result.GetValue(spec)!);
+            if (result.GetValue(summary) is { } target)
+            {
+                WrittenFiles.CheckSummary(target, result.GetValue(input)!.Select(i => (i, "the input")).Append((result.GetValue(output)!, "the output")));
+            }
+
             EncodeSummary done;
             try
             {
@@ -61,7 +67,7 @@ internal static class EncodeCommand
             string json = SummaryJson(done);
             if (result.GetValue(summary) is { } file)
             {
-                File.WriteAllText(file, json, new UTF8Encoding(false));
+                AtomicFile.WriteAllText(file, json);
             }
             else
             {

@@ -106,21 +106,14 @@ internal sealed class JobOptions
         return (dates, output);
     }
 
-    /// <summary>
-    /// Refuses a <c>--summary</c> that cannot be written, before any work: a folder is a usage error (exit 2); a missing
-    /// folder or a file that cannot be opened for writing is exit 1; a file inside the input or a day's output, or an
-    /// existing file that is not JSON, is a usage error (<see cref="WrittenFiles.CheckOutside"/>). Shared by both engines.
-    /// </summary>
+    /// <summary>Refuses a <c>--summary</c> that cannot or must not be written, before any work
+    /// (<see cref="WrittenFiles.CheckSummary"/>: the input and each day's output are the folders it may not be in).
+    /// Shared by both engines.</summary>
     public void CheckSummaryTarget(ParseResult result, IReadOnlyList<DateOnly> dates, string output)
     {
         if (result.GetValue(Summary) is not { } file)
         {
             return;
-        }
-
-        if (file.Length == 0 || Directory.Exists(file) || file.EndsWith('/'))
-        {
-            throw new UsageException($"--summary '{file}' is a folder, not a file: give the JSON summary's file, for example {Path.Combine(file, "summary.json")}. Nothing was run.");
         }
 
         var folders = dates.Select(d => (PathTemplate.ExpandOne(output, d), "the output"));
@@ -129,8 +122,7 @@ internal sealed class JobOptions
             folders = folders.Prepend((input, "the input"));
         }
 
-        WrittenFiles.CheckOutside("--summary", file, WrittenFiles.Kind.Json, folders);
-        SamplesSummaries.CheckWritable(file);
+        WrittenFiles.CheckSummary(file, folders);
     }
 
     /// <summary>The command line's overrides of the job config, read in one place for every command.</summary>

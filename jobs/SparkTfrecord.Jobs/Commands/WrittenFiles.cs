@@ -73,6 +73,22 @@ internal static class WrittenFiles
         }
     }
 
+    /// <summary>Refuses a job's <c>--summary</c> before any work (samples on both engines, encode): a folder is a usage
+    /// error, so is a file inside a folder the job reads or replaces or over another kind of file
+    /// (<see cref="CheckOutside"/>); a missing folder or a file that cannot be opened for writing is exit 1.</summary>
+    /// <param name="file">The summary file.</param>
+    /// <param name="folders">The job's inputs and outputs, with what each is.</param>
+    public static void CheckSummary(string file, IEnumerable<(string Folder, string What)> folders)
+    {
+        if (file.Length == 0 || Directory.Exists(file) || file.EndsWith('/'))
+        {
+            throw new UsageException($"--summary '{file}' is a folder, not a file: give the JSON summary's file, for example {Path.Combine(file, "summary.json")}. Nothing was run.");
+        }
+
+        CheckOutside("--summary", file, Kind.Json, folders);
+        Engine.Jobs.SamplesSummaries.CheckWritable(file);
+    }
+
     /// <summary>Refuses a file a job writes besides its output (<c>samples --summary</c>) inside a folder the job
     /// reads or replaces (the input root, each day's output: the summary would be read as input, or be deleted with the
     /// output, or among its part files be taken as one), or over an existing file of another kind.</summary>

@@ -104,4 +104,19 @@ internal sealed class WrittenFilesTests
         sandbox.AssertUntouchedOutside(before);
         Assert.That(Directory.Exists(sandbox.Path("out")), Is.False);
     }
+
+    [TestCase("users.parquet", "is inside the input")]
+    [TestCase("encoded/summary.json", "is inside the output")]
+    [TestCase("spec.yaml", "exists and is not a JSON file")]
+    public void An_encode_summary_among_the_inputs_in_the_output_or_over_another_file_is_refused_before_the_run(string summary, string problem)
+    {
+        using var sandbox = Dataset("encode-summary-target");
+        var before = sandbox.Snapshot();
+
+        var result = InProcess.Run("encode", "--spec", Path.Combine(Sparktf.RepoRoot, "conf", "din.yaml"), "--input", sandbox.Path("users.parquet"), "--output", sandbox.Path("encoded"),
+            "--summary", sandbox.Path(summary));
+
+        CrashTests.AssertMessage(result, 2, "--summary", problem, "Nothing was run");
+        sandbox.AssertUntouchedOutside(before);
+    }
 }
