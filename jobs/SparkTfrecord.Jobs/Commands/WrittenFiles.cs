@@ -23,8 +23,8 @@ internal static class WrittenFiles
         /// <summary>An HTML page (<c>--html</c>).</summary>
         Html,
 
-        /// <summary>Text of no fixed form (<c>spec export --output</c>: JSON, a Python module or a schema): any file not
-        /// read is replaced.</summary>
+        /// <summary>Text of no fixed form (<c>spec export --output</c>: JSON, a Python module or a schema): an existing
+        /// text file is replaced, a binary one (a NUL byte in its first bytes: TFRecord, gzip, Parquet) is not.</summary>
         Text,
     }
 
@@ -65,7 +65,7 @@ internal static class WrittenFiles
                     $"Write it elsewhere, or give it a name starting with '_' (not data, as _SUCCESS), e.g. {marker}. Nothing was read.");
             }
 
-            if (kind != Kind.Text && File.Exists(full) && !IsOwn(full, kind))
+            if (File.Exists(full) && !IsOwn(full, kind))
             {
                 throw new UsageException($"{option} {path} exists and is not {Describe(kind)}: " +
                     "writing it would replace that file. Remove it first if it is meant to be replaced, or choose another path. Nothing was read.");
@@ -121,9 +121,12 @@ internal static class WrittenFiles
         }
     }
 
-    private static string Describe(Kind kind) => kind == Kind.Html
-        ? $"an HTML page (it does not begin with {HtmlReport.Doctype})"
-        : "a JSON file (it does not begin with '{')";
+    private static string Describe(Kind kind) => kind switch
+    {
+        Kind.Html => $"an HTML page (it does not begin with {HtmlReport.Doctype})",
+        Kind.Json => "a JSON file (it does not begin with '{')",
+        _ => "a text file (it holds NUL bytes: data such as TFRecord, gzip or Parquet)",
+    };
 
     // An existing file of the kind the option writes (an empty file too: nothing to lose).
     private static bool IsOwn(string file, Kind kind)
@@ -136,8 +139,11 @@ internal static class WrittenFiles
         }
 
         string text = Encoding.UTF8.GetString(head[..n]).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
-        return n == 0 || (kind == Kind.Html
-            ? text.StartsWith(HtmlReport.Doctype, StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase)
-            : text.StartsWith('{'));
+        return n == 0 || kind switch
+        {
+            Kind.Html => text.StartsWith(HtmlReport.Doctype, StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase),
+            Kind.Json => text.StartsWith('{'),
+            _ => !head[..n].Contains((byte)0),
+        };
     }
 }

@@ -72,7 +72,7 @@ internal sealed class WrittenFilesTests
     }
 
     [Test]
-    public void Spec_export_over_its_own_spec_is_refused_and_elsewhere_is_written()
+    public void Spec_export_over_its_own_spec_or_a_data_file_is_refused_and_elsewhere_is_written()
     {
         using var sandbox = Dataset("spec-export-target");
         var before = sandbox.Snapshot();
@@ -80,6 +80,9 @@ internal sealed class WrittenFilesTests
         var refused = InProcess.Run("spec", "export", "--spec", sandbox.Path("spec.yaml"), "--target", "json", "--output", sandbox.Path("spec.yaml"));
 
         CrashTests.AssertMessage(refused, 2, "--output", "is one of the files being read");
+        sandbox.AssertUntouchedOutside(before);
+        var binary = InProcess.Run("spec", "export", "--spec", sandbox.Path("spec.yaml"), "--target", "json", "--output", sandbox.Path("day", "part-00000.tfrecord"));
+        CrashTests.AssertMessage(binary, 2, "--output", "exists and is not a text file");
         sandbox.AssertUntouchedOutside(before);
         var written = InProcess.Run("spec", "export", "--spec", sandbox.Path("spec.yaml"), "--target", "json", "--output", sandbox.Path("spec.json"));
         Assert.That(written.ExitCode, Is.Zero, written.Stderr);
