@@ -5,16 +5,17 @@ using SparkTfrecord.Tfrecord.Files;
 namespace SparkTfrecord.Jobs.Commands;
 
 /// <summary>
-/// The files a reading command writes besides stdout (<c>validate --report</c>, <c>--html</c>, <c>--save-stats</c>;
-/// <c>spec export --output</c>),
-/// checked before it reads anything: each is written after the whole read, replacing whatever is at its path, so a
-/// path that names a file being read, a data file of another dataset or one a later read would take as data would lose
-/// or corrupt data with exit 0 (<c>validate out/dt=D --html out/dt=D/part-00000-of-00016.tfrecord.gz</c> replaced a
-/// shard with the page). A file of the kind the option writes is replaced, as a daily run rewrites yesterday's.
+/// The files a command writes besides its output and stdout, checked before it reads anything: validate's
+/// <c>--report</c>, <c>--html</c> and <c>--save-stats</c> and <c>spec export --output</c> (<see cref="Check"/>), a job's
+/// <c>--summary</c> (<see cref="CheckSummary"/>). Each is written after the work, replacing whatever is at its path, so
+/// a path that names a file being read, a data file of another dataset, or one a later read would take as data lost or
+/// corrupted data with exit 0 (<c>validate out/dt=D --html out/dt=D/part-00000-of-00016.tfrecord.gz</c> replaced a
+/// shard with the page; <c>samples --summary logs/users/part-00000.parquet</c> an input). A file of the kind the option
+/// writes is replaced, as a daily run rewrites yesterday's.
 /// </summary>
 internal static class WrittenFiles
 {
-    /// <summary>What an option writes: a JSON object or an HTML page.</summary>
+    /// <summary>What an option writes, which decides the existing files it may replace.</summary>
     internal enum Kind
     {
         /// <summary>A JSON object (<c>--report</c>, <c>--save-stats</c>).</summary>
@@ -133,9 +134,14 @@ internal static class WrittenFiles
     {
         Span<byte> head = stackalloc byte[64];
         int n;
-        using (var stream = File.OpenRead(file))
+        try
         {
+            using var stream = File.OpenRead(file);
             n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true; // unreadable: writing it fails too, and that error names the file
         }
 
         string text = Encoding.UTF8.GetString(head[..n]).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
