@@ -58,6 +58,16 @@ public sealed class StateFolderGuardTests
         Assert.That(Directory.Exists(Output), Is.False, "nothing was written");
     }
 
+    [Test]
+    public void A_link_to_an_input_folder_is_refused_as_the_folder_it_names()
+    {
+        string link = Path.Combine(_root, "state-link");
+        Directory.CreateSymbolicLink(link, Path.Combine(_logs, "clicks"));
+        var e = Assert.Throws<OutputRefusedException>(() => Run(link));
+        Assert.That(e!.Message, Does.Contain("is inside the input"));
+        AssertLogsUnchanged();
+    }
+
     [TestCase("out/dt=2024-01-15", "is the samples output")]
     [TestCase("out", "holds the samples output")]
     [TestCase("out/dt=2024-01-15/state", "is inside the samples output")]
