@@ -58,6 +58,29 @@ public sealed class SparkStateLauncherTests
     }
 
     [Test]
+    public void A_missing_look_back_partition_the_launcher_lists_is_named_on_stderr_and_in_the_summary()
+    {
+        // The launcher lists local inputs and leaves a missing look-back day out, as the embedded engine does; it says
+        // so the same way (MissingPartitionsTests has the embedded engine's case).
+        string logs = Fresh("logs-gap");
+        foreach (string file in Directory.EnumerateFiles(_fake.Logs, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(logs, Path.GetRelativePath(_fake.Logs, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        string missing = Path.Combine(logs, "clicks", "dt=2024-04-25");
+        Directory.Delete(missing, recursive: true);
+        string home = _fake.SparkHome(FakeSparkFixture.Environment(null));
+        var run = InProcess.Run("samples", "--engine", "spark", "--conf", FakeSparkFixture.Spec, "--date", "2024-05-02", "--input", logs, "--output", Fresh("out"),
+            "--spark-version", "3.5", "--spark-home", home);
+        Assert.That(run.ExitCode, Is.Zero, run.Output);
+        Assert.That(run.Stderr, Does.Contain($"sparktf: 2024-05-02 input: no files at 1 of the 17 paths of source 'clicks' ({missing})"));
+        Assert.That(JsonDocument.Parse(run.Stdout).RootElement.GetProperty("missing_inputs").GetProperty("clicks")[0].GetString(), Is.EqualTo(missing));
+    }
+
+    [Test]
     public void A_state_folder_inside_the_inputs_is_refused_before_spark_submit_runs()
     {
         // The launcher prepares the state with the embedded engine's guard: a snapshot dt=DATE/ among the inputs would

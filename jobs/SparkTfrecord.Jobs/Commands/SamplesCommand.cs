@@ -47,6 +47,7 @@ internal static class SamplesCommand
             WithProgress = (date, run) => ProgressDisplay.Show(context, PathTemplate.Format(date), run),
             State = result.GetValue(o.State),
             OnState = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} state: {note}"),
+            OnInputs = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} input: {note}"),
             OnMemoryRetry = (date, note) => context.Err.WriteLine($"sparktf: {PathTemplate.Format(date)} write: {note}"),
             StoppedBy = () => context.Termination.SignalName,
             ReportHtml = reportHtml,

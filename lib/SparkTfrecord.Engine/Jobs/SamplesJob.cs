@@ -43,6 +43,11 @@ internal static class SamplesJob
         // --state (or the job's state:): the snapshot used (the plan then reads only the partitions it does not cover),
         // or why none.
         var fullPlan = plan;
+        if (fullPlan.MissingInputsNote is { } missing)
+        {
+            options.OnInputs?.Invoke(missing);
+        }
+
         string? stateFolder = options.State ?? (job.State is { } template ? PathTemplate.Expand(template, options.Input, options.Date)[0] : null);
         var (state, stateReason) = stateFolder is not null ? StateRun.Prepare(definition, plan, options.Input, stateFolder, outputPath, options.Force) : (null, "");
         if (stateFolder is not null)
@@ -155,7 +160,11 @@ internal static class SamplesJob
         committer.Commit();
         progress.Stop();
         RemoveStaleQuarantine(outputPath);
-        var summary = new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName) { ImpressionSource = plan.Samples.Name };
+        var summary = new SamplesSummary(options.Date, outputPath, counts, histories, shards, clock.Elapsed.TotalSeconds, engineName)
+        {
+            ImpressionSource = plan.Samples.Name,
+            MissingInputs = fullPlan.MissingInputs,
+        };
         return stateFolder is null ? summary : summary with
         {
             State = WriteState(state, stateReason, engine, options),

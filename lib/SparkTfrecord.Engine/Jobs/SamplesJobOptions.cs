@@ -65,6 +65,9 @@ internal sealed class SamplesJobOptions
     /// <summary>Told what the statistics check did when there was nothing to compare with (the first day).</summary>
     public Action<string>? OnStatistics { get; init; }
 
+    /// <summary>Told which look-back paths have no files (<see cref="Planning.JobPlan.MissingInputsNote"/>).</summary>
+    public Action<string>? OnInputs { get; init; }
+
     // ---- Incremental state (issue 12, docs/state.md) ----
 
     /// <summary>The state folder (<c>--state DIR</c>), or null for none.</summary>

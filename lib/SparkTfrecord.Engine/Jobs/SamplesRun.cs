@@ -111,6 +111,7 @@ public sealed class SamplesRun
         OnMemoryRetry = note => _options.OnMemoryRetry?.Invoke(date, note),
         State = _options.State,
         OnState = note => _options.OnState?.Invoke(date, note),
+        OnInputs = note => _options.OnInputs?.Invoke(date, note),
         ReportHtml = _options.ReportHtml,
         OnStatistics = note => _options.OnStatistics?.Invoke(date, note),
     };

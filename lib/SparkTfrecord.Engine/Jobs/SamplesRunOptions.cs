@@ -55,6 +55,9 @@ public sealed class SamplesRunOptions
     /// and writes its own, so a range of dates chains through the days.</summary>
     public string? State { get; init; }
 
+    /// <summary>Told, per day, which look-back paths have no files.</summary>
+    public Action<DateOnly, string>? OnInputs { get; init; }
+
     /// <summary>Told, per day, whether the state's snapshot is used, and why (or why not).</summary>
     public Action<DateOnly, string>? OnState { get; init; }
 

@@ -38,6 +38,10 @@ public sealed record SamplesSummary(
     /// <summary>With <c>--state</c>: the files the run read per source; null without.</summary>
     internal IReadOnlyDictionary<string, int>? FilesRead { get; init; }
 
+    /// <summary>The look-back paths with no files, per source (<see cref="Planning.JobPlan.MissingInputs"/>); written
+    /// as <c>missing_inputs</c> when there are any.</summary>
+    internal IReadOnlyDictionary<string, IReadOnlyList<string>>? MissingInputs { get; init; }
+
     /// <summary>The summary of a run that failed: its error and the counts known when it stopped.</summary>
     /// <param name="date">The run date.</param>
     /// <param name="output">The output folder (as it was: nothing was committed).</param>
@@ -120,6 +124,23 @@ public sealed record SamplesSummary(
                 foreach (var (source, n) in filesRead.OrderBy(f => f.Key, StringComparer.Ordinal))
                 {
                     w.WriteNumber(source, n);
+                }
+
+                w.WriteEndObject();
+            }
+
+            if (MissingInputs is { Count: > 0 } missing)
+            {
+                w.WriteStartObject("missing_inputs");
+                foreach (var (source, paths) in missing)
+                {
+                    w.WriteStartArray(source);
+                    foreach (string path in paths)
+                    {
+                        w.WriteStringValue(path);
+                    }
+
+                    w.WriteEndArray();
                 }
 
                 w.WriteEndObject();

@@ -93,6 +93,11 @@ internal sealed class SparkDayLaunch
         }
 
         var setup = Setup();
+        if (setup.Plan.MissingInputsNote is { } missingInputs)
+        {
+            _log.WriteLine($"sparktf: {Planning.PathTemplate.Format(_date)} input: {missingInputs}");
+        }
+
         var state = PrepareState(setup, out string? stateReason);
         var run = new SparkDayOutput(_launch, _options, setup, _log) { State = state, StateReason = stateReason };
         try

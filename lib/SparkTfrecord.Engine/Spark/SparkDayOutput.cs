@@ -359,7 +359,7 @@ internal sealed class SparkDayOutput(SparkLaunchOptions launch, SparkRunOptions 
             counts.Remove(k);
         }
 
-        var summary = new SamplesSummary(options.Date, setup.Output, counts, histories, [], clock.Elapsed.TotalSeconds, engineName) { ImpressionSource = setup.Plan.Samples.Name };
+        var summary = new SamplesSummary(options.Date, setup.Output, counts, histories, [], clock.Elapsed.TotalSeconds, engineName) { ImpressionSource = setup.Plan.Samples.Name, MissingInputs = setup.Plan.MissingInputs };
         log.WriteLine($"sparktf: {options.Date:yyyy-MM-dd}: {counts[RunCounts.Written]} samples in {setup.Output}" +
                       (rowsBad > 0 ? $"; {rowsBad} of {rowsRead} input rows were bad and left out: they are in {setup.Output.TrimEnd('/')}/{(quarantine?.Files?.Count == 1 ? quarantine.Files[0] : QuarantineFiles.Folder + "/")} with their reasons" : ""));
         return summary;
