@@ -51,10 +51,11 @@ internal sealed class JobPlan
     /// <summary>The samples source.</summary>
     public PlannedSource Samples => Sources[Job.Samples];
 
-    /// <summary>Per source with any, the look-back paths (history and label days) where no file was found: a run leaves
-    /// them out (a new service has no older days), so its histories and labels see no event of those days. Said on
-    /// stderr and in the summary's <c>missing_inputs</c>, never left silent: a partition that lands late makes this
-    /// day's samples differ from a rerun's.</summary>
+    /// <summary>Per source with any, the paths where no file was found (look-back days of histories and labels, the
+    /// next day's partition): a run leaves them out (a new service has no older days; only a run day without
+    /// impressions is an error), so none of their rows is read. Said on stderr and in the summary's
+    /// <c>missing_inputs</c>, never left silent: a partition that lands late makes this day's samples differ from a
+    /// rerun's.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> MissingInputs =>
         Sources.Values.Where(s => s.MissingPaths.Count > 0).OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToDictionary(s => s.Name, s => s.MissingPaths, StringComparer.Ordinal);
@@ -63,7 +64,7 @@ internal sealed class JobPlan
     public string? MissingInputsNote =>
         MissingInputs.Count == 0 ? null
         : "no files at " + string.Join("; ", MissingInputs.Select(m => $"{m.Value.Count} of the {Sources[m.Key].Paths.Count} paths of source '{m.Key}' ({string.Join(", ", m.Value)})")) +
-          ": those days are left out, so the histories and labels see none of their events; rerun this day once they have landed";
+          ": they are left out of this day, none of their rows read (history, label or sample); rerun the day once they have landed";
 
     /// <summary>Every data file the run reads, sorted.</summary>
     public IReadOnlyList<string> InputFiles => Sources.Values.SelectMany(s => s.Files).Order(StringComparer.Ordinal).ToList();
