@@ -37,7 +37,7 @@ internal static class SpecCommand
             string specPath = result.GetValue(spec)!;
             if (result.GetValue(output) is { } written)
             {
-                WrittenFiles.Check([("--output", written, WrittenFiles.Kind.Text)], [specPath]);
+                WrittenFiles.Check([("--output", written, WrittenFiles.Kind.Text)], datasets: [], files: [specPath]);
             }
 
             FeatureSpec loaded = SpecLoader.Load(specPath);

@@ -31,13 +31,19 @@ internal static class WrittenFiles
 
     /// <summary>Refuses targets that would replace data, with a usage error naming the option (nothing was read).</summary>
     /// <param name="targets">Each option given, its path and what it writes.</param>
-    /// <param name="reads">The paths the command reads (files, folders, globs), as given.</param>
+    /// <param name="datasets">The TFRecord data the command reads (files, folders, globs), as given.</param>
+    /// <param name="files">Other files it reads (a spec), as given.</param>
     /// <exception cref="UsageException">A target is a folder, is read by this command, lies among the data files of a
     /// folder it reads, is given twice, or is an existing file of another kind.</exception>
-    public static void Check(IReadOnlyList<(string Option, string Path, Kind Kind)> targets, IReadOnlyList<string> reads)
+    public static void Check(IReadOnlyList<(string Option, string Path, Kind Kind)> targets, IReadOnlyList<string> datasets, IReadOnlyList<string>? files = null)
     {
-        var read = TfRecordPaths.Expand(reads).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-        var folders = reads.Where(Directory.Exists).Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)) + Path.DirectorySeparatorChar).ToList();
+        var data = TfRecordPaths.Expand(datasets).Select(Path.GetFullPath).ToList();
+        var read = data.Concat((files ?? []).Select(Path.GetFullPath)).ToHashSet(StringComparer.Ordinal);
+        // The folders whose data files a later read takes: those given, and the outputs (a _SUCCESS or _manifest.json in
+        // them) holding a file given or matched by a glob; not any folder a lone file sits in, such as the working one.
+        var outputs = data.Select(f => Path.GetDirectoryName(f)!).Where(f => File.Exists(Path.Combine(f, "_SUCCESS")) || File.Exists(Path.Combine(f, "_manifest.json")));
+        var folders = datasets.Where(Directory.Exists).Select(Path.GetFullPath).Concat(outputs)
+            .Select(f => Path.TrimEndingDirectorySeparator(f) + Path.DirectorySeparatorChar).Distinct(StringComparer.Ordinal).ToList();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (option, path, kind) in targets)
         {

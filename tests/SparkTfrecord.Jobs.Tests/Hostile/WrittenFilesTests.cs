@@ -21,6 +21,7 @@ internal sealed class WrittenFilesTests
         Directory.CreateDirectory(sandbox.Path("day"));
         var written = InProcess.Run("write", "--input", sandbox.Path("in.jsonl"), "--output", sandbox.Path("day", "part-00000.tfrecord"));
         Assert.That(written.ExitCode, Is.Zero, written.Stderr);
+        sandbox.Write("day/_SUCCESS", "");
         sandbox.Write("users.parquet", "PAR1 not really");
         return sandbox;
     }
@@ -33,18 +34,30 @@ internal sealed class WrittenFilesTests
     [TestCase("--report", "day/part-00000.tfrecord", "is one of the files being read")]
     [TestCase("--save-stats", "day/stats.json", "a later read of that folder would take it as a TFRecord file")]
     [TestCase("--html", "day/sub/report.html", "a later read of that folder would take it as a TFRecord file")]
+    [TestCase("--html", "day/report.html", "a later read of that folder would take it as a TFRecord file", "day/part-0000*")]
+    [TestCase("--html", "day/report.html", "a later read of that folder would take it as a TFRecord file", "day/part-00000.tfrecord")]
     [TestCase("--html", "users.parquet", "exists and is not an HTML page")]
     [TestCase("--save-stats", "users.parquet", "exists and is not a JSON file")]
     [TestCase("--html", "day", "is a folder")]
-    public void A_written_file_that_would_replace_data_is_refused_before_reading(string option, string target, string problem)
+    public void A_written_file_that_would_replace_data_is_refused_before_reading(string option, string target, string problem, string read = "day")
     {
         using var sandbox = Dataset("validate-targets");
         var before = sandbox.Snapshot();
 
-        var result = Validate(sandbox, option, sandbox.Path(target));
+        var result = InProcess.Run("validate", "--spec", sandbox.Path("spec.yaml"), sandbox.Path(read), option, sandbox.Path(target));
 
         CrashTests.AssertMessage(result, 2, option, problem, "Nothing was read");
         sandbox.AssertUntouchedOutside(before);
+    }
+
+    [Test]
+    public void A_page_beside_a_lone_file_outside_any_output_is_written()
+    {
+        using var sandbox = Dataset("validate-lone-file");
+        File.Delete(sandbox.Path("day", "_SUCCESS"));
+        var result = InProcess.Run("validate", "--spec", sandbox.Path("spec.yaml"), sandbox.Path("day", "part-00000.tfrecord"), "--html", sandbox.Path("day", "report.html"));
+        Assert.That(result.ExitCode, Is.Zero, result.Stderr);
+        Assert.That(File.ReadAllText(sandbox.Path("day", "report.html")), Does.StartWith("<!DOCTYPE html>"));
     }
 
     [Test]
