@@ -18,6 +18,7 @@ internal static class ErrorReport
     public static (int ExitCode, string Message) For(Exception error, string command, Termination termination) => error switch
     {
         UsageException => (ExitCodes.Usage, $"sparktf: {error.Message}"),
+        OutputRefusedException { Reason: OutputRefusal.WrittenFile } => (ExitCodes.Usage, $"sparktf: {error.Message}"),
 
         // A run or command whose token was cancelled says what the stop left; one that let the cancellation through says nothing.
         JobStoppedException stopped => (termination.ExitCode, Stopped(command, termination, stopped.Message)),

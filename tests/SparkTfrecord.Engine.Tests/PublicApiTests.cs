@@ -48,6 +48,8 @@ public sealed class PublicApiTests
         "Output.OutputGuardOptions",
         "Output.OutputRefusal",
         "Output.OutputRefusedException",
+        "Output.WrittenFile",
+        "Output.WrittenFileKind",
         "Planning.PathTemplate",
         "Spark.SparkConnector",
         "Spark.SparkDeployMode",

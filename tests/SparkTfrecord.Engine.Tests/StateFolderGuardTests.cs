@@ -39,7 +39,7 @@ public sealed class StateFolderGuardTests
     {
         _root = Directory.CreateTempSubdirectory("sparktf-stateguard-").FullName;
         _logs = Path.Combine(_root, "logs");
-        CopyFolder(_pristine, _logs);
+        Folders.Copy(_pristine, _logs);
     }
 
     [TearDown]
@@ -124,14 +124,4 @@ public sealed class StateFolderGuardTests
     // Each file below the folder, relative, with its bytes.
     private static Dictionary<string, byte[]> Files(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllBytes);
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }

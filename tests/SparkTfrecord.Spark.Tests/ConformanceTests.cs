@@ -131,7 +131,7 @@ public sealed class ConformanceTests
     {
         // The hashing case, copied with one expected record changed, one count off and the parts of its files swapped.
         string folder = _temp["hashing-altered"];
-        CopyFolder(Path.Combine(ConformanceClauses.Folder, "hashing"), folder);
+        Folders.Copy(Path.Combine(ConformanceClauses.Folder, "hashing"), folder);
         string expected = Path.Combine(folder, "expected.jsonl");
         File.WriteAllText(expected, File.ReadAllText(expected).Replace("\"r6\"", "\"r4\"", StringComparison.Ordinal));
         var caseJson = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "case.json")))!.AsObject();
@@ -153,15 +153,5 @@ public sealed class ConformanceTests
             Assert.That(problems, Has.Some.EqualTo("count written: expected 5, the summary says 4"));
             Assert.That(problems, Has.Some.StartsWith("train/part-00000-of-00001.tfrecord: expected the records request_id = [r1, r5]"));
         });
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

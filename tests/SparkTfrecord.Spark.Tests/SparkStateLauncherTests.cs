@@ -63,12 +63,7 @@ public sealed class SparkStateLauncherTests
         // The launcher lists local inputs and leaves a missing look-back day out, as the embedded engine does; it says
         // so the same way (MissingPartitionsTests has the embedded engine's case).
         string logs = Fresh("logs-gap");
-        foreach (string file in Directory.EnumerateFiles(_fake.Logs, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(logs, Path.GetRelativePath(_fake.Logs, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        Folders.Copy(_fake.Logs, logs);
 
         string missing = Path.Combine(logs, "clicks", "dt=2024-04-25");
         Directory.Delete(missing, recursive: true);

@@ -36,7 +36,7 @@ internal static class EncodeCommand
             JobDefinition definition = JobDefinition.Load(result.GetValue(spec)!);
             if (result.GetValue(summary) is { } target)
             {
-                WrittenFiles.CheckSummary(target, result.GetValue(input)!.Select(i => (i, "the input")).Append((result.GetValue(output)!, "the output")));
+                OutputGuard.CheckSummary(target, result.GetValue(input)!.Select(i => (i, "the input")).Append((result.GetValue(output)!, "the output")));
             }
 
             EncodeSummary done;

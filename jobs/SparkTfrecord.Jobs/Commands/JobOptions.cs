@@ -3,6 +3,7 @@ using System.Globalization;
 using SparkTfrecord.Engine.Config;
 using SparkTfrecord.Engine.Engines;
 using SparkTfrecord.Engine.Jobs;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Engine.Planning;
 using SparkTfrecord.Tfrecord.Framing;
 
@@ -107,7 +108,7 @@ internal sealed class JobOptions
     }
 
     /// <summary>Refuses a <c>--summary</c> that cannot or must not be written, before any work
-    /// (<see cref="WrittenFiles.CheckSummary"/>: the input and each day's output are the folders it may not be in).
+    /// (<see cref="OutputGuard.CheckSummary"/>: the input and each day's output are the folders it may not be in).
     /// Shared by both engines.</summary>
     public void CheckSummaryTarget(ParseResult result, IReadOnlyList<DateOnly> dates, string output)
     {
@@ -122,7 +123,7 @@ internal sealed class JobOptions
             folders = folders.Prepend((input, "the input"));
         }
 
-        WrittenFiles.CheckSummary(file, folders);
+        OutputGuard.CheckSummary(file, folders);
     }
 
     /// <summary>The command line's overrides of the job config, read in one place for every command.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Spec.Exports;
 using SparkTfrecord.Tfrecord.Files;
@@ -35,10 +36,7 @@ internal static class SpecCommand
         command.SetAction(result =>
         {
             string specPath = result.GetValue(spec)!;
-            if (result.GetValue(output) is { } written)
-            {
-                WrittenFiles.Check([("--output", written, WrittenFiles.Kind.Text)], datasets: [], files: [specPath]);
-            }
+            OutputGuard.CheckWrittenFiles([new("--output", result.GetValue(output), WrittenFileKind.Text)], datasets: [], read: [specPath]);
 
             FeatureSpec loaded = SpecLoader.Load(specPath);
             string text = SpecExports.Export(loaded, result.GetValue(target)!);

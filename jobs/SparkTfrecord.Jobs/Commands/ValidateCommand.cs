@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SparkTfrecord.Engine.Output;
 using SparkTfrecord.Spec;
 using SparkTfrecord.Spec.Statistics;
 using SparkTfrecord.Spec.Validation;
@@ -51,7 +52,11 @@ internal static class ValidateCommand
             string[] given = result.GetValue(paths)!;
             bool empty = result.GetValue(allowEmpty);
             var reading = CommonOptions.ReaderOptions(result.GetValue(skipCorrupt), result.GetValue(maxRecordBytes));
-            CheckWrittenFiles(result.GetValue(report), htmlPath, statsPath, given, baselinePath);
+            // Checked before the read they follow. A saved statistics file given as --baseline is read before --save-stats
+            // writes, so the two may be one file (a rolling "yesterday's statistics").
+            OutputGuard.CheckWrittenFiles(
+                [new("--report", result.GetValue(report), WrittenFileKind.Json), new("--html", htmlPath, WrittenFileKind.Html), new("--save-stats", statsPath, WrittenFileKind.Json)],
+                baselinePath is not null && !IsSavedStatistics(baselinePath) ? [.. given, baselinePath] : given);
             var (summary, skipped) = Validate(context, rules, given, empty, reading, statistics);
 
             // No record validates as clean but proves nothing: an empty output is an error unless it is expected.
@@ -112,30 +117,6 @@ internal static class ValidateCommand
         }
 
         return (validator.GetReport(), skipped);
-    }
-
-    // The files written after the read, checked before it. A saved statistics file given as --baseline is read before
-    // --save-stats writes, so the two may be one file (a rolling "yesterday's statistics").
-    private static void CheckWrittenFiles(string? reportPath, string? htmlPath, string? statsPath, string[] given, string? baselinePath)
-    {
-        var targets = new List<(string, string, WrittenFiles.Kind)>();
-        if (reportPath is not null)
-        {
-            targets.Add(("--report", reportPath, WrittenFiles.Kind.Json));
-        }
-
-        if (htmlPath is not null)
-        {
-            targets.Add(("--html", htmlPath, WrittenFiles.Kind.Html));
-        }
-
-        if (statsPath is not null)
-        {
-            targets.Add(("--save-stats", statsPath, WrittenFiles.Kind.Json));
-        }
-
-        bool baselineIsDataset = baselinePath is not null && !IsSavedStatistics(baselinePath);
-        WrittenFiles.Check(targets, baselineIsDataset ? [.. given, baselinePath!] : given);
     }
 
     private static bool IsSavedStatistics(string path) => File.Exists(path) && path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);

@@ -13,7 +13,7 @@ namespace SparkTfrecord.Engine.Output;
 /// or a folder that holds or lies in one, and a folder holding other outputs; any other non-empty folder is replaced
 /// only with <c>--force</c>. Paths are compared after resolving symbolic links.
 /// </summary>
-public static class OutputGuard
+public static partial class OutputGuard
 {
     /// <summary>How deep below an output the guard looks for other outputs.</summary>
     internal const int OtherOutputsDepth = 4;
@@ -110,38 +110,26 @@ public static class OutputGuard
         string full = Normalize(folder);
         string real = Resolve(full);
         const string Flag = "the state folder (--state or the job's state:)";
-        foreach (string input in options.InputPaths)
+        const string ReplacesADay = "a day's snapshot replaces the folder dt=DATE below it, so it could delete a day of the inputs being read.";
+        string? amongInputs = InputOverlap(real, options.InputPaths) switch
         {
-            if (LocalBase(input) is not { } local)
-            {
-                continue;
-            }
-
-            string inputReal = Resolve(local);
-            string? problem = IsSameOrInside(inputReal, real)
-                ? $"{(inputReal == real ? "is" : "holds")} the input {input}: a day's snapshot replaces the folder dt=DATE below it, so it could delete a day of the inputs being read."
-                : IsSameOrInside(real, inputReal)
-                ? $"is inside the input {input}: the snapshots would be written among the inputs, where one replaces a partition of its day or is read as input."
-                : null;
-            if (problem is not null)
-            {
-                throw Refuse(OutputRefusal.StateFolder, full, $"{Flag} {full} {problem} Choose a state folder outside the inputs, e.g. beside the samples. {ForceNever}");
-            }
+            (var input, Overlap.Same) => $"is the input {input}: {ReplacesADay}",
+            (var input, Overlap.Holds) => $"holds the input {input}: {ReplacesADay}",
+            (var input, Overlap.Inside) => $"is inside the input {input}: the snapshots would be written among the inputs, where one replaces a partition of its day or is read as input.",
+            _ => null,
+        };
+        if (amongInputs is not null)
+        {
+            throw Refuse(OutputRefusal.StateFolder, full, $"{Flag} {full} {amongInputs} Choose a state folder outside the inputs, e.g. beside the samples. {ForceNever}");
         }
 
-        if (output is not null)
+        // An output not on this machine (null) cannot be the local state folder.
+        if (output is not null && Resolve(Normalize(output)) is var outputReal && OverlapOf(real, outputReal) is { } how)
         {
-            string outputReal = Resolve(Normalize(output));
-            string? problem = outputReal == real ? "is the samples output"
-                : IsSameOrInside(outputReal, real) ? $"holds the samples output {output}"
-                : IsSameOrInside(real, outputReal) ? $"is inside the samples output {output}"
-                : null;
-            if (problem is not null)
-            {
-                throw Refuse(OutputRefusal.StateFolder, full,
-                    $"{Flag} {full} {problem}: a day's snapshot and the samples are each committed as a whole, so one would replace the other or be deleted with it. " +
-                    $"Give the state a folder of its own beside the samples, e.g. --state {Path.Combine(Path.GetDirectoryName(outputReal) ?? outputReal, "_state")}. {ForceNever}");
-            }
+            string relation = how switch { Overlap.Same => "is the samples output", Overlap.Holds => $"holds the samples output {output}", _ => $"is inside the samples output {output}" };
+            throw Refuse(OutputRefusal.StateFolder, full,
+                $"{Flag} {full} {relation}: a day's snapshot and the samples are each committed as a whole, so one would replace the other or be deleted with it. " +
+                $"Give the state a folder of its own beside the samples, e.g. --state {Path.Combine(Path.GetDirectoryName(outputReal) ?? outputReal, "_state")}. {ForceNever}");
         }
 
         if (!options.Force && Directory.Exists(snapshot) && Directory.EnumerateFileSystemEntries(snapshot).Any() && !State.StateManifest.IsSnapshot(snapshot))
@@ -310,27 +298,49 @@ public static class OutputGuard
 
     private static void CheckInputs(string full, string real, OutputGuardOptions options, bool file)
     {
-        foreach (string input in options.InputPaths)
+        string? problem = InputOverlap(real, options.InputPaths) switch
+        {
+            (var input, Overlap.Same) => $"is the input {input}: " + (file ? "writing it would replace the data being read." : "the output folder is replaced as a whole, so this would delete the inputs being read."),
+            (var input, Overlap.Holds) => $"holds the input {input}: the output folder is replaced as a whole, so this would delete the inputs being read.",
+            (var input, Overlap.Inside) => $"is inside the input {input}: the samples would be written among the inputs, and replacing the output later could delete inputs, or a run could read samples as input.",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw Refuse(OutputRefusal.Input, full, $"--output {full} {problem} Choose an output outside the inputs. {ForceNever}");
+        }
+    }
+
+    // How a path lies against an input: the same, holding it, or inside it.
+    private enum Overlap
+    {
+        Same,
+        Holds,
+        Inside,
+    }
+
+    // The first local input the resolved path is, holds or lies inside, with how; null when none.
+    private static (string Input, Overlap How)? InputOverlap(string real, IReadOnlyList<string> inputs)
+    {
+        foreach (string input in inputs)
         {
             if (LocalBase(input) is not { } local)
             {
                 continue;
             }
 
-            string inputReal = Resolve(local);
-            string? problem = inputReal == real
-                ? $"is the input {input}: " + (file ? "writing it would replace the data being read." : "the output folder is replaced as a whole, so this would delete the inputs being read.")
-                : IsSameOrInside(inputReal, real)
-                ? $"holds the input {input}: the output folder is replaced as a whole, so this would delete the inputs being read."
-                : IsSameOrInside(real, inputReal)
-                ? $"is inside the input {input}: the samples would be written among the inputs, and replacing the output later could delete inputs, or a run could read samples as input."
-                : null;
-            if (problem is not null)
+            if (OverlapOf(real, Resolve(local)) is { } how)
             {
-                throw Refuse(OutputRefusal.Input, full, $"--output {full} {problem} Choose an output outside the inputs. {ForceNever}");
+                return (input, how);
             }
         }
+
+        return null;
     }
+
+    // How the resolved path lies against another: the same, holding it, inside it, or apart (null).
+    private static Overlap? OverlapOf(string path, string other) =>
+        path == other ? Overlap.Same : IsSameOrInside(other, path) ? Overlap.Holds : IsSameOrInside(path, other) ? Overlap.Inside : null;
 
     /// <summary>The local path an input stands for; remote URIs and paths with unexpanded templates give null.</summary>
     private static string? LocalBase(string input)

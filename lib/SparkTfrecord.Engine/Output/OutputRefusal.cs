@@ -54,4 +54,9 @@ public enum OutputRefusal
     /// <summary>The state folder is, holds or lies inside an input or the samples output, or the run day's snapshot
     /// folder holds something that is not a snapshot.</summary>
     StateFolder,
+
+    /// <summary>A file a command writes besides its output (<c>validate --html</c>, <c>--summary</c>, ...) would replace
+    /// data, or is a folder or another kind of file: a usage error (exit 2), nothing was run
+    /// (<see cref="OutputGuard.CheckWrittenFiles"/>, <see cref="OutputGuard.CheckSummary"/>).</summary>
+    WrittenFile,
 }

@@ -44,17 +44,7 @@ internal sealed class Sandbox : IDisposable
     public string CopyFolder(string from, string relative)
     {
         string to = Path(relative);
-        foreach (string dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, dir)));
-        }
-
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, System.IO.Path.Combine(to, System.IO.Path.GetRelativePath(from, file)));
-        }
-
+        Folders.Copy(from, to);
         return to;
     }
 
