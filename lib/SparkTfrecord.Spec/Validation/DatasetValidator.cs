@@ -10,7 +10,9 @@ namespace SparkTfrecord.Spec.Validation;
 /// <summary>
 /// Checks records one by one against <see cref="ValidationRules"/> and gathers per-feature statistics and anomalies
 /// (with TFDV's anomaly names). Feed it every record's payload with <see cref="Add"/>, then call
-/// <see cref="GetReport"/>. Not thread-safe; allocation-free per record once warm.
+/// <see cref="GetReport"/>. Not thread-safe; allocation-free per record once warm. With statistics on a machine of more
+/// than one core, the first <see cref="AddFile"/> starts a thread that counts the string features' top values and
+/// distinct counts beside the checks, and <see cref="GetReport"/> waits for it (the counts are those of one thread).
 /// </summary>
 public sealed class DatasetValidator
 {
@@ -24,6 +26,8 @@ public sealed class DatasetValidator
     private readonly Dictionary<byte[], FeatureStats> _unknown = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], FeatureStats>.AlternateLookup<ReadOnlySpan<byte>> _unknownLookup;
     private readonly ExampleDecoder _decoder = new();
+    private TopValuesFeed? _feed; // made by the first AddFile that counts the top values on a second thread
+    private TopValuesFeed? _topValuesBeside; // _feed while its thread runs: from that AddFile to GetReport
     private readonly List<string> _files = [];
     private string _file = "";
     private long _recordInFile;
@@ -38,7 +42,7 @@ public sealed class DatasetValidator
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
         _expected = [.. rules.Features];
-        _plans = [.. _expected.Select(e => new Plan(e, new FeatureStats(e.Name, e) { Profile = statistics ? new FeatureProfile() : null }))];
+        _plans = [.. _expected.Select((e, i) => new Plan(e, i, new FeatureStats(e.Name, e) { Profile = statistics ? new FeatureProfile() : null }))];
 
         _seenAt = new long[_expected.Length];
         Array.Fill(_seenAt, -1);
@@ -47,6 +51,11 @@ public sealed class DatasetValidator
         _hasSteps = _expected.Any(e => e.StepOf >= 0);
         _unknownLookup = _unknown.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
+
+    /// <summary>Whether, with statistics, <see cref="AddFile"/> starts a second thread that counts the string features'
+    /// top values and distinct counts while the records are checked, until <see cref="GetReport"/> (<see cref="TopValuesFeed"/>;
+    /// the counts are the same either way). Internal: the tests run both.</summary>
+    internal bool TopValuesBeside { get; init; } = Environment.ProcessorCount > 1;
 
     /// <summary>The record being checked, for anomalies (built only when one is found).</summary>
     private RecordRef At => new(_file, _recordInFile);
@@ -73,16 +82,33 @@ public sealed class DatasetValidator
     {
         using TfRecordReader reader = TfRecordReader.Open(path, reading);
         BeginFile(path);
-        while (reader.TryRead(out ReadOnlySpan<byte> payload))
+        if (_topValuesBeside is null && TopValuesBeside && _plans.Any(p => p.Stats.Profile is not null))
         {
-            try
+            _feed ??= new TopValuesFeed([.. _plans.Select(p => p.Stats.Profile is null ? null : p.Stats)]);
+            _feed.Start();
+            _topValuesBeside = _feed;
+        }
+
+        try
+        {
+            while (reader.TryRead(out ReadOnlySpan<byte> payload))
             {
-                Add(payload);
+                try
+                {
+                    Add(payload);
+                }
+                catch (Tfrecord.TfRecordFormatException e)
+                {
+                    throw e.InRecord(path, reader.RecordOffset);
+                }
             }
-            catch (Tfrecord.TfRecordFormatException e)
-            {
-                throw e.InRecord(path, reader.RecordOffset);
-            }
+        }
+        catch
+        {
+            // The records before the failure are counted (as the checks counted them); the failure is the error to report.
+            _topValuesBeside?.Stop();
+            _topValuesBeside = null;
+            throw;
         }
 
         return TfRecordFileSummary.Of(path, reader);
@@ -93,6 +119,7 @@ public sealed class DatasetValidator
     /// <exception cref="Tfrecord.TfRecordFormatException">The payload is not a valid message.</exception>
     public void Add(ReadOnlySpan<byte> payload)
     {
+        _topValuesBeside?.BeginRecord(payload);
         long record = RecordCount;
         _nextGuess = 0;
         int seen;
@@ -159,6 +186,12 @@ public sealed class DatasetValidator
     /// <returns>The report.</returns>
     public ValidationReport GetReport()
     {
+        if (_topValuesBeside is { } beside)
+        {
+            _topValuesBeside = null;
+            beside.Finish();
+        }
+
         var summaries = new List<FeatureSummary>();
         for (int i = 0; i < _expected.Length; i++)
         {
@@ -264,7 +297,7 @@ public sealed class DatasetValidator
         switch (plan.Scalar)
         {
             case ScalarPath.Bytes:
-                ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
+                ObserveStrings(plan, s, feature.GetBytes());
                 return;
             case ScalarPath.Word:
                 foreach (ReadOnlySpan<byte> v in feature.GetBytes())
@@ -273,8 +306,11 @@ public sealed class DatasetValidator
                     {
                         FlagOutside(s, v);
                     }
+                }
 
-                    s.Profile?.Strings.Add(v);
+                if (s.Profile is not null)
+                {
+                    CountTopValues(plan, feature.GetBytes());
                 }
 
                 return;
@@ -390,16 +426,20 @@ public sealed class DatasetValidator
                 if (plan.SmallVocabulary is not null)
                 {
                     ObserveBytesInSmallVocabulary(plan, s, feature.GetBytes());
-                    s.Profile?.AddStrings(feature.GetBytes());
                 }
                 else if (plan.Expected.VocabularyLookup is null)
                 {
-                    ObserveBytes(s.Distinct, s.Profile?.Strings, feature.GetBytes());
+                    ObserveStrings(plan, s, feature.GetBytes());
+                    return;
                 }
                 else
                 {
                     ObserveBytesInVocabulary(plan.Expected, s, feature.GetBytes());
-                    s.Profile?.AddStrings(feature.GetBytes());
+                }
+
+                if (s.Profile is not null)
+                {
+                    CountTopValues(plan, feature.GetBytes());
                 }
 
                 return;
@@ -563,11 +603,13 @@ public sealed class DatasetValidator
         }
     }
 
+    /// <summary>The values of a string feature without a vocabulary: the distinct count, and the top values with statistics.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ObserveBytes(HyperLogLog distinct, TopValues? top, BytesValues values)
+    private void ObserveStrings(Plan plan, FeatureStats s, BytesValues values)
     {
-        if (top is null)
+        if (s.Profile is null)
         {
+            HyperLogLog distinct = s.Distinct;
             foreach (ReadOnlySpan<byte> v in values)
             {
                 distinct.Add(v);
@@ -576,22 +618,44 @@ public sealed class DatasetValidator
             return;
         }
 
-        ObserveBytesWithTop(distinct, top, values);
+        ObserveStringsWithTopValues(plan, s, values);
     }
 
     /// <summary>
-    /// With statistics: one hash per value serves the distinct count and the top values. Kept out of the callers (they
-    /// inline <see cref="ObserveBytes"/>), so the JIT compiles the checks' paths as small as without statistics and this
-    /// loop on its own, with registers enough for both counts.
+    /// With statistics. Kept out of the callers (they inline <see cref="ObserveStrings"/>), so the JIT compiles the
+    /// checks' paths as small as without statistics. One hash per value serves the distinct count and the top values,
+    /// on the counting thread while <see cref="AddFile"/> runs one (the checks need nothing else of these values).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ObserveBytesWithTop(HyperLogLog distinct, TopValues top, BytesValues values)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private void ObserveStringsWithTopValues(Plan plan, FeatureStats s, BytesValues values)
     {
+        if (_topValuesBeside is { } beside)
+        {
+            beside.Add(plan.Index, values, countDistinct: true);
+            return;
+        }
+
+        HyperLogLog distinct = s.Distinct;
+        TopValues top = s.Profile!.Strings;
         foreach (ReadOnlySpan<byte> v in values)
         {
             ulong hash = HyperLogLog.Hash64(v);
             distinct.AddHash(hash);
             top.Add(hash, v);
+        }
+    }
+
+    /// <summary>Adds a string feature's values to its top values, here or on the counting thread.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private void CountTopValues(Plan plan, BytesValues values)
+    {
+        if (_topValuesBeside is { } beside)
+        {
+            beside.Add(plan.Index, values, countDistinct: false);
+        }
+        else
+        {
+            plan.Stats.Profile!.AddStrings(values);
         }
     }
 
@@ -639,9 +703,10 @@ internal sealed class Plan
 
     private readonly bool[]? _wordCounted;
 
-    public Plan(ExpectedFeature expected, FeatureStats stats)
+    public Plan(ExpectedFeature expected, int index, FeatureStats stats)
     {
         Expected = expected;
+        Index = index;
         Stats = stats;
         Skip = expected.Skip;
         HasKind = expected.Kind is not null;
@@ -670,6 +735,9 @@ internal sealed class Plan
     }
 
     public ExpectedFeature Expected { get; }
+
+    /// <summary>The feature's index among the declared ones.</summary>
+    public int Index { get; }
 
     public FeatureStats Stats { get; }
 

@@ -305,6 +305,28 @@ public readonly ref struct BytesValues
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Enumerator GetEnumerator() => new(_payload, _runs);
 
+    /// <summary>How many runs the values lie in (see <see cref="GetRun"/>).</summary>
+    public int RunCount => _runs.Length;
+
+    /// <summary>
+    /// Where the values of a run lie in the payload, for a reader that keeps a copy of the payload and reads the values
+    /// from it later (on another thread, say) without a span per value. The values are in order across the runs.
+    /// </summary>
+    /// <param name="index">0 to <see cref="RunCount"/> - 1.</param>
+    /// <returns>The run, checked to lie in the payload.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range, or the run is not in the
+    /// payload (its decoder has decoded another payload since).</exception>
+    public BytesRun GetRun(int index)
+    {
+        ref readonly ValueRun run = ref _runs[index];
+        if ((ulong)(uint)run.LastStart + (uint)run.Length > (uint)_payload.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), "The run lies outside its payload: its decoder has decoded another payload since.");
+        }
+
+        return new BytesRun(run.Start, run.LastStart, run.Length, run.Stride);
+    }
+
     /// <summary>Enumerates bytes values.</summary>
     public ref struct Enumerator
     {
@@ -376,6 +398,17 @@ public readonly ref struct BytesValues
         private static void ThrowOutside() => throw new ArgumentOutOfRangeException(null, "The view's values lie outside its payload: its decoder has decoded another payload since.");
     }
 }
+
+/// <summary>
+/// Bytes values lying in a payload at one interval (a bytes_list's values of one length follow one another, each
+/// behind its field tag and length): <see cref="Length"/> bytes at <see cref="Start"/>, at Start + <see cref="Stride"/>,
+/// and so on up to <see cref="LastStart"/>.
+/// </summary>
+/// <param name="Start">Where the first value starts in the payload.</param>
+/// <param name="LastStart">Where the last value starts (Start for a single value).</param>
+/// <param name="Length">Each value's length in bytes.</param>
+/// <param name="Stride">From one value's start to the next's (positive).</param>
+public readonly record struct BytesRun(int Start, int LastStart, int Length, int Stride);
 
 /// <summary>A decoded SequenceExample: the context features and the feature lists.</summary>
 public readonly ref struct SequenceExampleView

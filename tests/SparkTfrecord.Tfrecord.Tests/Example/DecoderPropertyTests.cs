@@ -98,6 +98,115 @@ public sealed class DecoderPropertyTests
     }
 
     [Test]
+    public void Bytes_runs_locate_the_values_Google_Protobuf_reads()
+    {
+        // BytesValues.GetRun tells where a feature's values lie in the payload, for a reader that copies the payload and
+        // reads them later: read that way, from a copy, they must be Google.Protobuf's values in its order, for usual and
+        // unusual wire forms (unpacked and split lists, repeated keys), in Examples and in a SequenceExample's frames.
+        var wire = new WireGenerator(3131);
+        var models = new ExampleGenerator(4141);
+        var decoder = new ExampleDecoder();
+        int values = 0;
+        for (int i = 0; i < Cases; i++)
+        {
+            byte[] payload = i % 2 == 0 ? wire.NextExample() : ModelCodec.ToEntries(models.NextExample()).ToByteArray();
+            byte[] copy = (byte[])payload.Clone();
+            Tf.Example google = Tf.Example.Parser.ParseFrom(payload);
+            foreach (FeatureView feature in decoder.DecodeExample(payload))
+            {
+                if (feature.Kind != FeatureKind.Bytes)
+                {
+                    continue;
+                }
+
+                string[] expected = [.. google.Features.Feature[feature.Name].BytesList.Value.Select(v => Convert.ToHexString(v.Span))];
+                Assert.That(FromRuns(copy, feature.GetBytes()), Is.EqualTo(expected), $"case {i}, feature {feature.Name}: {Describe.Hex(payload)}");
+                values += expected.Length;
+            }
+        }
+
+        for (int i = 0; i < Cases / 2; i++)
+        {
+            byte[] payload = wire.NextSequenceExample();
+            Tf.SequenceExample google = Tf.SequenceExample.Parser.ParseFrom(payload);
+            SequenceExampleView record = decoder.DecodeSequenceExample(payload);
+            for (int l = 0; l < record.FeatureListCount; l++)
+            {
+                FeatureListView list = record.GetFeatureList(l);
+                for (int f = 0; f < list.Count; f++)
+                {
+                    FeatureView frame = list[f];
+                    if (frame.Kind == FeatureKind.Bytes)
+                    {
+                        string name = System.Text.Encoding.UTF8.GetString(list.Utf8Name);
+                        string[] expected = [.. google.FeatureLists.FeatureList[name].Feature[f].BytesList.Value.Select(v => Convert.ToHexString(v.Span))];
+                        Assert.That(FromRuns(payload, frame.GetBytes()), Is.EqualTo(expected), $"sequence case {i}, list {name}, frame {f}");
+                        values += expected.Length;
+                    }
+                }
+            }
+        }
+
+        Assert.That(values, Is.GreaterThan(10_000), "values compared");
+    }
+
+    [Test]
+    public void A_run_of_a_view_whose_decoder_has_moved_on_is_refused_rather_than_read_outside_its_payload()
+    {
+        var encoder = new ExampleEncoder();
+        encoder.AddStringList(new FeatureKey("h"), ["item_000001", "item_000002", "item_000003"]);
+        byte[] first = encoder.GetPayload().ToArray();
+        encoder.Clear();
+        encoder.AddString(new FeatureKey("h"), "x");
+        byte[] shorter = encoder.GetPayload().ToArray();
+        var decoder = new ExampleDecoder();
+        FeaturesView features = decoder.DecodeExample(shorter);
+        decoder.DecodeExample(first); // the view of `shorter` now sees first's runs, which lie past its end
+        bool refused = false;
+        try
+        {
+            features[0].GetBytes().GetRun(0);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            refused = true;
+        }
+
+        Assert.That(refused, Is.True);
+    }
+
+    // The values read from a copy of the payload at the places the runs give.
+    private static string[] FromRuns(byte[] payload, BytesValues values)
+    {
+        var read = new List<string>();
+        for (int r = 0; r < values.RunCount; r++)
+        {
+            BytesRun run = values.GetRun(r);
+            Assert.That(run.Stride, Is.Positive);
+            Assert.That(run.LastStart, Is.GreaterThanOrEqualTo(run.Start));
+            for (int at = run.Start; at <= run.LastStart; at += run.Stride)
+            {
+                read.Add(Convert.ToHexString(payload, at, run.Length));
+            }
+        }
+
+        string[] enumerated = [.. EnumerateHex(values)];
+        Assert.That(read, Is.EqualTo(enumerated), "the runs hold the values the enumerator gives");
+        return [.. read];
+    }
+
+    private static List<string> EnumerateHex(BytesValues values)
+    {
+        var hex = new List<string>();
+        foreach (ReadOnlySpan<byte> value in values)
+        {
+            hex.Add(Convert.ToHexString(value));
+        }
+
+        return hex;
+    }
+
+    [Test]
     public void Decoder_matches_Google_Protobuf_on_writer_layout_examples_near_the_fast_paths_limits()
     {
         // What the decoder's fast paths take: scalar features (one byte for every length), lists of values of one length
