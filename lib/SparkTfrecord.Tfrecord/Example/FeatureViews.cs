@@ -316,16 +316,22 @@ public readonly ref struct BytesValues
     /// <returns>The run, checked to lie in the payload.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range, or the run is not in the
     /// payload (its decoder has decoded another payload since).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public BytesRun GetRun(int index)
     {
         ref readonly ValueRun run = ref _runs[index];
         if ((ulong)(uint)run.LastStart + (uint)run.Length > (uint)_payload.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(index), "The run lies outside its payload: its decoder has decoded another payload since.");
+            ThrowRunOutside(nameof(index));
         }
 
         return new BytesRun(run.Start, run.LastStart, run.Length, run.Stride);
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowRunOutside(string parameter) =>
+        throw new ArgumentOutOfRangeException(parameter, "The run lies outside its payload: its decoder has decoded another payload since.");
 
     /// <summary>Enumerates bytes values.</summary>
     public ref struct Enumerator
