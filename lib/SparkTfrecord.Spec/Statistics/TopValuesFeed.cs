@@ -62,7 +62,6 @@ internal sealed class TopValuesFeed
     }
 
     /// <summary>Starts a record: its payload is copied, for the values <see cref="Add"/> hands over.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginRecord(ReadOnlySpan<byte> payload)
     {
         if (!_filling!.TryBeginRecord(payload))
@@ -78,7 +77,6 @@ internal sealed class TopValuesFeed
     /// <param name="values">Its values (in the payload given to <see cref="BeginRecord"/>).</param>
     /// <param name="countDistinct">Whether they go to the feature's distinct count here too (the validator then leaves it
     /// alone until <see cref="Finish"/>).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(int feature, BytesValues values, bool countDistinct)
     {
         for (int i = 0; i < values.RunCount; i++)
@@ -212,9 +210,6 @@ internal sealed class TopValuesFeed
             _runs[_count++] = new Run(feature, _record + run.Start, _record + run.LastStart, run.Length, run.Stride, countDistinct);
         }
 
-        // Fully optimized from its first call: it runs a few hundred times per validation, too few for the JIT's tiers
-        // to catch up before the counting thread fell behind.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void CountInto(TopValuesFeed feed)
         {
             ReadOnlySpan<byte> bytes = _bytes.AsSpan(0, _used);

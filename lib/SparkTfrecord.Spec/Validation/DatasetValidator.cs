@@ -626,7 +626,7 @@ public sealed class DatasetValidator
     /// checks' paths as small as without statistics. One hash per value serves the distinct count and the top values,
     /// on the counting thread while <see cref="AddFile"/> runs one (the checks need nothing else of these values).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ObserveStringsWithTopValues(Plan plan, FeatureStats s, BytesValues values)
     {
         if (_topValuesBeside is { } beside)
@@ -646,7 +646,7 @@ public sealed class DatasetValidator
     }
 
     /// <summary>Adds a string feature's values to its top values, here or on the counting thread.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void CountTopValues(Plan plan, BytesValues values)
     {
         if (_topValuesBeside is { } beside)
