@@ -47,10 +47,7 @@ internal sealed class TopValuesFeed
         _tops = new TopValues?[features.Length];
     }
 
-    /// <summary>Whether a counting thread runs (from <see cref="Start"/> to <see cref="Finish"/> or <see cref="Stop"/>).</summary>
-    public bool IsRunning => _thread is not null;
-
-    /// <summary>Starts a counting thread.</summary>
+    /// <summary>Starts a counting thread (until <see cref="Finish"/> or <see cref="Stop"/>).</summary>
     public void Start()
     {
         _full = new BlockingCollection<Batch>(InFlight);
