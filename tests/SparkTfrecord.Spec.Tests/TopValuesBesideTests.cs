@@ -82,7 +82,7 @@ public sealed class TopValuesBesideTests
 
         string Run(bool beside)
         {
-            var validator = new DatasetValidator(ValidationRules.FromSpec(SpecLoader.Parse(ExampleSpec)), statistics: true) { TopValuesBeside = beside };
+            var validator = NewValidator(ExampleSpec, beside);
             validator.AddFile(good);
             Assert.Throws<TfRecordFormatException>(() => validator.AddFile(damaged));
             return Json(validator.GetReport());
@@ -99,7 +99,7 @@ public sealed class TopValuesBesideTests
 
         string Run(bool beside)
         {
-            var validator = new DatasetValidator(ValidationRules.FromSpec(SpecLoader.Parse(ExampleSpec)), statistics: true) { TopValuesBeside = beside };
+            var validator = NewValidator(ExampleSpec, beside);
             validator.AddFile(file);
             using TfRecordReader reader = TfRecordReader.Open(more);
             validator.BeginFile(more);
@@ -116,7 +116,7 @@ public sealed class TopValuesBesideTests
 
     private static string Statistics(string spec, string[] files, bool beside)
     {
-        var validator = new DatasetValidator(ValidationRules.FromSpec(SpecLoader.Parse(spec)), statistics: true) { TopValuesBeside = beside };
+        var validator = NewValidator(spec, beside);
         foreach (string file in files)
         {
             validator.AddFile(file);
@@ -124,6 +124,9 @@ public sealed class TopValuesBesideTests
 
         return Json(validator.GetReport());
     }
+
+    private static DatasetValidator NewValidator(string spec, bool beside) =>
+        new(ValidationRules.FromSpec(SpecLoader.Parse(spec)), statistics: true) { TopValuesBeside = beside };
 
     private static string Json(ValidationReport report)
     {

@@ -27,7 +27,7 @@ internal sealed class TopValuesFeed
     private const int BatchBytes = 1 << 20;
     private const int InFlight = 4;
 
-    private readonly FeatureStats?[] _features;
+    private readonly FeatureStats[] _features;
     private readonly HyperLogLog?[] _distinct;
     private readonly TopValues?[] _tops;
     // The batches are used again and again: a fresh array per batch is zeroed memory, page faults and collections.
@@ -40,7 +40,7 @@ internal sealed class TopValuesFeed
 
     /// <param name="features">The features whose values are counted (their <see cref="FeatureStats.Profile"/> and
     /// <see cref="FeatureStats.Distinct"/>), by the index <see cref="Add"/> is given.</param>
-    public TopValuesFeed(FeatureStats?[] features)
+    public TopValuesFeed(FeatureStats[] features)
     {
         _features = features;
         _distinct = new HyperLogLog?[features.Length];
@@ -162,10 +162,10 @@ internal sealed class TopValuesFeed
 
     // Each feature's counts are found once, then kept here: the validator writes its FeatureStats for every record.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private TopValues FindTop(int feature) => _tops[feature] = _features[feature]!.Profile!.Strings;
+    private TopValues FindTop(int feature) => _tops[feature] = _features[feature].Profile!.Strings;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private HyperLogLog FindDistinct(int feature) => _distinct[feature] = _features[feature]!.Distinct;
+    private HyperLogLog FindDistinct(int feature) => _distinct[feature] = _features[feature].Distinct;
 
     /// <summary>Payloads back to back in one buffer, and the runs of values to count in them.</summary>
     private sealed class Batch

@@ -26,6 +26,7 @@ public sealed class DatasetValidator
     private readonly Dictionary<byte[], FeatureStats> _unknown = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], FeatureStats>.AlternateLookup<ReadOnlySpan<byte>> _unknownLookup;
     private readonly ExampleDecoder _decoder = new();
+    private readonly bool _statistics;
     private TopValuesFeed? _feed; // made by the first AddFile that counts the top values on a second thread
     private TopValuesFeed? _topValuesBeside; // _feed while its thread runs: from that AddFile to GetReport
     private readonly List<string> _files = [];
@@ -41,6 +42,7 @@ public sealed class DatasetValidator
     {
         ArgumentNullException.ThrowIfNull(rules);
         _rules = rules;
+        _statistics = statistics;
         _expected = [.. rules.Features];
         _plans = [.. _expected.Select((e, i) => new Plan(e, i, new FeatureStats(e.Name, e) { Profile = statistics ? new FeatureProfile() : null }))];
 
@@ -82,9 +84,9 @@ public sealed class DatasetValidator
     {
         using TfRecordReader reader = TfRecordReader.Open(path, reading);
         BeginFile(path);
-        if (_topValuesBeside is null && TopValuesBeside && _plans.Any(p => p.Stats.Profile is not null))
+        if (_topValuesBeside is null && TopValuesBeside && _statistics)
         {
-            _feed ??= new TopValuesFeed([.. _plans.Select(p => p.Stats.Profile is null ? null : p.Stats)]);
+            _feed ??= new TopValuesFeed([.. _plans.Select(p => p.Stats)]);
             _feed.Start();
             _topValuesBeside = _feed;
         }

@@ -1212,4 +1212,8 @@ internal struct ValueRun(int start, int lastStart, int length, int stride)
     public int LastStart = lastStart;
     public int Length = length;
     public int Stride = stride;
+
+    /// <summary>Whether all of the run lies in the payload (a view whose decoder has moved on may hold another payload's runs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool LiesIn(ReadOnlySpan<byte> payload) => (ulong)(uint)LastStart + (uint)Length <= (uint)payload.Length;
 }

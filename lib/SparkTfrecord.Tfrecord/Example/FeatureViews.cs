@@ -320,18 +320,13 @@ public readonly ref struct BytesValues
     public BytesRun GetRun(int index)
     {
         ref readonly ValueRun run = ref _runs[index];
-        if ((ulong)(uint)run.LastStart + (uint)run.Length > (uint)_payload.Length)
+        if (!run.LiesIn(_payload))
         {
-            ThrowRunOutside(nameof(index));
+            Enumerator.ThrowOutside();
         }
 
         return new BytesRun(run.Start, run.LastStart, run.Length, run.Stride);
     }
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowRunOutside(string parameter) =>
-        throw new ArgumentOutOfRangeException(parameter, "The run lies outside its payload: its decoder has decoded another payload since.");
 
     /// <summary>Enumerates bytes values.</summary>
     public ref struct Enumerator
@@ -387,7 +382,7 @@ public readonly ref struct BytesValues
             }
 
             ref readonly ValueRun run = ref _runs[_run];
-            if ((ulong)(uint)run.LastStart + (uint)run.Length > (uint)_payload.Length)
+            if (!run.LiesIn(_payload))
             {
                 ThrowOutside();
             }
@@ -401,7 +396,7 @@ public readonly ref struct BytesValues
 
         [DoesNotReturn]
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void ThrowOutside() => throw new ArgumentOutOfRangeException(null, "The view's values lie outside its payload: its decoder has decoded another payload since.");
+        internal static void ThrowOutside() => throw new ArgumentOutOfRangeException(null, "The view's values lie outside its payload: its decoder has decoded another payload since.");
     }
 }
 
