@@ -21,7 +21,7 @@ public static partial class OutputGuard
     /// <param name="datasets">The TFRecord data the command reads (files, folders, globs), as given.</param>
     /// <param name="read">Other files it reads (a spec), as given.</param>
     /// <exception cref="OutputRefusedException">A file is a folder, is read by this command, lies among the data files of
-    /// a folder it reads, is given twice, or is an existing file of another kind.</exception>
+    /// a folder it reads, is given twice, is in a folder that does not exist, or is an existing file of another kind.</exception>
     public static void CheckWrittenFiles(IReadOnlyList<WrittenFile> files, IReadOnlyList<string> datasets, IReadOnlyList<string>? read = null)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -64,6 +64,12 @@ public static partial class OutputGuard
                 string marker = Path.Combine(Path.GetDirectoryName(path) ?? ".", "_" + Path.GetFileName(path));
                 throw WrittenFileRefused(full, $"{option} {path} is inside {inside}, which is being read: a later read of that folder would take it as a TFRecord file. " +
                     $"Write it elsewhere, or give it a name starting with '_' (not data, as _SUCCESS), e.g. {marker}. Nothing was read.");
+            }
+
+            // Written after the whole read: a missing folder found then cost the read and named a temporary file.
+            if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
+            {
+                throw WrittenFileRefused(full, $"{option} {path}: the folder {folder} does not exist; create it or choose another path. Nothing was read.");
             }
 
             CheckExistingKind(option, path, full, kind, "Nothing was read.");

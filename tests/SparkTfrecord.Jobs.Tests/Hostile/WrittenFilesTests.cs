@@ -39,6 +39,8 @@ internal sealed class WrittenFilesTests
     [TestCase("--html", "users.parquet", "exists and is not an HTML page")]
     [TestCase("--save-stats", "users.parquet", "exists and is not a JSON file")]
     [TestCase("--html", "day", "is a folder")]
+    [TestCase("--html", "reports/day.html", "does not exist; create it")]
+    [TestCase("--save-stats", "stats/day.json", "does not exist; create it")]
     public void A_written_file_that_would_replace_data_is_refused_before_reading(string option, string target, string problem, string read = "day")
     {
         using var sandbox = Dataset("validate-targets");
