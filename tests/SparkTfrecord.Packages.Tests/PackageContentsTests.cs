@@ -7,9 +7,10 @@ using System.Xml.Linq;
 namespace SparkTfrecord.Packages.Tests;
 
 /// <summary>
-/// What the two packages .ci/run built hold, read from the .nupkg files (zip archives) against the repository's own
-/// build files: metadata, the format library's README, XML docs and Source Link, the tool's entry point and DuckDB's
-/// native library, and nothing from the tests.
+/// What the packages .ci/run built hold, read from the .nupkg files (zip archives) against the repository's own build
+/// files: metadata, the format library's README, XML docs and Source Link; the tool's pointer package and its two
+/// platform packages (precompiled for linux-x64, portable for the rest), their entry points and DuckDB's native
+/// libraries; and nothing from the tests.
 /// </summary>
 [TestFixture]
 [Category("Fast")]
@@ -22,6 +23,10 @@ public sealed class PackageContentsTests
 
     // Source Link's entry in a portable pdb's custom debug information (the Portable PDB format's specification).
     private static readonly Guid s_sourceLinkKind = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+
+    // The program's own assemblies (the packages' other assemblies are NuGet's, precompiled or not as published).
+    private static readonly string[] s_ownAssemblies =
+        ["sparktf.dll", $"{Library}.dll", "SparkTfrecord.Spec.dll", "SparkTfrecord.Engine.dll"];
 
     [Test]
     public void Library_package_holds_the_dll_its_xml_docs_and_readme_only()
@@ -107,7 +112,7 @@ public sealed class PackageContentsTests
     }
 
     [Test]
-    public void Tool_package_is_a_dotnet_tool_named_sparktf()
+    public void Tool_package_points_dotnet_tool_install_at_a_precompiled_linux_x64_package_and_a_portable_one()
     {
         using var package = ZipFile.OpenRead(Artifacts.RequirePackage("sparktf"));
         XElement metadata = Nuspec(package, "sparktf");
@@ -115,24 +120,90 @@ public sealed class PackageContentsTests
         Assert.That(metadata.Element(ns + "version")!.Value, Is.EqualTo(Artifacts.Version));
         Assert.That(metadata.Descendants(ns + "packageType").Select(t => (string?)t.Attribute("name")), Is.EqualTo(new[] { "DotnetTool" }));
 
-        using Stream settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
-        XElement command = XDocument.Load(settings).Descendants("Command").Single();
-        Assert.That((string?)command.Attribute("Name"), Is.EqualTo("sparktf"));
-        Assert.That((string?)command.Attribute("EntryPoint"), Is.EqualTo("sparktf.dll"));
+        XElement settings = ToolSettings(package, "tools/any/any/DotnetToolSettings.xml");
+        Assert.That(settings.Descendants("Command").Select(c => (string?)c.Attribute("Name")), Is.EqualTo(new[] { "sparktf" }));
+        var platforms = settings.Descendants("RuntimeIdentifierPackage")
+            .Select(p => (string?)p.Attribute("RuntimeIdentifier") + " " + (string?)p.Attribute("Id"));
+        Assert.That(platforms, Is.EquivalentTo(new[] { "linux-x64 sparktf.linux-x64", "any sparktf.any" }));
+        Assert.That(package.Entries.Where(e => e.FullName.EndsWith(".dll", StringComparison.Ordinal)), Is.Empty, "the pointer package holds no program");
     }
 
     [Test]
-    public void Tool_package_carries_DuckDBs_native_library_and_no_test_assembly()
+    public void Linux_x64_tool_package_holds_precompiled_assemblies_and_DuckDBs_native_library()
     {
-        using var package = ZipFile.OpenRead(Artifacts.RequirePackage("sparktf"));
+        const string Id = "sparktf.linux-x64";
+        using var package = ZipFile.OpenRead(Artifacts.RequirePackage(Id));
+        XElement metadata = Nuspec(package, Id);
+        XNamespace ns = metadata.Name.Namespace;
+        Assert.That(metadata.Descendants(ns + "packageType").Select(t => (string?)t.Attribute("name")), Is.EqualTo(new[] { "DotnetToolRidPackage" }));
+        XElement command = ToolSettings(package, "tools/net10.0/linux-x64/DotnetToolSettings.xml").Descendants("Command").Single();
+        Assert.That((string?)command.Attribute("EntryPoint"), Is.EqualTo("sparktf"));
+
         var names = package.Entries.Select(e => e.FullName).ToList();
-        Assert.That(names, Does.Contain("tools/net10.0/any/runtimes/linux-x64/native/libduckdb.so"));
-        Assert.That(names, Does.Contain($"tools/net10.0/any/{Library}.dll"));
-        Assert.That(names.Where(n => n.Contains("Tests", StringComparison.OrdinalIgnoreCase)
-                || n.Contains("FaultHost", StringComparison.Ordinal)
-                || n.Contains("nunit", StringComparison.OrdinalIgnoreCase)
-                || n.Contains("TestSupport", StringComparison.Ordinal)),
-            Is.Empty);
+        Assert.That(names, Does.Contain("tools/net10.0/linux-x64/libduckdb.so"));
+        foreach (string assembly in s_ownAssemblies)
+        {
+            Assert.That(IsPrecompiled(package, $"tools/net10.0/linux-x64/{assembly}"), Is.True, assembly + " has no ReadyToRun code");
+        }
+    }
+
+    [Test]
+    public void Portable_tool_package_holds_assemblies_compiled_as_they_run_and_DuckDB_for_every_platform()
+    {
+        const string Id = "sparktf.any";
+        using var package = ZipFile.OpenRead(Artifacts.RequirePackage(Id));
+        XElement command = ToolSettings(package, "tools/net10.0/any/DotnetToolSettings.xml").Descendants("Command").Single();
+        Assert.That((string?)command.Attribute("EntryPoint"), Is.EqualTo("sparktf.dll"));
+
+        var names = package.Entries.Select(e => e.FullName).ToList();
+        Assert.That(names, Is.SupersetOf(new[]
+        {
+            "tools/net10.0/any/runtimes/linux-x64/native/libduckdb.so",
+            "tools/net10.0/any/runtimes/linux-arm64/native/libduckdb.so",
+            "tools/net10.0/any/runtimes/osx/native/libduckdb.dylib",
+            "tools/net10.0/any/runtimes/win-x64/native/duckdb.dll",
+        }));
+        foreach (string assembly in s_ownAssemblies)
+        {
+            Assert.That(IsPrecompiled(package, $"tools/net10.0/any/{assembly}"), Is.False, assembly + " is precompiled for one platform");
+        }
+    }
+
+    [Test]
+    public void Tool_packages_hold_no_test_assembly()
+    {
+        foreach (string id in (string[])["sparktf", "sparktf.linux-x64", "sparktf.any"])
+        {
+            using var package = ZipFile.OpenRead(Artifacts.RequirePackage(id));
+            Assert.That(package.Entries.Select(e => e.FullName).Where(n => n.Contains("Tests", StringComparison.OrdinalIgnoreCase)
+                    || n.Contains("FaultHost", StringComparison.Ordinal)
+                    || n.Contains("nunit", StringComparison.OrdinalIgnoreCase)
+                    || n.Contains("TestSupport", StringComparison.Ordinal)),
+                Is.Empty, id);
+        }
+    }
+
+    // A ReadyToRun image keeps its IL and adds native code, found through the CLI header's managed native header
+    // (ECMA-335's "reserved" directory, which crossgen fills with the READYTORUN_HEADER).
+    private static bool IsPrecompiled(ZipArchive package, string entry)
+    {
+        var dll = new MemoryStream();
+        using (Stream stream = package.GetEntry(entry)!.Open())
+        {
+            stream.CopyTo(dll);
+        }
+
+        dll.Position = 0;
+        using var pe = new PEReader(dll);
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
+    private static XElement ToolSettings(ZipArchive package, string entry)
+    {
+        ZipArchiveEntry? settings = package.GetEntry(entry);
+        Assert.That(settings, Is.Not.Null, entry + " is missing");
+        using Stream stream = settings!.Open();
+        return XDocument.Load(stream).Root!;
     }
 
     private static XElement Nuspec(ZipArchive package, string id)

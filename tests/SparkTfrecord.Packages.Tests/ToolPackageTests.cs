@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace SparkTfrecord.Packages.Tests;
 
 /// <summary>
@@ -54,6 +56,16 @@ public sealed class ToolPackageTests
         {
             Directory.Delete(_folder, recursive: true);
         }
+    }
+
+    [Test]
+    public void Installed_tool_is_the_package_for_this_platform()
+    {
+        // `dotnet tool install sparktf` reads the pointer package and installs the platform package it names: the
+        // precompiled one on linux-x64, the portable one elsewhere (PackageContentsTests checks what each holds).
+        string expected = RuntimeInformation.RuntimeIdentifier == "linux-x64" ? "sparktf.linux-x64" : "sparktf.any";
+        string store = Path.Combine(_folder, "tools", ".store", "sparktf", Artifacts.Version);
+        Assert.That(Directory.GetDirectories(store).Select(Path.GetFileName), Does.Contain(expected));
     }
 
     [Test]

@@ -29,7 +29,7 @@ if (args is ["--quick"])
     return 0;
 }
 
-// `--report FOLDER [--spec FILE] [--rounds N] [--sparktf sparktf.dll]`: validate with and without the HTML report (ReportBenchmark).
+// `--report FOLDER [--spec FILE] [--rounds N] [--sparktf PROGRAM]`: validate with and without the HTML report (ReportBenchmark).
 if (args is ["--report", string reportFolder, .. var reportRest])
 {
     string reportSpec = Repo.Conf("din.yaml");
@@ -42,7 +42,7 @@ if (args is ["--report", string reportFolder, .. var reportRest])
             case "--spec": reportSpec = reportRest[i + 1]; break;
             case "--sparktf": sparktf = reportRest[i + 1]; break;
             case "--rounds": rounds = int.Parse(reportRest[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
-            default: Console.Error.WriteLine($"unknown option {reportRest[i]}: --report FOLDER [--spec FILE] [--rounds N] [--sparktf sparktf.dll]"); return 2;
+            default: Console.Error.WriteLine($"unknown option {reportRest[i]}: --report FOLDER [--spec FILE] [--rounds N] [--sparktf PROGRAM]"); return 2;
         }
     }
 

@@ -7,10 +7,10 @@ using SparkTfrecord.Tfrecord.Files;
 namespace SparkTfrecord.Spec.Benchmarks;
 
 /// <summary>
-/// <c>--report FOLDER [--spec FILE] [--rounds N] [--sparktf sparktf.dll]</c>: the cost of the HTML report (issue 15: at
+/// <c>--report FOLDER [--spec FILE] [--rounds N] [--sparktf PROGRAM]</c>: the cost of the HTML report (issue 15: at
 /// most 1.2x the time of validate alone, under 5 MB). Runs <c>sparktf validate --spec FILE FOLDER</c> and the same with
-/// <c>--html</c>, alternating, each as its own process (with --sparktf; without it, the same library calls in this
-/// process), and reports the best round of each in wall and CPU time (the machine may be shared: CPU time is the
+/// <c>--html</c>, alternating, each as its own process (with --sparktf: the program as installed, or a build's sparktf.dll
+/// run with <c>dotnet exec</c>; without it, the same library calls in this process), and reports the best round of each in wall and CPU time (the machine may be shared: CPU time is the
 /// steadier figure), their ratios, the median of the rounds' ratios (each round runs both back to back, so a round's
 /// ratio sees the same load on both sides) and the page's size.
 /// </summary>
@@ -87,11 +87,13 @@ internal static class ReportBenchmark
     }
 
     // `sparktf validate` as a user runs it, under bash, whose `times` then prints the children's user and system CPU
-    // time (the child is reaped before .NET could read its own figures).
+    // time (the child is reaped before .NET could read its own figures). A .dll is a build's output, run by the host as
+    // `dotnet run` would; anything else is the program itself (the tool's command, a publish's apphost, the single file).
     private static (double Wall, double Cpu) Child(string sparktf, string folder, string specPath, string? html)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in (string[])["-c", "dotnet exec \"$@\" >/dev/null; code=$?; times; exit $code", "bash", sparktf, "validate", "--spec", specPath, folder, .. html is null ? [] : (string[])["--html", html]])
+        string[] program = sparktf.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", "exec", sparktf] : [sparktf];
+        foreach (string arg in (string[])["-c", "\"$@\" >/dev/null; code=$?; times; exit $code", "bash", .. program, "validate", "--spec", specPath, folder, .. html is null ? [] : (string[])["--html", html]])
         {
             start.ArgumentList.Add(arg);
         }
