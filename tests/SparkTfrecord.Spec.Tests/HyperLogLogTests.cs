@@ -89,4 +89,23 @@ public sealed class HyperLogLogTests
 
         Assert.That(hll.Estimate(), Is.EqualTo(2));
     }
+
+    [Test]
+    public void A_padded_value_hashes_as_the_same_bytes_alone()
+    {
+        // The counting thread hashes values where they lie in its buffer, reading past short ones (Hash64Padded); the
+        // hash must be Hash64's of the value alone, for every length and whatever the neighbouring bytes hold.
+        var random = new Random(20261207);
+        byte[] buffer = new byte[HyperLogLog.Padding + 64 + HyperLogLog.Padding];
+        for (int length = 0; length <= 40; length++)
+        {
+            for (int trial = 0; trial < 200; trial++)
+            {
+                random.NextBytes(buffer);
+                int at = HyperLogLog.Padding + random.Next(64 - length + 1);
+                byte[] alone = buffer.AsSpan(at, length).ToArray();
+                Assert.That(HyperLogLog.Hash64Padded(ref buffer[at], length), Is.EqualTo(HyperLogLog.Hash64(alone)), $"{length} bytes at {at}");
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using SparkTfrecord.Spec.Validation;
 using SparkTfrecord.Tfrecord.Example;
 
@@ -170,25 +171,28 @@ internal sealed class TopValuesFeed
     /// <summary>Payloads back to back in one buffer, and the runs of values to count in them.</summary>
     private sealed class Batch
     {
-        private byte[] _bytes = new byte[BatchBytes];
+        // The payloads lie between padding that HyperLogLog.Hash64Padded may read.
+        private const int Padding = HyperLogLog.Padding;
+
+        private byte[] _bytes = new byte[Padding + BatchBytes + Padding];
         private Run[] _runs = new Run[4096];
-        private int _used;
+        private int _used = Padding;
         private int _record; // where the payload begun last starts
         private int _count;
 
-        public bool IsEmpty => _used == 0;
+        public bool IsEmpty => _used == Padding;
 
         /// <summary>Copies a payload if it fits; an empty batch takes any payload (growing for a larger one).</summary>
         public bool TryBeginRecord(ReadOnlySpan<byte> payload)
         {
-            if (_used + payload.Length > _bytes.Length)
+            if (_used + payload.Length + Padding > _bytes.Length)
             {
-                if (_used > 0)
+                if (!IsEmpty)
                 {
                     return false;
                 }
 
-                _bytes = new byte[payload.Length];
+                _bytes = new byte[Padding + payload.Length + Padding];
             }
 
             payload.CopyTo(_bytes.AsSpan(_used));
@@ -210,6 +214,7 @@ internal sealed class TopValuesFeed
         public void CountInto(TopValuesFeed feed)
         {
             ReadOnlySpan<byte> bytes = _bytes.AsSpan(0, _used);
+            ref byte start = ref MemoryMarshal.GetArrayDataReference(_bytes);
             TopValues?[] tops = feed._tops;
             HyperLogLog?[] distincts = feed._distinct;
             foreach (Run run in _runs.AsSpan(0, _count))
@@ -219,7 +224,7 @@ internal sealed class TopValuesFeed
                 {
                     for (int at = run.Start; at <= run.LastStart; at += run.Stride)
                     {
-                        top.Add(bytes.Slice(at, run.Length));
+                        top.Add(HyperLogLog.Hash64Padded(ref Unsafe.Add(ref start, at), run.Length), bytes.Slice(at, run.Length));
                     }
 
                     continue;
@@ -229,8 +234,9 @@ internal sealed class TopValuesFeed
                 HyperLogLog distinct = distincts[run.Feature] ?? feed.FindDistinct(run.Feature);
                 for (int at = run.Start; at <= run.LastStart; at += run.Stride)
                 {
+                    // The slice checks that the value lies in the payloads, so the padded read stays in the buffer.
                     ReadOnlySpan<byte> value = bytes.Slice(at, run.Length);
-                    ulong hash = HyperLogLog.Hash64(value);
+                    ulong hash = HyperLogLog.Hash64Padded(ref Unsafe.Add(ref start, at), run.Length);
                     distinct.AddHash(hash);
                     top.Add(hash, value);
                 }
@@ -239,7 +245,7 @@ internal sealed class TopValuesFeed
 
         public void Clear()
         {
-            _used = 0;
+            _used = Padding;
             _count = 0;
         }
     }
