@@ -136,8 +136,10 @@ public sealed class PackageContentsTests
         XElement metadata = Nuspec(package, Id);
         XNamespace ns = metadata.Name.Namespace;
         Assert.That(metadata.Descendants(ns + "packageType").Select(t => (string?)t.Attribute("name")), Is.EqualTo(new[] { "DotnetToolRidPackage" }));
+        // Started through `dotnet`, not a native launcher: linux-musl-x64 gets this package too.
         XElement command = ToolSettings(package, "tools/net10.0/linux-x64/DotnetToolSettings.xml").Descendants("Command").Single();
-        Assert.That((string?)command.Attribute("EntryPoint"), Is.EqualTo("sparktf"));
+        Assert.That((string?)command.Attribute("EntryPoint"), Is.EqualTo("sparktf.dll"));
+        Assert.That((string?)command.Attribute("Runner"), Is.EqualTo("dotnet"));
 
         var names = package.Entries.Select(e => e.FullName).ToList();
         Assert.That(names, Does.Contain("tools/net10.0/linux-x64/libduckdb.so"));

@@ -88,7 +88,7 @@ internal static class ReportBenchmark
 
     // `sparktf validate` as a user runs it, under bash, whose `times` then prints the children's user and system CPU
     // time (the child is reaped before .NET could read its own figures). A .dll is a build's output, run by the host as
-    // `dotnet run` would; anything else is the program itself (the tool's command, a publish's apphost, the single file).
+    // `dotnet run` would; anything else is the program itself (the tool's command, the single file).
     private static (double Wall, double Cpu) Child(string sparktf, string folder, string specPath, string? html)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
