@@ -224,7 +224,8 @@ internal sealed class TopValuesFeed
                 {
                     for (int at = run.Start; at <= run.LastStart; at += run.Stride)
                     {
-                        top.Add(HyperLogLog.Hash64Padded(ref Unsafe.Add(ref start, at), run.Length), bytes.Slice(at, run.Length));
+                        ReadOnlySpan<byte> value = bytes.Slice(at, run.Length); // checked first, as below
+                        top.Add(HyperLogLog.Hash64Padded(ref Unsafe.Add(ref start, at), run.Length), value);
                     }
 
                     continue;

@@ -121,8 +121,7 @@ internal sealed class HyperLogLog
     /// <see cref="Hash64"/> of the <paramref name="length"/> bytes at <paramref name="value"/>, which have at least
     /// <see cref="Padding"/> readable bytes before and after them (a buffer of the caller's). A value under 8 bytes is
     /// read both ways <see cref="Hash64"/> reads one, and the right one kept by masks: ids of 2 to 5 bytes, the usual
-    /// history values, alternate between the two at random, and a branch between them was mispredicted about every
-    /// other value.
+    /// history values, fall on either side of 4 bytes at random, where a branch between the two ways is mispredicted.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Hash64Padded(ref byte value, int length)
