@@ -9,9 +9,9 @@ namespace SparkTfrecord.Spec.Benchmarks;
 /// <summary>
 /// <c>--report FOLDER [--spec FILE] [--rounds N] [--sparktf PROGRAM]</c>: the cost of the HTML report (issue 15: at
 /// most 1.2x the time of validate alone, under 5 MB). Runs <c>sparktf validate --spec FILE FOLDER</c> and the same with
-/// <c>--html</c>, alternating, each as its own process (with --sparktf: the program as installed, or a build's sparktf.dll
-/// run with <c>dotnet exec</c>; without it, the same library calls in this process), and reports the best round of each in wall and CPU time (the machine may be shared: CPU time is the
-/// steadier figure), their ratios, the median of the rounds' ratios (each round runs both back to back, so a round's
+/// <c>--html</c>, alternating, each as its own process (with --sparktf: a sparktf.dll run with <c>dotnet exec</c>, or a
+/// program such as an installed tool's command or the single file; without it, the same library calls in this process),
+/// and reports the best round of each in wall and CPU time (the machine may be shared: CPU time is the steadier figure), their ratios, the median of the rounds' ratios (each round runs both back to back, so a round's
 /// ratio sees the same load on both sides) and the page's size.
 /// </summary>
 internal static class ReportBenchmark
@@ -87,8 +87,8 @@ internal static class ReportBenchmark
     }
 
     // `sparktf validate` as a user runs it, under bash, whose `times` then prints the children's user and system CPU
-    // time (the child is reaped before .NET could read its own figures). A .dll is a build's output, run by the host as
-    // `dotnet run` would; anything else is the program itself (the tool's command, the single file).
+    // time (the child is reaped before .NET could read its own figures). A .dll (a build's or a publish's) is run by the
+    // host, as the tool's launcher runs it; anything else is the program itself (the tool's command, the single file).
     private static (double Wall, double Cpu) Child(string sparktf, string folder, string specPath, string? html)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -235,7 +235,8 @@ internal sealed class TopValuesFeed
                 HyperLogLog distinct = distincts[run.Feature] ?? feed.FindDistinct(run.Feature);
                 for (int at = run.Start; at <= run.LastStart; at += run.Stride)
                 {
-                    // The slice checks that the value lies in the payloads, so the padded read stays in the buffer.
+                    // The slice checks that the value ends before the payloads do, and every run starts at or after
+                    // its payload, which starts after the leading padding: so the padded read stays in the buffer.
                     ReadOnlySpan<byte> value = bytes.Slice(at, run.Length);
                     ulong hash = HyperLogLog.Hash64Padded(ref Unsafe.Add(ref start, at), run.Length);
                     distinct.AddHash(hash);

@@ -87,7 +87,7 @@ internal sealed class HyperLogLog
             }
             else if (length > 0)
             {
-                a = ((ulong)start << 16) | ((ulong)Unsafe.Add(ref start, length >> 1) << 8) | Unsafe.Add(ref start, length - 1);
+                a = ShortWord(ref start, length);
                 b = 0;
             }
             else
@@ -133,7 +133,7 @@ internal sealed class HyperLogLog
 
         // For 1 to 3 bytes (the first, middle and last byte, as Hash64 reads them); the words are those of 4 to 7
         // bytes (the first four, the last four), read outside the value when it is shorter: hence the padding.
-        ulong bytes = ((ulong)value << 16) | ((ulong)Unsafe.Add(ref value, length >> 1) << 8) | Unsafe.Add(ref value, length - 1);
+        ulong bytes = ShortWord(ref value, length);
         ulong first = Unsafe.ReadUnaligned<uint>(ref value);
         ulong last = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref value, length - 4));
         ulong words = (ulong)((long)(length - 4) >> 63); // all ones under 4 bytes
@@ -142,6 +142,11 @@ internal sealed class HyperLogLog
         ulong b = last & ~words;
         return Finish(a, b, K0 ^ (ulong)length, length);
     }
+
+    // A value of 1 to 3 bytes as one word: its first, middle and last byte.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ShortWord(ref byte value, int length) =>
+        ((ulong)value << 16) | ((ulong)Unsafe.Add(ref value, length >> 1) << 8) | Unsafe.Add(ref value, length - 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Finish(ulong a, ulong b, ulong seed, int length) => Fold(Fold(a ^ K1, b ^ seed) ^ K2, K1 ^ (ulong)length);
