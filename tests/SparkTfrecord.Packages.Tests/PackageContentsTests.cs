@@ -88,14 +88,7 @@ public sealed class PackageContentsTests
     {
         using var package = ZipFile.OpenRead(Artifacts.RequirePackage(Library));
         string commit = Nuspec(package, Library).Elements().Single(e => e.Name.LocalName == "repository").Attribute("commit")!.Value;
-        var dll = new MemoryStream();
-        using (Stream stream = package.GetEntry($"lib/net10.0/{Library}.dll")!.Open())
-        {
-            stream.CopyTo(dll);
-        }
-
-        dll.Position = 0;
-        using var pe = new PEReader(dll);
+        using PEReader pe = ReadAssembly(package, $"lib/net10.0/{Library}.dll");
         DebugDirectoryEntry embedded = pe.ReadDebugDirectory().SingleOrDefault(e => e.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
         Assert.That(embedded.Type, Is.EqualTo(DebugDirectoryEntryType.EmbeddedPortablePdb), "no embedded pdb in the packed dll");
         using MetadataReaderProvider pdb = pe.ReadEmbeddedPortablePdbDebugDirectoryData(embedded);
@@ -189,6 +182,13 @@ public sealed class PackageContentsTests
     // (ECMA-335's "reserved" directory, which crossgen fills with the READYTORUN_HEADER).
     private static bool IsPrecompiled(ZipArchive package, string entry)
     {
+        using PEReader pe = ReadAssembly(package, entry);
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
+    // A zip entry's stream cannot seek, which PEReader needs: the assembly is read into memory first.
+    private static PEReader ReadAssembly(ZipArchive package, string entry)
+    {
         var dll = new MemoryStream();
         using (Stream stream = package.GetEntry(entry)!.Open())
         {
@@ -196,8 +196,7 @@ public sealed class PackageContentsTests
         }
 
         dll.Position = 0;
-        using var pe = new PEReader(dll);
-        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
+        return new PEReader(dll);
     }
 
     private static XElement ToolSettings(ZipArchive package, string entry)

@@ -220,26 +220,14 @@ internal sealed class TopValuesFeed
             foreach (Run run in _runs.AsSpan(0, _count))
             {
                 TopValues top = tops[run.Feature] ?? feed.FindTop(run.Feature);
-                if (!run.CountDistinct)
-                {
-                    for (int at = run.Start; at <= run.LastStart; at += run.Stride)
-                    {
-                        ReadOnlySpan<byte> value = bytes.Slice(at, run.Length); // checked first, as below
-                        top.Add(HyperLogLog.Hash64Padded(ref Unsafe.Add(ref start, at), run.Length), value);
-                    }
-
-                    continue;
-                }
-
-                // One hash per value serves both counts.
-                HyperLogLog distinct = distincts[run.Feature] ?? feed.FindDistinct(run.Feature);
+                HyperLogLog? distinct = run.CountDistinct ? distincts[run.Feature] ?? feed.FindDistinct(run.Feature) : null;
                 for (int at = run.Start; at <= run.LastStart; at += run.Stride)
                 {
                     // The slice checks that the value ends before the payloads do, and every run starts at or after
                     // its payload, which starts after the leading padding: so the padded read stays in the buffer.
                     ReadOnlySpan<byte> value = bytes.Slice(at, run.Length);
                     ulong hash = HyperLogLog.Hash64Padded(ref Unsafe.Add(ref start, at), run.Length);
-                    distinct.AddHash(hash);
+                    distinct?.AddHash(hash); // one hash serves both counts
                     top.Add(hash, value);
                 }
             }
